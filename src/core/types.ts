@@ -1,0 +1,125 @@
+/**
+ * Tributary's vocabulary, where its types live (DESIGN §2):
+ *
+ * - DAG: a named pipeline: tasks plus dependencies, schedule, params, defaults. Acyclic, checked at load.
+ * - task: one step of a DAG: a TypeScript function, a shell command (or, later, an HTTP call).
+ * - DAG run: one execution of a DAG for one logical date (or one manual/event trigger); it has a
+ *   run id and a run type (`scheduled`, `manual`, `backfill`, `event`).
+ * - logical date, data interval: a scheduled run covers [start, end); its logical date is the start;
+ *   `ds` is the start as YYYY-MM-DD in the DAG's timezone (Airflow's convention).
+ * - task instance: one task within one DAG run (and one map index, for mapped tasks); it has tries.
+ * - try: one attempt of a task instance, numbered from 1, with its own log, timing and outcome.
+ * - dataset: a named piece of data (URI) that tasks read and write; the nodes of lineage.
+ * - worker: a process that claims queued task instances and runs them.
+ * - scheduler: the loop that creates due DAG runs, decides which task instances are ready, handles timers.
+ * - store: the only place state lives: SQLite (default) or PostgreSQL.
+ *
+ * This file holds plain data types only: no behaviour, no side effects.
+ */
+
+/** The states of a task instance (DESIGN §3). `core/state-machine.ts` owns every move between them. */
+export type TaskState =
+  | "scheduled"
+  | "queued"
+  | "running"
+  | "success"
+  | "failed"
+  | "retrying"
+  | "skipped"
+  | "upstream_failed";
+
+export const TASK_STATES: readonly TaskState[] = [
+  "scheduled",
+  "queued",
+  "running",
+  "success",
+  "failed",
+  "retrying",
+  "skipped",
+  "upstream_failed",
+];
+
+/** The states of a DAG run. */
+export type RunState = "queued" | "running" | "success" | "failed";
+
+export type RunType = "scheduled" | "manual" | "backfill" | "event";
+
+/** When a task becomes ready, judged from the states of its direct upstream task instances. */
+export type TriggerRule =
+  | "all_success"
+  | "all_failed"
+  | "all_done"
+  | "one_success"
+  | "one_failed"
+  | "none_failed"
+  | "none_failed_min_one_success"
+  | "none_skipped"
+  | "always";
+
+export const TRIGGER_RULES: readonly TriggerRule[] = [
+  "all_success",
+  "all_failed",
+  "all_done",
+  "one_success",
+  "one_failed",
+  "none_failed",
+  "none_failed_min_one_success",
+  "none_skipped",
+  "always",
+];
+
+export type Backoff = "fixed" | "exponential";
+
+export type TaskKind = "task" | "shell" | "branch" | "map";
+
+/** A data interval [start, end). */
+export interface DataInterval {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** How a task's tries are retried. Durations are in milliseconds once a DAG is loaded. */
+export interface RetryPolicy {
+  /** Retries after the first try: a task with `retries: 4` has up to 5 tries. */
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly backoff: Backoff;
+  /** Upper bound on one delay; `undefined` means no cap. */
+  readonly maxRetryDelayMs: number | undefined;
+  /** Spread each delay randomly by up to this fraction (0 = none, 0.1 = ±10%). */
+  readonly jitter: number;
+}
+
+/**
+ * The serialisable description of one task: everything the scheduler, the store and the worker
+ * need to know about it, without its code.
+ */
+export interface TaskSpec {
+  readonly id: string;
+  readonly kind: TaskKind;
+  /** Ids of the direct upstream tasks (from `inputs`, `after` and `over`), in declaration order. */
+  readonly upstream: readonly string[];
+  /** Names under which upstream results are handed to the task: input name -> upstream task id. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** For `map` tasks: the task whose (array) result is mapped over. */
+  readonly mapOver: string | undefined;
+  readonly triggerRule: TriggerRule;
+  readonly retry: RetryPolicy;
+  /** Per-try time limit in milliseconds; `undefined` means none. */
+  readonly timeoutMs: number | undefined;
+  readonly pool: string | undefined;
+  readonly priority: number;
+  /** Dataset URIs the task reads and writes (declared; tasks may emit more at run time). */
+  readonly inputDatasets: readonly string[];
+  readonly outputDatasets: readonly string[];
+  readonly secrets: readonly string[];
+}
+
+/** The serialisable structure of a DAG: tasks in a topological order. */
+export interface DagGraph {
+  readonly dagId: string;
+  readonly tasks: readonly TaskSpec[];
+}
+
+/** Count of a task's upstream task instances by state: the input of a trigger rule. */
+export type UpstreamStateCounts = Readonly<Partial<Record<TaskState, number>>>;

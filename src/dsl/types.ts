@@ -1,0 +1,202 @@
+/**
+ * The public types of DAG definitions: what `dag()`, `d.task`, `d.shell`, `d.branch` and `d.map`
+ * take and return. The option names here are the contract of DESIGN §1 that examples, docs and
+ * tests share.
+ */
+import type { ZodType } from "zod";
+import type { Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
+
+/** Marks DAG and dataset objects so that they are recognised across module copies (src vs dist). */
+export const DAG_BRAND = Symbol.for("tributary.dag");
+export const DATASET_BRAND = Symbol.for("tributary.dataset");
+export const TASK_REF_BRAND = Symbol.for("tributary.task-ref");
+
+/** A duration: `"500ms"`, `"30s"`, `"15m"`, `"1h"`, `"1h30m"`, `"2d"`, or a number of milliseconds. */
+export type Duration = string | number;
+
+/** A named piece of data (URI) that tasks read and write. */
+export interface Dataset {
+  readonly [DATASET_BRAND]: true;
+  readonly uri: string;
+}
+
+/**
+ * A handle on a task defined in a DAG. `T` is the type of the task's result, which downstream
+ * tasks receive through `inputs` (it exists only for the type checker).
+ */
+export interface TaskRef<T = unknown> {
+  readonly [TASK_REF_BRAND]: true;
+  readonly id: string;
+  /** Phantom field carrying the result type; never set at run time. */
+  readonly __result?: T;
+}
+
+/** What a task's `inputs` may name: upstream tasks (their results are handed over) or datasets. */
+export type InputSource = TaskRef<unknown> | Dataset;
+export type InputsSpec = Readonly<Record<string, InputSource>>;
+
+/** The values a task function receives for its `inputs`: each task's result, each dataset as is. */
+export type InputValues<I extends InputsSpec> = {
+  readonly [K in keyof I]: I[K] extends TaskRef<infer T> ? T : I[K] extends Dataset ? Dataset : never;
+};
+
+/** Writes to the log of the current try. */
+export interface TaskLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** Metadata attached to a dataset event (`ctx.emit(dataset, { rows: 10 })`). */
+export type DatasetEventMetadata = Readonly<Record<string, string | number | boolean | null>>;
+
+/** What a running task knows about itself (DESIGN §5). */
+export interface TaskContext<P = Record<string, unknown>> {
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly runId: string;
+  /** Index of this instance among the instances of a mapped task; `null` for an unmapped task. */
+  readonly mapIndex: number | null;
+  /** The data interval's start as YYYY-MM-DD in the DAG's timezone. */
+  readonly ds: string;
+  readonly dsNodash: string;
+  readonly logicalDate: Date;
+  readonly dataInterval: DataInterval;
+  readonly params: P;
+  /** The number of this try, from 1. */
+  readonly tryNumber: number;
+  readonly log: TaskLogger;
+  /** Secret values by name, for the names the task declared in `secrets`. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Aborted when the try times out or the worker shuts down. */
+  readonly signal: AbortSignal;
+  /** Records that this try wrote (a part of) a dataset. */
+  emit(dataset: Dataset | string, metadata?: DatasetEventMetadata): void;
+}
+
+/** Options shared by every kind of task. Durations accept `Duration` strings. */
+export interface TaskOptions {
+  /** Upstream tasks that must finish first, without handing over their results. Ids may be strings. */
+  readonly after?: readonly (TaskRef<unknown> | string)[];
+  /** Datasets this task writes. */
+  readonly outputs?: readonly Dataset[];
+  readonly triggerRule?: TriggerRule;
+  readonly retries?: number;
+  readonly retryDelay?: Duration;
+  readonly backoff?: Backoff;
+  readonly maxRetryDelay?: Duration;
+  /** Random spread of each retry delay: `true` for ±25%, or a fraction between 0 and 1. */
+  readonly jitter?: boolean | number;
+  readonly timeout?: Duration;
+  readonly pool?: string;
+  readonly priority?: number;
+  /** Names of the secrets the task may read through `ctx.secrets`. */
+  readonly secrets?: readonly string[];
+}
+
+/** Defaults for every task of a DAG. */
+export type TaskDefaults = Pick<
+  TaskOptions,
+  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "priority" | "triggerRule"
+>;
+
+export type TaskOptionsWithInputs<I extends InputsSpec> = TaskOptions & { readonly inputs?: I };
+
+/** `d.map(...)` options: the task whose array result is mapped over, one instance per element. */
+export type MapOptions<U, I extends InputsSpec> = TaskOptionsWithInputs<I> & {
+  readonly over: TaskRef<readonly U[]>;
+};
+
+/** Schedules (DESIGN §4): cron, preset, fixed interval, datasets, or none (manual/event only). */
+export type Schedule =
+  | string
+  | { readonly every: Duration }
+  | readonly Dataset[]
+  | null;
+
+export interface DagOptions<P> {
+  readonly description?: string;
+  readonly schedule?: Schedule;
+  /** IANA time zone of the schedule and of `ds`; default UTC. */
+  readonly timezone?: string;
+  /** YYYY-MM-DD (in the DAG's timezone) or an ISO timestamp. */
+  readonly startDate?: string;
+  readonly endDate?: string;
+  readonly catchup?: boolean;
+  readonly params?: ZodType<P>;
+  readonly defaults?: TaskDefaults;
+  readonly tags?: readonly string[];
+  readonly maxActiveRuns?: number;
+  readonly maxActiveTasks?: number;
+}
+
+/** The body of a Python-less operator: a TypeScript function. */
+export type TaskFunction<P, I extends InputsSpec, R> = (ctx: TaskContext<P>, inputs: InputValues<I>) => R | Promise<R>;
+export type MapFunction<P, U, I extends InputsSpec, R> = (
+  ctx: TaskContext<P>,
+  item: U,
+  inputs: InputValues<I>,
+) => R | Promise<R>;
+
+/** What a branch task returns: the ids (or refs) of the direct downstream tasks to follow. */
+export type BranchChoice = string | TaskRef<unknown> | readonly (string | TaskRef<unknown>)[] | null;
+
+/** The builder handed to the `dag()` callback. */
+export interface DagBuilder<P> {
+  task<R>(id: string, fn: TaskFunction<P, Record<never, never>, R>): TaskRef<Awaited<R>>;
+  task<R, I extends InputsSpec = Record<never, never>>(
+    id: string,
+    options: TaskOptionsWithInputs<I>,
+    fn: TaskFunction<P, I, R>,
+  ): TaskRef<Awaited<R>>;
+  /** A templated shell command (`{{ ds }}`, `{{ params.region }}`...); its result is the last line of stdout. */
+  shell(id: string, options: TaskOptions, command: string): TaskRef<string>;
+  branch<I extends InputsSpec = Record<never, never>>(
+    id: string,
+    options: TaskOptionsWithInputs<I>,
+    fn: TaskFunction<P, I, BranchChoice>,
+  ): TaskRef<string[]>;
+  map<U, R, I extends InputsSpec = Record<never, never>>(
+    id: string,
+    options: MapOptions<U, I>,
+    fn: MapFunction<P, U, I, R>,
+  ): TaskRef<Awaited<R>[]>;
+}
+
+/** The code of one task, kept beside its serialisable `TaskSpec`. */
+export type TaskDefinition =
+  | { readonly kind: "task"; readonly run: TaskFunction<unknown, InputsSpec, unknown> }
+  | { readonly kind: "branch"; readonly run: TaskFunction<unknown, InputsSpec, BranchChoice> }
+  | { readonly kind: "map"; readonly run: MapFunction<unknown, unknown, InputsSpec, unknown> }
+  | { readonly kind: "shell"; readonly command: string };
+
+/** DAG-level settings after defaults and validation. */
+export interface ResolvedDagOptions {
+  readonly description: string | undefined;
+  readonly schedule: Schedule;
+  readonly timezone: string;
+  readonly startDate: string | undefined;
+  readonly endDate: string | undefined;
+  readonly catchup: boolean;
+  readonly tags: readonly string[];
+  readonly maxActiveRuns: number | undefined;
+  readonly maxActiveTasks: number | undefined;
+}
+
+/** A validated DAG, as `dag()` returns it. */
+export interface Dag<P = Record<string, unknown>> {
+  readonly [DAG_BRAND]: true;
+  readonly id: string;
+  readonly options: ResolvedDagOptions;
+  /** The structure, serialisable: what the store and the scheduler work from. */
+  readonly graph: DagGraph;
+  /** The code of each task, by task id. */
+  readonly definitions: ReadonlyMap<string, TaskDefinition>;
+  readonly paramsSchema: ZodType<P> | undefined;
+  /**
+   * Validates raw params (e.g. strings from `--param k=v`) against the schema, applying defaults.
+   * An unknown param name is an error. Throws `ParamsError` naming the field.
+   */
+  parseParams(raw: Readonly<Record<string, unknown>>): P;
+}
