@@ -164,11 +164,27 @@ export interface DagBuilder<P> {
   ): TaskRef<Awaited<R>[]>;
 }
 
-/** The code of one task, kept beside its serialisable `TaskSpec`. */
+/**
+ * The code of one task, kept beside its serialisable `TaskSpec`. `datasetInputs` holds the inputs
+ * that are datasets (input name -> dataset): the worker hands them to the function as they are,
+ * since only upstream task results travel through the store.
+ */
 export type TaskDefinition =
-  | { readonly kind: "task"; readonly run: TaskFunction<unknown, InputsSpec, unknown> }
-  | { readonly kind: "branch"; readonly run: TaskFunction<unknown, InputsSpec, BranchChoice> }
-  | { readonly kind: "map"; readonly run: MapFunction<unknown, unknown, InputsSpec, unknown> }
+  | {
+      readonly kind: "task";
+      readonly run: TaskFunction<unknown, InputsSpec, unknown>;
+      readonly datasetInputs: Readonly<Record<string, Dataset>>;
+    }
+  | {
+      readonly kind: "branch";
+      readonly run: TaskFunction<unknown, InputsSpec, BranchChoice>;
+      readonly datasetInputs: Readonly<Record<string, Dataset>>;
+    }
+  | {
+      readonly kind: "map";
+      readonly run: MapFunction<unknown, unknown, InputsSpec, unknown>;
+      readonly datasetInputs: Readonly<Record<string, Dataset>>;
+    }
   | { readonly kind: "shell"; readonly command: string };
 
 /** DAG-level settings after defaults and validation. */

@@ -1,0 +1,131 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DagNotFoundError, InvalidInputError } from "../../core/errors.js";
+import { formatDuration } from "../../core/duration.js";
+import { loadDagFile } from "../../dsl/load.js";
+import type { LoadedDag } from "../../dsl/load.js";
+import type { DagRunRecord, TaskInstanceRecord } from "../../store/store.js";
+import { runToCompletion } from "../../scheduler/run-to-completion.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { positiveInt } from "../flags.js";
+import { parseParamFlags } from "../parse-params.js";
+import { openStore } from "../store-location.js";
+import { renderTable } from "../table.js";
+
+export const RUN_USAGE = `tributary run <file> [--dag <id>] [--logical-date <date>] [--param k=v]... [--db <path>] [--concurrency N] [--json]
+
+Runs one DAG run to completion and prints each task's state.
+Exit code: 0 when the run succeeded, 1 when it failed, 2 for invalid input.`;
+
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      dag: { type: "string" },
+      "logical-date": { type: "string" },
+      param: { type: "string", multiple: true, default: [] },
+      db: { type: "string" },
+      concurrency: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const fileArg = positionals[0];
+  if (!fileArg || positionals.length > 1) throw new UsageError(`expected one DAG file\n\n${RUN_USAGE}`);
+  const file = resolve(fileArg);
+  if (!existsSync(file)) throw new InvalidInputError(`no such file: ${fileArg}`, { file: fileArg });
+  const concurrency = positiveInt(values.concurrency, "concurrency") ?? 4;
+
+  const loaded = await loadDagFile(file);
+  if (loaded.errors.length > 0) throw loaded.errors[0];
+  const target = pickDag(loaded.dags, values.dag, fileArg);
+  const params = target.dag.parseParams(parseParamFlags(values.param)) as Record<string, unknown>;
+
+  const store = await openStore(values.db);
+  try {
+    const progress = values.json
+      ? undefined
+      : (taskId: string, mapIndex: number | null, tryNumber: number, ok: boolean, message: string | undefined) => {
+          const name = mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
+          const mark = ok ? "ok  " : "FAIL";
+          process.stderr.write(`${mark} ${name} (try ${tryNumber})${message ? `: ${message}` : ""}\n`);
+        };
+    const { run, instances } = await runToCompletion({
+      store,
+      dag: target.dag,
+      file: target.file,
+      logicalDate: values["logical-date"],
+      params,
+      concurrency,
+      onTryFinished: (claimed, outcome) =>
+        progress?.(
+          claimed.instance.taskId,
+          claimed.instance.mapIndex,
+          claimed.tryNumber,
+          outcome.ok,
+          outcome.ok ? undefined : outcome.error.message,
+        ),
+    });
+    if (values.json) process.stdout.write(`${JSON.stringify(runAsJson(run, instances))}\n`);
+    else process.stdout.write(`${renderRun(run, instances)}\n`);
+    return run.state === "success" ? EXIT.ok : EXIT.failed;
+  } finally {
+    await store.close();
+  }
+}
+
+function pickDag(dags: readonly LoadedDag[], dagId: string | undefined, file: string): LoadedDag {
+  const ids = dags.map((d) => d.dag.id);
+  if (dagId !== undefined) {
+    const found = dags.find((d) => d.dag.id === dagId);
+    if (!found) throw new DagNotFoundError(`no DAG "${dagId}" in this file (it has: ${ids.join(", ") || "none"})`, { file });
+    return found;
+  }
+  if (dags.length === 1 && dags[0]) return dags[0];
+  if (dags.length === 0) throw new DagNotFoundError("this file exports no DAG", { file });
+  throw new DagNotFoundError(`this file has several DAGs (${ids.join(", ")}); choose one with --dag`, { file });
+}
+
+/** The machine-readable contract of `tributary run --json`. */
+export function runAsJson(run: DagRunRecord, instances: readonly TaskInstanceRecord[]) {
+  return {
+    dagId: run.dagId,
+    runId: run.runId,
+    logicalDate: run.logicalDate.toISOString(),
+    state: run.state,
+    tasks: instances.map((ti) => ({
+      taskId: ti.taskId,
+      mapIndex: ti.mapIndex,
+      state: ti.state,
+      tries: ti.tryNumber,
+      startedAt: ti.startedAt?.toISOString() ?? null,
+      endedAt: ti.endedAt?.toISOString() ?? null,
+      error: ti.error,
+    })),
+  };
+}
+
+function renderRun(run: DagRunRecord, instances: readonly TaskInstanceRecord[]): string {
+  const rows = [...instances]
+    .sort((a, b) => (a.startedAt?.getTime() ?? Infinity) - (b.startedAt?.getTime() ?? Infinity) || a.id - b.id)
+    .map((ti) => [
+      ti.mapIndex === null ? ti.taskId : `${ti.taskId}[${ti.mapIndex}]`,
+      ti.state,
+      String(ti.tryNumber),
+      ti.startedAt && ti.endedAt ? formatDuration(ti.endedAt.getTime() - ti.startedAt.getTime()) : "-",
+      ti.error ? firstLine(ti.error) : "",
+    ]);
+  const took = run.startedAt && run.endedAt ? ` in ${formatDuration(run.endedAt.getTime() - run.startedAt.getTime())}` : "";
+  return [
+    `DAG ${run.dagId}, run ${run.runId}`,
+    `logical date ${run.logicalDate.toISOString()}: ${run.state}${took}`,
+    "",
+    renderTable(["task", "state", "tries", "duration", "error"], rows),
+  ].join("\n");
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? "";
+  return line.length > 100 ? `${line.slice(0, 97)}...` : line;
+}

@@ -1,0 +1,50 @@
+/**
+ * Where a command finds the DAG folder and the store: `--dags` / `--db` flags first, then the
+ * `dags` / `db` settings of a `tributary.config.ts` (or `.js`) in the current folder, then
+ * `TRIBUTARY_DATABASE_URL` for the store, then the defaults `./dags` and
+ * `./.tributary/tributary.db`.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { InvalidInputError } from "../core/errors.js";
+
+export interface ProjectConfig {
+  /** Folder of DAG files. */
+  readonly dags?: string;
+  /** SQLite file path (or, later, a postgres:// URL). */
+  readonly db?: string;
+}
+
+const CONFIG_FILES = ["tributary.config.ts", "tributary.config.mts", "tributary.config.js", "tributary.config.mjs"];
+
+export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectConfig> {
+  const file = CONFIG_FILES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
+  if (!file) return {};
+  let loaded: unknown;
+  try {
+    loaded = await tsImport(pathToFileURL(file).href, import.meta.url);
+  } catch (error) {
+    throw new InvalidInputError(`cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
+  }
+  const config = (loaded as { default?: unknown }).default ?? loaded;
+  if (typeof config !== "object" || config === null) {
+    throw new InvalidInputError("the config file must export an object", { file });
+  }
+  const { dags, db } = config as Record<string, unknown>;
+  if (dags !== undefined && typeof dags !== "string") throw new InvalidInputError("`dags` must be a folder path", { file, field: "dags" });
+  if (db !== undefined && typeof db !== "string") throw new InvalidInputError("`db` must be a path or URL", { file, field: "db" });
+  return {
+    dags: dags === undefined ? undefined : resolve(cwd, dags),
+    db,
+  };
+}
+
+export async function resolveLocations(flags: { dags?: string; db?: string }): Promise<{ dagsDir: string; db: string | undefined }> {
+  const config = await loadProjectConfig();
+  return {
+    dagsDir: resolve(flags.dags ?? config.dags ?? "dags"),
+    db: flags.db ?? config.db,
+  };
+}

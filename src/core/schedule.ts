@@ -1,0 +1,146 @@
+/**
+ * Schedules and data intervals (DESIGN §4). A schedule is a sequence of ticks; a data interval
+ * runs from one tick to the next, [start, end), and its logical date is its start. Cron ticks are
+ * computed by croner in the DAG's timezone, following Vixie cron across DST changes: a wall time
+ * skipped by spring-forward fires once at the first valid instant after the gap, and a wall time
+ * repeated by fall-back fires once.
+ */
+import { Cron } from "croner";
+import { DagDefinitionError, type ErrorLocation } from "./errors.js";
+import { parseDuration } from "./duration.js";
+import type { DataInterval } from "./types.js";
+
+export const PRESETS: Readonly<Record<string, string>> = {
+  "@hourly": "0 * * * *",
+  "@daily": "0 0 * * *",
+  "@weekly": "0 0 * * 0",
+  "@monthly": "0 0 1 * *",
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+};
+
+/** A schedule ready to compute ticks: time-based (cron or fixed interval) or not. */
+export type ResolvedSchedule =
+  | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: Cron }
+  | { readonly kind: "interval"; readonly everyMs: number; readonly anchor: Date }
+  | { readonly kind: "datasets"; readonly uris: readonly string[] }
+  | { readonly kind: "none" };
+
+export type ScheduleInput = string | { readonly every: string | number } | readonly { readonly uri: string }[] | null | undefined;
+
+/**
+ * Validates a DAG's `schedule` option and prepares it. `anchor` (the DAG's start date) is where a
+ * fixed-interval schedule's ticks start from.
+ */
+export function resolveSchedule(
+  schedule: ScheduleInput,
+  timezone: string,
+  anchor: Date | undefined,
+  location: ErrorLocation,
+): ResolvedSchedule {
+  const where = { ...location, field: "schedule" };
+  if (schedule === null || schedule === undefined) return { kind: "none" };
+  if (isDatasetList(schedule)) return { kind: "datasets", uris: schedule.map((d) => d.uri) };
+  if (typeof schedule === "object" && "every" in schedule) {
+    const every: string | number = schedule.every;
+    const everyMs = parseDuration(every, where);
+    if (everyMs < 1_000) throw new DagDefinitionError(`schedule { every: ${JSON.stringify(schedule.every)} } is shorter than 1s`, where);
+    return { kind: "interval", everyMs, anchor: anchor ?? new Date(0) };
+  }
+  if (typeof schedule !== "string") throw new DagDefinitionError("schedule must be a cron expression, a preset, { every }, a list of datasets or null", where);
+  const expression = PRESETS[schedule.trim()] ?? schedule.trim();
+  if (expression.startsWith("@")) {
+    throw new DagDefinitionError(`unknown schedule preset "${schedule}" (known: ${Object.keys(PRESETS).join(", ")})`, where);
+  }
+  if (expression.split(/\s+/).length !== 5) {
+    throw new DagDefinitionError(`schedule "${schedule}" must have 5 fields (minute hour day-of-month month day-of-week)`, where);
+  }
+  let cron: Cron;
+  try {
+    cron = new Cron(expression, { timezone, paused: true, mode: "5-part" });
+    cron.nextRun(new Date(0));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
+    throw new DagDefinitionError(`invalid cron schedule "${schedule}": ${reason}`, where);
+  }
+  return { kind: "cron", expression, timezone, cron };
+}
+
+function isDatasetList(schedule: ScheduleInput): schedule is readonly { readonly uri: string }[] {
+  return Array.isArray(schedule);
+}
+
+/** Whether the schedule creates runs by itself on a timetable. */
+export function isTimetable(schedule: ResolvedSchedule): schedule is Extract<ResolvedSchedule, { kind: "cron" | "interval" }> {
+  return schedule.kind === "cron" || schedule.kind === "interval";
+}
+
+/** The first tick at or after `at`. */
+export function tickAtOrAfter(schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>, at: Date): Date {
+  if (schedule.kind === "interval") {
+    const { everyMs, anchor } = schedule;
+    const steps = Math.ceil((at.getTime() - anchor.getTime()) / everyMs);
+    return new Date(anchor.getTime() + Math.max(0, steps) * everyMs);
+  }
+  const next = schedule.cron.nextRun(new Date(at.getTime() - 1));
+  if (!next) throw new Error(`cron schedule "${schedule.expression}" has no run after ${at.toISOString()}`);
+  return next;
+}
+
+/** The first tick strictly after `at`. */
+export function tickAfter(schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>, at: Date): Date {
+  return tickAtOrAfter(schedule, new Date(at.getTime() + 1));
+}
+
+/** The data interval that starts at the first tick at or after `at`. */
+export function intervalStartingAtOrAfter(
+  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
+  at: Date,
+): DataInterval {
+  const start = tickAtOrAfter(schedule, at);
+  return { start, end: tickAfter(schedule, start) };
+}
+
+/** The data interval whose start is the latest tick at or before `at` (for a logical date given by hand). */
+export function intervalContaining(
+  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
+  at: Date,
+): DataInterval {
+  const next = tickAtOrAfter(schedule, at);
+  if (next.getTime() === at.getTime()) return { start: next, end: tickAfter(schedule, next) };
+  const start = tickBefore(schedule, at);
+  return { start, end: tickAfter(schedule, start) };
+}
+
+/** The last tick strictly before `at`. */
+export function tickBefore(schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>, at: Date): Date {
+  if (schedule.kind === "interval") {
+    const { everyMs, anchor } = schedule;
+    const steps = Math.floor((at.getTime() - 1 - anchor.getTime()) / everyMs);
+    return new Date(anchor.getTime() + steps * everyMs);
+  }
+  const [previous] = schedule.cron.previousRuns(1, at);
+  if (!previous) throw new Error(`cron schedule "${schedule.expression}" has no run before ${at.toISOString()}`);
+  return previous;
+}
+
+/**
+ * Every data interval whose logical date (start) lies in [from, to], both ends included, in order.
+ * `limit` guards against a range that would produce an absurd number of runs.
+ */
+export function intervalsBetween(
+  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
+  from: Date,
+  to: Date,
+  limit = 100_000,
+): DataInterval[] {
+  const out: DataInterval[] = [];
+  let start = tickAtOrAfter(schedule, from);
+  while (start.getTime() <= to.getTime()) {
+    if (out.length >= limit) throw new Error(`more than ${limit} intervals between ${from.toISOString()} and ${to.toISOString()}`);
+    const end = tickAfter(schedule, start);
+    out.push({ start, end });
+    start = end;
+  }
+  return out;
+}

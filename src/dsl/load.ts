@@ -1,0 +1,164 @@
+/**
+ * Loads DAG files without a build step: TypeScript is compiled on import by tsx.
+ *
+ * Each load imports its files in a fresh tsx namespace, which gives them (and the modules they
+ * import) new module instances: loading a file again after it changed gives the new version. The
+ * price is that every load keeps its modules in memory (ES modules cannot be unloaded), so a
+ * long-running process should reload only files that changed. The namespace's hooks are left
+ * registered so that a task may still `import()` TypeScript lazily, at run time.
+ *
+ * A file that fails (throws, does not compile, breaks a DAG rule) is an error for that file
+ * alone; the other files still load. DAGs are recognised by their `DAG_BRAND` symbol rather than
+ * by class, because a DAG file may build them with another copy of Tributary.
+ */
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { register as registerCommonJs } from "tsx/cjs/api";
+import { register } from "tsx/esm/api";
+import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
+import { adoptError } from "./adopt-error.js";
+import { listDagFiles } from "./dag-files.js";
+import { isDag } from "./is-dag.js";
+import type { Dag } from "./types.js";
+
+export interface LoadedDag {
+  readonly dag: Dag;
+  /** Absolute path of the file that exports the DAG. */
+  readonly file: string;
+  /** `"default"` or the name of the export. */
+  readonly exportName: string;
+}
+
+export interface LoadResult {
+  readonly dags: readonly LoadedDag[];
+  /** One error per file that failed to load, with `location.file` set; the DAGs of other files are still in `dags`. */
+  readonly errors: readonly TributaryError[];
+}
+
+/** Loads the DAGs that one file exports. */
+export async function loadDagFile(file: string): Promise<LoadResult> {
+  const session = new LoadSession();
+  await session.load(resolve(file));
+  return session.result();
+}
+
+/**
+ * Loads every DAG file in a folder (see dag-files.ts for which files count). A folder that cannot
+ * be read throws an `InvalidInputError`; a file that cannot be loaded is reported in `errors`.
+ */
+export async function loadDagFolder(dir: string): Promise<LoadResult> {
+  const session = new LoadSession();
+  for (const file of await listDagFiles(dir)) await session.load(file);
+  return session.result();
+}
+
+/** The DAG with this id, or a `DagNotFoundError` listing the ids that were loaded. */
+export function findDag(result: LoadResult, dagId: string): LoadedDag {
+  const found = result.dags.find((loaded) => loaded.dag.id === dagId);
+  if (found) return found;
+  const known = result.dags.map((loaded) => loaded.dag.id).join(", ") || "none";
+  throw new DagNotFoundError(`no DAG "${dagId}"; known DAGs: ${known}`, { dagId });
+}
+
+type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
+
+/** One load: one tsx namespace, shared by its files, so a DAG re-exported by another file is the same object. */
+class LoadSession {
+  readonly #dags: LoadedDag[] = [];
+  readonly #errors: TributaryError[] = [];
+  /** By the object the DAG file exported, to skip re-exports of a DAG already loaded. */
+  readonly #seen = new Set<object>();
+  readonly #fileOfId = new Map<string, string>();
+  #import: ScopedImport | undefined;
+
+  async load(file: string): Promise<void> {
+    let exports: Readonly<Record<string, unknown>>;
+    try {
+      this.#import ??= startNamespace();
+      exports = (await this.#import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    } catch (error) {
+      this.#errors.push(fileError(error, file));
+      return;
+    }
+    for (const [exportName, value] of exportsDefaultFirst(exports)) {
+      if (!isDag(value) || this.#seen.has(value)) continue;
+      this.#seen.add(value);
+      const firstFile = this.#fileOfId.get(value.id);
+      if (firstFile !== undefined) {
+        const where = firstFile === file ? `by another export of this file` : `in ${firstFile}`;
+        this.#errors.push(new DagDefinitionError(`DAG id "${value.id}" is already defined ${where}`, { file, dagId: value.id }));
+        continue;
+      }
+      this.#fileOfId.set(value.id, file);
+      this.#dags.push({ dag: adoptDag(value), file, exportName });
+    }
+  }
+
+  result(): LoadResult {
+    return { dags: [...this.#dags], errors: [...this.#errors] };
+  }
+}
+
+/**
+ * A fresh tsx namespace. The CommonJS hooks matter for DAG files outside a `"type": "module"`
+ * package: tsx compiles those to CommonJS, whose `require`s must also map `.js` to `.ts`.
+ */
+function startNamespace(): ScopedImport {
+  forgetNamespacedCommonJs();
+  const namespace = randomUUID();
+  registerCommonJs({ namespace });
+  return register({ namespace }).import;
+}
+
+/**
+ * tsx keys CommonJS modules of a namespace as `file?namespace=...`, and a `require` in a new
+ * namespace still finds the entry of an older one: without this, a helper module that a
+ * CommonJS DAG file requires would keep its first version. Only those namespaced entries are
+ * dropped; modules already loaded keep working, as their importers hold them.
+ */
+function forgetNamespacedCommonJs(): void {
+  const cache = createRequire(import.meta.url).cache;
+  for (const key of Object.keys(cache)) {
+    if (key.includes("?namespace=")) delete cache[key];
+  }
+}
+
+function exportsDefaultFirst(moduleExports: Readonly<Record<string, unknown>>): [string, unknown][] {
+  const exports = commonJsExports(moduleExports) ?? moduleExports;
+  const entries = Object.entries(exports);
+  return [...entries.filter(([name]) => name === "default"), ...entries.filter(([name]) => name !== "default")];
+}
+
+/**
+ * A file compiled to CommonJS shows up as an ES module whose default export is `module.exports`,
+ * which holds the file's own `default` and named exports (marked `__esModule` by the compiler).
+ */
+function commonJsExports(moduleExports: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+  const inner = moduleExports["default"];
+  if (typeof inner !== "object" || inner === null || isDag(inner)) return undefined;
+  return (inner as { __esModule?: unknown }).__esModule === true ? (inner as Record<string, unknown>) : undefined;
+}
+
+function fileError(error: unknown, file: string): TributaryError {
+  const adopted = adoptError(error, { file });
+  if (adopted instanceof DagDefinitionError) return adopted;
+  const message = adopted instanceof Error ? adopted.message : String(adopted);
+  return new DagImportError(message, file, { cause: error });
+}
+
+/** The DAG with `parseParams` throwing this copy's error classes (see adopt-error.ts). */
+function adoptDag(dag: Dag): Dag {
+  const parse = dag.parseParams;
+  return Object.freeze({
+    ...dag,
+    parseParams: (raw: Readonly<Record<string, unknown>>) => {
+      try {
+        return parse(raw);
+      } catch (error) {
+        throw adoptError(error);
+      }
+    },
+  });
+}

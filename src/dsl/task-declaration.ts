@@ -1,0 +1,153 @@
+/**
+ * Checks the options of one `d.task` / `d.shell` / `d.branch` / `d.map` call and turns them into a
+ * declaration: ids instead of refs, datasets as URIs, settings checked. Everything that can be
+ * checked while the task is declared is checked here, so the error points at that task;
+ * `after` ids naming tasks declared later are resolved once the whole DAG is built.
+ */
+import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
+import type { TaskKind } from "../core/types.js";
+import { isDataset } from "./dataset.js";
+import { assertKnownKeys } from "./known-keys.js";
+import { checkTaskSettings, SETTING_NAMES, type TaskSettings } from "./task-settings.js";
+import { isTaskRef } from "./task-ref.js";
+import type { Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js";
+
+const COMMON_OPTIONS = ["after", "outputs", "secrets", ...SETTING_NAMES] as const;
+
+/** The option names each kind of task accepts: the contract of DESIGN §1. */
+export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = {
+  task: ["inputs", ...COMMON_OPTIONS],
+  branch: ["inputs", ...COMMON_OPTIONS],
+  map: ["over", "inputs", ...COMMON_OPTIONS],
+  shell: COMMON_OPTIONS,
+};
+
+export interface TaskDeclaration {
+  readonly id: string;
+  readonly kind: TaskKind;
+  /** Input name -> upstream task id, for inputs that are tasks. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Input name -> dataset, for inputs that are datasets. */
+  readonly datasetInputs: Readonly<Record<string, Dataset>>;
+  /** Ids from `after`, in order; string ids may name tasks declared later (or no task at all). */
+  readonly after: readonly string[];
+  readonly mapOver: string | undefined;
+  readonly settings: TaskSettings;
+  readonly outputDatasets: readonly string[];
+  readonly secrets: readonly string[];
+  readonly definition: TaskDefinition;
+}
+
+/** What the declaration needs to know about the DAG being built. */
+export interface DeclarationScope {
+  readonly dagId: string;
+  /** Whether `ref` was returned by this DAG's builder. */
+  ownsRef(ref: TaskRef<unknown>): boolean;
+}
+
+type Body = { readonly kind: "function"; readonly fn: unknown } | { readonly kind: "command"; readonly command: unknown };
+
+export function declareTask(
+  kind: TaskKind,
+  id: string,
+  rawOptions: unknown,
+  body: Body,
+  scope: DeclarationScope,
+): TaskDeclaration {
+  const location: ErrorLocation = { dagId: scope.dagId, taskId: id };
+  const at = (field: string): ErrorLocation => ({ ...location, field });
+  if (typeof rawOptions !== "object" || rawOptions === null || Array.isArray(rawOptions)) {
+    throw new DagDefinitionError(`the options of a ${kind} task must be an object`, location);
+  }
+  assertKnownKeys(rawOptions, TASK_OPTION_NAMES[kind], "option", location);
+  const options = rawOptions as Readonly<Record<string, unknown>>;
+
+  const refId = (value: unknown, field: string): string => {
+    if (!isTaskRef(value)) throw new DagDefinitionError(`${field} must be a task ref returned by d.task, d.map...`, at(field));
+    if (!scope.ownsRef(value)) {
+      throw new DagDefinitionError(`${field} names task "${value.id}" of another DAG`, at(field));
+    }
+    return value.id;
+  };
+
+  const inputs: Record<string, string> = {};
+  const datasetInputs: Record<string, Dataset> = {};
+  for (const [name, source] of Object.entries(record(options["inputs"], "inputs", at("inputs")))) {
+    if (isDataset(source)) datasetInputs[name] = source;
+    else if (isTaskRef(source)) inputs[name] = refId(source, `inputs.${name}`);
+    else throw new DagDefinitionError(`inputs.${name} must be a task ref or a dataset`, at(`inputs.${name}`));
+  }
+
+  const after = list(options["after"], "after", at("after")).map((entry, index) =>
+    typeof entry === "string" ? entry : refId(entry, `after[${index}]`),
+  );
+
+  let mapOver: string | undefined;
+  if (kind === "map") {
+    if (options["over"] === undefined) throw new DagDefinitionError("a map task needs `over`: the task whose list it maps over", at("over"));
+    mapOver = refId(options["over"], "over");
+  }
+
+  const outputDatasets = list(options["outputs"], "outputs", at("outputs")).map((entry, index) => {
+    if (!isDataset(entry)) throw new DagDefinitionError("outputs must list datasets made with dataset(uri)", at(`outputs[${index}]`));
+    return entry.uri;
+  });
+
+  const secrets = list(options["secrets"], "secrets", at("secrets")).map((entry, index) => {
+    if (typeof entry !== "string" || entry.length === 0) {
+      throw new DagDefinitionError("secrets must list secret names (non-empty strings)", at(`secrets[${index}]`));
+    }
+    return entry;
+  });
+
+  return {
+    id,
+    kind,
+    inputs,
+    datasetInputs,
+    after: unique(after),
+    mapOver,
+    settings: checkTaskSettings(options as TaskDefaults, location),
+    outputDatasets: unique(outputDatasets),
+    secrets: unique(secrets),
+    definition: definitionOf(kind, body, datasetInputs, location),
+  };
+}
+
+function definitionOf(kind: TaskKind, body: Body, datasetInputs: Readonly<Record<string, Dataset>>, location: ErrorLocation): TaskDefinition {
+  if (body.kind === "command") {
+    if (typeof body.command !== "string" || body.command.trim() === "") {
+      throw new DagDefinitionError("a shell task needs a command (a non-empty string)", { ...location, field: "command" });
+    }
+    return { kind: "shell", command: body.command };
+  }
+  if (typeof body.fn !== "function") {
+    throw new DagDefinitionError(`a ${kind} task needs a function as its last argument`, location);
+  }
+  // The function's parameter types were checked by the compiler against the DAG's own types.
+  const run = body.fn as never;
+  switch (kind) {
+    case "map":
+      return { kind, run, datasetInputs };
+    case "branch":
+      return { kind, run, datasetInputs };
+    default:
+      return { kind: "task", run, datasetInputs };
+  }
+}
+
+function record(value: unknown, field: string, location: ErrorLocation): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {};
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new DagDefinitionError(`${field} must be an object of names to task refs or datasets`, location);
+}
+
+function list(value: unknown, field: string, location: ErrorLocation): readonly unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value as unknown[];
+  throw new DagDefinitionError(`${field} must be a list`, location);
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,46 @@
+/**
+ * Tributary: define data pipelines as DAGs of tasks in TypeScript; Tributary schedules them, runs
+ * their tasks on workers with retries and backoff, and records every state change.
+ *
+ * @example
+ * ```ts
+ * import { dag, dataset } from "tributary";
+ *
+ * const cleanOrders = dataset("postgres://warehouse/clean_orders");
+ *
+ * export default dag("daily_sales_report", { schedule: "0 6 * * *", defaults: { retries: 3 } }, (d) => {
+ *   const orders = d.task("extract", async (ctx) => fetchOrders(ctx.ds));
+ *   d.task("load", { inputs: { orders }, outputs: [cleanOrders] }, async (ctx, { orders }) => load(orders));
+ * });
+ * ```
+ * @module
+ */
+export { dag } from "./dsl/dag.js";
+export { dataset } from "./dsl/dataset.js";
+export type {
+  BranchChoice,
+  Dag,
+  DagBuilder,
+  DagOptions,
+  Dataset,
+  DatasetEventMetadata,
+  Duration,
+  InputValues,
+  MapOptions,
+  Schedule,
+  TaskContext,
+  TaskDefaults,
+  TaskLogger,
+  TaskOptions,
+  TaskRef,
+} from "./dsl/types.js";
+export type { Backoff, DataInterval, RunState, RunType, TaskState, TriggerRule } from "./core/types.js";
+export {
+  DagDefinitionError,
+  DagImportError,
+  DagNotFoundError,
+  InvalidTransitionError,
+  ParamsError,
+  TributaryError,
+} from "./core/errors.js";
+export type { ErrorCode, ErrorLocation } from "./core/errors.js";

@@ -1,0 +1,114 @@
+/**
+ * The DAGs a long-running process knows: loaded from a folder, kept in step with it (a changed,
+ * added or removed file is reloaded on the next refresh, without a restart), with the import
+ * errors of the files that failed. When a file breaks, the DAGs it exported before stay loaded
+ * (the last good version keeps running) and its error is reported.
+ */
+import { readdir, stat } from "node:fs/promises";
+import type { TributaryError } from "../core/errors.js";
+import { resolveSchedule, type ResolvedSchedule } from "../core/schedule.js";
+import { parseDateInZone } from "../core/calendar.js";
+import { listDagFiles } from "../dsl/dag-files.js";
+import { loadDagFile, type LoadedDag } from "../dsl/load.js";
+import type { Dag } from "../dsl/types.js";
+
+/** A loaded DAG with what the scheduler needs precomputed. */
+export interface RegisteredDag {
+  readonly dag: Dag;
+  readonly file: string;
+  readonly schedule: ResolvedSchedule;
+  readonly startDate: Date | undefined;
+  readonly endDate: Date | undefined;
+}
+
+interface FileState {
+  readonly mtimeMs: number;
+  readonly dags: readonly RegisteredDag[];
+  readonly error: TributaryError | undefined;
+}
+
+export class DagRegistry {
+  readonly dir: string;
+  readonly #files = new Map<string, FileState>();
+  #byId = new Map<string, RegisteredDag>();
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Loads what changed since the last call. Returns true when any DAG or error changed. */
+  async refresh(): Promise<boolean> {
+    const files = await listDagFiles(this.dir);
+    let changed = false;
+    const present = new Set(files);
+    for (const file of [...this.#files.keys()]) {
+      if (!present.has(file)) {
+        this.#files.delete(file);
+        changed = true;
+      }
+    }
+    for (const file of files) {
+      const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => -1);
+      const previous = this.#files.get(file);
+      if (previous && previous.mtimeMs === mtimeMs) continue;
+      changed = true;
+      const result = await loadDagFile(file);
+      const error = result.errors[0];
+      const dags: RegisteredDag[] = [];
+      let scheduleError: TributaryError | undefined;
+      for (const loaded of result.dags) {
+        try {
+          dags.push(register(loaded));
+        } catch (e) {
+          scheduleError ??= e as TributaryError;
+        }
+      }
+      // A broken file keeps its last good DAGs running.
+      const failed = error ?? scheduleError;
+      this.#files.set(file, {
+        mtimeMs,
+        dags: failed && previous ? previous.dags : dags,
+        error: failed,
+      });
+    }
+    if (changed) this.#rebuild();
+    return changed;
+  }
+
+  get(dagId: string): RegisteredDag | undefined {
+    return this.#byId.get(dagId);
+  }
+
+  /** Every DAG by id (the first file wins when two files define the same id). */
+  all(): ReadonlyMap<string, RegisteredDag> {
+    return this.#byId;
+  }
+
+  importErrors(): TributaryError[] {
+    return [...this.#files.values()].flatMap((f) => (f.error ? [f.error] : []));
+  }
+
+  #rebuild(): void {
+    const byId = new Map<string, RegisteredDag>();
+    for (const [, state] of [...this.#files].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const dag of state.dags) if (!byId.has(dag.dag.id)) byId.set(dag.dag.id, dag);
+    }
+    this.#byId = byId;
+  }
+}
+
+/** Precomputes a loaded DAG's schedule and dates; throws a DagDefinitionError naming the field. */
+export function register(loaded: LoadedDag): RegisteredDag {
+  const { dag, file } = loaded;
+  const { timezone } = dag.options;
+  const where = { file, dagId: dag.id };
+  const startDate = dag.options.startDate === undefined ? undefined : parseDateInZone(dag.options.startDate, timezone, { ...where, field: "startDate" });
+  const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
+  const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where);
+  return { dag, file, schedule, startDate, endDate };
+}
+
+/** Whether a folder exists and can be listed (for a clear error before starting). */
+export async function isReadableDir(dir: string): Promise<boolean> {
+  return readdir(dir).then(() => true, () => false);
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs one DAG run to completion inside this process: creates the run, then drives it with an
+ * in-process worker (tasks still run in the isolated process pool) and the retry timer until the
+ * run reaches a terminal state. What `tributary run` does.
+ */
+import { isTerminalRunState } from "../core/state-machine.js";
+import type { Dag } from "../dsl/types.js";
+import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/store.js";
+import { TaskProcessPool } from "../worker/process-pool.js";
+import type { TaskRunOutcome } from "../worker/task-protocol.js";
+import { Worker } from "../worker/worker.js";
+import type { ClaimedTask } from "../store/store.js";
+import { manualDataInterval } from "./manual-interval.js";
+import { createRetryTimer } from "./retry-timer.js";
+import { triggeredRunId } from "./run-ids.js";
+
+export interface RunToCompletionOptions {
+  readonly store: Store;
+  readonly dag: Dag<unknown>;
+  readonly file: string;
+  /** `YYYY-MM-DD` or an ISO timestamp; default today. */
+  readonly logicalDate?: string;
+  /** Params already validated by `dag.parseParams`. */
+  readonly params: Record<string, unknown>;
+  /** How many tries may run at once (and the size of the process pool). */
+  readonly concurrency?: number;
+  /** Grace period before a timed-out try's process is killed. */
+  readonly killGraceMs?: number;
+  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
+  readonly now?: () => Date;
+}
+
+export interface CompletedRun {
+  readonly run: DagRunRecord;
+  readonly instances: TaskInstanceRecord[];
+}
+
+export async function runToCompletion(options: RunToCompletionOptions): Promise<CompletedRun> {
+  const { store, dag, file } = options;
+  const now = options.now ?? (() => new Date());
+  const interval = manualDataInterval(options.logicalDate, dag.options.timezone, now());
+  await store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: now() });
+  const runId = triggeredRunId("manual", interval.start);
+  const { run } = await store.createRun({
+    runId,
+    runType: "manual",
+    graph: dag.graph,
+    logicalDate: interval.start,
+    dataIntervalStart: interval.start,
+    dataIntervalEnd: interval.end,
+    params: options.params,
+    start: true,
+    now: now(),
+  });
+
+  const concurrency = options.concurrency ?? 4;
+  const pool = new TaskProcessPool({ size: concurrency, killGraceMs: options.killGraceMs });
+  const dags = new Map([[dag.id, { dag, file }]]);
+  let finished: (() => void) | undefined;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  let failure: unknown;
+  const onError = (error: unknown) => {
+    failure ??= error;
+    finished?.();
+  };
+  const checkRun = async () => {
+    const current = await store.getRun(run.runId);
+    if (!current || isTerminalRunState(current.state)) finished?.();
+  };
+  const timer = createRetryTimer({ store, now, onQueued: () => worker.wake(), onError });
+  const worker = new Worker({
+    store,
+    pool,
+    dags: () => dags,
+    concurrency,
+    now,
+    onError,
+    onTryFinished: (claimed, outcome) => {
+      options.onTryFinished?.(claimed, outcome);
+      timer.wake();
+      checkRun().catch(onError);
+    },
+  });
+  try {
+    worker.start();
+    timer.start();
+    await checkRun();
+    await done;
+  } finally {
+    await worker.stop();
+    await timer.stop();
+    await pool.close();
+  }
+  if (failure !== undefined) throw failure;
+  const final = await store.getRun(run.runId);
+  if (!final) throw new Error(`DAG run ${run.runId} disappeared from the store`);
+  return { run: final, instances: await store.listTaskInstances(run.runId) };
+}

@@ -1,0 +1,143 @@
+/**
+ * The scheduler loop: on each tick it creates the DAG runs that became due (idempotently: the
+ * store's unique key makes a second scheduler or a restart harmless), starts queued runs within
+ * each DAG's `maxActiveRuns`, and fails zombie tries (running task instances whose worker stopped
+ * heartbeating) so they are retried. Tasks never run here: workers run them.
+ */
+import { isTimetable } from "../core/schedule.js";
+import type { Store } from "../store/store.js";
+import { ServiceLoop } from "../runtime/service-loop.js";
+import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
+import { dueIntervals } from "./due-intervals.js";
+import { scheduledRunId } from "./run-ids.js";
+
+export interface SchedulerOptions {
+  readonly store: Store;
+  readonly registry: DagRegistry;
+  readonly now?: () => Date;
+  /** Time between ticks. */
+  readonly tickMs?: number;
+  /** How often the DAG folder is checked for changed files; 0 disables reloading. */
+  readonly reloadMs?: number;
+  /** A running try whose worker has not heartbeated for this long is a zombie. */
+  readonly zombieAfterMs?: number;
+  /** Called when runs were started or zombies failed (to wake an in-process worker). */
+  readonly onWork?: () => void;
+  readonly onError?: (error: unknown) => void;
+  readonly log?: (message: string) => void;
+}
+
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  readonly #loop: ServiceLoop;
+  #lastReload = 0;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+    this.#loop = new ServiceLoop(async () => {
+      await this.tick();
+      return options.tickMs ?? 1_000;
+    }, options.onError ?? (() => undefined));
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  wake(): void {
+    this.#loop.wake();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  /** One pass of the loop; exported for tests that drive time by hand. */
+  async tick(): Promise<{ created: number; started: number; zombies: number }> {
+    const { store, registry } = this.#options;
+    const now = (this.#options.now ?? (() => new Date()))();
+    const reloadMs = this.#options.reloadMs ?? 2_000;
+    if (reloadMs > 0 && now.getTime() - this.#lastReload >= reloadMs) {
+      this.#lastReload = now.getTime();
+      if (await registry.refresh()) await this.#recordDags(now);
+    }
+    const paused = new Set((await store.listDags()).filter((d) => d.isPaused).map((d) => d.dagId));
+    let created = 0;
+    let started = 0;
+    for (const entry of registry.all().values()) {
+      if (paused.has(entry.dag.id)) continue;
+      created += await this.#createDueRuns(entry, now);
+      const runs = await store.startQueuedRuns({
+        dagId: entry.dag.id,
+        graph: entry.dag.graph,
+        maxActiveRuns: entry.dag.options.maxActiveRuns,
+        now,
+      });
+      started += runs.length;
+    }
+    const zombies = await this.#failZombies(now);
+    if (started > 0 || zombies > 0) this.#options.onWork?.();
+    return { created, started, zombies };
+  }
+
+  async #recordDags(now: Date): Promise<void> {
+    for (const entry of this.#options.registry.all().values()) {
+      await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
+    }
+  }
+
+  async #createDueRuns(entry: RegisteredDag, now: Date): Promise<number> {
+    const { schedule, dag } = entry;
+    if (!isTimetable(schedule)) return 0;
+    const { store } = this.#options;
+    const due = dueIntervals({
+      schedule,
+      startDate: entry.startDate,
+      endDate: entry.endDate,
+      catchup: dag.options.catchup,
+      lastLogicalDate: await store.latestLogicalDate(dag.id),
+      now,
+    });
+    let created = 0;
+    for (const interval of due) {
+      const result = await store.createRun({
+        runId: scheduledRunId("scheduled", interval.start),
+        runType: "scheduled",
+        graph: dag.graph,
+        logicalDate: interval.start,
+        dataIntervalStart: interval.start,
+        dataIntervalEnd: interval.end,
+        params: dag.parseParams({}) as Record<string, unknown>,
+        start: false,
+        now,
+      });
+      if (result.created) {
+        created++;
+        this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`);
+      }
+    }
+    return created;
+  }
+
+  async #failZombies(now: Date): Promise<number> {
+    const { store, registry } = this.#options;
+    const threshold = this.#options.zombieAfterMs ?? 60_000;
+    const zombies = await store.findZombies(new Date(now.getTime() - threshold));
+    let failed = 0;
+    for (const zombie of zombies) {
+      const graph = registry.get(zombie.dagId)?.dag.graph ?? (await store.getDag(zombie.dagId))?.graph;
+      if (!graph) continue;
+      const result = await store.completeTry({
+        taskInstanceId: zombie.taskInstanceId,
+        tryNumber: zombie.tryNumber,
+        outcome: "failed",
+        error: `zombie: worker ${zombie.workerId ?? "?"} stopped heartbeating for more than ${Math.round(threshold / 1000)}s`,
+        errorKind: "zombie",
+        graph,
+        now,
+      });
+      if (result.applied) failed++;
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Tributary as one long-running service: the scheduler loop, the retry timer and a worker (with
+ * its process pool) sharing one store, in one process. What `tributary start` runs, and what
+ * `createTributary` embeds in an existing Node service.
+ */
+import type { Store } from "../store/store.js";
+import { TaskProcessPool } from "../worker/process-pool.js";
+import { Worker, type RunnableDag } from "../worker/worker.js";
+import { DagRegistry } from "./dag-registry.js";
+import type { ServiceLoop } from "../runtime/service-loop.js";
+import { createRetryTimer } from "./retry-timer.js";
+import { Scheduler } from "./scheduler.js";
+
+export interface ServiceOptions {
+  readonly store: Store;
+  /** Folder of DAG files. */
+  readonly dagsDir: string;
+  /** Task tries that may run at once in this process. */
+  readonly concurrency?: number;
+  readonly tickMs?: number;
+  readonly reloadMs?: number;
+  readonly heartbeatMs?: number;
+  readonly zombieAfterMs?: number;
+  /** Grace period before a timed-out try's process is killed. */
+  readonly killGraceMs?: number;
+  readonly now?: () => Date;
+  readonly log?: (message: string) => void;
+}
+
+export class TributaryService {
+  readonly registry: DagRegistry;
+  readonly #options: ServiceOptions;
+  readonly #pool: TaskProcessPool;
+  readonly #worker: Worker;
+  readonly #timer: ServiceLoop;
+  readonly #scheduler: Scheduler;
+  #started = false;
+
+  constructor(options: ServiceOptions) {
+    this.#options = options;
+    const log = options.log ?? (() => undefined);
+    const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    this.registry = new DagRegistry(options.dagsDir);
+    this.#pool = new TaskProcessPool({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs });
+    const runnable = (): ReadonlyMap<string, RunnableDag> => this.registry.all();
+    this.#worker = new Worker({
+      store: options.store,
+      pool: this.#pool,
+      dags: runnable,
+      concurrency: options.concurrency ?? 4,
+      heartbeatMs: options.heartbeatMs,
+      now: options.now,
+      onError,
+      onTryFinished: (claimed, outcome) => {
+        const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
+        log(`${outcome.ok ? "success" : "failed "} ${claimed.run.dagId}.${name} try ${claimed.tryNumber} (${claimed.run.runId})`);
+        this.#timer.wake();
+        this.#scheduler.wake();
+      },
+    });
+    this.#timer = createRetryTimer({ store: options.store, now: options.now, onQueued: () => this.#worker.wake(), onError });
+    this.#scheduler = new Scheduler({
+      store: options.store,
+      registry: this.registry,
+      now: options.now,
+      tickMs: options.tickMs,
+      reloadMs: options.reloadMs,
+      zombieAfterMs: options.zombieAfterMs,
+      onWork: () => this.#worker.wake(),
+      onError,
+      log,
+    });
+  }
+
+  /** Loads the DAGs, records them in the store, and starts every loop. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    const now = (this.#options.now ?? (() => new Date()))();
+    await this.registry.refresh();
+    for (const entry of this.registry.all().values()) {
+      await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
+    }
+    this.#scheduler.start();
+    this.#timer.start();
+    this.#worker.start();
+  }
+
+  /**
+   * Graceful stop: no new runs or claims; running tries get `graceMs` to finish and are recorded;
+   * tries still running after that are killed and recorded as failed (to be retried on restart).
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    if (!this.#started) return;
+    await this.#scheduler.stop();
+    await this.#timer.stop();
+    const stopped = this.#worker.stop();
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
+    if ((await Promise.race([stopped, timeout])) === "timeout") {
+      await this.#pool.close();
+      await stopped;
+    }
+    await this.#pool.close();
+    this.#started = false;
+  }
+}

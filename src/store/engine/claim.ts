@@ -1,0 +1,121 @@
+import { sql } from "kysely";
+import type { ClaimedTask, ClaimRequest } from "../store.js";
+import { instanceFromRow, runFromRow } from "./rows.js";
+import { moveTask } from "./transitions.js";
+import type { Tx } from "./tx.js";
+
+/**
+ * Claims queued task instances for a worker: highest priority first, then the longest waiting.
+ * Runs in one write transaction; each state move is conditional on the row still being `queued`,
+ * so a concurrent claimer can never take the same instance.
+ */
+export async function claimNextTasks(tx: Tx, request: ClaimRequest): Promise<ClaimedTask[]> {
+  if (request.limit <= 0 || request.dagIds.length === 0) return [];
+  const at = request.now.getTime();
+  const capacity = await loadCapacity(tx, request);
+  let query = tx
+    .selectFrom("task_instances")
+    .selectAll()
+    .where("state", "=", "queued")
+    .where("dag_id", "in", request.dagIds);
+  // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
+  // query so they do not hide claimable work further down the queue.
+  if (capacity.fullPools.length > 0) {
+    query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", capacity.fullPools)]));
+  }
+  if (capacity.fullDags.length > 0) query = query.where("dag_id", "not in", capacity.fullDags);
+  const rows = await query
+    .orderBy("priority", "desc")
+    .orderBy("queued_at", "asc")
+    .orderBy("id", "asc")
+    .limit(request.limit * 4)
+    .execute();
+  const candidates = rows.filter((row) => capacity.take(row.pool, row.dag_id)).slice(0, request.limit);
+  const claimed: ClaimedTask[] = [];
+  const runs = new Map<string, ClaimedTask["run"]>();
+  for (const row of candidates) {
+    const tryNumber = row.try_number + 1;
+    await moveTask(tx, { ...row, id: Number(row.id) }, "running", at, {
+      try_number: tryNumber,
+      worker_id: request.workerId,
+      started_at: at,
+      ended_at: null,
+      heartbeat_at: at,
+      next_retry_at: null,
+    });
+    const inserted = await tx
+      .insertInto("task_tries")
+      .values({
+        task_instance_id: Number(row.id),
+        try_number: tryNumber,
+        outcome: "running",
+        worker_id: request.workerId,
+        queued_at: row.queued_at,
+        started_at: at,
+        ended_at: null,
+        error: null,
+        error_kind: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    let run = runs.get(row.run_id);
+    if (!run) {
+      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow());
+      runs.set(row.run_id, run);
+    }
+    claimed.push({
+      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: at }),
+      run,
+      tryId: Number(inserted.id),
+      tryNumber,
+    });
+  }
+  return claimed;
+}
+
+/**
+ * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
+ * running task instances inside the claiming transaction. A pool that is not configured has no
+ * limit.
+ */
+async function loadCapacity(tx: Tx, request: ClaimRequest) {
+  const pools = new Map<string, number>();
+  for (const pool of await tx.selectFrom("pools").select(["name", "slots"]).execute()) pools.set(pool.name, pool.slots);
+  const poolFree = new Map<string, number>(pools);
+  if (pools.size > 0) {
+    const used = await tx
+      .selectFrom("task_instances")
+      .select(["pool", sql<number>`count(*)`.as("n")])
+      .where("state", "=", "running")
+      .where("pool", "in", [...pools.keys()])
+      .groupBy("pool")
+      .execute();
+    for (const row of used) if (row.pool !== null) poolFree.set(row.pool, (pools.get(row.pool) ?? 0) - Number(row.n));
+  }
+  const dagFree = new Map<string, number>();
+  const limits = request.maxActiveTasks ?? new Map<string, number>();
+  if (limits.size > 0) {
+    const used = await tx
+      .selectFrom("task_instances")
+      .select(["dag_id", sql<number>`count(*)`.as("n")])
+      .where("state", "=", "running")
+      .where("dag_id", "in", [...limits.keys()])
+      .groupBy("dag_id")
+      .execute();
+    for (const [dagId, limit] of limits) dagFree.set(dagId, limit);
+    for (const row of used) dagFree.set(row.dag_id, (limits.get(row.dag_id) ?? 0) - Number(row.n));
+  }
+  return {
+    fullPools: [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
+    fullDags: [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
+    /** Takes a slot in the instance's pool and DAG if both have one. */
+    take(pool: string | null, dagId: string): boolean {
+      const poolSlots = pool === null ? undefined : poolFree.get(pool);
+      const dagSlots = dagFree.get(dagId);
+      if ((poolSlots !== undefined && poolSlots <= 0) || (dagSlots !== undefined && dagSlots <= 0)) return false;
+      if (pool !== null && poolSlots !== undefined) poolFree.set(pool, poolSlots - 1);
+      if (dagSlots !== undefined) dagFree.set(dagId, dagSlots - 1);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { hasTriesLeft, retryDelayMs } from "../../core/retry-delay.js";
+import type { CompleteTryInput, CompleteTryResult } from "../store.js";
+import type { RunState } from "../../core/types.js";
+import { advanceRun, closeRunIfDone } from "./advance.js";
+import { recordDeadLetter } from "./dead-letters.js";
+import { indexGraph } from "./graph-index.js";
+import { moveTask } from "./transitions.js";
+import type { Tx } from "./tx.js";
+
+/**
+ * Records a try's outcome and everything that follows from it, in the caller's transaction:
+ * success (result, dataset events, downstream readiness, branch skips), or failure (retry with
+ * backoff while tries are left; otherwise a dead-letter entry and downstream upstream_failed).
+ */
+export async function completeTry(tx: Tx, input: CompleteTryInput): Promise<CompleteTryResult> {
+  const at = input.now.getTime();
+  const row = await tx.selectFrom("task_instances").selectAll().where("id", "=", input.taskInstanceId).executeTakeFirst();
+  if (!row || row.state !== "running" || row.try_number !== input.tryNumber) {
+    const runState = row ? await currentRunState(tx, row.run_id) : "failed";
+    return { state: (row?.state ?? "failed") as CompleteTryResult["state"], nextRetryAt: null, runState, queued: 0, applied: false };
+  }
+  const ti = { ...row, id: Number(row.id) };
+  const spec = indexGraph(input.graph).spec(ti.task_id);
+  await tx
+    .updateTable("task_tries")
+    .set({ outcome: input.outcome, ended_at: at, error: input.error ?? null, error_kind: input.errorKind ?? null })
+    .where("task_instance_id", "=", ti.id)
+    .where("try_number", "=", input.tryNumber)
+    .execute();
+
+  if (input.outcome === "success") {
+    await moveTask(tx, ti, "success", at, { ended_at: at, result: JSON.stringify(input.result ?? null), error: null, worker_id: null });
+    const events = [
+      ...(spec?.outputDatasets ?? []).map((uri) => ({ uri, metadata: {} })),
+      ...(input.emitted ?? []),
+    ];
+    if (events.length > 0) {
+      await tx
+        .insertInto("dataset_events")
+        .values(
+          events.map((e) => ({
+            dataset_uri: e.uri,
+            run_id: ti.run_id,
+            dag_id: ti.dag_id,
+            task_id: ti.task_id,
+            map_index: ti.map_index,
+            try_number: input.tryNumber,
+            at,
+            metadata: JSON.stringify(e.metadata),
+          })),
+        )
+        .execute();
+    }
+    let notChosen: Set<string> | undefined;
+    if (spec?.kind === "branch") {
+      const chosen = new Set(Array.isArray(input.result) ? (input.result as unknown[]).map(String) : []);
+      notChosen = new Set(indexGraph(input.graph).downstream(ti.task_id).filter((id) => !chosen.has(id)));
+    }
+    const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at, { notChosen });
+    const runState = await closeRunIfDone(tx, ti.run_id, input.graph, at);
+    return { state: "success", nextRetryAt: null, runState, queued, applied: true };
+  }
+
+  await moveTask(tx, ti, "failed", at, { ended_at: at, error: input.error ?? null, worker_id: null });
+  const policy = spec?.retry;
+  if (policy && hasTriesLeft(policy, input.tryNumber)) {
+    const next = at + retryDelayMs(policy, input.tryNumber, input.random);
+    await moveTask(tx, { ...ti, state: "failed" }, "retrying", at, { next_retry_at: next }, `retry in ${next - at}ms`);
+    return { state: "retrying", nextRetryAt: new Date(next), runState: await currentRunState(tx, ti.run_id), queued: 0, applied: true };
+  }
+  await recordDeadLetter(tx, ti, input.tryNumber, input.error ?? null, at);
+  const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at);
+  const runState = await closeRunIfDone(tx, ti.run_id, input.graph, at);
+  return { state: "failed", nextRetryAt: null, runState, queued, applied: true };
+}
+
+async function currentRunState(tx: Tx, runId: string): Promise<RunState> {
+  const run = await tx.selectFrom("dag_runs").select("state").where("run_id", "=", runId).executeTakeFirst();
+  return (run?.state ?? "failed") as RunState;
+}

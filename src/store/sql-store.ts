@@ -1,0 +1,372 @@
+/**
+ * The Store implemented once over Kysely for every dialect. A dialect supplies the connection,
+ * how a write transaction begins, and its name; everything else is shared.
+ */
+import type { Kysely } from "kysely";
+import type { DagGraph } from "../core/types.js";
+import type { Database } from "./schema.js";
+import { migrateToLatest, type MigrationReport } from "./migrate.js";
+import type {
+  ClaimedTask,
+  ClaimRequest,
+  CompleteTryInput,
+  CompleteTryResult,
+  CreateRunInput,
+  CreateRunResult,
+  DagRecord,
+  DagRunRecord,
+  DeadLetterRecord,
+  StateChangeRecord,
+  Store,
+  StoredLogLine,
+  TaskInstanceRecord,
+  TaskTryRecord,
+} from "./store.js";
+import type { RunInTransaction } from "./engine/tx.js";
+import { createRun, startRun } from "./engine/create-run.js";
+import { claimNextTasks } from "./engine/claim.js";
+import { completeTry } from "./engine/complete-try.js";
+import { moveTasks } from "./engine/transitions.js";
+import { startQueuedRuns } from "./engine/start-queued-runs.js";
+import { clearRun } from "./engine/clear-run.js";
+import {
+  dagFromRow,
+  deadLetterFromRow,
+  fromMapIndex,
+  instanceFromRow,
+  logLineFromRow,
+  parseJson,
+  runFromRow,
+  stateChangeFromRow,
+  toDate,
+  tryFromRow,
+  UNMAPPED,
+} from "./engine/rows.js";
+import { NotFoundError } from "../core/errors.js";
+
+export interface SqlStoreOptions {
+  readonly db: Kysely<Database>;
+  readonly dialect: "sqlite" | "postgres";
+  readonly inTransaction: RunInTransaction;
+  /**
+   * Run migrations inside one `inTransaction` (whose lock then serialises concurrent migrators)
+   * instead of Kysely's own migration transaction and lock.
+   */
+  readonly migrationsInWriteTransaction?: boolean;
+  readonly onClose?: () => Promise<void>;
+}
+
+export class SqlStore implements Store {
+  readonly dialect: "sqlite" | "postgres";
+  readonly #db: Kysely<Database>;
+  readonly #tx: RunInTransaction;
+  readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #migrationsInWriteTransaction: boolean;
+
+  constructor(options: SqlStoreOptions) {
+    this.dialect = options.dialect;
+    this.#db = options.db;
+    this.#tx = options.inTransaction;
+    this.#onClose = options.onClose;
+    this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    if (!this.#migrationsInWriteTransaction) return migrateToLatest(this.#db, this.dialect);
+    let failed: MigrationReport | undefined;
+    try {
+      return await this.#tx(async (tx) => {
+        const report = await migrateToLatest(tx, this.dialect, { inCallerTransaction: true });
+        if (report.error) {
+          // Roll back the whole transaction: nothing of a failed migration run is committed.
+          failed = { applied: [], error: report.error };
+          throw report.error;
+        }
+        return report;
+      });
+    } catch (error) {
+      return failed ?? { applied: [], error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+    await this.#onClose?.();
+  }
+
+  // Every write goes through #tx, even single statements: the dialect's write transaction is
+  // also where it serialises writers (see sqlite/write-lock.ts).
+  async upsertDag(input: { dagId: string; file: string; graph: DagGraph; now: Date }): Promise<void> {
+    const values = { file: input.file, graph: JSON.stringify(input.graph), updated_at: input.now.getTime() };
+    await this.#tx((tx) =>
+      tx
+        .insertInto("dags")
+        .values({ dag_id: input.dagId, is_paused: 0, ...values })
+        .onConflict((oc) => oc.column("dag_id").doUpdateSet(values))
+        .execute(),
+    );
+  }
+
+  async listDags(): Promise<DagRecord[]> {
+    const rows = await this.#db.selectFrom("dags").selectAll().orderBy("dag_id").execute();
+    return rows.map(dagFromRow);
+  }
+
+  async setDagPaused(dagId: string, paused: boolean, now: Date): Promise<boolean> {
+    const result = await this.#tx((tx) =>
+      tx.updateTable("dags").set({ is_paused: paused ? 1 : 0, updated_at: now.getTime() }).where("dag_id", "=", dagId).executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async latestLogicalDate(dagId: string): Promise<Date | undefined> {
+    const row = await this.#db
+      .selectFrom("dag_runs")
+      .select((eb) => eb.fn.max("logical_date").as("latest"))
+      .where("dag_id", "=", dagId)
+      .where("run_type", "in", ["scheduled", "backfill"])
+      .executeTakeFirst();
+    return row?.latest === null || row?.latest === undefined ? undefined : toDate(row.latest);
+  }
+
+  startQueuedRuns(input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date }): Promise<DagRunRecord[]> {
+    return this.#tx((tx) => startQueuedRuns(tx, input));
+  }
+
+  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date }): Promise<DagRunRecord> {
+    return this.#tx((tx) => clearRun(tx, input));
+  }
+
+  async listRunsBetween(dagId: string, from: Date, to: Date): Promise<DagRunRecord[]> {
+    const rows = await this.#db
+      .selectFrom("dag_runs")
+      .selectAll()
+      .where("dag_id", "=", dagId)
+      .where("run_type", "in", ["scheduled", "backfill"])
+      .where("logical_date", ">=", from.getTime())
+      .where("logical_date", "<=", to.getTime())
+      .orderBy("logical_date")
+      .execute();
+    return rows.map(runFromRow);
+  }
+
+  async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<void> {
+    if (taskInstanceIds.length === 0) return;
+    await this.#tx((tx) =>
+      tx
+        .updateTable("task_instances")
+        .set({ heartbeat_at: now.getTime() })
+        .where("id", "in", taskInstanceIds)
+        .where("worker_id", "=", workerId)
+        .where("state", "=", "running")
+        .execute(),
+    );
+  }
+
+  async findZombies(before: Date): Promise<{ taskInstanceId: number; tryNumber: number; dagId: string; workerId: string | null }[]> {
+    const rows = await this.#db
+      .selectFrom("task_instances")
+      .select(["id", "try_number", "dag_id", "worker_id"])
+      .where("state", "=", "running")
+      .where("heartbeat_at", "<", before.getTime())
+      .execute();
+    return rows.map((r) => ({ taskInstanceId: Number(r.id), tryNumber: r.try_number, dagId: r.dag_id, workerId: r.worker_id }));
+  }
+
+  async listPools(): Promise<{ name: string; slots: number; description: string | null }[]> {
+    return this.#db.selectFrom("pools").select(["name", "slots", "description"]).orderBy("name").execute();
+  }
+
+  async setPool(input: { name: string; slots: number; description?: string; now: Date }): Promise<void> {
+    const values = { slots: input.slots, description: input.description ?? null, updated_at: input.now.getTime() };
+    await this.#tx((tx) =>
+      tx
+        .insertInto("pools")
+        .values({ name: input.name, ...values })
+        .onConflict((oc) => oc.column("name").doUpdateSet(values))
+        .execute(),
+    );
+  }
+
+  async deletePool(name: string): Promise<boolean> {
+    const result = await this.#tx((tx) => tx.deleteFrom("pools").where("name", "=", name).executeTakeFirst());
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async getDag(dagId: string): Promise<DagRecord | undefined> {
+    const row = await this.#db.selectFrom("dags").selectAll().where("dag_id", "=", dagId).executeTakeFirst();
+    return row ? dagFromRow(row) : undefined;
+  }
+
+
+  createRun(input: CreateRunInput): Promise<CreateRunResult> {
+    return this.#tx((tx) => createRun(tx, input));
+  }
+
+  startRun(runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord> {
+    return this.#tx((tx) => startRun(tx, runId, graph, now));
+  }
+
+  async getRun(runId: string): Promise<DagRunRecord | undefined> {
+    const row = await this.#db.selectFrom("dag_runs").selectAll().where("run_id", "=", runId).executeTakeFirst();
+    return row ? runFromRow(row) : undefined;
+  }
+
+  async listRuns(filter: { dagId?: string; states?: readonly DagRunRecord["state"][]; limit?: number }): Promise<DagRunRecord[]> {
+    let query = this.#db.selectFrom("dag_runs").selectAll();
+    if (filter.dagId !== undefined) query = query.where("dag_id", "=", filter.dagId);
+    if (filter.states !== undefined && filter.states.length > 0) query = query.where("state", "in", filter.states);
+    const rows = await query.orderBy("logical_date", "desc").orderBy("created_at", "desc").limit(filter.limit ?? 100).execute();
+    return rows.map(runFromRow);
+  }
+
+  async listTaskInstances(runId: string): Promise<TaskInstanceRecord[]> {
+    const rows = await this.#db
+      .selectFrom("task_instances")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .orderBy("id")
+      .execute();
+    return rows.map(instanceFromRow);
+  }
+
+  async listTries(taskInstanceId: number): Promise<TaskTryRecord[]> {
+    const rows = await this.#db
+      .selectFrom("task_tries")
+      .selectAll()
+      .where("task_instance_id", "=", taskInstanceId)
+      .orderBy("try_number")
+      .execute();
+    return rows.map(tryFromRow);
+  }
+
+  async listStateHistory(runId: string): Promise<StateChangeRecord[]> {
+    const rows = await this.#db.selectFrom("state_history").selectAll().where("run_id", "=", runId).orderBy("id").execute();
+    return rows.map(stateChangeFromRow);
+  }
+
+  claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
+    return this.#tx((tx) => claimNextTasks(tx, request));
+  }
+
+  async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
+    const results = new Map<string, unknown>();
+    if (taskIds.length === 0) return results;
+    const rows = await this.#db
+      .selectFrom("task_instances")
+      .select(["task_id", "map_index", "result"])
+      .where("run_id", "=", runId)
+      .where("task_id", "in", taskIds)
+      .orderBy("task_id")
+      .orderBy("map_index")
+      .execute();
+    const mapped = new Map<string, unknown[]>();
+    for (const row of rows) {
+      if (row.map_index === UNMAPPED) results.set(row.task_id, parseJson(row.result));
+      else {
+        const list = mapped.get(row.task_id) ?? [];
+        list.push(parseJson(row.result));
+        mapped.set(row.task_id, list);
+      }
+    }
+    for (const [taskId, list] of mapped) results.set(taskId, list);
+    return results;
+  }
+
+  async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
+    if (lines.length === 0) return;
+    // One transaction: a batch of lines is stored whole or not at all.
+    await this.#tx(async (tx) => {
+      for (let i = 0; i < lines.length; i += 500) {
+        await tx
+          .insertInto("task_logs")
+          .values(
+            lines.slice(i, i + 500).map((l) => ({
+              try_id: tryId,
+              at: l.at.getTime(),
+              stream: l.stream,
+              level: l.level,
+              message: l.message,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
+    return this.#tx((tx) => completeTry(tx, input));
+  }
+
+  queueDueRetries(now: Date): Promise<number> {
+    return this.#tx(async (tx) => {
+      const due = await tx
+        .selectFrom("task_instances")
+        .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
+        .where("state", "=", "retrying")
+        .where("next_retry_at", "<=", now.getTime())
+        .execute();
+      const at = now.getTime();
+      await moveTasks(tx, due.map((r) => ({ ...r, id: Number(r.id) })), "queued", at, { queued_at: at, next_retry_at: null });
+      return due.length;
+    });
+  }
+
+  async nextRetryAt(): Promise<Date | undefined> {
+    const row = await this.#db
+      .selectFrom("task_instances")
+      .select((eb) => eb.fn.min("next_retry_at").as("next"))
+      .where("state", "=", "retrying")
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : toDate(row.next);
+  }
+
+  async readLogs(query: { runId: string; taskId: string; mapIndex: number | null; tryNumber?: number }): Promise<{
+    tryNumber: number;
+    lines: StoredLogLine[];
+  }> {
+    const ti = await this.#db
+      .selectFrom("task_instances")
+      .select(["id", "try_number"])
+      .where("run_id", "=", query.runId)
+      .where("task_id", "=", query.taskId)
+      .where("map_index", "=", fromMapIndex(query.mapIndex))
+      .executeTakeFirst();
+    if (!ti) throw new NotFoundError(`no task instance "${query.taskId}" in run ${query.runId}`, { taskId: query.taskId });
+    const tryNumber = query.tryNumber ?? ti.try_number;
+    const tryRow = await this.#db
+      .selectFrom("task_tries")
+      .select("id")
+      .where("task_instance_id", "=", Number(ti.id))
+      .where("try_number", "=", tryNumber)
+      .executeTakeFirst();
+    if (!tryRow) {
+      throw new NotFoundError(`task "${query.taskId}" in run ${query.runId} has no try ${tryNumber}`, { taskId: query.taskId });
+    }
+    const rows = await this.#db.selectFrom("task_logs").selectAll().where("try_id", "=", Number(tryRow.id)).orderBy("id").execute();
+    return { tryNumber, lines: rows.map(logLineFromRow) };
+  }
+
+  async listDeadLetters(filter: { open?: boolean }): Promise<DeadLetterRecord[]> {
+    let query = this.#db.selectFrom("dead_letters").selectAll();
+    if (filter.open === true) query = query.where("resolved_at", "is", null);
+    const rows = await query.orderBy("id").execute();
+    return rows.map(deadLetterFromRow);
+  }
+
+  async listDatasetEvents(filter: { uri?: string; runId?: string }): Promise<
+    { uri: string; runId: string | null; taskId: string | null; at: Date; metadata: Record<string, unknown> }[]
+  > {
+    let query = this.#db.selectFrom("dataset_events").selectAll();
+    if (filter.uri !== undefined) query = query.where("dataset_uri", "=", filter.uri);
+    if (filter.runId !== undefined) query = query.where("run_id", "=", filter.runId);
+    const rows = await query.orderBy("id").execute();
+    return rows.map((r) => ({
+      uri: r.dataset_uri,
+      runId: r.run_id,
+      taskId: r.task_id,
+      at: toDate(r.at),
+      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    }));
+  }
+}

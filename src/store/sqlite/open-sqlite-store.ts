@@ -1,0 +1,59 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import type { Database } from "../schema.js";
+import { SqlStore } from "../sql-store.js";
+import type { RunInTransaction } from "../engine/tx.js";
+import { acquireWriteLock } from "./write-lock.js";
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string;
+  /** How long a writer waits for another process's lock before failing (ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store: one better-sqlite3 connection in WAL mode with synchronous=FULL, so every
+ * committed state change survives a crash. Kysely serialises queries on the single connection;
+ * write transactions start with BEGIN IMMEDIATE so that a second process waits for the lock
+ * instead of failing halfway through a transaction, and queue behind a per-file lock so that two
+ * stores in one process do not block each other's thread (see write-lock.ts).
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
+  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  const database = new SQLite(options.path);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = FULL");
+  database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+  database.pragma("foreign_keys = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+
+  const writeLock = acquireWriteLock(options.path);
+
+  const inTransaction: RunInTransaction = (fn) =>
+    writeLock.run(() =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn);
+          throw error;
+        }
+      }),
+    );
+
+  return new SqlStore({
+    db,
+    dialect: "sqlite",
+    inTransaction,
+    // Kysely's SQLite migration lock is a no-op (it assumes one connection); BEGIN IMMEDIATE is
+    // the lock that works across connections and processes.
+    migrationsInWriteTransaction: true,
+    onClose: () => Promise.resolve(writeLock.release()),
+  });
+}

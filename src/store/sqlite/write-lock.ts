@@ -1,0 +1,47 @@
+import { resolve } from "node:path";
+
+/**
+ * One write lock per SQLite file per process. better-sqlite3 is synchronous: when two connections
+ * in the same process (two store objects on one file) both want to write, the second one's
+ * BEGIN IMMEDIATE spins in SQLite's busy handler on the only thread, so the first can never reach
+ * its COMMIT; both stall until busy_timeout and one fails with "database is locked". Queueing
+ * write transactions here first makes them wait in the event loop instead. Other processes still
+ * wait in the busy handler, which is fine: their lock holder runs on its own thread.
+ */
+export interface WriteLock {
+  readonly run: <T>(fn: () => Promise<T>) => Promise<T>;
+  readonly release: () => void;
+}
+
+interface Shared {
+  tail: Promise<unknown>;
+  users: number;
+}
+
+const locks = new Map<string, Shared>();
+let memoryDatabases = 0;
+
+export function acquireWriteLock(path: string): WriteLock {
+  // Every `:memory:` connection is its own database, so it shares its lock with nobody.
+  const key = path === ":memory:" ? `:memory:#${++memoryDatabases}` : resolve(path);
+  let shared = locks.get(key);
+  if (!shared) {
+    shared = { tail: Promise.resolve(), users: 0 };
+    locks.set(key, shared);
+  }
+  shared.users++;
+  const lock = shared;
+  let released = false;
+  return {
+    run: <T>(fn: () => Promise<T>): Promise<T> => {
+      const result = lock.tail.then(() => fn());
+      lock.tail = result.catch(() => undefined);
+      return result;
+    },
+    release: () => {
+      if (released) return;
+      released = true;
+      if (--lock.users === 0 && locks.get(key) === lock) locks.delete(key);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The DAG files a task process has loaded. Loading (importing, compiling TypeScript, validating)
+ * is the expensive part of starting a try, so each file is loaded once per process and loaded
+ * again only when its modification time changes. (Modules a DAG file imports are not watched:
+ * changing only them needs new processes.)
+ */
+import { stat } from "node:fs/promises";
+import type { Dag, TaskDefinition } from "../dsl/types.js";
+import type { LoadResult } from "../dsl/load.js";
+import { loadDagFile } from "../dsl/load.js";
+
+interface CachedFile {
+  readonly mtimeMs: number;
+  readonly loading: Promise<LoadResult>;
+}
+
+export interface FoundTask {
+  readonly dag: Dag;
+  readonly definition: TaskDefinition;
+}
+
+/** The DAG or task a request names is not in its file (as loaded by this process). */
+export class TaskLookupError extends Error {
+  override readonly name = "TaskLookupError";
+}
+
+export class DagFileCache {
+  readonly #files = new Map<string, CachedFile>();
+  /** Checks in progress, so that two callers (a preload and a try) never load one file twice. */
+  readonly #checking = new Map<string, Promise<LoadResult>>();
+
+  load(file: string): Promise<LoadResult> {
+    const inFlight = this.#checking.get(file);
+    if (inFlight) return inFlight;
+    const checking = this.#load(file).finally(() => this.#checking.delete(file));
+    this.#checking.set(file, checking);
+    return checking;
+  }
+
+  async #load(file: string): Promise<LoadResult> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await stat(file)).mtimeMs;
+    } catch (error) {
+      throw new TaskLookupError(`cannot read DAG file ${file}: ${(error as Error).message}`);
+    }
+    const cached = this.#files.get(file);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.loading;
+    const loading = loadDagFile(file);
+    this.#files.set(file, { mtimeMs, loading });
+    // A file with errors stays cached too: loading again would give the same errors, and every load
+    // keeps its modules in memory for good. Changing the file (its mtime) loads it again.
+    return loading.catch((error: unknown) => {
+      this.#files.delete(file);
+      throw error;
+    });
+  }
+
+  async find(file: string, dagId: string, taskId: string): Promise<FoundTask> {
+    const { dags, errors } = await this.load(file);
+    const found = dags.find((entry) => entry.dag.id === dagId);
+    if (!found) {
+      const problems = errors.map((error) => `\n  ${error.describe()}`).join("");
+      const known = dags.map((entry) => entry.dag.id).join(", ") || "none";
+      throw new TaskLookupError(`DAG "${dagId}" is not in ${file} (DAGs found: ${known})${problems}`);
+    }
+    const definition = found.dag.definitions.get(taskId);
+    if (!definition) {
+      const known = [...found.dag.definitions.keys()].join(", ");
+      throw new TaskLookupError(`task "${taskId}" is not in DAG "${dagId}" (${file}); its tasks: ${known}`);
+    }
+    return { dag: found.dag, definition };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `shell`), inside the task
+ * process, and returns its raw result.
+ */
+import { renderShellTemplate } from "../core/templating.js";
+import type { BranchChoice, InputsSpec, InputValues, TaskContext, TaskDefinition } from "../dsl/types.js";
+import { TASK_REF_BRAND } from "../dsl/types.js";
+import { runShellCommand } from "./run-shell-command.js";
+import type { TaskRunRequest } from "./task-protocol.js";
+
+export interface ShellIo {
+  readonly onLine: (stream: "stdout" | "stderr", line: string) => void;
+  readonly onProcessGroup: (pgid: number | null) => void;
+}
+
+export async function runTaskDefinition(
+  definition: TaskDefinition,
+  ctx: TaskContext,
+  request: TaskRunRequest,
+  shellIo: ShellIo,
+): Promise<unknown> {
+  // Upstream results come as JSON with the request; dataset inputs are the definition's own objects.
+  const inputs = (definition.kind === "shell" ? {} : { ...request.inputs, ...definition.datasetInputs }) as InputValues<InputsSpec>;
+  switch (definition.kind) {
+    case "task":
+      return definition.run(ctx, inputs);
+    case "branch":
+      return normaliseBranchChoice(await definition.run(ctx, inputs));
+    case "map":
+      return definition.run(ctx, request.item, inputs);
+    case "shell": {
+      const command = renderShellTemplate(
+        definition.command,
+        {
+          ds: request.ds,
+          ds_nodash: ctx.dsNodash,
+          logical_date: request.logicalDate,
+          data_interval_start: request.dataIntervalStart,
+          data_interval_end: request.dataIntervalEnd,
+          run_id: request.runId,
+          params: request.params,
+        },
+        { dagId: request.dagId, taskId: request.taskId },
+      );
+      return runShellCommand(command, { signal: ctx.signal, ...shellIo });
+    }
+  }
+}
+
+/** A branch may answer with an id, a task ref, a list of either, or `null` (follow nothing). */
+export function normaliseBranchChoice(choice: BranchChoice | undefined): string[] {
+  if (choice === null || choice === undefined) return [];
+  const items: readonly unknown[] = Array.isArray(choice) ? choice : [choice];
+  return items.map((item) => {
+    if (typeof item === "string") return item;
+    if (isTaskRef(item)) return item.id;
+    throw new TypeError(
+      `a branch must return task ids or task refs (a string, a ref, a list of them, or null); got ${describe(item)}`,
+    );
+  });
+}
+
+function isTaskRef(value: unknown): value is { readonly id: string } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    TASK_REF_BRAND in value &&
+    typeof (value as { readonly id?: unknown }).id === "string"
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a nested array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}

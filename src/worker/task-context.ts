@@ -1,0 +1,42 @@
+/**
+ * Builds the `TaskContext` a task function receives (DESIGN §5) from a run request, inside the
+ * task process.
+ */
+import { format } from "node:util";
+import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
+import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
+
+export interface TaskContextHooks {
+  /** Receives each `ctx.log` call, formatted like `console.log` formats its arguments. */
+  readonly log: (level: LogLevel, message: string) => void;
+  readonly signal: AbortSignal;
+  /** Collects `ctx.emit` calls; the pool reports them with the try's outcome. */
+  readonly emitted: EmittedDatasetEvent[];
+}
+
+export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHooks): TaskContext {
+  const logger = (level: LogLevel) => (...args: unknown[]) => hooks.log(level, format(...args));
+  const log: TaskLogger = { debug: logger("debug"), info: logger("info"), warn: logger("warn"), error: logger("error") };
+  return Object.freeze({
+    dagId: request.dagId,
+    taskId: request.taskId,
+    runId: request.runId,
+    mapIndex: request.mapIndex,
+    ds: request.ds,
+    dsNodash: request.ds.replaceAll("-", ""),
+    logicalDate: new Date(request.logicalDate),
+    dataInterval: Object.freeze({ start: new Date(request.dataIntervalStart), end: new Date(request.dataIntervalEnd) }),
+    params: request.params,
+    tryNumber: request.tryNumber,
+    log,
+    secrets: Object.freeze({ ...request.secrets }),
+    signal: hooks.signal,
+    emit(dataset: Dataset | string, metadata: DatasetEventMetadata = {}): void {
+      const uri = typeof dataset === "string" ? dataset : dataset.uri;
+      if (typeof uri !== "string" || uri.length === 0) {
+        throw new TypeError("ctx.emit() needs a dataset or a non-empty dataset URI");
+      }
+      hooks.emitted.push({ uri, metadata: { ...metadata } });
+    },
+  });
+}

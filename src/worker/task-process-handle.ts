@@ -1,0 +1,311 @@
+/**
+ * The pool's side of one task process: forks it, hands it one try at a time, relays the try's
+ * log, enforces the try's timeout (abort its signal, then kill the process after a grace period)
+ * and turns the process's death into a crashed try.
+ */
+import { fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { LineSplitter } from "./line-splitter.js";
+import { abortFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
+import type {
+  AbortReason,
+  ChildOutcome,
+  FromTaskProcess,
+  LogLine,
+  TaskFailure,
+  TaskRunOutcome,
+  TaskRunRequest,
+  ToTaskProcess,
+} from "./task-protocol.js";
+
+export interface TaskProcessCommand {
+  readonly entry: string;
+  readonly execArgv: readonly string[];
+}
+
+export interface TryOptions {
+  readonly killGraceMs: number;
+  readonly maxResultBytes: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** How many stderr lines a crash report quotes. */
+const STDERR_TAIL_LINES = 10;
+/** After the process exits, how long to wait for its pipes to deliver their last output. */
+const CLOSE_WAIT_MS = 200;
+
+interface ActiveTry {
+  readonly tryId: number;
+  readonly request: TaskRunRequest;
+  readonly onLog: (line: LogLine) => void;
+  readonly resolve: (outcome: TaskRunOutcome) => void;
+  readonly options: TryOptions;
+  timer: NodeJS.Timeout | undefined;
+  aborted: Abort | undefined;
+  killedAfterGrace: boolean;
+  stopListening: () => void;
+}
+
+let nextTryId = 1;
+
+export class TaskProcessHandle {
+  readonly #child: ChildProcess;
+  readonly #ready: Promise<void>;
+  readonly #stderrTail: string[] = [];
+  readonly #stdout: LineSplitter;
+  readonly #stderr: LineSplitter;
+  #active: ActiveTry | undefined;
+  #shellGroup: number | null = null;
+  #fatal: { readonly message: string; readonly stack?: string } | undefined;
+  #exited = false;
+  #closing = false;
+  /** Resolvers of `preload()` calls, answered in order. */
+  readonly #preloads: (() => void)[] = [];
+  readonly #closed: Promise<void>;
+
+  constructor(command: TaskProcessCommand, onExit: (handle: TaskProcessHandle) => void) {
+    this.#child = fork(command.entry, [], {
+      execArgv: [...command.execArgv],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    this.#stdout = new LineSplitter((line) => this.#strayLine("stdout", line));
+    this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));
+    this.#child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.#stdout.write(chunk));
+    this.#child.stderr?.setEncoding("utf8").on("data", (chunk: string) => this.#stderr.write(chunk));
+    this.#child.on("message", (message: FromTaskProcess) => this.#onMessage(message));
+    this.#ready = new Promise((resolve) => {
+      const onReady = (message: FromTaskProcess) => {
+        if (message.type !== "ready") return;
+        this.#child.off("message", onReady);
+        resolve();
+      };
+      this.#child.on("message", onReady);
+      this.#child.once("exit", () => resolve());
+    });
+    this.#closed = new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        this.#stdout.flush();
+        this.#stderr.flush();
+        this.#finishWithExit();
+        for (const resolvePreload of this.#preloads.splice(0)) resolvePreload();
+        onExit(this);
+        resolve();
+      };
+      this.#child.once("exit", () => {
+        this.#exited = true;
+        this.#killShellGroup();
+        // 'close' waits for the pipes; a grandchild holding them open must not hold up the try.
+        setTimeout(finish, CLOSE_WAIT_MS);
+      });
+      this.#child.once("close", finish);
+      this.#child.on("error", () => {
+        if (this.#child.pid === undefined) {
+          this.#exited = true;
+          finish();
+        }
+      });
+    });
+  }
+
+  /** Resolves once the process is ready for tries (or has died trying). */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Loads DAG files in the process ahead of its tries; resolves when done (or the process died). */
+  preload(files: readonly string[]): Promise<void> {
+    if (files.length === 0 || !this.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#preloads.push(resolve);
+      this.#send({ type: "preload", files });
+    });
+  }
+
+  get busy(): boolean {
+    return this.#active !== undefined;
+  }
+
+  get alive(): boolean {
+    return !this.#exited && !this.#closing;
+  }
+
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, options: TryOptions): Promise<TaskRunOutcome> {
+    if (this.#active) throw new Error("a task process runs one try at a time");
+    if (!this.alive) throw new Error("this task process has exited");
+    return new Promise((resolve) => {
+      const tryId = nextTryId++;
+      const active: ActiveTry = {
+        tryId,
+        request,
+        onLog,
+        resolve,
+        options,
+        timer: undefined,
+        aborted: undefined,
+        killedAfterGrace: false,
+        stopListening: () => undefined,
+      };
+      this.#active = active;
+      this.#stderrTail.length = 0;
+      this.#fatal = undefined;
+      const { signal } = options;
+      if (signal) {
+        const onAbort = () => this.#abort(active, "cancel", `the try was cancelled${reasonText(signal.reason)}`);
+        if (signal.aborted) onAbort();
+        signal.addEventListener("abort", onAbort, { once: true });
+        active.stopListening = () => signal.removeEventListener("abort", onAbort);
+      }
+      // The timeout counts from now until the child has loaded the DAG file, then from the start
+      // of the task function: a slow first load must not eat the task's own time.
+      this.#startTimeout(active);
+      this.#send({ type: "run", tryId, request, maxResultBytes: options.maxResultBytes });
+    });
+  }
+
+  /** Kills the process; a try in progress ends as crashed ("the pool was closed"). */
+  close(): Promise<void> {
+    this.#closing = true;
+    if (!this.#exited) this.#kill();
+    return this.#closed;
+  }
+
+  #onMessage(message: FromTaskProcess): void {
+    const active = this.#active;
+    switch (message.type) {
+      case "ready":
+        return;
+      case "preloaded":
+        this.#preloads.shift()?.();
+        return;
+      case "fatal":
+        this.#fatal = message.stack === undefined ? { message: message.message } : { message: message.message, stack: message.stack };
+        return;
+      case "started":
+        if (active?.tryId === message.tryId && !active.aborted) this.#startTimeout(active);
+        return;
+      case "shell":
+        if (active?.tryId === message.tryId) this.#shellGroup = message.pgid;
+        return;
+      case "log":
+        if (active?.tryId !== message.tryId) return;
+        if (message.line.stream === "stderr") this.#rememberStderr(message.line.message);
+        deliver(active, message.line);
+        return;
+      case "done":
+        if (active?.tryId === message.tryId) this.#finish(active, this.#outcomeOf(active, message.outcome));
+        return;
+    }
+  }
+
+  #outcomeOf(active: ActiveTry, outcome: ChildOutcome): TaskRunOutcome {
+    if (active.aborted) return { ok: false, error: this.#abortFailure(active, active.aborted), emitted: outcome.emitted };
+    if (!outcome.ok) return outcome;
+    try {
+      return { ok: true, result: JSON.parse(outcome.resultJson) as unknown, emitted: outcome.emitted };
+    } catch (error) {
+      return { ok: false, error: { kind: "error", message: `unreadable result: ${String(error)}` }, emitted: outcome.emitted };
+    }
+  }
+
+  #abortFailure(active: ActiveTry, aborted: Abort): TaskFailure {
+    return abortFailure(aborted, active.killedAfterGrace ? active.options.killGraceMs : undefined);
+  }
+
+  /** The process is gone: the try it was running (if any) ends here. */
+  #finishWithExit(): void {
+    const active = this.#active;
+    if (!active) return;
+    const error =
+      active.aborted && active.killedAfterGrace
+        ? this.#abortFailure(active, active.aborted)
+        : crashFailure({
+            poolClosed: this.#closing,
+            exitCode: this.#child.exitCode,
+            signalCode: this.#child.signalCode,
+            uncaught: this.#fatal,
+            stderrTail: this.#stderrTail,
+          });
+    this.#finish(active, { ok: false, error, emitted: [] });
+  }
+
+  #finish(active: ActiveTry, outcome: TaskRunOutcome): void {
+    if (this.#active !== active) return;
+    clearTimeout(active.timer);
+    active.stopListening();
+    this.#active = undefined;
+    this.#shellGroup = null;
+    active.resolve(outcome);
+  }
+
+  #startTimeout(active: ActiveTry): void {
+    clearTimeout(active.timer);
+    const timeoutMs = active.request.timeoutMs;
+    if (timeoutMs === undefined) return;
+    active.timer = setTimeout(
+      () => this.#abort(active, "timeout", timeoutMessage(timeoutMs)),
+      timeoutMs,
+    );
+  }
+
+  /** Aborts the try's signal, then kills the process if the try has not ended after the grace. */
+  #abort(active: ActiveTry, reason: AbortReason, message: string): void {
+    if (this.#active !== active || active.aborted) return;
+    active.aborted = { reason, message };
+    this.#send({ type: "abort", tryId: active.tryId, reason, message });
+    clearTimeout(active.timer);
+    active.timer = setTimeout(() => {
+      if (this.#active !== active) return;
+      active.killedAfterGrace = true;
+      this.#kill();
+    }, active.options.killGraceMs);
+  }
+
+  #kill(): void {
+    this.#killShellGroup();
+    this.#child.kill("SIGKILL");
+  }
+
+  #killShellGroup(): void {
+    if (this.#shellGroup === null) return;
+    try {
+      process.kill(-this.#shellGroup, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    this.#shellGroup = null;
+  }
+
+  #send(message: ToTaskProcess): void {
+    if (this.#exited || !this.#child.connected) return;
+    // A send that fails means the process is dying; its exit ends the try.
+    this.#child.send(message, (error) => {
+      if (error) this.#kill();
+    });
+  }
+
+  /** Output written straight to the process's file descriptors (not through `process.stdout`). */
+  #strayLine(stream: "stdout" | "stderr", line: string): void {
+    if (stream === "stderr") this.#rememberStderr(line);
+    const active = this.#active;
+    if (!active) return;
+    deliver(active, { at: new Date().toISOString(), stream, level: stream === "stdout" ? "info" : "warn", message: line });
+  }
+
+  #rememberStderr(line: string): void {
+    if (line.trim().length === 0) return;
+    this.#stderrTail.push(line);
+    if (this.#stderrTail.length > STDERR_TAIL_LINES) this.#stderrTail.shift();
+  }
+}
+
+function deliver(active: ActiveTry, line: LogLine): void {
+  try {
+    active.onLog(line);
+  } catch {
+    // A failing log consumer must not break the try.
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The entry point of a task process: a long-lived child of the pool that runs one try at a time
+ * (DESIGN §5, "Isolation without a process per try"). It loads DAG files once, runs the task the
+ * pool names, streams the try's log over IPC and answers with the outcome. When something kills
+ * the process, the pool reports the try as crashed and starts another process.
+ */
+import { DagFileCache } from "./dag-file-cache.js";
+import { captureOutput } from "./capture-output.js";
+import { describeError } from "./describe-error.js";
+import { LineSplitter } from "./line-splitter.js";
+import { runTaskDefinition } from "./run-task-definition.js";
+import { serialiseResult } from "./serialise-result.js";
+import { buildTaskContext } from "./task-context.js";
+import type {
+  ChildOutcome,
+  EmittedDatasetEvent,
+  FromTaskProcess,
+  LogLevel,
+  LogStream,
+  TaskFailure,
+  ToTaskProcess,
+} from "./task-protocol.js";
+
+interface CurrentTry {
+  readonly tryId: number;
+  readonly controller: AbortController;
+  readonly stdout: LineSplitter;
+  readonly stderr: LineSplitter;
+  /** Fails the try from outside its promise chain (an unhandled rejection). */
+  fail: (error: unknown) => void;
+  shellGroup: number | null;
+}
+
+const send = (message: FromTaskProcess, callback?: () => void): void => {
+  if (!process.connected || !process.send) {
+    callback?.();
+    return;
+  }
+  process.send(message, undefined, {}, () => callback?.());
+};
+
+if (!process.send) {
+  process.stderr.write("task-process.ts is started by Tributary's task process pool, not directly\n");
+  process.exit(2);
+}
+
+const files = new DagFileCache();
+let current: CurrentTry | undefined;
+
+function log(tryId: number, stream: LogStream, level: LogLevel, message: string): void {
+  send({ type: "log", tryId, line: { at: new Date().toISOString(), stream, level, message } });
+}
+
+captureOutput((stream, text) => {
+  if (!current) return false;
+  (stream === "stdout" ? current.stdout : current.stderr).write(text);
+  return true;
+});
+
+async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise<void> {
+  const { tryId, request } = message;
+  const controller = new AbortController();
+  const lineLogger = (stream: "stdout" | "stderr") =>
+    new LineSplitter((line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line));
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  // Handled here so that a failure arriving before the race below is not itself "unhandled".
+  failed.catch(() => undefined);
+  const active: CurrentTry = {
+    tryId,
+    controller,
+    stdout: lineLogger("stdout"),
+    stderr: lineLogger("stderr"),
+    fail,
+    shellGroup: null,
+  };
+  current = active;
+  const emitted: EmittedDatasetEvent[] = [];
+  let outcome: ChildOutcome;
+  try {
+    const { definition } = await files.find(request.file, request.dagId, request.taskId);
+    send({ type: "started", tryId });
+    const ctx = buildTaskContext(request, {
+      log: (level, text) => log(tryId, "log", level, text),
+      signal: controller.signal,
+      emitted,
+    });
+    const running = runTaskDefinition(definition, ctx, request, {
+      onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
+      onProcessGroup: (pgid) => {
+        active.shellGroup = pgid;
+        send({ type: "shell", tryId, pgid });
+      },
+    });
+    const result = await Promise.race([running, failed]);
+    const serialised = serialiseResult(result, message.maxResultBytes);
+    outcome = serialised.ok
+      ? { ok: true, resultJson: serialised.json, emitted }
+      : { ok: false, error: { kind: serialised.kind, message: serialised.message }, emitted };
+  } catch (error) {
+    outcome = { ok: false, error: describeError(error), emitted };
+  } finally {
+    active.stdout.flush();
+    active.stderr.flush();
+    current = undefined;
+  }
+  send({ type: "done", tryId, outcome });
+}
+
+process.on("message", (message: ToTaskProcess) => {
+  if (message.type === "run") {
+    if (current) {
+      send({ type: "done", tryId: message.tryId, outcome: busy() });
+      return;
+    }
+    void runTry(message);
+  } else if (message.type === "preload") {
+    // A file that fails to load fails the tries that need it, with its errors; nothing to say here.
+    void Promise.allSettled(message.files.map((file) => files.load(file))).then(() => send({ type: "preloaded" }));
+  } else if (message.type === "abort" && current?.tryId === message.tryId) {
+    const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
+    current.controller.abort(new DOMException(message.message, name));
+  }
+});
+
+process.on("unhandledRejection", (reason) => {
+  if (current) {
+    const failure = describeError(reason);
+    current.fail(Object.assign(new Error(`unhandled promise rejection: ${failure.message}`), { stack: failure.stack }));
+  } else {
+    // Left over from an earlier try: no try to fail, but the output keeps it visible.
+    process.stderr.write(`unhandled promise rejection outside a try: ${describeError(reason).message}\n`);
+  }
+});
+
+// An uncaught exception may leave the process in any state: report it and make way for a new one.
+process.on("uncaughtException", (error) => {
+  const failure: TaskFailure = describeError(error, "crash");
+  send({ type: "fatal", message: failure.message, ...(failure.stack === undefined ? {} : { stack: failure.stack }) }, () =>
+    process.exit(70),
+  );
+  setTimeout(() => process.exit(70), 1_000).unref();
+});
+
+// The pool stops tries through their signal; Ctrl-C in a terminal reaches the whole process group
+// and must not kill tries that the worker is shutting down gracefully.
+process.on("SIGINT", () => undefined);
+// Without the pool there is nobody to report to.
+process.on("disconnect", () => process.exit(0));
+process.on("exit", () => {
+  if (current?.shellGroup) {
+    try {
+      process.kill(-current.shellGroup, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+function busy(): ChildOutcome {
+  return { ok: false, error: { kind: "error", message: "the task process is already running a try" }, emitted: [] };
+}
+
+send({ type: "ready" });

@@ -1,0 +1,89 @@
+/**
+ * What the worker asks a task process to do and what comes back (DESIGN §5): one try per request.
+ * The first half is the contract the worker codes against; the second half is the message format
+ * between the pool (parent) and a task process (child), which nothing outside `src/worker` sees.
+ */
+
+/** One try to run. Everything in it crosses a process boundary, so it is plain JSON. */
+export interface TaskRunRequest {
+  /** Absolute path of the DAG file. */
+  readonly file: string;
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly runId: string;
+  readonly mapIndex: number | null;
+  readonly tryNumber: number;
+  /** ISO timestamps. */
+  readonly logicalDate: string;
+  readonly dataIntervalStart: string;
+  readonly dataIntervalEnd: string;
+  readonly ds: string;
+  readonly timezone: string;
+  readonly params: Record<string, unknown>;
+  /** Upstream results by input name; dataset inputs are filled in by the child from the definition. */
+  readonly inputs: Record<string, unknown>;
+  /** The element of a map task instance. */
+  readonly item?: unknown;
+  readonly secrets: Record<string, string>;
+  readonly timeoutMs: number | undefined;
+}
+
+export type LogStream = "stdout" | "stderr" | "log";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface LogLine {
+  /** ISO timestamp of when the line was written. */
+  readonly at: string;
+  readonly stream: LogStream;
+  readonly level: LogLevel;
+  readonly message: string;
+}
+
+export interface EmittedDatasetEvent {
+  readonly uri: string;
+  readonly metadata: Record<string, string | number | boolean | null>;
+}
+
+export type TaskFailureKind = "error" | "timeout" | "crash" | "result_too_large";
+
+export interface TaskFailure {
+  readonly kind: TaskFailureKind;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export type TaskRunOutcome =
+  | { readonly ok: true; readonly result: unknown; readonly emitted: EmittedDatasetEvent[] }
+  | { readonly ok: false; readonly error: TaskFailure; readonly emitted: EmittedDatasetEvent[] };
+
+// ---- Messages between the pool and a task process (internal) ----
+
+/** `tryId` is the pool's own counter; it lets either side ignore messages about an earlier try. */
+export type ToTaskProcess =
+  | { readonly type: "run"; readonly tryId: number; readonly request: TaskRunRequest; readonly maxResultBytes: number }
+  /** Loads DAG files ahead of the tries that need them (a new process of a warm pool). */
+  | { readonly type: "preload"; readonly files: readonly string[] }
+  /** Aborts the try's `ctx.signal`: its time is up, or the worker cancelled it. */
+  | { readonly type: "abort"; readonly tryId: number; readonly reason: AbortReason; readonly message: string };
+
+export type AbortReason = "timeout" | "cancel";
+
+/**
+ * The child's outcome: a successful result travels as JSON text, serialised and size-checked in
+ * the child so that an oversized result never crosses the channel.
+ */
+export type ChildOutcome =
+  | { readonly ok: true; readonly resultJson: string; readonly emitted: EmittedDatasetEvent[] }
+  | { readonly ok: false; readonly error: TaskFailure; readonly emitted: EmittedDatasetEvent[] };
+
+export type FromTaskProcess =
+  | { readonly type: "ready" }
+  | { readonly type: "preloaded" }
+  /** The DAG file is loaded and the task function is about to be called: the timeout starts now. */
+  | { readonly type: "started"; readonly tryId: number }
+  | { readonly type: "log"; readonly tryId: number; readonly line: LogLine }
+  /** A shell task's process group, so the pool can kill it along with the task process. */
+  | { readonly type: "shell"; readonly tryId: number; readonly pgid: number | null }
+  | { readonly type: "done"; readonly tryId: number; readonly outcome: ChildOutcome }
+  /** An uncaught exception: the child reports it and exits. */
+  | { readonly type: "fatal"; readonly message: string; readonly stack?: string };

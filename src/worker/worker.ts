@@ -1,0 +1,222 @@
+/**
+ * A worker: claims queued task instances from the store, runs each try in the process pool with a
+ * concurrency limit, streams its log into the store, and records the outcome (which, in the same
+ * transaction, queues whatever became ready downstream).
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { formatDs } from "../core/calendar.js";
+import type { TaskSpec } from "../core/types.js";
+import type { Dag } from "../dsl/types.js";
+import type { ClaimedTask, Store, StoredLogLine } from "../store/store.js";
+import type { TaskProcessPool } from "./process-pool.js";
+import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import { ServiceLoop } from "../runtime/service-loop.js";
+
+/** A DAG this process can run: its definition and the file it came from. */
+export interface RunnableDag {
+  readonly dag: Dag<unknown>;
+  readonly file: string;
+}
+
+export interface WorkerOptions {
+  readonly store: Store;
+  readonly pool: TaskProcessPool;
+  /** The DAGs this worker can run, by id; it claims only their task instances. */
+  readonly dags: () => ReadonlyMap<string, RunnableDag>;
+  readonly concurrency: number;
+  readonly workerId?: string;
+  /** Longest idle wait before looking for work again (the fallback to being woken). */
+  readonly pollIntervalMs?: number;
+  /** How often running tries are reported alive (see the scheduler's zombie detection). */
+  readonly heartbeatMs?: number;
+  readonly now?: () => Date;
+  /** Called after each try is recorded (for progress output and tests). */
+  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+const LOG_FLUSH_MS = 250;
+
+export class Worker {
+  readonly workerId: string;
+  readonly #options: WorkerOptions;
+  readonly #loop: ServiceLoop;
+  readonly #active = new Set<Promise<void>>();
+  /** Task instance ids of the tries in progress, for heartbeats. */
+  readonly #runningIds = new Set<number>();
+  #heartbeat: NodeJS.Timeout | undefined;
+  #warmedUp = false;
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
+  }
+
+  start(): void {
+    if (this.#loop.running) return;
+    this.#loop.start();
+    const now = this.#options.now ?? (() => new Date());
+    this.#heartbeat = setInterval(() => {
+      if (this.#runningIds.size === 0) return;
+      this.#options.store
+        .heartbeat(this.workerId, [...this.#runningIds], now())
+        .catch((error: unknown) => this.#options.onError?.(error));
+    }, this.#options.heartbeatMs ?? 10_000);
+    this.#heartbeat.unref();
+  }
+
+  /** Look for work now (something was queued in this process). */
+  wake(): void {
+    this.#loop.wake();
+  }
+
+  /** Stops claiming and waits for the tries in progress to be recorded. */
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    await Promise.all(this.#active);
+    clearInterval(this.#heartbeat);
+  }
+
+  get activeTries(): number {
+    return this.#active.size;
+  }
+
+  /** Claims what fits in the free slots; resolves to how long to sleep before looking again. */
+  async #claimOnce(): Promise<number> {
+    const { store, concurrency } = this.#options;
+    const now = this.#options.now ?? (() => new Date());
+    const idleMs = this.#options.pollIntervalMs ?? 1_000;
+    if (!this.#warmedUp) {
+      // Start the pool's processes and load the DAG files before claiming, so that a try's
+      // recorded start and duration do not include starting Node.
+      this.#warmedUp = true;
+      const files = [...new Set([...this.#options.dags().values()].map((d) => d.file))];
+      await this.#options.pool.warmUp(files).catch((error: unknown) => this.#options.onError?.(error));
+    }
+    const free = concurrency - this.#active.size;
+    if (free <= 0) return idleMs;
+    const dags = this.#options.dags();
+    const maxActiveTasks = new Map<string, number>();
+    for (const [dagId, { dag }] of dags) {
+      if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dagId, dag.options.maxActiveTasks);
+    }
+    const claimed = await store.claimNextTasks({
+      workerId: this.workerId,
+      limit: free,
+      dagIds: [...dags.keys()],
+      maxActiveTasks,
+      now: now(),
+    });
+    for (const task of claimed) {
+      this.#runningIds.add(task.instance.id);
+      const done: Promise<void> = this.#execute(task)
+        .catch((error: unknown) => this.#options.onError?.(error))
+        .finally(() => {
+          this.#runningIds.delete(task.instance.id);
+          this.#active.delete(done);
+          this.#loop.wake();
+        });
+      this.#active.add(done);
+    }
+    return claimed.length === 0 || this.#active.size >= concurrency ? idleMs : 0;
+  }
+
+  async #execute(claimed: ClaimedTask): Promise<void> {
+    const { store, pool } = this.#options;
+    const now = this.#options.now ?? (() => new Date());
+    const runnable = this.#options.dags().get(claimed.instance.dagId);
+    const spec = runnable?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId);
+    let outcome: TaskRunOutcome;
+    const buffer: Omit<StoredLogLine, "id">[] = [];
+    const flush = async () => {
+      const lines = buffer.splice(0, buffer.length);
+      await store.appendLogs(claimed.tryId, lines);
+    };
+    let flushing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      flushing = flushing.then(flush).catch((error: unknown) => this.#options.onError?.(error));
+    }, LOG_FLUSH_MS);
+    try {
+      if (!runnable || !spec) {
+        outcome = failure(`task "${claimed.instance.taskId}" is not in DAG "${claimed.instance.dagId}" as loaded by this worker`);
+      } else {
+        const request = await this.#buildRequest(claimed, runnable, spec);
+        outcome = await pool.run(request, (line: LogLine) => {
+          buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: line.message });
+        });
+        if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
+      }
+      if (!outcome.ok) {
+        // The error that ended the try belongs in its log, as the last thing it says.
+        const detail = outcome.error.stack ?? outcome.error.message;
+        buffer.push({ at: now(), stream: "log", level: "error", message: `try ${claimed.tryNumber} failed (${outcome.error.kind}): ${detail}` });
+      }
+    } finally {
+      clearInterval(timer);
+      await flushing;
+      await flush();
+    }
+    const graph = runnable?.dag.graph ?? { dagId: claimed.instance.dagId, tasks: [] };
+    await store.completeTry({
+      taskInstanceId: claimed.instance.id,
+      tryNumber: claimed.tryNumber,
+      outcome: outcome.ok ? "success" : "failed",
+      result: outcome.ok ? outcome.result : undefined,
+      error: outcome.ok ? undefined : outcome.error.message,
+      errorKind: outcome.ok ? undefined : outcome.error.kind,
+      emitted: outcome.emitted,
+      graph,
+      now: now(),
+    });
+    this.#options.onTryFinished?.(claimed, outcome);
+  }
+
+  async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec): Promise<TaskRunRequest> {
+    const { run, instance } = claimed;
+    const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
+    const results = await this.#options.store.getTaskResults(run.runId, upstreamIds);
+    const inputs: Record<string, unknown> = {};
+    for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
+    const timezone = runnable.dag.options.timezone;
+    const request: TaskRunRequest = {
+      file: runnable.file,
+      dagId: run.dagId,
+      taskId: instance.taskId,
+      runId: run.runId,
+      mapIndex: instance.mapIndex,
+      tryNumber: claimed.tryNumber,
+      logicalDate: run.logicalDate.toISOString(),
+      dataIntervalStart: run.dataIntervalStart.toISOString(),
+      dataIntervalEnd: run.dataIntervalEnd.toISOString(),
+      ds: formatDs(run.dataIntervalStart, timezone),
+      timezone,
+      params: run.params,
+      inputs,
+      secrets: {},
+      timeoutMs: spec.timeoutMs,
+    };
+    if (spec.mapOver !== undefined && instance.mapIndex !== null) {
+      const over = results.get(spec.mapOver);
+      return { ...request, item: Array.isArray(over) ? (over[instance.mapIndex] as unknown) : undefined };
+    }
+    return request;
+  }
+}
+
+function failure(message: string): TaskRunOutcome {
+  return { ok: false, error: { kind: "error", message }, emitted: [] };
+}
+
+/** A branch may only choose among its direct downstream tasks; anything else fails the try. */
+function checkBranchChoice(outcome: TaskRunOutcome & { ok: true }, dag: Dag<unknown>, spec: TaskSpec): TaskRunOutcome {
+  const downstream = new Set(dag.graph.tasks.filter((t) => t.upstream.includes(spec.id)).map((t) => t.id));
+  const chosen = Array.isArray(outcome.result) ? (outcome.result as unknown[]) : [];
+  const unknown = chosen.filter((id) => typeof id !== "string" || !downstream.has(id));
+  if (unknown.length === 0) return outcome;
+  return failure(
+    `branch "${spec.id}" chose ${unknown.map((id) => JSON.stringify(id)).join(", ")}, which is not a direct downstream task ` +
+      `(choose among: ${[...downstream].join(", ") || "none"})`,
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * A store user in another process, for tests that need a second process on the same database, not
+ * just a second connection in this one. It opens the store, says "ready", waits for "go" on stdin,
+ * does its job, and prints the outcome as one line of JSON:
+ *
+ * - `claim <workerId> <dagId> <limit>`: claims until nothing is queued (pausing between claims as
+ *   a worker would) and prints the claimed task instance ids;
+ * - `migrate`: migrates and prints `{ applied, error }`.
+ *
+ * Usage: node --import tsx store-child.ts <factory> <address> <job> [args...]
+ */
+import { createInterface } from "node:readline";
+import type { Store } from "../../src/store/store.js";
+import { storeFactory } from "./stores.js";
+
+const [factoryName = "", address = "", job = "", ...args] = process.argv.slice(2);
+const store = storeFactory(factoryName).open(address);
+const lines = createInterface({ input: process.stdin });
+process.stdout.write("ready\n");
+
+async function claimAll(s: Store, workerId: string, dagId: string, limit: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (;;) {
+    const claims = await s.claimNextTasks({ workerId, limit, dagIds: [dagId], now: new Date() });
+    if (claims.length === 0) return ids;
+    ids.push(...claims.map((c) => c.instance.id));
+    // A worker does something with what it claimed; without a pause, SQLite's busy handler lets
+    // one process re-take the lock every time and the other never gets a turn.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+async function runJob(): Promise<unknown> {
+  if (job === "claim") {
+    const [workerId = "", dagId = "", limit = "1"] = args;
+    return claimAll(store, workerId, dagId, Number(limit));
+  }
+  if (job === "migrate") {
+    const report = await store.migrate();
+    return { applied: report.applied, error: report.error?.message ?? null };
+  }
+  throw new Error(`unknown job "${job}"`);
+}
+
+for await (const line of lines) {
+  if (line.trim() !== "go") continue;
+  process.stdout.write(`${JSON.stringify(await runJob())}\n`);
+  break;
+}
+lines.close();
+await store.close();

@@ -1,0 +1,41 @@
+/**
+ * The stores the conformance suite runs against: the only place in test/conformance that names a
+ * dialect. Add an entry (PostgreSQL: create a fresh database or schema per place) and every
+ * conformance test runs against it too.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Store } from "../../src/store/store.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+
+/** A fresh, empty database: its address (shareable with other processes) and how to remove it. */
+export interface StorePlace {
+  readonly address: string;
+  readonly dispose: () => Promise<void>;
+}
+
+export interface StoreFactory {
+  readonly name: string;
+  /** Makes a new, empty, unmigrated database nobody else uses. */
+  readonly create: () => Promise<StorePlace>;
+  /** Opens a store on a place (several stores, even in several processes, may share one). */
+  readonly open: (address: string) => Store;
+}
+
+export const STORES: readonly StoreFactory[] = [
+  {
+    name: "sqlite",
+    create: async () => {
+      const dir = await mkdtemp(join(tmpdir(), "tributary-conformance-"));
+      return { address: join(dir, "store.db"), dispose: () => rm(dir, { recursive: true, force: true }) };
+    },
+    open: (address) => openSqliteStore({ path: address }),
+  },
+];
+
+export function storeFactory(name: string): StoreFactory {
+  const factory = STORES.find((f) => f.name === name);
+  if (!factory) throw new Error(`no store factory named "${name}"`);
+  return factory;
+}

@@ -1,0 +1,103 @@
+// The pool's processes: reuse, concurrency, queueing, reloading changed DAG files, closing.
+import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { TaskProcessPool } from "../../../src/worker/process-pool.js";
+import type { TaskRunOutcome } from "../../../src/worker/task-protocol.js";
+import { fixture, request } from "./pool-helpers.js";
+
+const pools: TaskProcessPool[] = [];
+function newPool(size: number): TaskProcessPool {
+  const pool = new TaskProcessPool({ size, killGraceMs: 200 });
+  pools.push(pool);
+  return pool;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+
+function resultOf(outcome: TaskRunOutcome): unknown {
+  if (!outcome.ok) throw new Error(`${outcome.error.kind}: ${outcome.error.message}`);
+  return outcome.result;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("TaskProcessPool: lifecycle", () => {
+  it("forks lazily and reuses its processes", async () => {
+    const pool = newPool(2);
+    expect(pool.idle).toBe(2);
+    const first = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined));
+    const second = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined));
+    expect(second).toBe(first);
+    expect(pool.idle).toBe(2);
+  });
+
+  it("runs tries in parallel up to its size and queues the rest", async () => {
+    const pool = newPool(2);
+    await pool.warmUp([fixture("basics.ts")]);
+    const started = Date.now();
+    const outcomes = await Promise.all([
+      pool.run(request("basics.ts", "basics", "sleep300"), () => undefined),
+      pool.run(request("basics.ts", "basics", "sleep300"), () => undefined),
+    ]);
+    const parallel = Date.now() - started;
+    const pids = outcomes.map(resultOf);
+    expect(new Set(pids).size).toBe(2);
+    expect(parallel).toBeLessThan(500);
+
+    const queuedStart = Date.now();
+    const three = [1, 2, 3].map(() => pool.run(request("basics.ts", "basics", "sleep300"), () => undefined));
+    expect(pool.idle).toBe(0);
+    await Promise.all(three);
+    expect(Date.now() - queuedStart).toBeGreaterThanOrEqual(595);
+  });
+
+  it("reloads a DAG file that changed since it was loaded", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tributary-pool-"));
+    try {
+      const dsl = fileURLToPath(new URL("../../../src/dsl/index.js", import.meta.url));
+      const file = join(dir, "changing.ts");
+      const write = async (value: string, mtime: Date) => {
+        await writeFile(file, `import { dag } from ${JSON.stringify(dsl)};\nexport default dag("changing", { schedule: null }, (d) => { d.task("value", () => ${JSON.stringify(value)}); });\n`);
+        await utimes(file, mtime, mtime);
+      };
+      const pool = newPool(1);
+      await write("first", new Date("2024-01-01T00:00:00Z"));
+      const run = () => pool.run({ ...request("basics.ts", "changing", "value"), file }, () => undefined);
+      expect(resultOf(await run())).toBe("first");
+      await write("second", new Date("2024-01-02T00:00:00Z"));
+      expect(resultOf(await run())).toBe("second");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("close() ends every process and resolves waiting and running tries as crashed", async () => {
+    const pool = newPool(1);
+    const pid = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined)) as number;
+    const running = pool.run(request("basics.ts", "basics", "sleep300"), () => undefined);
+    const waiting = pool.run(request("basics.ts", "basics", "noop"), () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.close();
+    expect(isAlive(pid)).toBe(false);
+    for (const outcome of await Promise.all([running, waiting])) {
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) {
+        expect(outcome.error.kind).toBe("crash");
+        expect(outcome.error.message).toContain("pool was closed");
+      }
+    }
+    const late = await pool.run(request("basics.ts", "basics", "noop"), () => undefined);
+    expect(late.ok).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { abortFailure, crashFailure, timeoutMessage } from "../../../src/worker/try-failures.js";
+
+describe("try failures", () => {
+  it("says round limits the way they were written", () => {
+    expect(timeoutMessage(2_000)).toBe("timed out after 2s");
+    expect(timeoutMessage(300_000)).toBe("timed out after 5m");
+    expect(timeoutMessage(250)).toBe("timed out after 250ms");
+    expect(timeoutMessage(1_500)).toBe("timed out after 1.50s");
+  });
+
+  it("tells a killed try from one that stopped at its timeout", () => {
+    const abort = { reason: "timeout", message: timeoutMessage(2_000) } as const;
+    expect(abortFailure(abort, undefined)).toEqual({ kind: "timeout", message: "timed out after 2s" });
+    expect(abortFailure(abort, 5_000).message).toBe(
+      "timed out after 2s; the task ignored its abort signal (ctx.signal) for 5s, so its process was killed",
+    );
+    expect(abortFailure({ reason: "cancel", message: "the try was cancelled" }, undefined).kind).toBe("error");
+  });
+
+  it("describes a dead process with its exit and its last stderr lines", () => {
+    expect(
+      crashFailure({ poolClosed: false, exitCode: null, signalCode: "SIGSEGV", uncaught: undefined, stderrTail: ["a", "b"] }),
+    ).toEqual({ kind: "crash", message: "the task process was killed by SIGSEGV before the task finished\nlast lines of stderr:\na\nb" });
+  });
+});
