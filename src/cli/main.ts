@@ -4,33 +4,50 @@
  */
 import { readFileSync } from "node:fs";
 import { TributaryError } from "../core/errors.js";
+import { backfillCommand, BACKFILL_USAGE } from "./commands/backfill.js";
 import { dagsCommand, DAGS_USAGE } from "./commands/dags.js";
 import { logsCommand, LOGS_USAGE } from "./commands/logs.js";
+import { poolsCommand, POOLS_USAGE } from "./commands/pools.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
+import { runsCommand, RUNS_USAGE } from "./commands/runs.js";
+import { scheduleCommand, SCHEDULE_USAGE } from "./commands/schedule.js";
 import { startCommand, START_USAGE } from "./commands/start.js";
+import { triggerCommand, TRIGGER_USAGE } from "./commands/trigger.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
-const USAGE = `Usage: tributary <command> [options]
+interface Command {
+  readonly run: (argv: readonly string[]) => Promise<number>;
+  readonly usage: string;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  start: { run: startCommand, usage: START_USAGE },
+  run: { run: runCommand, usage: RUN_USAGE },
+  trigger: { run: triggerCommand, usage: TRIGGER_USAGE },
+  backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
+  schedule: { run: scheduleCommand, usage: SCHEDULE_USAGE },
+  runs: { run: runsCommand, usage: RUNS_USAGE },
+  dags: { run: dagsCommand, usage: DAGS_USAGE },
+  logs: { run: logsCommand, usage: LOGS_USAGE },
+  pools: { run: poolsCommand, usage: POOLS_USAGE },
+};
+
+const USAGE = `Usage: tributary <command> [options]      (tributary help <command> for details)
 
 Commands:
-${START_USAGE.split("\n")[0]}
-${RUN_USAGE.split("\n")[0]}
-${DAGS_USAGE}
-${LOGS_USAGE.split("\n")[0]}
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.split("\n\n")[0]?.split("\n").join("\n  ")}`)
+  .join("\n")}
 
+The DAG folder is --dags <dir>, else the \`dags\` setting of tributary.config.ts, else ./dags.
+The store is --db <path>, else TRIBUTARY_DATABASE_URL, else ./.tributary/tributary.db.
 Exit codes: 0 ok, 1 run failed or check found errors, 2 invalid input, 3 internal error.`;
-
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
-  start: startCommand,
-  run: runCommand,
-  dags: dagsCommand,
-  logs: logsCommand,
-};
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write(`${USAGE}\n`);
+    const topic = name === "help" && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(`${topic ? topic.usage : USAGE}\n`);
     return name === undefined ? EXIT.invalidInput : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
@@ -43,8 +60,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`tributary: unknown command "${name}"\n\n${USAGE}\n`);
     return EXIT.invalidInput;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
   try {
-    return await command(rest);
+    return await command.run(rest);
   } catch (error) {
     process.stderr.write(`tributary ${name}: ${describeError(error)}\n`);
     return exitCodeFor(error);
@@ -53,10 +74,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 function describeError(error: unknown): string {
   if (error instanceof TributaryError) return error.describe();
-  if (error instanceof Error) {
-    // node:util parseArgs errors name the bad flag; they are input errors, not bugs.
-    return error.message;
-  }
+  if (error instanceof Error) return error.message;
   return String(error);
 }
 

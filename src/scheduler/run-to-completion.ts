@@ -10,13 +10,14 @@ import { TaskProcessPool } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
 import type { ClaimedTask } from "../store/store.js";
+import { register } from "./dag-registry.js";
 import { manualDataInterval } from "./manual-interval.js";
 import { createRetryTimer } from "./retry-timer.js";
 import { triggeredRunId } from "./run-ids.js";
 
 export interface RunToCompletionOptions {
   readonly store: Store;
-  readonly dag: Dag<unknown>;
+  readonly dag: Dag;
   readonly file: string;
   /** `YYYY-MM-DD` or an ISO timestamp; default today. */
   readonly logicalDate?: string;
@@ -38,9 +39,10 @@ export interface CompletedRun {
 export async function runToCompletion(options: RunToCompletionOptions): Promise<CompletedRun> {
   const { store, dag, file } = options;
   const now = options.now ?? (() => new Date());
-  const interval = manualDataInterval(options.logicalDate, dag.options.timezone, now());
+  const { schedule } = register({ dag, file, exportName: dag.id });
+  const interval = manualDataInterval(schedule, options.logicalDate, dag.options.timezone, now());
   await store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: now() });
-  const runId = triggeredRunId("manual", interval.start);
+  const runId = triggeredRunId(dag.id, "manual", interval.start);
   const { run } = await store.createRun({
     runId,
     runType: "manual",

@@ -66,14 +66,19 @@ export class Scheduler {
     let started = 0;
     for (const entry of registry.all().values()) {
       if (paused.has(entry.dag.id)) continue;
-      created += await this.#createDueRuns(entry, now);
-      const runs = await store.startQueuedRuns({
-        dagId: entry.dag.id,
-        graph: entry.dag.graph,
-        maxActiveRuns: entry.dag.options.maxActiveRuns,
-        now,
-      });
-      started += runs.length;
+      // One DAG's failure must not hold up the others: report it and go on.
+      try {
+        created += await this.#createDueRuns(entry, now);
+        const runs = await store.startQueuedRuns({
+          dagId: entry.dag.id,
+          graph: entry.dag.graph,
+          maxActiveRuns: entry.dag.options.maxActiveRuns,
+          now,
+        });
+        started += runs.length;
+      } catch (error) {
+        this.#options.onError?.(new Error(`DAG "${entry.dag.id}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      }
     }
     const zombies = await this.#failZombies(now);
     if (started > 0 || zombies > 0) this.#options.onWork?.();
@@ -101,7 +106,7 @@ export class Scheduler {
     let created = 0;
     for (const interval of due) {
       const result = await store.createRun({
-        runId: scheduledRunId("scheduled", interval.start),
+        runId: scheduledRunId(dag.id, "scheduled", interval.start),
         runType: "scheduled",
         graph: dag.graph,
         logicalDate: interval.start,

@@ -197,8 +197,8 @@ describe.concurrent("examples/daily-sales.ts", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(run.dagId).toBe("daily_sales_report");
     expect(run.state).toBe("success");
-    // ds 2024-03-01 in Europe/Berlin starts at 23:00 UTC the day before.
-    expect(run.logicalDate).toBe("2024-02-29T23:00:00.000Z");
+    // The schedule is 0 6 * * * in Europe/Berlin: the run of 2024-03-01 covers [03-01 06:00, 03-02 06:00).
+    expect(run.logicalDate).toBe("2024-03-01T05:00:00.000Z");
     expect(run.tasks.map((t) => t.taskId).sort()).toEqual([...DAILY_SALES_TASKS].sort());
     for (const t of run.tasks) {
       expect(t, t.taskId).toMatchObject({ state: "success", tries: 1, mapIndex: null, error: null });

@@ -1,29 +1,53 @@
 import { existsSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../core/errors.js";
 import { loadDagFolder } from "../../dsl/load.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { renderTable } from "../table.js";
+import { describeSchedule } from "../describe-schedule.js";
+import { findDagById } from "../find-dag.js";
+import { resolveLocations } from "../project-config.js";
+import { openStore } from "../store-location.js";
 
-export const DAGS_USAGE = `tributary dags list <dir> [--json]    the DAGs in a folder of DAG files
-tributary dags check <dir>           every import and validation error, by file (exit 1 if any)`;
+export const DAGS_USAGE = `tributary dags list [<dir>] [--json]          the DAGs in a folder of DAG files (default: --dags)
+tributary dags check [<dir>]                 every import and validation error, by file (exit 1 if any)
+tributary dags pause|unpause <dagId> [--dags <dir>] [--db <path>]`;
 
 export async function dagsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false } },
+    options: { json: { type: "boolean", default: false }, dags: { type: "string" }, db: { type: "string" } },
   });
-  const dirArg = positionals[0] ?? "dags";
-  const dir = resolve(dirArg);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InvalidInputError(`no such folder: ${dirArg}`, { file: dirArg });
+  if (sub === "pause" || sub === "unpause") return setPaused(positionals[0], sub === "pause", values);
+  const { dagsDir } = await resolveLocations({ dags: positionals[0] ?? values.dags });
+  if (!existsSync(dagsDir) || !statSync(dagsDir).isDirectory()) {
+    throw new InvalidInputError(`no such folder: ${dagsDir}`, { file: dagsDir });
   }
-  if (sub === "list") return list(dir, values.json);
-  if (sub === "check") return check(dir);
+  if (sub === "list") return list(dagsDir, values.json);
+  if (sub === "check") return check(dagsDir);
   throw new UsageError(`unknown dags command "${sub ?? ""}"\n\n${DAGS_USAGE}`);
+}
+
+/** Pausing is stored, so it survives restarts and applies to every scheduler sharing the store. */
+async function setPaused(dagId: string | undefined, paused: boolean, flags: { dags?: string; db?: string }): Promise<number> {
+  if (!dagId) throw new UsageError(`expected a DAG id\n\n${DAGS_USAGE}`);
+  const { dagsDir, db } = await resolveLocations(flags);
+  const store = await openStore(db);
+  try {
+    if (!(await store.getDag(dagId))) {
+      // Not seen by a scheduler yet: find it in the DAG folder and record it, so the flag sticks.
+      const entry = await findDagById(dagId, dagsDir);
+      await store.upsertDag({ dagId, file: entry.file, graph: entry.dag.graph, now: new Date() });
+    }
+    await store.setDagPaused(dagId, paused, new Date());
+    process.stdout.write(`${dagId} ${paused ? "paused" : "unpaused"}\n`);
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
 }
 
 async function list(dir: string, json: boolean): Promise<number> {
@@ -59,12 +83,4 @@ async function check(dir: string): Promise<number> {
   for (const error of errors) process.stdout.write(`${error.describe()}\n`);
   process.stdout.write(`${dags.length} DAG(s) OK, ${errors.length} file(s) with errors\n`);
   return errors.length > 0 ? EXIT.failed : EXIT.ok;
-}
-
-function describeSchedule(schedule: unknown): string {
-  if (schedule === null || schedule === undefined) return "manual";
-  if (typeof schedule === "string") return schedule;
-  if (Array.isArray(schedule)) return "on datasets";
-  if (typeof schedule === "object" && "every" in schedule) return `every ${String(schedule.every)}`;
-  return "?";
 }

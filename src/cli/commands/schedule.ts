@@ -1,0 +1,68 @@
+import { parseArgs } from "node:util";
+import { formatDs, parseDateInZone } from "../../core/calendar.js";
+import { InvalidInputError } from "../../core/errors.js";
+import { intervalStartingAtOrAfter, isTimetable } from "../../core/schedule.js";
+import type { DataInterval } from "../../core/types.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { findDagById } from "../find-dag.js";
+import { positiveInt } from "../flags.js";
+import { resolveLocations } from "../project-config.js";
+import { renderTable } from "../table.js";
+import { describeSchedule } from "../describe-schedule.js";
+
+export const SCHEDULE_USAGE = `tributary schedule <dagId> [--count N] [--from <date>] [--dags <dir>] [--json]
+
+The next N data intervals of a DAG: logical date, start, end, and when each run will be created
+(once its interval has ended).`;
+
+export async function scheduleCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      count: { type: "string" },
+      from: { type: "string" },
+      dags: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const dagId = positionals[0];
+  if (!dagId || positionals.length > 1) throw new UsageError(`expected one DAG id\n\n${SCHEDULE_USAGE}`);
+  const { dagsDir } = await resolveLocations(values);
+  const entry = await findDagById(dagId, dagsDir);
+  const { schedule, dag } = entry;
+  if (!isTimetable(schedule)) {
+    throw new InvalidInputError(`DAG "${dagId}" has no time-based schedule (${schedule.kind === "datasets" ? "it runs on dataset updates" : "manual only"})`, { dagId, field: "schedule" });
+  }
+  const count = positiveInt(values.count, "count") ?? 10;
+  const timezone = dag.options.timezone;
+  let from = values.from === undefined ? new Date() : parseDateInZone(values.from, timezone, { field: "from" });
+  if (entry.startDate && from < entry.startDate) from = entry.startDate;
+  const intervals: DataInterval[] = [];
+  for (let at = from; intervals.length < count; ) {
+    const interval = intervalStartingAtOrAfter(schedule, at);
+    if (entry.endDate && interval.start > entry.endDate) break;
+    intervals.push(interval);
+    at = interval.end;
+  }
+  const rows = intervals.map((i) => ({
+    logicalDate: i.start.toISOString(),
+    ds: formatDs(i.start, timezone),
+    start: i.start.toISOString(),
+    end: i.end.toISOString(),
+    runCreatedAt: i.end.toISOString(),
+  }));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ dagId, timezone, schedule: dag.options.schedule, intervals: rows })}\n`);
+  } else {
+    const local = (d: string) => new Date(d).toLocaleString("sv-SE", { timeZone: timezone });
+    process.stdout.write(`${dagId}: ${describeSchedule(dag.options.schedule)} (${timezone})\n\n`);
+    process.stdout.write(
+      `${renderTable(
+        ["ds", "interval start", "interval end", "run created at"],
+        rows.map((r) => [r.ds, local(r.start), local(r.end), local(r.runCreatedAt)]),
+      )}\n`,
+    );
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,84 @@
+/**
+ * The engine end to end in one process: a real store, the in-process worker, the retry timer and
+ * the process pool, driving runs to completion with real time.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadDagFile, findDag } from "../../src/dsl/load.js";
+import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
+
+const FIXTURE = resolve(import.meta.dirname, "../fixtures/engine-dags/retries.ts");
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "tributary-engine-"));
+  store = openSqliteStore({ path: join(dir, "t.db") });
+  await store.migrate();
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(dagId: string, killGraceMs?: number) {
+  const loaded = findDag(await loadDagFile(FIXTURE), dagId);
+  return runToCompletion({ store, dag: loaded.dag, file: loaded.file, params: {}, concurrency: 1, killGraceMs, logicalDate: "2024-03-01" });
+}
+
+describe("retries with exponential backoff", () => {
+  it("waits 1x, 2x, 4x the retry delay between tries, then dead-letters", async () => {
+    const { run: finished, instances } = await run("always_fails");
+    expect(finished.state).toBe("failed");
+    const doomed = instances.find((ti) => ti.taskId === "doomed");
+    expect(doomed).toMatchObject({ state: "failed", tryNumber: 4 });
+    expect(instances.find((ti) => ti.taskId === "downstream")?.state).toBe("upstream_failed");
+
+    const tries = await store.listTries(doomed?.id ?? -1);
+    expect(tries.map((t) => t.outcome)).toEqual(["failed", "failed", "failed", "failed"]);
+    const waits = tries.slice(1).map((t, i) => t.startedAt.getTime() - (tries[i]?.endedAt?.getTime() ?? 0));
+    // Each wait is at least its delay, and well short of the next one: they grow 1x, 2x, 4x.
+    for (const [i, expected] of [150, 300, 600].entries()) {
+      expect(waits[i]).toBeGreaterThanOrEqual(expected);
+      expect(waits[i]).toBeLessThan(expected + 150 + 400);
+    }
+    expect((waits[2] ?? 0) / (waits[0] ?? 1)).toBeGreaterThan(2.5);
+
+    const deadLetters = await store.listDeadLetters({ open: true });
+    expect(deadLetters).toMatchObject([{ taskId: "doomed", tryNumber: 4, error: "try 4 failed on purpose" }]);
+    const log = await store.readLogs({ runId: finished.runId, taskId: "doomed", mapIndex: null, tryNumber: 2 });
+    expect(log.lines.at(-1)?.message).toContain("try 2 failed on purpose");
+  });
+});
+
+describe("isolation", () => {
+  it("a task that calls process.exit fails only that try; the retry succeeds and hands on its result", async () => {
+    const { run: finished, instances } = await run("crashes_once");
+    expect(finished.state).toBe("success");
+    const crash = instances.find((ti) => ti.taskId === "crash");
+    expect(crash).toMatchObject({ state: "success", tryNumber: 2, result: { survived: 2 } });
+    const tries = await store.listTries(crash?.id ?? -1);
+    expect(tries[0]).toMatchObject({ outcome: "failed", errorKind: "crash" });
+    expect(tries[0]?.error).toMatch(/exit/i);
+    expect(instances.find((ti) => ti.taskId === "after_crash")?.result).toBe(20);
+  });
+
+  it("a task that ignores its timeout is killed after the grace period and the run ends", async () => {
+    const started = Date.now();
+    const { run: finished, instances } = await run("hangs", 300);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(finished.state).toBe("failed");
+    const stuck = instances.find((ti) => ti.taskId === "stuck");
+    expect(stuck?.state).toBe("failed");
+    expect(stuck?.error).toMatch(/timed out after 300ms|timed out/);
+    const tries = await store.listTries(stuck?.id ?? -1);
+    expect(tries[0]?.errorKind).toBe("timeout");
+    expect((tries[0]?.endedAt?.getTime() ?? 0) - (tries[0]?.startedAt.getTime() ?? 0)).toBeLessThan(5_000);
+  });
+});
