@@ -17,6 +17,8 @@
  */
 export { dag } from "./dsl/dag.js";
 export { dataset } from "./dsl/dataset.js";
+export { createTributary } from "./create-tributary.js";
+export type { Tributary, TributaryOptions } from "./create-tributary.js";
 export type {
   BranchChoice,
   Dag,

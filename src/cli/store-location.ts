@@ -1,7 +1,5 @@
-import { resolve } from "node:path";
-import { InvalidInputError } from "../core/errors.js";
 import type { Store } from "../store/store.js";
-import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
+import { describeStoreLocation, openStoreAt } from "../store/open-store.js";
 
 export const DEFAULT_DB_PATH = ".tributary/tributary.db";
 
@@ -11,15 +9,12 @@ export const DEFAULT_DB_PATH = ".tributary/tributary.db";
  */
 export async function openStore(db: string | undefined): Promise<Store> {
   const location = db ?? process.env["TRIBUTARY_DATABASE_URL"] ?? DEFAULT_DB_PATH;
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new InvalidInputError("PostgreSQL stores are not supported yet; use a SQLite file path", { field: "db" });
-  }
-  const path = location.startsWith("sqlite:") ? location.slice("sqlite:".length) : location;
-  const store = openSqliteStore({ path: path === ":memory:" ? path : resolve(path) });
+  const store = openStoreAt(location);
   const report = await store.migrate();
   if (report.error) {
     await store.close();
-    throw new Error(`migrating the store at ${path} failed: ${report.error.message}`);
+    throw new Error(`migrating the store at ${describeStoreLocation(location)} failed: ${report.error.message}`);
   }
   return store;
 }
+

@@ -176,8 +176,13 @@ export async function runBackfill(options: RunBackfillOptions): Promise<Backfill
       options.onProgress?.(progress());
       if (failure !== undefined) break;
       if (active.size === 0 && (next >= pending.length || options.signal?.aborted)) break;
-      // Interrupted: stop once the tries in progress are recorded; leave queued work for a resume.
-      if (options.signal?.aborted && worker.activeTries === 0) break;
+      // Interrupted: stop claiming (otherwise the worker keeps starting the next tasks of the
+      // active runs until they all end), wait for the tries in progress to be recorded, and leave
+      // queued work for a resume.
+      if (options.signal?.aborted) {
+        await worker.stop();
+        break;
+      }
       await new Promise<void>((resolve) => {
         settle = resolve;
         setTimeout(resolve, 1_000).unref();

@@ -43,6 +43,7 @@ import {
   UNMAPPED,
 } from "./engine/rows.js";
 import { NotFoundError } from "../core/errors.js";
+import { isUniqueViolation } from "./engine/locks.js";
 
 export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
@@ -53,6 +54,10 @@ export interface SqlStoreOptions {
    * instead of Kysely's own migration transaction and lock.
    */
   readonly migrationsInWriteTransaction?: boolean;
+  /** Runs before migrations (e.g. creating the PostgreSQL schema). */
+  readonly beforeMigrate?: () => Promise<void>;
+  /** The database has concurrent writers and row locks (PostgreSQL): see engine/locks.ts. */
+  readonly rowLocks?: boolean;
   readonly onClose?: () => Promise<void>;
 }
 
@@ -62,6 +67,8 @@ export class SqlStore implements Store {
   readonly #tx: RunInTransaction;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #migrationsInWriteTransaction: boolean;
+  readonly #rowLocks: boolean;
+  readonly #beforeMigrate: (() => Promise<void>) | undefined;
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -69,9 +76,16 @@ export class SqlStore implements Store {
     this.#tx = options.inTransaction;
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
+    this.#rowLocks = options.rowLocks === true;
+    this.#beforeMigrate = options.beforeMigrate;
   }
 
   async migrate(): Promise<MigrationReport> {
+    try {
+      await this.#beforeMigrate?.();
+    } catch (error) {
+      return { applied: [], error: error instanceof Error ? error : new Error(String(error)) };
+    }
     if (!this.#migrationsInWriteTransaction) return migrateToLatest(this.#db, this.dialect);
     let failed: MigrationReport | undefined;
     try {
@@ -130,11 +144,11 @@ export class SqlStore implements Store {
   }
 
   startQueuedRuns(input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date }): Promise<DagRunRecord[]> {
-    return this.#tx((tx) => startQueuedRuns(tx, input));
+    return this.#tx((tx) => startQueuedRuns(tx, input, this.#rowLocks));
   }
 
   clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date }): Promise<DagRunRecord> {
-    return this.#tx((tx) => clearRun(tx, input));
+    return this.#tx((tx) => clearRun(tx, input, this.#rowLocks));
   }
 
   async listRunsBetween(dagId: string, from: Date, to: Date): Promise<DagRunRecord[]> {
@@ -199,12 +213,21 @@ export class SqlStore implements Store {
   }
 
 
-  createRun(input: CreateRunInput): Promise<CreateRunResult> {
-    return this.#tx((tx) => createRun(tx, input));
+  async createRun(input: CreateRunInput): Promise<CreateRunResult> {
+    try {
+      return await this.#tx((tx) => createRun(tx, input, this.#rowLocks));
+    } catch (error) {
+      // Another scheduler created the same (DAG, logical date) between our check and our insert:
+      // the unique key kept it single; report the run that won.
+      if (!isUniqueViolation(error) || (input.runType !== "scheduled" && input.runType !== "backfill")) throw error;
+      const [existing] = await this.listRunsBetween(input.graph.dagId, input.logicalDate, input.logicalDate);
+      if (!existing) throw error;
+      return { run: existing, created: false };
+    }
   }
 
   startRun(runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord> {
-    return this.#tx((tx) => startRun(tx, runId, graph, now));
+    return this.#tx((tx) => startRun(tx, runId, graph, now, this.#rowLocks));
   }
 
   async getRun(runId: string): Promise<DagRunRecord | undefined> {
@@ -246,7 +269,7 @@ export class SqlStore implements Store {
   }
 
   claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
-    return this.#tx((tx) => claimNextTasks(tx, request));
+    return this.#tx((tx) => claimNextTasks(tx, request, this.#rowLocks));
   }
 
   async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
@@ -295,17 +318,17 @@ export class SqlStore implements Store {
   }
 
   completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
-    return this.#tx((tx) => completeTry(tx, input));
+    return this.#tx((tx) => completeTry(tx, input, this.#rowLocks));
   }
 
   queueDueRetries(now: Date): Promise<number> {
     return this.#tx(async (tx) => {
-      const due = await tx
+      const query = tx
         .selectFrom("task_instances")
         .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
         .where("state", "=", "retrying")
-        .where("next_retry_at", "<=", now.getTime())
-        .execute();
+        .where("next_retry_at", "<=", now.getTime());
+      const due = await (this.#rowLocks ? query.forUpdate().skipLocked() : query).execute();
       const at = now.getTime();
       await moveTasks(tx, due.map((r) => ({ ...r, id: Number(r.id) })), "queued", at, { queued_at: at, next_retry_at: null });
       return due.length;

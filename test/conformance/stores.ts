@@ -7,7 +7,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "../../src/store/store.js";
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+
+/** The PostgreSQL server the tests use; each place is a schema of its own, dropped afterwards. */
+export const TEST_PG_URL = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** A fresh, empty database: its address (shareable with other processes) and how to remove it. */
 export interface StorePlace {
@@ -31,6 +37,28 @@ export const STORES: readonly StoreFactory[] = [
       return { address: join(dir, "store.db"), dispose: () => rm(dir, { recursive: true, force: true }) };
     },
     open: (address) => openSqliteStore({ path: address }),
+  },
+  {
+    name: "postgres",
+    create: async () => {
+      const schema = `t_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+      return {
+        address: JSON.stringify({ url: TEST_PG_URL, schema }),
+        dispose: async () => {
+          const client = new pg.Client({ connectionString: TEST_PG_URL });
+          await client.connect();
+          try {
+            await client.query(`drop schema if exists ${schema} cascade`);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    },
+    open: (address) => {
+      const { url, schema } = JSON.parse(address) as { url: string; schema: string };
+      return openPostgresStore({ url, schema, maxConnections: 4 });
+    },
   },
 ];
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { ClaimedTask, ClaimRequest } from "../store.js";
 import { instanceFromRow, runFromRow } from "./rows.js";
 import { moveTask } from "./transitions.js";
+import type { RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
 /**
@@ -9,7 +10,7 @@ import type { Tx } from "./tx.js";
  * Runs in one write transaction; each state move is conditional on the row still being `queued`,
  * so a concurrent claimer can never take the same instance.
  */
-export async function claimNextTasks(tx: Tx, request: ClaimRequest): Promise<ClaimedTask[]> {
+export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks = false): Promise<ClaimedTask[]> {
   if (request.limit <= 0 || request.dagIds.length === 0) return [];
   const at = request.now.getTime();
   const capacity = await loadCapacity(tx, request);
@@ -24,12 +25,12 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest): Promise<Cla
     query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", capacity.fullPools)]));
   }
   if (capacity.fullDags.length > 0) query = query.where("dag_id", "not in", capacity.fullDags);
-  const rows = await query
-    .orderBy("priority", "desc")
-    .orderBy("queued_at", "asc")
-    .orderBy("id", "asc")
-    .limit(request.limit * 4)
-    .execute();
+  // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
+  // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
+  const fetch = capacity.constrained ? request.limit * 4 : request.limit;
+  query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
+  // Concurrent claimers skip each other's rows instead of waiting for them.
+  const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
   const candidates = rows.filter((row) => capacity.take(row.pool, row.dag_id)).slice(0, request.limit);
   const claimed: ClaimedTask[] = [];
   const runs = new Map<string, ClaimedTask["run"]>();
@@ -106,6 +107,7 @@ async function loadCapacity(tx: Tx, request: ClaimRequest) {
     for (const row of used) dagFree.set(row.dag_id, (limits.get(row.dag_id) ?? 0) - Number(row.n));
   }
   return {
+    constrained: poolFree.size > 0 || dagFree.size > 0,
     fullPools: [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
     fullDags: [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
     /** Takes a slot in the instance's pool and DAG if both have one. */

@@ -4,6 +4,7 @@ import type { DagRunRecord } from "../store.js";
 import { runFromRow, UNMAPPED } from "./rows.js";
 import { insertTaskInstances } from "./create-run.js";
 import { moveRun, moveTasks } from "./transitions.js";
+import { lockRun, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
 const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
@@ -17,8 +18,10 @@ const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
 export async function clearRun(
   tx: Tx,
   input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date },
+  rowLocks: RowLocks = false,
 ): Promise<DagRunRecord> {
   const at = input.now.getTime();
+  await lockRun(tx, input.runId, rowLocks);
   const run = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirst();
   if (!run) throw new NotFoundError(`DAG run ${input.runId} not found`);
   const rows = await tx

@@ -5,6 +5,7 @@ import { advanceRun, closeRunIfDone } from "./advance.js";
 import { recordDeadLetter } from "./dead-letters.js";
 import { indexGraph } from "./graph-index.js";
 import { moveTask } from "./transitions.js";
+import { lockRun, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
 /**
@@ -12,8 +13,10 @@ import type { Tx } from "./tx.js";
  * success (result, dataset events, downstream readiness, branch skips), or failure (retry with
  * backoff while tries are left; otherwise a dead-letter entry and downstream upstream_failed).
  */
-export async function completeTry(tx: Tx, input: CompleteTryInput): Promise<CompleteTryResult> {
+export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: RowLocks = false): Promise<CompleteTryResult> {
   const at = input.now.getTime();
+  const owner = await tx.selectFrom("task_instances").select("run_id").where("id", "=", input.taskInstanceId).executeTakeFirst();
+  if (owner) await lockRun(tx, owner.run_id, rowLocks);
   const row = await tx.selectFrom("task_instances").selectAll().where("id", "=", input.taskInstanceId).executeTakeFirst();
   if (!row || row.state !== "running" || row.try_number !== input.tryNumber) {
     const runState = row ? await currentRunState(tx, row.run_id) : "failed";

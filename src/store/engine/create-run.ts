@@ -4,12 +4,13 @@ import { NotFoundError } from "../../core/errors.js";
 import { advanceRun, closeRunIfDone, queueRoots } from "./advance.js";
 import { runFromRow, UNMAPPED } from "./rows.js";
 import { chunks, moveRun, recordCreated, recordRunCreated } from "./transitions.js";
+import { lockRun, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
 /** Scheduled and backfill runs are unique per (DAG, logical date); manual and event runs are not. */
 const UNIQUE_PER_INTERVAL = new Set(["scheduled", "backfill"]);
 
-export async function createRun(tx: Tx, input: CreateRunInput): Promise<CreateRunResult> {
+export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLocks = false): Promise<CreateRunResult> {
   const at = input.now.getTime();
   const dagId = input.graph.dagId;
   if (UNIQUE_PER_INTERVAL.has(input.runType)) {
@@ -40,7 +41,7 @@ export async function createRun(tx: Tx, input: CreateRunInput): Promise<CreateRu
   await tx.insertInto("dag_runs").values(row).execute();
   await recordRunCreated(tx, row, at);
   await insertTaskInstances(tx, { runId: input.runId, dagId }, input.graph.tasks, at);
-  const run = input.start ? await startRun(tx, input.runId, input.graph, input.now) : runFromRow(row);
+  const run = input.start ? await startRun(tx, input.runId, input.graph, input.now, rowLocks) : runFromRow(row);
   return { run, created: true };
 }
 
@@ -74,8 +75,9 @@ export async function insertTaskInstances(
   }
 }
 
-export async function startRun(tx: Tx, runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord> {
+export async function startRun(tx: Tx, runId: string, graph: DagGraph, now: Date, rowLocks: RowLocks = false): Promise<DagRunRecord> {
   const at = now.getTime();
+  await lockRun(tx, runId, rowLocks);
   const row = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", runId).executeTakeFirst();
   if (!row) throw new NotFoundError(`DAG run ${runId} not found`);
   if (row.state === "queued") {

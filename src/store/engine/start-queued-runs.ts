@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DagGraph } from "../../core/types.js";
 import type { DagRunRecord } from "../store.js";
 import { startRun } from "./create-run.js";
+import { lockDag, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
 /**
@@ -12,7 +13,9 @@ import type { Tx } from "./tx.js";
 export async function startQueuedRuns(
   tx: Tx,
   input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date },
+  rowLocks: RowLocks = false,
 ): Promise<DagRunRecord[]> {
+  await lockDag(tx, input.dagId, rowLocks);
   let free = Number.POSITIVE_INFINITY;
   if (input.maxActiveRuns !== undefined) {
     const row = await tx
@@ -34,6 +37,6 @@ export async function startQueuedRuns(
   if (Number.isFinite(free)) query = query.limit(free);
   const queued = await query.execute();
   const started: DagRunRecord[] = [];
-  for (const { run_id } of queued) started.push(await startRun(tx, run_id, input.graph, input.now));
+  for (const { run_id } of queued) started.push(await startRun(tx, run_id, input.graph, input.now, rowLocks));
   return started;
 }

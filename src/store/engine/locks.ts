@@ -1,0 +1,30 @@
+/**
+ * Row locks for databases with concurrent writers (PostgreSQL). SQLite needs none: a write
+ * transaction there starts with BEGIN IMMEDIATE and holds the whole database.
+ *
+ * Why a run lock: two tries of one run completing at once, each in its own READ COMMITTED
+ * transaction, would each see the other's upstream as unfinished and neither would queue their
+ * common downstream task. Locking the run row first makes completions of one run take turns
+ * (runs still complete in parallel with each other).
+ */
+import type { Tx } from "./tx.js";
+
+/** Whether the dialect takes row locks (`FOR UPDATE`, `SKIP LOCKED`). */
+export type RowLocks = boolean;
+
+export async function lockRun(tx: Tx, runId: string, rowLocks: RowLocks): Promise<void> {
+  if (!rowLocks) return;
+  await tx.selectFrom("dag_runs").select("run_id").where("run_id", "=", runId).forUpdate().execute();
+}
+
+/** Serialises decisions about one DAG's runs (e.g. how many may run) across schedulers. */
+export async function lockDag(tx: Tx, dagId: string, rowLocks: RowLocks): Promise<void> {
+  if (!rowLocks) return;
+  await tx.selectFrom("dags").select("dag_id").where("dag_id", "=", dagId).forUpdate().execute();
+}
+
+/** True for a unique-key violation, in either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

@@ -1,0 +1,53 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../schema.js";
+import { SqlStore } from "../sql-store.js";
+import type { RunInTransaction } from "../engine/tx.js";
+import { isUniqueViolation } from "../engine/locks.js";
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:5432/db` */
+  readonly url: string;
+  /** Schema holding Tributary's tables (created if missing); default `public`. */
+  readonly schema?: string;
+  /** Connections in the pool. */
+  readonly maxConnections?: number;
+}
+
+// bigint (int8) columns hold epoch milliseconds and ids, all far below 2^53: read them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The PostgreSQL store, for many schedulers and workers on many machines: the same query layer as
+ * SQLite, with row locks (FOR UPDATE, SKIP LOCKED) where concurrent writers meet (engine/locks.ts)
+ * and READ COMMITTED transactions whose every state change is a guarded update.
+ */
+export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
+  const schema = options.schema ?? "public";
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    // Every connection works in the store's schema.
+    options: `-c search_path=${schema}`,
+  });
+  // An idle connection that dies (server restart) must not crash the process.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
+  return new SqlStore({
+    db,
+    dialect: "postgres",
+    inTransaction,
+    rowLocks: true,
+    beforeMigrate: async () => {
+      if (schema === "public") return;
+      // Two processes starting at once may both try: losing that race is fine.
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch((error: unknown) => {
+        if (!isUniqueViolation(error) && (error as { code?: unknown }).code !== "42P06") throw error;
+      });
+    },
+  });
+}
