@@ -11,7 +11,14 @@ import { poolsCommand, POOLS_USAGE } from "./commands/pools.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { runsCommand, RUNS_USAGE } from "./commands/runs.js";
 import { scheduleCommand, SCHEDULE_USAGE } from "./commands/schedule.js";
-import { startCommand, START_USAGE } from "./commands/start.js";
+import {
+  schedulerCommand,
+  SCHEDULER_USAGE,
+  startCommand,
+  START_USAGE,
+  workerCommand,
+  WORKER_USAGE,
+} from "./commands/start.js";
 import { triggerCommand, TRIGGER_USAGE } from "./commands/trigger.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
@@ -22,6 +29,8 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   start: { run: startCommand, usage: START_USAGE },
+  scheduler: { run: schedulerCommand, usage: SCHEDULER_USAGE },
+  worker: { run: workerCommand, usage: WORKER_USAGE },
   run: { run: runCommand, usage: RUN_USAGE },
   trigger: { run: triggerCommand, usage: TRIGGER_USAGE },
   backfill: { run: backfillCommand, usage: BACKFILL_USAGE },

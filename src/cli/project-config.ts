@@ -28,7 +28,9 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
   } catch (error) {
     throw new InvalidInputError(`cannot load ${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
   }
-  const config = (loaded as { default?: unknown }).default ?? loaded;
+  // A .ts config in a package that is not `"type": "module"` is compiled to CommonJS, so its
+  // `export default` arrives one level deeper (`default.default`). A config has no `default` key.
+  const config = unwrapDefault(unwrapDefault(loaded));
   if (typeof config !== "object" || config === null) {
     throw new InvalidInputError("the config file must export an object", { file });
   }
@@ -39,6 +41,10 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
     dags: dags === undefined ? undefined : resolve(cwd, dags),
     db,
   };
+}
+
+function unwrapDefault(value: unknown): unknown {
+  return typeof value === "object" && value !== null && "default" in value ? (value as { default: unknown }).default : value;
 }
 
 export async function resolveLocations(flags: { dags?: string; db?: string }): Promise<{ dagsDir: string; db: string | undefined }> {

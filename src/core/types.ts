@@ -108,6 +108,8 @@ export interface TaskSpec {
   /** Per-try time limit in milliseconds; `undefined` means none. */
   readonly timeoutMs: number | undefined;
   readonly pool: string | undefined;
+  /** The worker queue that runs the task; workers serve one or more queues. */
+  readonly queue: string;
   readonly priority: number;
   /** Dataset URIs the task reads and writes (declared; tasks may emit more at run time). */
   readonly inputDatasets: readonly string[];

@@ -109,6 +109,7 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     retry: Object.freeze(settings.retry),
     timeoutMs: settings.timeoutMs,
     pool: settings.pool,
+    queue: settings.queue,
     priority: settings.priority,
     inputDatasets: Object.freeze([...new Set(Object.values(declaration.datasetInputs).map((d) => d.uri))]),
     outputDatasets: Object.freeze([...declaration.outputDatasets]),

@@ -18,6 +18,7 @@ export const SETTING_NAMES = [
   "jitter",
   "timeout",
   "pool",
+  "queue",
   "priority",
 ] as const satisfies readonly (keyof TaskDefaults)[];
 
@@ -33,6 +34,7 @@ const BUILT_IN = {
   backoff: "fixed",
   jitter: 0,
   priority: 0,
+  queue: "default",
 } as const;
 
 /** Settings as written and checked; `undefined` means "not set here". */
@@ -45,6 +47,7 @@ export interface TaskSettings {
   readonly jitter: number | undefined;
   readonly timeoutMs: number | undefined;
   readonly pool: string | undefined;
+  readonly queue: string | undefined;
   readonly priority: number | undefined;
 }
 
@@ -53,6 +56,7 @@ export interface ResolvedTaskSettings {
   readonly retry: RetryPolicy;
   readonly timeoutMs: number | undefined;
   readonly pool: string | undefined;
+  readonly queue: string;
   readonly priority: number;
 }
 
@@ -72,6 +76,7 @@ export function checkTaskSettings(raw: TaskDefaults, location: ErrorLocation, fi
     jitter: jitter(raw.jitter, at("jitter")),
     timeoutMs: positiveDuration(raw.timeout, at("timeout")),
     pool: nonEmptyString(raw.pool, at("pool")),
+    queue: nonEmptyString(raw.queue, at("queue")),
     priority: integer(raw.priority, at("priority")),
   };
 }
@@ -88,6 +93,7 @@ export function resolveTaskSettings(own: TaskSettings, defaults: TaskSettings): 
     },
     timeoutMs: own.timeoutMs ?? defaults.timeoutMs,
     pool: own.pool ?? defaults.pool,
+    queue: own.queue ?? defaults.queue ?? BUILT_IN.queue,
     priority: own.priority ?? defaults.priority ?? BUILT_IN.priority,
   };
 }

@@ -90,6 +90,8 @@ export interface TaskOptions {
   readonly jitter?: boolean | number;
   readonly timeout?: Duration;
   readonly pool?: string;
+  /** The worker queue that runs this task (default `"default"`): `tributary worker --queues`. */
+  readonly queue?: string;
   readonly priority?: number;
   /** Names of the secrets the task may read through `ctx.secrets`. */
   readonly secrets?: readonly string[];
@@ -98,7 +100,7 @@ export interface TaskOptions {
 /** Defaults for every task of a DAG. */
 export type TaskDefaults = Pick<
   TaskOptions,
-  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "priority" | "triggerRule"
+  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "queue" | "priority" | "triggerRule"
 >;
 
 export type TaskOptionsWithInputs<I extends InputsSpec> = TaskOptions & { readonly inputs?: I };

@@ -7,9 +7,12 @@ import type { Store } from "../store/store.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
 import { DagRegistry } from "./dag-registry.js";
-import type { ServiceLoop } from "../runtime/service-loop.js";
+import { ServiceLoop } from "../runtime/service-loop.js";
 import { createRetryTimer } from "./retry-timer.js";
 import { Scheduler } from "./scheduler.js";
+
+const DEFAULT_ZOMBIE_AFTER_MS = 60_000;
+const DEFAULT_HEARTBEAT_MS = 10_000;
 
 export interface ServiceOptions {
   readonly store: Store;
@@ -19,12 +22,21 @@ export interface ServiceOptions {
   readonly concurrency?: number;
   readonly tickMs?: number;
   readonly reloadMs?: number;
+  /** How often running tries are reported alive; by default 10 s, or a quarter of zombieAfterMs if that is less. */
   readonly heartbeatMs?: number;
   readonly zombieAfterMs?: number;
   /** Grace period before a timed-out try's process is killed. */
   readonly killGraceMs?: number;
   readonly now?: () => Date;
   readonly log?: (message: string) => void;
+  /**
+   * What this process does (default both): the scheduler role creates and starts runs, fires
+   * retry timers and fails zombies; the worker role runs tasks. `tributary scheduler` and
+   * `tributary worker` run one role each, on as many machines as needed.
+   */
+  readonly roles?: { readonly scheduler: boolean; readonly worker: boolean };
+  /** Worker role: serve only these queues (default: all). */
+  readonly queues?: readonly string[];
 }
 
 export class TributaryService {
@@ -34,6 +46,9 @@ export class TributaryService {
   readonly #worker: Worker;
   readonly #timer: ServiceLoop;
   readonly #scheduler: Scheduler;
+  /** Keeps the DAG folder loaded in a worker-only process (the scheduler reloads it otherwise). */
+  readonly #reloader: ServiceLoop;
+  readonly #roles: { readonly scheduler: boolean; readonly worker: boolean };
   #started = false;
 
   constructor(options: ServiceOptions) {
@@ -42,13 +57,18 @@ export class TributaryService {
     const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`);
     this.registry = new DagRegistry(options.dagsDir);
     this.#pool = new TaskProcessPool({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs });
+    // A live try must heartbeat well within the zombie threshold, or the scheduler fails it as a
+    // zombie while it runs (and retries it: the task would run twice).
+    const zombieAfterMs = options.zombieAfterMs ?? DEFAULT_ZOMBIE_AFTER_MS;
+    const heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(zombieAfterMs / 4)));
     const runnable = (): ReadonlyMap<string, RunnableDag> => this.registry.all();
     this.#worker = new Worker({
       store: options.store,
       pool: this.#pool,
       dags: runnable,
       concurrency: options.concurrency ?? 4,
-      heartbeatMs: options.heartbeatMs,
+      queues: options.queues,
+      heartbeatMs,
       now: options.now,
       onError,
       onTryFinished: (claimed, outcome) => {
@@ -65,11 +85,16 @@ export class TributaryService {
       now: options.now,
       tickMs: options.tickMs,
       reloadMs: options.reloadMs,
-      zombieAfterMs: options.zombieAfterMs,
+      zombieAfterMs,
       onWork: () => this.#worker.wake(),
       onError,
       log,
     });
+    this.#roles = options.roles ?? { scheduler: true, worker: true };
+    this.#reloader = new ServiceLoop(async () => {
+      await this.registry.refresh();
+      return options.reloadMs ?? 2_000;
+    }, onError);
   }
 
   /** Loads the DAGs, records them in the store, and starts every loop. */
@@ -81,9 +106,13 @@ export class TributaryService {
     for (const entry of this.registry.all().values()) {
       await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
     }
-    this.#scheduler.start();
-    this.#timer.start();
-    this.#worker.start();
+    if (this.#roles.scheduler) {
+      this.#scheduler.start();
+      this.#timer.start();
+    } else {
+      this.#reloader.start();
+    }
+    if (this.#roles.worker) this.#worker.start();
   }
 
   /**
@@ -94,6 +123,7 @@ export class TributaryService {
     if (!this.#started) return;
     await this.#scheduler.stop();
     await this.#timer.stop();
+    await this.#reloader.stop();
     const stopped = this.#worker.stop();
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
     if ((await Promise.race([stopped, timeout])) === "timeout") {

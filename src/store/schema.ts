@@ -40,6 +40,7 @@ export interface TaskInstanceTable {
   max_tries: number;
   priority: number;
   pool: string | null;
+  queue: Generated<string>;
   queued_at: number | null;
   started_at: number | null;
   ended_at: number | null;

@@ -44,6 +44,7 @@ import {
 } from "./engine/rows.js";
 import { NotFoundError } from "../core/errors.js";
 import { isUniqueViolation } from "./engine/locks.js";
+import { didQueue, type QueuedNotifier } from "./engine/queued-signal.js";
 
 export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
@@ -54,6 +55,8 @@ export interface SqlStoreOptions {
    * instead of Kysely's own migration transaction and lock.
    */
   readonly migrationsInWriteTransaction?: boolean;
+  /** How committed work wakes idle workers; without one, workers only poll. */
+  readonly notifier?: QueuedNotifier;
   /** Runs before migrations (e.g. creating the PostgreSQL schema). */
   readonly beforeMigrate?: () => Promise<void>;
   /** The database has concurrent writers and row locks (PostgreSQL): see engine/locks.ts. */
@@ -65,6 +68,7 @@ export class SqlStore implements Store {
   readonly dialect: "sqlite" | "postgres";
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
+  readonly #notifier: QueuedNotifier | undefined;
   readonly #onClose: (() => Promise<void>) | undefined;
   readonly #migrationsInWriteTransaction: boolean;
   readonly #rowLocks: boolean;
@@ -73,7 +77,20 @@ export class SqlStore implements Store {
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
     this.#db = options.db;
-    this.#tx = options.inTransaction;
+    this.#notifier = options.notifier;
+    const notifier = options.notifier;
+    // Every write transaction: when it queued work, wake workers once it has committed.
+    this.#tx = async (fn) => {
+      let queued = false;
+      const result = await options.inTransaction(async (tx) => {
+        const value = await fn(tx);
+        queued = didQueue(tx);
+        if (queued) await notifier?.inTransaction?.(tx);
+        return value;
+      });
+      if (queued) notifier?.afterCommit?.();
+      return result;
+    };
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;
@@ -119,6 +136,10 @@ export class SqlStore implements Store {
         .onConflict((oc) => oc.column("dag_id").doUpdateSet(values))
         .execute(),
     );
+  }
+
+  async onTasksQueued(listener: () => void): Promise<() => Promise<void>> {
+    return this.#notifier ? this.#notifier.subscribe(listener) : async () => undefined;
   }
 
   async listDags(): Promise<DagRecord[]> {

@@ -42,6 +42,7 @@ export interface TaskInstanceRecord {
   readonly maxTries: number;
   readonly priority: number;
   readonly pool: string | null;
+  readonly queue: string;
   readonly queuedAt: Date | null;
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
@@ -138,6 +139,8 @@ export interface ClaimRequest {
   readonly limit: number;
   /** Only claim task instances of these DAGs (the ones this worker can load). */
   readonly dagIds: readonly string[];
+  /** Only claim task instances of these queues (default: every queue). */
+  readonly queues?: readonly string[];
   /** Per-DAG limits on running task instances (a DAG's `maxActiveTasks`). */
   readonly maxActiveTasks?: ReadonlyMap<string, number>;
   readonly now: Date;
@@ -177,6 +180,11 @@ export interface Store {
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
 
+  /**
+   * Calls `listener` soon after any process sharing this store queued task instances, so an idle
+   * worker picks them up at once instead of at its next poll. Resolves to an unsubscribe function.
+   */
+  onTasksQueued(listener: () => void): Promise<() => Promise<void>>;
   /** Every DAG the store has seen, by id. */
   listDags(): Promise<DagRecord[]>;
   /** Pauses or unpauses a DAG: a paused DAG gets no new scheduled runs. False if the DAG is unknown. */

@@ -12,6 +12,7 @@ import type { ClaimedTask, Store, StoredLogLine } from "../store/store.js";
 import type { TaskProcessPool } from "./process-pool.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
+import { isTransientStoreError } from "../store/transient-error.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   /** The DAGs this worker can run, by id; it claims only their task instances. */
   readonly dags: () => ReadonlyMap<string, RunnableDag>;
   readonly concurrency: number;
+  /** Serve only these queues (default: all). */
+  readonly queues?: readonly string[];
   readonly workerId?: string;
   /** Longest idle wait before looking for work again (the fallback to being woken). */
   readonly pollIntervalMs?: number;
@@ -47,6 +50,7 @@ export class Worker {
   readonly #runningIds = new Set<number>();
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
+  #unsubscribe: Promise<() => Promise<void>> | undefined;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -57,6 +61,9 @@ export class Worker {
   start(): void {
     if (this.#loop.running) return;
     this.#loop.start();
+    // Woken as soon as any process queues work (LISTEN/NOTIFY on PostgreSQL); polling stays the fallback.
+    this.#unsubscribe = this.#options.store.onTasksQueued(() => this.#loop.wake());
+    this.#unsubscribe.catch((error: unknown) => this.#options.onError?.(error));
     const now = this.#options.now ?? (() => new Date());
     this.#heartbeat = setInterval(() => {
       if (this.#runningIds.size === 0) return;
@@ -77,6 +84,8 @@ export class Worker {
     await this.#loop.stop();
     await Promise.all(this.#active);
     clearInterval(this.#heartbeat);
+    const unsubscribe = await this.#unsubscribe?.catch(() => undefined);
+    await unsubscribe?.();
   }
 
   get activeTries(): number {
@@ -106,6 +115,7 @@ export class Worker {
       workerId: this.workerId,
       limit: free,
       dagIds: [...dags.keys()],
+      queues: this.#options.queues,
       maxActiveTasks,
       now: now(),
     });
@@ -131,8 +141,9 @@ export class Worker {
     let outcome: TaskRunOutcome;
     const buffer: Omit<StoredLogLine, "id">[] = [];
     const flush = async () => {
-      const lines = buffer.splice(0, buffer.length);
+      const lines = buffer.slice();
       await store.appendLogs(claimed.tryId, lines);
+      buffer.splice(0, lines.length);
     };
     let flushing: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
@@ -156,10 +167,11 @@ export class Worker {
     } finally {
       clearInterval(timer);
       await flushing;
-      await flush();
     }
     const graph = runnable?.dag.graph ?? { dagId: claimed.instance.dagId, tasks: [] };
-    await store.completeTry({
+    // The outcome must not be lost if the database is away: keep trying until it is back.
+    await this.#persist(() => flush());
+    await this.#persist(() => store.completeTry({
       taskInstanceId: claimed.instance.id,
       tryNumber: claimed.tryNumber,
       outcome: outcome.ok ? "success" : "failed",
@@ -169,8 +181,27 @@ export class Worker {
       emitted: outcome.emitted,
       graph,
       now: now(),
-    });
+    }));
     this.#options.onTryFinished?.(claimed, outcome);
+  }
+
+  /**
+   * Retries a store write with backoff (0.25 s doubling to 10 s) until it succeeds, reporting each
+   * failure. A try's outcome is recorded even if the database was away when the try ended; if
+   * another worker reclaimed the try meanwhile (zombie sweep), the store ignores the late result.
+   */
+  async #persist<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1, delayMs = 250; ; attempt++, delayMs = Math.min(delayMs * 2, 10_000)) {
+      try {
+        return await write();
+      } catch (error) {
+        // A lost race (another process moved the row) settles on the next attempt; other
+        // non-transient errors get a few attempts, an unreachable database as many as it takes.
+        if (!isTransientStoreError(error) && attempt >= 3) throw error;
+        this.#options.onError?.(error);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec): Promise<TaskRunRequest> {

@@ -19,6 +19,7 @@ export interface TaskFixture {
   readonly outputDatasets?: readonly string[];
   readonly priority?: number;
   readonly pool?: string;
+  readonly queue?: string;
 }
 
 export function task(fixture: TaskFixture): TaskSpec {
@@ -40,6 +41,7 @@ export function task(fixture: TaskFixture): TaskSpec {
     },
     timeoutMs: undefined,
     pool: fixture.pool,
+    queue: fixture.queue ?? "default",
     priority: fixture.priority ?? 0,
     inputDatasets: [],
     outputDatasets: fixture.outputDatasets ?? [],

@@ -11,6 +11,9 @@ import { raceChildren, startStoreChild } from "./children.js";
 import { at, RunDriver, runInput, T0 } from "./driver.js";
 import { graph, wideGraph } from "./fixtures.js";
 import { STORES, type StoreFactory, type StorePlace } from "./stores.js";
+import { migrationsFor } from "../../src/store/migrations/index.js";
+
+const ALL_MIGRATIONS = Object.keys(migrationsFor("sqlite"));
 
 /** Registers hooks giving each test a fresh place and a store on it (migrated unless told not to). */
 function useStore(factory: StoreFactory, options: { migrate: boolean }) {
@@ -57,10 +60,10 @@ for (const factory of STORES) {
     describe("migrations", () => {
       const ctx = useStore(factory, { migrate: false });
 
-      it("applies 000001_initial once; a second migrate applies nothing", async () => {
+      it("applies every migration once, in order; a second migrate applies nothing", async () => {
         const first = await ctx.store.migrate();
         expect(first.error).toBeUndefined();
-        expect(first.applied).toEqual(["000001_initial"]);
+        expect(first.applied).toEqual(ALL_MIGRATIONS);
 
         const second = await ctx.store.migrate();
         expect(second).toEqual({ applied: [], error: undefined });
@@ -77,7 +80,7 @@ for (const factory of STORES) {
         const b = ctx.openAnother();
         const reports = await Promise.all([a.migrate(), b.migrate()]);
         expect(reports.map((r) => r.error)).toEqual([undefined, undefined]);
-        expect(reports.flatMap((r) => r.applied)).toEqual(["000001_initial"]);
+        expect(reports.flatMap((r) => r.applied)).toEqual(ALL_MIGRATIONS);
 
         const { run } = await b.createRun(runInput(graph("m", [{ id: "a" }])));
         expect((await a.listTaskInstances(run.runId)).map((ti) => ti.state)).toEqual(["queued"]);
@@ -89,7 +92,7 @@ for (const factory of STORES) {
         );
         expect(outputs).toHaveLength(2);
         expect(outputs.map((o) => (o as { error: unknown }).error)).toEqual([null, null]);
-        expect(outputs.flatMap((o) => (o as { applied: string[] }).applied)).toEqual(["000001_initial"]);
+        expect(outputs.flatMap((o) => (o as { applied: string[] }).applied)).toEqual(ALL_MIGRATIONS);
         expect(await ctx.store.migrate()).toEqual({ applied: [], error: undefined });
       }, 20_000);
     });

@@ -183,6 +183,7 @@ async function expandMappedTask(tx: Tx, waiting: readonly InstanceRef[], mapOver
         max_tries: template.max_tries,
         priority: template.priority,
         pool: template.pool,
+        queue: template.queue,
         updated_at: at,
       });
     }

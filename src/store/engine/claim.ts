@@ -11,7 +11,7 @@ import type { Tx } from "./tx.js";
  * so a concurrent claimer can never take the same instance.
  */
 export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks = false): Promise<ClaimedTask[]> {
-  if (request.limit <= 0 || request.dagIds.length === 0) return [];
+  if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
   const at = request.now.getTime();
   const capacity = await loadCapacity(tx, request);
   let query = tx
@@ -25,6 +25,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", capacity.fullPools)]));
   }
   if (capacity.fullDags.length > 0) query = query.where("dag_id", "not in", capacity.fullDags);
+  if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
   // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
   // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
   const fetch = capacity.constrained ? request.limit * 4 : request.limit;

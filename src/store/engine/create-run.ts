@@ -66,6 +66,7 @@ export async function insertTaskInstances(
           max_tries: task.retry.retries + 1,
           priority: task.priority,
           pool: task.pool ?? null,
+          queue: task.queue,
           updated_at: at,
         })),
       )

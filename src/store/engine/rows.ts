@@ -63,6 +63,7 @@ export function instanceFromRow(row: Selectable<TaskInstanceTable>): TaskInstanc
     maxTries: row.max_tries,
     priority: row.priority,
     pool: row.pool,
+    queue: row.queue,
     queuedAt: toDateOrNull(row.queued_at),
     startedAt: toDateOrNull(row.started_at),
     endedAt: toDateOrNull(row.ended_at),

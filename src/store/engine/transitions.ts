@@ -8,6 +8,7 @@ import { assertRunTransition, assertTaskTransition } from "../../core/state-mach
 import { TributaryError } from "../../core/errors.js";
 import type { RunState, TaskState } from "../../core/types.js";
 import type { DagRunTable, TaskInstanceTable } from "../schema.js";
+import { markQueued } from "./queued-signal.js";
 import type { Tx } from "./tx.js";
 
 /** The part of a task instance row a transition needs. */
@@ -63,6 +64,7 @@ export async function moveTasks(
     }
   }
   await recordTaskHistory(tx, instances, (ti) => ti.state, to, at, reason);
+  if (to === "queued") markQueued(tx);
 }
 
 export function moveTask(

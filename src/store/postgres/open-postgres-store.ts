@@ -4,6 +4,7 @@ import type { Database } from "../schema.js";
 import { SqlStore } from "../sql-store.js";
 import type { RunInTransaction } from "../engine/tx.js";
 import { isUniqueViolation } from "../engine/locks.js";
+import { listenNotifier } from "./listen-notifier.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db` */
@@ -42,6 +43,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     dialect: "postgres",
     inTransaction,
     rowLocks: true,
+    notifier: listenNotifier(options.url, schema),
     beforeMigrate: async () => {
       if (schema === "public") return;
       // Two processes starting at once may both try: losing that race is fine.

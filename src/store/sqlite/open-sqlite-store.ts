@@ -6,6 +6,7 @@ import type { Database } from "../schema.js";
 import { SqlStore } from "../sql-store.js";
 import type { RunInTransaction } from "../engine/tx.js";
 import { acquireWriteLock } from "./write-lock.js";
+import { inProcessNotifier } from "./in-process-notifier.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -54,6 +55,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
     // Kysely's SQLite migration lock is a no-op (it assumes one connection); BEGIN IMMEDIATE is
     // the lock that works across connections and processes.
     migrationsInWriteTransaction: true,
+    notifier: inProcessNotifier(options.path),
     onClose: () => Promise.resolve(writeLock.release()),
   });
 }

@@ -99,6 +99,7 @@ describe("dag() builds the graph", () => {
       retry: { retries: 4, retryDelayMs: 30_000, backoff: "exponential", maxRetryDelayMs: undefined, jitter: 0 },
       timeoutMs: 3_600_000,
       pool: undefined,
+      queue: "default",
       priority: 0,
       inputDatasets: [],
       outputDatasets: [],
