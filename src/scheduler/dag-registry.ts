@@ -22,7 +22,8 @@ export interface RegisteredDag {
 }
 
 interface FileState {
-  readonly mtimeMs: number;
+  /** Modification time and size: a change to either means the file changed. */
+  readonly version: string;
   readonly dags: readonly RegisteredDag[];
   readonly error: TributaryError | undefined;
 }
@@ -48,9 +49,9 @@ export class DagRegistry {
       }
     }
     for (const file of files) {
-      const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => -1);
+      const version = await stat(file).then((s) => `${s.mtimeMs}:${s.size}`, () => "missing");
       const previous = this.#files.get(file);
-      if (previous && previous.mtimeMs === mtimeMs) continue;
+      if (previous && previous.version === version) continue;
       changed = true;
       const result = await loadDagFile(file);
       const error = result.errors[0];
@@ -66,7 +67,7 @@ export class DagRegistry {
       // A broken file keeps its last good DAGs running.
       const failed = error ?? scheduleError;
       this.#files.set(file, {
-        mtimeMs,
+        version,
         dags: failed && previous ? previous.dags : dags,
         error: failed,
       });

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { DagRegistry } from "../../../src/scheduler/dag-registry.js";
+
+const DSL = resolve(import.meta.dirname, "../../../src/dsl/index.js");
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tributary-registry-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a DAG file and moves its mtime forward, so a reload sees a change even within one second. */
+function write(name: string, body: string, bump = 0): void {
+  const file = join(dir, name);
+  writeFileSync(file, `import { dag } from ${JSON.stringify(DSL)};\n${body}\n`);
+  const later = new Date(Date.now() + bump * 1_000);
+  utimesSync(file, later, later);
+}
+
+it("reloads changed, added and removed files; a broken file keeps its last good DAGs and reports its error", async () => {
+  write("a.ts", `export default dag("a", { schedule: "@daily" }, (d) => { d.task("one", async () => 1); });`);
+  const registry = new DagRegistry(dir);
+  expect(await registry.refresh()).toBe(true);
+  expect([...registry.all().keys()]).toEqual(["a"]);
+  expect(registry.get("a")?.schedule.kind).toBe("cron");
+  expect(await registry.refresh()).toBe(false);
+
+  // Changed: the new version replaces the old one.
+  write("a.ts", `export default dag("a", { schedule: { every: "1m" } }, (d) => { d.task("one", async () => 1); d.task("two", async () => 2); });`, 5);
+  write("b.ts", `export default dag("b", {}, (d) => { d.task("x", async () => 0); });`, 5);
+  expect(await registry.refresh()).toBe(true);
+  expect(registry.get("a")?.dag.graph.tasks.map((t) => t.id)).toEqual(["one", "two"]);
+  expect(registry.get("a")?.schedule.kind).toBe("interval");
+  expect([...registry.all().keys()].sort()).toEqual(["a", "b"]);
+
+  // Broken: the last good version keeps running, and the error names the file.
+  write("a.ts", `export default dag("a", {}, (d) => { d.task("one", { after: ["missing"] }, async () => 1); });`, 10);
+  await registry.refresh();
+  expect(registry.get("a")?.dag.graph.tasks.map((t) => t.id)).toEqual(["one", "two"]);
+  expect(registry.importErrors()).toHaveLength(1);
+  expect(registry.importErrors()[0]?.location.file).toBe(join(dir, "a.ts"));
+  expect(registry.importErrors()[0]?.message).toMatch(/missing/);
+
+  // Removed: its DAGs are gone.
+  unlinkSync(join(dir, "b.ts"));
+  await registry.refresh();
+  expect(registry.get("b")).toBeUndefined();
+});
