@@ -21,6 +21,11 @@ export interface SchedulerOptions {
   readonly reloadMs?: number;
   /** A running try whose worker has not heartbeated for this long is a zombie. */
   readonly zombieAfterMs?: number;
+  /**
+   * A task instance queued this long without being claimed (no worker serves its queue, every
+   * worker is down, its pool has no slots) is reported through `log`, once.
+   */
+  readonly queuedTimeoutMs?: number;
   /** Called when runs were started or zombies failed (to wake an in-process worker). */
   readonly onWork?: () => void;
   readonly onError?: (error: unknown) => void;
@@ -31,6 +36,8 @@ export class Scheduler {
   readonly #options: SchedulerOptions;
   readonly #loop: ServiceLoop;
   #lastReload = 0;
+  /** Stuck task instances already reported, so each is reported once. */
+  readonly #reportedStuck = new Set<number>();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -81,6 +88,7 @@ export class Scheduler {
       }
     }
     const zombies = await this.#failZombies(now);
+    await this.#reportStuckQueued(now);
     if (started > 0 || zombies > 0) this.#options.onWork?.();
     return { created, started, zombies };
   }
@@ -122,6 +130,19 @@ export class Scheduler {
       }
     }
     return created;
+  }
+
+  async #reportStuckQueued(now: Date): Promise<void> {
+    const timeout = this.#options.queuedTimeoutMs ?? 600_000;
+    const stuck = await this.#options.store.findStuckQueued(new Date(now.getTime() - timeout));
+    for (const ti of stuck) {
+      if (this.#reportedStuck.has(ti.taskInstanceId)) continue;
+      this.#reportedStuck.add(ti.taskInstanceId);
+      this.#options.log?.(
+        `warning: ${ti.dagId}.${ti.taskId} (run ${ti.runId}) has been queued since ${ti.queuedAt.toISOString()} ` +
+          `and no worker claimed it: is a worker serving queue "${ti.queue}" running, with free pool slots?`,
+      );
+    }
   }
 
   async #failZombies(now: Date): Promise<number> {

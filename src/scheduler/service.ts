@@ -69,6 +69,7 @@ export class TributaryService {
       concurrency: options.concurrency ?? 4,
       queues: options.queues,
       heartbeatMs,
+      leaseMs: zombieAfterMs,
       now: options.now,
       onError,
       onTryFinished: (claimed, outcome) => {

@@ -208,6 +208,25 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ taskInstanceId: Number(r.id), tryNumber: r.try_number, dagId: r.dag_id, workerId: r.worker_id }));
   }
 
+  async findStuckQueued(before: Date): Promise<{ taskInstanceId: number; runId: string; dagId: string; taskId: string; queue: string; queuedAt: Date }[]> {
+    const rows = await this.#db
+      .selectFrom("task_instances")
+      .select(["id", "run_id", "dag_id", "task_id", "queue", "queued_at"])
+      .where("state", "=", "queued")
+      .where("queued_at", "<", before.getTime())
+      .orderBy("queued_at")
+      .limit(1_000)
+      .execute();
+    return rows.map((r) => ({
+      taskInstanceId: Number(r.id),
+      runId: r.run_id,
+      dagId: r.dag_id,
+      taskId: r.task_id,
+      queue: r.queue,
+      queuedAt: toDate(r.queued_at ?? 0),
+    }));
+  }
+
   async listPools(): Promise<{ name: string; slots: number; description: string | null }[]> {
     return this.#db.selectFrom("pools").select(["name", "slots", "description"]).orderBy("name").execute();
   }

@@ -239,6 +239,8 @@ export interface Store {
   heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<void>;
   /** Running task instances whose worker has not heartbeated since `before`: zombies. */
   findZombies(before: Date): Promise<{ taskInstanceId: number; tryNumber: number; dagId: string; workerId: string | null }[]>;
+  /** Task instances queued since before `before` that no worker has claimed (e.g. no worker serves their queue). */
+  findStuckQueued(before: Date): Promise<{ taskInstanceId: number; runId: string; dagId: string; taskId: string; queue: string; queuedAt: Date }[]>;
   /** Timers: moves `retrying` task instances whose delay has passed back to `queued`. */
   queueDueRetries(now: Date): Promise<number>;
   /** The earliest pending retry time, so a loop can sleep exactly until then. */

@@ -33,6 +33,12 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   /** How often running tries are reported alive (see the scheduler's zombie detection). */
   readonly heartbeatMs?: number;
+  /**
+   * The lease: if no heartbeat has reached the store for this long, the scheduler treats this
+   * worker's tries as zombies and retries them elsewhere, so the worker cancels them itself
+   * (through `ctx.signal`, then a kill) rather than let them run twice. Default: no lease.
+   */
+  readonly leaseMs?: number;
   readonly now?: () => Date;
   /** Called after each try is recorded (for progress output and tests). */
   readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
@@ -46,8 +52,9 @@ export class Worker {
   readonly #options: WorkerOptions;
   readonly #loop: ServiceLoop;
   readonly #active = new Set<Promise<void>>();
-  /** Task instance ids of the tries in progress, for heartbeats. */
-  readonly #runningIds = new Set<number>();
+  /** The tries in progress by task instance id, for heartbeats and for cancelling them. */
+  readonly #runningIds = new Map<number, AbortController>();
+  #lastHeartbeatOk = Date.now();
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
   #unsubscribe: Promise<() => Promise<void>> | undefined;
@@ -66,9 +73,23 @@ export class Worker {
     this.#unsubscribe.catch((error: unknown) => this.#options.onError?.(error));
     const now = this.#options.now ?? (() => new Date());
     this.#heartbeat = setInterval(() => {
-      if (this.#runningIds.size === 0) return;
+      if (this.#runningIds.size === 0) {
+        this.#lastHeartbeatOk = Date.now();
+        return;
+      }
+      // Checked on every beat, whether the last heartbeat failed or is still hanging.
+      const lease = this.#options.leaseMs;
+      if (lease !== undefined && Date.now() - this.#lastHeartbeatOk > lease) {
+        for (const controller of this.#runningIds.values()) {
+          controller.abort(new Error("the worker lost its lease: no heartbeat reached the store"));
+        }
+      }
+      const sentAt = Date.now();
       this.#options.store
-        .heartbeat(this.workerId, [...this.#runningIds], now())
+        .heartbeat(this.workerId, [...this.#runningIds.keys()], now())
+        .then(() => {
+          this.#lastHeartbeatOk = sentAt;
+        })
         .catch((error: unknown) => this.#options.onError?.(error));
     }, this.#options.heartbeatMs ?? 10_000);
     this.#heartbeat.unref();
@@ -120,7 +141,7 @@ export class Worker {
       now: now(),
     });
     for (const task of claimed) {
-      this.#runningIds.add(task.instance.id);
+      this.#runningIds.set(task.instance.id, new AbortController());
       const done: Promise<void> = this.#execute(task)
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
@@ -154,9 +175,13 @@ export class Worker {
         outcome = failure(`task "${claimed.instance.taskId}" is not in DAG "${claimed.instance.dagId}" as loaded by this worker`);
       } else {
         const request = await this.#buildRequest(claimed, runnable, spec);
-        outcome = await pool.run(request, (line: LogLine) => {
-          buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: line.message });
-        });
+        outcome = await pool.run(
+          request,
+          (line: LogLine) => {
+            buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: line.message });
+          },
+          this.#runningIds.get(claimed.instance.id)?.signal,
+        );
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
       }
       if (!outcome.ok) {

@@ -1,0 +1,86 @@
+/**
+ * A worker cut off from the store past its lease stops its own tries: the scheduler will have
+ * failed them as zombies and retried them elsewhere, so letting them go on would run them twice.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { findDag, loadDagFile } from "../../src/dsl/load.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
+import { TaskProcessPool } from "../../src/worker/process-pool.js";
+import type { TaskRunOutcome } from "../../src/worker/task-protocol.js";
+import { Worker } from "../../src/worker/worker.js";
+
+const FIXTURE = resolve(import.meta.dirname, "../fixtures/engine-dags/long.ts");
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it("cancels its running tries once no heartbeat has reached the store for the lease", async () => {
+  dir = mkdtempSync(join(tmpdir(), "tributary-lease-"));
+  const store = openSqliteStore({ path: join(dir, "t.db") });
+  await store.migrate();
+  const { dag, file } = findDag(await loadDagFile(FIXTURE), "long_task");
+  let storeReachable = true;
+  // The same store, except that heartbeats fail while it is "unreachable".
+  const flaky: Store = new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === "heartbeat") {
+        return (...args: Parameters<Store["heartbeat"]>) =>
+          storeReachable ? target.heartbeat(...args) : Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+      }
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const pool = new TaskProcessPool({ size: 1, killGraceMs: 500 });
+  let finished: TaskRunOutcome | undefined;
+  const worker = new Worker({
+    store: flaky,
+    pool,
+    dags: () => new Map([[dag.id, { dag, file }]]),
+    concurrency: 1,
+    heartbeatMs: 100,
+    leaseMs: 600,
+    onTryFinished: (_claimed, outcome) => {
+      finished = outcome;
+    },
+  });
+  try {
+    await store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: new Date() });
+    const { run } = await store.createRun({
+      runId: "lease-run",
+      runType: "manual",
+      graph: dag.graph,
+      logicalDate: new Date(),
+      dataIntervalStart: new Date(),
+      dataIntervalEnd: new Date(),
+      params: {},
+      start: true,
+      now: new Date(),
+    });
+    worker.start();
+    const deadline = Date.now() + 15_000;
+    while ((await store.listTaskInstances(run.runId))[0]?.state !== "running" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Healthy heartbeats for a while: the try keeps running.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(finished).toBeUndefined();
+    storeReachable = false;
+    const cutOffAt = Date.now();
+    while (finished === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(finished?.ok).toBe(false);
+    expect(Date.now() - cutOffAt).toBeLessThan(5_000);
+    const [instance] = await store.listTaskInstances(run.runId);
+    expect(instance?.state).toBe("failed");
+    expect(instance?.error).toMatch(/lost its lease/);
+  } finally {
+    await worker.stop();
+    await pool.close();
+    await store.close();
+  }
+});
