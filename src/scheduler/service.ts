@@ -25,6 +25,8 @@ export interface ServiceOptions {
   /** How often running tries are reported alive; by default 10 s, or a quarter of zombieAfterMs if that is less. */
   readonly heartbeatMs?: number;
   readonly zombieAfterMs?: number;
+  /** Report task instances queued this long without a worker claiming them (default 10 min). */
+  readonly queuedTimeoutMs?: number;
   /** Grace period before a timed-out try's process is killed. */
   readonly killGraceMs?: number;
   readonly now?: () => Date;
@@ -87,6 +89,7 @@ export class TributaryService {
       tickMs: options.tickMs,
       reloadMs: options.reloadMs,
       zombieAfterMs,
+      queuedTimeoutMs: options.queuedTimeoutMs,
       onWork: () => this.#worker.wake(),
       onError,
       log,

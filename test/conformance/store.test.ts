@@ -1,57 +1,20 @@
 /**
  * The Store conformance suite (DESIGN §6, STYLE "One conformance suite for every store"): written
- * once against the `Store` interface and run for every factory in `STORES`. Each test gets a fresh,
- * migrated database of its own and asserts what the store recorded.
+ * once against the `Store` interface and run for every factory in `STORES`. Each test gets an empty,
+ * migrated database of its own (use-store.ts) and asserts what the store recorded.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
 import type { Backoff, TaskState, TriggerRule } from "../../src/core/types.js";
 import type { ClaimedTask, Store, StoredLogLine } from "../../src/store/store.js";
 import { raceChildren, startStoreChild } from "./children.js";
 import { at, RunDriver, runInput, T0 } from "./driver.js";
 import { graph, wideGraph } from "./fixtures.js";
-import { STORES, type StoreFactory, type StorePlace } from "./stores.js";
+import { STORES } from "./stores.js";
+import { useStore } from "./use-store.js";
 import { migrationsFor } from "../../src/store/migrations/index.js";
 
 const ALL_MIGRATIONS = Object.keys(migrationsFor("sqlite"));
-
-/** Registers hooks giving each test a fresh place and a store on it (migrated unless told not to). */
-function useStore(factory: StoreFactory, options: { migrate: boolean }) {
-  let place: StorePlace | undefined;
-  let main: Store | undefined;
-  const opened: Store[] = [];
-  beforeEach(async () => {
-    place = await factory.create();
-    main = factory.open(place.address);
-    if (options.migrate) {
-      const report = await main.migrate();
-      expect(report.error).toBeUndefined();
-    }
-  });
-  afterEach(async () => {
-    for (const s of opened.splice(0)) await s.close();
-    await main?.close();
-    await place?.dispose();
-    main = undefined;
-    place = undefined;
-  });
-  return {
-    get store(): Store {
-      if (!main) throw new Error("no store outside a test");
-      return main;
-    },
-    get place(): StorePlace {
-      if (!place) throw new Error("no place outside a test");
-      return place;
-    },
-    /** Another store object on the same place, closed after the test. */
-    openAnother(): Store {
-      const s = factory.open(this.place.address);
-      opened.push(s);
-      return s;
-    },
-  };
-}
 
 const ids = (claims: readonly ClaimedTask[]): number[] => claims.map((c) => c.instance.id);
 

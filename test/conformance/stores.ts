@@ -27,6 +27,12 @@ export interface StoreFactory {
   readonly create: () => Promise<StorePlace>;
   /** Opens a store on a place (several stores, even in several processes, may share one). */
   readonly open: (address: string) => Store;
+  /**
+   * Optional: deletes every row of a migrated place, keeping its schema, so that a test can reuse
+   * it as an empty database. Worth it where a new place is slow to make and migrate (PostgreSQL);
+   * without it every test makes its own place.
+   */
+  readonly empty?: (address: string) => Promise<void>;
 }
 
 export const STORES: readonly StoreFactory[] = [
@@ -58,6 +64,22 @@ export const STORES: readonly StoreFactory[] = [
     open: (address) => {
       const { url, schema } = JSON.parse(address) as { url: string; schema: string };
       return openPostgresStore({ url, schema, maxConnections: 4 });
+    },
+    empty: async (address) => {
+      const { url, schema } = JSON.parse(address) as { url: string; schema: string };
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const tables = await client.query<{ name: string }>(
+          `select table_name as name from information_schema.tables
+           where table_schema = $1 and table_type = 'BASE TABLE' and table_name not like 'tributary_migration%'`,
+          [schema],
+        );
+        // DELETE, not TRUNCATE: on a handful of rows it is many times faster.
+        await client.query(tables.rows.map((t) => `delete from ${schema}."${t.name}";`).join("\n"));
+      } finally {
+        await client.end();
+      }
     },
   },
 ];

@@ -13,7 +13,7 @@ export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--
 Scheduler and workers in one process: creates due runs, runs their tasks, reloads changed DAG
 files. Stops gracefully on SIGINT/SIGTERM (running tries get --grace seconds to finish).`;
 
-export const SCHEDULER_USAGE = `tributary scheduler [--dags <dir>] [--db <path|url>]
+export const SCHEDULER_USAGE = `tributary scheduler [--dags <dir>] [--db <path|url>] [--zombie-after S] [--queued-timeout S]
 
 The scheduler alone: creates and starts due runs, fires retry timers, fails zombie tries. Run
 one or more, on any machines, against the same PostgreSQL store (--db postgres://...).`;
@@ -42,6 +42,7 @@ async function serve(argv: readonly string[], roles: Roles): Promise<number> {
       grace: { type: "string" },
       "tick-ms": { type: "string" },
       "zombie-after": { type: "string" },
+      "queued-timeout": { type: "string" },
     },
   });
   const { dagsDir, db } = await resolveLocations(values);
@@ -61,6 +62,7 @@ async function serve(argv: readonly string[], roles: Roles): Promise<number> {
     queues,
     tickMs: positiveInt(values["tick-ms"], "tick-ms"),
     zombieAfterMs: (positiveInt(values["zombie-after"], "zombie-after") ?? 60) * 1_000,
+    queuedTimeoutMs: (positiveInt(values["queued-timeout"], "queued-timeout") ?? 600) * 1_000,
     log,
   });
   await service.start();
