@@ -18,13 +18,16 @@ export interface MigrationReport {
 export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: SqlDialectName,
-  options: { inCallerTransaction?: boolean } = {},
+  options: { inCallerTransaction?: boolean; schema?: string } = {},
 ): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrationsFor(dialect)) },
     migrationTableName: "tributary_migrations",
     migrationLockTableName: "tributary_migration_lock",
+    // Without it Kysely looks for its tables in every schema, and finding another schema's (two
+    // stores in one database) skips creating this one's.
+    migrationTableSchema: options.schema,
     disableTransactions: options.inCallerTransaction === true,
   });
   const { error, results } = await migrator.migrateToLatest();

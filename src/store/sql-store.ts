@@ -59,6 +59,8 @@ export interface SqlStoreOptions {
   readonly notifier?: QueuedNotifier;
   /** Runs before migrations (e.g. creating the PostgreSQL schema). */
   readonly beforeMigrate?: () => Promise<void>;
+  /** The schema that holds the store's tables, migration bookkeeping included (PostgreSQL). */
+  readonly schema?: string;
   /** The database has concurrent writers and row locks (PostgreSQL): see engine/locks.ts. */
   readonly rowLocks?: boolean;
   readonly onClose?: () => Promise<void>;
@@ -73,6 +75,7 @@ export class SqlStore implements Store {
   readonly #migrationsInWriteTransaction: boolean;
   readonly #rowLocks: boolean;
   readonly #beforeMigrate: (() => Promise<void>) | undefined;
+  readonly #schema: string | undefined;
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -95,6 +98,7 @@ export class SqlStore implements Store {
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;
     this.#beforeMigrate = options.beforeMigrate;
+    this.#schema = options.schema;
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -103,11 +107,11 @@ export class SqlStore implements Store {
     } catch (error) {
       return { applied: [], error: error instanceof Error ? error : new Error(String(error)) };
     }
-    if (!this.#migrationsInWriteTransaction) return migrateToLatest(this.#db, this.dialect);
+    if (!this.#migrationsInWriteTransaction) return migrateToLatest(this.#db, this.dialect, { schema: this.#schema });
     let failed: MigrationReport | undefined;
     try {
       return await this.#tx(async (tx) => {
-        const report = await migrateToLatest(tx, this.dialect, { inCallerTransaction: true });
+        const report = await migrateToLatest(tx, this.dialect, { inCallerTransaction: true, schema: this.#schema });
         if (report.error) {
           // Roll back the whole transaction: nothing of a failed migration run is committed.
           failed = { applied: [], error: report.error };
@@ -185,17 +189,19 @@ export class SqlStore implements Store {
     return rows.map(runFromRow);
   }
 
-  async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<void> {
-    if (taskInstanceIds.length === 0) return;
-    await this.#tx((tx) =>
+  async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]> {
+    if (taskInstanceIds.length === 0) return [];
+    const rows = await this.#tx((tx) =>
       tx
         .updateTable("task_instances")
         .set({ heartbeat_at: now.getTime() })
         .where("id", "in", taskInstanceIds)
         .where("worker_id", "=", workerId)
         .where("state", "=", "running")
+        .returning("id")
         .execute(),
     );
+    return rows.map((row) => Number(row.id));
   }
 
   async findZombies(before: Date): Promise<{ taskInstanceId: number; tryNumber: number; dagId: string; workerId: string | null }[]> {

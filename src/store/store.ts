@@ -235,8 +235,11 @@ export interface Store {
    * skipped or upstream_failed (trigger rules, branches, mapping), and closes the run when done.
    */
   completeTry(input: CompleteTryInput): Promise<CompleteTryResult>;
-  /** Marks the worker's running task instances as alive. */
-  heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<void>;
+  /**
+   * Marks the worker's running task instances as alive. Resolves to the ids that are still this
+   * worker's running tries: any other was reclaimed (failed as a zombie), and the worker must stop it.
+   */
+  heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]>;
   /** Running task instances whose worker has not heartbeated since `before`: zombies. */
   findZombies(before: Date): Promise<{ taskInstanceId: number; tryNumber: number; dagId: string; workerId: string | null }[]>;
   /** Task instances queued since before `before` that no worker has claimed (e.g. no worker serves their queue). */

@@ -85,10 +85,18 @@ export class Worker {
         }
       }
       const sentAt = Date.now();
+      const ids = [...this.#runningIds.keys()];
       this.#options.store
-        .heartbeat(this.workerId, [...this.#runningIds.keys()], now())
-        .then(() => {
+        .heartbeat(this.workerId, ids, now())
+        .then((owned) => {
           this.#lastHeartbeatOk = sentAt;
+          // A try that is no longer ours was failed as a zombie (our heartbeats came too late) and
+          // will be retried: stop it, or the task would run twice at once. (One that has just
+          // finished is no longer ours either; aborting it then changes nothing.)
+          const stillOwned = new Set(owned);
+          for (const id of ids) {
+            if (!stillOwned.has(id)) this.#runningIds.get(id)?.abort(new Error("the try was reclaimed: the scheduler failed it as a zombie"));
+          }
         })
         .catch((error: unknown) => this.#options.onError?.(error));
     }, this.#options.heartbeatMs ?? 10_000);
@@ -174,7 +182,9 @@ export class Worker {
       if (!runnable || !spec) {
         outcome = failure(`task "${claimed.instance.taskId}" is not in DAG "${claimed.instance.dagId}" as loaded by this worker`);
       } else {
-        const request = await this.#buildRequest(claimed, runnable, spec);
+        // Reading the upstream results may meet the database away: wait for it like the outcome
+        // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).
+        const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec));
         outcome = await pool.run(
           request,
           (line: LogLine) => {

@@ -1,21 +1,28 @@
 /**
  * A store user in another process, for tests that need a second process on the same database, not
- * just a second connection in this one. It opens the store, says "ready", waits for "go" on stdin,
+ * just a second connection in this one. It loads, then reads its job as one line of JSON on stdin
+ * (so that children.ts can start it ahead of time), opens the store, says "ready", waits for "go",
  * does its job, and prints the outcome as one line of JSON:
  *
- * - `claim <workerId> <dagId> <limit>`: claims until nothing is queued (pausing between claims as
+ * - `["claim", workerId, dagId, limit]`: claims until nothing is queued (pausing between claims as
  *   a worker would) and prints the claimed task instance ids;
- * - `migrate`: migrates and prints `{ applied, error }`.
+ * - `["migrate"]`: migrates and prints `{ applied, error }`.
  *
- * Usage: node --import tsx store-child.ts <factory> <address> <job> [args...]
+ * Usage: node --import tsx store-child.ts, then on stdin:
+ *   {"factory": "...", "address": "...", "job": ["claim", ...]}
+ *   go
+ * End of input before a job: the child exits without doing anything.
  */
 import { createInterface } from "node:readline";
 import type { Store } from "../../src/store/store.js";
 import { storeFactory } from "./stores.js";
 
-const [factoryName = "", address = "", job = "", ...args] = process.argv.slice(2);
-const store = storeFactory(factoryName).open(address);
-const lines = createInterface({ input: process.stdin });
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const first = await lines.next();
+if (first.done === true) process.exit(0);
+const { factory, address, job: jobLine } = JSON.parse(String(first.value)) as { factory: string; address: string; job: string[] };
+const [job = "", ...args] = jobLine;
+const store = storeFactory(factory).open(address);
 process.stdout.write("ready\n");
 
 async function claimAll(s: Store, workerId: string, dagId: string, limit: number): Promise<number[]> {
@@ -42,10 +49,11 @@ async function runJob(): Promise<unknown> {
   throw new Error(`unknown job "${job}"`);
 }
 
-for await (const line of lines) {
-  if (line.trim() !== "go") continue;
+for (let line = await lines.next(); line.done !== true; line = await lines.next()) {
+  if (String(line.value).trim() !== "go") continue;
   process.stdout.write(`${JSON.stringify(await runJob())}\n`);
   break;
 }
-lines.close();
+await lines.return?.();
 await store.close();
+process.stdin.destroy();

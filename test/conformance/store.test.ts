@@ -7,20 +7,28 @@ import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
 import type { Backoff, TaskState, TriggerRule } from "../../src/core/types.js";
 import type { ClaimedTask, Store, StoredLogLine } from "../../src/store/store.js";
-import { raceChildren, startStoreChild } from "./children.js";
+import { keepSpareStoreChildren, raceChildren, startStoreChild } from "./children.js";
 import { at, RunDriver, runInput, T0 } from "./driver.js";
 import { graph, wideGraph } from "./fixtures.js";
 import { STORES } from "./stores.js";
 import { useStore } from "./use-store.js";
+import { describeSchedulingConformance } from "./scheduling.js";
 import { migrationsFor } from "../../src/store/migrations/index.js";
 
 const ALL_MIGRATIONS = Object.keys(migrationsFor("sqlite"));
 
 const ids = (claims: readonly ClaimedTask[]): number[] => claims.map((c) => c.instance.id);
 
+// Two tests per store race two other processes each; the migrations suites need theirs right away.
+keepSpareStoreChildren(2 * STORES.length, 4 * STORES.length);
+
+// The suites (per store: migrations, operations, scheduling.ts's) run side by side: one mostly
+// waits on its database or its child processes while another works. Within a suite, tests run
+// one after another (describe.sequential), each on its own empty database.
 for (const factory of STORES) {
-  describe(`Store conformance: ${factory.name}`, () => {
-    describe("migrations", () => {
+  describe.concurrent(`Store conformance: ${factory.name}`, () => describeSchedulingConformance(factory));
+  describe.concurrent(`Store conformance: ${factory.name}`, () => {
+    describe.sequential("migrations", () => {
       const ctx = useStore(factory, { migrate: false });
 
       it("applies every migration once, in order; a second migrate applies nothing", async () => {
@@ -59,8 +67,10 @@ for (const factory of STORES) {
         expect(await ctx.store.migrate()).toEqual({ applied: [], error: undefined });
       }, 20_000);
     });
+  });
 
-    describe("operations", () => {
+  describe.concurrent(`Store conformance: ${factory.name}`, () => {
+    describe.sequential("operations", () => {
       const ctx = useStore(factory, { migrate: true });
 
       describe("DAGs", () => {

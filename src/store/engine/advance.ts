@@ -60,7 +60,8 @@ export async function advanceRun(
       enqueue(index.downstream(taskId));
       continue;
     }
-    if (spec.kind === "map" && spec.mapOver !== undefined) {
+    // A mapped task expands once; instances of an expanded one (cleared failed map indexes) just queue.
+    if (spec.kind === "map" && spec.mapOver !== undefined && waiting.some((ti) => ti.map_index === UNMAPPED)) {
       const expanded = await expandMappedTask(tx, waiting, spec.mapOver, at);
       queued += expanded;
       if (expanded === 0) enqueue(index.downstream(taskId));
@@ -180,7 +181,9 @@ async function expandMappedTask(tx: Tx, waiting: readonly InstanceRef[], mapOver
         map_index: i,
         state: "scheduled",
         try_number: 0,
-        max_tries: template.max_tries,
+        // The placeholder may have been cleared, its tries raised past its old ones: a new
+        // instance gets the tries of a new one.
+        max_tries: template.max_tries - template.try_number,
         priority: template.priority,
         pool: template.pool,
         queue: template.queue,

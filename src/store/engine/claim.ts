@@ -1,8 +1,9 @@
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { ClaimedTask, ClaimRequest } from "../store.js";
 import { instanceFromRow, runFromRow } from "./rows.js";
 import { moveTask } from "./transitions.js";
 import type { RowLocks } from "./locks.js";
+import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "./tx.js";
 
 /**
@@ -13,26 +14,42 @@ import type { Tx } from "./tx.js";
 export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks = false): Promise<ClaimedTask[]> {
   if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
   const at = request.now.getTime();
+  // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
+  // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
+  // already holds the whole database.)
+  if (rowLocks) await lockCapacity(tx, request);
   const capacity = await loadCapacity(tx, request);
-  let query = tx
-    .selectFrom("task_instances")
-    .selectAll()
-    .where("state", "=", "queued")
-    .where("dag_id", "in", request.dagIds);
-  // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
-  // query so they do not hide claimable work further down the queue.
-  if (capacity.fullPools.length > 0) {
-    query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", capacity.fullPools)]));
+  const candidates: Selectable<TaskInstanceTable>[] = [];
+  for (;;) {
+    let query = tx
+      .selectFrom("task_instances")
+      .selectAll()
+      .where("state", "=", "queued")
+      .where("dag_id", "in", request.dagIds);
+    // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
+    // query so they do not hide claimable work further down the queue.
+    const fullPools = capacity.fullPools();
+    const fullDags = capacity.fullDags();
+    if (fullPools.length > 0) {
+      query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", fullPools)]));
+    }
+    if (fullDags.length > 0) query = query.where("dag_id", "not in", fullDags);
+    if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
+    if (candidates.length > 0) query = query.where("id", "not in", candidates.map((row) => row.id));
+    // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
+    // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
+    const wanted = request.limit - candidates.length;
+    const fetch = capacity.constrained ? wanted * 4 : wanted;
+    query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
+    // Concurrent claimers skip each other's rows instead of waiting for them.
+    const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
+    for (const row of rows) {
+      if (candidates.length < request.limit && capacity.take(row.pool, row.dag_id)) candidates.push(row);
+    }
+    // Done when the limit is reached or nothing more is queued. Otherwise the rows passed over
+    // belong to pools or DAGs that are full now, which the next read leaves out.
+    if (candidates.length >= request.limit || rows.length < fetch) break;
   }
-  if (capacity.fullDags.length > 0) query = query.where("dag_id", "not in", capacity.fullDags);
-  if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
-  // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
-  // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
-  const fetch = capacity.constrained ? request.limit * 4 : request.limit;
-  query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
-  // Concurrent claimers skip each other's rows instead of waiting for them.
-  const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
-  const candidates = rows.filter((row) => capacity.take(row.pool, row.dag_id)).slice(0, request.limit);
   const claimed: ClaimedTask[] = [];
   const runs = new Map<string, ClaimedTask["run"]>();
   for (const row of candidates) {
@@ -75,6 +92,15 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   return claimed;
 }
 
+/** Locks the pools and the DAGs with a task limit (in a fixed order: no deadlocks between claimers). */
+async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
+  await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().execute();
+  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+  if (limited.length > 0) {
+    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
+  }
+}
+
 /**
  * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
  * running task instances inside the claiming transaction. A pool that is not configured has no
@@ -109,8 +135,8 @@ async function loadCapacity(tx: Tx, request: ClaimRequest) {
   }
   return {
     constrained: poolFree.size > 0 || dagFree.size > 0,
-    fullPools: [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
-    fullDags: [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
+    fullPools: () => [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
+    fullDags: () => [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
     /** Takes a slot in the instance's pool and DAG if both have one. */
     take(pool: string | null, dagId: string): boolean {
       const poolSlots = pool === null ? undefined : poolFree.get(pool);

@@ -66,8 +66,11 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
 
   await moveTask(tx, ti, "failed", at, { ended_at: at, error: input.error ?? null, worker_id: null });
   const policy = spec?.retry;
-  if (policy && hasTriesLeft(policy, input.tryNumber)) {
-    const next = at + retryDelayMs(policy, input.tryNumber, input.random);
+  // The try's number since the instance was created or last cleared: clearing raises max_tries
+  // past the tries already made (clear-run.ts), so a cleared instance gets its retries again.
+  const attempt = policy ? input.tryNumber - (ti.max_tries - (policy.retries + 1)) : input.tryNumber;
+  if (policy && hasTriesLeft(policy, attempt)) {
+    const next = at + retryDelayMs(policy, attempt, input.random);
     await moveTask(tx, { ...ti, state: "failed" }, "retrying", at, { next_retry_at: next }, `retry in ${next - at}ms`);
     return { state: "retrying", nextRetryAt: new Date(next), runState: await currentRunState(tx, ti.run_id), queued: 0, applied: true };
   }

@@ -36,6 +36,10 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   });
   // An idle connection that dies (server restart) must not crash the process.
   pool.on("error", () => undefined);
+  // Nor one that is checked out (pg-pool removes its idle listener then): a server restart between
+  // two statements of a transaction emits 'error' on the client with no query to receive it. The
+  // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
@@ -43,6 +47,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     dialect: "postgres",
     inTransaction,
     rowLocks: true,
+    schema,
     notifier: listenNotifier(options.url, schema),
     beforeMigrate: async () => {
       if (schema === "public") return;
