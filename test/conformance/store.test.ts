@@ -519,6 +519,25 @@ for (const factory of STORES) {
           expect((await ctx.store.listDeadLetters({ open: true })).map((d) => [d.taskId, d.tryNumber])).toEqual([["a", 1]]);
         });
 
+        it("a claim or completion with a clock behind the store's last write never makes tries overlap", async () => {
+          // A claimer reads its clock, then waits for locks; another machine's clock runs behind.
+          const g = graph("d", [{ id: "a", retries: 1, retryDelayMs: 100 }]);
+          const run = await RunDriver.start(ctx.store, g);
+          await run.claim(at(10));
+          await run.fail("a", at(50));
+          expect(await ctx.store.queueDueRetries(at(150))).toBe(1);
+          await run.claim(at(20));
+          const id = run.claimOf("a").instance.id;
+          const tries = await ctx.store.listTries(id);
+          expect(tries.map((t) => [t.tryNumber, t.startedAt.getTime(), t.endedAt?.getTime() ?? null])).toEqual([
+            [1, at(10).getTime(), at(50).getTime()],
+            [2, at(150).getTime(), null],
+          ]);
+          await run.succeed("a", 1, at(100));
+          const ended = (await ctx.store.listTries(id))[1];
+          expect(ended?.endedAt?.getTime()).toBe(at(150).getTime());
+        });
+
         it("nextRetryAt gives the earliest pending retry; queueDueRetries moves only due ones", async () => {
           const g = graph("d", [
             { id: "slow", retries: 1, retryDelayMs: 5_000 },

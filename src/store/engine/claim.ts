@@ -54,12 +54,16 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   const runs = new Map<string, ClaimedTask["run"]>();
   for (const row of candidates) {
     const tryNumber = row.try_number + 1;
-    await moveTask(tx, { ...row, id: Number(row.id) }, "running", at, {
+    // The claimer's clock was read before this transaction waited for its locks, and other
+    // machines' clocks differ: never let a try start before the instance's previous try ended or
+    // before it was queued, so tries of one instance never appear to overlap.
+    const startedAt = Math.max(at, Number(row.ended_at ?? 0), Number(row.queued_at ?? 0));
+    await moveTask(tx, { ...row, id: Number(row.id) }, "running", startedAt, {
       try_number: tryNumber,
       worker_id: request.workerId,
-      started_at: at,
+      started_at: startedAt,
       ended_at: null,
-      heartbeat_at: at,
+      heartbeat_at: startedAt,
       next_retry_at: null,
     });
     const inserted = await tx
@@ -70,7 +74,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
         outcome: "running",
         worker_id: request.workerId,
         queued_at: row.queued_at,
-        started_at: at,
+        started_at: startedAt,
         ended_at: null,
         error: null,
         error_kind: null,
@@ -83,7 +87,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       runs.set(row.run_id, run);
     }
     claimed.push({
-      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: at }),
+      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: startedAt }),
       run,
       tryId: Number(inserted.id),
       tryNumber,

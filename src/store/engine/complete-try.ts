@@ -14,7 +14,6 @@ import type { Tx } from "./tx.js";
  * backoff while tries are left; otherwise a dead-letter entry and downstream upstream_failed).
  */
 export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: RowLocks = false): Promise<CompleteTryResult> {
-  const at = input.now.getTime();
   const owner = await tx.selectFrom("task_instances").select("run_id").where("id", "=", input.taskInstanceId).executeTakeFirst();
   if (owner) await lockRun(tx, owner.run_id, rowLocks);
   const row = await tx.selectFrom("task_instances").selectAll().where("id", "=", input.taskInstanceId).executeTakeFirst();
@@ -23,6 +22,8 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
     return { state: (row?.state ?? "failed") as CompleteTryResult["state"], nextRetryAt: null, runState, queued: 0, applied: false };
   }
   const ti = { ...row, id: Number(row.id) };
+  // The worker's clock may run behind the claimer's (another machine): a try never ends before it started.
+  const at = Math.max(input.now.getTime(), Number(row.started_at ?? 0));
   const spec = indexGraph(input.graph).spec(ti.task_id);
   await tx
     .updateTable("task_tries")
