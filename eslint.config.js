@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tributary/**", "coverage/**", "bin/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tributary/**", "coverage/**", "bin/**", "ui/dist/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

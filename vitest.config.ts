@@ -2,7 +2,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // examples/**/*.test.ts: the examples' own tests, written with tributary/testing.
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     // Tests that disturb every other test (a PostgreSQL restart) run on their own, afterwards:
     // vitest.isolated.config.ts.
     exclude: [...configDefaults.exclude, "test/isolated/**"],

@@ -11,6 +11,7 @@
  * ```
  */
 import { resolve } from "node:path";
+import type { LogFn } from "./logging/log-fields.js";
 
 export interface TributaryOptions {
   /** Folder of DAG files. */
@@ -19,8 +20,8 @@ export interface TributaryOptions {
   readonly db?: string;
   /** Task tries that may run at once in this process (default 4). */
   readonly concurrency?: number;
-  /** Receives one line per notable event (runs created, tries finished, errors). */
-  readonly log?: (message: string) => void;
+  /** Receives one line per notable event (runs created, tries finished, errors), with its run/task/try ids (docs/logging.md). */
+  readonly log?: LogFn;
 }
 
 export interface Tributary {

@@ -19,6 +19,7 @@ export { dag } from "./dsl/dag.js";
 export { dataset } from "./dsl/dataset.js";
 export { createTributary } from "./create-tributary.js";
 export type { Tributary, TributaryOptions } from "./create-tributary.js";
+export type { LogFields, LogFn, LogLevel } from "./logging/log-fields.js";
 export type {
   BranchChoice,
   Dag,
@@ -33,6 +34,7 @@ export type {
   TaskContext,
   TaskDefaults,
   TaskLogger,
+  TaskSecrets,
   TaskOptions,
   TaskRef,
 } from "./dsl/types.js";

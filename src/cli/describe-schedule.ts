@@ -6,5 +6,6 @@ export function describeSchedule(schedule: Schedule): string {
   if (typeof schedule === "string") return schedule;
   if (Array.isArray(schedule)) return `on datasets: ${schedule.map((d) => d.uri).join(", ")}`;
   if ("every" in schedule) return `every ${String(schedule.every)}`;
+  if ("datasets" in schedule) return `on ${schedule.when ?? "all"} of datasets: ${schedule.datasets.map((d) => d.uri).join(", ")}`;
   return "manual";
 }

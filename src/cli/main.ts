@@ -8,10 +8,17 @@ import { backfillCommand, BACKFILL_USAGE } from "./commands/backfill.js";
 import { dagsCommand, DAGS_USAGE } from "./commands/dags.js";
 import { logsCommand, LOGS_USAGE } from "./commands/logs.js";
 import { poolsCommand, POOLS_USAGE } from "./commands/pools.js";
+import { alertsCommand, ALERTS_USAGE } from "./commands/alerts.js";
+import { secretsCommand, SECRETS_USAGE } from "./commands/secrets.js";
+import { lineageCommand, LINEAGE_USAGE } from "./commands/lineage.js";
+import { datasetsCommand, DATASETS_USAGE } from "./commands/datasets.js";
 import { runCommand, RUN_USAGE } from "./commands/run.js";
 import { runsCommand, RUNS_USAGE } from "./commands/runs.js";
 import { scheduleCommand, SCHEDULE_USAGE } from "./commands/schedule.js";
+import { auditCommand, AUDIT_USAGE, tokensCommand, TOKENS_USAGE, usersCommand, USERS_USAGE } from "./commands/access.js";
 import {
+  apiCommand,
+  API_USAGE,
   schedulerCommand,
   SCHEDULER_USAGE,
   startCommand,
@@ -20,6 +27,9 @@ import {
   WORKER_USAGE,
 } from "./commands/start.js";
 import { triggerCommand, TRIGGER_USAGE } from "./commands/trigger.js";
+import { devCommand, DEV_USAGE } from "./commands/dev.js";
+import { initCommand, INIT_USAGE } from "./commands/init.js";
+import { clearCommand, CLEAR_USAGE } from "./commands/clear.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 
 interface Command {
@@ -28,17 +38,28 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  init: { run: initCommand, usage: INIT_USAGE },
   start: { run: startCommand, usage: START_USAGE },
+  dev: { run: devCommand, usage: DEV_USAGE },
   scheduler: { run: schedulerCommand, usage: SCHEDULER_USAGE },
   worker: { run: workerCommand, usage: WORKER_USAGE },
+  api: { run: apiCommand, usage: API_USAGE },
+  users: { run: usersCommand, usage: USERS_USAGE },
+  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
+  audit: { run: auditCommand, usage: AUDIT_USAGE },
   run: { run: runCommand, usage: RUN_USAGE },
   trigger: { run: triggerCommand, usage: TRIGGER_USAGE },
+  clear: { run: clearCommand, usage: CLEAR_USAGE },
   backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
   schedule: { run: scheduleCommand, usage: SCHEDULE_USAGE },
   runs: { run: runsCommand, usage: RUNS_USAGE },
   dags: { run: dagsCommand, usage: DAGS_USAGE },
   logs: { run: logsCommand, usage: LOGS_USAGE },
   pools: { run: poolsCommand, usage: POOLS_USAGE },
+  alerts: { run: alertsCommand, usage: ALERTS_USAGE },
+  secrets: { run: secretsCommand, usage: SECRETS_USAGE },
+  lineage: { run: lineageCommand, usage: LINEAGE_USAGE },
+  datasets: { run: datasetsCommand, usage: DATASETS_USAGE },
 };
 
 const USAGE = `Usage: tributary <command> [options]      (tributary help <command> for details)

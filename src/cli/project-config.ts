@@ -15,6 +15,10 @@ export interface ProjectConfig {
   readonly dags?: string;
   /** SQLite file path (or, later, a postgres:// URL). */
   readonly db?: string;
+  /** Where OpenLineage events go: see lineage/openlineage/config.ts. */
+  readonly openlineage?: unknown;
+  /** Global alert settings: checked by alerts/alert-config.ts. */
+  readonly alerts?: unknown;
 }
 
 const CONFIG_FILES = ["tributary.config.ts", "tributary.config.mts", "tributary.config.js", "tributary.config.mjs"];
@@ -40,6 +44,9 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
   return {
     dags: dags === undefined ? undefined : resolve(cwd, dags),
     db,
+    // Checked by lineage/openlineage/config.ts, which knows its settings.
+    openlineage: (config as Record<string, unknown>)["openlineage"],
+    alerts: (config as Record<string, unknown>)["alerts"],
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Store } from "../store/store.js";
+import { resolveLocations } from "./project-config.js";
 import { describeStoreLocation, openStoreAt } from "../store/open-store.js";
 
 export const DEFAULT_DB_PATH = ".tributary/tributary.db";
@@ -18,3 +19,14 @@ export async function openStore(db: string | undefined): Promise<Store> {
   return store;
 }
 
+
+/** Runs `fn` with the store of `--db` (or the project's), closing it afterwards. */
+export async function withStore<T>(dbFlag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const { db } = await resolveLocations({ db: dbFlag });
+  const store = await openStore(db);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -93,6 +93,13 @@ export class NotFoundError extends TributaryError {
   }
 }
 
+/** The request is valid but clashes with the current state (a run that already exists, a finished run). */
+export class ConflictError extends TributaryError {
+  constructor(message: string, location: ErrorLocation = {}) {
+    super("CONFLICT", message, location);
+  }
+}
+
 export class InvalidInputError extends TributaryError {
   constructor(message: string, location: ErrorLocation = {}) {
     super("INVALID_INPUT", message, location);

@@ -6,7 +6,7 @@
  * repeated by fall-back fires once.
  */
 import { Cron } from "croner";
-import { DagDefinitionError, type ErrorLocation } from "./errors.js";
+import { DagDefinitionError, InvalidInputError, type ErrorLocation } from "./errors.js";
 import { parseDuration } from "./duration.js";
 import type { DataInterval } from "./types.js";
 
@@ -23,10 +23,17 @@ export const PRESETS: Readonly<Record<string, string>> = {
 export type ResolvedSchedule =
   | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: Cron }
   | { readonly kind: "interval"; readonly everyMs: number; readonly anchor: Date }
-  | { readonly kind: "datasets"; readonly uris: readonly string[] }
+  | { readonly kind: "datasets"; readonly uris: readonly string[]; readonly when: "all" | "any" }
   | { readonly kind: "none" };
 
-export type ScheduleInput = string | { readonly every: string | number } | readonly { readonly uri: string }[] | null | undefined;
+type DatasetList = readonly { readonly uri: string }[];
+export type ScheduleInput =
+  | string
+  | { readonly every: string | number }
+  | DatasetList
+  | { readonly datasets: DatasetList; readonly when?: "all" | "any" }
+  | null
+  | undefined;
 
 /**
  * Validates a DAG's `schedule` option and prepares it. `anchor` (the DAG's start date) is where a
@@ -40,7 +47,17 @@ export function resolveSchedule(
 ): ResolvedSchedule {
   const where = { ...location, field: "schedule" };
   if (schedule === null || schedule === undefined) return { kind: "none" };
-  if (isDatasetList(schedule)) return { kind: "datasets", uris: schedule.map((d) => d.uri) };
+  if (isDatasetList(schedule)) return { kind: "datasets", uris: schedule.map((d) => d.uri), when: "all" };
+  if (typeof schedule === "object" && "datasets" in schedule) {
+    const when: unknown = schedule.when ?? "all";
+    if (when !== "all" && when !== "any") {
+      throw new DagDefinitionError(`schedule.when must be "all" or "any", got ${JSON.stringify(when)}`, { ...where, field: "schedule.when" });
+    }
+    if (!isDatasetList(schedule.datasets) || schedule.datasets.length === 0) {
+      throw new DagDefinitionError("schedule.datasets must list at least one dataset", { ...where, field: "schedule.datasets" });
+    }
+    return { kind: "datasets", uris: schedule.datasets.map((d) => d.uri), when };
+  }
   if (typeof schedule === "object" && "every" in schedule) {
     const every: string | number = schedule.every;
     const everyMs = parseDuration(every, where);
@@ -137,7 +154,9 @@ export function intervalsBetween(
   const out: DataInterval[] = [];
   let start = tickAtOrAfter(schedule, from);
   while (start.getTime() <= to.getTime()) {
-    if (out.length >= limit) throw new Error(`more than ${limit} intervals between ${from.toISOString()} and ${to.toISOString()}`);
+    if (out.length >= limit) {
+      throw new InvalidInputError(`more than ${limit} intervals between ${from.toISOString()} and ${to.toISOString()}: use a shorter range`, { field: "to" });
+    }
     const end = tickAfter(schedule, start);
     out.push({ start, end });
     start = end;

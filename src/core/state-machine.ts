@@ -5,20 +5,26 @@
 import { InvalidTransitionError, type ErrorLocation } from "./errors.js";
 import type { RunState, TaskState } from "./types.js";
 
-/** Allowed moves of a task instance, by current state. */
+/**
+ * Allowed moves of a task instance, by current state. Besides the moves of DESIGN §3: an operator
+ * may mark any instance success or failed (Airflow's "mark success/failed"), whatever its state,
+ * and a cancelled run skips the instances that have not started (engine/cancel-run.ts).
+ */
 export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
-  // failed from scheduled/queued/retrying: the run was cancelled or the task can no longer run.
-  scheduled: ["queued", "skipped", "upstream_failed", "failed"],
+  // failed from scheduled/queued/retrying: the task can no longer run, or was marked failed.
+  // success: marked success by an operator (so for every state below).
+  scheduled: ["queued", "skipped", "upstream_failed", "failed", "success"],
   // queued -> scheduled: cleared before a worker started it.
-  queued: ["running", "scheduled", "skipped", "upstream_failed", "failed"],
+  queued: ["running", "scheduled", "skipped", "upstream_failed", "failed", "success"],
   running: ["success", "failed"],
   // queued: manual retry of a dead letter; scheduled: cleared for a re-run.
-  failed: ["retrying", "queued", "scheduled"],
-  retrying: ["queued", "scheduled", "failed"],
-  // Terminal states only leave when cleared for a re-run.
-  success: ["scheduled"],
-  skipped: ["scheduled"],
-  upstream_failed: ["scheduled"],
+  failed: ["retrying", "queued", "scheduled", "success"],
+  // skipped: its run was cancelled while it waited for its retry.
+  retrying: ["queued", "scheduled", "failed", "skipped", "success"],
+  // Terminal states leave when cleared for a re-run, or when marked the other way by an operator.
+  success: ["scheduled", "failed"],
+  skipped: ["scheduled", "success", "failed"],
+  upstream_failed: ["scheduled", "success", "failed"],
 };
 
 /** Allowed moves of a DAG run. A finished run re-opens when some of its tasks are cleared. */

@@ -5,7 +5,7 @@
  * The escaping is for the shell only: a value inside SQL text is still the SQL's business.
  */
 import { DagDefinitionError, InvalidInputError, type ErrorLocation } from "./errors.js";
-import { shellQuoteContexts } from "./shell-quote-context.js";
+import { shellQuoteContexts, type QuoteContext } from "./shell-quote-context.js";
 import { quoteForShell } from "./shell-quote.js";
 import { parseTemplate } from "./template-placeholders.js";
 
@@ -18,9 +18,15 @@ export interface TemplateValues {
   data_interval_end: string;
   run_id: string;
   params: Readonly<Record<string, unknown>>;
+  /**
+   * `{{ secrets.name }}`: the environment variable that holds each secret the task declared. The
+   * value itself never enters the command: the placeholder renders to a reference to the variable,
+   * which the shell expands, so the value stays off the command line (and out of `ps`).
+   */
+  secrets?: Readonly<Record<string, string>>;
 }
 
-type BuiltinName = Exclude<keyof TemplateValues, "params">;
+type BuiltinName = Exclude<keyof TemplateValues, "params" | "secrets">;
 
 const BUILTIN_NAMES: readonly BuiltinName[] = [
   "ds",
@@ -44,11 +50,17 @@ export function templateVariables(template: string, location: ErrorLocation = {}
  * The load-time check of a shell template: its placeholders are well-formed, name known variables
  * (and, when `paramNames` is given, known params), and sit where a value can be quoted safely.
  */
-export function assertTemplateVariables(template: string, location: ErrorLocation, paramNames?: Iterable<string>): void {
+export function assertTemplateVariables(
+  template: string,
+  location: ErrorLocation,
+  paramNames?: Iterable<string>,
+  secretNames?: Iterable<string>,
+): void {
   const params = paramNames === undefined ? undefined : new Set(paramNames);
+  const secrets = secretNames === undefined ? undefined : new Set(secretNames);
   const segments = parseTemplate(template, location);
   for (const segment of segments) {
-    if (segment.kind === "placeholder") checkName(segment.name, location, params);
+    if (segment.kind === "placeholder") checkName(segment.name, location, params, secrets);
   }
   shellQuoteContexts(segments, location);
 }
@@ -62,17 +74,31 @@ export function renderShellTemplate(template: string, values: TemplateValues, lo
     .map((segment) => {
       if (segment.kind === "text") return segment.text;
       checkName(segment.name, location);
+      const context = contexts[placeholder++] ?? "unquoted";
+      if (segment.name.startsWith("secrets.")) return secretReference(segment.name, values, location, context);
       const value = stringify(resolve(segment.name, values, location));
       if (value.includes("\0")) {
         throw new InvalidInputError(`template variable "${segment.name}" contains a NUL character, which a shell command cannot hold`, location);
       }
-      return quoteForShell(value, contexts[placeholder++] ?? "unquoted");
+      return quoteForShell(value, context);
     })
     .join("");
 }
 
-function checkName(name: string, location: ErrorLocation, paramNames?: ReadonlySet<string>): void {
-  const [head, param] = name.split(".");
+function checkName(name: string, location: ErrorLocation, paramNames?: ReadonlySet<string>, secretNames?: ReadonlySet<string>): void {
+  const [head, param, ...rest] = name.split(".");
+  if (head === "secrets") {
+    if (param === undefined || rest.length > 0) {
+      throw new DagDefinitionError(`invalid template variable "${name}": expected secrets.<name>`, location);
+    }
+    if (secretNames !== undefined && !secretNames.has(param)) {
+      throw new DagDefinitionError(
+        `template variable "${name}" names a secret the task does not declare: add "${param}" to its secrets option`,
+        location,
+      );
+    }
+    return;
+  }
   if (head === "params") {
     if (param !== undefined && paramNames !== undefined && !paramNames.has(param)) {
       const known = [...paramNames].join(", ") || "none";
@@ -82,7 +108,7 @@ function checkName(name: string, location: ErrorLocation, paramNames?: ReadonlyS
   }
   if (param === undefined && BUILTIN_NAMES.some((builtin) => builtin === head)) return;
   throw new DagDefinitionError(
-    `unknown template variable "${name}": expected one of ${BUILTIN_NAMES.join(", ")} or params.<name>`,
+    `unknown template variable "${name}": expected one of ${BUILTIN_NAMES.join(", ")}, params.<name> or secrets.<name>`,
     location,
   );
 }
@@ -100,6 +126,29 @@ function resolve(name: string, values: TemplateValues, location: ErrorLocation):
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/** A reference to the variable holding a secret, expanded by the shell in the placeholder's context. */
+function secretReference(name: string, values: TemplateValues, location: ErrorLocation, context: QuoteContext): string {
+  const secret = name.slice("secrets.".length);
+  const variable = values.secrets?.[secret];
+  if (variable === undefined) {
+    throw new DagDefinitionError(
+      `template variable "${name}" names a secret the task does not declare: add "${secret}" to its secrets option`,
+      location,
+    );
+  }
+  switch (context) {
+    case "unquoted":
+      return `"\${${variable}}"`;
+    case "double":
+      return `\${${variable}}`;
+    case "single":
+      // Close the single quotes, expand in double quotes, reopen.
+      return `'"\${${variable}}"'`;
+    case "comment":
+      return "";
+  }
 }
 
 function stringify(value: unknown): string {

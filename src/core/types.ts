@@ -115,12 +115,44 @@ export interface TaskSpec {
   readonly inputDatasets: readonly string[];
   readonly outputDatasets: readonly string[];
   readonly secrets: readonly string[];
+  /** The task must have succeeded this long after its run's data interval ends (an SLA); none if absent. */
+  readonly deadlineMs?: number;
+}
+
+/**
+ * A DAG's alert escalation policy (its `alerts` option), over the global defaults of the
+ * configuration. `false` turns a channel of the defaults off for this DAG.
+ */
+export interface AlertPolicySpec {
+  /** How long an alert may stay unacknowledged before step 2 pages (default 15 minutes). */
+  readonly escalateAfterMs?: number;
+  /** Step 1: a Slack-compatible incoming webhook URL. */
+  readonly slack?: string | false;
+  /** Step 1 too: generic webhooks that receive the alert as JSON. */
+  readonly webhooks?: readonly string[];
+  /** Step 1 too: email recipients (SMTP settings come from the configuration). */
+  readonly email?: { readonly to: readonly string[] } | false;
+  /** Step 2: a PagerDuty Events API v2 routing key (and endpoint, for compatible services). */
+  readonly pagerduty?: { readonly routingKey: string; readonly url?: string } | false;
+  /** Step 3, on SLA misses: a Jira project to open a ticket in (the server comes from the configuration unless given). */
+  readonly jira?: { readonly project: string; readonly url?: string; readonly issueType?: string } | false;
+}
+
+/** A data-aware schedule: run when `all` (or `any`) of these datasets have new events. */
+export interface DatasetSchedule {
+  readonly uris: readonly string[];
+  readonly when: "all" | "any";
 }
 
 /** The serialisable structure of a DAG: tasks in a topological order. */
 export interface DagGraph {
   readonly dagId: string;
   readonly tasks: readonly TaskSpec[];
+  /** Set when the DAG runs on dataset updates (lineage draws these datasets as its triggers). */
+  readonly datasetSchedule?: DatasetSchedule;
+  /** A run must succeed this long after its data interval ends (the DAG's `sla`); none if absent. */
+  readonly slaMs?: number;
+  readonly alerts?: AlertPolicySpec;
 }
 
 /** Count of a task's upstream task instances by state: the input of a trigger rule. */

@@ -35,7 +35,7 @@ export function startBuild<P>(dagId: string, paramNames: readonly string[] | und
     if (ids.has(id)) throw new DagDefinitionError(`duplicate task id "${id}"`, { dagId, taskId: id, field: "id" });
     const declaration = declareTask(kind, id, options ?? {}, body, scope);
     if (declaration.definition.kind === "shell") {
-      assertTemplateVariables(declaration.definition.command, { dagId, taskId: id, field: "command" }, paramNames);
+      assertTemplateVariables(declaration.definition.command, { dagId, taskId: id, field: "command" }, paramNames, declaration.secrets);
     }
     ids.add(id);
     declarations.push(declaration);

@@ -5,6 +5,7 @@
 import { parseDateInZone, assertTimeZone } from "../core/calendar.js";
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
 import { resolveSchedule } from "../core/schedule.js";
+import { positiveDuration, resolveAlertsOption } from "./alert-options.js";
 import { isDataset } from "./dataset.js";
 import { assertKnownKeys } from "./known-keys.js";
 import type { DagOptions, ResolvedDagOptions, Schedule } from "./types.js";
@@ -21,7 +22,13 @@ export const DAG_OPTION_NAMES = [
   "tags",
   "maxActiveRuns",
   "maxActiveTasks",
+  "sla",
+  "alerts",
+  "events",
 ] as const satisfies readonly (keyof DagOptions<unknown>)[];
+
+/** Event names DAGs subscribe to: `orders.loaded`, `crm:sync-done`. */
+export const EVENT_NAME = /^[A-Za-z0-9_.:/-]{1,200}$/;
 
 export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorLocation): ResolvedDagOptions {
   const at = (field: string): ErrorLocation => ({ ...location, field });
@@ -44,6 +51,11 @@ export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorL
   if (Array.isArray(schedule)) {
     const bad = schedule.findIndex((entry) => !isDataset(entry));
     if (bad !== -1) throw new DagDefinitionError("a dataset schedule must list datasets made with dataset(uri)", at(`schedule[${bad}]`));
+  } else if (typeof schedule === "object" && schedule !== null && "datasets" in schedule) {
+    assertKnownKeys(schedule, ["datasets", "when"], "schedule option", location, "schedule.");
+    const list: unknown = schedule.datasets;
+    const bad = Array.isArray(list) ? list.findIndex((entry) => !isDataset(entry)) : 0;
+    if (bad !== -1) throw new DagDefinitionError("schedule.datasets must list datasets made with dataset(uri)", at(`schedule.datasets[${bad}]`));
   }
   // Parsing the schedule now makes a bad cron expression a load error, not a scheduler error.
   resolveSchedule(schedule, timezone, start, location);
@@ -58,6 +70,11 @@ export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorL
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== "string")) {
     throw new DagDefinitionError("tags must be a list of strings", at("tags"));
   }
+  const events = options.events ?? [];
+  const badEvent = Array.isArray(events) ? events.findIndex((name) => typeof name !== "string" || !EVENT_NAME.test(name)) : 0;
+  if (badEvent !== -1) {
+    throw new DagDefinitionError(`events must be a list of event names (letters, digits, and _ . : / -), got ${JSON.stringify(Array.isArray(events) ? events[badEvent] : events)}`, at(`events[${Math.max(badEvent, 0)}]`));
+  }
   return {
     description: options.description,
     schedule,
@@ -68,6 +85,9 @@ export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorL
     tags: Object.freeze([...new Set(tags)]),
     maxActiveRuns: positiveInteger(options.maxActiveRuns, at("maxActiveRuns")),
     maxActiveTasks: positiveInteger(options.maxActiveTasks, at("maxActiveTasks")),
+    slaMs: options.sla === undefined ? undefined : positiveDuration(options.sla, at("sla")),
+    alerts: resolveAlertsOption(options.alerts, location),
+    events: Object.freeze([...new Set(events)]),
   };
 }
 

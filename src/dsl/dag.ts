@@ -4,7 +4,8 @@
  * its location instead of failing a run later.
  */
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
-import type { TaskSpec } from "../core/types.js";
+import type { DatasetSchedule, TaskSpec } from "../core/types.js";
+import { datasetScheduleOf } from "../lineage/dataset-schedule.js";
 import { startBuild } from "./builder.js";
 import { resolveDagOptions } from "./dag-options.js";
 import { topologicalOrder } from "./graph-order.js";
@@ -13,7 +14,7 @@ import { assertKnownKeys } from "./known-keys.js";
 import { assertParamsSchema, paramNames, parseParams } from "./params.js";
 import type { TaskDeclaration } from "./task-declaration.js";
 import { checkTaskSettings, resolveTaskSettings, SETTING_NAMES, type TaskSettings } from "./task-settings.js";
-import { DAG_BRAND, type Dag, type DagBuilder, type DagOptions, type TaskDefinition } from "./types.js";
+import { DAG_BRAND, type Dag, type DagBuilder, type DagOptions, type Schedule, type TaskDefinition } from "./types.js";
 
 export function dag<P = Record<string, unknown>>(id: string, options: DagOptions<P>, build: (d: DagBuilder<P>) => void): Dag<P> {
   assertId("DAG", id, { dagId: typeof id === "string" ? id : String(id), field: "id" });
@@ -51,11 +52,24 @@ export function dag<P = Record<string, unknown>>(id: string, options: DagOptions
     [DAG_BRAND]: true as const,
     id,
     options: Object.freeze(resolved),
-    graph: Object.freeze({ dagId: id, tasks: Object.freeze(tasks) }),
+    graph: Object.freeze({
+      dagId: id,
+      tasks: Object.freeze(tasks),
+      // Only present when set, so graphs of DAGs without SLAs or alerts stay as they were.
+      ...(resolved.slaMs === undefined ? {} : { slaMs: resolved.slaMs }),
+      ...(resolved.alerts === undefined ? {} : { alerts: resolved.alerts }),
+      ...datasetScheduleField(resolved.schedule),
+    }),
     definitions,
     paramsSchema: schema,
     parseParams: (raw: Readonly<Record<string, unknown>>) => parseParams(schema, raw, location),
   });
+}
+
+/** `datasetSchedule` only for DAGs that run on dataset updates, so other graphs keep their shape. */
+function datasetScheduleField(schedule: Schedule): { datasetSchedule?: DatasetSchedule } {
+  const datasetSchedule = datasetScheduleOf(schedule);
+  return datasetSchedule === undefined ? {} : { datasetSchedule: Object.freeze(datasetSchedule) };
 }
 
 function checkDefaults(defaults: unknown, location: ErrorLocation): TaskSettings {
@@ -114,5 +128,6 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     inputDatasets: Object.freeze([...new Set(Object.values(declaration.datasetInputs).map((d) => d.uri))]),
     outputDatasets: Object.freeze([...declaration.outputDatasets]),
     secrets: Object.freeze([...declaration.secrets]),
+    ...(declaration.deadlineMs === undefined ? {} : { deadlineMs: declaration.deadlineMs }),
   });
 }

@@ -27,6 +27,7 @@ export type {
   TaskDefinition,
   TaskFunction,
   TaskLogger,
+  TaskSecrets,
   TaskOptions,
   TaskOptionsWithInputs,
   TaskRef,

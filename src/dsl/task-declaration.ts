@@ -6,13 +6,14 @@
  */
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
 import type { TaskKind } from "../core/types.js";
+import { positiveDuration } from "./alert-options.js";
 import { isDataset } from "./dataset.js";
 import { assertKnownKeys } from "./known-keys.js";
 import { checkTaskSettings, SETTING_NAMES, type TaskSettings } from "./task-settings.js";
 import { isTaskRef } from "./task-ref.js";
 import type { Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js";
 
-const COMMON_OPTIONS = ["after", "outputs", "secrets", ...SETTING_NAMES] as const;
+const COMMON_OPTIONS = ["after", "outputs", "secrets", "deadline", ...SETTING_NAMES] as const;
 
 /** The option names each kind of task accepts: the contract of DESIGN §1. */
 export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = {
@@ -35,6 +36,7 @@ export interface TaskDeclaration {
   readonly settings: TaskSettings;
   readonly outputDatasets: readonly string[];
   readonly secrets: readonly string[];
+  readonly deadlineMs: number | undefined;
   readonly definition: TaskDefinition;
 }
 
@@ -110,6 +112,7 @@ export function declareTask(
     settings: checkTaskSettings(options as TaskDefaults, location),
     outputDatasets: unique(outputDatasets),
     secrets: unique(secrets),
+    deadlineMs: options["deadline"] === undefined ? undefined : positiveDuration(options["deadline"], at("deadline")),
     definition: definitionOf(kind, body, datasetInputs, location),
   };
 }

@@ -4,7 +4,7 @@
  * tests share.
  */
 import type { ZodType } from "zod";
-import type { Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
+import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
 
 /** Marks DAG and dataset objects so that they are recognised across module copies (src vs dist). */
 export const DAG_BRAND = Symbol.for("tributary.dag");
@@ -48,6 +48,16 @@ export interface TaskLogger {
   error(...args: unknown[]): void;
 }
 
+/**
+ * `ctx.secrets`: secret values by name. `get` throws an error naming the secret and the task when
+ * the task did not declare the name in its `secrets` option or no backend holds it.
+ */
+export interface TaskSecrets {
+  get(name: string): string;
+  /** True when the task declared `name` and a backend holds it. */
+  has(name: string): boolean;
+}
+
 /** Metadata attached to a dataset event (`ctx.emit(dataset, { rows: 10 })`). */
 export type DatasetEventMetadata = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -67,8 +77,8 @@ export interface TaskContext<P = Record<string, unknown>> {
   /** The number of this try, from 1. */
   readonly tryNumber: number;
   readonly log: TaskLogger;
-  /** Secret values by name, for the names the task declared in `secrets`. */
-  readonly secrets: Readonly<Record<string, string>>;
+  /** The secrets the task declared in `secrets`: `ctx.secrets.get("warehouse_password")` (docs/secrets.md). */
+  readonly secrets: TaskSecrets;
   /** Aborted when the try times out or the worker shuts down. */
   readonly signal: AbortSignal;
   /** Records that this try wrote (a part of) a dataset. */
@@ -95,6 +105,8 @@ export interface TaskOptions {
   readonly priority?: number;
   /** Names of the secrets the task may read through `ctx.secrets`. */
   readonly secrets?: readonly string[];
+  /** The task must have succeeded this long after the data interval ends, or an SLA miss is recorded. */
+  readonly deadline?: Duration;
 }
 
 /** Defaults for every task of a DAG. */
@@ -110,11 +122,16 @@ export type MapOptions<U, I extends InputsSpec> = TaskOptionsWithInputs<I> & {
   readonly over: TaskRef<readonly U[]>;
 };
 
-/** Schedules (DESIGN §4): cron, preset, fixed interval, datasets, or none (manual/event only). */
+/**
+ * Schedules (DESIGN §4): cron, preset, fixed interval, datasets, or none (manual/event only).
+ * `[a, b]` runs once every listed dataset has a new event since the DAG's last dataset-triggered
+ * run; `{ datasets: [a, b], when: "any" }` runs once any of them has.
+ */
 export type Schedule =
   | string
   | { readonly every: Duration }
   | readonly Dataset[]
+  | { readonly datasets: readonly Dataset[]; readonly when?: "all" | "any" }
   | null;
 
 export interface DagOptions<P> {
@@ -131,6 +148,23 @@ export interface DagOptions<P> {
   readonly tags?: readonly string[];
   readonly maxActiveRuns?: number;
   readonly maxActiveTasks?: number;
+  /** Names of events (`POST /api/v1/events`) that each start a run of this DAG, with the event's params. */
+  readonly events?: readonly string[];
+  /** A run must succeed within this long after its data interval ends, or an SLA miss is recorded. */
+  readonly sla?: Duration;
+  /** This DAG's alert escalation policy, over the global defaults (docs/alerts.md). */
+  readonly alerts?: AlertsOption;
+}
+
+/** A DAG's `alerts` option; `false` turns off a channel the global defaults configure. */
+export interface AlertsOption {
+  /** How long an alert may stay unacknowledged before it pages (default "15m"). */
+  readonly escalateAfter?: Duration;
+  readonly slack?: string | false;
+  readonly webhooks?: readonly string[];
+  readonly email?: { readonly to: string | readonly string[] } | false;
+  readonly pagerduty?: { readonly routingKey: string; readonly url?: string } | false;
+  readonly jira?: { readonly project: string; readonly url?: string; readonly issueType?: string } | false;
 }
 
 /** The body of a Python-less operator: a TypeScript function. */
@@ -200,6 +234,9 @@ export interface ResolvedDagOptions {
   readonly tags: readonly string[];
   readonly maxActiveRuns: number | undefined;
   readonly maxActiveTasks: number | undefined;
+  readonly slaMs: number | undefined;
+  readonly alerts: AlertPolicySpec | undefined;
+  readonly events: readonly string[];
 }
 
 /** A validated DAG, as `dag()` returns it. */

@@ -7,30 +7,20 @@
  * unfinished ones are picked up where they stopped.
  */
 import { intervalsBetween, isTimetable } from "../core/schedule.js";
+import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { DataInterval, RunState } from "../core/types.js";
 import type { DagRunRecord, Store } from "../store/store.js";
+import type { BackfillAction, ReprocessMode } from "../store/backfills.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import { Worker } from "../worker/worker.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { createRetryTimer } from "./retry-timer.js";
 import { scheduledRunId } from "./run-ids.js";
 
-/** What to do with intervals that already have a run. */
-export type ReprocessMode = "skip" | "failed" | "all";
-
-export type BackfillAction =
-  /** No run yet: create one. */
-  | "create"
-  /** A finished run that stays as it is. */
-  | "skip"
-  /** A finished run cleared whole to run again (reprocess all). */
-  | "rerun"
-  /** A failed run whose failed tasks are cleared to run again (reprocess failed). */
-  | "rerun_failed"
-  /** A run that has not finished (an interrupted backfill, or the scheduler's): wait for it. */
-  | "resume";
+// The actions and modes are stored with API-created backfills, so the store defines them.
+export type { BackfillAction, ReprocessMode } from "../store/backfills.js";
 
 export interface PlannedInterval {
   readonly interval: DataInterval;
@@ -207,8 +197,11 @@ export async function runBackfill(options: RunBackfillOptions): Promise<Backfill
   };
 }
 
-/** Creates, clears or resumes the run of one planned interval, and starts it. */
-async function startInterval(store: Store, entry: RegisteredDag, item: PlannedInterval, now: Date): Promise<DagRunRecord> {
+/**
+ * Creates, clears or resumes the run of one planned interval, and starts it. Shared by the CLI's
+ * in-process backfill and the scheduler's driver of stored backfills (backfill-driver.ts).
+ */
+export async function startInterval(store: Store, entry: RegisteredDag, item: PlannedInterval, now: Date): Promise<DagRunRecord> {
   const { dag } = entry;
   const graph = dag.graph;
   if (item.action === "create") {
@@ -220,6 +213,7 @@ async function startInterval(store: Store, entry: RegisteredDag, item: PlannedIn
       dataIntervalStart: item.interval.start,
       dataIntervalEnd: item.interval.end,
       params: dag.parseParams({}) as Record<string, unknown>,
+      source: entry.source,
       start: true,
       now,
     });
@@ -228,8 +222,23 @@ async function startInterval(store: Store, entry: RegisteredDag, item: PlannedIn
   }
   const existing = item.existing as DagRunRecord;
   if (item.action === "rerun" || item.action === "rerun_failed") {
-    await store.clearRun({ runId: existing.runId, graph, onlyFailed: item.action === "rerun_failed", now });
+    await store.clearRun({ runId: existing.runId, graph, onlyFailed: item.action === "rerun_failed", now, source: entry.source });
   }
   const current = await store.getRun(existing.runId);
   return current?.state === "queued" ? store.startRun(existing.runId, graph, now) : (current ?? existing);
+}
+
+const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A backfill's range from what a person typed, in the DAG's timezone: `from` a day or instant,
+ * `to` a day (covering that whole day: every logical date up to its last instant) or an instant.
+ */
+export function backfillRange(fromText: string, toText: string, timezone: string): { from: Date; to: Date } {
+  const from = parseDateInZone(fromText, timezone, { field: "from" });
+  const at = parseDateInZone(toText, timezone, { field: "to" });
+  if (!DAY_ONLY.test(toText)) return { from, to: at };
+  // 36 hours later is in the next day even on a 25-hour DST day.
+  const nextDay = formatDs(new Date(at.getTime() + 36 * 3_600_000), timezone);
+  return { from, to: new Date(parseDateInZone(nextDay, timezone, { field: "to" }).getTime() - 1) };
 }

@@ -4,6 +4,7 @@
  * errors of the files that failed. When a file breaks, the DAGs it exported before stay loaded
  * (the last good version keeps running) and its error is reported.
  */
+import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import type { TributaryError } from "../core/errors.js";
 import { resolveSchedule, type ResolvedSchedule } from "../core/schedule.js";
@@ -19,6 +20,8 @@ export interface RegisteredDag {
   readonly schedule: ResolvedSchedule;
   readonly startDate: Date | undefined;
   readonly endDate: Date | undefined;
+  /** The DAG file's source text as loaded: with the graph, the run's DAG version. */
+  readonly source: string | undefined;
 }
 
 interface FileState {
@@ -106,7 +109,15 @@ export function register(loaded: LoadedDag): RegisteredDag {
   const startDate = dag.options.startDate === undefined ? undefined : parseDateInZone(dag.options.startDate, timezone, { ...where, field: "startDate" });
   const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
   const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where);
-  return { dag, file, schedule, startDate, endDate };
+  return { dag, file, schedule, startDate, endDate, source: readSource(file) };
+}
+
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a folder exists and can be listed (for a clear error before starting). */

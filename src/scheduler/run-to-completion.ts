@@ -39,7 +39,7 @@ export interface CompletedRun {
 export async function runToCompletion(options: RunToCompletionOptions): Promise<CompletedRun> {
   const { store, dag, file } = options;
   const now = options.now ?? (() => new Date());
-  const { schedule } = register({ dag, file, exportName: dag.id });
+  const { schedule, source } = register({ dag, file, exportName: dag.id });
   const interval = manualDataInterval(schedule, options.logicalDate, dag.options.timezone, now());
   await store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: now() });
   const runId = triggeredRunId(dag.id, "manual", interval.start);
@@ -51,6 +51,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
     dataIntervalStart: interval.start,
     dataIntervalEnd: interval.end,
     params: options.params,
+    source,
     start: true,
     now: now(),
   });

@@ -9,7 +9,10 @@ import type { Store } from "../store/store.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
 import { dueIntervals } from "./due-intervals.js";
+import { createDatasetTriggeredRun } from "./dataset-triggers.js";
 import { scheduledRunId } from "./run-ids.js";
+import { driveBackfills } from "./backfill-driver.js";
+import type { LogFn } from "../logging/log-fields.js";
 
 export interface SchedulerOptions {
   readonly store: Store;
@@ -29,7 +32,11 @@ export interface SchedulerOptions {
   /** Called when runs were started or zombies failed (to wake an in-process worker). */
   readonly onWork?: () => void;
   readonly onError?: (error: unknown) => void;
-  readonly log?: (message: string) => void;
+  readonly log?: LogFn;
+  /** Timers run at the end of every tick (the SLA check); an error is reported, never fatal. */
+  readonly afterTick?: readonly ((now: Date) => Promise<void>)[];
+  /** Sees each pass's duration and each scheduled run's lag (metrics). */
+  readonly observer?: { pass(durationMs: number): void; runCreated(dagId: string, lagMs: number): void };
 }
 
 export class Scheduler {
@@ -62,6 +69,7 @@ export class Scheduler {
   /** One pass of the loop; exported for tests that drive time by hand. */
   async tick(): Promise<{ created: number; started: number; zombies: number }> {
     const { store, registry } = this.#options;
+    const passStarted = Date.now();
     const now = (this.#options.now ?? (() => new Date()))();
     const reloadMs = this.#options.reloadMs ?? 2_000;
     if (reloadMs > 0 && now.getTime() - this.#lastReload >= reloadMs) {
@@ -87,9 +95,19 @@ export class Scheduler {
         this.#options.onError?.(new Error(`DAG "${entry.dag.id}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
       }
     }
+    // Backfills stored through the API: start their next runs (backfill-driver.ts).
+    started += (await driveBackfills(store, (dagId) => registry.get(dagId), now, (error) => this.#options.onError?.(error))).started;
     const zombies = await this.#failZombies(now);
     await this.#reportStuckQueued(now);
+    for (const timer of this.#options.afterTick ?? []) {
+      try {
+        await timer(now);
+      } catch (error) {
+        this.#options.onError?.(error);
+      }
+    }
     if (started > 0 || zombies > 0) this.#options.onWork?.();
+    this.#options.observer?.pass(Date.now() - passStarted);
     return { created, started, zombies };
   }
 
@@ -101,6 +119,11 @@ export class Scheduler {
 
   async #createDueRuns(entry: RegisteredDag, now: Date): Promise<number> {
     const { schedule, dag } = entry;
+    if (schedule.kind === "datasets") {
+      const run = await createDatasetTriggeredRun(this.#options.store, dag, schedule, now);
+      if (run) this.#options.log?.(`created run ${run.runId} of ${dag.id} (dataset updates)`, { runId: run.runId, dagId: dag.id });
+      return run ? 1 : 0;
+    }
     if (!isTimetable(schedule)) return 0;
     const { store } = this.#options;
     const due = dueIntervals({
@@ -121,12 +144,14 @@ export class Scheduler {
         dataIntervalStart: interval.start,
         dataIntervalEnd: interval.end,
         params: dag.parseParams({}) as Record<string, unknown>,
+        source: entry.source,
         start: false,
         now,
       });
       if (result.created) {
         created++;
-        this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`);
+        this.#options.observer?.runCreated(dag.id, now.getTime() - interval.end.getTime());
+        this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`, { runId: result.run.runId, dagId: dag.id });
       }
     }
     return created;
@@ -141,6 +166,7 @@ export class Scheduler {
       this.#options.log?.(
         `warning: ${ti.dagId}.${ti.taskId} (run ${ti.runId}) has been queued since ${ti.queuedAt.toISOString()} ` +
           `and no worker claimed it: is a worker serving queue "${ti.queue}" running, with free pool slots?`,
+        { level: "warn", runId: ti.runId, dagId: ti.dagId, taskId: ti.taskId, queue: ti.queue },
       );
     }
   }

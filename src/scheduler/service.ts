@@ -10,6 +10,15 @@ import { DagRegistry } from "./dag-registry.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { createRetryTimer } from "./retry-timer.js";
 import { Scheduler } from "./scheduler.js";
+import { OpenLineageEmitter } from "../lineage/openlineage/emitter.js";
+import { resolveOpenLineageConfig, type OpenLineageConfig } from "../lineage/openlineage/config.js";
+import type { LogFn } from "../logging/log-fields.js";
+import { createLogRetentionLoop } from "../logging/log-retention.js";
+import type { SecretResolver } from "../secrets/resolver.js";
+import { AlertDispatcher } from "../alerts/alert-dispatcher.js";
+import { loadAlertConfig, type AlertConfig } from "../alerts/alert-config.js";
+import { checkSlas } from "../alerts/sla-check.js";
+import { TributaryMetrics } from "../observability/metrics.js";
 
 const DEFAULT_ZOMBIE_AFTER_MS = 60_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -30,7 +39,12 @@ export interface ServiceOptions {
   /** Grace period before a timed-out try's process is killed. */
   readonly killGraceMs?: number;
   readonly now?: () => Date;
-  readonly log?: (message: string) => void;
+  /** The process log: a message and its fields (run, task and try ids), see src/logging. */
+  readonly log?: LogFn;
+  /** Where the secrets tasks declare come from (default: see createSecretResolver). */
+  readonly secrets?: SecretResolver;
+  /** Scheduler role: delete task logs of tries that ended longer ago than this (default: keep them). */
+  readonly logRetentionMs?: number;
   /**
    * What this process does (default both): the scheduler role creates and starts runs, fires
    * retry timers and fails zombies; the worker role runs tasks. `tributary scheduler` and
@@ -39,24 +53,36 @@ export interface ServiceOptions {
   readonly roles?: { readonly scheduler: boolean; readonly worker: boolean };
   /** Worker role: serve only these queues (default: all). */
   readonly queues?: readonly string[];
+  /** Scheduler role: where OpenLineage events go (default: from TRIBUTARY_OPENLINEAGE_*; null: none). */
+  readonly openLineage?: OpenLineageConfig | null;
+  /** Scheduler role: global alert settings (default: from TRIBUTARY_ALERT_* variables), see docs/alerts.md. */
+  readonly alerts?: AlertConfig;
+  /** Hides secret values in alert texts. */
+  readonly alertMask?: (text: string) => string;
 }
 
 export class TributaryService {
   readonly registry: DagRegistry;
+  /** This process's Prometheus metrics (`/metrics`), see docs/metrics.md. */
+  readonly metrics: TributaryMetrics;
+  /** Raises alerts and sends their messages (scheduler role). */
+  readonly alertDispatcher: AlertDispatcher;
   readonly #options: ServiceOptions;
   readonly #pool: TaskProcessPool;
   readonly #worker: Worker;
   readonly #timer: ServiceLoop;
+  readonly #logRetention: ServiceLoop | undefined;
   readonly #scheduler: Scheduler;
   /** Keeps the DAG folder loaded in a worker-only process (the scheduler reloads it otherwise). */
   readonly #reloader: ServiceLoop;
+  readonly #openLineage: OpenLineageEmitter | undefined;
   readonly #roles: { readonly scheduler: boolean; readonly worker: boolean };
   #started = false;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     const log = options.log ?? (() => undefined);
-    const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`, { level: "error", err: error });
     this.registry = new DagRegistry(options.dagsDir);
     this.#pool = new TaskProcessPool({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs });
     // A live try must heartbeat well within the zombie threshold, or the scheduler fails it as a
@@ -64,6 +90,12 @@ export class TributaryService {
     const zombieAfterMs = options.zombieAfterMs ?? DEFAULT_ZOMBIE_AFTER_MS;
     const heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(zombieAfterMs / 4)));
     const runnable = (): ReadonlyMap<string, RunnableDag> => this.registry.all();
+    const concurrency = options.concurrency ?? 4;
+    this.metrics = new TributaryMetrics({
+      store: options.store,
+      now: options.now,
+      workerSlots: () => (this.#roles.worker ? { used: this.#worker.activeTries, total: concurrency } : undefined),
+    });
     this.#worker = new Worker({
       store: options.store,
       pool: this.#pool,
@@ -74,11 +106,31 @@ export class TributaryService {
       leaseMs: zombieAfterMs,
       now: options.now,
       onError,
+      secrets: options.secrets,
       onTryFinished: (claimed, outcome) => {
         const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
-        log(`${outcome.ok ? "success" : "failed "} ${claimed.run.dagId}.${name} try ${claimed.tryNumber} (${claimed.run.runId})`);
+        log(`${outcome.ok ? "success" : "failed "} ${claimed.run.dagId}.${name} try ${claimed.tryNumber} (${claimed.run.runId})`, {
+          level: outcome.ok ? "info" : "warn",
+          runId: claimed.run.runId,
+          dagId: claimed.run.dagId,
+          taskId: claimed.instance.taskId,
+          mapIndex: claimed.instance.mapIndex,
+          tryNumber: claimed.tryNumber,
+          outcome: outcome.ok ? "success" : "failed",
+        });
+        const endedAt = Date.now();
+        const startedAt = claimed.instance.startedAt?.getTime() ?? endedAt;
+        this.metrics.observeTry({
+          dagId: claimed.run.dagId,
+          taskId: claimed.instance.taskId,
+          outcome: outcome.ok ? "success" : "failed",
+          durationMs: endedAt - startedAt,
+          queueWaitMs: claimed.instance.queuedAt ? startedAt - claimed.instance.queuedAt.getTime() : null,
+        });
         this.#timer.wake();
         this.#scheduler.wake();
+        // A failed try may have dead-lettered its task instance: raise the alert now, not at the next poll.
+        if (!outcome.ok) this.alertDispatcher.wake();
       },
     });
     this.#timer = createRetryTimer({ store: options.store, now: options.now, onQueued: () => this.#worker.wake(), onError });
@@ -93,12 +145,42 @@ export class TributaryService {
       onWork: () => this.#worker.wake(),
       onError,
       log,
+      afterTick: [
+        async (now) => {
+          const misses = await checkSlas(options.store, [...this.registry.all().values()].map((entry) => entry.dag.graph), now);
+          if (misses.length > 0) this.alertDispatcher.wake();
+        },
+      ],
+      observer: {
+        pass: (durationMs) => this.metrics.observeSchedulerPass(durationMs),
+        runCreated: (dagId, lagMs) => this.metrics.observeRunCreated(dagId, lagMs),
+      },
+    });
+    this.alertDispatcher = new AlertDispatcher({
+      store: options.store,
+      config: options.alerts ?? loadAlertConfig(undefined),
+      dagPolicy: async (dagId) => this.registry.get(dagId)?.dag.graph.alerts ?? (await options.store.getDag(dagId))?.graph.alerts,
+      now: options.now,
+      mask: options.alertMask,
+      onError,
+      log,
     });
     this.#roles = options.roles ?? { scheduler: true, worker: true };
+    this.#logRetention =
+      options.logRetentionMs === undefined
+        ? undefined
+        : createLogRetentionLoop({ store: options.store, retentionMs: options.logRetentionMs, now: options.now, log, onError });
+    const openLineage = options.openLineage === undefined ? resolveOpenLineageConfig(undefined) : options.openLineage;
+    this.#openLineage = openLineage ? new OpenLineageEmitter({ store: options.store, config: openLineage, now: options.now, onError }) : undefined;
     this.#reloader = new ServiceLoop(async () => {
       await this.registry.refresh();
       return options.reloadMs ?? 2_000;
     }, onError);
+  }
+
+  /** Loads changed DAG files again in the task processes (`tributary dev` calls it after a reload). */
+  reloadTaskCode(files: readonly string[]): Promise<void> {
+    return this.#pool.reload(files);
   }
 
   /** Loads the DAGs, records them in the store, and starts every loop. */
@@ -111,8 +193,13 @@ export class TributaryService {
       await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
     }
     if (this.#roles.scheduler) {
+      // The first pass fixes where reporting starts, before this process changes anything.
+      await this.#openLineage?.pass().catch(onErrorOf(this.#options));
+      this.#openLineage?.start();
       this.#scheduler.start();
       this.#timer.start();
+      this.#logRetention?.start();
+      this.alertDispatcher.start();
     } else {
       this.#reloader.start();
     }
@@ -127,6 +214,8 @@ export class TributaryService {
     if (!this.#started) return;
     await this.#scheduler.stop();
     await this.#timer.stop();
+    await this.#logRetention?.stop();
+    await this.alertDispatcher.stop();
     await this.#reloader.stop();
     const stopped = this.#worker.stop();
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
@@ -135,6 +224,13 @@ export class TributaryService {
       await stopped;
     }
     await this.#pool.close();
+    // Report what the last tries did, then deliver what is queued.
+    await this.#openLineage?.pass().catch(onErrorOf(this.#options));
+    await this.#openLineage?.stop();
     this.#started = false;
   }
+}
+
+function onErrorOf(options: ServiceOptions): (error: unknown) => void {
+  return (error) => options.log?.(`error: ${error instanceof Error ? error.message : String(error)}`, { level: "error", err: error });
 }

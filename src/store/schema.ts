@@ -3,6 +3,7 @@
  * same way in SQLite and PostgreSQL); JSON values are stored as text.
  */
 import type { Generated } from "kysely";
+import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alert-tables.js";
 
 export interface DagTable {
   dag_id: string;
@@ -25,6 +26,17 @@ export interface DagRunTable {
   started_at: number | null;
   ended_at: number | null;
   updated_at: number;
+  /** The version of the DAG the run runs (migration 000004); null for older runs. */
+  dag_version: string | null;
+}
+
+/** One version of a DAG: its graph and source, kept for the runs that used it. */
+export interface DagVersionTable {
+  dag_id: string;
+  version: string;
+  graph: string;
+  source: string | null;
+  created_at: number;
 }
 
 export interface TaskInstanceTable {
@@ -99,6 +111,8 @@ export interface DeadLetterTable {
   created_at: number;
   resolved_at: number | null;
   resolution: string | null;
+  /** The alert raised for this dead letter (migration 000005); 0 for ones from before alerts existed. */
+  alert_id: Generated<number | null>;
 }
 
 export interface DatasetEventTable {
@@ -111,6 +125,23 @@ export interface DatasetEventTable {
   try_number: number | null;
   at: number;
   metadata: string;
+  /** Who reported an event from outside a task run (`api`, `cli`...; migration 000006); null for tasks. */
+  source: string | null;
+}
+
+/** Which dataset events triggered a data-aware DAG run; an event triggers a DAG at most once. */
+export interface DatasetTriggerTable {
+  run_id: string;
+  dag_id: string;
+  dataset_uri: string;
+  event_id: number;
+}
+
+/** How far a consumer of the state history (the OpenLineage emitter) has read, shared by processes. */
+export interface LineageCursorTable {
+  consumer: string;
+  position: number;
+  updated_at: number;
 }
 
 export interface PoolTable {
@@ -120,14 +151,106 @@ export interface PoolTable {
   updated_at: number;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  role: string;
+  password_hash: string | null;
+  must_change_password: number;
+  created_at: number;
+  password_changed_at: number | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SessionTable {
+  id: Generated<number>;
+  user_id: number;
+  session_hash: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string;
+}
+
+/** Secrets of the store backend: AES-256-GCM ciphertext, IV and tag (base64), and the key's id. */
+export interface SecretTable {
+  name: string;
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  key_id: string;
+  updated_at: number;
+}
+
+/** A backfill (store/backfills.ts); the range's ends are epoch ms of logical dates. */
+export interface BackfillTable {
+  id: Generated<number>;
+  dag_id: string;
+  from_date: number;
+  to_date: number;
+  reprocess: string;
+  max_active_runs: number;
+  /** running, completed or cancelled. */
+  state: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+export interface BackfillIntervalTable {
+  backfill_id: number;
+  logical_date: number;
+  interval_start: number;
+  interval_end: number;
+  action: string;
+  existing_run_id: string | null;
+  run_id: string | null;
+  started_at: number | null;
+  /** 0 or 1. */
+  done: number;
+}
+
 export interface Database {
+  backfills: BackfillTable;
+  backfill_intervals: BackfillIntervalTable;
+  secrets: SecretTable;
+  sla_misses: SlaMissTable;
+  alerts: AlertTable;
+  alert_deliveries: AlertDeliveryTable;
+  alert_delivery_attempts: AlertDeliveryAttemptTable;
+  users: UserTable;
+  api_tokens: ApiTokenTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
   dags: DagTable;
   dag_runs: DagRunTable;
+  dag_versions: DagVersionTable;
   task_instances: TaskInstanceTable;
   task_tries: TaskTryTable;
   task_logs: TaskLogTable;
   state_history: StateHistoryTable;
   dead_letters: DeadLetterTable;
   dataset_events: DatasetEventTable;
+  dataset_triggers: DatasetTriggerTable;
+  lineage_cursors: LineageCursorTable;
   pools: PoolTable;
 }

@@ -2,7 +2,7 @@
  * The Store implemented once over Kysely for every dialect. A dialect supplies the connection,
  * how a write transaction begins, and its name; everything else is shared.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { DagGraph } from "../core/types.js";
 import type { Database } from "./schema.js";
 import { migrateToLatest, type MigrationReport } from "./migrate.js";
@@ -15,10 +15,14 @@ import type {
   CreateRunResult,
   DagRecord,
   DagRunRecord,
+  DagVersionRecord,
   DeadLetterRecord,
+  LogQuery,
+  RunFilter,
   StateChangeRecord,
   Store,
   StoredLogLine,
+  StoredSecret,
   TaskInstanceRecord,
   TaskTryRecord,
 } from "./store.js";
@@ -29,6 +33,12 @@ import { completeTry } from "./engine/complete-try.js";
 import { moveTasks } from "./engine/transitions.js";
 import { startQueuedRuns } from "./engine/start-queued-runs.js";
 import { clearRun } from "./engine/clear-run.js";
+import { cancelRun } from "./engine/cancel-run.js";
+import { markTaskInstance, type MarkTaskInput } from "./engine/mark-task.js";
+import { clearTaskInstances, type ClearTasksInput } from "./engine/clear-tasks.js";
+import * as backfills from "./engine/backfills.js";
+import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
+import { dagVersionFromRow } from "./engine/dag-versions.js";
 import {
   dagFromRow,
   deadLetterFromRow,
@@ -45,6 +55,14 @@ import {
 import { NotFoundError } from "../core/errors.js";
 import { isUniqueViolation } from "./engine/locks.js";
 import { didQueue, type QueuedNotifier } from "./engine/queued-signal.js";
+import * as secrets from "./engine/secrets.js";
+import { deleteTaskLogsBefore } from "./engine/log-retention.js";
+import { SqlAccessStore } from "./sql-access-store.js";
+import type { AccessStore } from "./access.js";
+import { SqlLineageStore } from "./sql-lineage-store.js";
+import type { LineageStore } from "./lineage.js";
+import { SqlAlertStore } from "./sql-alert-store.js";
+import type { AlertStore } from "./alerts.js";
 
 export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
@@ -68,6 +86,9 @@ export interface SqlStoreOptions {
 
 export class SqlStore implements Store {
   readonly dialect: "sqlite" | "postgres";
+  readonly access: AccessStore;
+  readonly lineage: LineageStore;
+  readonly alerts: AlertStore;
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
   readonly #notifier: QueuedNotifier | undefined;
@@ -94,6 +115,9 @@ export class SqlStore implements Store {
       if (queued) notifier?.afterCommit?.();
       return result;
     };
+    this.access = new SqlAccessStore(this.#db, this.#tx);
+    this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
+    this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;
@@ -172,8 +196,54 @@ export class SqlStore implements Store {
     return this.#tx((tx) => startQueuedRuns(tx, input, this.#rowLocks));
   }
 
-  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date }): Promise<DagRunRecord> {
+  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string }): Promise<DagRunRecord> {
     return this.#tx((tx) => clearRun(tx, input, this.#rowLocks));
+  }
+
+  cancelRun(input: { runId: string; graph: DagGraph; now: Date; reason?: string }): Promise<DagRunRecord> {
+    return this.#tx((tx) => cancelRun(tx, input, this.#rowLocks));
+  }
+
+  markTaskInstance(input: MarkTaskInput): Promise<TaskInstanceRecord> {
+    return this.#tx((tx) => markTaskInstance(tx, input, this.#rowLocks));
+  }
+
+  clearTaskInstances(input: ClearTasksInput): Promise<{ run: DagRunRecord; cleared: number }> {
+    return this.#tx((tx) => clearTaskInstances(tx, input, this.#rowLocks));
+  }
+
+  createBackfill(input: CreateBackfillInput): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.createBackfill(tx, input, this.#rowLocks));
+  }
+
+  getBackfill(id: number): Promise<BackfillRecord | undefined> {
+    return backfills.readBackfill(this.#db, id);
+  }
+
+  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]> {
+    return backfills.listBackfills(this.#db, filter);
+  }
+
+  cancelBackfill(id: number, now: Date): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.cancelBackfill(tx, id, now, this.#rowLocks));
+  }
+
+  takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]> {
+    return this.#tx((tx) => backfills.takeBackfillIntervals(tx, backfillId, now, this.#rowLocks));
+  }
+
+  recordBackfillRun(input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {
+    return this.#tx((tx) => backfills.recordBackfillRun(tx, input));
+  }
+
+  async getDagVersion(dagId: string, version: string): Promise<DagVersionRecord | undefined> {
+    const row = await this.#db.selectFrom("dag_versions").selectAll().where("dag_id", "=", dagId).where("version", "=", version).executeTakeFirst();
+    return row ? dagVersionFromRow(row) : undefined;
+  }
+
+  async listDagVersions(dagId: string): Promise<DagVersionRecord[]> {
+    const rows = await this.#db.selectFrom("dag_versions").selectAll().where("dag_id", "=", dagId).orderBy("created_at", "desc").orderBy("version").execute();
+    return rows.map(dagVersionFromRow);
   }
 
   async listRunsBetween(dagId: string, from: Date, to: Date): Promise<DagRunRecord[]> {
@@ -281,12 +351,48 @@ export class SqlStore implements Store {
     return row ? runFromRow(row) : undefined;
   }
 
-  async listRuns(filter: { dagId?: string; states?: readonly DagRunRecord["state"][]; limit?: number }): Promise<DagRunRecord[]> {
+  async listRuns(filter: RunFilter): Promise<DagRunRecord[]> {
     let query = this.#db.selectFrom("dag_runs").selectAll();
     if (filter.dagId !== undefined) query = query.where("dag_id", "=", filter.dagId);
     if (filter.states !== undefined && filter.states.length > 0) query = query.where("state", "in", filter.states);
-    const rows = await query.orderBy("logical_date", "desc").orderBy("created_at", "desc").limit(filter.limit ?? 100).execute();
+    if (filter.runTypes !== undefined && filter.runTypes.length > 0) query = query.where("run_type", "in", filter.runTypes);
+    if (filter.from !== undefined) query = query.where("logical_date", ">=", filter.from.getTime());
+    if (filter.to !== undefined) query = query.where("logical_date", "<=", filter.to.getTime());
+    const rows = await query
+      .orderBy("logical_date", "desc")
+      .orderBy("created_at", "desc")
+      .orderBy("run_id", "desc")
+      .limit(filter.limit ?? 100)
+      .offset(filter.offset ?? 0)
+      .execute();
     return rows.map(runFromRow);
+  }
+
+  async listRecentRuns(perDag: number): Promise<Map<string, DagRunRecord[]>> {
+    // One query for every DAG (the DAGs page), not one per DAG: the latest `perDag` runs of each.
+    const ranked = this.#db
+      .selectFrom("dag_runs")
+      .selectAll()
+      .select(sql<number>`row_number() over (partition by dag_id order by logical_date desc, created_at desc, run_id desc)`.as("rank"))
+      .as("ranked");
+    const rows = await this.#db.selectFrom(ranked).selectAll().where("rank", "<=", perDag).orderBy("dag_id").orderBy("rank").execute();
+    const byDag = new Map<string, DagRunRecord[]>();
+    for (const row of rows) {
+      const list = byDag.get(row.dag_id) ?? [];
+      list.push(runFromRow(row));
+      byDag.set(row.dag_id, list);
+    }
+    return byDag;
+  }
+
+  async countRuns(filter: RunFilter): Promise<number> {
+    let query = this.#db.selectFrom("dag_runs").select((eb) => eb.fn.countAll().as("n"));
+    if (filter.dagId !== undefined) query = query.where("dag_id", "=", filter.dagId);
+    if (filter.states !== undefined && filter.states.length > 0) query = query.where("state", "in", filter.states);
+    if (filter.runTypes !== undefined && filter.runTypes.length > 0) query = query.where("run_type", "in", filter.runTypes);
+    if (filter.from !== undefined) query = query.where("logical_date", ">=", filter.from.getTime());
+    if (filter.to !== undefined) query = query.where("logical_date", "<=", filter.to.getTime());
+    return Number((await query.executeTakeFirst())?.n ?? 0);
   }
 
   async listTaskInstances(runId: string): Promise<TaskInstanceRecord[]> {
@@ -312,6 +418,24 @@ export class SqlStore implements Store {
   async listStateHistory(runId: string): Promise<StateChangeRecord[]> {
     const rows = await this.#db.selectFrom("state_history").selectAll().where("run_id", "=", runId).orderBy("id").execute();
     return rows.map(stateChangeFromRow);
+  }
+
+  async listStateChangesSince(afterId: number, limit: number): Promise<(StateChangeRecord & { dagId: string })[]> {
+    const rows = await this.#db
+      .selectFrom("state_history")
+      .innerJoin("dag_runs", "dag_runs.run_id", "state_history.run_id")
+      .selectAll("state_history")
+      .select("dag_runs.dag_id")
+      .where("state_history.id", ">", afterId)
+      .orderBy("state_history.id")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ ...stateChangeFromRow(row), dagId: row.dag_id }));
+  }
+
+  async latestStateChangeId(): Promise<number> {
+    const row = await this.#db.selectFrom("state_history").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
@@ -381,6 +505,30 @@ export class SqlStore implements Store {
     });
   }
 
+  async putSecret(secret: StoredSecret): Promise<void> {
+    await this.#tx((tx) => secrets.putSecret(tx, secret));
+  }
+
+  async getSecret(name: string): Promise<StoredSecret | undefined> {
+    return secrets.getSecret(this.#db, name);
+  }
+
+  async listSecrets(): Promise<StoredSecret[]> {
+    return secrets.listSecrets(this.#db);
+  }
+
+  async deleteSecret(name: string): Promise<boolean> {
+    return this.#tx((tx) => secrets.deleteSecret(tx, name));
+  }
+
+  async rewriteSecrets(reencrypt: (secret: StoredSecret) => StoredSecret): Promise<number> {
+    return this.#tx((tx) => secrets.rewriteSecrets(tx, reencrypt, this.#rowLocks));
+  }
+
+  async deleteTaskLogsBefore(before: Date): Promise<number> {
+    return this.#tx((tx) => deleteTaskLogsBefore(tx, before));
+  }
+
   async nextRetryAt(): Promise<Date | undefined> {
     const row = await this.#db
       .selectFrom("task_instances")
@@ -390,7 +538,7 @@ export class SqlStore implements Store {
     return row?.next === null || row?.next === undefined ? undefined : toDate(row.next);
   }
 
-  async readLogs(query: { runId: string; taskId: string; mapIndex: number | null; tryNumber?: number }): Promise<{
+  async readLogs(query: LogQuery): Promise<{
     tryNumber: number;
     lines: StoredLogLine[];
   }> {
@@ -412,7 +560,14 @@ export class SqlStore implements Store {
     if (!tryRow) {
       throw new NotFoundError(`task "${query.taskId}" in run ${query.runId} has no try ${tryNumber}`, { taskId: query.taskId });
     }
-    const rows = await this.#db.selectFrom("task_logs").selectAll().where("try_id", "=", Number(tryRow.id)).orderBy("id").execute();
+    let lines = this.#db.selectFrom("task_logs").selectAll().where("try_id", "=", Number(tryRow.id));
+    if (query.afterId !== undefined) lines = lines.where("id", ">", query.afterId);
+    if (query.search !== undefined && query.search !== "") {
+      // Case-insensitive in both dialects; `%` and `_` in the text match themselves.
+      const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
+      lines = lines.where(sql<boolean>`lower(message) like ${pattern} escape '\\'`);
+    }
+    const rows = await (query.limit === undefined ? lines : lines.limit(query.limit)).orderBy("id").execute();
     return { tryNumber, lines: rows.map(logLineFromRow) };
   }
 
@@ -438,4 +593,9 @@ export class SqlStore implements Store {
       metadata: JSON.parse(r.metadata) as Record<string, unknown>,
     }));
   }
+}
+
+/** Escapes LIKE's wildcards with a backslash (the `escape` clause above names it). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -6,6 +6,10 @@
  */
 import type { DagGraph, RunState, RunType, TaskState } from "../core/types.js";
 import type { MigrationReport } from "./migrate.js";
+import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
+import type { AccessStore } from "./access.js";
+import type { LineageStore } from "./lineage.js";
+import type { AlertStore } from "./alerts.js";
 
 export interface DagRecord {
   readonly dagId: string;
@@ -27,6 +31,19 @@ export interface DagRunRecord {
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
+  /** The version of the DAG this run runs (see core/dag-version.ts); null for runs older than versions. */
+  readonly dagVersion: string | null;
+}
+
+/** One version of a DAG, kept for the runs that used it: its graph (with tasks removed since) and source. */
+export interface DagVersionRecord {
+  readonly dagId: string;
+  readonly version: string;
+  readonly graph: DagGraph;
+  /** The DAG file's source text, when the run's creator knew it. */
+  readonly source: string | null;
+  /** When this version was first used by a run. */
+  readonly createdAt: Date;
 }
 
 export interface TaskInstanceRecord {
@@ -53,7 +70,8 @@ export interface TaskInstanceRecord {
 }
 
 export type TryOutcome = "running" | "success" | "failed";
-export type TryErrorKind = "error" | "timeout" | "crash" | "result_too_large" | "zombie";
+/** `cancelled`: the try was stopped by an operator (its run cancelled, or its instance marked). */
+export type TryErrorKind = "error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled";
 
 export interface TaskTryRecord {
   readonly id: number;
@@ -88,6 +106,17 @@ export interface StoredLogLine {
   readonly message: string;
 }
 
+/** One secret of the encrypted store backend: AES-256-GCM output as base64 text. */
+export interface StoredSecret {
+  readonly name: string;
+  readonly ciphertext: string;
+  readonly iv: string;
+  readonly tag: string;
+  /** Which key encrypted it (a hash of the key, not the key). */
+  readonly keyId: string;
+  readonly updatedAt: Date;
+}
+
 export interface DeadLetterRecord {
   readonly id: number;
   readonly taskInstanceId: number;
@@ -107,6 +136,28 @@ export interface DatasetEventInput {
   readonly metadata: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+export interface LogQuery {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  readonly tryNumber?: number;
+  readonly afterId?: number;
+  readonly limit?: number;
+  /** Only lines containing this text. */
+  readonly search?: string;
+}
+
+export interface RunFilter {
+  readonly dagId?: string;
+  readonly states?: readonly RunState[];
+  readonly runTypes?: readonly RunType[];
+  /** Logical dates from `from` to `to`, both included. */
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
 export interface CreateRunInput {
   readonly runId: string;
   readonly runType: RunType;
@@ -115,6 +166,8 @@ export interface CreateRunInput {
   readonly dataIntervalStart: Date;
   readonly dataIntervalEnd: Date;
   readonly params: Record<string, unknown>;
+  /** The DAG file's source text: with the graph, it makes the run's DAG version (kept in `dag_versions`). */
+  readonly source?: string;
   /** Start the run right away (queue its root tasks); otherwise it stays `queued`. */
   readonly start: boolean;
   readonly now: Date;
@@ -175,6 +228,12 @@ export interface CompleteTryResult {
 
 export interface Store {
   readonly dialect: "sqlite" | "postgres";
+  /** Users, API tokens, sessions and the audit log (src/store/access.ts). */
+  readonly access: AccessStore;
+  /** Dataset events, data-aware triggers, the OpenLineage emitter's position (src/store/lineage.ts). */
+  readonly lineage: LineageStore;
+  /** SLA misses, alerts and their escalation timers, metrics counts (src/store/alerts.ts). */
+  readonly alerts: AlertStore;
 
   /** Applies pending migrations; reports which ran and any error instead of throwing. */
   migrate(): Promise<MigrationReport>;
@@ -210,13 +269,76 @@ export interface Store {
    * Clears a finished run so it runs again: all its task instances, or only the unsuccessful ones
    * (`onlyFailed`). The run goes back to `queued`; tries and history are kept.
    */
-  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date }): Promise<DagRunRecord>;
+  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string }): Promise<DagRunRecord>;
+  /**
+   * Cancels a queued or running run (engine/cancel-run.ts): running instances fail (their tries
+   * closed as `cancelled`), the others are skipped, no dead letters; the run fails with reason
+   * "cancelled". ConflictError when the run has finished; NotFoundError when it is unknown.
+   */
+  cancelRun(input: { runId: string; graph: DagGraph; now: Date; reason?: string }): Promise<DagRunRecord>;
+  /**
+   * Marks a task instance success or failed from any other state (engine/mark-task.ts): downstream
+   * instances still waiting follow, no retry and no dead letter; marking success acknowledges the
+   * instance's open dead letter. ConflictError when it is in that state already.
+   */
+  markTaskInstance(input: {
+    runId: string;
+    taskId: string;
+    mapIndex: number | null;
+    state: "success" | "failed";
+    graph: DagGraph;
+    now: Date;
+  }): Promise<TaskInstanceRecord>;
+  /**
+   * Clears chosen tasks of a run, and optionally all downstream of them, to run again
+   * (engine/clear-tasks.ts). ConflictError when one of them is queued, running or retrying.
+   */
+  clearTaskInstances(input: {
+    runId: string;
+    taskIds: readonly string[];
+    mapIndex?: number | null;
+    downstream: boolean;
+    graph: DagGraph;
+    source?: string;
+    now: Date;
+  }): Promise<{ run: DagRunRecord; cleared: number }>;
+
+  /** Records a planned backfill (store/backfills.ts), for the scheduler to drive. */
+  createBackfill(input: CreateBackfillInput): Promise<BackfillRecord>;
+  getBackfill(id: number): Promise<BackfillRecord | undefined>;
+  /** Backfills, newest first. */
+  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]>;
+  /** Stops a running backfill from starting more runs (runs in flight finish). ConflictError when not running. */
+  cancelBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /**
+   * For the scheduler: notes which started intervals' runs have finished (completing the backfill
+   * when all have), then reserves the next intervals to start, within its maxActiveRuns. Each
+   * interval is handed to one caller only, however many schedulers ask.
+   */
+  takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]>;
+  /** For the scheduler: the run an interval reserved by takeBackfillIntervals got (done: it has already finished). */
+  recordBackfillRun(input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void>;
+  /**
+   * One version of a DAG (the graph and source a run used), or undefined. A cleared run runs with the
+   * graph it was cleared with: its `dagVersion` then names that version (the state history says which it replaced).
+   */
+  getDagVersion(dagId: string, version: string): Promise<DagVersionRecord | undefined>;
+  /** The versions of a DAG that runs used, newest first. */
+  listDagVersions(dagId: string): Promise<DagVersionRecord[]>;
   /** Runs of a DAG whose logical dates lie in [from, to], oldest first (scheduled and backfill only). */
   listRunsBetween(dagId: string, from: Date, to: Date): Promise<DagRunRecord[]>;
-  listRuns(filter: { dagId?: string; states?: readonly RunState[]; limit?: number }): Promise<DagRunRecord[]>;
+  /** Runs matching the filter, latest logical date first, `limit` (default 100) from `offset`. */
+  listRuns(filter: RunFilter): Promise<DagRunRecord[]>;
+  countRuns(filter: RunFilter): Promise<number>;
+  /** The latest `perDag` runs of every DAG (latest first), by DAG id. */
+  listRecentRuns(perDag: number): Promise<Map<string, DagRunRecord[]>>;
   listTaskInstances(runId: string): Promise<TaskInstanceRecord[]>;
   listTries(taskInstanceId: number): Promise<TaskTryRecord[]>;
   listStateHistory(runId: string): Promise<StateChangeRecord[]>;
+  /** State changes of every run recorded after the change with id `afterId`, oldest first (live updates). */
+  listStateChangesSince(afterId: number, limit: number): Promise<(StateChangeRecord & { dagId: string })[]>;
+  /** The id of the latest recorded state change (0 when none). */
+  latestStateChangeId(): Promise<number>;
 
   /**
    * Atomically moves up to `limit` queued task instances to `running` for this worker (highest
@@ -249,7 +371,22 @@ export interface Store {
   /** The earliest pending retry time, so a loop can sleep exactly until then. */
   nextRetryAt(): Promise<Date | undefined>;
 
-  readLogs(query: { runId: string; taskId: string; mapIndex: number | null; tryNumber?: number }): Promise<{
+  /** Secrets of the encrypted backend (src/secrets): ciphertext only; the store never sees a value. */
+  putSecret(secret: StoredSecret): Promise<void>;
+  getSecret(name: string): Promise<StoredSecret | undefined>;
+  /** Every stored secret, by name. */
+  listSecrets(): Promise<StoredSecret[]>;
+  deleteSecret(name: string): Promise<boolean>;
+  /**
+   * Replaces every stored secret by `reencrypt(secret)` in one transaction (key rotation): if it
+   * throws for any secret, nothing changes. Resolves to the number of secrets rewritten.
+   */
+  rewriteSecrets(reencrypt: (secret: StoredSecret) => StoredSecret): Promise<number>;
+  /** Log retention: deletes the log lines of tries that ended before `before`; resolves to how many. */
+  deleteTaskLogsBefore(before: Date): Promise<number>;
+
+  /** Log lines of one try (default: the latest), oldest first; after the line `afterId`, at most `limit`. */
+  readLogs(query: LogQuery): Promise<{
     tryNumber: number;
     lines: StoredLogLine[];
   }>;

@@ -46,7 +46,7 @@ export class DagFileCache {
     }
     const cached = this.#files.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.loading;
-    const loading = loadDagFile(file);
+    const loading = loadDagFile(file).then((result) => keepLastGood(result, cached?.loading));
     this.#files.set(file, { mtimeMs, loading });
     // A file with errors stays cached too: loading again would give the same errors, and every load
     // keeps its modules in memory for good. Changing the file (its mtime) loads it again.
@@ -71,4 +71,15 @@ export class DagFileCache {
     }
     return { dag: found.dag, definition };
   }
+}
+
+/**
+ * A file that broke (its new version fails to load) keeps running its last good DAGs in this
+ * process too, as the scheduler's registry does: tries of the version the scheduler still runs
+ * must find their code while someone fixes the file.
+ */
+async function keepLastGood(result: LoadResult, previous: Promise<LoadResult> | undefined): Promise<LoadResult> {
+  if (result.errors.length === 0 || previous === undefined) return result;
+  const last = await previous.catch(() => undefined);
+  return last !== undefined && last.dags.length > 0 ? last : result;
 }

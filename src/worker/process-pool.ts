@@ -95,6 +95,21 @@ export class TaskProcessPool {
     );
   }
 
+  /**
+   * Loads changed DAG files again in every task process, ahead of the tries that need them (a try
+   * checks the file's mtime anyway): a process then knows the new version before the file may
+   * break again, and keeps that one as its last good version (see dag-file-cache.ts).
+   */
+  async reload(files: readonly string[]): Promise<void> {
+    for (const file of files) this.#files.add(file);
+    await Promise.all(
+      this.#liveProcesses().map(async (handle) => {
+        await handle.ready();
+        await handle.preload(files);
+      }),
+    );
+  }
+
   /** Kills every task process; tries still running or waiting end as crashed. */
   async close(): Promise<void> {
     this.#closed = true;

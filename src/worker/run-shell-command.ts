@@ -8,6 +8,8 @@ import { LineSplitter } from "./line-splitter.js";
 
 export interface ShellHooks {
   readonly signal: AbortSignal;
+  /** The command's environment (default: this process's); secrets arrive here, never in argv. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly onLine: (stream: "stdout" | "stderr", line: string) => void;
   /** The process group id while the command runs, `null` once it has ended. */
   readonly onProcessGroup: (pgid: number | null) => void;
@@ -20,7 +22,7 @@ export function runShellCommand(command: string, hooks: ShellHooks): Promise<str
       reject(abortError(hooks.signal));
       return;
     }
-    const child = spawn("/bin/sh", ["-c", command], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", command], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: hooks.env ?? process.env });
     let lastStdout: string | null = null;
     let lastStderr: string | null = null;
     const stdout = new LineSplitter((line) => {

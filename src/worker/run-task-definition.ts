@@ -2,7 +2,8 @@
  * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `shell`), inside the task
  * process, and returns its raw result.
  */
-import { renderShellTemplate } from "../core/templating.js";
+import { renderShellTemplate, templateVariables } from "../core/templating.js";
+import { secretEnvVar } from "../secrets/names.js";
 import type { BranchChoice, InputsSpec, InputValues, TaskContext, TaskDefinition } from "../dsl/types.js";
 import { TASK_REF_BRAND } from "../dsl/types.js";
 import { runShellCommand } from "./run-shell-command.js";
@@ -29,6 +30,7 @@ export async function runTaskDefinition(
     case "map":
       return definition.run(ctx, request.item, inputs);
     case "shell": {
+      const secrets = shellSecrets(definition.command, ctx, request);
       const command = renderShellTemplate(
         definition.command,
         {
@@ -39,12 +41,29 @@ export async function runTaskDefinition(
           data_interval_end: request.dataIntervalEnd,
           run_id: request.runId,
           params: request.params,
+          secrets: secrets.variables,
         },
         { dagId: request.dagId, taskId: request.taskId },
       );
-      return runShellCommand(command, { signal: ctx.signal, ...shellIo });
+      return runShellCommand(command, { signal: ctx.signal, env: secrets.env, ...shellIo });
     }
   }
+}
+
+/**
+ * A shell task's declared secrets reach its command as environment variables only. Each secret its
+ * template names must be available (`ctx.secrets.get` throws the error that says why not); the
+ * others are passed when a backend holds them, for scripts that read the variables themselves.
+ */
+function shellSecrets(template: string, ctx: TaskContext, request: TaskRunRequest): { variables: Record<string, string>; env: NodeJS.ProcessEnv } {
+  const variables: Record<string, string> = {};
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const used = new Set(templateVariables(template).filter((n) => n.startsWith("secrets.")).map((n) => n.slice("secrets.".length)));
+  for (const name of request.declaredSecrets ?? Object.keys(request.secrets)) {
+    variables[name] = secretEnvVar(name);
+    if (used.has(name) || ctx.secrets.has(name)) env[secretEnvVar(name)] = ctx.secrets.get(name);
+  }
+  return { variables, env };
 }
 
 /** A branch may answer with an id, a task ref, a list of either, or `null` (follow nothing). */

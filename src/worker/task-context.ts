@@ -3,6 +3,8 @@
  * task process.
  */
 import { format } from "node:util";
+import { normaliseDatasetUri } from "../lineage/dataset-uri.js";
+import { createSecretAccessor } from "../secrets/accessor.js";
 import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
 
@@ -29,13 +31,18 @@ export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHook
     params: request.params,
     tryNumber: request.tryNumber,
     log,
-    secrets: Object.freeze({ ...request.secrets }),
+    secrets: createSecretAccessor({
+      dagId: request.dagId,
+      taskId: request.taskId,
+      declared: request.declaredSecrets ?? Object.keys(request.secrets),
+      values: request.secrets,
+      unavailable: request.unavailableSecrets ?? {},
+    }),
     signal: hooks.signal,
     emit(dataset: Dataset | string, metadata: DatasetEventMetadata = {}): void {
-      const uri = typeof dataset === "string" ? dataset : dataset.uri;
-      if (typeof uri !== "string" || uri.length === 0) {
-        throw new TypeError("ctx.emit() needs a dataset or a non-empty dataset URI");
-      }
+      // A bad URI fails the try at the emit() call, with the DAG and task in the message.
+      const raw: unknown = typeof dataset === "string" ? dataset : (dataset as { uri?: unknown } | null)?.uri;
+      const uri = normaliseDatasetUri(raw, { dagId: request.dagId, taskId: request.taskId, field: "emit" }, "input");
       hooks.emitted.push({ uri, metadata: { ...metadata } });
     },
   });

@@ -7,6 +7,7 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { LineSplitter } from "./line-splitter.js";
 import { abortFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
+import { taskProcessEnv } from "../secrets/task-env.js";
 import type {
   AbortReason,
   ChildOutcome,
@@ -68,6 +69,8 @@ export class TaskProcessHandle {
       execArgv: [...command.execArgv],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
+      // Without the worker's TRIBUTARY_SECRET_* variables: a task gets only the secrets it declared.
+      env: taskProcessEnv(),
     });
     this.#stdout = new LineSplitter((line) => this.#strayLine("stdout", line));
     this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));

@@ -24,7 +24,12 @@ export interface TaskRunRequest {
   readonly inputs: Record<string, unknown>;
   /** The element of a map task instance. */
   readonly item?: unknown;
+  /** Values of the task's declared secrets that a backend holds, by name (masked in logs by the worker). */
   readonly secrets: Record<string, string>;
+  /** The names the task declared (default: the keys of `secrets`). */
+  readonly declaredSecrets?: readonly string[];
+  /** Why each declared secret without a value is unavailable: what `ctx.secrets.get()` throws. */
+  readonly unavailableSecrets?: Record<string, string>;
   readonly timeoutMs: number | undefined;
 }
 

@@ -13,6 +13,10 @@ import type { TaskProcessPool } from "./process-pool.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { isTransientStoreError } from "../store/transient-error.js";
+import { createMasker, NO_MASK, type Masker } from "../secrets/mask.js";
+import type { SecretResolver } from "../secrets/resolver.js";
+import { createSecretResolver } from "../secrets/secret-config.js";
+import { maskOutcome } from "./mask-outcome.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -43,6 +47,8 @@ export interface WorkerOptions {
   /** Called after each try is recorded (for progress output and tests). */
   readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
   readonly onError?: (error: unknown) => void;
+  /** Where the secrets tasks declare come from (default: environment, TRIBUTARY_SECRETS_DIR, the store with TRIBUTARY_SECRET_KEY). */
+  readonly secrets?: SecretResolver;
 }
 
 const LOG_FLUSH_MS = 250;
@@ -58,6 +64,7 @@ export class Worker {
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
   #unsubscribe: Promise<() => Promise<void>> | undefined;
+  #defaultSecrets: SecretResolver | undefined;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -95,7 +102,7 @@ export class Worker {
           // finished is no longer ours either; aborting it then changes nothing.)
           const stillOwned = new Set(owned);
           for (const id of ids) {
-            if (!stillOwned.has(id)) this.#runningIds.get(id)?.abort(new Error("the try was reclaimed: the scheduler failed it as a zombie"));
+            if (!stillOwned.has(id)) this.#runningIds.get(id)?.abort(new Error("the try is no longer this worker's: failed as a zombie, or its run cancelled or its task marked by an operator"));
           }
         })
         .catch((error: unknown) => this.#options.onError?.(error));
@@ -168,6 +175,8 @@ export class Worker {
     const runnable = this.#options.dags().get(claimed.instance.dagId);
     const spec = runnable?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId);
     let outcome: TaskRunOutcome;
+    // The try's secret values, hidden in everything of the try that is stored.
+    let masker: Masker = NO_MASK;
     const buffer: Omit<StoredLogLine, "id">[] = [];
     const flush = async () => {
       const lines = buffer.slice();
@@ -185,14 +194,16 @@ export class Worker {
         // Reading the upstream results may meet the database away: wait for it like the outcome
         // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).
         const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec));
+        masker = createMasker(Object.values(request.secrets));
         outcome = await pool.run(
           request,
           (line: LogLine) => {
-            buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: line.message });
+            buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
           },
           this.#runningIds.get(claimed.instance.id)?.signal,
         );
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
+        outcome = maskOutcome(outcome, masker);
       }
       if (!outcome.ok) {
         // The error that ended the try belongs in its log, as the last thing it says.
@@ -239,6 +250,11 @@ export class Worker {
     }
   }
 
+  #secretResolver(): SecretResolver {
+    this.#defaultSecrets ??= this.#options.secrets ?? createSecretResolver({ store: this.#options.store });
+    return this.#defaultSecrets;
+  }
+
   async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec): Promise<TaskRunRequest> {
     const { run, instance } = claimed;
     const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
@@ -246,6 +262,7 @@ export class Worker {
     const inputs: Record<string, unknown> = {};
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;
+    const secrets = spec.secrets.length === 0 ? { values: {}, unavailable: {} } : await this.#secretResolver().resolve(spec.secrets);
     const request: TaskRunRequest = {
       file: runnable.file,
       dagId: run.dagId,
@@ -260,7 +277,9 @@ export class Worker {
       timezone,
       params: run.params,
       inputs,
-      secrets: {},
+      secrets: secrets.values,
+      declaredSecrets: spec.secrets,
+      unavailableSecrets: secrets.unavailable,
       timeoutMs: spec.timeoutMs,
     };
     if (spec.mapOver !== undefined && instance.mapIndex !== null) {
@@ -276,7 +295,7 @@ function failure(message: string): TaskRunOutcome {
 }
 
 /** A branch may only choose among its direct downstream tasks; anything else fails the try. */
-function checkBranchChoice(outcome: TaskRunOutcome & { ok: true }, dag: Dag<unknown>, spec: TaskSpec): TaskRunOutcome {
+export function checkBranchChoice(outcome: TaskRunOutcome & { ok: true }, dag: Dag<unknown>, spec: TaskSpec): TaskRunOutcome {
   const downstream = new Set(dag.graph.tasks.filter((t) => t.upstream.includes(spec.id)).map((t) => t.id));
   const chosen = Array.isArray(outcome.result) ? (outcome.result as unknown[]) : [];
   const unknown = chosen.filter((id) => typeof id !== "string" || !downstream.has(id));

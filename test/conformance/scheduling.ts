@@ -181,6 +181,35 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
     });
   });
 
+  describe.sequential("listing runs", () => {
+    it("listRuns filters by state, run type and logical dates and pages with limit/offset; countRuns counts the same", async () => {
+      const s = ctx.store;
+      const g = graph("d", [{ id: "a" }]);
+      for (const d of [1, 2, 3, 4, 5]) await dailyRun(s, g, d);
+      await dailyRun(s, g, 6, { runType: "manual" });
+      await dailyRun(s, graph("other", [{ id: "a" }]), 3);
+      expect(runIdsOf(await s.listRuns({ dagId: "d", limit: 2 }))).toEqual(["d-6", "d-5"]);
+      expect(runIdsOf(await s.listRuns({ dagId: "d", limit: 2, offset: 2 }))).toEqual(["d-4", "d-3"]);
+      expect(runIdsOf(await s.listRuns({ dagId: "d", runTypes: ["manual"] }))).toEqual(["d-6"]);
+      expect(runIdsOf(await s.listRuns({ dagId: "d", from: day(2), to: day(3) }))).toEqual(["d-3", "d-2"]);
+      expect(await s.countRuns({ dagId: "d" })).toBe(6);
+      expect(await s.countRuns({ dagId: "d", runTypes: ["scheduled"], from: day(4) })).toBe(2);
+      expect(await s.countRuns({})).toBe(7);
+    });
+
+    it("listRecentRuns gives each DAG's latest runs, latest first", async () => {
+      const s = ctx.store;
+      const g = graph("d", [{ id: "a" }]);
+      for (const d of [1, 2, 3, 4]) await dailyRun(s, g, d);
+      await dailyRun(s, graph("other", [{ id: "a" }]), 3);
+      const recent = await s.listRecentRuns(2);
+      expect([...recent.keys()].sort()).toEqual(["d", "other"]);
+      expect(runIdsOf(recent.get("d") ?? [])).toEqual(["d-4", "d-3"]);
+      expect(runIdsOf(recent.get("other") ?? [])).toEqual(["other-3"]);
+      expect(recent.get("d")?.[0]).toEqual(await s.getRun("d-4"));
+    });
+  });
+
   describe.sequential("startQueuedRuns", () => {
     const g = graph("d", [{ id: "a" }, { id: "b", upstream: ["a"] }]);
 

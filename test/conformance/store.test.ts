@@ -13,7 +13,9 @@ import { graph, wideGraph } from "./fixtures.js";
 import { STORES } from "./stores.js";
 import { useStore } from "./use-store.js";
 import { describeSchedulingConformance } from "./scheduling.js";
+import { describeOperationsConformance } from "./operations.js";
 import { migrationsFor } from "../../src/store/migrations/index.js";
+import { dagVersion } from "../../src/core/dag-version.js";
 
 const ALL_MIGRATIONS = Object.keys(migrationsFor("sqlite"));
 
@@ -27,6 +29,7 @@ keepSpareStoreChildren(2 * STORES.length, 4 * STORES.length);
 // one after another (describe.sequential), each on its own empty database.
 for (const factory of STORES) {
   describe.concurrent(`Store conformance: ${factory.name}`, () => describeSchedulingConformance(factory));
+  describe.concurrent(`Store conformance: ${factory.name}`, () => describeOperationsConformance(factory));
   describe.concurrent(`Store conformance: ${factory.name}`, () => {
     describe.sequential("migrations", () => {
       const ctx = useStore(factory, { migrate: false });
@@ -118,6 +121,7 @@ for (const factory of STORES) {
             createdAt: at(0),
             startedAt: null,
             endedAt: null,
+            dagVersion: dagVersion(g, undefined),
           };
           expect(result.run).toEqual(expectedRun);
           expect(await ctx.store.getRun("r1")).toEqual(expectedRun);

@@ -383,7 +383,7 @@ describe.concurrent("the CLI contract", () => {
     expect(logs.stdout).toContain("about to fail (input 1)");
   });
 
-  it("dags list examples --json lists the five example DAGs, and nothing from examples/lib", async () => {
+  it("dags list examples --json lists the eight example DAGs, and nothing from examples/lib", async () => {
     const result = await cli(["dags", "list", "examples", "--json"]);
     expect(result.code, result.stderr).toBe(0);
     const listed = z
@@ -399,6 +399,9 @@ describe.concurrent("the CLI contract", () => {
       weekday_or_weekend: join("examples", "branching.ts"),
       partition_fan_out: join("examples", "fan-out.ts"),
       shell_report: join("examples", "shell-report.ts"),
+      orders_pipeline: join("examples", "lineage.ts"),
+      daily_revenue_report: join("examples", "lineage.ts"),
+      customer_churn_model: join("examples", "lineage.ts"),
     });
     const daily = listed.dags.find((d) => d.dagId === "daily_sales_report");
     expect([...(daily?.tasks ?? [])].sort()).toEqual([...DAILY_SALES_TASKS].sort());
@@ -407,6 +410,6 @@ describe.concurrent("the CLI contract", () => {
   it("dags check examples exits 0", async () => {
     const result = await cli(["dags", "check", "examples"]);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toContain("5 DAG(s) OK, 0 file(s) with errors");
+    expect(result.stdout).toContain("8 DAG(s) OK, 0 file(s) with errors");
   });
 });

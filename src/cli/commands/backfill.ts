@@ -1,14 +1,16 @@
 import { parseArgs } from "node:util";
-import { formatDs, parseDateInZone } from "../../core/calendar.js";
+import { formatDs } from "../../core/calendar.js";
 import { formatDuration } from "../../core/duration.js";
 import { InvalidInputError } from "../../core/errors.js";
-import { planBackfill, runBackfill, type BackfillProgress, type ReprocessMode } from "../../scheduler/backfill.js";
+import { backfillRange, planBackfill, runBackfill, type BackfillProgress, type ReprocessMode } from "../../scheduler/backfill.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { findDagById } from "../find-dag.js";
 import { positiveInt } from "../flags.js";
 import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
 import { renderTable } from "../table.js";
+import { callApi, remoteFrom, type Remote } from "../remote.js";
+import type { BackfillRecord } from "../../store/backfills.js";
 
 export const BACKFILL_USAGE = `tributary backfill <dagId> --from <date> --to <date> [--max-active-runs N] [--reprocess skip|failed|all]
                    [--dry-run] [--json] [--concurrency N] [--dags <dir>] [--db <path>]
@@ -20,7 +22,6 @@ creating runs and lets running tries finish; the same command again resumes.
 Exit code: 0 when every run succeeded, 1 when any failed, 2 for invalid input, 130 if interrupted.`;
 
 const REPROCESS: readonly ReprocessMode[] = ["skip", "failed", "all"];
-const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function backfillCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -36,6 +37,7 @@ export async function backfillCommand(argv: readonly string[]): Promise<number> 
       concurrency: { type: "string" },
       dags: { type: "string" },
       db: { type: "string" },
+      server: { type: "string" },
     },
   });
   const dagId = positionals[0];
@@ -48,11 +50,12 @@ export async function backfillCommand(argv: readonly string[]): Promise<number> 
   }
   const maxActiveRuns = positiveInt(values["max-active-runs"], "max-active-runs") ?? 4;
   const concurrency = positiveInt(values.concurrency, "concurrency") ?? 4;
+  const remote = remoteFrom(values.server);
+  if (remote) return remoteBackfill(remote, dagId, { from: values.from, to: values.to, reprocess, maxActiveRuns, dryRun: values["dry-run"], json: values.json });
   const { dagsDir, db } = await resolveLocations(values);
   const entry = await findDagById(dagId, dagsDir);
   const timezone = entry.dag.options.timezone;
-  const from = parseDateInZone(values.from, timezone, { field: "from" });
-  const to = endOfRange(values.to, timezone);
+  const { from, to } = backfillRange(values.from, values.to, timezone);
 
   const store = await openStore(db);
   try {
@@ -119,14 +122,6 @@ export async function backfillCommand(argv: readonly string[]): Promise<number> 
   }
 }
 
-/** `--to 2024-12-31` covers the whole day: every logical date up to its last instant. */
-function endOfRange(text: string, timezone: string): Date {
-  const at = parseDateInZone(text, timezone, { field: "to" });
-  if (!DAY_ONLY.test(text)) return at;
-  const nextDay = formatDs(new Date(at.getTime() + 36 * 3_600_000), timezone);
-  return new Date(parseDateInZone(nextDay, timezone, { field: "to" }).getTime() - 1);
-}
-
 /** A progress bar on a terminal; on a pipe, a line at most every 2 seconds. */
 function progressRenderer(): (progress: BackfillProgress, final?: boolean) => void {
   const tty = process.stderr.isTTY === true;
@@ -147,4 +142,50 @@ function progressRenderer(): (progress: BackfillProgress, final?: boolean) => vo
       process.stderr.write(`${text}\n`);
     }
   };
+}
+
+/**
+ * A backfill on a running deployment: the server plans it and its schedulers drive it; this
+ * command follows its progress. Ctrl-C stops following only (the backfill goes on; cancel it
+ * with POST /api/v1/backfills/<id>/cancel or in the UI).
+ */
+async function remoteBackfill(
+  remote: Remote,
+  dagId: string,
+  options: { from: string; to: string; reprocess: ReprocessMode; maxActiveRuns: number; dryRun: boolean; json: boolean },
+): Promise<number> {
+  const path = `/dags/${encodeURIComponent(dagId)}/backfills`;
+  const body = { from: options.from, to: options.to, reprocess: options.reprocess, maxActiveRuns: options.maxActiveRuns, dryRun: options.dryRun };
+  if (options.dryRun) {
+    const plan = await callApi<{ intervals: { logicalDate: string; dataIntervalEnd: string; action: string; existingRunId: string | null }[] }>(remote, "POST", path, body);
+    if (options.json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: plan.intervals.length, intervals: plan.intervals })}\n`);
+    else {
+      const rows = plan.intervals.map((i) => [i.logicalDate, i.dataIntervalEnd, i.existingRunId ?? "-", i.action]);
+      process.stdout.write(`${renderTable(["interval start", "interval end", "existing run", "action"], rows)}\n`);
+      process.stdout.write(`${rows.length} interval(s); nothing was created (dry run)\n`);
+    }
+    return EXIT.ok;
+  }
+  let backfill = await callApi<BackfillRecord>(remote, "POST", path, body);
+  if (!options.json) process.stderr.write(`backfill ${backfill.id} of ${dagId} created on ${remote.server}: ${backfill.progress.total} interval(s)\n`);
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    while (backfill.state === "running" && !stop) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      backfill = await callApi<BackfillRecord>(remote, "GET", `/backfills/${backfill.id}`);
+      const p = backfill.progress;
+      if (!options.json) process.stderr.write(`  ${p.done}/${p.total} done: ${p.succeeded} succeeded, ${p.failed} failed, ${p.skipped} skipped, ${p.running} running\n`);
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(backfill)}\n`);
+  else if (stop) process.stdout.write(`stopped following backfill ${backfill.id}; it goes on on the server\n`);
+  else process.stdout.write(`backfill ${backfill.id} of ${dagId} ${backfill.state}: ${backfill.progress.succeeded} succeeded, ${backfill.progress.failed} failed, ${backfill.progress.skipped} skipped of ${backfill.progress.total}\n`);
+  if (stop) return 130;
+  return backfill.progress.failed > 0 || backfill.state !== "completed" ? EXIT.failed : EXIT.ok;
 }

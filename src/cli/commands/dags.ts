@@ -9,17 +9,18 @@ import { describeSchedule } from "../describe-schedule.js";
 import { findDagById } from "../find-dag.js";
 import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
+import { callApi, remoteFrom } from "../remote.js";
 
 export const DAGS_USAGE = `tributary dags list [<dir>] [--json]          the DAGs in a folder of DAG files (default: --dags)
 tributary dags check [<dir>]                 every import and validation error, by file (exit 1 if any)
-tributary dags pause|unpause <dagId> [--dags <dir>] [--db <path>]`;
+tributary dags pause|unpause <dagId> [--dags <dir>] [--db <path> | --server <url>]`;
 
 export async function dagsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, dags: { type: "string" }, db: { type: "string" } },
+    options: { json: { type: "boolean", default: false }, dags: { type: "string" }, db: { type: "string" }, server: { type: "string" } },
   });
   if (sub === "pause" || sub === "unpause") return setPaused(positionals[0], sub === "pause", values);
   const { dagsDir } = await resolveLocations({ dags: positionals[0] ?? values.dags });
@@ -32,8 +33,14 @@ export async function dagsCommand(argv: readonly string[]): Promise<number> {
 }
 
 /** Pausing is stored, so it survives restarts and applies to every scheduler sharing the store. */
-async function setPaused(dagId: string | undefined, paused: boolean, flags: { dags?: string; db?: string }): Promise<number> {
+async function setPaused(dagId: string | undefined, paused: boolean, flags: { dags?: string; db?: string; server?: string }): Promise<number> {
   if (!dagId) throw new UsageError(`expected a DAG id\n\n${DAGS_USAGE}`);
+  const remote = remoteFrom(flags.server);
+  if (remote) {
+    await callApi(remote, "PATCH", `/dags/${encodeURIComponent(dagId)}`, { isPaused: paused });
+    process.stdout.write(`${dagId} ${paused ? "paused" : "unpaused"}\n`);
+    return EXIT.ok;
+  }
   const { dagsDir, db } = await resolveLocations(flags);
   const store = await openStore(db);
   try {

@@ -2,34 +2,61 @@ import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../core/errors.js";
 import { TributaryService } from "../../scheduler/service.js";
+import { startApi } from "../../api/run-api.js";
 import { EXIT } from "../exit-codes.js";
-import { positiveInt } from "../flags.js";
-import { resolveLocations } from "../project-config.js";
+import { nonNegativeInt, positiveInt } from "../flags.js";
+import { loadProjectConfig, resolveLocations } from "../project-config.js";
+import { resolveOpenLineageConfig } from "../../lineage/openlineage/config.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
+import type { Store } from "../../store/store.js";
+import type { LogFn } from "../../logging/log-fields.js";
+import { createProcessLogger } from "../../logging/logger.js";
+import { assertSecretsUsable, createSecretResolver } from "../../secrets/secret-config.js";
+import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, parseOperationsFlags, roleName } from "../operations-flags.js";
+import { loadAlertConfig } from "../../alerts/alert-config.js";
 
-export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--workers N] [--queues a,b] [--grace S]
+export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--workers N] [--queues a,b] [--grace S] [--port N] [--host H]
 
-Scheduler and workers in one process: creates due runs, runs their tasks, reloads changed DAG
-files. Stops gracefully on SIGINT/SIGTERM (running tries get --grace seconds to finish).`;
+Scheduler, workers, API and UI in one process: creates due runs, runs their tasks, reloads changed
+DAG files, serves the UI and the REST API on --port (default 8080; 0 picks a free port). Stops
+gracefully on SIGINT/SIGTERM (running tries get --grace seconds to finish).
+${OPERATIONS_USAGE}`;
+
+export const API_USAGE = `tributary api [--dags <dir>] [--db <path|url>] [--port N] [--host H] [--base-path /p/]
+
+The REST API and the UI alone, for a fleet on PostgreSQL: any number of them behind a load
+balancer. Needs the same DAG files as the schedulers (for params, structure and source).`;
 
 export const SCHEDULER_USAGE = `tributary scheduler [--dags <dir>] [--db <path|url>] [--zombie-after S] [--queued-timeout S]
 
 The scheduler alone: creates and starts due runs, fires retry timers, fails zombie tries. Run
-one or more, on any machines, against the same PostgreSQL store (--db postgres://...).`;
+one or more, on any machines, against the same PostgreSQL store (--db postgres://...).
+${OPERATIONS_USAGE}`;
 
 export const WORKER_USAGE = `tributary worker [--dags <dir>] [--db <path|url>] [--concurrency N] [--queues a,b] [--grace S]
 
 A worker alone: claims queued task instances (only of the given queues, if any) and runs them.
-Needs the same DAG files as the schedulers.`;
+Needs the same DAG files as the schedulers.
+${OPERATIONS_USAGE}`;
 
-type Roles = { readonly scheduler: boolean; readonly worker: boolean };
+type Roles = { readonly scheduler: boolean; readonly worker: boolean; readonly api: boolean };
 
-export const startCommand = (argv: readonly string[]) => serve(argv, { scheduler: true, worker: true });
-export const schedulerCommand = (argv: readonly string[]) => serve(argv, { scheduler: true, worker: false });
-export const workerCommand = (argv: readonly string[]) => serve(argv, { scheduler: false, worker: true });
+export const startCommand = (argv: readonly string[]) => serve(argv, { scheduler: true, worker: true, api: true });
+export const schedulerCommand = (argv: readonly string[]) => serve(argv, { scheduler: true, worker: false, api: false });
+export const workerCommand = (argv: readonly string[]) => serve(argv, { scheduler: false, worker: true, api: false });
+export const apiCommand = (argv: readonly string[]) => serve(argv, { scheduler: false, worker: false, api: true });
 
-async function serve(argv: readonly string[], roles: Roles): Promise<number> {
+/**
+ * What `tributary dev` adds to `start` (commands/dev.ts): called once everything runs; the function
+ * it returns is called first when stopping.
+ */
+export type ServeHook = (running: { service: TributaryService; store: Store; dagsDir: string; log: LogFn }) => Promise<() => Promise<void>>;
+
+/** `start`, plus a hook. */
+export const startWith = (argv: readonly string[], hook: ServeHook) => serve(argv, { scheduler: true, worker: true, api: true }, hook);
+
+async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -39,10 +66,13 @@ async function serve(argv: readonly string[], roles: Roles): Promise<number> {
       concurrency: { type: "string" },
       queues: { type: "string" },
       port: { type: "string" },
+      host: { type: "string" },
+      "base-path": { type: "string" },
       grace: { type: "string" },
       "tick-ms": { type: "string" },
       "zombie-after": { type: "string" },
       "queued-timeout": { type: "string" },
+      ...OPERATIONS_FLAGS,
     },
   });
   const { dagsDir, db } = await resolveLocations(values);
@@ -52,26 +82,43 @@ async function serve(argv: readonly string[], roles: Roles): Promise<number> {
   const workers = positiveInt(values.workers ?? values.concurrency, values.workers === undefined ? "concurrency" : "workers") ?? 4;
   const queues = values.queues === undefined ? undefined : values.queues.split(",").map((q) => q.trim()).filter((q) => q.length > 0);
   const graceMs = (positiveInt(values.grace, "grace") ?? 30) * 1_000;
+  const operations = parseOperationsFlags(values);
   const store = await openStore(db);
-  const log = (message: string) => process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+  // Refused before anything runs: stored secrets this process could not decrypt (exit code 2).
+  if (roles.worker) await assertSecretsUsable({ store, dir: operations.secretsDir }).catch(closeAndThrow(store));
+  const { log } = createProcessLogger({ ...operations.logging, role: roleName(roles) });
   const service = new TributaryService({
     store,
     dagsDir,
     concurrency: workers,
-    roles,
+    roles: { scheduler: roles.scheduler, worker: roles.worker },
     queues,
     tickMs: positiveInt(values["tick-ms"], "tick-ms"),
     zombieAfterMs: (positiveInt(values["zombie-after"], "zombie-after") ?? 60) * 1_000,
     queuedTimeoutMs: (positiveInt(values["queued-timeout"], "queued-timeout") ?? 600) * 1_000,
     log,
+    secrets: createSecretResolver({ store, dir: operations.secretsDir }),
+    logRetentionMs: operations.logRetentionMs,
+    openLineage: resolveOpenLineageConfig((await loadProjectConfig()).openlineage),
+    alerts: loadAlertConfig((await loadProjectConfig()).alerts),
   });
   await service.start();
   const dags = service.registry.all();
-  const role = roles.scheduler && roles.worker ? "scheduler + worker" : roles.scheduler ? "scheduler" : "worker";
+  const role = [roles.scheduler ? "scheduler" : "", roles.worker ? "worker" : "", roles.api ? "API" : ""].filter((r) => r !== "").join(" + ");
   const slots = roles.worker ? `, ${workers} worker slot(s)${queues ? ` on queue(s) ${queues.join(", ")}` : ""}` : "";
   log(`tributary ${role} started: ${dags.size} DAG(s) from ${dagsDir}${slots}, store ${describeStoreLocation(db ?? "(default)")}`);
   for (const error of service.registry.importErrors()) log(`import error: ${error.describe()}`);
-  if (values.port !== undefined) log("the API and UI are not part of this version yet; --port is ignored");
+  const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
+  const api =
+    roles.api
+      ? await startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {
+          await service.stop(graceMs);
+          await store.close();
+          throw error;
+        })
+      : undefined;
+  if (api) log(`UI and API at ${api.url} (API under ${api.url}api/v1)`);
+  const stopHook = await hook?.({ service, store, dagsDir, log });
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -83,6 +130,8 @@ async function serve(argv: readonly string[], roles: Roles): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   });
+  await stopHook?.();
+  await api?.close();
   await service.stop(graceMs);
   await store.close();
   log("tributary stopped");

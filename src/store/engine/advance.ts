@@ -5,7 +5,7 @@
  * transaction that caused the change, so a completion and its consequences commit together.
  */
 import { sql } from "kysely";
-import { isTerminalTaskState, runStateFromTasks } from "../../core/state-machine.js";
+import { isTerminalTaskState, runStateFromTasks, TASK_TRANSITIONS } from "../../core/state-machine.js";
 import { evaluateTriggerRule } from "../../core/trigger-rules.js";
 import type { DagGraph, RunState, TaskState, UpstreamStateCounts } from "../../core/types.js";
 import { recordDeadLetter } from "./dead-letters.js";
@@ -13,6 +13,8 @@ import { indexGraph } from "./graph-index.js";
 import { parseJson, UNMAPPED } from "./rows.js";
 import { moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from "./transitions.js";
 import type { Tx } from "./tx.js";
+
+const TERMINAL_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
 
 export interface AdvanceOptions {
   /** Direct downstream tasks a branch did not choose: skipped whatever their trigger rule. */
@@ -91,6 +93,19 @@ export async function queueRoots(tx: Tx, runId: string, graph: DagGraph, at: num
  */
 export async function closeRunIfDone(tx: Tx, runId: string, graph: DagGraph, at: number): Promise<RunState> {
   const run = await tx.selectFrom("dag_runs").select(["run_id", "dag_id", "state"]).where("run_id", "=", runId).executeTakeFirstOrThrow();
+  // Runs on every completion: look for one unfinished instance before reading them all, or a run
+  // of n instances costs O(n^2). Walking the run's key backwards meets the instances created and
+  // claimed last (the highest map indexes), which are the likeliest to be unfinished.
+  const open = await tx
+    .selectFrom("task_instances")
+    .select("id")
+    .where("run_id", "=", runId)
+    .where("state", "not in", TERMINAL_TASK_STATES)
+    .orderBy("task_id", "desc")
+    .orderBy("map_index", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (open) return run.state as RunState;
   const rows = await tx.selectFrom("task_instances").select(["task_id", "state"]).where("run_id", "=", runId).execute();
   const instances = rows.map((r) => ({ taskId: r.task_id, state: r.state as TaskState }));
   if (instances.some((i) => !isTerminalTaskState(i.state))) return run.state as RunState;

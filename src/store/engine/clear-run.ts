@@ -1,12 +1,15 @@
+import type { Selectable } from "kysely";
 import { NotFoundError } from "../../core/errors.js";
 import type { DagGraph, TaskState } from "../../core/types.js";
 import type { DagRunRecord } from "../store.js";
 import { runFromRow, UNMAPPED } from "./rows.js";
 import { insertTaskInstances } from "./create-run.js";
-import { indexGraph } from "./graph-index.js";
-import { chunks, moveRun, moveTasks } from "./transitions.js";
+import { downstreamClosure, indexGraph, type GraphIndex } from "./graph-index.js";
+import { chunks, moveRun, moveTasks, type InstanceRef } from "./transitions.js";
 import { lockRun, type RowLocks } from "./locks.js";
+import type { DagRunTable } from "../schema.js";
 import type { Tx } from "./tx.js";
+import { versionAfterClear } from "./dag-versions.js";
 
 const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
 
@@ -19,7 +22,7 @@ const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
  */
 export async function clearRun(
   tx: Tx,
-  input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date },
+  input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string },
   rowLocks: RowLocks = false,
 ): Promise<DagRunRecord> {
   const at = input.now.getTime();
@@ -45,28 +48,47 @@ export async function clearRun(
     if (failed.length === 0) return runFromRow(run);
     // Skipped instances downstream of a failure may run once it is fixed; others (a branch's
     // unchosen tasks, say) stay skipped.
-    const downstream = new Set<string>();
-    const pending = failed.map((ti) => ti.task_id);
-    for (let taskId = pending.pop(); taskId !== undefined; taskId = pending.pop()) {
-      for (const next of index.downstream(taskId)) {
-        if (!downstream.has(next)) {
-          downstream.add(next);
-          pending.push(next);
-        }
-      }
-    }
+    const downstream = downstreamClosure(index, failed.map((ti) => ti.task_id));
     toClear = [...failed, ...terminal.filter((ti) => ti.state === "skipped" && downstream.has(ti.task_id))];
   }
-  // Mapped tasks cleared with their upstream: drop their expanded instances, keep one placeholder
-  // to expand afresh. Clearing only failed tasks keeps the list they map over, and so the expansion:
-  // only the failed map indexes run again.
-  const collapse = !input.onlyFailed;
+  await resetInstances(tx, instances, toClear, index, at);
+  await reopenRun(tx, run, all, input.graph, input.source, at, input.onlyFailed ? "failed tasks cleared" : "cleared");
+  const updated = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirstOrThrow();
+  return runFromRow(updated);
+}
+
+/**
+ * Sends the chosen terminal instances of a run back to `scheduled`, each with its retries again
+ * (shared by clearing a whole run and clearing chosen tasks, clear-tasks.ts). Mapped tasks cleared
+ * with the task they map over collapse back to one placeholder, to expand afresh over the new
+ * list: their other instances are dropped. A mapped task cleared without it keeps its expansion:
+ * only the cleared map indexes run again. Returns the instances now `scheduled`.
+ */
+export async function resetInstances(
+  tx: Tx,
+  instances: readonly InstanceRef[],
+  toClear: readonly InstanceRef[],
+  index: GraphIndex,
+  at: number,
+): Promise<InstanceRef[]> {
   const clearedTasks = new Set(toClear.map((ti) => ti.task_id));
-  const extra = collapse ? instances.filter((ti) => ti.map_index > 0 && clearedTasks.has(ti.task_id)) : [];
-  if (extra.length > 0) {
-    await tx.deleteFrom("task_instances").where("id", "in", extra.map((ti) => ti.id)).execute();
+  const collapsed = new Set(
+    [...clearedTasks].filter((taskId) => {
+      const over = index.spec(taskId)?.mapOver;
+      return over !== undefined && clearedTasks.has(over);
+    }),
+  );
+  const extra = instances.filter((ti) => ti.map_index > 0 && collapsed.has(ti.task_id));
+  for (const batch of chunks(extra.map((ti) => ti.id), 500)) {
+    await tx.deleteFrom("task_instances").where("id", "in", batch).execute();
   }
-  const survivors = collapse ? toClear.filter((ti) => !(ti.map_index > 0)) : toClear;
+  const chosen = new Set(toClear.map((ti) => ti.id));
+  // A collapsed task's instance 0 becomes its placeholder, chosen or not.
+  const firsts = instances.filter((ti) => ti.map_index === 0 && collapsed.has(ti.task_id));
+  const survivors = [
+    ...toClear.filter((ti) => !(ti.map_index > 0 && collapsed.has(ti.task_id))),
+    ...firsts.filter((ti) => !chosen.has(ti.id) && ti.state !== "scheduled"),
+  ];
   await moveTasks(tx, survivors, "scheduled", at, {
     ended_at: null,
     started_at: null,
@@ -91,15 +113,32 @@ export async function clearRun(
         .execute();
     }
   }
-  const placeholders = collapse ? survivors.filter((ti) => ti.map_index === 0) : [];
-  if (placeholders.length > 0) {
-    await tx.updateTable("task_instances").set({ map_index: UNMAPPED }).where("id", "in", placeholders.map((ti) => ti.id)).execute();
+  if (firsts.length > 0) {
+    await tx.updateTable("task_instances").set({ map_index: UNMAPPED }).where("id", "in", firsts.map((ti) => ti.id)).execute();
   }
+  return survivors;
+}
+
+/**
+ * A finished run with cleared instances goes back to `queued`, to be started again by the
+ * scheduler (within the DAG's maxActiveRuns), which then judges every task afresh. Tasks new to
+ * the DAG get an instance.
+ */
+export async function reopenRun(
+  tx: Tx,
+  run: Selectable<DagRunTable>,
+  all: readonly InstanceRef[],
+  graph: DagGraph,
+  source: string | undefined,
+  at: number,
+  cleared: string,
+): Promise<void> {
   // Tasks new to the DAG get an instance.
   const known = new Set(all.map((ti) => ti.task_id));
-  const added = input.graph.tasks.filter((t) => !known.has(t.id));
+  const added = graph.tasks.filter((t) => !known.has(t.id));
   await insertTaskInstances(tx, { runId: run.run_id, dagId: run.dag_id }, added, at);
-  await moveRun(tx, run, "queued", at, { ended_at: null }, input.onlyFailed ? "failed tasks cleared" : "cleared");
-  const updated = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirstOrThrow();
-  return runFromRow(updated);
+  // The run goes on with the DAG it was cleared with: record that version, and in the history which one it replaces.
+  const version = await versionAfterClear(tx, run, graph, source, at);
+  const reason = version === run.dag_version ? cleared : `${cleared}; runs with DAG version ${version} (was ${run.dag_version ?? "unversioned"})`;
+  await moveRun(tx, run, "queued", at, { ended_at: null, dag_version: version }, reason);
 }

@@ -34,9 +34,12 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
 
   if (input.outcome === "success") {
     await moveTask(tx, ti, "success", at, { ended_at: at, result: JSON.stringify(input.result ?? null), error: null, worker_id: null });
+    // One event per write: a declared output the task also emitted is recorded once, with the emitted metadata.
+    const emitted = input.emitted ?? [];
+    const emittedUris = new Set(emitted.map((e) => e.uri));
     const events = [
-      ...(spec?.outputDatasets ?? []).map((uri) => ({ uri, metadata: {} })),
-      ...(input.emitted ?? []),
+      ...(spec?.outputDatasets ?? []).filter((uri) => !emittedUris.has(uri)).map((uri) => ({ uri, metadata: {} })),
+      ...emitted,
     ];
     if (events.length > 0) {
       await tx

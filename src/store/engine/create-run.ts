@@ -6,6 +6,7 @@ import { runFromRow, UNMAPPED } from "./rows.js";
 import { chunks, moveRun, recordCreated, recordRunCreated } from "./transitions.js";
 import { lockRun, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
+import { recordDagVersion } from "./dag-versions.js";
 
 /** Scheduled and backfill runs are unique per (DAG, logical date); manual and event runs are not. */
 const UNIQUE_PER_INTERVAL = new Set(["scheduled", "backfill"]);
@@ -23,6 +24,7 @@ export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLock
       .executeTakeFirst();
     if (existing) return { run: runFromRow(existing), created: false };
   }
+  const version = await recordDagVersion(tx, input.graph, input.source, at);
   const row = {
     run_id: input.runId,
     dag_id: dagId,
@@ -36,6 +38,7 @@ export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLock
     started_at: null,
     ended_at: null,
     updated_at: at,
+    dag_version: version,
   };
   // The unique index stays the final word if two schedulers race past the check above.
   await tx.insertInto("dag_runs").values(row).execute();

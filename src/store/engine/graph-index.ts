@@ -28,3 +28,18 @@ export function indexGraph(graph: DagGraph): GraphIndex {
   cache.set(graph, index);
   return index;
 }
+
+/** Every task downstream of `taskIds`, transitively (not the tasks themselves unless downstream of another). */
+export function downstreamClosure(index: GraphIndex, taskIds: Iterable<string>): Set<string> {
+  const found = new Set<string>();
+  const pending = [...taskIds];
+  for (let taskId = pending.pop(); taskId !== undefined; taskId = pending.pop()) {
+    for (const next of index.downstream(taskId)) {
+      if (!found.has(next)) {
+        found.add(next);
+        pending.push(next);
+      }
+    }
+  }
+  return found;
+}

@@ -48,6 +48,7 @@ export function runFromRow(row: Selectable<DagRunTable>): DagRunRecord {
     createdAt: toDate(row.created_at),
     startedAt: toDateOrNull(row.started_at),
     endedAt: toDateOrNull(row.ended_at),
+    dagVersion: row.dag_version ?? null,
   };
 }
 

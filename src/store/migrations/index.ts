@@ -2,6 +2,12 @@ import type { Migration } from "kysely";
 import type { SqlDialectName } from "./dialect-name.js";
 import { initial } from "./000001-initial.js";
 import { taskQueues } from "./000002-task-queues.js";
+import { access } from "./000003-access.js";
+import { dagVersions } from "./000004-dag-versions.js";
+import { alerts } from "./000005-alerts.js";
+import { lineage } from "./000006-lineage.js";
+import { secrets } from "./000007-secrets.js";
+import { backfills } from "./000008-backfills.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -11,5 +17,11 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
   return {
     "000001_initial": initial(dialect),
     "000002_task_queues": taskQueues(dialect),
+    "000003_access": access(dialect),
+    "000004_dag_versions": dagVersions(dialect),
+    "000005_alerts": alerts(dialect),
+    "000006_lineage": lineage(dialect),
+    "000007_secrets": secrets(dialect),
+    "000008_backfills": backfills(dialect),
   };
 }

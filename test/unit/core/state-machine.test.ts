@@ -16,15 +16,17 @@ import { TASK_STATES, type RunState, type TaskState } from "../../../src/core/ty
 const RUN_STATES: readonly RunState[] = ["queued", "running", "success", "failed"];
 
 // The allowed moves of DESIGN §3, written out once more so that a change to the table shows up here.
+// Besides DESIGN §3's moves: an operator marks any instance success or failed (from any other
+// state), and a cancelled run skips the instances waiting for a retry.
 const EXPECTED_TASK: Record<TaskState, TaskState[]> = {
-  scheduled: ["queued", "skipped", "upstream_failed", "failed"],
-  queued: ["running", "scheduled", "skipped", "upstream_failed", "failed"],
+  scheduled: ["queued", "skipped", "upstream_failed", "failed", "success"],
+  queued: ["running", "scheduled", "skipped", "upstream_failed", "failed", "success"],
   running: ["success", "failed"],
-  failed: ["retrying", "queued", "scheduled"],
-  retrying: ["queued", "scheduled", "failed"],
-  success: ["scheduled"],
-  skipped: ["scheduled"],
-  upstream_failed: ["scheduled"],
+  failed: ["retrying", "queued", "scheduled", "success"],
+  retrying: ["queued", "scheduled", "failed", "skipped", "success"],
+  success: ["scheduled", "failed"],
+  skipped: ["scheduled", "success", "failed"],
+  upstream_failed: ["scheduled", "success", "failed"],
 };
 
 const EXPECTED_RUN: Record<RunState, RunState[]> = {
@@ -164,5 +166,20 @@ describe("runStateFromTasks", () => {
 
   it("a run without task instances has succeeded", () => {
     expect(runStateFromTasks([], new Set())).toBe("success");
+  });
+});
+
+describe("operator moves", () => {
+  it("an operator can mark an instance success or failed from every other state", () => {
+    for (const from of TASK_STATES) {
+      for (const to of ["success", "failed"] as const) {
+        if (from !== to) expect(canTransitionTask(from, to), `${from} -> ${to}`).toBe(true);
+      }
+    }
+  });
+
+  it("a cancelled run can end every unfinished instance: running fails, the others are skipped", () => {
+    expect(canTransitionTask("running", "failed")).toBe(true);
+    for (const from of ["scheduled", "queued", "retrying"] as const) expect(canTransitionTask(from, "skipped"), from).toBe(true);
   });
 });

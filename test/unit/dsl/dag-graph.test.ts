@@ -53,6 +53,9 @@ describe("dag() builds the graph", () => {
       tags: ["sales", "example"],
       maxActiveRuns: undefined,
       maxActiveTasks: undefined,
+      slaMs: undefined,
+      alerts: undefined,
+      events: [],
     });
     expect(salesDag.graph.dagId).toBe("daily_sales_report");
   });
@@ -146,6 +149,9 @@ describe("dag() defaults", () => {
       tags: [],
       maxActiveRuns: undefined,
       maxActiveTasks: undefined,
+      slaMs: undefined,
+      alerts: undefined,
+      events: [],
     });
     const [only] = minimal.graph.tasks;
     expect(only?.retry).toEqual({ retries: 0, retryDelayMs: 30_000, backoff: "fixed", maxRetryDelayMs: undefined, jitter: 0 });
@@ -187,6 +193,9 @@ describe("dag() defaults", () => {
         tags: ["a"],
         maxActiveRuns: 2,
         maxActiveTasks: 8,
+        sla: "2h",
+        alerts: { slack: false },
+        events: ["orders.loaded", "orders.loaded"],
       },
       () => undefined,
     );
@@ -200,6 +209,9 @@ describe("dag() defaults", () => {
       tags: ["a"],
       maxActiveRuns: 2,
       maxActiveTasks: 8,
+      slaMs: 7_200_000,
+      alerts: { slack: false },
+      events: ["orders.loaded"],
     });
     expect(full.graph.tasks).toEqual([]);
   });

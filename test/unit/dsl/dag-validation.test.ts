@@ -261,6 +261,8 @@ describe("DAG options", () => {
     [{ maxActiveTasks: 2.5 }, "maxActiveTasks"],
     [{ defaults: [] }, "defaults"],
     [{ params: { region: "eu" } }, "params"],
+    [{ events: "orders.loaded" }, "events[0]"],
+    [{ events: ["ok", "has space"] }, "events[1]"],
   ])("rejects %j", (options, field) => {
     expect(definitionError(withOptions(options)).location).toEqual({ dagId: "d", field });
   });

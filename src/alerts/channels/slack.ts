@@ -1,0 +1,10 @@
+/** Step 1: a Slack-compatible incoming webhook (`{ text }`, with mrkdwn). */
+import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
+import type { AlertMessage } from "./message.js";
+import { postJson, type DeliveryOutcome } from "./post-json.js";
+
+export async function sendSlack(url: string, alert: AlertRecord, event: DeliveryEvent, message: AlertMessage, timeoutMs: number): Promise<DeliveryOutcome> {
+  const link = message.link === undefined ? "" : `\n<${message.link}|Open in Tributary>`;
+  const text = `:rotating_light: *${message.title}*\n${message.body}${link}`;
+  return postJson(url, { text, tributary: { alertId: alert.id, kind: alert.kind, event, dagId: alert.dagId } }, { timeoutMs });
+}

@@ -1,0 +1,28 @@
+/** Step 1 too: a generic webhook that receives the alert as JSON. */
+import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
+import type { AlertMessage } from "./message.js";
+import { postJson, type DeliveryOutcome } from "./post-json.js";
+
+export async function sendWebhook(url: string, alert: AlertRecord, event: DeliveryEvent, message: AlertMessage, timeoutMs: number): Promise<DeliveryOutcome> {
+  return postJson(
+    url,
+    {
+      event: `alert.${event}`,
+      alert: {
+        id: alert.id,
+        kind: alert.kind,
+        state: alert.state,
+        dagId: alert.dagId,
+        runId: alert.runId,
+        taskId: alert.taskId,
+        mapIndex: alert.mapIndex,
+        title: message.title,
+        details: message.body,
+        occurrences: alert.occurrences,
+        createdAt: alert.createdAt.toISOString(),
+        link: message.link ?? null,
+      },
+    },
+    { timeoutMs },
+  );
+}

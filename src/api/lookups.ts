@@ -1,0 +1,17 @@
+/** Lookups that turn an unknown id into a 404 naming it. */
+import type { RegisteredDag } from "../scheduler/dag-registry.js";
+import type { DagRunRecord } from "../store/store.js";
+import type { ApiContext } from "./context.js";
+import { notFound } from "./errors.js";
+
+export function requireDag(ctx: ApiContext, dagId: string): RegisteredDag {
+  const entry = ctx.dags.get(dagId);
+  if (!entry) throw notFound(`DAG "${dagId}" not found`);
+  return entry;
+}
+
+export async function requireRun(ctx: ApiContext, runId: string): Promise<DagRunRecord> {
+  const run = await ctx.store.getRun(runId);
+  if (!run) throw notFound(`DAG run "${runId}" not found`);
+  return run;
+}

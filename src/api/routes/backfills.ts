@@ -1,0 +1,100 @@
+/** Backfills: plan (dry run), create, follow progress, cancel. The scheduler drives them. */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { REPROCESS_MODES, type ReprocessMode } from "../../store/backfills.js";
+import { backfillRange, planBackfill } from "../../scheduler/backfill.js";
+import { storedIntervals } from "../../scheduler/backfill-driver.js";
+import { actorOf, type ApiContext } from "../context.js";
+import { notFound } from "../errors.js";
+import { requireDag } from "../lookups.js";
+import { dagIdParam } from "../route-schemas.js";
+
+const backfillIdParam = z.object({ id: z.coerce.number().int().min(1) });
+
+export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
+  app.post(
+    "/dags/:dagId/backfills",
+    {
+      config: { access: "operator" },
+      schema: {
+        summary: "Backfill a date range (both ends included, in the DAG's timezone); dryRun lists the intervals and creates nothing",
+        tags: ["backfills"],
+        params: dagIdParam,
+        body: z.strictObject({
+          from: z.string().min(1).max(40),
+          to: z.string().min(1).max(40),
+          reprocess: z.enum(REPROCESS_MODES as [ReprocessMode, ...ReprocessMode[]]).default("skip"),
+          maxActiveRuns: z.number().int().min(1).max(256).default(4),
+          dryRun: z.boolean().default(false),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const entry = requireDag(ctx, request.params.dagId);
+      const { from, to } = backfillRange(request.body.from, request.body.to, entry.dag.options.timezone);
+      const plan = await planBackfill(ctx.store, entry, { from, to }, request.body.reprocess);
+      const intervals = plan.map((p) => ({
+        logicalDate: p.interval.start,
+        dataIntervalStart: p.interval.start,
+        dataIntervalEnd: p.interval.end,
+        action: p.action,
+        existingRunId: p.existing?.runId ?? null,
+      }));
+      if (request.body.dryRun) return { dryRun: true, dagId: entry.dag.id, from, to, intervals };
+      const backfill = await ctx.store.createBackfill({
+        dagId: entry.dag.id,
+        from,
+        to,
+        reprocess: request.body.reprocess,
+        maxActiveRuns: request.body.maxActiveRuns,
+        createdBy: actorOf(request.principal),
+        intervals: storedIntervals(plan),
+        now: ctx.now(),
+      });
+      await ctx.store.access.appendAudit({
+        actor: actorOf(request.principal),
+        action: "backfill.create",
+        target: `${entry.dag.id}#${backfill.id}`,
+        details: { from: request.body.from, to: request.body.to, reprocess: request.body.reprocess, intervals: plan.length },
+        now: ctx.now(),
+      });
+      return reply.status(201).send(backfill);
+    },
+  );
+
+  app.get(
+    "/backfills",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "Backfills, newest first",
+        tags: ["backfills"],
+        querystring: z.object({ dagId: z.string().max(250).optional(), state: z.enum(["running", "completed", "cancelled"]).optional() }),
+      },
+    },
+    async (request) => ({
+      backfills: await ctx.store.listBackfills({ dagId: request.query.dagId, states: request.query.state ? [request.query.state] : undefined }),
+    }),
+  );
+
+  app.get(
+    "/backfills/:id",
+    { config: { access: "viewer" }, schema: { summary: "A backfill with its progress", tags: ["backfills"], params: backfillIdParam } },
+    async (request) => {
+      const backfill = await ctx.store.getBackfill(request.params.id);
+      if (!backfill) throw notFound(`backfill ${request.params.id} not found`);
+      return backfill;
+    },
+  );
+
+  app.post(
+    "/backfills/:id/cancel",
+    { config: { access: "operator" }, schema: { summary: "Stop a backfill from starting more runs (runs in flight finish)", tags: ["backfills"], params: backfillIdParam } },
+    async (request) => {
+      if (!(await ctx.store.getBackfill(request.params.id))) throw notFound(`backfill ${request.params.id} not found`);
+      const backfill = await ctx.store.cancelBackfill(request.params.id, ctx.now());
+      await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "backfill.cancel", target: `${backfill.dagId}#${backfill.id}`, now: ctx.now() });
+      return backfill;
+    },
+  );
+};

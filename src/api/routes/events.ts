@@ -1,0 +1,44 @@
+/**
+ * Events (DESIGN §4): `POST /api/v1/events` with an event name starts one run of every DAG that
+ * subscribes to it (the DAG option `events`), each with the event's params validated against
+ * that DAG's schema. All DAGs are checked before any run is created: a bad param creates nothing.
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { EVENT_NAME } from "../../dsl/dag-options.js";
+import { triggerRun } from "../../scheduler/trigger-run.js";
+import { actorOf, type ApiContext } from "../context.js";
+
+export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
+  app.post(
+    "/events",
+    {
+      config: { access: "operator" },
+      schema: {
+        summary: "Post an event: starts a run of every DAG subscribed to it",
+        tags: ["events"],
+        body: z.strictObject({
+          event: z.string().regex(EVENT_NAME, "letters, digits, and _ . : / - (at most 200)"),
+          params: z.record(z.string(), z.unknown()).default({}),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { event, params } = request.body;
+      const subscribers = [...ctx.dags.all().values()].filter((entry) => entry.dag.options.events.includes(event));
+      // Validate every subscriber's params first (throws a 422 naming the DAG and field).
+      for (const entry of subscribers) entry.dag.parseParams(params);
+      const now = ctx.now();
+      const runs = [];
+      for (const entry of subscribers) runs.push(await triggerRun(ctx.store, entry, { runType: "event", params, now }));
+      await ctx.store.access.appendAudit({
+        actor: actorOf(request.principal),
+        action: "event.post",
+        target: event,
+        details: { runs: runs.map((r) => r.runId) },
+        now,
+      });
+      return reply.status(202).send({ event, runs });
+    },
+  );
+};

@@ -1,0 +1,149 @@
+/** DAG runs: list with filters and paging, get, trigger with params, cancel, clear. */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { parseDateInZone } from "../../core/calendar.js";
+import { triggerRun } from "../../scheduler/trigger-run.js";
+import type { DagGraph, RunState, RunType } from "../../core/types.js";
+import { actorOf, type ApiContext } from "../context.js";
+import { conflict, notFound } from "../errors.js";
+import { dagIdParam, paging, runIdParam } from "../route-schemas.js";
+import { requireDag, requireRun } from "../lookups.js";
+
+const RUN_STATES = ["queued", "running", "success", "failed"] as const satisfies readonly RunState[];
+const RUN_TYPES = ["scheduled", "manual", "backfill", "event"] as const satisfies readonly RunType[];
+/** `state=failed,running` in a query string. */
+const listOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .max(200)
+    .transform((text) => text.split(",").filter((v) => v !== ""))
+    .pipe(z.array(z.enum(values)));
+
+export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
+  app.get(
+    "/runs",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "List DAG runs, latest logical date first",
+        tags: ["runs"],
+        querystring: z.object({
+          dagId: z.string().max(250).optional(),
+          state: listOf(RUN_STATES).optional(),
+          runType: listOf(RUN_TYPES).optional(),
+          from: z.string().max(40).optional(),
+          to: z.string().max(40).optional(),
+          ...paging,
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const filter = {
+        dagId: q.dagId,
+        states: q.state,
+        runTypes: q.runType,
+        from: q.from === undefined ? undefined : parseDateInZone(q.from, "UTC", { field: "from" }),
+        to: q.to === undefined ? undefined : parseDateInZone(q.to, "UTC", { field: "to" }),
+      };
+      const [runs, total] = await Promise.all([ctx.store.listRuns({ ...filter, limit: q.limit, offset: q.offset }), ctx.store.countRuns(filter)]);
+      return { runs, total, limit: q.limit, offset: q.offset };
+    },
+  );
+
+  app.post(
+    "/dags/:dagId/runs",
+    {
+      config: { access: "operator" },
+      schema: {
+        summary: "Trigger a manual run with params (validated against the DAG's schema: 422 when they fail it)",
+        tags: ["runs"],
+        params: dagIdParam,
+        body: z.strictObject({
+          params: z.record(z.string(), z.unknown()).default({}),
+          logicalDate: z.string().max(40).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const entry = requireDag(ctx, request.params.dagId);
+      const run = await triggerRun(ctx.store, entry, {
+        runType: "manual",
+        params: request.body.params,
+        logicalDate: request.body.logicalDate,
+        now: ctx.now(),
+      });
+      await ctx.store.access.appendAudit({
+        actor: actorOf(request.principal),
+        action: "run.trigger",
+        target: run.runId,
+        details: { dagId: entry.dag.id, params: run.params },
+        now: ctx.now(),
+      });
+      return reply.status(201).send(run);
+    },
+  );
+
+  app.get("/runs/:runId", { config: { access: "viewer" }, schema: { summary: "A DAG run", tags: ["runs"], params: runIdParam } }, async (request) =>
+    requireRun(ctx, request.params.runId),
+  );
+
+  app.get(
+    "/runs/:runId/history",
+    { config: { access: "viewer" }, schema: { summary: "Every state change of a run and its task instances, oldest first", tags: ["runs"], params: runIdParam } },
+    async (request) => {
+      await requireRun(ctx, request.params.runId);
+      return { changes: await ctx.store.listStateHistory(request.params.runId) };
+    },
+  );
+
+  app.post(
+    "/runs/:runId/cancel",
+    { config: { access: "operator" }, schema: { summary: "Cancel a queued or running run", tags: ["runs"], params: runIdParam } },
+    async (request) => {
+      const run = await requireRun(ctx, request.params.runId);
+      const { graph } = await dagToRun(ctx, run.dagId);
+      const cancelled = await ctx.store.cancelRun({ runId: run.runId, graph, now: ctx.now(), reason: `cancelled by ${actorOf(request.principal)}` });
+      await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "run.cancel", target: run.runId, now: ctx.now() });
+      return cancelled;
+    },
+  );
+
+  app.post(
+    "/runs/:runId/clear",
+    {
+      config: { access: "operator" },
+      schema: {
+        summary: "Run a finished run again: all its tasks, or only the failed ones",
+        tags: ["runs"],
+        params: runIdParam,
+        body: z.strictObject({ onlyFailed: z.boolean().default(false) }).default({ onlyFailed: false }),
+      },
+    },
+    async (request) => {
+      const run = await requireRun(ctx, request.params.runId);
+      if (run.state !== "success" && run.state !== "failed") throw conflict(`run ${run.runId} is ${run.state}: only a finished run can be cleared`);
+      const { graph, source } = await dagToRun(ctx, run.dagId);
+      const cleared = await ctx.store.clearRun({ runId: run.runId, graph, source, onlyFailed: request.body.onlyFailed, now: ctx.now() });
+      await ctx.store.access.appendAudit({
+        actor: actorOf(request.principal),
+        action: "run.clear",
+        target: run.runId,
+        details: { onlyFailed: request.body.onlyFailed },
+        now: ctx.now(),
+      });
+      return cleared;
+    },
+  );
+};
+
+/** The structure (and source, which with it makes the DAG version) to act on a run with: the loaded DAG's, or the one the store recorded. */
+export async function dagToRun(ctx: ApiContext, dagId: string): Promise<{ graph: DagGraph; source: string | undefined }> {
+  const entry = ctx.dags.get(dagId);
+  if (entry) return { graph: entry.dag.graph, source: entry.source };
+  const record = await ctx.store.getDag(dagId);
+  if (!record) throw notFound(`DAG "${dagId}" not found`);
+  return { graph: record.graph, source: undefined };
+}
+
+

@@ -1,0 +1,190 @@
+/**
+ * Emits OpenLineage events for what happened, read from the store's state history rather than
+ * hooked into the code that runs tasks: a try's outcome is recorded first and reported after, so
+ * a slow or absent lineage endpoint can never hold up a task, and every path to a state (a worker,
+ * the zombie sweep, a cancellation, `tributary run`) is reported the same way. The read position
+ * lives in the store and moves in the same transaction that hands out the changes, so with
+ * several schedulers each change is reported once.
+ *
+ * - DAG run: queued -> running is START; success is COMPLETE; failed is FAIL, or ABORT if cancelled.
+ * - task try: -> running is START; success is COMPLETE; running -> failed is FAIL, or ABORT if cancelled.
+ */
+import type { DagGraph } from "../../core/types.js";
+import { ServiceLoop } from "../../runtime/service-loop.js";
+import type { DagStateChange, DatasetEventRecord } from "../../store/lineage.js";
+import type { DagRunRecord, Store, TaskInstanceRecord } from "../../store/store.js";
+import type { OpenLineageConfig } from "./config.js";
+import { buildRunEvent, type EventFacts, type OpenLineageEventType, type OpenLineageRunEvent } from "./events.js";
+import { transportsFor, type OpenLineageTransport } from "./transports.js";
+
+export interface OpenLineageEmitterOptions {
+  readonly store: Store;
+  readonly config: OpenLineageConfig;
+  /** Defaults to the config's HTTP and file transports. */
+  readonly transports?: readonly OpenLineageTransport[];
+  /** Time between passes (default 1 s). */
+  readonly intervalMs?: number;
+  /**
+   * Changes younger than this wait for the next pass (default 0 on SQLite, 2 s on PostgreSQL,
+   * where a transaction may commit a lower id after a higher one).
+   */
+  readonly settleMs?: number;
+  readonly now?: () => Date;
+  readonly onError?: (error: unknown) => void;
+  /** Also receives every event built (tests, logs). */
+  readonly onEvent?: (event: OpenLineageRunEvent) => void;
+}
+
+const CONSUMER = "openlineage";
+const BATCH = 500;
+
+export class OpenLineageEmitter {
+  readonly #options: OpenLineageEmitterOptions;
+  readonly #transports: readonly OpenLineageTransport[];
+  readonly #loop: ServiceLoop;
+
+  constructor(options: OpenLineageEmitterOptions) {
+    this.#options = options;
+    const onError = options.onError ?? (() => undefined);
+    this.#transports = options.transports ?? transportsFor(options.config, onError);
+    this.#loop = new ServiceLoop(async () => {
+      const taken = await this.pass();
+      return taken >= BATCH ? 0 : (options.intervalMs ?? 1_000);
+    }, onError);
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  wake(): void {
+    this.#loop.wake();
+  }
+
+  /** Stops reading and waits for the events already queued to be delivered (or given up on). */
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.#transports.map((t) => t.flush()));
+  }
+
+  /** Reads the next state changes and sends their events; resolves to how many changes were read. */
+  async pass(): Promise<number> {
+    const { store } = this.#options;
+    const now = (this.#options.now ?? (() => new Date()))();
+    const settleMs = this.#options.settleMs ?? (store.dialect === "postgres" ? 2_000 : 0);
+    const changes = await store.lineage.takeStateChanges({
+      consumer: CONSUMER,
+      limit: BATCH,
+      settledBefore: new Date(now.getTime() - settleMs),
+      now,
+    });
+    const facts = new FactCache(store);
+    for (const change of changes) {
+      const type = eventType(change);
+      if (type === undefined) continue;
+      const event = await this.#build(change, type, facts);
+      if (!event) continue;
+      this.#options.onEvent?.(event);
+      for (const transport of this.#transports) transport.send(event);
+    }
+    return changes.length;
+  }
+
+  async #build(change: DagStateChange, type: OpenLineageEventType, facts: FactCache): Promise<OpenLineageRunEvent | undefined> {
+    const run = await facts.run(change.runId);
+    if (!run) return undefined;
+    const graph = await facts.graph(run.dagId);
+    const base = {
+      namespace: this.#options.config.namespace,
+      type,
+      at: change.at,
+      run: { runId: run.runId, dagId: run.dagId, dataIntervalStart: run.dataIntervalStart, dataIntervalEnd: run.dataIntervalEnd },
+    };
+    const finished = type !== "START";
+    const events = finished ? await facts.datasetEvents(run.runId) : [];
+    if (change.taskId === null) {
+      const tasks = graph?.tasks ?? [];
+      const inputs = [...(graph?.datasetSchedule?.uris ?? []), ...tasks.flatMap((t) => t.inputDatasets)];
+      const outputs = [...tasks.flatMap((t) => t.outputDatasets.map((uri) => ({ uri }))), ...events.map((e) => ({ uri: e.uri, metadata: e.metadata }))];
+      let error: string | null = null;
+      if (type === "ABORT") error = change.reason;
+      else if (type === "FAIL") {
+        const failed = (await facts.instances(run.runId)).filter((ti) => ti.state === "failed" || ti.state === "upstream_failed");
+        error = `failed tasks: ${failed.map((ti) => `${ti.taskId} (${ti.state})`).join(", ") || "none recorded"}`;
+      }
+      return buildRunEvent({ ...base, inputs, outputs, error } satisfies EventFacts);
+    }
+    const instance = (await facts.instances(run.runId)).find((ti) => ti.taskId === change.taskId && ti.mapIndex === change.mapIndex);
+    if (!instance) return undefined;
+    // The try this change belongs to: the last one that had started by then.
+    const tries = await this.#options.store.listTries(instance.id);
+    const attempt = [...tries].reverse().find((t) => t.startedAt.getTime() <= change.at.getTime()) ?? tries.at(-1);
+    const tryNumber = attempt?.tryNumber ?? Math.max(1, instance.tryNumber);
+    const spec = graph?.tasks.find((t) => t.id === change.taskId);
+    const written = events.filter((e) => e.taskId === change.taskId && e.mapIndex === change.mapIndex && e.tryNumber === tryNumber);
+    return buildRunEvent({
+      ...base,
+      task: { taskId: instance.taskId, mapIndex: instance.mapIndex, tryNumber },
+      inputs: spec?.inputDatasets ?? [],
+      outputs: [...(spec?.outputDatasets ?? []).map((uri) => ({ uri })), ...written.map((e) => ({ uri: e.uri, metadata: e.metadata }))],
+      error: type === "ABORT" ? (attempt?.error ?? change.reason) : (attempt?.error ?? instance.error),
+    });
+  }
+}
+
+function eventType(change: DagStateChange): OpenLineageEventType | undefined {
+  const cancelled = change.reason?.startsWith("cancelled") === true;
+  if (change.taskId === null) {
+    if (change.toState === "running" && change.fromState === "queued") return "START";
+    if (change.toState === "success") return "COMPLETE";
+    if (change.toState === "failed") return cancelled ? "ABORT" : "FAIL";
+    return undefined;
+  }
+  if (change.toState === "running") return "START";
+  if (change.toState === "success") return "COMPLETE";
+  // Only a try that ran can fail or be aborted; an instance that never started has no OpenLineage run.
+  if (change.toState === "failed" && change.fromState === "running") return cancelled ? "ABORT" : "FAIL";
+  return undefined;
+}
+
+/** What one pass reads about runs, looked up once per pass. */
+class FactCache {
+  readonly #store: Store;
+  readonly #runs = new Map<string, Promise<DagRunRecord | undefined>>();
+  readonly #graphs = new Map<string, Promise<DagGraph | undefined>>();
+  readonly #instances = new Map<string, Promise<TaskInstanceRecord[]>>();
+  readonly #events = new Map<string, Promise<DatasetEventRecord[]>>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  run(runId: string): Promise<DagRunRecord | undefined> {
+    return memo(this.#runs, runId, () => this.#store.getRun(runId));
+  }
+
+  graph(dagId: string): Promise<DagGraph | undefined> {
+    return memo(this.#graphs, dagId, async () => (await this.#store.getDag(dagId))?.graph);
+  }
+
+  instances(runId: string): Promise<TaskInstanceRecord[]> {
+    return memo(this.#instances, runId, () => this.#store.listTaskInstances(runId));
+  }
+
+  datasetEvents(runId: string): Promise<DatasetEventRecord[]> {
+    return memo(this.#events, runId, () => this.#store.lineage.listDatasetEvents({ runId }));
+  }
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let value = map.get(key);
+  if (!value) {
+    value = load();
+    map.set(key, value);
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+/**
+ * Drives the backfills stored through the API (store/backfills.ts), one pass per scheduler tick:
+ * for each running backfill, the store notes which of its runs finished (completing it when all
+ * have) and hands this scheduler the next intervals to start, within the backfill's
+ * maxActiveRuns; their runs are created, cleared or resumed and started exactly as the CLI's
+ * backfill does (startInterval). Workers then run the tasks as for any run. Safe with several
+ * schedulers: the store gives each interval to one of them only (the backfill's row is locked
+ * while it decides), and starting an interval is idempotent.
+ */
+import { isTerminalRunState } from "../core/state-machine.js";
+import type { Store } from "../store/store.js";
+import type { BackfillIntervalToStart, PlannedBackfillInterval } from "../store/backfills.js";
+import { startInterval, type PlannedInterval } from "./backfill.js";
+import type { RegisteredDag } from "./dag-registry.js";
+
+/** Finds a loaded DAG by id (a DagRegistry's `get`). */
+export type DagLookup = (dagId: string) => RegisteredDag | undefined;
+
+export async function driveBackfills(
+  store: Store,
+  lookup: DagLookup,
+  now: Date,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<{ started: number }> {
+  let started = 0;
+  for (const backfill of await store.listBackfills({ states: ["running"] })) {
+    const entry = lookup(backfill.dagId);
+    // A DAG this scheduler has not loaded: a scheduler that has it drives the backfill.
+    if (!entry) continue;
+    // One backfill's failure must not hold up the others; an interval whose start failed is
+    // handed out again once its reservation is stale (see engine/backfills.ts).
+    try {
+      for (const interval of await store.takeBackfillIntervals(backfill.id, now)) {
+        await startOne(store, entry, interval, now);
+        started++;
+      }
+    } catch (error) {
+      onError(new Error(`backfill ${backfill.id} of DAG "${backfill.dagId}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+    }
+  }
+  return { started };
+}
+
+async function startOne(store: Store, entry: RegisteredDag, interval: BackfillIntervalToStart, now: Date): Promise<void> {
+  const existing = interval.existingRunId === null ? undefined : await store.getRun(interval.existingRunId);
+  // The run planned on has gone: the interval gets a new one.
+  const action = existing === undefined ? "create" : interval.action;
+  const run = await startInterval(store, entry, { interval: { start: interval.start, end: interval.end }, existing, action }, now);
+  await store.recordBackfillRun({
+    backfillId: interval.backfillId,
+    logicalDate: interval.start,
+    runId: run.runId,
+    done: isTerminalRunState(run.state),
+  });
+}
+
+/** A plan (planBackfill) as the store records it with createBackfill. */
+export function storedIntervals(plan: readonly PlannedInterval[]): PlannedBackfillInterval[] {
+  return plan.map((p) => ({ start: p.interval.start, end: p.interval.end, action: p.action, existingRunId: p.existing?.runId ?? null }));
+}

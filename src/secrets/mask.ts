@@ -1,0 +1,64 @@
+/**
+ * Masking: every known secret value is replaced by `***` in what Tributary stores or shows (task
+ * log lines, errors, results, alert messages). One module, so that the worker, the API and the
+ * alert channels mask the same way.
+ *
+ * Besides each value as is, a masker also hides the value as JSON writes it inside a string (a
+ * secret with a quote or backslash, logged through `JSON.stringify`) and each line of a multi-line
+ * value (a PEM key printed to a log arrives one line at a time).
+ */
+
+export const MASK = "***";
+
+/** Lines of a multi-line secret shorter than this are left alone: `}` or `-----` alone is not secret. */
+const MIN_LINE_LENGTH = 4;
+
+export interface Masker {
+  /** True when there is anything to mask. */
+  readonly active: boolean;
+  text(text: string): string;
+  /** A JSON-like value with every string (and object key) masked; other values unchanged. */
+  value(value: unknown): unknown;
+}
+
+export function createMasker(secrets: Iterable<string>): Masker {
+  const patterns = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    patterns.add(secret);
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) patterns.add(escaped);
+    if (/[\r\n]/.test(secret)) {
+      for (const line of secret.split(/\r?\n/)) if (line.trim().length >= MIN_LINE_LENGTH) patterns.add(line.trim());
+    }
+  }
+  if (patterns.size === 0) return NO_MASK;
+  // Longest first, so that a secret containing another is hidden whole.
+  const sorted = [...patterns].sort((a, b) => b.length - a.length);
+  const regex = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
+  const text = (input: string): string => input.replace(regex, MASK);
+  const value = (input: unknown): unknown => {
+    if (typeof input === "string") return text(input);
+    if (Array.isArray(input)) return input.map(value);
+    if (input !== null && typeof input === "object" && !(input instanceof Date)) {
+      return Object.fromEntries(Object.entries(input).map(([k, v]) => [text(k), value(v)]));
+    }
+    return input;
+  };
+  return { active: true, text, value };
+}
+
+/** Masks one text once; build a masker with `createMasker` to mask many. */
+export function maskText(text: string, secrets: Iterable<string>): string {
+  return createMasker(secrets).text(text);
+}
+
+export function maskValue(value: unknown, secrets: Iterable<string>): unknown {
+  return createMasker(secrets).value(value);
+}
+
+export const NO_MASK: Masker = { active: false, text: (text) => text, value: (value) => value };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

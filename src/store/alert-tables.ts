@@ -1,0 +1,65 @@
+/** The tables of migration 000005 (alerts, SLA misses, deliveries), as Kysely sees them. */
+import type { Generated } from "kysely";
+
+export interface SlaMissTable {
+  id: Generated<number>;
+  dag_id: string;
+  run_id: string;
+  /** '' for the DAG's own SLA. */
+  task_id: string;
+  deadline_at: number;
+  detected_at: number;
+  state_at_detection: string;
+  alert_id: number | null;
+}
+
+export interface AlertTable {
+  id: Generated<number>;
+  kind: string;
+  open_key: string | null;
+  dedup_key: string;
+  dag_id: string;
+  run_id: string | null;
+  task_id: string | null;
+  map_index: number | null;
+  task_instance_id: number | null;
+  title: string;
+  details: string;
+  state: string;
+  occurrences: Generated<number>;
+  created_at: number;
+  last_seen_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  ticket_key: string | null;
+}
+
+export interface AlertDeliveryTable {
+  id: Generated<number>;
+  alert_id: number;
+  step: number;
+  channel: string;
+  event: string;
+  state: string;
+  due_at: number;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+  created_at: number;
+}
+
+export interface AlertDeliveryAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  alert_id: number;
+  attempt: number;
+  at: number;
+  ok: number;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}

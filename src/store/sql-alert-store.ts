@@ -1,0 +1,89 @@
+/** The AlertStore over Kysely, shared by both dialects. */
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+import type { AlertStore } from "./alerts.js";
+import type {
+  AlertDeliveryRecord,
+  AlertRecord,
+  AlertSource,
+  AlertState,
+  ClaimedDelivery,
+  DeliveryAttemptRecord,
+  FinishDeliveryInput,
+  MetricsSnapshot,
+  RaiseAlertInput,
+  RaiseAlertResult,
+  SlaCheckInput,
+  SlaMissRecord,
+} from "./alert-records.js";
+import type { RunInTransaction } from "./engine/tx.js";
+import * as engine from "./engine/alerts.js";
+import * as queries from "./alert-queries.js";
+
+export class SqlAlertStore implements AlertStore {
+  readonly #db: Kysely<Database>;
+  readonly #tx: RunInTransaction;
+  readonly #rowLocks: boolean;
+
+  constructor(db: Kysely<Database>, tx: RunInTransaction, rowLocks: boolean) {
+    this.#db = db;
+    this.#tx = tx;
+    this.#rowLocks = rowLocks;
+  }
+
+  recordSlaMisses(input: SlaCheckInput): Promise<SlaMissRecord[]> {
+    return this.#tx((tx) => engine.recordSlaMisses(tx, input));
+  }
+
+  listSlaMisses(filter: { dagId?: string; runId?: string; limit?: number }): Promise<SlaMissRecord[]> {
+    return queries.listSlaMisses(this.#db, filter);
+  }
+
+  listAlertSources(limit = 100): Promise<AlertSource[]> {
+    return queries.listAlertSources(this.#db, limit);
+  }
+
+  raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined> {
+    return this.#tx((tx) => engine.raiseAlert(tx, input));
+  }
+
+  listAlerts(filter: { states?: readonly AlertState[]; dagId?: string; limit?: number }): Promise<AlertRecord[]> {
+    return queries.listAlerts(this.#db, filter);
+  }
+
+  getAlert(id: number): Promise<AlertRecord | undefined> {
+    return queries.getAlert(this.#db, id);
+  }
+
+  ackAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
+    return this.#tx((tx) => engine.ackAlert(tx, input));
+  }
+
+  resolveAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
+    return this.#tx((tx) => engine.resolveAlert(tx, input));
+  }
+
+  claimDueDeliveries(input: { claimer: string; now: Date; limit: number; leaseMs: number }): Promise<ClaimedDelivery[]> {
+    return this.#tx((tx) => engine.claimDueDeliveries(tx, input, this.#rowLocks));
+  }
+
+  finishDelivery(input: FinishDeliveryInput): Promise<boolean> {
+    return this.#tx((tx) => engine.finishDelivery(tx, input));
+  }
+
+  nextDeliveryAt(): Promise<Date | undefined> {
+    return queries.nextDeliveryAt(this.#db);
+  }
+
+  listAlertDeliveries(alertId: number): Promise<AlertDeliveryRecord[]> {
+    return queries.listAlertDeliveries(this.#db, alertId);
+  }
+
+  listDeliveryAttempts(alertId: number): Promise<DeliveryAttemptRecord[]> {
+    return queries.listDeliveryAttempts(this.#db, alertId);
+  }
+
+  metricsSnapshot(): Promise<MetricsSnapshot> {
+    return queries.metricsSnapshot(this.#db);
+  }
+}

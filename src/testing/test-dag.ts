@@ -1,0 +1,250 @@
+/**
+ * `testDag`: one DAG run, in memory, driven by a virtual clock. It goes through the real store
+ * engine (an in-memory SQLite store: the same state machine, trigger rules, retry delays, mapping
+ * and branching as production), while tasks run in this process, so mocks and spies work and
+ * retries, backoff and timeouts cost no real time.
+ */
+import { InvalidInputError } from "../core/errors.js";
+import type { TaskSpec } from "../core/types.js";
+import type { Dag, TaskRef } from "../dsl/types.js";
+import { register } from "../scheduler/dag-registry.js";
+import { manualDataInterval } from "../scheduler/manual-interval.js";
+import { triggeredRunId } from "../scheduler/run-ids.js";
+import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
+import type { ClaimedTask, Store, StoredLogLine } from "../store/store.js";
+import { runTryInProcess, type InProcessTry } from "./run-try.js";
+import type {
+  InjectedFailures,
+  ScriptedTry,
+  TaskMock,
+  TestDagOptions,
+  TestDagResult,
+  TestLogLine,
+  TestTaskInstance,
+  TestTry,
+} from "./types.js";
+import { VirtualClock } from "./virtual-clock.js";
+
+const WORKER_ID = "testDag";
+
+interface PendingTry {
+  readonly claimed: ClaimedTask;
+  readonly startedAt: number;
+  readonly spec: TaskSpec;
+  readonly done: Promise<InProcessTry>;
+  settled?: InProcessTry;
+}
+
+/**
+ * Runs one DAG run of `dag` to its end and reports what happened: each task instance's state,
+ * result, tries (with their virtual timing and the waits before retries) and logs, and the
+ * dataset events. Params are validated like `tributary run` does; unknown task ids in `mocks` or
+ * `failures` are errors naming the DAG and the task.
+ */
+export async function testDag<P>(dag: Dag<P>, options: TestDagOptions<P> = {}): Promise<TestDagResult> {
+  const subject = dag as unknown as Dag<unknown>;
+  const file = `<testDag ${dag.id}>`;
+  checkTaskIds(subject, options.mocks, "mocks");
+  checkTaskIds(subject, options.failures, "failures");
+  const { schedule } = register({ dag: dag as unknown as Dag, file, exportName: "default" });
+  const logicalDate = options.logicalDate ?? subject.options.startDate ?? new Date().toISOString().slice(0, 10);
+  const interval = manualDataInterval(schedule, logicalDate, subject.options.timezone, new Date());
+  const params = subject.parseParams(options.params ?? {}) as Record<string, unknown>;
+  // The run starts when its data interval has ended, as a scheduled run would.
+  const clock = new VirtualClock(interval.end);
+  const startedAt = clock.now();
+
+  const store = openSqliteStore({ path: ":memory:" });
+  try {
+    const migrated = await store.migrate();
+    if (migrated.error) throw migrated.error;
+    await store.upsertDag({ dagId: dag.id, file, graph: subject.graph, now: clock.now() });
+    const { run } = await store.createRun({
+      runId: triggeredRunId(dag.id, "manual", interval.start),
+      runType: "manual",
+      graph: subject.graph,
+      logicalDate: interval.start,
+      dataIntervalStart: interval.start,
+      dataIntervalEnd: interval.end,
+      params,
+      start: true,
+      now: clock.now(),
+    });
+    const delays = await drive(store, subject, clock, options as TestDagOptions<unknown>);
+    return await report(store, run.runId, clock.now().getTime() - startedAt.getTime(), delays);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The loop: claim what is queued and run it; then let the earliest event happen in virtual time
+ * (a try ending, or a retry falling due), until nothing is left. Returns the retry delays the
+ * engine chose, by `instanceId:tryNumber` of the try they precede.
+ */
+async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, options: TestDagOptions<unknown>): Promise<Map<string, number>> {
+  const concurrency = options.concurrency ?? 16;
+  const specs = new Map(dag.graph.tasks.map((t) => [t.id, t]));
+  const maxActiveTasks = new Map<string, number>();
+  if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dag.id, dag.options.maxActiveTasks);
+  const pending: PendingTry[] = [];
+  const delays = new Map<string, number>();
+  for (;;) {
+    await store.queueDueRetries(clock.now());
+    const free = concurrency - pending.length;
+    const claimed = free <= 0 ? [] : await store.claimNextTasks({ workerId: WORKER_ID, limit: free, dagIds: [dag.id], maxActiveTasks, now: clock.now() });
+    for (const task of claimed) {
+      const spec = specs.get(task.instance.taskId);
+      if (!spec) throw new Error(`task "${task.instance.taskId}" is not in DAG "${dag.id}"`);
+      const entry: PendingTry = { claimed: task, startedAt: clock.now().getTime(), spec, done: start(store, dag, spec, task, options) };
+      void entry.done.then((settled) => (entry.settled = settled));
+      pending.push(entry);
+    }
+    // Tasks run concurrently in real time; their order in virtual time is decided once all have answered.
+    for (const entry of pending) entry.settled ??= await entry.done;
+    const nextRetry = await store.nextRetryAt();
+    const next = pending.reduce<PendingTry | undefined>((a, b) => (a === undefined || end(b) < end(a) ? b : a), undefined);
+    if (next === undefined && nextRetry === undefined) break;
+    if (next !== undefined && (nextRetry === undefined || end(next) <= nextRetry.getTime())) {
+      pending.splice(pending.indexOf(next), 1);
+      clock.advanceTo(end(next));
+      const delay = await complete(store, dag, next, clock.now());
+      if (delay !== undefined) delays.set(`${next.claimed.instance.id}:${next.claimed.tryNumber + 1}`, delay);
+    } else if (nextRetry !== undefined) {
+      clock.advanceTo(nextRetry);
+    }
+  }
+  return delays;
+}
+
+const end = (entry: PendingTry): number => entry.startedAt + (entry.settled?.virtualMs ?? 0);
+
+async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, options: TestDagOptions<unknown>): Promise<InProcessTry> {
+  const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
+  const results = await store.getTaskResults(claimed.run.runId, upstreamIds);
+  const inputs: Record<string, unknown> = {};
+  for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
+  const over = spec.mapOver === undefined ? undefined : results.get(spec.mapOver);
+  const item = Array.isArray(over) && claimed.instance.mapIndex !== null ? (over[claimed.instance.mapIndex] as unknown) : undefined;
+  const mock: TaskMock<unknown> | undefined = options.mocks?.[spec.id];
+  return runTryInProcess({
+    dag,
+    spec,
+    claimed,
+    inputs,
+    item,
+    mock,
+    scripted: scriptedTry(options.failures?.[spec.id], claimed.tryNumber),
+    secrets: options.secrets ?? {},
+    realTimeLimitMs: options.realTimeLimitMs ?? 10_000,
+  });
+}
+
+/** Records a try's log and outcome in the store; resolves to the retry delay it scheduled, if any. */
+async function complete(store: Store, dag: Dag<unknown>, entry: PendingTry, now: Date): Promise<number | undefined> {
+  const { claimed } = entry;
+  const settled = entry.settled ?? (await entry.done);
+  const started = new Date(entry.startedAt);
+  const lines: Omit<StoredLogLine, "id">[] = settled.logs.map((line) => ({ at: started, ...line }));
+  if (!settled.outcome.ok) {
+    const { error } = settled.outcome;
+    lines.push({ at: now, stream: "log", level: "error", message: `try ${claimed.tryNumber} failed (${error.kind}): ${error.stack ?? error.message}` });
+  }
+  await store.appendLogs(claimed.tryId, lines);
+  const { outcome } = settled;
+  const result = await store.completeTry({
+    taskInstanceId: claimed.instance.id,
+    tryNumber: claimed.tryNumber,
+    outcome: outcome.ok ? "success" : "failed",
+    result: outcome.ok ? outcome.result : undefined,
+    error: outcome.ok ? undefined : outcome.error.message,
+    errorKind: outcome.ok ? undefined : outcome.error.kind,
+    emitted: outcome.emitted,
+    graph: dag.graph,
+    now,
+  });
+  return result.nextRetryAt === null ? undefined : result.nextRetryAt.getTime() - now.getTime();
+}
+
+function scriptedTry(failures: InjectedFailures | undefined, tryNumber: number): ScriptedTry {
+  if (failures === undefined) return "run";
+  if (typeof failures === "number") return tryNumber <= failures ? "fail" : "run";
+  return failures[tryNumber - 1] ?? "run";
+}
+
+function checkTaskIds(dag: Dag<unknown>, byTask: Readonly<Record<string, unknown>> | undefined, field: string): void {
+  const known = new Set(dag.graph.tasks.map((t) => t.id));
+  for (const taskId of Object.keys(byTask ?? {})) {
+    if (!known.has(taskId)) {
+      throw new InvalidInputError(`testDag: ${field} names task "${taskId}", which is not in DAG "${dag.id}" (tasks: ${[...known].join(", ")})`, {
+        dagId: dag.id,
+        taskId,
+        field,
+      });
+    }
+  }
+}
+
+async function report(store: Store, runId: string, elapsedMs: number, delays: ReadonlyMap<string, number>): Promise<TestDagResult> {
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`DAG run ${runId} disappeared from the test store`);
+  const instances: TestTaskInstance[] = [];
+  for (const ti of await store.listTaskInstances(runId)) {
+    const tries: TestTry[] = [];
+    let previousEnd: Date | null = null;
+    for (const t of await store.listTries(ti.id)) {
+      const { lines } = await store.readLogs({ runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: t.tryNumber });
+      const endedAt = t.endedAt ?? t.startedAt;
+      const waitedMs = delays.get(`${ti.id}:${t.tryNumber}`) ?? (previousEnd === null ? 0 : t.startedAt.getTime() - previousEnd.getTime());
+      tries.push({
+        tryNumber: t.tryNumber,
+        outcome: t.outcome === "success" ? "success" : "failed",
+        error: t.error,
+        errorKind: t.errorKind,
+        startedAt: t.startedAt,
+        endedAt,
+        waitedMs,
+        logs: lines.map(({ at, level, stream, message }) => ({ at, level, stream, message })),
+      });
+      previousEnd = endedAt;
+    }
+    instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, tries });
+  }
+  const taskIds = [...new Set(instances.map((i) => i.taskId))];
+  const results = await store.getTaskResults(runId, taskIds);
+  const states: Record<string, TestTaskInstance["state"]> = {};
+  for (const instance of instances) states[instance.taskId] ??= instance.state;
+  const datasetEvents = (await store.listDatasetEvents({ runId })).map((e) => ({ uri: e.uri, taskId: e.taskId, at: e.at, metadata: e.metadata }));
+
+  const idOf = (task: string | TaskRef<unknown>): string => (typeof task === "string" ? task : task.id);
+  const instancesOf = (task: string | TaskRef<unknown>): TestTaskInstance[] => {
+    const id = idOf(task);
+    const found = instances.filter((i) => i.taskId === id);
+    if (found.length === 0) throw new InvalidInputError(`no task "${id}" in DAG run ${runId} (tasks: ${taskIds.join(", ")})`, { dagId: run.dagId, taskId: id });
+    return found;
+  };
+  const tries = (task: string | TaskRef<unknown>): TestTry[] => instancesOf(task).flatMap((i) => i.tries);
+  return {
+    dagId: run.dagId,
+    runId,
+    state: run.state,
+    logicalDate: run.logicalDate,
+    dataInterval: { start: run.dataIntervalStart, end: run.dataIntervalEnd },
+    dagVersion: run.dagVersion,
+    instances,
+    states,
+    datasetEvents,
+    elapsedMs,
+    task: (task) => instancesOf(task)[0] as TestTaskInstance,
+    resultOf: <T>(task: TaskRef<T> | string): T => {
+      instancesOf(task);
+      return results.get(idOf(task)) as T;
+    },
+    tries,
+    retryWaits: (task) => tries(task).filter((t) => t.tryNumber > 1).map((t) => t.waitedMs),
+    logs: (task, tryNumber?: number): TestLogLine[] =>
+      tries(task)
+        .filter((t) => tryNumber === undefined || t.tryNumber === tryNumber)
+        .flatMap((t) => t.logs),
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * `tributary secrets set|list|delete|rotate-key|generate-key`, and `tributary start|worker` with
+ * stored secrets and structured logs, as real processes (the built CLI: run `npm run build` first).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSecretKey } from "../../src/secrets/cipher.js";
+import { createSecretResolver } from "../../src/secrets/secret-config.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/tributary.js");
+const DSL = resolve(import.meta.dirname, "../../src/dsl/index.ts");
+const dir = mkdtempSync(join(tmpdir(), "tributary-secrets-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TRIBUTARY_")) env[k] = v;
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+function tributary(args: readonly string[], options: { env?: Record<string, string | undefined>; stdin?: string; cwd?: string } = {}): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? dir,
+      env: cleanEnv(options.env ?? {}),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, "../../dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
+});
+
+describe("tributary secrets", { timeout: 120_000 }, () => {
+  const db = join(dir, "cli.db");
+  let key = "";
+
+  it("generate-key, set from stdin (never argv), list without values, delete", async () => {
+    const generated = await tributary(["secrets", "generate-key"]);
+    expect(generated.code).toBe(0);
+    key = generated.stdout.trim();
+    expect(() => parseSecretKey(key)).not.toThrow();
+
+    const withoutKey = await tributary(["secrets", "set", "warehouse_password", "--db", db], { stdin: "pw-1\n" });
+    expect(withoutKey.code).toBe(2);
+    expect(withoutKey.stderr).toContain("TRIBUTARY_SECRET_KEY is not set");
+
+    const inArgv = await tributary(["secrets", "set", "warehouse_password", "pw-on-the-command-line", "--db", db], { env: { TRIBUTARY_SECRET_KEY: key } });
+    expect(inArgv.code).toBe(2);
+    expect(inArgv.stderr).toContain("not the command line");
+
+    for (const [name, value] of [["warehouse_password", "Pw-Alpha-0001"], ["api_token", "Tok-Beta-0002"], ["doomed", "Doomed-0003"]]) {
+      const set = await tributary(["secrets", "set", name ?? "", "--db", db], { env: { TRIBUTARY_SECRET_KEY: key }, stdin: `${value ?? ""}\n` });
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toContain(`secret ${name ?? ""} stored`);
+      expect(set.stdout).not.toContain(value);
+    }
+
+    const list = await tributary(["secrets", "list", "--json", "--db", db], { env: { TRIBUTARY_SECRET_KEY: key, TRIBUTARY_SECRET_FROM_ENV: "Env-Value-0004" } });
+    expect(list.code).toBe(0);
+    const listed = JSON.parse(list.stdout) as { secrets: { name: string; source: string; keyId: string | null }[] };
+    expect(listed.secrets.map((s) => [s.name, s.source])).toEqual([
+      ["from_env", "environment"],
+      ["api_token", "store"],
+      ["doomed", "store"],
+      ["warehouse_password", "store"],
+    ]);
+    for (const value of ["Pw-Alpha-0001", "Tok-Beta-0002", "Env-Value-0004"]) expect(list.stdout).not.toContain(value);
+    const table = await tributary(["secrets", "list", "--db", db]);
+    expect(table.stdout).toContain("warehouse_password");
+    expect(table.stdout).not.toContain("Pw-Alpha-0001");
+
+    expect((await tributary(["secrets", "delete", "doomed", "--db", db])).code).toBe(0);
+    const again = await tributary(["secrets", "delete", "doomed", "--db", db]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('no stored secret "doomed"');
+  });
+
+  it("a worker refuses to start without the key (or with another key): exit code 2", async () => {
+    const dags = join(dir, "empty-dags");
+    mkdirSync(dags, { recursive: true });
+    const noKey = await tributary(["worker", "--dags", dags, "--db", db]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain("the store holds 2 encrypted secret(s) (api_token, warehouse_password) but TRIBUTARY_SECRET_KEY is not set");
+    const otherKey = await tributary(["worker", "--dags", dags, "--db", db], { env: { TRIBUTARY_SECRET_KEY: "ab".repeat(32) } });
+    expect(otherKey.code).toBe(2);
+    expect(otherKey.stderr).toMatch(/encrypted with key id \w+, but TRIBUTARY_SECRET_KEY has key id/);
+    const badKey = await tributary(["start", "--dags", dags, "--db", db, "--port", "0"], { env: { TRIBUTARY_SECRET_KEY: "short" } });
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain("TRIBUTARY_SECRET_KEY must be a 256-bit key");
+  });
+
+  it("rotate-key re-encrypts everything with the new key; every secret stays readable; a wrong key changes nothing", async () => {
+    const newKey = (await tributary(["secrets", "generate-key"])).stdout.trim();
+    const wrong = await tributary(["secrets", "rotate-key", "--db", db], { env: { TRIBUTARY_SECRET_KEY: "cd".repeat(32), TRIBUTARY_NEW_SECRET_KEY: newKey } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("key rotation changed nothing");
+
+    const rotated = await tributary(["secrets", "rotate-key", "--db", db], { env: { TRIBUTARY_SECRET_KEY: key }, stdin: `${newKey}\n` });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain(`re-encrypted 2 secret(s) with key id ${parseSecretKey(newKey).keyId}`);
+
+    const store = openSqliteStore({ path: db });
+    try {
+      expect((await store.listSecrets()).map((s) => s.keyId)).toEqual([parseSecretKey(newKey).keyId, parseSecretKey(newKey).keyId]);
+      const resolved = await createSecretResolver({ store, env: { TRIBUTARY_SECRET_KEY: newKey } }).resolve(["warehouse_password", "api_token"]);
+      expect(resolved).toEqual({ values: { warehouse_password: "Pw-Alpha-0001", api_token: "Tok-Beta-0002" }, unavailable: {} });
+      const old = await createSecretResolver({ store, env: { TRIBUTARY_SECRET_KEY: key } }).resolve(["api_token"]);
+      expect(old.unavailable["api_token"]).toContain("encrypted with key id");
+    } finally {
+      await store.close();
+    }
+    key = newKey;
+    for (const file of readdirSync(dir).filter((f) => f.startsWith("cli.db"))) {
+      const bytes = readFileSync(join(dir, file));
+      for (const value of ["Pw-Alpha-0001", "Tok-Beta-0002", "Doomed-0003"]) expect(bytes.includes(Buffer.from(value))).toBe(false);
+    }
+  });
+
+  it("start: JSON process logs with run/task/try ids; a task's stored secret is masked in its log and never in the process log", async () => {
+    const dags = join(dir, "dags");
+    mkdirSync(dags, { recursive: true });
+    writeFileSync(
+      join(dags, "uses_secret.ts"),
+      `import { dag } from ${JSON.stringify(DSL)};
+export default dag("uses_secret", { schedule: { every: "1s" }, startDate: "2024-01-01" }, (d) => {
+  d.task("connect", { secrets: ["warehouse_password"] }, (ctx) => { ctx.log.info("pw is " + ctx.secrets.get("warehouse_password")); return ctx.runId; });
+});
+`,
+    );
+    const child = spawn(
+      process.execPath,
+      [BIN, "start", "--dags", dags, "--db", db, "--port", "0", "--tick-ms", "200", "--log-format", "json", "--log-retention", "30d"],
+      { cwd: dir, env: cleanEnv({ TRIBUTARY_SECRET_KEY: key }), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const lines: string[] = [];
+    let stderr = "";
+    createInterface({ input: child.stdout }).on("line", (line) => lines.push(line));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    try {
+      const deadline = Date.now() + 25_000;
+      while (!lines.some((l) => l.includes('"taskId":"connect"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited, stderr).toBe(0);
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.every((e) => typeof e["time"] === "string" && e["role"] === "start" && typeof e["level"] === "string")).toBe(true);
+    expect(entries[0]?.["msg"]).toMatch(/^tributary scheduler \+ worker.* started/);
+    const created = entries.find((e) => String(e["msg"]).startsWith("created run"));
+    expect(created).toMatchObject({ level: "info", dagId: "uses_secret", runId: expect.stringMatching(/^uses_secret__scheduled__/) });
+    const tried = entries.find((e) => e["taskId"] === "connect");
+    expect(tried).toMatchObject({ level: "info", dagId: "uses_secret", taskId: "connect", tryNumber: 1, mapIndex: null, outcome: "success" });
+    expect(entries.at(-1)?.["msg"]).toBe("tributary stopped");
+    expect(lines.join("\n")).not.toContain("Pw-Alpha-0001");
+
+    const store = openSqliteStore({ path: db });
+    try {
+      const log = await store.readLogs({ runId: String(tried?.["runId"]), taskId: "connect", mapIndex: null });
+      expect(log.lines.map((l) => l.message)).toEqual(["pw is ***"]);
+    } finally {
+      await store.close();
+    }
+  });
+});

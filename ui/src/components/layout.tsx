@@ -1,0 +1,89 @@
+/** The header (brand, navigation, live status, theme, user and role) around every page. */
+import { useEffect, useState, type ReactNode } from "react";
+import { useSession } from "../auth";
+import { useLiveStatus } from "../live/live-updates";
+import { Logo } from "../pages/login-page";
+import { useRoute } from "../router";
+
+/** Navigation slots: later parts of Tributary fill in the Datasets and Alerts pages. */
+const NAV = [
+  { section: "dags", label: "DAGs" },
+  { section: "runs", label: "Runs" },
+  { section: "datasets", label: "Datasets" },
+  { section: "alerts", label: "Dead letters & alerts" },
+] as const;
+
+type Theme = "light" | "dark";
+
+function initialTheme(): Theme {
+  const saved = document.documentElement.dataset.theme;
+  if (saved === "light" || saved === "dark") return saved;
+  return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, logout } = useSession();
+  const route = useRoute();
+  const live = useLiveStatus();
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const current = route.parts[0] ?? "dags";
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    try {
+      localStorage.setItem("tributary.theme", theme);
+    } catch {
+      // private mode: the theme lasts for this page only
+    }
+  }, [theme]);
+  useEffect(() => setMenuOpen(false), [current]);
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => document.getElementById("main")?.focus()}>
+        Skip to content
+      </button>
+      <header className="topbar">
+        <a className="brand" href="#/dags">
+          <Logo /> Tributary
+        </a>
+        <button type="button" className="btn btn-icon menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" aria-label="Menu" onClick={() => setMenuOpen((o) => !o)}>
+          ☰
+        </button>
+        <nav id="main-nav" className={menuOpen ? "nav nav-open" : "nav"} aria-label="Main">
+          {NAV.map((item) => (
+            <a key={item.section} href={`#/${item.section}`} aria-current={current === item.section ? "page" : undefined}>
+              {item.label}
+            </a>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <span className={live ? "live live-on" : "live"} title={live ? "Live updates on" : "Live updates reconnecting"}>
+            <span className="dot" aria-hidden="true" />
+            <span className="live-text">{live ? "Live" : "Offline"}</span>
+          </span>
+          <button
+            type="button"
+            className="btn btn-icon"
+            aria-label={theme === "dark" ? "Switch to light theme" : "Switch to dark theme"}
+            title="Toggle theme"
+            onClick={() => setTheme((t) => (t === "dark" ? "light" : "dark"))}
+          >
+            {theme === "dark" ? "☀" : "☾"}
+          </button>
+          <span className="user" data-testid="current-user">
+            <span className="user-name">{me.username}</span>
+            <span className={`role role-${me.role}`}>{me.role}</span>
+          </span>
+          <button type="button" className="btn btn-ghost" onClick={() => void logout()}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * The graph: tasks laid out left to right by ELK's layered algorithm, drawn with React Flow,
+ * coloured by the selected run's states. Datasets a task writes or reads are drawn as their own
+ * nodes between the tasks, with dashed edges. Loaded on demand (see dag-page.tsx).
+ */
+import "@xyflow/react/dist/style.css";
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
+import ELK from "elkjs/lib/elk-api.js";
+import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { DagDetail, TaskInstance } from "../api/types";
+import { StateLegend } from "../components/state";
+import { ErrorBox, Loading } from "../components/status";
+import { stateLabel } from "../format";
+import { byTask, groupState } from "./instance-groups";
+
+const TASK_W = 190;
+const TASK_H = 48;
+/** Dataset nodes are as wide as their URI (up to a limit), so the name is readable. */
+const datasetWidth = (uri: string) => Math.min(340, 28 + uri.length * 7);
+const DATASET_H = 34;
+
+type TaskData = { label: string; kind: string; state: string | undefined; count: number; selected: boolean; onOpen: () => void };
+type DatasetData = { uri: string };
+type TaskNodeType = Node<TaskData, "task">;
+type DatasetNodeType = Node<DatasetData, "dataset">;
+
+const TaskNode = memo(function TaskNode({ data }: NodeProps<TaskNodeType>) {
+  return (
+    <>
+      <Handle type="target" position={Position.Left} />
+      <button
+        type="button"
+        className={`graph-task state-${data.state ?? "none"}${data.selected ? " graph-selected" : ""}`}
+        onClick={data.onOpen}
+        data-task={data.label}
+        data-state={data.state ?? "none"}
+        aria-label={`${data.label}: ${data.state ? stateLabel(data.state) : "no instance in this run"}`}
+      >
+        <span className="graph-task-name">{data.label}</span>
+        <span className="graph-task-meta">
+          {data.kind !== "task" ? `${data.kind} · ` : ""}
+          {data.state ? stateLabel(data.state) : "–"}
+          {data.count > 1 ? ` · ${data.count}×` : ""}
+        </span>
+      </button>
+      <Handle type="source" position={Position.Right} />
+    </>
+  );
+});
+
+const DatasetNode = memo(function DatasetNode({ data }: NodeProps<DatasetNodeType>) {
+  return (
+    <>
+      <Handle type="target" position={Position.Left} />
+      <div className="graph-dataset" title={data.uri} style={{ width: datasetWidth(data.uri) }}>
+        <span aria-hidden="true">◆ </span>
+        {data.uri}
+      </div>
+      <Handle type="source" position={Position.Right} />
+    </>
+  );
+});
+
+const NODE_TYPES = { task: TaskNode, dataset: DatasetNode };
+// ELK runs in a web worker: a big graph lays out without freezing the page.
+const elk = new ELK({ workerUrl: elkWorkerUrl });
+
+interface Props {
+  readonly dag: DagDetail;
+  readonly instances: readonly TaskInstance[];
+  readonly selectedTask: string | null;
+  onSelectTask(taskId: string, mapIndex: number | null): void;
+}
+
+interface Layout {
+  readonly positions: ReadonlyMap<string, { x: number; y: number }>;
+  /** The laid-out graph's size, for the height of the canvas. */
+  readonly height: number;
+  readonly edges: readonly Edge[];
+  readonly datasets: readonly string[];
+}
+
+const datasetNodeId = (uri: string) => `dataset:${uri}`;
+
+export default function GraphView({ dag, instances, selectedTask, onSelectTask }: Props) {
+  const [layout, setLayout] = useState<Layout | undefined>();
+  const [error, setError] = useState<unknown>();
+  const theme = useSyncExternalStore(subscribeTheme, () => document.documentElement.dataset.theme ?? "light");
+  const [flow, setFlow] = useState<ReactFlowInstance<TaskNodeType | DatasetNodeType> | undefined>();
+  const canvas = useRef<HTMLDivElement>(null);
+
+  // The canvas changes size when the task panel opens or closes, or the window does: fit again.
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element || !flow) return;
+    const observer = new ResizeObserver(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2 }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [flow, layout]);
+
+  // Layout depends on the structure only: states change colours, never positions.
+  const structureKey = JSON.stringify(dag.tasks.map((t) => [t.id, t.upstream, t.inputDatasets, t.outputDatasets]));
+  useEffect(() => {
+    let cancelled = false;
+    const taskIds = new Set(dag.tasks.map((t) => t.id));
+    const datasets = [...new Set(dag.tasks.flatMap((t) => [...t.outputDatasets, ...t.inputDatasets]).concat(dag.datasetSchedule?.uris ?? []))];
+    const edges: Edge[] = [];
+    for (const task of dag.tasks) {
+      for (const up of task.upstream) if (taskIds.has(up)) edges.push({ id: `${up}->${task.id}`, source: up, target: task.id, type: "smoothstep" });
+      for (const uri of task.outputDatasets) edges.push({ id: `${task.id}->${uri}`, source: task.id, target: datasetNodeId(uri), type: "smoothstep", className: "edge-dataset" });
+      for (const uri of task.inputDatasets) edges.push({ id: `${uri}->${task.id}`, source: datasetNodeId(uri), target: task.id, type: "smoothstep", className: "edge-dataset" });
+    }
+    elk
+      .layout({
+        id: "root",
+        layoutOptions: {
+          "elk.algorithm": "layered",
+          "elk.direction": "RIGHT",
+          "elk.layered.spacing.nodeNodeBetweenLayers": "56",
+          "elk.spacing.nodeNode": "22",
+          "elk.edgeRouting": "ORTHOGONAL",
+        },
+        children: [
+          ...dag.tasks.map((t) => ({ id: t.id, width: TASK_W, height: TASK_H })),
+          ...datasets.map((uri) => ({ id: datasetNodeId(uri), width: datasetWidth(uri), height: DATASET_H })),
+        ],
+        edges: edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+      })
+      .then(
+        (result) => {
+          if (cancelled) return;
+          const positions = new Map((result.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
+          const height = Math.max(0, ...(result.children ?? []).map((c) => (c.y ?? 0) + (c.height ?? 0)));
+          setLayout({ positions, edges, datasets, height });
+        },
+        (e: unknown) => !cancelled && setError(e),
+      );
+    return () => {
+      cancelled = true;
+    };
+    // structureKey stands for the structure of dag.tasks: a new object with the same tasks lays nothing out again.
+  }, [structureKey]);
+
+  const nodes = useMemo<(TaskNodeType | DatasetNodeType)[]>(() => {
+    if (!layout) return [];
+    const groups = byTask(instances);
+    const taskNodes: TaskNodeType[] = dag.tasks.map((t) => {
+      const group = groups.get(t.id) ?? [];
+      const mapped = group.length > 1 || (group[0]?.mapIndex ?? null) !== null;
+      return {
+        id: t.id,
+        type: "task",
+        position: layout.positions.get(t.id) ?? { x: 0, y: 0 },
+        data: {
+          label: t.id,
+          kind: t.kind ?? "task",
+          state: groupState(group),
+          count: group.length,
+          selected: selectedTask === t.id,
+          onOpen: () => onSelectTask(t.id, mapped ? (group[0]?.mapIndex ?? null) : null),
+        },
+        width: TASK_W,
+        height: TASK_H,
+      };
+    });
+    const datasetNodes: DatasetNodeType[] = layout.datasets.map((uri) => ({
+      id: datasetNodeId(uri),
+      type: "dataset",
+      position: layout.positions.get(datasetNodeId(uri)) ?? { x: 0, y: 0 },
+      data: { uri },
+      width: datasetWidth(uri),
+      height: DATASET_H,
+      selectable: false,
+    }));
+    return [...taskNodes, ...datasetNodes];
+  }, [layout, instances, dag.tasks, selectedTask, onSelectTask]);
+
+  if (error) return <ErrorBox error={error} />;
+  if (!layout) return <Loading label="Laying out the graph…" />;
+  if (dag.tasks.length === 0) return <p className="muted">This DAG has no tasks.</p>;
+
+  return (
+    <div className="graph-view">
+      <div className="graph-canvas" data-testid="graph" ref={canvas} style={{ height: Math.max(280, Math.min(640, layout.height * 1.2 + 80)) }}>
+        <ReactFlow
+          nodes={nodes}
+          edges={layout.edges as Edge[]}
+          nodeTypes={NODE_TYPES}
+          onInit={setFlow}
+          colorMode={theme === "dark" ? "dark" : "light"}
+          fitView
+          fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+          minZoom={0.2}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+      <StateLegend />
+    </div>
+  );
+}
+
+function subscribeTheme(callback: () => void): () => void {
+  const observer = new MutationObserver(callback);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  return () => observer.disconnect();
+}

@@ -1,0 +1,203 @@
+/**
+ * One task instance: state, actions (by role), tries with duration and error, the log of any try,
+ * state history, result and dataset events. It refreshes live while the instance changes.
+ */
+import { useEffect, useState } from "react";
+import { errorMessage, get, post, seg } from "../api/client";
+import type { TaskInstance, TaskInstanceDetail } from "../api/types";
+import { useResource } from "../api/use-resource";
+import { useCan } from "../auth";
+import { StateBadge } from "../components/state";
+import { ErrorBox, Loading } from "../components/status";
+import { between, formatDateTimeSeconds, formatDuration, formatTime, instanceName, stateLabel } from "../format";
+import { useChangeTick } from "../live/live-updates";
+import { LogViewer } from "./log-viewer";
+
+interface Props {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  onClose(): void;
+}
+
+export function TaskPanel({ runId, taskId, mapIndex, onClose }: Props) {
+  const canOperate = useCan("operator");
+  const [index, setIndex] = useState(mapIndex);
+  const path = `runs/${seg(runId)}/tasks/${seg(taskId)}`;
+  const detail = useResource((signal) => get<TaskInstanceDetail>(path, { mapIndex: index }, signal), [path, index]);
+  const siblings = useResource(
+    (signal) => (mapIndex === null ? Promise.resolve([]) : get<{ taskInstances: TaskInstance[] }>(`runs/${seg(runId)}/tasks`, undefined, signal).then((r) => r.taskInstances.filter((t) => t.taskId === taskId))),
+    [runId, taskId, mapIndex === null],
+  );
+  const tick = useChangeTick((c) => c.runId === runId && c.taskId === taskId && (index === null || c.mapIndex === index), 250);
+  useEffect(() => {
+    if (tick > 0) detail.reload();
+  }, [tick, detail.reload]);
+  const [tryShown, setTryShown] = useState<number | undefined>();
+  const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
+  const [downstream, setDownstream] = useState(false);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !document.querySelector("dialog[open]")) onClose();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  const act = async (label: string, request: () => Promise<unknown>) => {
+    setAction({ busy: true });
+    try {
+      await request();
+      setAction({ busy: false, message: label });
+      setTryShown(undefined);
+      detail.reload();
+    } catch (e) {
+      setAction({ busy: false, error: errorMessage(e) });
+    }
+  };
+
+  const ti = detail.data;
+  const finished = ti ? ["success", "failed", "skipped", "upstream_failed"].includes(ti.state) : false;
+  const tries = ti ? [...ti.tries].sort((a, b) => a.tryNumber - b.tryNumber) : [];
+  const shownTry = tryShown ?? (ti && ti.tryNumber > 0 ? ti.tryNumber : undefined);
+
+  return (
+    <aside className="task-panel" aria-labelledby="task-panel-title" data-testid="task-panel">
+      <header className="task-panel-head">
+        <div>
+          <h2 id="task-panel-title">{instanceName(taskId, index)}</h2>
+          <div className="muted small">run {runId}</div>
+        </div>
+        <button type="button" className="btn btn-icon" aria-label="Close the task panel" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      {siblings.data && siblings.data.length > 0 ? (
+        <label className="filter">
+          Map index
+          <select value={index ?? ""} onChange={(e) => setIndex(Number(e.target.value))}>
+            {siblings.data.map((s) => (
+              <option key={s.mapIndex ?? -1} value={s.mapIndex ?? ""}>
+                [{s.mapIndex}] {stateLabel(s.state)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {detail.loading ? <Loading /> : null}
+      {detail.error && !ti ? <ErrorBox error={detail.error} onRetry={detail.reload} /> : null}
+      {ti ? (
+        <>
+          <div className="task-summary">
+            <StateBadge state={ti.state} />
+            <span data-testid="task-state" data-state={ti.state} className="sr-only">
+              {ti.state}
+            </span>
+            <span className="muted small">
+              try {ti.tryNumber} of {ti.maxTries} · {formatDuration(between(ti.startedAt, ti.endedAt))}
+              {ti.nextRetryAt ? ` · next try at ${formatTime(ti.nextRetryAt)}` : ""}
+            </span>
+          </div>
+          {canOperate ? (
+            <div className="task-actions">
+              <button type="button" className="btn" disabled={action.busy || !finished} onClick={() => void act("Cleared: it runs again.", () => post(`${path}/clear`, { mapIndex: index, downstream }))} title={finished ? "Run this task instance again" : "Only a finished instance can be cleared"}>
+                ↻ Clear
+              </button>
+              <label className="small">
+                <input type="checkbox" checked={downstream} onChange={(e) => setDownstream(e.target.checked)} /> and downstream
+              </label>
+              <button type="button" className="btn" disabled={action.busy || ti.state === "success"} onClick={() => void act("Marked success.", () => post(`${path}/mark`, { state: "success", mapIndex: index }))}>
+                Mark success
+              </button>
+              <button type="button" className="btn btn-danger" disabled={action.busy || ti.state === "failed"} onClick={() => void act("Marked failed.", () => post(`${path}/mark`, { state: "failed", mapIndex: index }))}>
+                Mark failed
+              </button>
+            </div>
+          ) : null}
+          {action.message ? (
+            <p className="notice" role="status">
+              {action.message}
+            </p>
+          ) : null}
+          {action.error ? (
+            <p className="field-error" role="alert">
+              {action.error}
+            </p>
+          ) : null}
+          {ti.error ? <pre className="error-text">{ti.error}</pre> : null}
+
+          <h3>Tries</h3>
+          {tries.length === 0 ? (
+            <p className="muted small">No try yet.</p>
+          ) : (
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th scope="col">Try</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Queued</th>
+                  <th scope="col">Ran</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tries.map((t) => (
+                  <tr key={t.tryNumber} className={t.tryNumber === shownTry ? "row-selected" : undefined}>
+                    <td>
+                      <button type="button" className="link" onClick={() => setTryShown(t.tryNumber)} aria-label={`Show the log of try ${t.tryNumber}`}>
+                        #{t.tryNumber}
+                      </button>
+                    </td>
+                    <td>
+                      <StateBadge state={t.outcome} />
+                    </td>
+                    <td>{formatDuration(between(t.queuedAt, t.startedAt))}</td>
+                    <td title={`${formatDateTimeSeconds(t.startedAt)} → ${formatDateTimeSeconds(t.endedAt)}`}>{formatDuration(between(t.startedAt, t.endedAt))}</td>
+                    <td className="error-cell">{t.error ? `${t.errorKind ?? "error"}: ${t.error}` : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+
+          <h3>
+            Log{shownTry !== undefined ? ` · try ${shownTry}` : ""}
+          </h3>
+          {shownTry === undefined ? <p className="muted small">The log appears when the first try starts.</p> : <LogViewer key={`${index ?? ""}/${shownTry}`} runId={runId} taskId={taskId} mapIndex={index} tryNumber={shownTry} />}
+
+          <details open={ti.state === "success"}>
+            <summary>Result</summary>
+            {ti.result === null || ti.result === undefined ? <p className="muted small">No result.</p> : <pre className="json">{JSON.stringify(ti.result, null, 2).slice(0, 20_000)}</pre>}
+          </details>
+          <details>
+            <summary>Datasets ({ti.datasetEvents.length})</summary>
+            {ti.datasetEvents.length === 0 ? (
+              <p className="muted small">This instance recorded no dataset events.</p>
+            ) : (
+              <ul className="plain">
+                {ti.datasetEvents.map((e, i) => (
+                  <li key={i}>
+                    <code>{e.uri}</code> <span className="muted small">{JSON.stringify(e.metadata ?? {})}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </details>
+          <details>
+            <summary>State history ({ti.history.length})</summary>
+            <ol className="history">
+              {ti.history.map((h) => (
+                <li key={h.id}>
+                  <span className="muted small">{formatDateTimeSeconds(h.at)}</span> {h.fromState ? `${stateLabel(h.fromState)} → ` : ""}
+                  <StateBadge state={h.toState} />
+                  {h.reason ? <span className="muted small"> {h.reason}</span> : null}
+                </li>
+              ))}
+            </ol>
+          </details>
+        </>
+      ) : null}
+    </aside>
+  );
+}
