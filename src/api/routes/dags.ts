@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { RegisteredDag } from "../../scheduler/dag-registry.js";
 import { nextScheduledRun } from "../../scheduler/next-run.js";
+import { dagVersion } from "../../core/dag-version.js";
 import { describeScheduleInWords } from "../../core/schedule-words.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
@@ -152,6 +153,8 @@ export function dagSummary(dagId: string, entry: RegisteredDag | undefined, reco
     endDate: entry?.endDate ?? null,
     maxActiveRuns: options?.maxActiveRuns ?? null,
     maxActiveTasks: options?.maxActiveTasks ?? null,
+    /** The version new runs (and cleared tasks) run with: hash of the loaded structure and source. */
+    version: entry ? dagVersion(entry.dag.graph, entry.source) : null,
     nextRun: next ? { logicalDate: next.interval.start, dataIntervalStart: next.interval.start, dataIntervalEnd: next.interval.end, createdAt: next.createdAt } : null,
   };
 }
