@@ -9,11 +9,13 @@ import { SessionContext, type Session } from "./auth";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/status";
 import { LiveUpdatesProvider } from "./live/live-updates";
+import { AlertsPage } from "./pages/alerts-page";
 import { ChangePasswordPage } from "./pages/change-password-page";
 import { DagPage } from "./pages/dag-page";
 import { DagsPage } from "./pages/dags-page";
+import { DatasetsPage } from "./pages/datasets-page";
+import { LineagePage } from "./pages/lineage-page";
 import { LoginPage } from "./pages/login-page";
-import { PlaceholderPage } from "./pages/placeholder-page";
 import { RunsPage } from "./pages/runs-page";
 import { useRoute } from "./router";
 
@@ -72,9 +74,9 @@ function Page() {
     case "runs":
       return <RunsPage />;
     case "datasets":
-      return <PlaceholderPage title="Datasets" text="Datasets and their lineage: which tasks write and read each one, and its latest events." />;
+      return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":
-      return <PlaceholderPage title="Dead letters and alerts" text="Task instances that failed with no tries left, and the alerts raised for them." />;
+      return <AlertsPage />;
     default:
       return <DagsPage />;
   }

@@ -27,6 +27,8 @@ export interface DagRun extends RunSummary {
   readonly dataIntervalEnd: string;
   readonly params: Record<string, unknown>;
   readonly createdAt: string;
+  /** The DAG version the run used (a hash of structure and source); null for runs older than versions. */
+  readonly dagVersion?: string | null;
 }
 
 export interface DagSummary {
@@ -43,6 +45,8 @@ export interface DagSummary {
   readonly endDate: string | null;
   readonly maxActiveRuns: number | null;
   readonly maxActiveTasks: number | null;
+  /** The loaded version: new runs and cleared tasks run with it (null when the DAG is not loaded). */
+  readonly version?: string | null;
   readonly nextRun: { readonly logicalDate: string; readonly dataIntervalEnd: string; readonly createdAt: string } | null;
 }
 
@@ -178,4 +182,139 @@ export interface Backfill {
   readonly maxActiveRuns: number;
   readonly state: "running" | "completed" | "cancelled";
   readonly progress: { readonly total: number; readonly done: number; readonly succeeded: number; readonly failed: number; readonly skipped: number; readonly running: number };
+}
+
+/** One version of a DAG that a run used (GET /dags/:dagId/versions/:version). */
+export interface DagVersion {
+  readonly dagId: string;
+  readonly version: string;
+  readonly graph: { readonly dagId: string; readonly tasks: readonly TaskSpec[]; readonly datasetSchedule?: { readonly uris: readonly string[]; readonly when: string } };
+  readonly source: string | null;
+  readonly createdAt: string;
+}
+
+export interface DagVersionSummary {
+  readonly version: string;
+  readonly createdAt: string;
+  readonly tasks: readonly string[];
+}
+
+export type DatasetWriter =
+  | { readonly kind: "task"; readonly dagId: string; readonly taskId: string; readonly runId: string | null; readonly tryNumber: number | null }
+  | { readonly kind: "external"; readonly source: string | null };
+
+export interface Dataset {
+  readonly uri: string;
+  readonly events: number;
+  readonly lastUpdatedAt: string | null;
+  readonly lastWriter: DatasetWriter | null;
+  readonly lastMetadata: Readonly<Record<string, unknown>> | null;
+  readonly freshnessMs: number | null;
+  /** `dagId.taskId` of the tasks that write it. */
+  readonly producers: readonly string[];
+  /** `dagId.taskId` of the tasks that read it, and the DAGs it triggers. */
+  readonly consumers: readonly string[];
+}
+
+export type LineageNodeKind = "dataset" | "task" | "dag";
+export type LineageEdgeKind = "reads" | "writes" | "feeds" | "triggers" | "contains";
+
+export interface LineageNode {
+  /** `dataset:<uri>`, `dag:<dagId>` or `task:<dagId>/<taskId>`. */
+  readonly id: string;
+  readonly kind: LineageNodeKind;
+  readonly name: string;
+  readonly uri?: string;
+  readonly dagId?: string;
+  readonly taskId?: string;
+}
+
+export interface LineageEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: LineageEdgeKind;
+  readonly declared: boolean;
+  readonly observed: boolean;
+}
+
+export interface LineageResult {
+  readonly root: LineageNode;
+  readonly direction: "downstream" | "upstream";
+  readonly depth: number | null;
+  readonly nodes: readonly LineageNode[];
+  readonly edges: readonly LineageEdge[];
+}
+
+export type AlertState = "open" | "acknowledged" | "resolved";
+
+export interface Alert {
+  readonly id: number;
+  readonly kind: "dead_letter" | "sla_miss";
+  readonly dagId: string;
+  readonly runId: string | null;
+  readonly taskId: string | null;
+  readonly mapIndex: number | null;
+  readonly title: string;
+  readonly details: string;
+  readonly state: AlertState;
+  readonly occurrences: number;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedAt: string | null;
+  readonly resolvedBy: string | null;
+  readonly ticketKey: string | null;
+}
+
+export interface AlertDelivery {
+  readonly id: number;
+  readonly step: number;
+  readonly channel: string;
+  readonly event: string;
+  readonly state: "pending" | "sending" | "sent" | "failed" | "cancelled";
+  readonly dueAt: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly sentAt: string | null;
+}
+
+export interface DeliveryAttempt {
+  readonly id: number;
+  readonly deliveryId: number;
+  readonly attempt: number;
+  readonly at: string;
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export interface AlertDetail extends Alert {
+  readonly deliveries: readonly AlertDelivery[];
+  readonly attempts: readonly DeliveryAttempt[];
+}
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly runId: string;
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  readonly tryNumber: number;
+  readonly error: string | null;
+  readonly createdAt: string;
+  readonly resolvedAt: string | null;
+  readonly resolution: "retried" | "acknowledged" | null;
+}
+
+export interface SlaMiss {
+  readonly id: number;
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string | null;
+  readonly deadlineAt: string;
+  readonly detectedAt: string;
+  readonly stateAtDetection: string;
+  readonly alertId: number | null;
 }

@@ -5,7 +5,7 @@ import { useLiveStatus } from "../live/live-updates";
 import { Logo } from "../pages/login-page";
 import { useRoute } from "../router";
 
-/** Navigation slots: later parts of Tributary fill in the Datasets and Alerts pages. */
+/** The main navigation: the first part of the URL hash names the section. */
 const NAV = [
   { section: "dags", label: "DAGs" },
   { section: "runs", label: "Runs" },

@@ -1,17 +1,23 @@
-/** The DAG's source file, as the server loaded it, with line numbers. */
+/** A DAG's source file with line numbers: as the server loaded it, or as an older version had it. */
 import { get, seg } from "../api/client";
+import type { DagVersion } from "../api/types";
 import { useResource } from "../api/use-resource";
-import { ErrorBox, Loading } from "../components/status";
+import { Empty, ErrorBox, Loading } from "../components/status";
 
-export function CodeView({ dagId }: { dagId: string }) {
-  const source = useResource((signal) => get<{ file: string; source: string }>(`dags/${seg(dagId)}/source`, undefined, signal), [dagId]);
-  if (source.loading) return <Loading label="Loading the source…" />;
-  if (source.error || !source.data) return <ErrorBox error={source.error} onRetry={source.reload} />;
-  const lines = source.data.source.split("\n");
+export function CodeView({ dagId, version }: { dagId: string; version?: DagVersion }) {
+  const source = useResource(
+    (signal) => (version ? Promise.resolve(undefined) : get<{ file: string; source: string }>(`dags/${seg(dagId)}/source`, undefined, signal)),
+    [dagId, version?.version ?? null],
+  );
+  if (version && version.source === null) return <Empty title="No source kept for this version">The run's creator did not know the DAG file's text.</Empty>;
+  if (!version && source.loading) return <Loading label="Loading the source…" />;
+  if (!version && (source.error || !source.data)) return <ErrorBox error={source.error} onRetry={source.reload} />;
+  const text = version?.source ?? source.data?.source ?? "";
+  const lines = text.split("\n");
   return (
-    <div className="code-view">
+    <div className="code-view" data-version={version?.version ?? "current"}>
       <div className="muted small code-file">
-        <code>{source.data.file}</code> · {lines.length} lines
+        {source.data ? <code>{source.data.file}</code> : <span>version {version?.version}</span>} · {lines.length} lines
       </div>
       <pre className="code" tabIndex={0} aria-label={`Source of ${dagId}`}>
         <code>

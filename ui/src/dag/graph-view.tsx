@@ -1,17 +1,18 @@
 /**
  * The graph: tasks laid out left to right by ELK's layered algorithm, drawn with React Flow,
  * coloured by the selected run's states. Datasets a task writes or reads are drawn as their own
- * nodes between the tasks, with dashed edges. Loaded on demand (see dag-page.tsx).
+ * nodes between the tasks, with dashed edges; each links to the lineage explorer centred on it.
+ * For a run of an older DAG version, tasks removed since are marked. Loaded on demand (see dag-page.tsx).
  */
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
-import ELK from "elkjs/lib/elk-api.js";
-import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
 import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { DagDetail, TaskInstance } from "../api/types";
 import { StateLegend } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
 import { stateLabel } from "../format";
+import { href } from "../router";
+import { layoutLeftToRight } from "./elk-layout";
 import { byTask, groupState } from "./instance-groups";
 
 const TASK_W = 190;
@@ -20,7 +21,7 @@ const TASK_H = 48;
 const datasetWidth = (uri: string) => Math.min(340, 28 + uri.length * 7);
 const DATASET_H = 34;
 
-type TaskData = { label: string; kind: string; state: string | undefined; count: number; selected: boolean; onOpen: () => void };
+type TaskData = { label: string; kind: string; state: string | undefined; count: number; selected: boolean; removed: boolean; onOpen: () => void };
 type DatasetData = { uri: string };
 type TaskNodeType = Node<TaskData, "task">;
 type DatasetNodeType = Node<DatasetData, "dataset">;
@@ -31,14 +32,16 @@ const TaskNode = memo(function TaskNode({ data }: NodeProps<TaskNodeType>) {
       <Handle type="target" position={Position.Left} />
       <button
         type="button"
-        className={`graph-task state-${data.state ?? "none"}${data.selected ? " graph-selected" : ""}`}
+        className={`graph-task state-${data.state ?? "none"}${data.selected ? " graph-selected" : ""}${data.removed ? " graph-removed" : ""}`}
         onClick={data.onOpen}
         data-task={data.label}
         data-state={data.state ?? "none"}
-        aria-label={`${data.label}: ${data.state ? stateLabel(data.state) : "no instance in this run"}`}
+        data-removed={data.removed ? "true" : undefined}
+        aria-label={`${data.label}: ${data.state ? stateLabel(data.state) : "no instance in this run"}${data.removed ? " (removed from the current version)" : ""}`}
       >
         <span className="graph-task-name">{data.label}</span>
         <span className="graph-task-meta">
+          {data.removed ? "removed since · " : ""}
           {data.kind !== "task" ? `${data.kind} · ` : ""}
           {data.state ? stateLabel(data.state) : "–"}
           {data.count > 1 ? ` · ${data.count}×` : ""}
@@ -53,21 +56,24 @@ const DatasetNode = memo(function DatasetNode({ data }: NodeProps<DatasetNodeTyp
   return (
     <>
       <Handle type="target" position={Position.Left} />
-      <div className="graph-dataset" title={data.uri} style={{ width: datasetWidth(data.uri) }}>
+      <a className="graph-dataset" href={href(["datasets", "lineage"], { target: data.uri })} title={`${data.uri}: open its lineage`} style={{ width: datasetWidth(data.uri) }}>
         <span aria-hidden="true">◆ </span>
         {data.uri}
-      </div>
+      </a>
       <Handle type="source" position={Position.Right} />
     </>
   );
 });
 
 const NODE_TYPES = { task: TaskNode, dataset: DatasetNode };
-// ELK runs in a web worker: a big graph lays out without freezing the page.
-const elk = new ELK({ workerUrl: elkWorkerUrl });
+/** React Flow lets clicks through to the pane on nodes that are neither selectable nor draggable: the buttons and links in ours need them. */
+export const CLICKABLE = { pointerEvents: "all" } as const;
 
 interface Props {
-  readonly dag: DagDetail;
+  /** The structure to draw: the DAG as loaded, or the version the selected run used. */
+  readonly dag: Pick<DagDetail, "tasks" | "datasetSchedule">;
+  /** Tasks of this (older) version that the current version no longer has. */
+  readonly removedTasks?: ReadonlySet<string>;
   readonly instances: readonly TaskInstance[];
   readonly selectedTask: string | null;
   onSelectTask(taskId: string, mapIndex: number | null): void;
@@ -83,7 +89,7 @@ interface Layout {
 
 const datasetNodeId = (uri: string) => `dataset:${uri}`;
 
-export default function GraphView({ dag, instances, selectedTask, onSelectTask }: Props) {
+export default function GraphView({ dag, removedTasks, instances, selectedTask, onSelectTask }: Props) {
   const [layout, setLayout] = useState<Layout | undefined>();
   const [error, setError] = useState<unknown>();
   const theme = useSyncExternalStore(subscribeTheme, () => document.documentElement.dataset.theme ?? "light");
@@ -111,31 +117,18 @@ export default function GraphView({ dag, instances, selectedTask, onSelectTask }
       for (const uri of task.outputDatasets) edges.push({ id: `${task.id}->${uri}`, source: task.id, target: datasetNodeId(uri), type: "smoothstep", className: "edge-dataset" });
       for (const uri of task.inputDatasets) edges.push({ id: `${uri}->${task.id}`, source: datasetNodeId(uri), target: task.id, type: "smoothstep", className: "edge-dataset" });
     }
-    elk
-      .layout({
-        id: "root",
-        layoutOptions: {
-          "elk.algorithm": "layered",
-          "elk.direction": "RIGHT",
-          "elk.layered.spacing.nodeNodeBetweenLayers": "56",
-          "elk.spacing.nodeNode": "22",
-          "elk.edgeRouting": "ORTHOGONAL",
-        },
-        children: [
-          ...dag.tasks.map((t) => ({ id: t.id, width: TASK_W, height: TASK_H })),
-          ...datasets.map((uri) => ({ id: datasetNodeId(uri), width: datasetWidth(uri), height: DATASET_H })),
-        ],
-        edges: edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-      })
-      .then(
-        (result) => {
-          if (cancelled) return;
-          const positions = new Map((result.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
-          const height = Math.max(0, ...(result.children ?? []).map((c) => (c.y ?? 0) + (c.height ?? 0)));
-          setLayout({ positions, edges, datasets, height });
-        },
-        (e: unknown) => !cancelled && setError(e),
-      );
+    layoutLeftToRight(
+      [
+        ...dag.tasks.map((t) => ({ id: t.id, width: TASK_W, height: TASK_H })),
+        ...datasets.map((uri) => ({ id: datasetNodeId(uri), width: datasetWidth(uri), height: DATASET_H })),
+      ],
+      edges,
+    ).then(
+      (result) => {
+        if (!cancelled) setLayout({ positions: result.positions, edges, datasets, height: result.height });
+      },
+      (e: unknown) => !cancelled && setError(e),
+    );
     return () => {
       cancelled = true;
     };
@@ -158,10 +151,12 @@ export default function GraphView({ dag, instances, selectedTask, onSelectTask }
           state: groupState(group),
           count: group.length,
           selected: selectedTask === t.id,
+          removed: removedTasks?.has(t.id) ?? false,
           onOpen: () => onSelectTask(t.id, mapped ? (group[0]?.mapIndex ?? null) : null),
         },
         width: TASK_W,
         height: TASK_H,
+        style: CLICKABLE,
       };
     });
     const datasetNodes: DatasetNodeType[] = layout.datasets.map((uri) => ({
@@ -172,9 +167,10 @@ export default function GraphView({ dag, instances, selectedTask, onSelectTask }
       width: datasetWidth(uri),
       height: DATASET_H,
       selectable: false,
+      style: CLICKABLE,
     }));
     return [...taskNodes, ...datasetNodes];
-  }, [layout, instances, dag.tasks, selectedTask, onSelectTask]);
+  }, [layout, instances, dag.tasks, removedTasks, selectedTask, onSelectTask]);
 
   if (error) return <ErrorBox error={error} />;
   if (!layout) return <Loading label="Laying out the graph…" />;

@@ -1,11 +1,12 @@
 /**
  * One DAG: its header (pause, trigger, backfill), tabs for Graph, Grid, Gantt, Runs, Code and
  * Details, and the task instance panel. The URL holds the tab, the selected run and task, so
- * every view can be linked to and survives a reload.
+ * every view can be linked to and survives a reload. The Graph and Code tabs show the DAG version
+ * the selected run used, marked when it is not the version loaded now.
  */
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { errorMessage, get, patch, seg } from "../api/client";
-import type { DagDetail } from "../api/types";
+import type { DagDetail, DagVersion } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { StateBadge } from "../components/state";
@@ -16,6 +17,7 @@ import { GanttView } from "../dag/gantt-view";
 import { GridView } from "../dag/grid-view";
 import { RunsTab } from "../dag/runs-tab";
 import { useDagRuns } from "../dag/use-dag-runs";
+import { VersionNote } from "../dag/version-note";
 import { BackfillDialog } from "../dialogs/backfill-dialog";
 import { TriggerDialog } from "../dialogs/trigger-dialog";
 import { logicalLabel } from "../format";
@@ -51,6 +53,18 @@ export function DagPage({ dagId }: { dagId: string }) {
   const taskId = route.query.get("task");
   const mapParam = route.query.get("map");
   const mapIndex = mapParam === null || mapParam === "" ? null : Number(mapParam);
+
+  // The version the selected run used, when it is not the one loaded now: its graph and source.
+  const currentVersion = detail.data?.version ?? null;
+  const runVersion = selectedRun?.dagVersion ?? null;
+  const olderVersion = runVersion !== null && currentVersion !== null && runVersion !== currentVersion ? runVersion : null;
+  const version = useResource(
+    (signal) => (olderVersion === null ? Promise.resolve(undefined) : get<DagVersion>(`dags/${seg(dagId)}/versions/${seg(olderVersion)}`, undefined, signal)),
+    [dagId, olderVersion],
+  );
+  const versionShown = olderVersion !== null ? version.data : undefined;
+  const currentTaskIds = useMemo(() => new Set(detail.data?.tasks.map((t) => t.id) ?? []), [detail.data?.tasks]);
+  const removedTasks = useMemo(() => new Set((versionShown?.graph.tasks ?? []).map((t) => t.id).filter((id) => !currentTaskIds.has(id))), [versionShown, currentTaskIds]);
 
   useEffect(() => {
     document.title = `${dagId} · Tributary`;
@@ -88,7 +102,14 @@ export function DagPage({ dagId }: { dagId: string }) {
     }
   };
 
-  const runOptions = useMemo(() => runs.runs.map((r) => ({ id: r.runId, label: `${logicalLabel(r.logicalDate, detail.data?.timezone ?? null)} · ${r.runType} · ${r.state}` })), [runs.runs, detail.data?.timezone]);
+  const runOptions = useMemo(
+    () =>
+      runs.runs.map((r) => {
+        const older = r.dagVersion && detail.data?.version && r.dagVersion !== detail.data.version ? " · older version" : "";
+        return { id: r.runId, label: `${logicalLabel(r.logicalDate, detail.data?.timezone ?? null)} · ${r.runType} · ${r.state}${older}` };
+      }),
+    [runs.runs, detail.data?.timezone, detail.data?.version],
+  );
 
   if (detail.error && !detail.data) {
     return (
@@ -159,7 +180,7 @@ export function DagPage({ dagId }: { dagId: string }) {
             </button>
           ))}
         </div>
-        {(tab === "graph" || tab === "gantt") && runOptions.length > 0 ? (
+        {(tab === "graph" || tab === "gantt" || tab === "code") && runOptions.length > 0 ? (
           <label className="filter run-picker">
             Run
             <select value={selectedRunId ?? ""} onChange={(e) => selectRun(e.target.value)}>
@@ -171,17 +192,24 @@ export function DagPage({ dagId }: { dagId: string }) {
             </select>
           </label>
         ) : null}
-        {selectedRun && (tab === "graph" || tab === "gantt") ? <StateBadge state={selectedRun.state} /> : null}
+        {selectedRun && (tab === "graph" || tab === "gantt" || tab === "code") ? <StateBadge state={selectedRun.state} /> : null}
       </div>
+      {(tab === "graph" || tab === "code") && dag ? (
+        <VersionNote runVersion={runVersion} currentVersion={currentVersion} olderVersion={olderVersion} loadError={version.error} removedTasks={removedTasks} view={tab} />
+      ) : null}
 
       <div className="dag-body">
         <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
           {!dag ? (
             <Loading />
           ) : tab === "graph" ? (
+            olderVersion !== null && version.loading ? (
+              <Loading label="Loading the run's version…" />
+            ) : (
             <Suspense fallback={<Loading label="Loading the graph…" />}>
-              <GraphView dag={dag} instances={selectedRunId ? (runs.instances.get(selectedRunId) ?? []) : []} onSelectTask={(t, m) => selectedRunId && openTask(selectedRunId, t, m)} selectedTask={taskId} />
+              <GraphView dag={versionShown ? { tasks: versionShown.graph.tasks, datasetSchedule: versionShown.graph.datasetSchedule ?? null } : dag} removedTasks={removedTasks} instances={selectedRunId ? (runs.instances.get(selectedRunId) ?? []) : []} onSelectTask={(t, m) => selectedRunId && openTask(selectedRunId, t, m)} selectedTask={taskId} />
             </Suspense>
+            )
           ) : tab === "grid" ? (
             <GridView dag={dag} data={runs} selectedRunId={selectedRunId} selectedTask={taskId ? { taskId, mapIndex } : undefined} onSelectRun={selectRun} onSelectTask={openTask} />
           ) : tab === "gantt" ? (
@@ -189,12 +217,19 @@ export function DagPage({ dagId }: { dagId: string }) {
           ) : tab === "runs" ? (
             <RunsTab dagId={dagId} timeZone={dag.timezone} onOpenRun={(runId) => setQuery(route, { tab: "grid", run: runId }, { replace: false })} />
           ) : tab === "code" ? (
-            <CodeView dagId={dagId} />
+            olderVersion !== null && version.loading ? <Loading label="Loading the run's version…" /> : <CodeView dagId={dagId} version={versionShown} />
           ) : (
             <DetailsView dag={dag} />
           )}
         </div>
-        {taskId && selectedRunId ? <TaskPanel key={`${selectedRunId}/${taskId}/${mapIndex ?? ""}`} runId={selectedRunId} taskId={taskId} mapIndex={mapIndex} onClose={closeTask} /> : null}
+        {taskId && selectedRunId ? <TaskPanel
+            key={`${selectedRunId}/${taskId}/${mapIndex ?? ""}`}
+            runId={selectedRunId}
+            taskId={taskId}
+            mapIndex={mapIndex}
+            versions={{ run: runVersion, current: currentVersion, taskInCurrent: !detail.data || currentTaskIds.has(taskId) }}
+            onClose={closeTask}
+          /> : null}
       </div>
 
       {dialog === "trigger" && dag ? (

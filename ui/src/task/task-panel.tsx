@@ -1,6 +1,7 @@
 /**
  * One task instance: state, actions (by role), tries with duration and error, the log of any try,
- * state history, result and dataset events. It refreshes live while the instance changes.
+ * state history, result and dataset events. It refreshes live while the instance changes. For a run
+ * of an older DAG version, Clear says that the task runs again with the version loaded now.
  */
 import { useEffect, useState } from "react";
 import { errorMessage, get, post, seg } from "../api/client";
@@ -10,6 +11,7 @@ import { useCan } from "../auth";
 import { StateBadge } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
 import { between, formatDateTimeSeconds, formatDuration, formatTime, instanceName, stateLabel } from "../format";
+import { shortVersion } from "../dag/version-note";
 import { useChangeTick } from "../live/live-updates";
 import { LogViewer } from "./log-viewer";
 
@@ -17,10 +19,12 @@ interface Props {
   readonly runId: string;
   readonly taskId: string;
   readonly mapIndex: number | null;
+  /** The DAG version the run used, the one loaded now, and whether the loaded one still has this task. */
+  readonly versions?: { readonly run: string | null; readonly current: string | null; readonly taskInCurrent: boolean };
   onClose(): void;
 }
 
-export function TaskPanel({ runId, taskId, mapIndex, onClose }: Props) {
+export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props) {
   const canOperate = useCan("operator");
   const [index, setIndex] = useState(mapIndex);
   const path = `runs/${seg(runId)}/tasks/${seg(taskId)}`;
@@ -61,6 +65,8 @@ export function TaskPanel({ runId, taskId, mapIndex, onClose }: Props) {
   const finished = ti ? ["success", "failed", "skipped", "upstream_failed"].includes(ti.state) : false;
   const tries = ti ? [...ti.tries].sort((a, b) => a.tryNumber - b.tryNumber) : [];
   const shownTry = tryShown ?? (ti && ti.tryNumber > 0 ? ti.tryNumber : undefined);
+  const olderRun = versions?.run && versions.current && versions.run !== versions.current ? { run: versions.run, current: versions.current } : undefined;
+  const removed = versions?.taskInCurrent === false;
 
   return (
     <aside className="task-panel" aria-labelledby="task-panel-title" data-testid="task-panel">
@@ -101,7 +107,13 @@ export function TaskPanel({ runId, taskId, mapIndex, onClose }: Props) {
           </div>
           {canOperate ? (
             <div className="task-actions">
-              <button type="button" className="btn" disabled={action.busy || !finished} onClick={() => void act("Cleared: it runs again.", () => post(`${path}/clear`, { mapIndex: index, downstream }))} title={finished ? "Run this task instance again" : "Only a finished instance can be cleared"}>
+              <button
+                type="button"
+                className="btn"
+                disabled={action.busy || !finished || removed}
+                onClick={() => void act(olderRun ? `Cleared: it runs again with version ${shortVersion(olderRun.current)}.` : "Cleared: it runs again.", () => post(`${path}/clear`, { mapIndex: index, downstream }))}
+                title={removed ? "The current version of the DAG has no such task" : finished ? "Run this task instance again" : "Only a finished instance can be cleared"}
+              >
                 ↻ Clear
               </button>
               <label className="small">
@@ -114,6 +126,21 @@ export function TaskPanel({ runId, taskId, mapIndex, onClose }: Props) {
                 Mark failed
               </button>
             </div>
+          ) : null}
+          {canOperate && olderRun ? (
+            <p className="version-note small" data-testid="clear-version">
+              {removed ? (
+                <>
+                  This run used version <code title={olderRun.run}>{shortVersion(olderRun.run)}</code>; the current version{" "}
+                  <code title={olderRun.current}>{shortVersion(olderRun.current)}</code> has no task <code>{taskId}</code>, so it cannot be cleared.
+                </>
+              ) : (
+                <>
+                  This run used version <code title={olderRun.run}>{shortVersion(olderRun.run)}</code>. Clear runs it with the current version{" "}
+                  <code title={olderRun.current}>{shortVersion(olderRun.current)}</code>.
+                </>
+              )}
+            </p>
           ) : null}
           {action.message ? (
             <p className="notice" role="status">
