@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly db?: string;
   /** Where OpenLineage events go: see lineage/openlineage/config.ts. */
   readonly openlineage?: unknown;
+  /** Where OpenTelemetry trace spans go: see observability/tracing/config.ts. */
+  readonly otlp?: unknown;
   /** Global alert settings: checked by alerts/alert-config.ts. */
   readonly alerts?: unknown;
 }
@@ -46,6 +48,8 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
     db,
     // Checked by lineage/openlineage/config.ts, which knows its settings.
     openlineage: (config as Record<string, unknown>)["openlineage"],
+    // Checked by observability/tracing/config.ts.
+    otlp: (config as Record<string, unknown>)["otlp"],
     alerts: (config as Record<string, unknown>)["alerts"],
   };
 }

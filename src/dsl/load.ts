@@ -45,6 +45,23 @@ export async function loadDagFile(file: string): Promise<LoadResult> {
 }
 
 /**
+ * Loads several files in one tsx namespace, so the DSL and any helpers they share are compiled
+ * and instantiated once for all of them (a namespace per file costs about 0.3 s and 1 MB each),
+ * yet gives each file a result of its own: a file that fails is an error for that file alone, and
+ * a DAG id is checked for duplicates within its file only, as `loadDagFile` does.
+ */
+export async function loadDagFilesSeparately(files: readonly string[]): Promise<Map<string, LoadResult>> {
+  const shared = new SharedNamespace();
+  const results = new Map<string, LoadResult>();
+  for (const file of files) {
+    const session = new LoadSession(shared);
+    await session.load(resolve(file));
+    results.set(file, session.result());
+  }
+  return results;
+}
+
+/**
  * Loads every DAG file in a folder (see dag-files.ts for which files count). A folder that cannot
  * be read throws an `InvalidInputError`; a file that cannot be loaded is reported in `errors`.
  */
@@ -64,20 +81,33 @@ export function findDag(result: LoadResult, dagId: string): LoadedDag {
 
 type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
 
-/** One load: one tsx namespace, shared by its files, so a DAG re-exported by another file is the same object. */
+/** A tsx namespace started on first use. */
+class SharedNamespace {
+  #import: ScopedImport | undefined;
+
+  get import(): ScopedImport {
+    this.#import ??= startNamespace();
+    return this.#import;
+  }
+}
+
+/** One load's DAGs and errors. Its files share one tsx namespace, so a DAG re-exported by another file is the same object. */
 class LoadSession {
   readonly #dags: LoadedDag[] = [];
   readonly #errors: TributaryError[] = [];
   /** By the object the DAG file exported, to skip re-exports of a DAG already loaded. */
   readonly #seen = new Set<object>();
   readonly #fileOfId = new Map<string, string>();
-  #import: ScopedImport | undefined;
+  readonly #namespace: SharedNamespace;
+
+  constructor(namespace: SharedNamespace = new SharedNamespace()) {
+    this.#namespace = namespace;
+  }
 
   async load(file: string): Promise<void> {
     let exports: Readonly<Record<string, unknown>>;
     try {
-      this.#import ??= startNamespace();
-      exports = (await this.#import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+      exports = (await this.#namespace.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
     } catch (error) {
       this.#errors.push(fileError(error, file));
       return;

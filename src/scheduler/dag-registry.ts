@@ -10,7 +10,7 @@ import type { TributaryError } from "../core/errors.js";
 import { resolveSchedule, type ResolvedSchedule } from "../core/schedule.js";
 import { parseDateInZone } from "../core/calendar.js";
 import { listDagFiles } from "../dsl/dag-files.js";
-import { loadDagFile, type LoadedDag } from "../dsl/load.js";
+import { loadDagFilesSeparately, type LoadedDag, type LoadResult } from "../dsl/load.js";
 import type { Dag } from "../dsl/types.js";
 
 /** A loaded DAG with what the scheduler needs precomputed. */
@@ -51,12 +51,18 @@ export class DagRegistry {
         changed = true;
       }
     }
+    const stale = new Map<string, string>();
     for (const file of files) {
       const version = await stat(file).then((s) => `${s.mtimeMs}:${s.size}`, () => "missing");
       const previous = this.#files.get(file);
-      if (previous && previous.version === version) continue;
+      if (!previous || previous.version !== version) stale.set(file, version);
+    }
+    // The changed files load together in one tsx namespace, each with results of its own.
+    const results = stale.size === 0 ? new Map<string, LoadResult>() : await loadDagFilesSeparately([...stale.keys()]);
+    for (const [file, version] of stale) {
+      const previous = this.#files.get(file);
       changed = true;
-      const result = await loadDagFile(file);
+      const result = results.get(file) ?? { dags: [], errors: [] };
       const error = result.errors[0];
       const dags: RegisteredDag[] = [];
       let scheduleError: TributaryError | undefined;

@@ -80,7 +80,8 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
     onError,
     onTryFinished: (claimed, outcome) => {
       options.onTryFinished?.(claimed, outcome);
-      timer.wake();
+      // Only a failed try can have scheduled a retry for the timer to plan.
+      if (!outcome.ok) timer.wake();
       checkRun().catch(onError);
     },
   });

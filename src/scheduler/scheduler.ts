@@ -4,7 +4,7 @@
  * each DAG's `maxActiveRuns`, and fails zombie tries (running task instances whose worker stopped
  * heartbeating) so they are retried. Tasks never run here: workers run them.
  */
-import { isTimetable } from "../core/schedule.js";
+import { isTimetable, tickAfter } from "../core/schedule.js";
 import type { Store } from "../store/store.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
@@ -45,6 +45,14 @@ export class Scheduler {
   #lastReload = 0;
   /** Stuck task instances already reported, so each is reported once. */
   readonly #reportedStuck = new Set<number>();
+  /** The version of each DAG last written to the store, so unchanged DAGs are not written again. */
+  readonly #recorded = new Map<string, RegisteredDag>();
+  /**
+   * Per timetable DAG: no interval can come due before `at` (the next tick after the last check),
+   * so until then a tick need not ask the store for its latest logical date. Checking early is
+   * harmless (runs are created idempotently), so the entry is dropped whenever in doubt.
+   */
+  readonly #nextDue = new Map<string, { entry: RegisteredDag; checked: number; at: number }>();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -76,14 +84,23 @@ export class Scheduler {
       this.#lastReload = now.getTime();
       if (await registry.refresh()) await this.#recordDags(now);
     }
-    const paused = new Set((await store.listDags()).filter((d) => d.isPaused).map((d) => d.dagId));
+    const paused = new Set(await store.listPausedDagIds());
     let created = 0;
     let started = 0;
     for (const entry of registry.all().values()) {
       if (paused.has(entry.dag.id)) continue;
-      // One DAG's failure must not hold up the others: report it and go on.
       try {
         created += await this.#createDueRuns(entry, now);
+      } catch (error) {
+        this.#options.onError?.(new Error(`DAG "${entry.dag.id}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      }
+    }
+    // Starting queued runs takes a write transaction per DAG: only for the DAGs that have some.
+    const withQueued = await this.#dagsWithQueuedRuns();
+    for (const entry of registry.all().values()) {
+      if (paused.has(entry.dag.id) || (withQueued !== undefined && !withQueued.has(entry.dag.id))) continue;
+      // One DAG's failure must not hold up the others: report it and go on.
+      try {
         const runs = await store.startQueuedRuns({
           dagId: entry.dag.id,
           graph: entry.dag.graph,
@@ -111,10 +128,28 @@ export class Scheduler {
     return { created, started, zombies };
   }
 
+  /** Writes the DAGs that changed since they were last written (or differ from the stored record). */
   async #recordDags(now: Date): Promise<void> {
-    for (const entry of this.#options.registry.all().values()) {
-      await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
+    const { store, registry } = this.#options;
+    let stored: Map<string, { file: string; graph: string }> | undefined;
+    for (const entry of registry.all().values()) {
+      const dagId = entry.dag.id;
+      if (this.#recorded.get(dagId) === entry) continue;
+      // After a restart every DAG is new to this process: compare with the store before writing.
+      stored ??= new Map((await store.listDags()).map((d) => [d.dagId, { file: d.file, graph: JSON.stringify(d.graph) }]));
+      const record = stored.get(dagId);
+      if (record === undefined || record.file !== entry.file || record.graph !== JSON.stringify(entry.dag.graph)) {
+        await store.upsertDag({ dagId, file: entry.file, graph: entry.dag.graph, now });
+      }
+      this.#recorded.set(dagId, entry);
     }
+  }
+
+  /** The DAGs with queued runs, or undefined when there are too many to list (then every DAG is tried). */
+  async #dagsWithQueuedRuns(): Promise<Set<string> | undefined> {
+    const limit = 10_000;
+    const runs = await this.#options.store.listRuns({ states: ["queued"], limit });
+    return runs.length >= limit ? undefined : new Set(runs.map((run) => run.dagId));
   }
 
   async #createDueRuns(entry: RegisteredDag, now: Date): Promise<number> {
@@ -125,7 +160,12 @@ export class Scheduler {
       return run ? 1 : 0;
     }
     if (!isTimetable(schedule)) return 0;
+    const at = now.getTime();
+    const next = this.#nextDue.get(dag.id);
+    if (next !== undefined && next.entry === entry && at >= next.checked && at < next.at) return 0;
+    this.#nextDue.delete(dag.id);
     const { store } = this.#options;
+    const limit = 1_000;
     const due = dueIntervals({
       schedule,
       startDate: entry.startDate,
@@ -133,6 +173,7 @@ export class Scheduler {
       catchup: dag.options.catchup,
       lastLogicalDate: await store.latestLogicalDate(dag.id),
       now,
+      limit,
     });
     let created = 0;
     for (const interval of due) {
@@ -154,6 +195,8 @@ export class Scheduler {
         this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`, { runId: result.run.runId, dagId: dag.id });
       }
     }
+    // Every due interval has a run now; the next one ends at the next tick after now.
+    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: tickAfter(schedule, now).getTime() });
     return created;
   }
 

@@ -12,6 +12,8 @@ import { createRetryTimer } from "./retry-timer.js";
 import { Scheduler } from "./scheduler.js";
 import { OpenLineageEmitter } from "../lineage/openlineage/emitter.js";
 import { resolveOpenLineageConfig, type OpenLineageConfig } from "../lineage/openlineage/config.js";
+import { TraceEmitter } from "../observability/tracing/trace-emitter.js";
+import { resolveOtlpConfig, type OtlpConfig } from "../observability/tracing/config.js";
 import type { LogFn } from "../logging/log-fields.js";
 import { createLogRetentionLoop } from "../logging/log-retention.js";
 import type { SecretResolver } from "../secrets/resolver.js";
@@ -55,6 +57,8 @@ export interface ServiceOptions {
   readonly queues?: readonly string[];
   /** Scheduler role: where OpenLineage events go (default: from TRIBUTARY_OPENLINEAGE_*; null: none). */
   readonly openLineage?: OpenLineageConfig | null;
+  /** Scheduler role: where OpenTelemetry trace spans go (default: from TRIBUTARY_OTLP_*; null: none), see docs/tracing.md. */
+  readonly tracing?: OtlpConfig | null;
   /** Scheduler role: global alert settings (default: from TRIBUTARY_ALERT_* variables), see docs/alerts.md. */
   readonly alerts?: AlertConfig;
   /** Hides secret values in alert texts. */
@@ -76,6 +80,7 @@ export class TributaryService {
   /** Keeps the DAG folder loaded in a worker-only process (the scheduler reloads it otherwise). */
   readonly #reloader: ServiceLoop;
   readonly #openLineage: OpenLineageEmitter | undefined;
+  readonly #tracing: TraceEmitter | undefined;
   readonly #roles: { readonly scheduler: boolean; readonly worker: boolean };
   #started = false;
 
@@ -127,7 +132,8 @@ export class TributaryService {
           durationMs: endedAt - startedAt,
           queueWaitMs: claimed.instance.queuedAt ? startedAt - claimed.instance.queuedAt.getTime() : null,
         });
-        this.#timer.wake();
+        // Only a failed try can have scheduled a retry for the timer to plan.
+        if (!outcome.ok) this.#timer.wake();
         this.#scheduler.wake();
         // A failed try may have dead-lettered its task instance: raise the alert now, not at the next poll.
         if (!outcome.ok) this.alertDispatcher.wake();
@@ -172,6 +178,8 @@ export class TributaryService {
         : createLogRetentionLoop({ store: options.store, retentionMs: options.logRetentionMs, now: options.now, log, onError });
     const openLineage = options.openLineage === undefined ? resolveOpenLineageConfig(undefined) : options.openLineage;
     this.#openLineage = openLineage ? new OpenLineageEmitter({ store: options.store, config: openLineage, now: options.now, onError }) : undefined;
+    const tracing = options.tracing === undefined ? resolveOtlpConfig(undefined) : options.tracing;
+    this.#tracing = tracing ? new TraceEmitter({ store: options.store, config: tracing, now: options.now, onError }) : undefined;
     this.#reloader = new ServiceLoop(async () => {
       await this.registry.refresh();
       return options.reloadMs ?? 2_000;
@@ -196,6 +204,8 @@ export class TributaryService {
       // The first pass fixes where reporting starts, before this process changes anything.
       await this.#openLineage?.pass().catch(onErrorOf(this.#options));
       this.#openLineage?.start();
+      await this.#tracing?.pass().catch(onErrorOf(this.#options));
+      this.#tracing?.start();
       this.#scheduler.start();
       this.#timer.start();
       this.#logRetention?.start();
@@ -227,6 +237,8 @@ export class TributaryService {
     // Report what the last tries did, then deliver what is queued.
     await this.#openLineage?.pass().catch(onErrorOf(this.#options));
     await this.#openLineage?.stop();
+    await this.#tracing?.pass().catch(onErrorOf(this.#options));
+    await this.#tracing?.stop();
     this.#started = false;
   }
 }

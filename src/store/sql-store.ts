@@ -57,6 +57,7 @@ import { isUniqueViolation } from "./engine/locks.js";
 import { didQueue, type QueuedNotifier } from "./engine/queued-signal.js";
 import * as secrets from "./engine/secrets.js";
 import { deleteTaskLogsBefore } from "./engine/log-retention.js";
+import { getMappedItem } from "./engine/mapped-item.js";
 import { SqlAccessStore } from "./sql-access-store.js";
 import type { AccessStore } from "./access.js";
 import { SqlLineageStore } from "./sql-lineage-store.js";
@@ -175,6 +176,11 @@ export class SqlStore implements Store {
     return rows.map(dagFromRow);
   }
 
+  async listPausedDagIds(): Promise<string[]> {
+    const rows = await this.#db.selectFrom("dags").select("dag_id").where("is_paused", "=", 1).execute();
+    return rows.map((row) => row.dag_id);
+  }
+
   async setDagPaused(dagId: string, paused: boolean, now: Date): Promise<boolean> {
     const result = await this.#tx((tx) =>
       tx.updateTable("dags").set({ is_paused: paused ? 1 : 0, updated_at: now.getTime() }).where("dag_id", "=", dagId).executeTakeFirst(),
@@ -261,16 +267,18 @@ export class SqlStore implements Store {
 
   async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]> {
     if (taskInstanceIds.length === 0) return [];
-    const rows = await this.#tx((tx) =>
-      tx
+    const rows = await this.#tx(async (tx) => {
+      // Locked by id first, the order a batch of completions takes them in (completeTries): no deadlock.
+      if (this.#rowLocks) await tx.selectFrom("task_instances").select("id").where("id", "in", taskInstanceIds).orderBy("id").forUpdate().execute();
+      return tx
         .updateTable("task_instances")
         .set({ heartbeat_at: now.getTime() })
         .where("id", "in", taskInstanceIds)
         .where("worker_id", "=", workerId)
         .where("state", "=", "running")
         .returning("id")
-        .execute(),
-    );
+        .execute();
+    });
     return rows.map((row) => Number(row.id));
   }
 
@@ -466,6 +474,10 @@ export class SqlStore implements Store {
     return results;
   }
 
+  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown> {
+    return getMappedItem(this.#db, this.dialect, runId, taskId, index);
+  }
+
   async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
     if (lines.length === 0) return;
     // One transaction: a batch of lines is stored whole or not at all.
@@ -491,7 +503,34 @@ export class SqlStore implements Store {
     return this.#tx((tx) => completeTry(tx, input, this.#rowLocks));
   }
 
-  queueDueRetries(now: Date): Promise<number> {
+  completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
+    return this.#tx(async (tx) => {
+      // Row locks in one order, or two transactions could wait on each other: the runs first, by id
+      // (completeTry locks its run again, a no-op), then the task instances, by id.
+      const ordered = [...inputs].sort((a, b) => a.taskInstanceId - b.taskInstanceId);
+      if (this.#rowLocks && ordered.length > 1) {
+        const owners = await tx.selectFrom("task_instances").select("run_id").distinct().where("id", "in", ordered.map((i) => i.taskInstanceId)).execute();
+        const runIds = owners.map((o) => o.run_id).sort();
+        if (runIds.length > 0) await tx.selectFrom("dag_runs").select("run_id").where("run_id", "in", runIds).orderBy("run_id").forUpdate().execute();
+      }
+      const byInput = new Map<CompleteTryInput, CompleteTryResult>();
+      for (const input of ordered) byInput.set(input, await completeTry(tx, input, this.#rowLocks));
+      const results = inputs.map((input) => byInput.get(input) as CompleteTryResult);
+      const claimed = claim ? await claimNextTasks(tx, claim, this.#rowLocks) : [];
+      return { results, claimed };
+    });
+  }
+
+  async queueDueRetries(now: Date): Promise<number> {
+    // Looked for before taking the write lock: the timer asks far more often than retries fall due.
+    const any = await this.#db
+      .selectFrom("task_instances")
+      .select("id")
+      .where("state", "=", "retrying")
+      .where("next_retry_at", "<=", now.getTime())
+      .limit(1)
+      .executeTakeFirst();
+    if (any === undefined) return 0;
     return this.#tx(async (tx) => {
       const query = tx
         .selectFrom("task_instances")

@@ -246,6 +246,8 @@ export interface Store {
   onTasksQueued(listener: () => void): Promise<() => Promise<void>>;
   /** Every DAG the store has seen, by id. */
   listDags(): Promise<DagRecord[]>;
+  /** The ids of the paused DAGs (what the scheduler needs on every tick, without the graphs). */
+  listPausedDagIds(): Promise<string[]>;
   /** Pauses or unpauses a DAG: a paused DAG gets no new scheduled runs. False if the DAG is unknown. */
   setDagPaused(dagId: string, paused: boolean, now: Date): Promise<boolean>;
   /** Records (or refreshes) a DAG's file and structure; keeps its paused flag. */
@@ -350,6 +352,11 @@ export interface Store {
    * results of a mapped task's instances as an array in map-index order.
    */
   getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>>;
+  /**
+   * Element `index` of what a mapped task maps over: item `index` of task `taskId`'s list result,
+   * or the result of its mapped instance `index` (undefined when there is none).
+   */
+  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown>;
   appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void>;
   /**
    * Records a try's outcome and, in the same transaction: schedules a retry or dead-letters the
@@ -357,6 +364,12 @@ export interface Store {
    * skipped or upstream_failed (trigger rules, branches, mapping), and closes the run when done.
    */
   completeTry(input: CompleteTryInput): Promise<CompleteTryResult>;
+  /**
+   * `completeTry` for several tries in one transaction, in the order given (a group commit): all
+   * are recorded, or none is and the call fails. With `claim`, the same transaction then claims
+   * as `claimNextTasks` does (what the outcomes queued included), saving a commit per claim.
+   */
+  completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }>;
   /**
    * Marks the worker's running task instances as alive. Resolves to the ids that are still this
    * worker's running tries: any other was reclaimed (failed as a zombie), and the worker must stop it.

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import type { Dag, TaskDefinition } from "../dsl/types.js";
 import type { LoadResult } from "../dsl/load.js";
-import { loadDagFile } from "../dsl/load.js";
+import { loadDagFile, loadDagFilesSeparately } from "../dsl/load.js";
 
 interface CachedFile {
   readonly mtimeMs: number;
@@ -54,6 +54,28 @@ export class DagFileCache {
       this.#files.delete(file);
       throw error;
     });
+  }
+
+  /**
+   * Loads the files not loaded yet (or changed) together, in one tsx namespace: loading each on
+   * its own would compile and instantiate the DSL once per file. Errors stay with their files.
+   */
+  async preload(files: readonly string[]): Promise<void> {
+    const fresh: [string, number][] = [];
+    for (const file of new Set(files)) {
+      if (this.#checking.has(file)) continue;
+      const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => undefined);
+      // A file that cannot be read is reported by the try that needs it.
+      if (mtimeMs === undefined || this.#files.get(file)?.mtimeMs === mtimeMs) continue;
+      fresh.push([file, mtimeMs]);
+    }
+    if (fresh.length === 0) return;
+    const all = loadDagFilesSeparately(fresh.map(([file]) => file));
+    for (const [file, mtimeMs] of fresh) {
+      const previous = this.#files.get(file)?.loading;
+      this.#files.set(file, { mtimeMs, loading: all.then((results) => keepLastGood(results.get(file) ?? { dags: [], errors: [] }, previous)) });
+    }
+    await all;
   }
 
   async find(file: string, dagId: string, taskId: string): Promise<FoundTask> {

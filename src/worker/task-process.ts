@@ -118,7 +118,7 @@ process.on("message", (message: ToTaskProcess) => {
     void runTry(message);
   } else if (message.type === "preload") {
     // A file that fails to load fails the tries that need it, with its errors; nothing to say here.
-    void Promise.allSettled(message.files.map((file) => files.load(file))).then(() => send({ type: "preloaded" }));
+    void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
   } else if (message.type === "abort" && current?.tryId === message.tryId) {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
     current.controller.abort(new DOMException(message.message, name));

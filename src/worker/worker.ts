@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
-import type { ClaimedTask, Store, StoredLogLine } from "../store/store.js";
+import type { ClaimedTask, ClaimRequest, Store, StoredLogLine } from "../store/store.js";
 import type { TaskProcessPool } from "./process-pool.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
@@ -17,6 +17,7 @@ import { createMasker, NO_MASK, type Masker } from "../secrets/mask.js";
 import type { SecretResolver } from "../secrets/resolver.js";
 import { createSecretResolver } from "../secrets/secret-config.js";
 import { maskOutcome } from "./mask-outcome.js";
+import { CompletionBatcher } from "./completion-batch.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -63,13 +64,18 @@ export class Worker {
   #lastHeartbeatOk = Date.now();
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
+  /** Slots being claimed right now (a claim in flight), so two claims never take the same slot. */
+  #reserved = 0;
   #unsubscribe: Promise<() => Promise<void>> | undefined;
   #defaultSecrets: SecretResolver | undefined;
+  /** Outcomes of tries that end together are recorded in one transaction. */
+  readonly #completions: CompletionBatcher;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
+    this.#completions = new CompletionBatcher(options.store);
   }
 
   start(): void {
@@ -118,7 +124,8 @@ export class Worker {
   /** Stops claiming and waits for the tries in progress to be recorded. */
   async stop(): Promise<void> {
     await this.#loop.stop();
-    await Promise.all(this.#active);
+    // A claim riding along with a last outcome may still start tries: wait for those too.
+    while (this.#active.size > 0) await Promise.all(this.#active);
     clearInterval(this.#heartbeat);
     const unsubscribe = await this.#unsubscribe?.catch(() => undefined);
     await unsubscribe?.();
@@ -140,21 +147,46 @@ export class Worker {
       const files = [...new Set([...this.#options.dags().values()].map((d) => d.file))];
       await this.#options.pool.warmUp(files).catch((error: unknown) => this.#options.onError?.(error));
     }
-    const free = concurrency - this.#active.size;
+    const free = concurrency - this.#active.size - this.#reserved;
     if (free <= 0) return idleMs;
+    this.#reserved += free;
+    let claimed: ClaimedTask[];
+    try {
+      claimed = await store.claimNextTasks(this.#claimRequest(free, now()));
+    } finally {
+      this.#reserved -= free;
+    }
+    this.#startClaimed(claimed);
+    return claimed.length === 0 || this.#active.size >= concurrency ? idleMs : 0;
+  }
+
+  #claimRequest(limit: number, at: Date): ClaimRequest {
     const dags = this.#options.dags();
     const maxActiveTasks = new Map<string, number>();
     for (const [dagId, { dag }] of dags) {
       if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dagId, dag.options.maxActiveTasks);
     }
-    const claimed = await store.claimNextTasks({
-      workerId: this.workerId,
-      limit: free,
-      dagIds: [...dags.keys()],
-      queues: this.#options.queues,
-      maxActiveTasks,
-      now: now(),
-    });
+    return { workerId: this.workerId, limit, dagIds: [...dags.keys()], queues: this.#options.queues, maxActiveTasks, now: at };
+  }
+
+  /**
+   * The claim that rides along with recording `freed` outcomes (see completion-batch.ts): the
+   * slots they free, taken in the same transaction. None while stopping.
+   */
+  #claimAlong(freed: number): ClaimRequest | undefined {
+    if (!this.#loop.running || !this.#warmedUp) return undefined;
+    const limit = this.#options.concurrency - this.#active.size - this.#reserved + freed;
+    if (limit <= 0) return undefined;
+    this.#reserved += limit;
+    return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
+  }
+
+  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[]): void {
+    this.#reserved -= request.limit;
+    this.#startClaimed(claimed);
+  }
+
+  #startClaimed(claimed: readonly ClaimedTask[]): void {
     for (const task of claimed) {
       this.#runningIds.set(task.instance.id, new AbortController());
       const done: Promise<void> = this.#execute(task)
@@ -166,7 +198,6 @@ export class Worker {
         });
       this.#active.add(done);
     }
-    return claimed.length === 0 || this.#active.size >= concurrency ? idleMs : 0;
   }
 
   async #execute(claimed: ClaimedTask): Promise<void> {
@@ -217,7 +248,7 @@ export class Worker {
     const graph = runnable?.dag.graph ?? { dagId: claimed.instance.dagId, tasks: [] };
     // The outcome must not be lost if the database is away: keep trying until it is back.
     await this.#persist(() => flush());
-    await this.#persist(() => store.completeTry({
+    await this.#persist(() => this.#completions.complete({
       taskInstanceId: claimed.instance.id,
       tryNumber: claimed.tryNumber,
       outcome: outcome.ok ? "success" : "failed",
@@ -257,7 +288,10 @@ export class Worker {
 
   async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec): Promise<TaskRunRequest> {
     const { run, instance } = claimed;
-    const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
+    // A mapped instance needs one element of what it maps over, not the whole list.
+    const mapIndex = instance.mapIndex;
+    const mapOver = mapIndex === null ? undefined : spec.mapOver;
+    const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver && mapOver === undefined ? [spec.mapOver] : [])])];
     const results = await this.#options.store.getTaskResults(run.runId, upstreamIds);
     const inputs: Record<string, unknown> = {};
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
@@ -282,9 +316,8 @@ export class Worker {
       unavailableSecrets: secrets.unavailable,
       timeoutMs: spec.timeoutMs,
     };
-    if (spec.mapOver !== undefined && instance.mapIndex !== null) {
-      const over = results.get(spec.mapOver);
-      return { ...request, item: Array.isArray(over) ? (over[instance.mapIndex] as unknown) : undefined };
+    if (mapOver !== undefined && mapIndex !== null) {
+      return { ...request, item: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) };
     }
     return request;
   }

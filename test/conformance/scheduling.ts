@@ -112,6 +112,7 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       expect(await s.setDagPaused("b", true, at(2))).toBe(true);
       expect(await s.getDag("b")).toMatchObject({ isPaused: true });
       expect(await s.getDag("a")).toMatchObject({ isPaused: false });
+      expect(await s.listPausedDagIds()).toEqual(["b"]);
 
       // Refreshing the DAG's file and structure (every scheduler start does) keeps it paused.
       const gb2 = graph("b", [{ id: "x" }, { id: "z", upstream: ["x"] }]);
@@ -125,6 +126,7 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         ["a", false],
         ["b", false],
       ]);
+      expect(await s.listPausedDagIds()).toEqual([]);
 
       expect(await s.setDagPaused("nope", true, at(7))).toBe(false);
       expect(await s.getDag("nope")).toBeUndefined();
@@ -528,6 +530,58 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         expect((await s.getTaskResults("r1", ["m"])).get("m")).toEqual(["A", "B", "C"]);
         await run.claim(at(14));
         expect(await run.succeed("sum", null, at(15))).toMatchObject({ runState: "success" });
+      });
+
+      it("completeTries records several outcomes in one transaction, in input order, and claims what they queued", async () => {
+        const s = ctx.store;
+        const g = graph("d", [{ id: "a" }, { id: "b" }, { id: "c", upstream: ["a", "b"] }]);
+        const run = await RunDriver.start(s, g, { runId: "r1" });
+        expect(await run.claim(at(1))).toEqual(["a", "b"]);
+        const input = (key: string, outcome: "success" | "failed") => ({
+          taskInstanceId: run.claimOf(key).instance.id,
+          tryNumber: run.claimOf(key).tryNumber,
+          outcome,
+          result: outcome === "success" ? key.toUpperCase() : undefined,
+          error: outcome === "failed" ? "no" : undefined,
+          graph: g,
+          now: at(2),
+        });
+        const { results, claimed } = await s.completeTries([input("b", "success"), input("a", "success")], {
+          workerId: "worker-2",
+          limit: 5,
+          dagIds: ["d"],
+          now: at(3),
+        });
+        expect(results.map((r) => [r.state, r.applied])).toEqual([
+          ["success", true],
+          ["success", true],
+        ]);
+        // c was queued by the second outcome and claimed in the same transaction.
+        expect(claimed.map((c) => [c.instance.taskId, c.instance.workerId, c.tryNumber, c.run.runId])).toEqual([["c", "worker-2", 1, "r1"]]);
+        expect((await s.getTaskResults("r1", ["a", "b"])).get("b")).toBe("B");
+        // A stale outcome in a batch is not applied, and does not stop the others.
+        const again = await s.completeTries([input("a", "failed")]);
+        expect(again).toMatchObject({ results: [{ applied: false, state: "success" }], claimed: [] });
+      });
+
+      it("getMappedItem gives one element of a list result, or one mapped instance's result, as getTaskResults would", async () => {
+        const s = ctx.store;
+        const run = await RunDriver.start(s, mapGraph, { runId: "r1" });
+        expect(await s.getMappedItem("r1", "src", 0)).toBeUndefined();
+        await run.claim(at(1));
+        const list = [{ z: 1, a: [2, "x"] }, "two", null, 4.5, [true]];
+        await run.succeed("src", list, at(2));
+        for (let i = 0; i < list.length; i++) {
+          const item = await s.getMappedItem("r1", "src", i);
+          expect(item).toEqual(list[i]);
+          // Key order as stored, as JSON.parse of the whole list gives it.
+          expect(JSON.stringify(item)).toBe(JSON.stringify(list[i]));
+        }
+        expect(await s.getMappedItem("r1", "src", list.length)).toBeUndefined();
+        await run.claim(at(3));
+        for (let i = 0; i < list.length; i++) await run.succeed(`m[${i}]`, `r${i}`, at(4));
+        expect(await s.getMappedItem("r1", "m", 3)).toBe("r3");
+        expect(await s.getMappedItem("r1", "m", 9)).toBeUndefined();
       });
     });
 

@@ -36,7 +36,9 @@ describe("benchmark smoke", () => {
     const results = await runBench({ names: Object.keys(WORKLOADS), stores: ["sqlite"], dir, pgUrl: PG_URL, smoke: true });
     for (const r of results) {
       expect(Number.isFinite(r.value), `${r.name} ${r.metric}`).toBe(true);
-      expect(r.value, `${r.name} ${r.metric}`).toBeGreaterThan(0);
+      // A chain step is whole milliseconds: a hand-off within the completing transaction is 0.
+      if (/^step_p\d+_ms$/.test(r.metric)) expect(r.value, `${r.name} ${r.metric}`).toBeGreaterThanOrEqual(0);
+      else expect(r.value, `${r.name} ${r.metric}`).toBeGreaterThan(0);
     }
     for (const [name, metrics] of Object.entries(METRICS)) {
       const got = metricsOf(results, name, "sqlite");
@@ -44,7 +46,7 @@ describe("benchmark smoke", () => {
     }
     const peer = metricsOf(results, "graphile_worker", "postgres");
     expect([...peer.keys()]).toEqual(["chain_total_ms", "chain_step_p50_ms", "chain_step_p99_ms", "drain_jobs_per_s"]);
-    expect(metricsOf(results, "chain40", "sqlite").get("step_p50_ms")?.ratio).toBeGreaterThan(0);
+    expect(metricsOf(results, "chain40", "sqlite").get("total_ms")?.ratio).toBeGreaterThan(0);
     expect(metricsOf(results, "fanout10k", "sqlite").get("tasks_per_s")?.ratio).toBeGreaterThan(0);
     expect(metricsOf(results, "store_floor", "sqlite").get("commits_per_s")?.value).toBeGreaterThan(0);
   });

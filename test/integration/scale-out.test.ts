@@ -318,7 +318,7 @@ export default dag(
       await fleet.waitFor(
         `all ${RUNS} runs to finish`,
         async () => num(await fleet.tryQuery<{ n: number }>("select count(*) as n from dag_runs where state in ('success', 'failed')")) === RUNS,
-        150_000,
+        220_000,
         500,
       );
     } finally {
@@ -408,7 +408,7 @@ export default dag(
       `soak: ${instances.length} instances, ${tries.length} tries (${nonZombieFailures} transient failures, ${zombies} zombies), ` +
         `${failedInstances} instances failed, ${killed.length} workers killed, ${Math.round(elapsedMs / 1000)} s`,
     );
-  }, 240_000);
+  }, 300_000);
 });
 
 describe("fencing, through the store API", () => {

@@ -7,6 +7,7 @@ import { EXIT } from "../exit-codes.js";
 import { nonNegativeInt, positiveInt } from "../flags.js";
 import { loadProjectConfig, resolveLocations } from "../project-config.js";
 import { resolveOpenLineageConfig } from "../../lineage/openlineage/config.js";
+import { resolveOtlpConfig } from "../../observability/tracing/config.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
@@ -100,6 +101,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
     secrets: createSecretResolver({ store, dir: operations.secretsDir }),
     logRetentionMs: operations.logRetentionMs,
     openLineage: resolveOpenLineageConfig((await loadProjectConfig()).openlineage),
+    tracing: resolveOtlpConfig((await loadProjectConfig()).otlp),
     alerts: loadAlertConfig((await loadProjectConfig()).alerts),
   });
   await service.start();

@@ -10,7 +10,7 @@
  * - task try: -> running is START; success is COMPLETE; running -> failed is FAIL, or ABORT if cancelled.
  */
 import type { DagGraph } from "../../core/types.js";
-import { ServiceLoop } from "../../runtime/service-loop.js";
+import { StateChangeFeed } from "../../runtime/state-change-feed.js";
 import type { DagStateChange, DatasetEventRecord } from "../../store/lineage.js";
 import type { DagRunRecord, Store, TaskInstanceRecord } from "../../store/store.js";
 import type { OpenLineageConfig } from "./config.js";
@@ -36,34 +36,38 @@ export interface OpenLineageEmitterOptions {
 }
 
 const CONSUMER = "openlineage";
-const BATCH = 500;
 
 export class OpenLineageEmitter {
   readonly #options: OpenLineageEmitterOptions;
   readonly #transports: readonly OpenLineageTransport[];
-  readonly #loop: ServiceLoop;
+  readonly #feed: StateChangeFeed;
 
   constructor(options: OpenLineageEmitterOptions) {
     this.#options = options;
     const onError = options.onError ?? (() => undefined);
     this.#transports = options.transports ?? transportsFor(options.config, onError);
-    this.#loop = new ServiceLoop(async () => {
-      const taken = await this.pass();
-      return taken >= BATCH ? 0 : (options.intervalMs ?? 1_000);
-    }, onError);
+    this.#feed = new StateChangeFeed({
+      store: options.store,
+      consumer: CONSUMER,
+      handle: (changes) => this.#report(changes),
+      intervalMs: options.intervalMs,
+      settleMs: options.settleMs,
+      now: options.now,
+      onError,
+    });
   }
 
   start(): void {
-    this.#loop.start();
+    this.#feed.start();
   }
 
   wake(): void {
-    this.#loop.wake();
+    this.#feed.wake();
   }
 
   /** Stops reading and waits for the events already queued to be delivered (or given up on). */
   async stop(): Promise<void> {
-    await this.#loop.stop();
+    await this.#feed.stop();
     await this.flush();
   }
 
@@ -72,17 +76,12 @@ export class OpenLineageEmitter {
   }
 
   /** Reads the next state changes and sends their events; resolves to how many changes were read. */
-  async pass(): Promise<number> {
-    const { store } = this.#options;
-    const now = (this.#options.now ?? (() => new Date()))();
-    const settleMs = this.#options.settleMs ?? (store.dialect === "postgres" ? 2_000 : 0);
-    const changes = await store.lineage.takeStateChanges({
-      consumer: CONSUMER,
-      limit: BATCH,
-      settledBefore: new Date(now.getTime() - settleMs),
-      now,
-    });
-    const facts = new FactCache(store);
+  pass(): Promise<number> {
+    return this.#feed.pass();
+  }
+
+  async #report(changes: readonly DagStateChange[]): Promise<void> {
+    const facts = new FactCache(this.#options.store);
     for (const change of changes) {
       const type = eventType(change);
       if (type === undefined) continue;
@@ -91,7 +90,6 @@ export class OpenLineageEmitter {
       this.#options.onEvent?.(event);
       for (const transport of this.#transports) transport.send(event);
     }
-    return changes.length;
   }
 
   async #build(change: DagStateChange, type: OpenLineageEventType, facts: FactCache): Promise<OpenLineageRunEvent | undefined> {

@@ -5,6 +5,8 @@
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import { DeliveryQueue } from "../../runtime/delivery-queue.js";
+import { postWithRetries } from "../../runtime/post-with-retries.js";
 import type { OpenLineageConfig } from "./config.js";
 import type { OpenLineageRunEvent } from "./events.js";
 
@@ -15,55 +17,26 @@ export interface OpenLineageTransport {
   flush(): Promise<void>;
 }
 
-/** At most this many events wait for a slow endpoint; beyond, the oldest are dropped (and reported). */
-const MAX_QUEUED = 10_000;
-
 abstract class QueuedTransport implements OpenLineageTransport {
-  readonly #queue: OpenLineageRunEvent[] = [];
-  readonly #onError: (error: unknown) => void;
-  #draining: Promise<void> | undefined;
+  readonly #queue: DeliveryQueue<OpenLineageRunEvent>;
 
-  constructor(onError: (error: unknown) => void) {
-    this.#onError = onError;
+  constructor(onError: (error: unknown) => void, batchSize: number) {
+    this.#queue = new DeliveryQueue({ deliver: (batch) => this.deliver(batch), batchSize, onError, label: "OpenLineage" });
   }
 
   send(event: OpenLineageRunEvent): void {
-    if (this.#queue.length >= MAX_QUEUED) {
-      this.#queue.shift();
-      this.#onError(new Error(`OpenLineage: more than ${MAX_QUEUED} events waiting; dropped the oldest`));
-    }
-    this.#queue.push(event);
-    // Delivery starts on a later turn of the event loop: nothing of it runs in the sender's time.
-    this.#draining ??= new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#drain())
-      .finally(() => {
-        this.#draining = undefined;
-      });
+    this.#queue.send(event);
   }
 
-  async flush(): Promise<void> {
-    while (this.#draining) await this.#draining;
+  flush(): Promise<void> {
+    return this.#queue.flush();
   }
 
   protected abstract deliver(events: readonly OpenLineageRunEvent[]): Promise<void>;
-  protected abstract batchSize: number;
-
-  async #drain(): Promise<void> {
-    // Deliver in the order queued; the loop takes what arrived while it was delivering too.
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.batchSize);
-      try {
-        await this.deliver(batch);
-      } catch (error) {
-        this.#onError(error);
-      }
-    }
-  }
 }
 
 /** POSTs each event as JSON, retrying with backoff (0.5 s doubling) up to `maxAttempts` times. */
 export class HttpTransport extends QueuedTransport {
-  protected batchSize = 1;
   readonly #url: string;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #maxAttempts: number;
@@ -71,7 +44,7 @@ export class HttpTransport extends QueuedTransport {
   readonly #retryBaseMs: number;
 
   constructor(config: Pick<OpenLineageConfig, "url" | "headers" | "maxAttempts" | "timeoutMs"> & { url: string }, onError: (error: unknown) => void, retryBaseMs = 500) {
-    super(onError);
+    super(onError, 1);
     this.#url = config.url;
     this.#headers = config.headers ?? {};
     this.#maxAttempts = config.maxAttempts ?? 5;
@@ -81,31 +54,14 @@ export class HttpTransport extends QueuedTransport {
 
   protected async deliver(events: readonly OpenLineageRunEvent[]): Promise<void> {
     for (const event of events) {
-      let lastError: unknown;
-      for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-        try {
-          const response = await fetch(this.#url, {
-            method: "POST",
-            headers: { "content-type": "application/json", ...this.#headers },
-            body: JSON.stringify(event),
-            signal: AbortSignal.timeout(this.#timeoutMs),
-          });
-          await response.body?.cancel();
-          if (response.ok) {
-            lastError = undefined;
-            break;
-          }
-          lastError = new Error(`HTTP ${response.status}`);
-          // A 4xx other than 408/429 will not get better by retrying.
-          if (response.status < 500 && response.status !== 408 && response.status !== 429) break;
-        } catch (error) {
-          lastError = error;
-        }
-        if (attempt < this.#maxAttempts) await new Promise((r) => setTimeout(r, this.#retryBaseMs * 2 ** (attempt - 1)));
-      }
-      if (lastError !== undefined) {
-        const reason = lastError instanceof Error ? lastError.message : String(lastError);
-        throw new Error(`OpenLineage: could not POST the ${event.eventType} event of ${event.job.name} to ${this.#url}: ${reason}`);
+      const result = await postWithRetries(this.#url, event, {
+        headers: this.#headers,
+        maxAttempts: this.#maxAttempts,
+        timeoutMs: this.#timeoutMs,
+        retryBaseMs: this.#retryBaseMs,
+      });
+      if (!result.ok) {
+        throw new Error(`OpenLineage: could not POST the ${event.eventType} event of ${event.job.name} to ${this.#url}: ${result.error ?? "unknown error"}`);
       }
     }
   }
@@ -113,12 +69,11 @@ export class HttpTransport extends QueuedTransport {
 
 /** Appends each event to a file as one JSON line. */
 export class FileTransport extends QueuedTransport {
-  protected batchSize = 500;
   readonly #path: string;
   #ready: Promise<unknown> | undefined;
 
   constructor(path: string, onError: (error: unknown) => void) {
-    super(onError);
+    super(onError, 500);
     this.#path = path;
   }
 

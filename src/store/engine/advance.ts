@@ -15,6 +15,7 @@ import { moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from ".
 import type { Tx } from "./tx.js";
 
 const TERMINAL_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
+const OPEN_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter((state) => !isTerminalTaskState(state));
 
 export interface AdvanceOptions {
   /** Direct downstream tasks a branch did not choose: skipped whatever their trigger rule. */
@@ -53,7 +54,8 @@ export async function advanceRun(
       enqueue(index.downstream(taskId));
       continue;
     }
-    const { counts, total } = await upstreamCounts(tx, runId, spec.upstream);
+    const mappedUpstream = spec.upstream.some((id) => index.spec(id)?.kind === "map");
+    const { counts, total } = mappedUpstream ? await upstreamSummary(tx, runId, spec.upstream) : await upstreamCounts(tx, runId, spec.upstream);
     const decision = evaluateTriggerRule(spec.triggerRule, counts, total);
     if (decision === "wait") continue;
     if (decision === "skip" || decision === "upstream_failed") {
@@ -124,6 +126,7 @@ async function instancesOf(tx: Tx, runId: string, taskId: string, state: TaskSta
     .where("run_id", "=", runId)
     .where("task_id", "=", taskId)
     .where("state", "=", state)
+    .orderBy("map_index")
     .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
@@ -147,6 +150,32 @@ async function upstreamCounts(
     counts[row.state as TaskState] = Number(row.n);
     total += Number(row.n);
   }
+  return { counts, total };
+}
+
+/**
+ * What the trigger rule needs of a large upstream (a mapped task's instances), without counting
+ * every instance on each completion (O(n) each, O(n^2) for the run). While some upstream
+ * instance is unfinished, every rule decides on whether any succeeded, was skipped or failed, so
+ * counts of 0 or 1 per state class with a total above their sum give the same decision as the real
+ * counts; only once all are finished are they counted.
+ */
+async function upstreamSummary(tx: Tx, runId: string, upstream: readonly string[]): Promise<{ counts: UpstreamStateCounts; total: number }> {
+  const probe = (states: readonly TaskState[]) =>
+    tx
+      .selectFrom("task_instances")
+      .select("state")
+      .where("run_id", "=", runId)
+      .where("state", "in", states)
+      .where("task_id", "in", upstream)
+      .limit(1)
+      .executeTakeFirst();
+  if ((await probe(OPEN_TASK_STATES)) === undefined) return upstreamCounts(tx, runId, upstream);
+  const counts: Partial<Record<TaskState, number>> = {};
+  for (const state of ["success", "skipped", "failed", "upstream_failed"] as const) {
+    if ((await probe([state])) !== undefined) counts[state] = 1;
+  }
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0) + 1;
   return { counts, total };
 }
 

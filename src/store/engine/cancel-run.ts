@@ -33,7 +33,10 @@ export async function cancelRun(
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", input.runId)
-    .where("state", "in", ["scheduled", "queued", "running", "retrying"]);
+    .where("state", "in", ["scheduled", "queued", "running", "retrying"])
+    // In key order, whichever index the database reads: the history records them in this order.
+    .orderBy("task_id")
+    .orderBy("map_index");
   // Row locks keep a worker from claiming a queued instance between our read and our write.
   const rows = await (rowLocks ? query.forUpdate() : query).execute();
   const unfinished = rows.map((r) => ({ ...r, id: Number(r.id) }));

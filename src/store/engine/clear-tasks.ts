@@ -53,7 +53,10 @@ export async function clearTaskInstances(
   const query = tx
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
-    .where("run_id", "=", input.runId);
+    .where("run_id", "=", input.runId)
+    // In key order, whichever index the database reads: the history records them in this order.
+    .orderBy("task_id")
+    .orderBy("map_index");
   const rows = await (rowLocks ? query.forUpdate() : query).execute();
   const all = rows.map((r) => ({ ...r, id: Number(r.id) }));
   // A task that is not in the DAG any more cannot run again: its instances stay as they are.

@@ -8,6 +8,7 @@ import { alerts } from "./000005-alerts.js";
 import { lineage } from "./000006-lineage.js";
 import { secrets } from "./000007-secrets.js";
 import { backfills } from "./000008-backfills.js";
+import { claimIndexes } from "./000009-claim-indexes.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -23,5 +24,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000006_lineage": lineage(dialect),
     "000007_secrets": secrets(dialect),
     "000008_backfills": backfills(dialect),
+    "000009_claim_indexes": claimIndexes(dialect),
   };
 }

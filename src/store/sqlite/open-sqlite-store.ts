@@ -7,6 +7,7 @@ import { SqlStore } from "../sql-store.js";
 import type { RunInTransaction } from "../engine/tx.js";
 import { acquireWriteLock } from "./write-lock.js";
 import { inProcessNotifier } from "./in-process-notifier.js";
+import { cachingStatements } from "./statement-cache.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -29,7 +30,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma("synchronous = FULL");
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
   database.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
 
   const writeLock = acquireWriteLock(options.path);
 

@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DagDefinitionError, DagImportError, DagNotFoundError, InvalidInputError, ParamsError, type TributaryError } from "../../../src/core/errors.js";
-import { findDag, loadDagFile, loadDagFolder, type LoadResult } from "../../../src/dsl/load.js";
+import { findDag, loadDagFile, loadDagFilesSeparately, loadDagFolder, type LoadResult } from "../../../src/dsl/load.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = join(repo, "test/fixtures/dags-load");
@@ -122,6 +122,34 @@ describe("loadDagFolder", () => {
     expect(() => findDag(result, "nope")).toThrow(
       'no DAG "nope"; known DAGs: good_default, good_second, js_first, js_second, nested_deep, z_unique',
     );
+  });
+});
+
+describe("loadDagFilesSeparately", () => {
+  it("loads files in one namespace, each with its own result: a broken file and a duplicate id elsewhere do not touch the others", async () => {
+    const dir = await mkdtemp(join(scratch, "separately-"));
+    await writeFile(join(dir, "package.json"), '{ "type": "module" }');
+    await writeFile(join(dir, "helper.ts"), `export const TASK = "shared";\n`);
+    const dagFile = (id: string) => `import { dag } from ${JSON.stringify(dslUrl)};\nimport { TASK } from "./helper.js";\nexport default dag(${JSON.stringify(id)}, {}, (d) => { d.task(TASK, () => 1); });\n`;
+    await writeFile(join(dir, "a.ts"), dagFile("a"));
+    await writeFile(join(dir, "broken.ts"), `import { dag } from ${JSON.stringify(dslUrl)};\nthrow new Error("broken on purpose");\n`);
+    // The same id as a.ts: each file is judged alone (which file wins is the caller's choice).
+    await writeFile(join(dir, "also-a.ts"), dagFile("a"));
+    await writeFile(join(dir, "c.ts"), dagFile("c"));
+    const files = ["a.ts", "broken.ts", "also-a.ts", "c.ts", "missing.ts"].map((name) => join(dir, name));
+
+    const results = await loadDagFilesSeparately(files);
+    expect([...results.keys()]).toEqual(files);
+    const summary = (name: string) => {
+      const result = results.get(join(dir, name));
+      return { dags: result?.dags.map((d) => [d.dag.id, d.file, d.dag.graph.tasks[0]?.id]), errors: result?.errors.map((e) => e.location.file) };
+    };
+    expect(summary("a.ts")).toEqual({ dags: [["a", join(dir, "a.ts"), "shared"]], errors: [] });
+    expect(summary("also-a.ts")).toEqual({ dags: [["a", join(dir, "also-a.ts"), "shared"]], errors: [] });
+    expect(summary("c.ts")).toEqual({ dags: [["c", join(dir, "c.ts"), "shared"]], errors: [] });
+    expect(summary("broken.ts")).toEqual({ dags: [], errors: [join(dir, "broken.ts")] });
+    expect(results.get(join(dir, "broken.ts"))?.errors[0]?.message).toMatch(/broken on purpose/);
+    expect(summary("missing.ts")).toEqual({ dags: [], errors: [join(dir, "missing.ts")] });
   });
 });
 

@@ -49,3 +49,27 @@ it("reloads changed, added and removed files; a broken file keeps its last good 
   await registry.refresh();
   expect(registry.get("b")).toBeUndefined();
 });
+
+it("loads the files of one refresh together, yet one broken file neither stops the others nor loses its last good version", async () => {
+  write("a.ts", `export default dag("a", {}, (d) => { d.task("one", async () => 1); });`);
+  write("b.ts", `export default dag("b", {}, (d) => { d.task("one", async () => 1); });`);
+  const registry = new DagRegistry(dir);
+  await registry.refresh();
+  expect([...registry.all().keys()].sort()).toEqual(["a", "b"]);
+
+  // Three files change in one refresh: a breaks, b gets a new version, c is added.
+  write("a.ts", `throw new Error("a is broken");`, 5);
+  write("b.ts", `export default dag("b", {}, (d) => { d.task("one", async () => 1); d.task("two", async () => 2); });`, 5);
+  write("c.ts", `export default dag("c", {}, (d) => { d.task("x", async () => 0); });`, 5);
+  expect(await registry.refresh()).toBe(true);
+  expect(registry.get("a")?.dag.graph.tasks.map((t) => t.id)).toEqual(["one"]);
+  expect(registry.get("b")?.dag.graph.tasks.map((t) => t.id)).toEqual(["one", "two"]);
+  expect(registry.get("c")?.dag.graph.tasks.map((t) => t.id)).toEqual(["x"]);
+  expect(registry.importErrors().map((e) => [e.location.file, e.message.includes("a is broken")])).toEqual([[join(dir, "a.ts"), true]]);
+
+  // Fixed: the error is gone and the new version runs.
+  write("a.ts", `export default dag("a", {}, (d) => { d.task("fixed", async () => 1); });`, 10);
+  await registry.refresh();
+  expect(registry.get("a")?.dag.graph.tasks.map((t) => t.id)).toEqual(["fixed"]);
+  expect(registry.importErrors()).toEqual([]);
+});

@@ -1,0 +1,74 @@
+/**
+ * Prints the query plans of the engine's hot queries (the claim, readiness, the completion check)
+ * on both dialects, on a store holding one run of 10,000 mapped instances, to check that they use
+ * the claim and run-state indexes (migration 000009). `node --import tsx bench/explain-hot-queries.ts`
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import pg from "pg";
+import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
+import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
+
+const PG_URL = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+
+const claim = `select * from task_instances where state = 'queued' and dag_id in ('d') order by priority desc, queued_at asc, id asc limit 64`;
+const waiting = `select id from task_instances where run_id = 'r' and task_id = 'sum' and state = 'scheduled'`;
+const counts = `select state, count(*) as n from task_instances where run_id = 'r' and task_id in ('m') group by state`;
+const probe = `select state from task_instances where run_id = 'r' and state in ('scheduled', 'queued', 'running', 'retrying') and task_id in ('m') limit 1`;
+const open = `select id from task_instances where run_id = 'r' and state not in ('success', 'failed', 'skipped', 'upstream_failed') order by task_id desc, map_index desc limit 1`;
+const queries = { claim, waiting, counts, probe, open };
+
+/** One run: 10,000 queued instances of `m`, 1,000 finished ones of an older run, a waiting `sum`. */
+function rows(): string {
+  const values: string[] = [];
+  for (let i = 0; i < 10_000; i++) values.push(`('r', 'd', 'm', ${i}, 'queued', 0, 1, 0, 1000, 1)`);
+  for (let i = 0; i < 1_000; i++) values.push(`('old', 'd', 'm', ${i}, 'success', 1, 1, 0, 1000, 1)`);
+  values.push(`('r', 'd', 'sum', -1, 'scheduled', 0, 1, 0, null, 1)`);
+  return `insert into task_instances (run_id, dag_id, task_id, map_index, state, try_number, max_tries, priority, queued_at, updated_at) values ${values.join(", ")}`;
+}
+const runs = `insert into dag_runs (run_id, dag_id, run_type, state, logical_date, data_interval_start, data_interval_end, params, created_at, updated_at)
+  values ('r', 'd', 'manual', 'running', 0, 0, 0, '{}', 0, 0), ('old', 'd', 'manual', 'success', 0, 0, 0, '{}', 0, 0)`;
+
+const dir = mkdtempSync(join(tmpdir(), "tributary-explain-"));
+try {
+  const path = join(dir, "e.db");
+  const store = openSqliteStore({ path });
+  const report = await store.migrate();
+  if (report.error) throw report.error;
+  await store.close();
+  const db = new SQLite(path);
+  db.exec(runs);
+  db.exec(rows());
+  db.exec("analyze");
+  console.log("SQLite");
+  for (const [name, query] of Object.entries(queries)) {
+    const plan = db.prepare(`explain query plan ${query}`).all() as { detail: string }[];
+    console.log(`  ${name}: ${plan.map((p) => p.detail).join(" | ")}`);
+  }
+  db.close();
+
+  const schema = `explain_${process.pid}`;
+  const pgStore = openPostgresStore({ url: PG_URL, schema });
+  const pgReport = await pgStore.migrate();
+  if (pgReport.error) throw pgReport.error;
+  await pgStore.close();
+  const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    await client.query(runs);
+    await client.query(rows());
+    await client.query("analyze task_instances");
+    console.log("PostgreSQL");
+    for (const [name, query] of Object.entries(queries)) {
+      const plan = await client.query<{ "QUERY PLAN": string }>(`explain ${query}`);
+      console.log(`  ${name}: ${plan.rows.map((r) => r["QUERY PLAN"].trim()).join(" | ")}`);
+    }
+  } finally {
+    await client.query(`drop schema ${schema} cascade`);
+    await client.end();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

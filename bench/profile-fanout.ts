@@ -1,0 +1,52 @@
+/**
+ * A fanout run for profiling (`node --cpu-prof --import tsx bench/profile-fanout.ts <instances>
+ * <concurrency> [sqlite|postgres]`): like fanout10k, at a chosen size, printing tasks per second.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findDag, loadDagFile } from "../src/dsl/load.js";
+import { runToCompletion } from "../src/scheduler/run-to-completion.js";
+import { openStoreAt } from "../src/store/open-store.js";
+import { writeDagFile } from "./workloads/setup.js";
+
+const [instancesArg, concurrencyArg, kind] = process.argv.slice(2);
+const instances = Number(instancesArg ?? "2000");
+const concurrency = Number(concurrencyArg ?? "64");
+const dir = mkdtempSync(join(tmpdir(), "tributary-profile-"));
+const schema = `profile_${process.pid}`;
+const location = kind === "postgres" ? `${process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test"}?schema=${schema}` : join(dir, "p.db");
+try {
+  const file = writeDagFile(
+    join(dir, "fanout.ts"),
+    `export default dag("fanout", {}, (d) => {
+  const items = d.task("items", async () => Array.from({ length: ${instances} }, (_, i) => i));
+  d.map("noop", { over: items }, async () => null);
+});
+`,
+  );
+  const store = openStoreAt(location);
+  const report = await store.migrate();
+  if (report.error) throw report.error;
+  // How often each store method is called: most of them are a transaction each.
+  const calls: Record<string, number> = {};
+  const counted = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== "function" || typeof key !== "string") return value;
+      return (...args: unknown[]) => {
+        calls[key] = (calls[key] ?? 0) + 1;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const { dag } = findDag(await loadDagFile(file), "fanout");
+  const { instances: done } = await runToCompletion({ store: counted, dag, file, params: {}, concurrency });
+  const mapped = done.filter((ti) => ti.taskId === "noop");
+  const first = Math.min(...mapped.map((ti) => ti.startedAt?.getTime() ?? Number.NaN));
+  const last = Math.max(...mapped.map((ti) => ti.endedAt?.getTime() ?? Number.NaN));
+  console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), calls }));
+  await store.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
