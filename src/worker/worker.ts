@@ -169,23 +169,6 @@ export class Worker {
     return { workerId: this.workerId, limit, dagIds: [...dags.keys()], queues: this.#options.queues, maxActiveTasks, now: at };
   }
 
-  /**
-   * The claim that rides along with recording `freed` outcomes (see completion-batch.ts): the
-   * slots they free, taken in the same transaction. None while stopping.
-   */
-  #claimAlong(freed: number): ClaimRequest | undefined {
-    if (!this.#loop.running || !this.#warmedUp) return undefined;
-    const limit = this.#options.concurrency - this.#active.size - this.#reserved + freed;
-    if (limit <= 0) return undefined;
-    this.#reserved += limit;
-    return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
-  }
-
-  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[]): void {
-    this.#reserved -= request.limit;
-    this.#startClaimed(claimed);
-  }
-
   #startClaimed(claimed: readonly ClaimedTask[]): void {
     for (const task of claimed) {
       this.#runningIds.set(task.instance.id, new AbortController());
