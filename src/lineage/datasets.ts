@@ -30,12 +30,12 @@ export async function listDatasets(store: Store, lineage: LineageService, now: D
   const [graph, summaries] = await Promise.all([lineage.graph(), store.lineage.summariseDatasets()]);
   const byUri = new Map(summaries.map((s) => [s.uri, s]));
   const uris = new Set<string>(byUri.keys());
-  for (const node of graph.nodes.values()) if (node.kind === "dataset" && node.uri !== undefined) uris.add(node.uri);
+  for (const node of graph.nodes()) if (node.kind === "dataset" && node.uri !== undefined) uris.add(node.uri);
   return [...uris].sort().map((uri) => {
     const summary = byUri.get(uri);
     const id = `dataset:${uri}`;
-    const producers = graph.incoming(id).filter((e) => e.kind === "writes").map((e) => graph.nodes.get(e.from)?.name ?? e.from);
-    const consumers = graph.outgoing(id).map((e) => graph.nodes.get(e.to)?.name ?? e.to);
+    const producers = graph.incoming(id).filter((e) => e.kind === "writes").map((e) => graph.node(e.from)?.name ?? e.from);
+    const consumers = graph.outgoing(id).map((e) => graph.node(e.to)?.name ?? e.to);
     const last = summary?.last;
     return {
       uri,

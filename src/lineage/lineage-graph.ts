@@ -34,9 +34,9 @@ export interface LineageEdge {
   readonly to: string;
   readonly kind: LineageEdgeKind;
   /** From a DAG definition. */
-  declared: boolean;
+  readonly declared: boolean;
   /** Seen at run time (a dataset event). */
-  observed: boolean;
+  readonly observed: boolean;
 }
 
 export const datasetNodeId = (uri: string): string => `dataset:${uri}`;
@@ -44,11 +44,21 @@ export const dagNodeId = (dagId: string): string => `dag:${dagId}`;
 // "/" cannot appear in DAG or task ids, so it separates them unambiguously.
 export const taskNodeId = (dagId: string, taskId: string): string => `task:${dagId}/${taskId}`;
 
+/**
+ * Nodes and edges are numbered as they are added, and adjacency is kept as lists of edge numbers,
+ * so a walk over thousands of nodes compares integers rather than hashing string ids. Edges are
+ * immutable (a flag change replaces the object), so a query hands out the graph's own edges
+ * without copying them and a later change never alters an answer already given.
+ */
 export class LineageGraph {
-  readonly nodes = new Map<string, LineageNode>();
-  readonly #edges = new Map<string, LineageEdge>();
-  readonly #out = new Map<string, LineageEdge[]>();
-  readonly #in = new Map<string, LineageEdge[]>();
+  readonly #nodeIndex = new Map<string, number>();
+  readonly #nodes: LineageNode[] = [];
+  readonly #edgeIndex = new Map<string, number>();
+  readonly #edges: LineageEdge[] = [];
+  readonly #edgeFrom: number[] = [];
+  readonly #edgeTo: number[] = [];
+  readonly #out: number[][] = [];
+  readonly #in: number[][] = [];
 
   /** The declared structure of one DAG. */
   addDag(graph: DagGraph): void {
@@ -67,56 +77,122 @@ export class LineageGraph {
     this.#edge(this.#task(dagId, taskId), this.#dataset(uri), "writes", "observed");
   }
 
-  outgoing(nodeId: string): readonly LineageEdge[] {
-    return this.#out.get(nodeId) ?? [];
+  /** A dataset with nothing around it yet (e.g. only ever reported from outside). */
+  addDataset(uri: string): string {
+    return this.#node(this.#dataset(uri)).id;
   }
 
-  incoming(nodeId: string): readonly LineageEdge[] {
-    return this.#in.get(nodeId) ?? [];
+  get nodeCount(): number {
+    return this.#nodes.length;
   }
 
   get edgeCount(): number {
-    return this.#edges.size;
+    return this.#edges.length;
   }
 
-  #dataset(uri: string): string {
+  /** Every node, in the order added. */
+  nodes(): readonly LineageNode[] {
+    return this.#nodes;
+  }
+
+  node(id: string): LineageNode | undefined {
+    const index = this.#nodeIndex.get(id);
+    return index === undefined ? undefined : this.#nodes[index];
+  }
+
+  has(id: string): boolean {
+    return this.#nodeIndex.has(id);
+  }
+
+  outgoing(nodeId: string): LineageEdge[] {
+    const index = this.#nodeIndex.get(nodeId);
+    return index === undefined ? [] : (this.#out[index] ?? []).map((e) => this.#edge0(e));
+  }
+
+  incoming(nodeId: string): LineageEdge[] {
+    const index = this.#nodeIndex.get(nodeId);
+    return index === undefined ? [] : (this.#in[index] ?? []).map((e) => this.#edge0(e));
+  }
+
+  // The numbered view, for walks (lineage-query.ts).
+
+  indexOf(nodeId: string): number | undefined {
+    return this.#nodeIndex.get(nodeId);
+  }
+
+  nodeAt(index: number): LineageNode {
+    return this.#node(index);
+  }
+
+  /** The numbers of the edges leaving (`out`) or entering (`in`) a node. */
+  edgesAt(index: number, side: "out" | "in"): readonly number[] {
+    return (side === "out" ? this.#out : this.#in)[index] ?? [];
+  }
+
+  edgeAt(edge: number): LineageEdge {
+    return this.#edge0(edge);
+  }
+
+  /** The node at the far end of an edge, seen from `side`. */
+  edgeEnd(edge: number, side: "out" | "in"): number {
+    return (side === "out" ? this.#edgeTo : this.#edgeFrom)[edge] ?? -1;
+  }
+
+  #node(index: number): LineageNode {
+    const node = this.#nodes[index];
+    if (!node) throw new Error(`no lineage node number ${String(index)}`);
+    return node;
+  }
+
+  #edge0(index: number): LineageEdge {
+    const edge = this.#edges[index];
+    if (!edge) throw new Error(`no lineage edge number ${String(index)}`);
+    return edge;
+  }
+
+  #add(node: LineageNode): number {
+    const index = this.#nodes.length;
+    this.#nodes.push(node);
+    this.#nodeIndex.set(node.id, index);
+    this.#out.push([]);
+    this.#in.push([]);
+    return index;
+  }
+
+  #dataset(uri: string): number {
     const id = datasetNodeId(uri);
-    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: "dataset", name: uri, uri });
-    return id;
+    return this.#nodeIndex.get(id) ?? this.#add({ id, kind: "dataset", name: uri, uri });
   }
 
-  #dag(dagId: string): string {
+  #dag(dagId: string): number {
     const id = dagNodeId(dagId);
-    if (!this.nodes.has(id)) this.nodes.set(id, { id, kind: "dag", name: dagId, dagId });
-    return id;
+    return this.#nodeIndex.get(id) ?? this.#add({ id, kind: "dag", name: dagId, dagId });
   }
 
-  #task(dagId: string, taskId: string): string {
+  #task(dagId: string, taskId: string): number {
     const id = taskNodeId(dagId, taskId);
-    if (!this.nodes.has(id)) {
-      this.nodes.set(id, { id, kind: "task", name: `${dagId}.${taskId}`, dagId, taskId });
-      this.#edge(this.#dag(dagId), id, "contains", "declared");
-    }
-    return id;
+    const known = this.#nodeIndex.get(id);
+    if (known !== undefined) return known;
+    const index = this.#add({ id, kind: "task", name: `${dagId}.${taskId}`, dagId, taskId });
+    this.#edge(this.#dag(dagId), index, "contains", "declared");
+    return index;
   }
 
-  #edge(from: string, to: string, kind: LineageEdgeKind, how: "declared" | "observed"): void {
-    const key = `${from}\u0000${to}\u0000${kind}`;
-    const existing = this.#edges.get(key);
-    if (existing) {
-      if (how === "declared") existing.declared = true;
-      else existing.observed = true;
+  #edge(from: number, to: number, kind: LineageEdgeKind, how: "declared" | "observed"): void {
+    const key = `${String(from)} ${String(to)} ${kind}`;
+    const existing = this.#edgeIndex.get(key);
+    if (existing !== undefined) {
+      const edge = this.#edge0(existing);
+      if (how === "declared" && !edge.declared) this.#edges[existing] = { ...edge, declared: true };
+      if (how === "observed" && !edge.observed) this.#edges[existing] = { ...edge, observed: true };
       return;
     }
-    const edge: LineageEdge = { from, to, kind, declared: how === "declared", observed: how === "observed" };
-    this.#edges.set(key, edge);
-    push(this.#out, from, edge);
-    push(this.#in, to, edge);
+    const index = this.#edges.length;
+    this.#edges.push({ from: this.#node(from).id, to: this.#node(to).id, kind, declared: how === "declared", observed: how === "observed" });
+    this.#edgeFrom.push(from);
+    this.#edgeTo.push(to);
+    this.#edgeIndex.set(key, index);
+    this.#out[from]?.push(index);
+    this.#in[to]?.push(index);
   }
-}
-
-function push(map: Map<string, LineageEdge[]>, key: string, edge: LineageEdge): void {
-  const list = map.get(key);
-  if (list) list.push(edge);
-  else map.set(key, [edge]);
 }

@@ -28,38 +28,37 @@ export interface LineageResult {
 }
 
 export function walkLineage(graph: LineageGraph, rootId: string, direction: LineageDirection, depth: number | undefined): LineageResult {
-  const root = graph.nodes.get(rootId);
-  if (!root) throw new Error(`no lineage node ${rootId}`);
+  const rootIndex = graph.indexOf(rootId);
+  if (rootIndex === undefined) throw new Error(`no lineage node ${rootId}`);
+  const root = graph.nodeAt(rootIndex);
+  const side = direction === "downstream" ? "out" : "in";
   const limit = depth ?? Number.POSITIVE_INFINITY;
   const tree: LineageTreeNode = { node: root, children: [] };
-  const reached = new Map<string, LineageTreeNode>([[rootId, tree]]);
+  // Indexed by node number: the tree node of each node reached (a sparse array, one per query).
+  const reached: (LineageTreeNode | undefined)[] = new Array<LineageTreeNode | undefined>(graph.nodeCount);
+  reached[rootIndex] = tree;
+  const nodes: LineageNode[] = [root];
   const edges: LineageEdge[] = [];
-  let frontier = [rootId];
+  let frontier = [rootIndex];
   for (let level = 0; level < limit && frontier.length > 0; level++) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      const parent = reached.get(id);
-      const steps = direction === "downstream" ? graph.outgoing(id) : graph.incoming(id);
-      for (const edge of steps) {
-        const otherId = direction === "downstream" ? edge.to : edge.from;
+    const next: number[] = [];
+    for (const index of frontier) {
+      const parent = reached[index];
+      if (!parent) continue;
+      for (const edgeNumber of graph.edgesAt(index, side)) {
+        const edge = graph.edgeAt(edgeNumber);
         edges.push(edge);
-        if (reached.has(otherId)) continue;
-        const other = graph.nodes.get(otherId);
-        if (!other || !parent) continue;
-        const child: LineageTreeNode = { node: other, via: { kind: edge.kind, declared: edge.declared, observed: edge.observed }, children: [] };
+        const other = graph.edgeEnd(edgeNumber, side);
+        if (reached[other] !== undefined) continue;
+        const node = graph.nodeAt(other);
+        const child: LineageTreeNode = { node, via: { kind: edge.kind, declared: edge.declared, observed: edge.observed }, children: [] };
         parent.children.push(child);
-        reached.set(otherId, child);
-        next.push(otherId);
+        reached[other] = child;
+        nodes.push(node);
+        next.push(other);
       }
     }
     frontier = next;
   }
-  return {
-    root,
-    direction,
-    depth: depth ?? null,
-    nodes: [...reached.values()].map((t) => t.node),
-    edges: edges.map((e) => ({ ...e })),
-    tree,
-  };
+  return { root, direction, depth: depth ?? null, nodes, edges, tree };
 }

@@ -58,16 +58,15 @@ export class LineageService {
     }
     const candidates = lineageNodeIds(target);
     const graph = await this.graph();
-    const nodeId = candidates.find((id) => graph.nodes.has(id)) ?? candidates[0] ?? "";
-    if (!graph.nodes.has(nodeId)) {
+    const nodeId = candidates.find((id) => graph.has(id)) ?? candidates[0] ?? "";
+    if (!graph.has(nodeId)) {
       if (nodeId.startsWith("dataset:")) {
         const uri = nodeId.slice("dataset:".length);
         // A dataset only ever reported from outside is known, with nothing around it yet.
         const events = await this.#store.lineage.listDatasetEvents({ uri, limit: 1 });
         if (events.length > 0) {
           const lonely = new LineageGraph();
-          lonely.nodes.set(nodeId, { id: nodeId, kind: "dataset", name: uri, uri });
-          return walkLineage(lonely, nodeId, direction, depth);
+          return walkLineage(lonely, lonely.addDataset(uri), direction, depth);
         }
       }
       throw new NotFoundError(`no dataset, DAG or task "${target}" in the lineage graph (no DAG declares it and no event names it)`, {
