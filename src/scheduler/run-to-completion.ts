@@ -78,11 +78,12 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
     concurrency,
     now,
     onError,
-    onTryFinished: (claimed, outcome) => {
+    onTryFinished: (claimed, outcome, recorded) => {
       options.onTryFinished?.(claimed, outcome);
       // Only a failed try can have scheduled a retry for the timer to plan.
       if (!outcome.ok) timer.wake();
-      checkRun().catch(onError);
+      // The completion says whether it ended the run; read the run only when it may have ended.
+      if (!recorded.applied || isTerminalRunState(recorded.runState)) checkRun().catch(onError);
     },
   });
   try {

@@ -1,9 +1,21 @@
 /**
  * A pool of long-lived task processes (DESIGN §5, "Isolation without a process per try").
- * Starting Node costs about 100 ms, so processes are forked lazily up to `size`, kept, and reused;
- * each runs one try at a time, so its output belongs to that try. A try that crashes its process
- * (or is killed for ignoring its timeout) fails alone: the pool forks a replacement when it next
- * needs one.
+ * Starting Node costs about 100 ms, so processes are forked lazily, kept, and reused. The pool runs
+ * up to `size` tries at once in up to `processes` processes:
+ *
+ * - With as many processes as slots (the default when `size` is at most `2 x cores`, e.g. the
+ *   default concurrency of 4 on 2 cores), each process runs one try at a time: a try that crashes
+ *   its process, or is killed for ignoring its timeout, fails alone.
+ * - With more slots than that, processes are shared: 64 slots on 2 cores would otherwise be 64 Node
+ *   processes (about 50 MB each) fighting over 2 cores, and each try would wait for the operating
+ *   system to schedule its process. Tries then run side by side in fewer processes, each in its
+ *   own async context (its output and unhandled rejections are still its own), and a new try goes
+ *   to the least busy process. The price: a process that dies takes its other tries with it. They
+ *   fail as crashed (and retry if they have retries) with a message that names the try that brought
+ *   the process down. Set `processes` to `size` (or `TRIBUTARY_TASK_PROCESSES`) for one try per
+ *   process at any concurrency.
+ *
+ * The pool forks a replacement for a dead process when it next needs one.
  *
  * @example
  * ```ts
@@ -14,14 +26,20 @@
  * ```
  */
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskProcessPoolOptions {
-  /** The most task processes (and so tries) running at once. */
+  /** The most tries running at once. */
   readonly size: number;
+  /**
+   * The most task processes (default: `TRIBUTARY_TASK_PROCESSES`, else `size` up to twice the
+   * cores, at least 2). Tries share processes when this is below `size`.
+   */
+  readonly processes?: number;
   /** How long a try may ignore its aborted signal before its process is killed. Default 5 s. */
   readonly killGraceMs?: number;
   /** The largest result, as JSON, a try may return. Default 1 MiB. */
@@ -30,6 +48,19 @@ export interface TaskProcessPoolOptions {
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
+
+/** How many task processes a pool of `size` slots uses unless told (see the header). */
+export function defaultProcessCount(size: number, env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env["TRIBUTARY_TASK_PROCESSES"];
+  if (configured !== undefined && configured !== "") {
+    const count = Number(configured);
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`TRIBUTARY_TASK_PROCESSES must be a whole number of at least 1, got "${configured}"`);
+    }
+    return Math.min(size, count);
+  }
+  return Math.min(size, Math.max(2, 2 * availableParallelism()));
+}
 
 interface QueuedTry {
   readonly request: TaskRunRequest;
@@ -40,6 +71,9 @@ interface QueuedTry {
 
 export class TaskProcessPool {
   readonly #size: number;
+  readonly #processCount: number;
+  /** How many tries one process takes at most: the slots spread evenly over the processes. */
+  readonly #perProcess: number;
   readonly #killGraceMs: number;
   readonly #maxResultBytes: number;
   readonly #command = taskProcessCommand();
@@ -48,12 +82,20 @@ export class TaskProcessPool {
   /** DAG files this pool has run (or was warmed with): new processes load them ahead of time. */
   readonly #files = new Set<string>();
   #closed = false;
+  /** Tries handed to a process and not yet ended. */
+  #running = 0;
 
   constructor(options: TaskProcessPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
       throw new RangeError(`a task process pool needs a size of at least 1, got ${options.size}`);
     }
     this.#size = options.size;
+    const processes = options.processes ?? defaultProcessCount(options.size);
+    if (!Number.isInteger(processes) || processes < 1) {
+      throw new RangeError(`a task process pool needs at least 1 process, got ${processes}`);
+    }
+    this.#processCount = Math.min(processes, options.size);
+    this.#perProcess = Math.ceil(options.size / this.#processCount);
     this.#killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
   }
@@ -74,7 +116,12 @@ export class TaskProcessPool {
 
   /** How many more tries could start right now without waiting (counting processes not yet forked). */
   get idle(): number {
-    return Math.max(0, this.#size - this.#busyCount() - this.#queue.length);
+    return Math.max(0, this.#size - this.#running - this.#queue.length);
+  }
+
+  /** How many task processes the pool uses at most. */
+  get processCount(): number {
+    return this.#processCount;
   }
 
   /**
@@ -85,7 +132,7 @@ export class TaskProcessPool {
   async warmUp(files: readonly string[] = []): Promise<void> {
     const known = [...this.#files];
     for (const file of files) this.#files.add(file);
-    while (!this.#closed && this.#liveProcesses().length < this.#size) this.#fork();
+    while (!this.#closed && this.#liveProcesses().length < this.#processCount) this.#fork();
     const fresh = files.filter((file) => !known.includes(file));
     await Promise.all(
       this.#liveProcesses().map(async (handle) => {
@@ -118,8 +165,8 @@ export class TaskProcessPool {
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0 && !this.#closed) {
-      const handle = this.#liveProcesses().find((candidate) => !candidate.busy) ?? this.#forkIfRoom();
+    while (this.#queue.length > 0 && !this.#closed && this.#running < this.#size) {
+      const handle = this.#idleProcess() ?? this.#forkIfRoom() ?? this.#leastBusy();
       if (!handle) return;
       const queued = this.#queue.shift();
       if (!queued) return;
@@ -127,6 +174,7 @@ export class TaskProcessPool {
         queued.resolve({ ok: false, error: { kind: "error", message: "the try was cancelled before it started" }, emitted: [] });
         continue;
       }
+      this.#running++;
       void handle
         .run(queued.request, queued.onLog, {
           killGraceMs: this.#killGraceMs,
@@ -134,15 +182,28 @@ export class TaskProcessPool {
           signal: queued.signal,
         })
         .then((outcome) => {
+          this.#running--;
           queued.resolve(outcome);
           this.#dispatch();
         });
     }
   }
 
+  /** A live process with nothing to do, preferred so that tries share processes only when they must. */
+  #idleProcess(): TaskProcessHandle | undefined {
+    return this.#liveProcesses().find((candidate) => candidate.load === 0);
+  }
+
   #forkIfRoom(): TaskProcessHandle | undefined {
-    // A dead process whose exit is still being processed no longer counts against the size.
-    return this.#liveProcesses().length < this.#size ? this.#fork() : undefined;
+    // A dead process whose exit is still being processed no longer counts against the limit.
+    return this.#liveProcesses().length < this.#processCount ? this.#fork() : undefined;
+  }
+
+  /** The live process with the fewest tries, if it has room for one more. */
+  #leastBusy(): TaskProcessHandle | undefined {
+    let best: TaskProcessHandle | undefined;
+    for (const candidate of this.#liveProcesses()) if (!best || candidate.load < best.load) best = candidate;
+    return best && best.load < this.#perProcess ? best : undefined;
   }
 
   #fork(): TaskProcessHandle {
@@ -159,9 +220,7 @@ export class TaskProcessPool {
     return [...this.#processes].filter((handle) => handle.alive);
   }
 
-  #busyCount(): number {
-    return this.#liveProcesses().filter((handle) => handle.busy).length;
-  }
+
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The pool's side of one task process: forks it, hands it one try at a time, relays the try's
- * log, enforces the try's timeout (abort its signal, then kill the process after a grace period)
- * and turns the process's death into a crashed try.
+ * The pool's side of one task process: forks it, hands it tries (one at a time, or several at once
+ * when the pool shares processes), relays each try's log, enforces each try's timeout (abort its
+ * signal, then kill the process after a grace period) and turns the process's death into crashed
+ * tries: the try that brought it down, and any other try it was running, which says so.
  */
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -45,6 +46,8 @@ interface ActiveTry {
   aborted: Abort | undefined;
   killedAfterGrace: boolean;
   stopListening: () => void;
+  /** A shell task's process group, killed with the process. */
+  shellGroup: number | null;
 }
 
 let nextTryId = 1;
@@ -55,9 +58,11 @@ export class TaskProcessHandle {
   readonly #stderrTail: string[] = [];
   readonly #stdout: LineSplitter;
   readonly #stderr: LineSplitter;
-  #active: ActiveTry | undefined;
-  #shellGroup: number | null = null;
-  #fatal: { readonly message: string; readonly stack?: string } | undefined;
+  /** The tries this process is running, by try id. */
+  readonly #active = new Map<number, ActiveTry>();
+  /** The try whose ignored abort made the pool kill the process (its neighbours' crash reports name it). */
+  #killedFor: ActiveTry | undefined;
+  #fatal: { readonly message: string; readonly stack?: string; readonly tryId?: number } | undefined;
   #exited = false;
   #closing = false;
   /** Resolvers of `preload()` calls, answered in order. */
@@ -128,8 +133,9 @@ export class TaskProcessHandle {
     });
   }
 
-  get busy(): boolean {
-    return this.#active !== undefined;
+  /** How many tries the process is running. */
+  get load(): number {
+    return this.#active.size;
   }
 
   get alive(): boolean {
@@ -137,7 +143,6 @@ export class TaskProcessHandle {
   }
 
   run(request: TaskRunRequest, onLog: (line: LogLine) => void, options: TryOptions): Promise<TaskRunOutcome> {
-    if (this.#active) throw new Error("a task process runs one try at a time");
     if (!this.alive) throw new Error("this task process has exited");
     return new Promise((resolve) => {
       const tryId = nextTryId++;
@@ -151,10 +156,11 @@ export class TaskProcessHandle {
         aborted: undefined,
         killedAfterGrace: false,
         stopListening: () => undefined,
+        shellGroup: null,
       };
-      this.#active = active;
-      this.#stderrTail.length = 0;
-      this.#fatal = undefined;
+      // A crash report quotes the stderr written since the process last had nothing to do.
+      if (this.#active.size === 0) this.#stderrTail.length = 0;
+      this.#active.set(tryId, active);
       const { signal } = options;
       if (signal) {
         const onAbort = () => this.#abort(active, "cancel", `the try was cancelled${reasonText(signal.reason)}`);
@@ -177,7 +183,7 @@ export class TaskProcessHandle {
   }
 
   #onMessage(message: FromTaskProcess): void {
-    const active = this.#active;
+    const active = "tryId" in message && message.tryId !== undefined ? this.#active.get(message.tryId) : undefined;
     switch (message.type) {
       case "ready":
         return;
@@ -185,21 +191,25 @@ export class TaskProcessHandle {
         this.#preloads.shift()?.();
         return;
       case "fatal":
-        this.#fatal = message.stack === undefined ? { message: message.message } : { message: message.message, stack: message.stack };
+        this.#fatal = {
+          message: message.message,
+          ...(message.stack === undefined ? {} : { stack: message.stack }),
+          ...(message.tryId === undefined ? {} : { tryId: message.tryId }),
+        };
         return;
       case "started":
-        if (active?.tryId === message.tryId && !active.aborted) this.#startTimeout(active);
+        if (active && !active.aborted) this.#startTimeout(active);
         return;
       case "shell":
-        if (active?.tryId === message.tryId) this.#shellGroup = message.pgid;
+        if (active) active.shellGroup = message.pgid;
         return;
       case "log":
-        if (active?.tryId !== message.tryId) return;
+        if (!active) return;
         if (message.line.stream === "stderr") this.#rememberStderr(message.line.message);
         deliver(active, message.line);
         return;
       case "done":
-        if (active?.tryId === message.tryId) this.#finish(active, this.#outcomeOf(active, message.outcome));
+        if (active) this.#finish(active, this.#outcomeOf(active, message.outcome));
         return;
     }
   }
@@ -218,29 +228,33 @@ export class TaskProcessHandle {
     return abortFailure(aborted, active.killedAfterGrace ? active.options.killGraceMs : undefined);
   }
 
-  /** The process is gone: the try it was running (if any) ends here. */
+  /** The process is gone: the tries it was running end here. */
   #finishWithExit(): void {
-    const active = this.#active;
-    if (!active) return;
-    const error =
-      active.aborted && active.killedAfterGrace
-        ? this.#abortFailure(active, active.aborted)
-        : crashFailure({
-            poolClosed: this.#closing,
-            exitCode: this.#child.exitCode,
-            signalCode: this.#child.signalCode,
-            uncaught: this.#fatal,
-            stderrTail: this.#stderrTail,
-          });
-    this.#finish(active, { ok: false, error, emitted: [] });
+    const killedFor = this.#killedFor;
+    const throwerId = this.#fatal?.tryId;
+    const thrower = throwerId === undefined ? undefined : this.#active.get(throwerId);
+    for (const active of [...this.#active.values()]) {
+      const error =
+        active === killedFor && active.aborted
+          ? this.#abortFailure(active, active.aborted)
+          : crashFailure({
+              poolClosed: this.#closing,
+              exitCode: this.#child.exitCode,
+              signalCode: this.#child.signalCode,
+              uncaught: this.#fatal,
+              stderrTail: this.#stderrTail,
+              killedFor: killedFor ? tryName(killedFor.request) : undefined,
+              thrownBy: thrower && thrower !== active ? tryName(thrower.request) : undefined,
+            });
+      this.#finish(active, { ok: false, error, emitted: [] });
+    }
   }
 
   #finish(active: ActiveTry, outcome: TaskRunOutcome): void {
-    if (this.#active !== active) return;
+    if (this.#active.get(active.tryId) !== active) return;
     clearTimeout(active.timer);
     active.stopListening();
-    this.#active = undefined;
-    this.#shellGroup = null;
+    this.#active.delete(active.tryId);
     active.resolve(outcome);
   }
 
@@ -256,13 +270,14 @@ export class TaskProcessHandle {
 
   /** Aborts the try's signal, then kills the process if the try has not ended after the grace. */
   #abort(active: ActiveTry, reason: AbortReason, message: string): void {
-    if (this.#active !== active || active.aborted) return;
+    if (this.#active.get(active.tryId) !== active || active.aborted) return;
     active.aborted = { reason, message };
     this.#send({ type: "abort", tryId: active.tryId, reason, message });
     clearTimeout(active.timer);
     active.timer = setTimeout(() => {
-      if (this.#active !== active) return;
+      if (this.#active.get(active.tryId) !== active) return;
       active.killedAfterGrace = true;
+      this.#killedFor ??= active;
       this.#kill();
     }, active.options.killGraceMs);
   }
@@ -273,13 +288,15 @@ export class TaskProcessHandle {
   }
 
   #killShellGroup(): void {
-    if (this.#shellGroup === null) return;
-    try {
-      process.kill(-this.#shellGroup, "SIGKILL");
-    } catch {
-      // Already gone.
+    for (const active of this.#active.values()) {
+      if (active.shellGroup === null) continue;
+      try {
+        process.kill(-active.shellGroup, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      active.shellGroup = null;
     }
-    this.#shellGroup = null;
   }
 
   #send(message: ToTaskProcess): void {
@@ -290,12 +307,15 @@ export class TaskProcessHandle {
     });
   }
 
-  /** Output written straight to the process's file descriptors (not through `process.stdout`). */
+  /**
+   * Output written straight to the process's file descriptors (not through `process.stdout`). It
+   * cannot be told apart by try: while several tries share the process, each of their logs gets it.
+   */
   #strayLine(stream: "stdout" | "stderr", line: string): void {
     if (stream === "stderr") this.#rememberStderr(line);
-    const active = this.#active;
-    if (!active) return;
-    deliver(active, { at: new Date().toISOString(), stream, level: stream === "stdout" ? "info" : "warn", message: line });
+    for (const active of this.#active.values()) {
+      deliver(active, { at: new Date().toISOString(), stream, level: stream === "stdout" ? "info" : "warn", message: line });
+    }
   }
 
   #rememberStderr(line: string): void {
@@ -303,6 +323,12 @@ export class TaskProcessHandle {
     this.#stderrTail.push(line);
     if (this.#stderrTail.length > STDERR_TAIL_LINES) this.#stderrTail.shift();
   }
+}
+
+/** `dag.task[2] try 1`, for messages about another try. */
+function tryName(request: TaskRunRequest): string {
+  const index = request.mapIndex === null ? "" : `[${String(request.mapIndex)}]`;
+  return `${request.dagId}.${request.taskId}${index} try ${String(request.tryNumber)}`;
 }
 
 function deliver(active: ActiveTry, line: LogLine): void {

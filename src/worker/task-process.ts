@@ -1,9 +1,12 @@
 /**
- * The entry point of a task process: a long-lived child of the pool that runs one try at a time
- * (DESIGN §5, "Isolation without a process per try"). It loads DAG files once, runs the task the
- * pool names, streams the try's log over IPC and answers with the outcome. When something kills
- * the process, the pool reports the try as crashed and starts another process.
+ * The entry point of a task process: a long-lived child of the pool (DESIGN §5, "Isolation without
+ * a process per try"). It loads DAG files once, runs the tries the pool hands it (one, or several at
+ * once when the pool shares processes, see process-pool.ts), streams each try's log over IPC and
+ * answers with its outcome. Each try runs in an AsyncLocalStorage context, so console output and
+ * unhandled rejections are charged to the try whose code caused them. When something kills the
+ * process, the pool reports its tries as crashed and starts another process.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { DagFileCache } from "./dag-file-cache.js";
 import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
@@ -45,13 +48,24 @@ if (!process.send) {
 }
 
 const files = new DagFileCache();
-let current: CurrentTry | undefined;
+/** The tries running in this process, by the pool's try id. */
+const tries = new Map<number, CurrentTry>();
+const tryContext = new AsyncLocalStorage<CurrentTry>();
+
+/** The try whose code is running now: from its async context, or the only one running. */
+function currentTry(): CurrentTry | undefined {
+  const own = tryContext.getStore();
+  if (own) return own;
+  if (tries.size !== 1) return undefined;
+  return tries.values().next().value;
+}
 
 function log(tryId: number, stream: LogStream, level: LogLevel, message: string): void {
   send({ type: "log", tryId, line: { at: new Date().toISOString(), stream, level, message } });
 }
 
 captureOutput((stream, text) => {
+  const current = currentTry();
   if (!current) return false;
   (stream === "stdout" ? current.stdout : current.stderr).write(text);
   return true;
@@ -76,7 +90,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     fail,
     shellGroup: null,
   };
-  current = active;
+  tries.set(tryId, active);
   const emitted: EmittedDatasetEvent[] = [];
   let outcome: ChildOutcome;
   try {
@@ -87,13 +101,15 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       signal: controller.signal,
       emitted,
     });
-    const running = runTaskDefinition(definition, ctx, request, {
-      onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
-      onProcessGroup: (pgid) => {
-        active.shellGroup = pgid;
-        send({ type: "shell", tryId, pgid });
-      },
-    });
+    const running = tryContext.run(active, () =>
+      runTaskDefinition(definition, ctx, request, {
+        onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
+        onProcessGroup: (pgid) => {
+          active.shellGroup = pgid;
+          send({ type: "shell", tryId, pgid });
+        },
+      }),
+    );
     const result = await Promise.race([running, failed]);
     const serialised = serialiseResult(result, message.maxResultBytes);
     outcome = serialised.ok
@@ -101,31 +117,32 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       : { ok: false, error: { kind: serialised.kind, message: serialised.message }, emitted };
   } catch (error) {
     outcome = { ok: false, error: describeError(error), emitted };
+    // The try is over (e.g. failed by an unhandled rejection) but its code may still be running:
+    // with processes shared by tries, tell it to stop.
+    if (!controller.signal.aborted) controller.abort(new DOMException("the try has ended", "AbortError"));
   } finally {
     active.stdout.flush();
     active.stderr.flush();
-    current = undefined;
+    tries.delete(tryId);
   }
   send({ type: "done", tryId, outcome });
 }
 
 process.on("message", (message: ToTaskProcess) => {
   if (message.type === "run") {
-    if (current) {
-      send({ type: "done", tryId: message.tryId, outcome: busy() });
-      return;
-    }
     void runTry(message);
   } else if (message.type === "preload") {
     // A file that fails to load fails the tries that need it, with its errors; nothing to say here.
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
-  } else if (message.type === "abort" && current?.tryId === message.tryId) {
+  } else if (message.type === "abort") {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
-    current.controller.abort(new DOMException(message.message, name));
+    tries.get(message.tryId)?.controller.abort(new DOMException(message.message, name));
   }
 });
 
 process.on("unhandledRejection", (reason) => {
+  // Node runs this handler in the async context of the rejected promise: the try that caused it.
+  const current = currentTry();
   if (current) {
     const failure = describeError(reason);
     current.fail(Object.assign(new Error(`unhandled promise rejection: ${failure.message}`), { stack: failure.stack }));
@@ -138,7 +155,13 @@ process.on("unhandledRejection", (reason) => {
 // An uncaught exception may leave the process in any state: report it and make way for a new one.
 process.on("uncaughtException", (error) => {
   const failure: TaskFailure = describeError(error, "crash");
-  send({ type: "fatal", message: failure.message, ...(failure.stack === undefined ? {} : { stack: failure.stack }) }, () =>
+  const culprit = currentTry();
+  send({
+    type: "fatal",
+    message: failure.message,
+    ...(failure.stack === undefined ? {} : { stack: failure.stack }),
+    ...(culprit ? { tryId: culprit.tryId } : {}),
+  }, () =>
     process.exit(70),
   );
   setTimeout(() => process.exit(70), 1_000).unref();
@@ -150,17 +173,14 @@ process.on("SIGINT", () => undefined);
 // Without the pool there is nobody to report to.
 process.on("disconnect", () => process.exit(0));
 process.on("exit", () => {
-  if (current?.shellGroup) {
+  for (const { shellGroup } of tries.values()) {
+    if (shellGroup === null) continue;
     try {
-      process.kill(-current.shellGroup, "SIGKILL");
+      process.kill(-shellGroup, "SIGKILL");
     } catch {
       // Already gone.
     }
   }
 });
-
-function busy(): ChildOutcome {
-  return { ok: false, error: { kind: "error", message: "the task process is already running a try" }, emitted: [] };
-}
 
 send({ type: "ready" });

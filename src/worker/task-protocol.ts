@@ -90,5 +90,5 @@ export type FromTaskProcess =
   /** A shell task's process group, so the pool can kill it along with the task process. */
   | { readonly type: "shell"; readonly tryId: number; readonly pgid: number | null }
   | { readonly type: "done"; readonly tryId: number; readonly outcome: ChildOutcome }
-  /** An uncaught exception: the child reports it and exits. */
-  | { readonly type: "fatal"; readonly message: string; readonly stack?: string };
+  /** An uncaught exception: the child reports it (and the try whose code threw, if known) and exits. */
+  | { readonly type: "fatal"; readonly message: string; readonly stack?: string; readonly tryId?: number };

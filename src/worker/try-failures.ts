@@ -34,17 +34,29 @@ export interface ProcessDeath {
   /** An uncaught exception the process reported before exiting. */
   readonly uncaught: { readonly message: string; readonly stack?: string } | undefined;
   readonly stderrTail: readonly string[];
+  /** Another try, sharing the process, whose ignored abort signal made the pool kill it. */
+  readonly killedFor?: string | undefined;
+  /** Another try, sharing the process, whose code threw the uncaught exception. */
+  readonly thrownBy?: string | undefined;
 }
 
 export function crashFailure(death: ProcessDeath): TaskFailure {
   const how = death.poolClosed
     ? "the task process pool was closed while the try was running"
-    : death.exitCode !== null
+    : death.killedFor !== undefined
+      ? `the task process it shared was killed because ${death.killedFor} ignored its abort signal (ctx.signal); this try did nothing wrong`
+      : death.exitCode !== null
       ? `the task process exited with code ${death.exitCode} before the task finished`
       : `the task process was killed by ${death.signalCode ?? "a signal"} before the task finished`;
   const tail = death.stderrTail.length > 0 ? `\nlast lines of stderr:\n${death.stderrTail.join("\n")}` : "";
   const { uncaught } = death;
   if (!uncaught) return { kind: "crash", message: `${how}${tail}` };
+  if (death.thrownBy !== undefined) {
+    return {
+      kind: "crash",
+      message: `the task process it shared crashed with an uncaught exception in ${death.thrownBy}: ${uncaught.message}; this try did nothing wrong${tail}`,
+    };
+  }
   const message = `uncaught exception: ${uncaught.message} (${how})${tail}`;
   return uncaught.stack === undefined ? { kind: "crash", message } : { kind: "crash", message, stack: uncaught.stack };
 }

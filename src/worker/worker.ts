@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
-import type { ClaimedTask, ClaimRequest, Store, StoredLogLine } from "../store/store.js";
+import type { ClaimedTask, ClaimRequest, CompleteTryResult, Store, StoredLogLine } from "../store/store.js";
 import type { TaskProcessPool } from "./process-pool.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
@@ -45,8 +45,8 @@ export interface WorkerOptions {
    */
   readonly leaseMs?: number;
   readonly now?: () => Date;
-  /** Called after each try is recorded (for progress output and tests). */
-  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
+  /** Called after each try is recorded (for progress output and tests), with what recording it did. */
+  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult) => void;
   readonly onError?: (error: unknown) => void;
   /** Where the secrets tasks declare come from (default: environment, TRIBUTARY_SECRETS_DIR, the store with TRIBUTARY_SECRET_KEY). */
   readonly secrets?: SecretResolver;
@@ -75,7 +75,16 @@ export class Worker {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
-    this.#completions = new CompletionBatcher(options.store);
+    // On SQLite the claim rides along with the completions (one commit for both). Not on
+    // PostgreSQL: a claim there first locks the pools (claim.ts), so a completion holding its
+    // runs' locks would wait for every other worker's claim, and the multi-worker soak test
+    // (test/integration/scale-out.test.ts) missed its deadline with it.
+    this.#completions = new CompletionBatcher(
+      options.store,
+      options.store.dialect === "sqlite"
+        ? { request: (freed) => this.#claimAlong(freed), done: (request, claimed) => this.#claimedAlong(request, claimed) }
+        : undefined,
+    );
   }
 
   start(): void {
@@ -169,6 +178,25 @@ export class Worker {
     return { workerId: this.workerId, limit, dagIds: [...dags.keys()], queues: this.#options.queues, maxActiveTasks, now: at };
   }
 
+  /**
+   * The claim that rides along with recording `freed` outcomes (see completion-batch.ts): the
+   * slots they free, taken in the same transaction, which saves the claim its own commit and
+   * hands a finished task's successor (queued by the same transaction) straight to this worker.
+   * None while stopping.
+   */
+  #claimAlong(freed: number): ClaimRequest | undefined {
+    if (!this.#loop.running || !this.#warmedUp) return undefined;
+    const limit = this.#options.concurrency - this.#active.size - this.#reserved + freed;
+    if (limit <= 0) return undefined;
+    this.#reserved += limit;
+    return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
+  }
+
+  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[]): void {
+    this.#reserved -= request.limit;
+    this.#startClaimed(claimed);
+  }
+
   #startClaimed(claimed: readonly ClaimedTask[]): void {
     for (const task of claimed) {
       this.#runningIds.set(task.instance.id, new AbortController());
@@ -231,7 +259,7 @@ export class Worker {
     const graph = runnable?.dag.graph ?? { dagId: claimed.instance.dagId, tasks: [] };
     // The outcome must not be lost if the database is away: keep trying until it is back.
     await this.#persist(() => flush());
-    await this.#persist(() => this.#completions.complete({
+    const recorded = await this.#persist(() => this.#completions.complete({
       taskInstanceId: claimed.instance.id,
       tryNumber: claimed.tryNumber,
       outcome: outcome.ok ? "success" : "failed",
@@ -242,7 +270,7 @@ export class Worker {
       graph,
       now: now(),
     }));
-    this.#options.onTryFinished?.(claimed, outcome);
+    this.#options.onTryFinished?.(claimed, outcome, recorded);
   }
 
   /**
@@ -275,7 +303,8 @@ export class Worker {
     const mapIndex = instance.mapIndex;
     const mapOver = mapIndex === null ? undefined : spec.mapOver;
     const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver && mapOver === undefined ? [spec.mapOver] : [])])];
-    const results = await this.#options.store.getTaskResults(run.runId, upstreamIds);
+    // (Most tasks that map over a list, and first tasks, read no upstream result: no query then.)
+    const results = upstreamIds.length === 0 ? new Map<string, unknown>() : await this.#options.store.getTaskResults(run.runId, upstreamIds);
     const inputs: Record<string, unknown> = {};
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;

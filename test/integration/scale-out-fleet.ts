@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
+import { afterEach, beforeAll, expect } from "vitest";
 
 // bigint columns (times in ms, ids, counts) as numbers, as the store reads them.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -256,4 +257,52 @@ export function markProblems(text: string, endOf: (key: string, tryNumber: numbe
     }
   }
   return problems;
+}
+
+/**
+ * The lines a task appends to the marks file when it starts and ends a try (`<run> <task> <map>
+ * <try> start|end <ms>`), so a test can see real executions, not only what the store recorded.
+ */
+export function markingPrelude(marks: string): string {
+  return `import { appendFileSync } from "node:fs";
+import { dag } from ${JSON.stringify(DSL)};
+
+const MARKS = ${JSON.stringify(marks)};
+function mark(ctx: { runId: string; taskId: string; mapIndex: number | null; tryNumber: number }, what: string): void {
+  appendFileSync(MARKS, \`\${ctx.runId} \${ctx.taskId} \${ctx.mapIndex ?? -1} \${ctx.tryNumber} \${what} \${Date.now()}\\n\`);
+}
+async function work(ctx: { runId: string; taskId: string; mapIndex: number | null; tryNumber: number }, sleepMs: number): Promise<string> {
+  mark(ctx, "start");
+  if (sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, sleepMs));
+  mark(ctx, "end");
+  return ctx.taskId;
+}
+`;
+}
+
+/**
+ * For a test file: checks that dist/ is built, and returns `newFleet(prefix)`; every fleet it made
+ * is disposed after each test (its processes killed, its schema dropped), after `beforeDispose`.
+ */
+export function fleetsPerTest(beforeDispose: () => Promise<void> = () => Promise.resolve()): (prefix: string) => Fleet {
+  const fleets: Fleet[] = [];
+  beforeAll(() => Fleet.checkBuilt());
+  afterEach(async () => {
+    await beforeDispose();
+    for (const fleet of fleets.splice(0)) await fleet.dispose();
+  });
+  return (prefix) => {
+    const fleet = new Fleet(prefix);
+    fleets.push(fleet);
+    return fleet;
+  };
+}
+
+export const num = (rows: readonly { n: number | string }[]): number => Number(rows[0]?.n ?? 0);
+
+export const TRY_COLUMNS = "task_instance_id, try_number, outcome, worker_id, started_at, ended_at, error_kind";
+
+/** Fails the test with every problem found, or passes. */
+export function expectNoProblems(problems: readonly string[], what: string): void {
+  expect(problems.slice(0, 20), `${what} (${problems.length} in all)`).toEqual([]);
 }

@@ -6,58 +6,37 @@
  * in afterEach, with its task processes, even when the test failed.
  *
  * The PostgreSQL restart test lives apart, in test/isolated/pg-restart.test.ts: restarting the
- * server would break every other test using it at that moment.
+ * server would break every other test using it at that moment. So does the soak test
+ * (test/isolated/soak.test.ts): it needs the machine's two cores to itself to finish in time.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { dag } from "../../src/dsl/index.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
 import type { ClaimedTask, Store } from "../../src/store/store.js";
-import { failsOnTry } from "../fixtures/scale-out-dags/transient-failure.js";
-import { DSL, Fleet, markProblems, sleep, TEST_PG_URL, tryProblems, workerPid, type FleetProcess, type TryRow } from "./scale-out-fleet.js";
+import {
+  DSL,
+  expectNoProblems,
+  type Fleet,
+  fleetsPerTest,
+  markingPrelude,
+  markProblems,
+  num,
+  sleep,
+  TEST_PG_URL,
+  TRY_COLUMNS,
+  tryProblems,
+  workerPid,
+  type FleetProcess,
+  type TryRow,
+} from "./scale-out-fleet.js";
 
-const FAILURE_MODULE = resolve(import.meta.dirname, "../fixtures/scale-out-dags/transient-failure.js");
-
-const fleets: Fleet[] = [];
 const stores: Store[] = [];
-
-function newFleet(prefix: string): Fleet {
-  const fleet = new Fleet(prefix);
-  fleets.push(fleet);
-  return fleet;
-}
-
-beforeAll(() => Fleet.checkBuilt());
-
-afterEach(async () => {
-  // Stores first (they hold connections to the schemas), then every process and schema.
+// Stores first (they hold connections to the schemas), then every process and schema.
+const newFleet = fleetsPerTest(async () => {
   for (const store of stores.splice(0)) await store.close().catch(() => undefined);
-  for (const fleet of fleets.splice(0)) await fleet.dispose();
 });
-
-/**
- * The lines a task appends to the marks file when it starts and ends a try (`<run> <task> <map>
- * <try> start|end <ms>`), so a test can see real executions, not only what the store recorded.
- */
-function markingPrelude(marks: string): string {
-  return `import { appendFileSync } from "node:fs";
-import { dag } from ${JSON.stringify(DSL)};
-
-const MARKS = ${JSON.stringify(marks)};
-function mark(ctx: { runId: string; taskId: string; mapIndex: number | null; tryNumber: number }, what: string): void {
-  appendFileSync(MARKS, \`\${ctx.runId} \${ctx.taskId} \${ctx.mapIndex ?? -1} \${ctx.tryNumber} \${what} \${Date.now()}\\n\`);
-}
-async function work(ctx: { runId: string; taskId: string; mapIndex: number | null; tryNumber: number }, sleepMs: number): Promise<string> {
-  mark(ctx, "start");
-  if (sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, sleepMs));
-  mark(ctx, "end");
-  return ctx.taskId;
-}
-`;
-}
-
-const num = (rows: readonly { n: number | string }[]) => Number(rows[0]?.n ?? 0);
 
 interface RunRow {
   run_id: string;
@@ -65,13 +44,6 @@ interface RunRow {
   state: string;
   logical_date: number;
   created_at: number;
-}
-
-const TRY_COLUMNS = "task_instance_id, try_number, outcome, worker_id, started_at, ended_at, error_kind";
-
-/** Fails the test with every problem found, or passes. */
-function expectNoProblems(problems: readonly string[], what: string): void {
-  expect(problems.slice(0, 20), `${what} (${problems.length} in all)`).toEqual([]);
 }
 
 /** Every run of every DAG is done, except perhaps the latest of each DAG (just created when the schedulers stopped). */
@@ -252,163 +224,6 @@ export default dag("queued_work", { schedule: { every: "1s" }, catchup: false },
     expect(placement).toEqual(new Set(["prepare default light", "crunch heavy heavy", "report default light"]));
   }, 60_000);
 
-  it("soak: 5,000 task instances, 20 % transient failures, workers killed at random: every instance ends as its tries allow", async () => {
-    const fleet = newFleet("soak");
-    const marks = join(fleet.dir, "marks.log");
-    writeFileSync(marks, "");
-    // 50 x 100 = 5,000 instances: about 70 s on this 2-core machine (TRIBUTARY_SOAK_TASKS scales it).
-    const RUNS = 50;
-    const TASKS = Number(process.env["TRIBUTARY_SOAK_TASKS"] ?? 100);
-    writeFileSync(
-      join(fleet.dagsDir, "soak.ts"),
-      `${markingPrelude(marks)}
-import { failsOnTry } from ${JSON.stringify(FAILURE_MODULE)};
-
-// ${RUNS} runs (one per second of logical time, all due at once) of ${TASKS} independent no-op tasks.
-export default dag(
-  "soak",
-  { schedule: { every: "1s" }, startDate: "2024-01-01T00:00:00Z", endDate: "2024-01-01T00:00:${String(RUNS - 1).padStart(2, "0")}Z", catchup: true },
-  (d) => {
-    for (let i = 0; i < ${TASKS}; i++) {
-      d.task(\`t\${String(i).padStart(3, "0")}\`, { retries: 3, retryDelay: "100ms" }, (ctx) => {
-        mark(ctx, "start");
-        try {
-          if (failsOnTry(ctx.runId, ctx.taskId, ctx.tryNumber)) throw new Error(\`transient failure of try \${ctx.tryNumber}\`);
-          return ctx.tryNumber;
-        } finally {
-          mark(ctx, "end");
-        }
-      });
-    }
-  },
-);
-`,
-    );
-    const startedAt = Date.now();
-    const args = ["--zombie-after", "3"];
-    fleet.spawn("scheduler", [...args, "--tick-ms", "500"]);
-    fleet.spawn("scheduler", [...args, "--tick-ms", "500"]);
-    // Two slots per worker: the tasks are no-ops, and fewer task processes start faster on 2 cores.
-    const workerArgs = [...args, "--concurrency", "2"];
-    const workers = [1, 2, 3].map(() => fleet.spawn("worker", workerArgs));
-    const killed: number[] = [];
-    let killing = true;
-    let killerError: unknown;
-    const killer = (async () => {
-      while (killing && !fleet.disposed) {
-        // Every 3 to 6 s (in short naps, so that the end of the test does not wait for one)...
-        const until = Date.now() + 3_000 + Math.random() * 3_000;
-        while (killing && !fleet.disposed && Date.now() < until) await sleep(100);
-        if (!killing || fleet.disposed) break;
-        // ...one of the workers that are in the middle of tries (not one still warming up).
-        const busy = new Set(
-          (await fleet.tryQuery<{ worker_id: string }>("select distinct worker_id from task_tries where outcome = 'running'")).map((r) => workerPid(r.worker_id)),
-        );
-        const candidates = workers.filter((w) => busy.has(w.pid) && w.alive());
-        const victim = candidates[Math.floor(Math.random() * candidates.length)];
-        if (!victim) continue;
-        await fleet.kill9(victim);
-        killed.push(victim.pid);
-        workers[workers.indexOf(victim)] = fleet.spawn("worker", workerArgs);
-      }
-    })().catch((error: unknown) => {
-      killerError = error;
-    });
-    try {
-      await fleet.waitFor(
-        `all ${RUNS} runs to finish`,
-        async () => num(await fleet.tryQuery<{ n: number }>("select count(*) as n from dag_runs where state in ('success', 'failed')")) === RUNS,
-        220_000,
-        500,
-      );
-    } finally {
-      killing = false;
-      await killer;
-    }
-    expect(killerError).toBeUndefined();
-    const elapsedMs = Date.now() - startedAt;
-    for (const proc of fleet.processes.filter((p) => p.alive())) expect(await fleet.terminate(proc), proc.output()).toEqual({ code: 0, signal: null });
-
-    const instances = await fleet.query<{ id: number; run_id: string; task_id: string; state: string; try_number: number; max_tries: number }>(
-      "select id, run_id, task_id, state, try_number, max_tries from task_instances",
-    );
-    expect(instances.length).toBe(RUNS * TASKS);
-    const tries = await fleet.query<TryRow & { id: number }>(`select id, ${TRY_COLUMNS} from task_tries`);
-    expectNoProblems(tryProblems(tries), "tries of one instance that overlap");
-    const triesOf = new Map<number, (TryRow & { id: number })[]>();
-    for (const t of tries) triesOf.set(t.task_instance_id, [...(triesOf.get(t.task_instance_id) ?? []), t]);
-    const failedLines = new Map<number, string[]>();
-    for (const line of await fleet.query<{ try_id: number; message: string }>("select try_id, message from task_logs where message like 'try % failed%'")) {
-      failedLines.set(line.try_id, [...(failedLines.get(line.try_id) ?? []), line.message]);
-    }
-
-    const problems: string[] = [];
-    let zombies = 0;
-    let failedInstances = 0;
-    for (const ti of instances) {
-      const list = (triesOf.get(ti.id) ?? []).sort((a, b) => a.try_number - b.try_number);
-      const where = `${ti.run_id} ${ti.task_id}`;
-      if (list.length !== ti.try_number) problems.push(`${where}: ${list.length} tries recorded, try_number ${ti.try_number}`);
-      // Replays the instance: each try fails if it was a zombie (its worker was killed) or if the
-      // hash says so; the first success ends it, and so do max_tries failures.
-      let expected = "failed";
-      for (const t of list) {
-        const lines = failedLines.get(t.id) ?? [];
-        if (t.error_kind === "zombie") {
-          zombies++;
-          if (t.outcome !== "failed") problems.push(`${where} try ${t.try_number}: zombie with outcome ${t.outcome}`);
-          if (!killed.includes(workerPid(t.worker_id))) problems.push(`${where} try ${t.try_number}: zombie on a worker nobody killed (${t.worker_id})`);
-          // (A worker killed between writing its log and recording the outcome leaves one line.)
-          if (lines.length > 1) problems.push(`${where} try ${t.try_number}: ${lines.length} failure lines`);
-          continue;
-        }
-        const fails = failsOnTry(ti.run_id, ti.task_id, t.try_number);
-        if (t.outcome !== (fails ? "failed" : "success")) problems.push(`${where} try ${t.try_number}: ${t.outcome}, expected ${fails ? "failed" : "success"}`);
-        const expectedLines = fails ? [`try ${t.try_number} failed (error): `] : [];
-        if (lines.length !== expectedLines.length || !lines.every((l) => l.startsWith(`try ${t.try_number} failed (error): Error: transient failure of try ${t.try_number}`))) {
-          problems.push(`${where} try ${t.try_number}: log ${JSON.stringify(lines)}`);
-        }
-        if (!fails) {
-          expected = "success";
-          if (t !== list.at(-1)) problems.push(`${where}: tries after the successful try ${t.try_number}`);
-        }
-      }
-      if (expected === "failed") {
-        failedInstances++;
-        if (list.length !== ti.max_tries) problems.push(`${where}: failed after ${list.length} of ${ti.max_tries} tries`);
-      }
-      if (ti.state !== expected) problems.push(`${where}: ${ti.state}, expected ${expected} after tries ${list.map((t) => `${t.outcome}/${t.error_kind ?? "-"}`).join(",")}`);
-    }
-    expectNoProblems(problems, "instances whose tries or final state are not what their retries allow");
-    // The count of tries matches the log: one "try N failed" line per failed try that was not a zombie.
-    const nonZombieFailures = tries.filter((t) => t.outcome === "failed" && t.error_kind !== "zombie").length;
-    const linesOfNonZombies = tries.filter((t) => t.error_kind !== "zombie").reduce((n, t) => n + (failedLines.get(t.id)?.length ?? 0), 0);
-    expect(linesOfNonZombies).toBe(nonZombieFailures);
-    expect(tries.length).toBe(instances.reduce((n, ti) => n + ti.try_number, 0));
-    // Dead letters for exactly the failed instances; a run failed exactly when one of its instances did.
-    expect(num(await fleet.query<{ n: number }>("select count(*) as n from dead_letters"))).toBe(failedInstances);
-    const badRuns = await fleet.query(
-      `select r.run_id, r.state from dag_runs r
-       where (r.state = 'failed') <> exists (select 1 from task_instances ti where ti.run_id = r.run_id and ti.state = 'failed')`,
-    );
-    expect(badRuns).toEqual([]);
-    // No try really ran twice at once: a killed try ran until, at the latest, the sweep ended it.
-    const endedAt = new Map(tries.map((t) => [`${t.task_instance_id} ${t.try_number}`, t.ended_at ?? undefined]));
-    const idOf = new Map(instances.map((ti) => [`${ti.run_id} ${ti.task_id} -1`, ti.id]));
-    expectNoProblems(
-      markProblems(readFileSync(marks, "utf8"), (key, n) => endedAt.get(`${idOf.get(key) ?? -1} ${n}`)),
-      "tries that really ran at the same time",
-    );
-    expect(killed.length).toBeGreaterThan(0);
-    // The instances whose four tries the hash fails end failed whatever else happened (about 0.2^4 of them).
-    const doomed = instances.filter((ti) => [1, 2, 3, 4].every((n) => failsOnTry(ti.run_id, ti.task_id, n))).length;
-    expect(doomed).toBeGreaterThan(0);
-    expect(failedInstances).toBeGreaterThanOrEqual(doomed);
-    console.log(
-      `soak: ${instances.length} instances, ${tries.length} tries (${nonZombieFailures} transient failures, ${zombies} zombies), ` +
-        `${failedInstances} instances failed, ${killed.length} workers killed, ${Math.round(elapsedMs / 1000)} s`,
-    );
-  }, 300_000);
 });
 
 describe("fencing, through the store API", () => {
