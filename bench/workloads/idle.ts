@@ -19,7 +19,8 @@ export async function idle(context: WorkloadContext): Promise<BenchResult[]> {
   const { location, schema } = storeLocation(context, "idle");
   // The smoke run keeps one task process: it checks the code, not the figure.
   const slots = context.smoke ? ["--workers", "1"] : [];
-  const child = spawn(process.execPath, [bin, "start", "--dags", join(ROOT, "examples"), "--db", location, ...slots], {
+  // Run as a program, as `npm start` and an installed `tributary` run it (with the flags of its #! line).
+  const child = spawn(bin, ["start", "--dags", join(ROOT, "examples"), "--db", location, ...slots], {
     cwd: context.dir,
     stdio: ["ignore", "pipe", "pipe"],
   });
