@@ -816,7 +816,8 @@ describe("the real `tributary start` process", () => {
   function startService(tmp: string, extraArgs: readonly string[] = []): Service {
     const child = spawn(
       process.execPath,
-      [BIN, "start", "--dags", join(tmp, "dags"), "--db", join(tmp, "t.db"), "--tick-ms", "200", "--workers", "2", ...extraArgs],
+      // --port 0: a free port, so nothing else on the machine (an `npm start` on 8080) gets in the way.
+      [BIN, "start", "--dags", join(tmp, "dags"), "--db", join(tmp, "t.db"), "--tick-ms", "200", "--workers", "2", "--port", "0", ...extraArgs],
       { cwd: tmp, stdio: ["ignore", "pipe", "pipe"] },
     );
     children.add(child);
