@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../core/errors.js";
 import { TributaryService } from "../../scheduler/service.js";
+import { startApi } from "../../api/run-api.js";
 import { EXIT } from "../exit-codes.js";
 import { nonNegativeInt, positiveInt } from "../flags.js";
 import { loadProjectConfig, resolveLocations } from "../project-config.js";
@@ -112,8 +113,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
   const api =
     roles.api
-      ? // Loaded only when serving: a worker or scheduler process starts faster without the server.
-        await (await import("../../api/run-api.js")).startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {
+      ? await startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {
           await service.stop(graceMs);
           await store.close();
           throw error;
