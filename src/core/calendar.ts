@@ -3,6 +3,7 @@
  * Intl.DateTimeFormat, so it follows the time zone database of the running Node.
  */
 import { DagDefinitionError, InvalidInputError, type ErrorLocation } from "./errors.js";
+import { zoneOffsetAt } from "./zone-offsets.js";
 
 const DAY_MS = 86_400_000;
 
@@ -77,12 +78,6 @@ function wallTimeAsUtc(w: WallTime): number {
   return date.getTime();
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (Berlin in summer: +7,200,000). */
-function offsetAt(epochMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  return wallTimeAsUtc(wallTimeAt(wholeSecond, timeZone)) - wholeSecond;
-}
-
 function pad(value: number, width: number): string {
   return String(value).padStart(width, "0");
 }
@@ -106,8 +101,8 @@ export function formatDsNodash(date: Date, timeZone: string): string {
 function instantOfWallTime(wall: WallTime, timeZone: string): number {
   const asUtc = wallTimeAsUtc(wall);
   // Zone offsets change at most once within a day around any date in the tz database.
-  const before = asUtc - offsetAt(asUtc - DAY_MS, timeZone);
-  const after = asUtc - offsetAt(asUtc + DAY_MS, timeZone);
+  const before = asUtc - zoneOffsetAt(timeZone, asUtc - DAY_MS);
+  const after = asUtc - zoneOffsetAt(timeZone, asUtc + DAY_MS);
   const matches = (t: number) => wallTimeAsUtc(wallTimeAt(t, timeZone)) === asUtc;
   const candidates = [before, after].filter(matches);
   // No candidate: the wall time is in a gap; read with the offset from before the change.
@@ -166,4 +161,19 @@ function isValidWallTime(w: WallTime): boolean {
 function daysInMonth(year: number, month: number): number {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * An instant as wall time in a zone with its UTC offset, `2024-10-27 02:30:00 +02:00`: the offset
+ * tells apart the two 02:30s of a fall-back night.
+ */
+export function formatWallTimeWithOffset(date: Date, timeZone: string): string {
+  const w = wallTimeAt(date.getTime(), timeZone);
+  const offsetMinutes = Math.round(zoneOffsetAt(timeZone, date.getTime()) / 60_000);
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  return (
+    `${pad(w.year, 4)}-${pad(w.month, 2)}-${pad(w.day, 2)} ${pad(w.hour, 2)}:${pad(w.minute, 2)}:${pad(w.second, 2)} ` +
+    `${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`
+  );
 }

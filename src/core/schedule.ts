@@ -1,11 +1,11 @@
 /**
  * Schedules and data intervals (DESIGN §4). A schedule is a sequence of ticks; a data interval
- * runs from one tick to the next, [start, end), and its logical date is its start. Cron ticks are
- * computed by croner in the DAG's timezone, following Vixie cron across DST changes: a wall time
- * skipped by spring-forward fires once at the first valid instant after the gap, and a wall time
- * repeated by fall-back fires once.
+ * runs from one tick to the next, [start, end), and its logical date is its start. Cron ticks
+ * follow Vixie cron in the DAG's timezone, DST changes included (cron-ticks.ts,
+ * docs/scheduling.md). Ticks are exact to the millisecond, so an interval is due the moment it ends.
  */
-import { Cron } from "croner";
+import { CronSyntaxError, parseCronExpression, type CronExpression } from "./cron-expression.js";
+import { cronTickAfter, cronTickBefore } from "./cron-ticks.js";
 import { DagDefinitionError, InvalidInputError, type ErrorLocation } from "./errors.js";
 import { parseDuration } from "./duration.js";
 import type { DataInterval } from "./types.js";
@@ -21,7 +21,7 @@ export const PRESETS: Readonly<Record<string, string>> = {
 
 /** A schedule ready to compute ticks: time-based (cron or fixed interval) or not. */
 export type ResolvedSchedule =
-  | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: Cron }
+  | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: CronExpression }
   | { readonly kind: "interval"; readonly everyMs: number; readonly anchor: Date }
   | { readonly kind: "datasets"; readonly uris: readonly string[]; readonly when: "all" | "any" }
   | { readonly kind: "none" };
@@ -72,13 +72,12 @@ export function resolveSchedule(
   if (expression.split(/\s+/).length !== 5) {
     throw new DagDefinitionError(`schedule "${schedule}" must have 5 fields (minute hour day-of-month month day-of-week)`, where);
   }
-  let cron: Cron;
+  let cron: CronExpression;
   try {
-    cron = new Cron(expression, { timezone, paused: true, mode: "5-part" });
-    cron.nextRun(new Date(0));
+    cron = parseCronExpression(expression);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error);
-    throw new DagDefinitionError(`invalid cron schedule "${schedule}": ${reason}`, where);
+    if (!(error instanceof CronSyntaxError)) throw error;
+    throw new DagDefinitionError(`invalid cron schedule "${schedule}": ${error.message}`, where);
   }
   return { kind: "cron", expression, timezone, cron };
 }
@@ -99,9 +98,7 @@ export function tickAtOrAfter(schedule: Extract<ResolvedSchedule, { kind: "cron"
     const steps = Math.ceil((at.getTime() - anchor.getTime()) / everyMs);
     return new Date(anchor.getTime() + Math.max(0, steps) * everyMs);
   }
-  const next = schedule.cron.nextRun(new Date(at.getTime() - 1));
-  if (!next) throw new Error(`cron schedule "${schedule.expression}" has no run after ${at.toISOString()}`);
-  return next;
+  return new Date(cronTickAfter(schedule.cron, schedule.timezone, at.getTime() - 1));
 }
 
 /** The first tick strictly after `at`. */
@@ -136,9 +133,7 @@ export function tickBefore(schedule: Extract<ResolvedSchedule, { kind: "cron" | 
     const steps = Math.floor((at.getTime() - 1 - anchor.getTime()) / everyMs);
     return new Date(anchor.getTime() + steps * everyMs);
   }
-  const [previous] = schedule.cron.previousRuns(1, at);
-  if (!previous) throw new Error(`cron schedule "${schedule.expression}" has no run before ${at.toISOString()}`);
-  return previous;
+  return new Date(cronTickBefore(schedule.cron, schedule.timezone, at.getTime()));
 }
 
 /**

@@ -58,7 +58,7 @@ export class Scheduler {
     this.#options = options;
     this.#loop = new ServiceLoop(async () => {
       await this.tick();
-      return options.tickMs ?? 1_000;
+      return this.#sleepAfterTick();
     }, options.onError ?? (() => undefined));
   }
 
@@ -126,6 +126,21 @@ export class Scheduler {
     if (started > 0 || zombies > 0) this.#options.onWork?.();
     this.#options.observer?.pass(Date.now() - passStarted);
     return { created, started, zombies };
+  }
+
+  /**
+   * The tick interval, or less when a scheduled interval ends sooner: a run is then created the
+   * moment its interval ends rather than up to a tick later (tributary_scheduler_lag_seconds).
+   * Only on the real clock: a test's virtual clock does not move while the loop sleeps.
+   */
+  #sleepAfterTick(): number {
+    const tickMs = this.#options.tickMs ?? 1_000;
+    if (this.#options.now !== undefined) return tickMs;
+    const now = Date.now();
+    let earliest = now + tickMs;
+    // An entry already past (a paused DAG's) is left for the next tick, so it never spins the loop.
+    for (const next of this.#nextDue.values()) if (next.at > now && next.at < earliest) earliest = next.at;
+    return earliest - now;
   }
 
   /** Writes the DAGs that changed since they were last written (or differ from the stored record). */

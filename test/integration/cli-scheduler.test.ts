@@ -220,6 +220,27 @@ describe("tributary schedule", () => {
     expect(Date.parse(autumn.intervals[1]?.end ?? "") - Date.parse(autumn.intervals[1]?.start ?? "")).toBe(25 * HOUR);
   });
 
+  it("0 0 1,31 * *: 1 March follows 1 February (February has no 31st)", async () => {
+    const out = parseJsonLine(await scheduleCli(["month_ends", "--count", "4", "--from", "2024-01-30", "--json"]), ScheduleJson);
+    expect(out.intervals.map((i) => [i.start, i.end])).toEqual([
+      ["2024-01-31T00:00:00.000Z", "2024-02-01T00:00:00.000Z"],
+      ["2024-02-01T00:00:00.000Z", "2024-03-01T00:00:00.000Z"],
+      ["2024-03-01T00:00:00.000Z", "2024-03-31T00:00:00.000Z"],
+      ["2024-03-31T00:00:00.000Z", "2024-04-01T00:00:00.000Z"],
+    ]);
+  });
+
+  it("30 2,4 * * * in Europe/Berlin: 02:30 runs at 03:00 on the spring-forward day and once on the fall-back day", async () => {
+    const spring = parseJsonLine(await scheduleCli(["berlin_half_past", "--count", "2", "--from", "2024-03-31", "--json"]), ScheduleJson);
+    expect(spring.intervals.map((i) => i.start)).toEqual(["2024-03-31T01:00:00.000Z", "2024-03-31T02:30:00.000Z"]);
+    const autumn = await scheduleCli(["berlin_half_past", "--count", "2", "--from", "2024-10-27"]);
+    expect(autumn.code, autumn.stderr).toBe(0);
+    // Wall times carry their offset, so no interval reads as 02:30 -> 02:30.
+    expect(autumn.stdout).toContain("2024-10-27 02:30:00 +02:00");
+    expect(autumn.stdout).toContain("2024-10-27 04:30:00 +01:00");
+    expect(autumn.stdout).not.toContain("2024-10-27 02:30:00 +01:00");
+  });
+
   it("exits 2 for a DAG without a time schedule", async () => {
     const result = await scheduleCli(["manual_only", "--json"]);
     expect(result.code).toBe(2);

@@ -12,6 +12,7 @@ import { dagIdParam } from "../route-schemas.js";
 import type { DagRecord, DagRunRecord } from "../../store/store.js";
 
 const RECENT_RUNS = 10;
+const LAG_RUNS = 20;
 
 export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get(
@@ -63,6 +64,7 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
         datasetSchedule: graph?.datasetSchedule ?? null,
         params: paramsJsonSchema(entry),
         loaded: entry !== undefined,
+        schedulerLag: schedulerLag(await ctx.store.listRuns({ dagId, runTypes: ["scheduled"], limit: LAG_RUNS })),
       };
     },
   );
@@ -166,6 +168,17 @@ function scheduleJson(schedule: unknown): unknown {
     return { datasets: s.datasets.map((d) => d.uri), when: s.when ?? "all" };
   }
   return schedule;
+}
+
+/**
+ * How late the scheduler created the latest scheduled runs after their intervals ended (the
+ * figure behind tributary_scheduler_lag_seconds). Runs created by catchup for long-past intervals
+ * count as late too: they are.
+ */
+function schedulerLag(runs: readonly DagRunRecord[]): { runs: number; latestSeconds: number; maxSeconds: number } | null {
+  const lags = runs.map((run) => Math.max(0, run.createdAt.getTime() - run.dataIntervalEnd.getTime()) / 1000);
+  if (lags.length === 0) return null;
+  return { runs: lags.length, latestSeconds: lags[0] ?? 0, maxSeconds: Math.max(...lags) };
 }
 
 export function runSummary(run: DagRunRecord) {

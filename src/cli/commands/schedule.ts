@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { formatDs, parseDateInZone } from "../../core/calendar.js";
+import { formatDs, formatWallTimeWithOffset, parseDateInZone } from "../../core/calendar.js";
 import { InvalidInputError } from "../../core/errors.js";
 import { intervalStartingAtOrAfter, isTimetable } from "../../core/schedule.js";
 import type { DataInterval } from "../../core/types.js";
@@ -55,7 +55,7 @@ export async function scheduleCommand(argv: readonly string[]): Promise<number> 
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ dagId, timezone, schedule: dag.options.schedule, intervals: rows })}\n`);
   } else {
-    const local = (d: string) => new Date(d).toLocaleString("sv-SE", { timeZone: timezone });
+    const local = (d: string) => formatWallTimeWithOffset(new Date(d), timezone);
     process.stdout.write(`${dagId}: ${describeSchedule(dag.options.schedule)} (${timezone})\n\n`);
     process.stdout.write(
       `${renderTable(

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_DAGS } from "./api-harness.js";
+import { waitForServiceUrl } from "../../support/service-url.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const BIN = join(ROOT, "bin", "tributary.js");
@@ -46,20 +47,7 @@ beforeAll(async () => {
     env: { ...process.env, TRIBUTARY_ADMIN_PASSWORD: "a long admin password" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  url = await new Promise<string>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 40_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /UI and API at (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolvePromise(match[1].replace(/\/$/, ""));
-      }
-    };
-    server.stdout?.on("data", onData);
-    server.stderr?.on("data", onData);
-  });
+  ({ url } = await waitForServiceUrl(server));
   const created = await cli(["tokens", "create", "admin", "--name", "ci", "--db", db, "--json"]);
   expect(created.code, created.stderr).toBe(0);
   token = (JSON.parse(created.stdout) as { token: string }).token;

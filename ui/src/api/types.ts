@@ -79,6 +79,8 @@ export interface DagDetail extends DagSummary {
   readonly datasetSchedule: { readonly uris: readonly string[]; readonly when: string } | null;
   readonly params: JsonSchema | null;
   readonly loaded: boolean;
+  /** How late the latest scheduled runs were created after their intervals ended. */
+  readonly schedulerLag: { readonly runs: number; readonly latestSeconds: number; readonly maxSeconds: number } | null;
 }
 
 export interface JsonSchema {

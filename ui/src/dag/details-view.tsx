@@ -25,6 +25,12 @@ export function DetailsView({ dag }: { dag: DagDetail }) {
         <dd>{dag.maxActiveTasks ?? "no limit"}</dd>
         <dt>Next run</dt>
         <dd>{dag.nextRun ? `${formatDateTime(dag.nextRun.logicalDate)} (created ${formatDateTime(dag.nextRun.createdAt)})` : "–"}</dd>
+        <dt>Scheduler lag</dt>
+        <dd title="How long after its data interval ended each scheduled run was created">
+          {dag.schedulerLag
+            ? `${dag.schedulerLag.latestSeconds.toFixed(2)} s for the latest run, at most ${dag.schedulerLag.maxSeconds.toFixed(2)} s over the last ${dag.schedulerLag.runs}`
+            : "–"}
+        </dd>
         <dt>File</dt>
         <dd>
           <code>{dag.file ?? "–"}</code>
