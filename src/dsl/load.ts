@@ -19,6 +19,7 @@ import { register as registerCommonJs } from "tsx/cjs/api";
 import { register } from "tsx/esm/api";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
 import { adoptError } from "./adopt-error.js";
+import { DagImportCheck } from "./import-check.js";
 import { listDagFiles } from "./dag-files.js";
 import { isDag } from "./is-dag.js";
 import type { Dag } from "./types.js";
@@ -37,10 +38,22 @@ export interface LoadResult {
   readonly errors: readonly TributaryError[];
 }
 
+export interface LoadOptions {
+  /**
+   * Import each file in a worker thread first, so a file that hangs at import is an error rather
+   * than a stalled process (import-check.ts). Default true; task processes, which only load files
+   * their scheduler already loaded, skip it.
+   */
+  readonly checkImports?: boolean;
+  /** Stops the import check: files not yet imported become errors (see DagImportCheck). */
+  readonly signal?: AbortSignal;
+}
+
 /** Loads the DAGs that one file exports. */
-export async function loadDagFile(file: string): Promise<LoadResult> {
-  const session = new LoadSession();
-  await session.load(resolve(file));
+export async function loadDagFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const path = resolve(file);
+  const session = new LoadSession(new SharedNamespace(), importCheck([path], options));
+  await session.load(path);
   return session.result();
 }
 
@@ -50,11 +63,12 @@ export async function loadDagFile(file: string): Promise<LoadResult> {
  * yet gives each file a result of its own: a file that fails is an error for that file alone, and
  * a DAG id is checked for duplicates within its file only, as `loadDagFile` does.
  */
-export async function loadDagFilesSeparately(files: readonly string[]): Promise<Map<string, LoadResult>> {
+export async function loadDagFilesSeparately(files: readonly string[], options: LoadOptions = {}): Promise<Map<string, LoadResult>> {
   const shared = new SharedNamespace();
+  const check = importCheck(files.map((file) => resolve(file)), options);
   const results = new Map<string, LoadResult>();
   for (const file of files) {
-    const session = new LoadSession(shared);
+    const session = new LoadSession(shared, check);
     await session.load(resolve(file));
     results.set(file, session.result());
   }
@@ -65,10 +79,15 @@ export async function loadDagFilesSeparately(files: readonly string[]): Promise<
  * Loads every DAG file in a folder (see dag-files.ts for which files count). A folder that cannot
  * be read throws an `InvalidInputError`; a file that cannot be loaded is reported in `errors`.
  */
-export async function loadDagFolder(dir: string): Promise<LoadResult> {
-  const session = new LoadSession();
-  for (const file of await listDagFiles(dir)) await session.load(file);
+export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const files = await listDagFiles(dir);
+  const session = new LoadSession(new SharedNamespace(), importCheck(files, options));
+  for (const file of files) await session.load(file);
   return session.result();
+}
+
+function importCheck(files: readonly string[], options: LoadOptions): DagImportCheck | undefined {
+  return options.checkImports === false || files.length === 0 ? undefined : new DagImportCheck(files, { signal: options.signal });
 }
 
 /** The DAG with this id, or a `DagNotFoundError` listing the ids that were loaded. */
@@ -99,12 +118,19 @@ class LoadSession {
   readonly #seen = new Set<object>();
   readonly #fileOfId = new Map<string, string>();
   readonly #namespace: SharedNamespace;
+  readonly #check: DagImportCheck | undefined;
 
-  constructor(namespace: SharedNamespace = new SharedNamespace()) {
+  constructor(namespace: SharedNamespace, check: DagImportCheck | undefined) {
     this.#namespace = namespace;
+    this.#check = check;
   }
 
   async load(file: string): Promise<void> {
+    const hung = await this.#check?.verdict(file);
+    if (hung) {
+      this.#errors.push(hung);
+      return;
+    }
     let exports: Readonly<Record<string, unknown>>;
     try {
       exports = (await this.#namespace.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;

@@ -35,6 +35,7 @@ export class DagRegistry {
   readonly dir: string;
   readonly #files = new Map<string, FileState>();
   #byId = new Map<string, RegisteredDag>();
+  #loading = new AbortController();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -58,7 +59,13 @@ export class DagRegistry {
       if (!previous || previous.version !== version) stale.set(file, version);
     }
     // The changed files load together in one tsx namespace, each with results of its own.
-    const results = stale.size === 0 ? new Map<string, LoadResult>() : await loadDagFilesSeparately([...stale.keys()]);
+    const { signal } = this.#loading;
+    const results = stale.size === 0 ? new Map<string, LoadResult>() : await loadDagFilesSeparately([...stale.keys()], { signal });
+    // Stopped while loading: record nothing, so the next refresh loads these files again.
+    if (signal.aborted) {
+      if (changed) this.#rebuild();
+      return changed;
+    }
     for (const [file, version] of stale) {
       const previous = this.#files.get(file);
       changed = true;
@@ -83,6 +90,15 @@ export class DagRegistry {
     }
     if (changed) this.#rebuild();
     return changed;
+  }
+
+  /**
+   * Stops a refresh that waits on a DAG file's import (a process that is stopping must not wait
+   * out the import timeout). Later refreshes load again.
+   */
+  cancelLoading(): void {
+    this.#loading.abort();
+    this.#loading = new AbortController();
   }
 
   get(dagId: string): RegisteredDag | undefined {

@@ -222,6 +222,8 @@ export class TributaryService {
    */
   async stop(graceMs = 30_000): Promise<void> {
     if (!this.#started) return;
+    // A reload waiting on a DAG file that hangs at import must not hold up the stop.
+    this.registry.cancelLoading();
     await this.#scheduler.stop();
     await this.#timer.stop();
     await this.#logRetention?.stop();

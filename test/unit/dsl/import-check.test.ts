@@ -1,0 +1,82 @@
+/**
+ * DAG files that hang at import: a long top-level await, one that never settles, an endless loop,
+ * a process.exit. Each becomes an import error for its file, within the import timeout, and the
+ * other files load.
+ */
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DagImportError, type TributaryError } from "../../../src/core/errors.js";
+import { DagImportCheck, dagImportTimeoutMs } from "../../../src/dsl/import-check.js";
+import { loadDagFolder } from "../../../src/dsl/load.js";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const dsl = JSON.stringify(join(repo, "src/dsl/index.js"));
+const dagFile = (id: string, topLevel = "") => `import { dag } from ${dsl};\n${topLevel}\nexport default dag(${JSON.stringify(id)}, {}, (d) => { d.task("a", () => 1); });\n`;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tributary-import-check-"));
+  await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+  await symlink(join(repo, "node_modules"), join(dir, "node_modules"));
+  await writeFile(join(dir, "a-good.ts"), dagFile("good"));
+  await writeFile(join(dir, "b-sleeps.ts"), dagFile("sleeps", "await new Promise((r) => setTimeout(r, 600_000));"));
+  await writeFile(join(dir, "c-never.ts"), dagFile("never", "await new Promise(() => {});"));
+  await writeFile(join(dir, "d-loops.ts"), dagFile("loops", "while (Date.now() > 0) { /* forever */ }"));
+  await writeFile(join(dir, "e-exits.ts"), dagFile("exits", "process.exit(3);"));
+  await writeFile(join(dir, "f-throws.ts"), dagFile("throws", 'throw new Error("broken on purpose");'));
+  await writeFile(join(dir, "g-good.ts"), dagFile("also_good"));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("loading a folder with files that hang at import", () => {
+  it("makes each one an import error naming its file, within the timeout, and loads the others", async () => {
+    process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"] = "1500ms";
+    try {
+      const started = Date.now();
+      const { dags, errors } = await loadDagFolder(dir);
+      const elapsed = Date.now() - started;
+      expect(dags.map((d) => d.dag.id).sort()).toEqual(["also_good", "good"]);
+      const byFile = new Map(errors.map((e) => [e.location.file?.split("/").at(-1), e]));
+      expect([...byFile.keys()].sort()).toEqual(["b-sleeps.ts", "c-never.ts", "d-loops.ts", "e-exits.ts", "f-throws.ts"]);
+      expect(byFile.get("b-sleeps.ts")?.message).toMatch(/did not finish within 1\.50s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\)/);
+      expect(byFile.get("d-loops.ts")?.message).toMatch(/did not finish within/);
+      expect(byFile.get("c-never.ts")?.message).toMatch(/never finished: its top-level code awaits a promise that nothing settles/);
+      expect(byFile.get("e-exits.ts")?.message).toMatch(/process\.exit/);
+      // A file that throws keeps its own error, from the process's own import.
+      expect(byFile.get("f-throws.ts")?.message).toMatch(/broken on purpose/);
+      for (const error of errors) expect(error).toBeInstanceOf(DagImportError);
+      // Two timeouts, the rest quick: the process itself never waited on a hanging file.
+      expect(elapsed).toBeLessThan(15_000);
+    } finally {
+      delete process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"];
+    }
+  });
+
+  it("stops at once when asked to (a process that is stopping), leaving no file half-judged", async () => {
+    const controller = new AbortController();
+    const check = new DagImportCheck([join(dir, "b-sleeps.ts"), join(dir, "g-good.ts")], { timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const verdicts = await Promise.all([check.verdict(join(dir, "b-sleeps.ts")), check.verdict(join(dir, "g-good.ts"))]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    for (const verdict of verdicts) expect(verdict?.message).toMatch(/loading was stopped/);
+  });
+
+  it("reads the timeout from TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s by default, and names a bad value", () => {
+    expect(dagImportTimeoutMs({})).toBe(30_000);
+    expect(dagImportTimeoutMs({ TRIBUTARY_DAG_IMPORT_TIMEOUT: "2m" })).toBe(120_000);
+    expect(() => dagImportTimeoutMs({ TRIBUTARY_DAG_IMPORT_TIMEOUT: "soon" })).toThrow(/invalid duration "soon"/);
+    try {
+      dagImportTimeoutMs({ TRIBUTARY_DAG_IMPORT_TIMEOUT: "soon" });
+    } catch (error) {
+      expect((error as TributaryError).describe()).toMatch(/TRIBUTARY_DAG_IMPORT_TIMEOUT/);
+    }
+  });
+});
