@@ -7,11 +7,14 @@ import { parseDuration } from "../core/duration.js";
 import { InvalidInputError, type TributaryError } from "../core/errors.js";
 
 export const DEFAULT_ESCALATE_AFTER_MS = 15 * 60_000;
+export const DEFAULT_TICKET_AFTER_MS = 15 * 60_000;
 export const DEFAULT_PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue";
 
 export interface AlertConfig {
   /** Unacknowledged this long, an alert pages (step 2). Default 15 minutes. */
   readonly escalateAfterMs?: number;
+  /** Still unacknowledged this long after the page, an alert opens a ticket (step 3). Default 15 minutes. */
+  readonly ticketAfterMs?: number;
   readonly slackUrl?: string;
   readonly webhooks?: readonly string[];
   readonly email?: { readonly smtpUrl: string; readonly from: string; readonly to: readonly string[] };
@@ -82,6 +85,7 @@ export function loadAlertConfig(raw: unknown, env: NodeJS.ProcessEnv = process.e
 
   return {
     escalateAfterMs: duration(env["TRIBUTARY_ALERT_ESCALATE_AFTER"] ?? r["escalateAfter"], "escalateAfter"),
+    ticketAfterMs: duration(env["TRIBUTARY_ALERT_TICKET_AFTER"] ?? r["ticketAfter"], "ticketAfter"),
     slackUrl: url(env["TRIBUTARY_ALERT_SLACK_URL"] ?? r["slack"], "slack"),
     webhooks: list(env["TRIBUTARY_ALERT_WEBHOOK_URLS"] ?? r["webhooks"], "webhooks")?.map((u, i) => url(u, `webhooks[${i}]`) ?? u),
     email:

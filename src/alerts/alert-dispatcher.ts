@@ -1,6 +1,8 @@
 /**
  * The alert dispatcher: a loop of its own (so a slow or broken channel never holds up scheduling)
- * that raises alerts for new dead letters and SLA misses, then sends the deliveries that are due.
+ * that raises alerts for new dead letters and SLA misses (a repeat counts on the open alert of its
+ * DAG, task and kind), resolves the alerts whose DAG/task has succeeded since, then sends the
+ * deliveries that are due.
  * Deliveries are claimed in the store, so with several schedulers each message goes out once,
  * and a restart picks up exactly the steps that are still due. A failed send is retried with
  * exponential backoff; every attempt is recorded.
@@ -35,6 +37,11 @@ export interface AlertDispatcherOptions {
   readonly maxSleepMs?: number;
   /** A sender that has not finished a delivery this long is presumed dead; another may take it over. */
   readonly leaseMs?: number;
+  /**
+   * How often to look for alerts whose DAG/task succeeded again (default 5 s): it costs a query or
+   * two per unresolved alert, which need not run on every pass.
+   */
+  readonly recoverEveryMs?: number;
   /** Hides secret values in alert texts (src/secrets). */
   readonly mask?: (text: string) => string;
   readonly onError?: (error: unknown) => void;
@@ -43,6 +50,8 @@ export interface AlertDispatcherOptions {
 
 export interface DispatchResult {
   readonly raised: number;
+  /** Alerts resolved because their DAG/task succeeded again. */
+  readonly resolved: number;
   readonly sent: number;
   readonly failed: number;
 }
@@ -51,6 +60,7 @@ export class AlertDispatcher {
   readonly #options: AlertDispatcherOptions;
   readonly #loop: ServiceLoop;
   readonly #claimer = `dispatcher-${randomUUID().slice(0, 8)}`;
+  #lastRecoveryCheck = Number.NEGATIVE_INFINITY;
 
   constructor(options: AlertDispatcherOptions) {
     this.#options = options;
@@ -72,9 +82,10 @@ export class AlertDispatcher {
     return this.#loop.stop();
   }
 
-  /** One pass: raise alerts for new sources, then send what is due. Exported for tests that drive time. */
+  /** One pass: raise alerts for new sources, resolve recovered ones, then send what is due. Exported for tests that drive time. */
   async tick(): Promise<DispatchResult> {
     const raised = await this.#raise();
+    const resolved = await this.#resolveRecovered();
     let sent = 0;
     let failed = 0;
     // Claim in batches until nothing is due (bounded, so a pass always ends): each batch is sent concurrently.
@@ -90,7 +101,7 @@ export class AlertDispatcher {
       sent += outcomes.filter((ok) => ok).length;
       failed += outcomes.filter((ok) => !ok).length;
     }
-    return { raised, sent, failed };
+    return { raised, resolved, sent, failed };
   }
 
   async #raise(): Promise<number> {
@@ -112,7 +123,7 @@ export class AlertDispatcher {
           taskInstanceId: source.kind === "dead_letter" ? source.taskInstanceId : null,
           title: mask(text.title),
           details: mask(text.details),
-          deliveries: planDeliveries(policy, source.kind, now),
+          deliveries: planDeliveries(policy, now),
           now,
         });
         if (result?.created) {
@@ -126,6 +137,15 @@ export class AlertDispatcher {
       }
     }
     return raised;
+  }
+
+  async #resolveRecovered(): Promise<number> {
+    const now = this.#now();
+    if (now.getTime() - this.#lastRecoveryCheck < (this.#options.recoverEveryMs ?? 5_000)) return 0;
+    this.#lastRecoveryCheck = now.getTime();
+    const resolved = await this.#options.store.alerts.resolveRecoveredAlerts({ now });
+    for (const alert of resolved) this.#options.log?.(`alert ${alert.id} resolved: ${alert.resolvedBy ?? "?"}`);
+    return resolved.length;
   }
 
   async #deliver(claimed: ClaimedDelivery): Promise<boolean> {
@@ -164,7 +184,7 @@ export class AlertDispatcher {
 
   async #send({ delivery, alert }: ClaimedDelivery, policy: EffectivePolicy): Promise<DeliveryOutcome> {
     const timeoutMs = this.#options.config.delivery?.timeoutMs ?? 10_000;
-    const message = alertMessage(alert, this.#options.config.uiUrl, this.#options.mask ?? ((text) => text));
+    const message = alertMessage(alert, delivery.event, this.#options.config.uiUrl, this.#options.mask ?? ((text) => text));
     const missing = (what: string): DeliveryOutcome => ({
       ok: false,
       status: null,

@@ -1,10 +1,14 @@
 /** What an alert says about its source, and the key that deduplicates it. */
 import type { AlertSource } from "../store/alert-records.js";
 
-export function alertDedupKey(source: AlertSource): string {
-  // One open alert per task instance: a task instance dead-lettered again (after a manual retry)
-  // while its alert is open counts as another occurrence, not a second page.
-  return source.kind === "dead_letter" ? `task_instance:${source.taskInstanceId}` : `sla:${source.runId}:${source.taskId ?? ""}`;
+/**
+ * One open alert per (DAG, task, kind): a DAG that misses its SLA run after run, or a task that
+ * dead-letters in every run (or in many map indexes), is one alert with a count of occurrences,
+ * paged and ticketed once, not once per run. `task` is empty for a DAG's own SLA. Ids cannot
+ * contain ':' (src/dsl/ids.ts), so the key is unambiguous.
+ */
+export function alertDedupKey(source: Pick<AlertSource, "kind" | "dagId" | "taskId">): string {
+  return `${source.kind}:${source.dagId}:${source.taskId ?? ""}`;
 }
 
 export function alertText(source: AlertSource): { title: string; details: string } {

@@ -162,6 +162,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   app.setNotFoundHandler((request, reply) => {
     // The UI routes its own pages: any other GET outside the API gets the app.
     const path = request.url.split("?")[0] ?? "";
+    // Alert messages once linked to /alerts/<id>, which the app (routed by the hash) cannot show.
+    const oldAlertLink = /^alerts\/(\d+)\/?$/.exec(path.slice(basePath.length));
+    if (serveUi && request.method === "GET" && path.startsWith(basePath) && oldAlertLink) return reply.redirect(`${basePath}#/alerts?alert=${oldAlertLink[1]}`);
     if (serveUi && request.method === "GET" && path.startsWith(basePath) && !path.startsWith(`${basePath}api/`)) return reply.sendFile("index.html");
     throw notFound(`no route ${request.method} ${path}`);
   });

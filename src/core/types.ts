@@ -126,6 +126,8 @@ export interface TaskSpec {
 export interface AlertPolicySpec {
   /** How long an alert may stay unacknowledged before step 2 pages (default 15 minutes). */
   readonly escalateAfterMs?: number;
+  /** How long after the page (step 2) step 3 opens a ticket, if still unacknowledged (default 15 minutes). */
+  readonly ticketAfterMs?: number;
   /** Step 1: a Slack-compatible incoming webhook URL. */
   readonly slack?: string | false;
   /** Step 1 too: generic webhooks that receive the alert as JSON. */
@@ -134,7 +136,7 @@ export interface AlertPolicySpec {
   readonly email?: { readonly to: readonly string[] } | false;
   /** Step 2: a PagerDuty Events API v2 routing key (and endpoint, for compatible services). */
   readonly pagerduty?: { readonly routingKey: string; readonly url?: string } | false;
-  /** Step 3, on SLA misses: a Jira project to open a ticket in (the server comes from the configuration unless given). */
+  /** Step 3: a Jira project to open a ticket in (the server comes from the configuration unless given). */
   readonly jira?: { readonly project: string; readonly url?: string; readonly issueType?: string } | false;
 }
 

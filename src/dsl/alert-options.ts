@@ -10,6 +10,7 @@ import type { AlertsOption, Duration } from "./types.js";
 
 export const ALERT_OPTION_NAMES = [
   "escalateAfter",
+  "ticketAfter",
   "slack",
   "webhooks",
   "email",
@@ -21,7 +22,7 @@ export function resolveAlertsOption(raw: unknown, location: ErrorLocation): Aler
   if (raw === undefined) return undefined;
   const at = (field: string): ErrorLocation => ({ ...location, field: `alerts.${field}` });
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new DagDefinitionError("alerts must be an object (escalateAfter, slack, webhooks, email, pagerduty, jira)", {
+    throw new DagDefinitionError("alerts must be an object (escalateAfter, ticketAfter, slack, webhooks, email, pagerduty, jira)", {
       ...location,
       field: "alerts",
     });
@@ -30,6 +31,7 @@ export function resolveAlertsOption(raw: unknown, location: ErrorLocation): Aler
   const options = raw as AlertsOption;
   const policy: { -readonly [K in keyof AlertPolicySpec]: AlertPolicySpec[K] } = {};
   if (options.escalateAfter !== undefined) policy.escalateAfterMs = positiveDuration(options.escalateAfter, at("escalateAfter"));
+  if (options.ticketAfter !== undefined) policy.ticketAfterMs = positiveDuration(options.ticketAfter, at("ticketAfter"));
   if (options.slack !== undefined) policy.slack = options.slack === false ? false : url(options.slack, at("slack"));
   if (options.webhooks !== undefined) {
     if (!Array.isArray(options.webhooks)) throw new DagDefinitionError("alerts.webhooks must be a list of URLs", at("webhooks"));

@@ -160,6 +160,8 @@ export interface DagOptions<P> {
 export interface AlertsOption {
   /** How long an alert may stay unacknowledged before it pages (default "15m"). */
   readonly escalateAfter?: Duration;
+  /** How long after the page a still unacknowledged alert opens a ticket (default "15m"). */
+  readonly ticketAfter?: Duration;
   readonly slack?: string | false;
   readonly webhooks?: readonly string[];
   readonly email?: { readonly to: string | readonly string[] } | false;

@@ -4,7 +4,9 @@
  *
  * - SLA miss: a run (or one of its tasks) had not succeeded when its deadline passed; recorded once.
  * - alert: something a person must look at (a dead-lettered task instance, an SLA miss); at most
- *   one open alert per dedup key; acknowledged (escalation stops) or resolved.
+ *   one open alert per dedup key (a DAG, task and kind), which counts the repeats as occurrences;
+ *   acknowledged (escalation stops, repeats open a new alert) or resolved (by hand, or by itself
+ *   when the next run of its DAG/task succeeds).
  * - delivery: one message of an alert on one channel at one escalation step; it is also the
  *   escalation timer (`dueAt`), claimed by exactly one process, retried with backoff.
  */
@@ -38,10 +40,13 @@ export interface AlertRecord {
   readonly title: string;
   readonly details: string;
   readonly state: AlertState;
-  /** How many times the same problem was raised while this alert was unresolved. */
+  /** How many times the same problem (same DAG, task and kind) was raised while this alert was open. */
   readonly occurrences: number;
   readonly createdAt: Date;
+  /** When the latest occurrence was raised. */
   readonly lastSeenAt: Date;
+  /** The run of the latest occurrence (`runId` is the first one's). */
+  readonly lastRunId: string | null;
   readonly acknowledgedAt: Date | null;
   readonly acknowledgedBy: string | null;
   readonly resolvedAt: Date | null;
@@ -75,7 +80,11 @@ export type AlertSource =
       readonly at: Date;
     };
 
-/** Channels: `slack`, `email`, `pagerduty`, `jira`, `webhook:<n>` (the n-th generic webhook). */
+/**
+ * Channels: `slack`, `email`, `pagerduty`, `jira`, `webhook:<n>` (the n-th generic webhook).
+ * Events: `notify` (step 1), `trigger` (step 2), `ticket` (step 3); `acknowledge` and `resolve`
+ * follow a page, and `resolve` follows every step-1 message once the alert is resolved.
+ */
 export type DeliveryEvent = "notify" | "trigger" | "acknowledge" | "resolve" | "ticket";
 export type DeliveryState = "pending" | "sending" | "sent" | "failed" | "cancelled";
 

@@ -1,4 +1,4 @@
-/** The tables of migration 000005 (alerts, SLA misses, deliveries), as Kysely sees them. */
+/** The tables of migrations 000005 and 000010 (alerts, SLA misses, deliveries), as Kysely sees them. */
 import type { Generated } from "kysely";
 
 export interface SlaMissTable {
@@ -29,6 +29,9 @@ export interface AlertTable {
   occurrences: Generated<number>;
   created_at: number;
   last_seen_at: number;
+  /** The latest occurrence's run and task instance (migration 000010). */
+  last_run_id: string | null;
+  last_task_instance_id: number | null;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   resolved_at: number | null;

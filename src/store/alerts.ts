@@ -27,17 +27,31 @@ export interface AlertStore {
   listAlertSources(limit?: number): Promise<AlertSource[]>;
   /**
    * Opens an alert for a source with its escalation plan, or counts the source on the open alert
-   * with the same dedup key (one open alert per task instance). `undefined`: another process
+   * with the same dedup key (one open alert per DAG, task and kind). `undefined`: another process
    * handled this source first.
    */
   raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined>;
   /** Newest first; by default every state. */
   listAlerts(filter: { states?: readonly AlertState[]; dagId?: string; limit?: number }): Promise<AlertRecord[]>;
   getAlert(id: number): Promise<AlertRecord | undefined>;
-  /** Stops the escalation of an open alert. Throws NotFoundError for an unknown id; other states are left as they are. */
+  /**
+   * Stops the escalation of an open alert (the page and the ticket still to come are skipped) and
+   * ends its deduplication: a repeat opens a new alert. Throws NotFoundError for an unknown id;
+   * other states are left as they are.
+   */
   ackAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord>;
-  /** Closes an alert (a PagerDuty `resolve` follows a page already sent). Throws NotFoundError for an unknown id. */
+  /**
+   * Closes an alert: every channel already told about it is told it is resolved (a PagerDuty
+   * `resolve` for a page, a message for each step-1 channel). Throws NotFoundError for an unknown id.
+   */
   resolveAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord>;
+  /**
+   * Resolves (as resolveAlert does) every unresolved alert whose DAG/task has succeeded since its
+   * latest occurrence: a dead letter's task in a later run, or the same task instance retried; an
+   * SLA miss's run (or task) in a later scheduled run, within its SLA. Resolves to those alerts;
+   * with several schedulers each is resolved by one.
+   */
+  resolveRecoveredAlerts(input: { now: Date }): Promise<AlertRecord[]>;
 
   /** Claims due deliveries (and ones whose sender's lease expired): each is sent by one process. */
   claimDueDeliveries(input: { claimer: string; now: Date; limit: number; leaseMs: number }): Promise<ClaimedDelivery[]>;

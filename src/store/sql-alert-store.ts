@@ -18,7 +18,9 @@ import type {
 } from "./alert-records.js";
 import type { RunInTransaction } from "./engine/tx.js";
 import * as engine from "./engine/alerts.js";
+import { ackAlert, closeAlert, getAlertOrThrow, resolveAlert } from "./engine/alert-state.js";
 import * as queries from "./alert-queries.js";
+import { findRecoveredAlerts } from "./alert-recovery.js";
 
 export class SqlAlertStore implements AlertStore {
   readonly #db: Kysely<Database>;
@@ -56,11 +58,23 @@ export class SqlAlertStore implements AlertStore {
   }
 
   ackAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
-    return this.#tx((tx) => engine.ackAlert(tx, input));
+    return this.#tx((tx) => ackAlert(tx, input));
   }
 
   resolveAlert(input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
-    return this.#tx((tx) => engine.resolveAlert(tx, input));
+    return this.#tx((tx) => resolveAlert(tx, input));
+  }
+
+  async resolveRecoveredAlerts(input: { now: Date }): Promise<AlertRecord[]> {
+    const resolved: AlertRecord[] = [];
+    // Found without a transaction; each is closed in its own, only if nobody closed it meanwhile.
+    for (const found of await findRecoveredAlerts(this.#db)) {
+      const alert = await this.#tx(async (tx) =>
+        (await closeAlert(tx, found.alertId, found.by, input.now.getTime())) ? getAlertOrThrow(tx, found.alertId) : undefined,
+      );
+      if (alert) resolved.push(alert);
+    }
+    return resolved;
   }
 
   claimDueDeliveries(input: { claimer: string; now: Date; limit: number; leaseMs: number }): Promise<ClaimedDelivery[]> {

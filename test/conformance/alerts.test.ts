@@ -1,6 +1,6 @@
 /**
  * Conformance of the alerting part of the store (store.alerts), on every store: SLA misses are
- * recorded once, alerts are deduplicated per task instance, acknowledgement and resolution change
+ * recorded once, alerts are deduplicated per key, acknowledgement and resolution change
  * the escalation plan, and each due delivery is claimed by exactly one of several stores.
  */
 import { describe, expect, it } from "vitest";
@@ -203,7 +203,7 @@ for (const factory of STORES) {
         expect(slack).toMatchObject({ state: "sent", attempts: 3 });
       });
 
-      it("acknowledging cancels the pending page; resolving after a page queues a PagerDuty resolve", async () => {
+      it("acknowledging cancels the pending page; resolving after a page queues a PagerDuty resolve (and a Slack one)", async () => {
         await deadLetter(ctx.store, "x1");
         await deadLetter(ctx.store, "x2");
         const [a, b] = await raiseAll(ctx.store, at(0));
@@ -226,10 +226,12 @@ for (const factory of STORES) {
         }
         const resolved = await ctx.store.alerts.resolveAlert({ id: b?.alert.id ?? 0, by: "ops", now: at(16 * 60) });
         expect(resolved).toMatchObject({ state: "resolved", resolvedBy: "ops" });
-        expect((await ctx.store.alerts.listAlertDeliveries(resolved.id)).map((d) => [d.event, d.state])).toEqual([
-          ["notify", "sent"],
-          ["trigger", "sent"],
-          ["resolve", "pending"],
+        // PagerDuty and Slack, both told about the alert, are told it is resolved.
+        expect((await ctx.store.alerts.listAlertDeliveries(resolved.id)).map((d) => [d.channel, d.event, d.state])).toEqual([
+          ["slack", "notify", "sent"],
+          ["pagerduty", "trigger", "sent"],
+          ["slack", "resolve", "pending"],
+          ["pagerduty", "resolve", "pending"],
         ]);
         expect((await ctx.store.alerts.listAlerts({ states: ["open", "acknowledged"] })).map((x) => x.id)).toEqual([a?.alert.id]);
         await expect(ctx.store.alerts.ackAlert({ id: 999_999, by: "x", now: at(1) })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -3,12 +3,14 @@
  * of a DAG whose task always fails (no retries) leaves a dead letter and misses its SLA; the
  * scheduler's alert dispatcher raises alerts for both and posts them to a local Slack-compatible
  * receiver that refuses the first message (so a failed attempt and its retry are recorded).
+ * No `uiUrl` is configured: `tributary start` links messages to its own address, and following a
+ * delivered message's "Open in Tributary" link shows that alert.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type RunningServer } from "./harness.js";
+import { ADMIN_PASSWORD, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type RunningServer } from "./harness.js";
 
 /** One scheduled run, already past its SLA: the hourly interval that ended at the last full hour. */
 function alertingDag(slackUrl: string): string {
@@ -106,5 +108,52 @@ describe("dead letters and alerts in the web UI", () => {
     await page.getByLabel("Alert state").selectOption("open");
     await expect.poll(() => page.locator(`tr[data-alert="${id}"]`).count()).toBe(0);
     await screenshot(page, "alerts-resolved");
+  }, 60_000);
+
+  it("follows the link in a delivered Slack message to that alert; a resolved alert's message says so", async () => {
+    const messages = received.map((body) => JSON.parse(body) as { text: string; tributary: { alertId: number; kind: string; event: string } });
+    const sla = messages.find((m) => m.tributary.kind === "sla_miss" && m.tributary.event === "notify");
+    if (!sla) throw new Error(`no SLA miss message among ${received.length}`);
+    const link = /<([^|>]+)\|Open in Tributary>/.exec(sla.text)?.[1];
+    expect(link).toBe(`${server.url}#/alerts?alert=${sla.tributary.alertId}`);
+
+    // As a click in Slack would: a new tab of the (logged-in) browser.
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(link ?? "");
+      const panel = tab.getByTestId("alert-panel");
+      await panel.getByRole("heading", { name: `Alert #${sla.tributary.alertId}` }).waitFor();
+      await expect.poll(() => panel.getByTestId("alert-state").getAttribute("data-state")).toBe("open");
+      expect(await panel.textContent()).toContain("SLA missed: e2e_alerting");
+      const row = tab.locator(`tr[data-alert="${sla.tributary.alertId}"]`);
+      await expect.poll(() => row.getAttribute("class")).toContain("row-selected");
+      await screenshot(tab, "alert-from-link");
+
+      // Links sent before they pointed at the hash route (/alerts/<id>) still land on the alert.
+      await tab.goto(`${server.url}alerts/${sla.tributary.alertId}`);
+      await panel.getByRole("heading", { name: `Alert #${sla.tributary.alertId}` }).waitFor();
+      expect(tab.url()).toBe(link);
+    } finally {
+      await tab.close();
+    }
+
+    // The dead letter's alert was resolved in the previous test: Slack was told, with the same link.
+    await expect.poll(() => received.some((b) => b.includes('"event":"resolve"')), { timeout: 20_000 }).toBe(true);
+    const resolved = received.map((body) => JSON.parse(body) as { text: string; tributary: { alertId: number; event: string } }).find((m) => m.tributary.event === "resolve");
+    expect(resolved?.text).toContain("Resolved");
+    expect(resolved?.text).toContain(`<${server.url}#/alerts?alert=${resolved?.tributary.alertId}|Open in Tributary>`);
+
+    // Without a session, the link leads through the login page to the same alert.
+    await browser.context.clearCookies();
+    const fresh = await browser.context.newPage();
+    try {
+      await fresh.goto(link ?? "");
+      await fresh.getByLabel("User name").fill("admin");
+      await fresh.getByLabel("Password").fill(ADMIN_PASSWORD);
+      await fresh.getByRole("button", { name: "Log in" }).click();
+      await fresh.getByTestId("alert-panel").getByRole("heading", { name: `Alert #${sla.tributary.alertId}` }).waitFor();
+    } finally {
+      await fresh.close();
+    }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-/** Step 1 too: an email through SMTP (nodemailer); one transport per SMTP URL, reused. */
+/** Step 1 too: an email through SMTP (nodemailer), and another when the alert is resolved; one transport per SMTP URL, reused. */
 import nodemailer, { type Transporter } from "nodemailer";
 import type { AlertMessage } from "./message.js";
 import type { DeliveryOutcome } from "./post-json.js";
@@ -31,7 +31,7 @@ export async function sendEmail(
       from: target.from,
       to: [...target.to],
       subject: `[tributary] ${message.title}`,
-      text: `${message.body}${message.link === undefined ? "" : `\n\n${message.link}`}\n`,
+      text: `${message.body}${message.link === undefined ? "" : `\n\nOpen in Tributary: ${message.link}`}\n`,
     });
     return { ok: true, status: null, error: null, retryable: false };
   } catch (error) {

@@ -1,4 +1,4 @@
-/** Step 3, on an SLA miss: a ticket through Jira's REST create-issue call (`POST /rest/api/2/issue`). */
+/** Step 3: a ticket through Jira's REST create-issue call (`POST /rest/api/2/issue`). */
 import type { AlertRecord } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
 import { postJson, type DeliveryOutcome } from "./post-json.js";
@@ -17,7 +17,7 @@ export async function sendJira(target: JiraTarget, alert: AlertRecord, message: 
     headers["authorization"] =
       target.user === undefined ? `Bearer ${target.token}` : `Basic ${Buffer.from(`${target.user}:${target.token}`).toString("base64")}`;
   }
-  const description = `${message.body}${message.link === undefined ? "" : `\n\n${message.link}`}`;
+  const description = `${message.body}${message.link === undefined ? "" : `\n\nOpen in Tributary: ${message.link}`}`;
   const outcome = await postJson(
     `${target.url.replace(/\/$/, "")}/rest/api/2/issue`,
     {

@@ -26,7 +26,7 @@ export async function sendPagerDuty(
       class: alert.kind,
       custom_details: { details: message.body, runId: alert.runId, taskId: alert.taskId, occurrences: alert.occurrences },
     };
-    if (message.link !== undefined) event["links"] = [{ href: message.link, text: "Tributary alert" }];
+    if (message.link !== undefined) event["links"] = [{ href: message.link, text: "Open in Tributary" }];
   }
   return postJson(target.url, event, { timeoutMs });
 }

@@ -1,4 +1,4 @@
-/** Step 1 too: a generic webhook that receives the alert as JSON. */
+/** Step 1 too: a generic webhook that receives the alert as JSON (`alert.notify`, then `alert.resolve`). */
 import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
 import { postJson, type DeliveryOutcome } from "./post-json.js";
@@ -20,6 +20,8 @@ export async function sendWebhook(url: string, alert: AlertRecord, event: Delive
         details: message.body,
         occurrences: alert.occurrences,
         createdAt: alert.createdAt.toISOString(),
+        lastSeenAt: alert.lastSeenAt.toISOString(),
+        resolvedAt: alert.resolvedAt?.toISOString() ?? null,
         link: message.link ?? null,
       },
     },

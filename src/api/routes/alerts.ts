@@ -1,4 +1,4 @@
-/** Alerts (DESIGN §8): list, acknowledge (stops escalation), resolve; SLA misses. */
+/** Alerts (DESIGN §8): list (with occurrences), acknowledge (stops escalation), resolve; SLA misses. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ALERT_STATES, type AlertState } from "../../store/alert-records.js";
@@ -13,7 +13,7 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     {
       config: { access: "viewer" },
       schema: {
-        summary: "Alerts, newest first",
+        summary: "Alerts, newest first, each with its occurrences (count, last seen, last run)",
         tags: ["alerts"],
         querystring: z.object({
           state: z.enum(ALERT_STATES as [AlertState, ...AlertState[]]).optional(),
@@ -51,7 +51,10 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       {
         config: { access: "operator" },
         schema: {
-          summary: action === "ack" ? "Acknowledge an alert: its escalation stops" : "Resolve an alert (PagerDuty gets a resolve)",
+          summary:
+            action === "ack"
+              ? "Acknowledge an alert: its escalation stops (no page, no ticket)"
+              : "Resolve an alert: the channels already told hear of it (Slack, PagerDuty...)",
           tags: ["alerts"],
           params: alertIdParam,
         },

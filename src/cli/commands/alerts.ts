@@ -10,8 +10,9 @@ import { renderTable } from "../table.js";
 export const ALERTS_USAGE = `tributary alerts list [--state open|acknowledged|resolved|all] [--dag <id>] [--json] | ack <id> | resolve <id>   [--by <name>] [--db <path>]
 
 Alerts raised for dead-lettered tasks and SLA misses (docs/alerts.md). list shows unresolved
-alerts by default; ack stops an alert's escalation (no page); resolve closes it (and resolves a
-PagerDuty incident it opened; the running scheduler sends that).`;
+alerts by default; ack stops an alert's escalation (no page, no ticket); resolve closes it (the
+channels already told hear of it: Slack, PagerDuty...; the running scheduler sends that). Alerts
+also resolve by themselves when the next run of their DAG/task succeeds.`;
 
 export async function alertsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;

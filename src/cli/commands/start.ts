@@ -16,6 +16,7 @@ import { createProcessLogger } from "../../logging/logger.js";
 import { assertSecretsUsable, createSecretResolver } from "../../secrets/secret-config.js";
 import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, parseOperationsFlags, roleName } from "../operations-flags.js";
 import { loadAlertConfig } from "../../alerts/alert-config.js";
+import { withDefaultUiUrl } from "../../alerts/default-ui-url.js";
 
 export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--workers N] [--queues a,b] [--grace S] [--port N] [--host H]
 
@@ -88,6 +89,8 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   // Refused before anything runs: stored secrets this process could not decrypt (exit code 2).
   if (roles.worker) await assertSecretsUsable({ store, dir: operations.secretsDir }).catch(closeAndThrow(store));
   const { log } = createProcessLogger({ ...operations.logging, role: roleName(roles) });
+  const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
+  const alerts = loadAlertConfig((await loadProjectConfig()).alerts);
   const service = new TributaryService({
     store,
     dagsDir,
@@ -102,7 +105,8 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
     logRetentionMs: operations.logRetentionMs,
     openLineage: resolveOpenLineageConfig((await loadProjectConfig()).openlineage),
     tracing: resolveOtlpConfig((await loadProjectConfig()).otlp),
-    alerts: loadAlertConfig((await loadProjectConfig()).alerts),
+    // Messages link to this process's own UI unless `uiUrl` says where people reach it.
+    alerts: roles.api ? withDefaultUiUrl(alerts, { host: values.host, port, basePath: values["base-path"] }) : alerts,
   });
   await service.start();
   const dags = service.registry.all();
@@ -110,7 +114,6 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   const slots = roles.worker ? `, ${workers} worker slot(s)${queues ? ` on queue(s) ${queues.join(", ")}` : ""}` : "";
   log(`tributary ${role} started: ${dags.size} DAG(s) from ${dagsDir}${slots}, store ${describeStoreLocation(db ?? "(default)")}`);
   for (const error of service.registry.importErrors()) log(`import error: ${error.describe()}`);
-  const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
   const api =
     roles.api
       ? await startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {

@@ -44,6 +44,7 @@ export function alertFromRow(row: Selectable<AlertTable>): AlertRecord {
     occurrences: Number(row.occurrences),
     createdAt: toDate(row.created_at),
     lastSeenAt: toDate(row.last_seen_at),
+    lastRunId: row.last_run_id,
     acknowledgedAt: toDateOrNull(row.acknowledged_at),
     acknowledgedBy: row.acknowledged_by,
     resolvedAt: toDateOrNull(row.resolved_at),

@@ -1,12 +1,12 @@
 /**
  * The transactional side of alerting: recording SLA misses once, raising (deduplicated) alerts,
- * acknowledging and resolving them, and claiming due deliveries so that each escalation step is
- * sent by exactly one process. Every function runs inside the caller's write transaction.
+ * and claiming due deliveries so that each escalation step is sent by exactly one process
+ * (acknowledging and resolving: alert-state.ts). Every function runs inside the caller's write
+ * transaction.
  */
 import { sql } from "kysely";
 import { NotFoundError } from "../../core/errors.js";
 import type {
-  AlertRecord,
   ClaimedDelivery,
   FinishDeliveryInput,
   RaiseAlertInput,
@@ -15,6 +15,7 @@ import type {
   SlaMissRecord,
 } from "../alert-records.js";
 import { alertFromRow, deliveryFromRow, slaMissFromRow } from "./alert-rows.js";
+import { getAlertOrThrow } from "./alert-state.js";
 import type { RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
@@ -115,7 +116,7 @@ export async function raiseAlert(tx: Tx, input: RaiseAlertInput): Promise<RaiseA
     created = false;
     await tx
       .updateTable("alerts")
-      .set((eb) => ({ occurrences: eb("occurrences", "+", 1), last_seen_at: now }))
+      .set((eb) => ({ occurrences: eb("occurrences", "+", 1), last_seen_at: now, last_run_id: input.runId, last_task_instance_id: input.taskInstanceId }))
       .where("id", "=", alertId)
       .execute();
   } else {
@@ -135,6 +136,8 @@ export async function raiseAlert(tx: Tx, input: RaiseAlertInput): Promise<RaiseA
         state: "open",
         created_at: now,
         last_seen_at: now,
+        last_run_id: input.runId,
+        last_task_instance_id: input.taskInstanceId,
         acknowledged_at: null,
         acknowledged_by: null,
         resolved_at: null,
@@ -168,80 +171,6 @@ export async function raiseAlert(tx: Tx, input: RaiseAlertInput): Promise<RaiseA
   }
   await tx.updateTable(table).set({ alert_id: alertId }).where("id", "=", input.source.id).execute();
   return { alert: await getAlertOrThrow(tx, alertId), created };
-}
-
-/** Acknowledges an open alert: escalation stops (pending pages are cancelled; a sent page is acknowledged). */
-export async function ackAlert(tx: Tx, input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
-  const alert = await getAlertOrThrow(tx, input.id);
-  if (alert.state !== "open") return alert;
-  const now = input.now.getTime();
-  await tx
-    .updateTable("alerts")
-    .set({ state: "acknowledged", acknowledged_at: now, acknowledged_by: input.by })
-    .where("id", "=", input.id)
-    .where("state", "=", "open")
-    .execute();
-  await cancelPending(tx, input.id, ["trigger"]);
-  await followPage(tx, input.id, "acknowledge", now);
-  return getAlertOrThrow(tx, input.id);
-}
-
-/** Resolves an alert: nothing more is sent for it but a PagerDuty `resolve` for a page already sent. */
-export async function resolveAlert(tx: Tx, input: { id: number; by: string; now: Date }): Promise<AlertRecord> {
-  const alert = await getAlertOrThrow(tx, input.id);
-  if (alert.state === "resolved") return alert;
-  const now = input.now.getTime();
-  await tx
-    .updateTable("alerts")
-    .set({ state: "resolved", open_key: null, resolved_at: now, resolved_by: input.by })
-    .where("id", "=", input.id)
-    .execute();
-  await cancelPending(tx, input.id, undefined);
-  await followPage(tx, input.id, "resolve", now);
-  return getAlertOrThrow(tx, input.id);
-}
-
-/**
- * Cancels an alert's pending deliveries: all of them (resolve), or only never-tried ones of the
- * given events (acknowledge: a page that is being retried may already have reached PagerDuty,
- * and its `acknowledge` follows it).
- */
-async function cancelPending(tx: Tx, alertId: number, events: readonly string[] | undefined): Promise<void> {
-  let query = tx
-    .updateTable("alert_deliveries")
-    .set({ state: "cancelled", lease_until: null })
-    .where("alert_id", "=", alertId)
-    .where("state", "=", "pending");
-  if (events !== undefined) query = query.where("event", "in", events).where("attempts", "=", 0);
-  await query.execute();
-}
-
-/** After an acknowledgement or resolution, tells PagerDuty too if it may have been paged. */
-async function followPage(tx: Tx, alertId: number, event: "acknowledge" | "resolve", now: number): Promise<void> {
-  const page = await tx
-    .selectFrom("alert_deliveries")
-    .select(["step", "attempts", "state"])
-    .where("alert_id", "=", alertId)
-    .where("event", "=", "trigger")
-    .executeTakeFirst();
-  if (!page || Number(page.attempts) === 0) return;
-  await tx
-    .insertInto("alert_deliveries")
-    .values({
-      alert_id: alertId,
-      step: page.step,
-      channel: "pagerduty",
-      event,
-      state: "pending",
-      due_at: now,
-      claimed_by: null,
-      lease_until: null,
-      last_error: null,
-      sent_at: null,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.columns(["alert_id", "channel", "event"]).doNothing())
-    .execute();
 }
 
 /**
@@ -319,10 +248,4 @@ export async function finishDelivery(tx: Tx, input: FinishDeliveryInput): Promis
     await tx.updateTable("alerts").set({ ticket_key: input.ticketKey }).where("id", "=", Number(row.alert_id)).execute();
   }
   return Number(updated.numUpdatedRows) > 0;
-}
-
-async function getAlertOrThrow(tx: Tx, id: number): Promise<AlertRecord> {
-  const row = await tx.selectFrom("alerts").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`no alert ${id}`, { field: "id" });
-  return alertFromRow(row);
 }

@@ -9,6 +9,7 @@ import { lineage } from "./000006-lineage.js";
 import { secrets } from "./000007-secrets.js";
 import { backfills } from "./000008-backfills.js";
 import { claimIndexes } from "./000009-claim-indexes.js";
+import { alertDedupe } from "./000010-alert-dedupe.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -25,5 +26,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000007_secrets": secrets(dialect),
     "000008_backfills": backfills(dialect),
     "000009_claim_indexes": claimIndexes(dialect),
+    "000010_alert_dedupe": alertDedupe(dialect),
   };
 }

@@ -69,7 +69,7 @@ for (const factory of STORES) {
     it("a dead letter posts to Slack; unacknowledged past the window it pages once", async () => {
       const run = await deadLetter();
       const d = dispatcher();
-      expect(await d.tick()).toEqual({ raised: 1, sent: 1, failed: 0 });
+      expect(await d.tick()).toEqual({ raised: 1, resolved: 0, sent: 1, failed: 0 });
       expect(slack.requests).toHaveLength(1);
       expect(slack.requests[0]?.path).toBe("/services/T000/B000/XXX");
       expect(String(slack.requests[0]?.body["text"])).toContain("sales.load failed for good");
@@ -94,11 +94,11 @@ for (const factory of STORES) {
       });
       expect(alert).toMatchObject({ runId: run.runId, taskId: "load", state: "open" });
       expect(slack.requests).toHaveLength(1);
-      // No ticket for a dead letter: tickets are for SLA breaches.
+      // The ticket (step 3) comes 15 minutes (the default ticketAfter) after the page.
       expect(jira.requests).toHaveLength(0);
     });
 
-    it("acknowledging stops the escalation; resolving later sends nothing more", async () => {
+    it("acknowledging stops the escalation; resolving later only tells Slack", async () => {
       await deadLetter();
       const d = dispatcher();
       await d.tick();
@@ -110,7 +110,9 @@ for (const factory of STORES) {
       await store.alerts.resolveAlert({ id: alert?.id ?? 0, by: "oncall", now: new Date(clock) });
       await d.tick();
       expect(pd.requests).toHaveLength(0);
-      expect(slack.requests).toHaveLength(1);
+      expect(slack.requests).toHaveLength(2);
+      expect(String(slack.requests[1]?.body["text"])).toContain("Resolved: sales.load failed for good");
+      expect(String(slack.requests[1]?.body["text"])).toContain("Resolved by oncall");
     });
 
     it("resolving a paged alert sends the PagerDuty resolve with the same dedup key", async () => {
@@ -128,7 +130,7 @@ for (const factory of STORES) {
       ]);
     });
 
-    it("an SLA breach opens one ticket (and notifies; the page waits for the window)", async () => {
+    it("an SLA breach notifies at once and is found once; the ticket waits for its turn after the page", async () => {
       const g: DagGraph = { ...graph("nightly", [{ id: "a" }]), slaMs: 2 * HOUR };
       await store.upsertDag({ dagId: "nightly", file: "nightly.ts", graph: g, now: new Date(T) });
       const day = T - 86_400_000;
@@ -140,13 +142,21 @@ for (const factory of STORES) {
       await checkSlas(store, [g], new Date(clock + 1_000));
       await Promise.all([dispatcher(store).tick(), dispatcher(other).tick()]);
       await dispatcher().tick();
+      expect(slack.requests).toHaveLength(1);
+      expect(jira.requests).toHaveLength(0);
+      expect(pd.requests).toHaveLength(0);
+      // The page after the 60 s window; the ticket 15 minutes (the default ticketAfter) after that.
+      const opened = clock;
+      clock = opened + 60_000;
+      await dispatcher().tick();
+      expect(pages()).toHaveLength(1);
+      clock = opened + 60_000 + 15 * 60_000;
+      await Promise.all([dispatcher(store).tick(), dispatcher(other).tick()]);
       expect(jira.requests).toHaveLength(1);
       const ticket = jira.requests[0];
       expect(ticket?.path).toBe("/rest/api/2/issue");
       expect(ticket?.headers["authorization"]).toBe(`Basic ${Buffer.from("bot@example.com:t0k3n").toString("base64")}`);
       expect(ticket?.body).toMatchObject({ fields: { project: { key: "OPS" }, issuetype: { name: "Task" }, summary: "SLA missed: nightly" } });
-      expect(slack.requests).toHaveLength(1);
-      expect(pd.requests).toHaveLength(0);
       const [alert] = await store.alerts.listAlerts({});
       expect(alert).toMatchObject({ kind: "sla_miss", ticketKey: "OPS-1" });
     });
@@ -218,6 +228,8 @@ for (const factory of STORES) {
       expect(deliveries.map((x) => [x.channel, x.state, x.attempts])).toEqual([
         ["slack", "failed", 1],
         ["pagerduty", "failed", 4],
+        // Not due yet: 15 minutes after the page.
+        ["jira", "pending", 0],
       ]);
     });
 

@@ -4,6 +4,7 @@ import { dag } from "../../../src/dsl/index.js";
 import type { DagOptions } from "../../../src/dsl/types.js";
 import { loadAlertConfig } from "../../../src/alerts/alert-config.js";
 import { effectivePolicy, planDeliveries } from "../../../src/alerts/alert-policy.js";
+import { alertDedupKey } from "../../../src/alerts/alert-text.js";
 
 const build = (options: Record<string, unknown>, taskOptions: Record<string, unknown> = {}) =>
   dag("d", options as DagOptions<Record<string, unknown>>, (d) => {
@@ -23,12 +24,12 @@ function errorOf(define: () => unknown): DagDefinitionError {
 describe("sla, deadline and alerts options", () => {
   it("puts sla, deadlines and the alert policy in the graph", () => {
     const d = build(
-      { sla: "2h", alerts: { escalateAfter: "5m", slack: "https://hooks.example.com/x", pagerduty: { routingKey: "k" }, jira: { project: "OPS" } } },
+      { sla: "2h", alerts: { escalateAfter: "5m", ticketAfter: "1h", slack: "https://hooks.example.com/x", pagerduty: { routingKey: "k" }, jira: { project: "OPS" } } },
       { deadline: "90m" },
     );
     expect(d.graph.slaMs).toBe(7_200_000);
     expect(d.graph.tasks[0]?.deadlineMs).toBe(5_400_000);
-    expect(d.graph.alerts).toEqual({ escalateAfterMs: 300_000, slack: "https://hooks.example.com/x", pagerduty: { routingKey: "k" }, jira: { project: "OPS" } });
+    expect(d.graph.alerts).toEqual({ escalateAfterMs: 300_000, ticketAfterMs: 3_600_000, slack: "https://hooks.example.com/x", pagerduty: { routingKey: "k" }, jira: { project: "OPS" } });
     // DAGs without them keep the graph they had.
     expect(Object.keys(build({}).graph)).toEqual(["dagId", "tasks"]);
     expect(Object.keys(build({}).graph.tasks[0] ?? {})).not.toContain("deadlineMs");
@@ -40,6 +41,7 @@ describe("sla, deadline and alerts options", () => {
     expect(errorOf(() => build({}, { deadline: "1x" })).location).toMatchObject({ dagId: "d", taskId: "t", field: "deadline" });
     expect(errorOf(() => build({ alerts: { slak: "https://x" } })).message).toContain('did you mean "slack"');
     expect(errorOf(() => build({ alerts: { slack: "not a url" } })).location.field).toBe("alerts.slack");
+    expect(errorOf(() => build({ alerts: { ticketAfter: "later" } })).location.field).toBe("alerts.ticketAfter");
     expect(errorOf(() => build({ alerts: { pagerduty: {} } })).location.field).toBe("alerts.pagerduty.routingKey");
     expect(errorOf(() => build({ alerts: { email: { to: ["nobody"] } } })).location.field).toBe("alerts.email.to");
   });
@@ -52,14 +54,26 @@ describe("sla, deadline and alerts options", () => {
     const global = effectivePolicy(config, undefined);
     expect(global).toMatchObject({ escalateAfterMs: 900_000, slackUrl: "https://hooks/global", jira: { project: "DATA", token: "tok", issueType: "Task" } });
     const now = new Date(0);
-    expect(planDeliveries(global, "dead_letter", now).map((p) => [p.step, p.channel, p.dueAt.getTime()])).toEqual([
-      [1, "slack", 0],
-      [2, "pagerduty", 900_000],
+    // One order for every kind of alert: notify at once, page after escalateAfter, ticket ticketAfter (default 15 min) later.
+    expect(planDeliveries(global, now).map((p) => [p.step, p.channel, p.event, p.dueAt.getTime()])).toEqual([
+      [1, "slack", "notify", 0],
+      [2, "pagerduty", "trigger", 900_000],
+      [3, "jira", "ticket", 1_800_000],
     ]);
-    expect(planDeliveries(global, "sla_miss", now).map((p) => p.channel)).toEqual(["slack", "pagerduty", "jira"]);
+    const env = loadAlertConfig({ ticketAfter: "1h" }, { TRIBUTARY_ALERT_TICKET_AFTER: "2h" });
+    expect(env.ticketAfterMs).toBe(7_200_000);
+    expect(effectivePolicy(loadAlertConfig({ ticketAfter: "1h" }, {}), { ticketAfterMs: 60_000 }).ticketAfterMs).toBe(60_000);
+    expect(effectivePolicy(loadAlertConfig({ ticketAfter: "1h" }, {}), undefined).ticketAfterMs).toBe(3_600_000);
     const team = effectivePolicy(config, { slack: false, pagerduty: { routingKey: "team" }, jira: { project: "TEAM" }, escalateAfterMs: 60_000 });
-    expect(team).toMatchObject({ slackUrl: undefined, pagerduty: { routingKey: "team" }, jira: { url: "https://jira", project: "TEAM" }, escalateAfterMs: 60_000 });
+    expect(team).toMatchObject({ slackUrl: undefined, pagerduty: { routingKey: "team" }, jira: { url: "https://jira", project: "TEAM" }, escalateAfterMs: 60_000, ticketAfterMs: 900_000 });
     expect(() => loadAlertConfig({ slack: 3 }, {})).toThrow(/alerts.slack/);
     expect(loadAlertConfig({}, { TRIBUTARY_ALERT_SLACK_URL: "https://env" }).slackUrl).toBe("https://env");
+  });
+
+  it("deduplicates alerts per DAG, task and kind, whatever the run or task instance", () => {
+    expect(alertDedupKey({ kind: "dead_letter", dagId: "sales", taskId: "load" })).toBe("dead_letter:sales:load");
+    expect(alertDedupKey({ kind: "sla_miss", dagId: "sales", taskId: "load" })).toBe("sla_miss:sales:load");
+    // A DAG's own SLA has no task.
+    expect(alertDedupKey({ kind: "sla_miss", dagId: "sales", taskId: null })).toBe("sla_miss:sales:");
   });
 });

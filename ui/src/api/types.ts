@@ -259,9 +259,12 @@ export interface Alert {
   readonly title: string;
   readonly details: string;
   readonly state: AlertState;
+  /** Repeats of the same DAG, task and kind while the alert was open. */
   readonly occurrences: number;
   readonly createdAt: string;
   readonly lastSeenAt: string;
+  /** The run of the latest occurrence (`runId` is the first one's). */
+  readonly lastRunId: string | null;
   readonly acknowledgedAt: string | null;
   readonly acknowledgedBy: string | null;
   readonly resolvedAt: string | null;

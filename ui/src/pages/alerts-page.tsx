@@ -4,7 +4,7 @@
  * letters themselves; the SLA misses. Alerts are raised by the scheduler's dispatcher, not by a
  * state change the live stream reports, so the page also polls while it is open.
  */
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorMessage, get, post } from "../api/client";
 import type { Alert, AlertDetail, AlertState, DeadLetter, SlaMiss } from "../api/types";
 import { useResource } from "../api/use-resource";
@@ -51,6 +51,7 @@ export function AlertsPage() {
   const openAlert = route.query.get("alert");
   const alerts = useResource((signal) => get<{ alerts: Alert[] }>("alerts", { state: stateFilter }, signal), [stateFilter]);
   useRefresh(alerts.reload);
+  useScrollToAlert(openAlert, alerts.data !== undefined);
 
   useEffect(() => {
     document.title = "Dead letters & alerts · Tributary";
@@ -117,7 +118,9 @@ export function AlertsPage() {
                           </a>
                         </td>
                         <td title={formatDateTimeSeconds(a.createdAt)}>{relativeTime(a.createdAt)}</td>
-                        <td>{a.occurrences > 1 ? `${a.occurrences}×, last ${relativeTime(a.lastSeenAt)}` : "once"}</td>
+                        <td data-occurrences={a.occurrences} title={`last seen ${formatDateTimeSeconds(a.lastSeenAt)}`}>
+                          {a.occurrences > 1 ? `${a.occurrences}×, last ${relativeTime(a.lastSeenAt)}` : "once"}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -132,6 +135,19 @@ export function AlertsPage() {
       </div>
     </section>
   );
+}
+
+/**
+ * Brings the opened alert's row into view once the list has loaded: a link from a message
+ * (`#/alerts?alert=<id>`) opens the page with that alert, which may be far down the list.
+ */
+function useScrollToAlert(id: string | null, loaded: boolean): void {
+  const done = useRef<string | null>(null);
+  useEffect(() => {
+    if (!loaded || id === null || done.current === id) return;
+    done.current = id;
+    document.querySelector(`tr[data-alert="${CSS.escape(id)}"]`)?.scrollIntoView({ block: "center" });
+  }, [id, loaded]);
 }
 
 function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
@@ -216,16 +232,24 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
             </dd>
             {a.runId ? (
               <>
-                <dt>Run</dt>
+                <dt>{a.lastRunId && a.lastRunId !== a.runId ? "First run" : "Run"}</dt>
                 <dd className="small">{a.runId}</dd>
               </>
             ) : null}
             <dt>Raised</dt>
             <dd>{formatDateTimeSeconds(a.createdAt)}</dd>
             <dt>Occurrences</dt>
-            <dd>
+            <dd data-testid="alert-occurrences" data-occurrences={a.occurrences}>
               {a.occurrences} (last {formatDateTimeSeconds(a.lastSeenAt)})
             </dd>
+            {a.lastRunId && a.lastRunId !== a.runId ? (
+              <>
+                <dt>Last run</dt>
+                <dd className="small">
+                  <a href={taskLink(a.dagId, a.lastRunId, a.taskId, null)}>{a.lastRunId}</a>
+                </dd>
+              </>
+            ) : null}
             {a.acknowledgedAt ? (
               <>
                 <dt>Acknowledged</dt>
