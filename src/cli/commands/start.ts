@@ -1,21 +1,15 @@
-import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../../core/errors.js";
 import { TributaryService } from "../../scheduler/service.js";
 import { startApi } from "../../api/run-api.js";
 import { EXIT } from "../exit-codes.js";
-import { nonNegativeInt, positiveInt } from "../flags.js";
-import { loadProjectConfig, resolveLocations } from "../project-config.js";
-import { resolveOpenLineageConfig } from "../../lineage/openlineage/config.js";
-import { resolveOtlpConfig } from "../../observability/tracing/config.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
 import type { LogFn } from "../../logging/log-fields.js";
 import { createProcessLogger } from "../../logging/logger.js";
 import { assertSecretsUsable, createSecretResolver } from "../../secrets/secret-config.js";
-import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, parseOperationsFlags, roleName } from "../operations-flags.js";
-import { loadAlertConfig } from "../../alerts/alert-config.js";
+import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, roleName } from "../operations-flags.js";
+import { resolveServiceSettings } from "../service-settings.js";
 
 export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--workers N] [--queues a,b] [--grace S] [--port N] [--host H]
 
@@ -76,14 +70,8 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
       ...OPERATIONS_FLAGS,
     },
   });
-  const { dagsDir, db } = await resolveLocations(values);
-  if (!existsSync(dagsDir) || !statSync(dagsDir).isDirectory()) {
-    throw new InvalidInputError(`no such DAG folder: ${dagsDir} (use --dags <dir>)`, { field: "dags" });
-  }
-  const workers = positiveInt(values.workers ?? values.concurrency, values.workers === undefined ? "concurrency" : "workers") ?? 4;
-  const queues = values.queues === undefined ? undefined : values.queues.split(",").map((q) => q.trim()).filter((q) => q.length > 0);
-  const graceMs = (positiveInt(values.grace, "grace") ?? 30) * 1_000;
-  const operations = parseOperationsFlags(values);
+  const settings = await resolveServiceSettings(values);
+  const { dagsDir, db, workers, queues, graceMs, operations } = settings;
   const store = await openStore(db);
   // Refused before anything runs: stored secrets this process could not decrypt (exit code 2).
   if (roles.worker) await assertSecretsUsable({ store, dir: operations.secretsDir }).catch(closeAndThrow(store));
@@ -93,16 +81,16 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
     dagsDir,
     concurrency: workers,
     roles: { scheduler: roles.scheduler, worker: roles.worker },
-    queues,
-    tickMs: positiveInt(values["tick-ms"], "tick-ms"),
-    zombieAfterMs: (positiveInt(values["zombie-after"], "zombie-after") ?? 60) * 1_000,
-    queuedTimeoutMs: (positiveInt(values["queued-timeout"], "queued-timeout") ?? 600) * 1_000,
+    queues: queues === undefined ? undefined : [...queues],
+    tickMs: settings.tickMs,
+    zombieAfterMs: settings.zombieAfterMs,
+    queuedTimeoutMs: settings.queuedTimeoutMs,
     log,
     secrets: createSecretResolver({ store, dir: operations.secretsDir }),
     logRetentionMs: operations.logRetentionMs,
-    openLineage: resolveOpenLineageConfig((await loadProjectConfig()).openlineage),
-    tracing: resolveOtlpConfig((await loadProjectConfig()).otlp),
-    alerts: loadAlertConfig((await loadProjectConfig()).alerts),
+    openLineage: settings.openLineage,
+    tracing: settings.tracing,
+    alerts: settings.alerts,
   });
   await service.start();
   const dags = service.registry.all();
@@ -110,10 +98,9 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   const slots = roles.worker ? `, ${workers} worker slot(s)${queues ? ` on queue(s) ${queues.join(", ")}` : ""}` : "";
   log(`tributary ${role} started: ${dags.size} DAG(s) from ${dagsDir}${slots}, store ${describeStoreLocation(db ?? "(default)")}`);
   for (const error of service.registry.importErrors()) log(`import error: ${error.describe()}`);
-  const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
   const api =
     roles.api
-      ? await startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {
+      ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, metrics: service.metrics, log }).catch(async (error: unknown) => {
           await service.stop(graceMs);
           await store.close();
           throw error;
