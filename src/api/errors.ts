@@ -40,6 +40,7 @@ const BY_CODE: Readonly<Record<ErrorCode, { status: number; code: string }>> = {
   CONFLICT: { status: 409, code: "conflict" },
   INVALID_INPUT: { status: 400, code: "invalid_input" },
   RESULT_TOO_LARGE: { status: 400, code: "invalid_input" },
+  BACKFILL_TOO_LARGE: { status: 422, code: "backfill_too_large" },
 };
 
 /** The status and body for any error a handler threw. */
