@@ -116,7 +116,7 @@ export class SqlStore implements Store {
       if (queued) notifier?.afterCommit?.();
       return result;
     };
-    this.access = new SqlAccessStore(this.#db, this.#tx);
+    this.access = new SqlAccessStore(this.#db, this.#tx, options.rowLocks === true);
     this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
     this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
     this.#onClose = options.onClose;
