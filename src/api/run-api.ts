@@ -8,6 +8,7 @@ import type { Store } from "../store/store.js";
 import type { TributaryMetrics } from "../observability/metrics.js";
 import { ensureFirstAdmin } from "./auth/first-admin.js";
 import { createApiServer, type ApiPlugin } from "./server.js";
+import type { TrustProxy } from "./trust-proxy.js";
 
 export interface RunningApi {
   readonly url: string;
@@ -26,6 +27,8 @@ export interface StartApiOptions {
   readonly plugins?: readonly ApiPlugin[];
   readonly metrics?: TributaryMetrics;
   readonly env?: NodeJS.ProcessEnv;
+  /** Which proxies to believe about client addresses (api/trust-proxy.ts). */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 /** The built UI: `ui/dist` at the package root (next to `dist/` and `src/`). */
@@ -47,6 +50,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     uiDir: UI_DIR,
     plugins: options.plugins,
     metrics: options.metrics,
+    trustProxy: options.trustProxy,
   });
   let timer: NodeJS.Timeout | undefined;
   if (options.refreshMs !== undefined) {

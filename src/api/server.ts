@@ -18,6 +18,7 @@ import { authenticate } from "./auth/authenticate.js";
 import { roleAllows, type RouteAccess } from "./auth/roles.js";
 import type { ApiContext, DagSource } from "./context.js";
 import { ApiError, forbidden, handleError, notFound } from "./errors.js";
+import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { alertRoutes } from "./routes/alerts.js";
@@ -40,7 +41,10 @@ export interface ApiServerOptions {
   /** Mark session cookies Secure (serve over HTTPS, or behind a TLS proxy). */
   readonly secureCookies?: boolean;
   readonly sessionTtlMs?: number;
+  /** Login and password-change attempts per minute from one client address. */
   readonly loginRateLimit?: number;
+  /** Which proxies to believe about the client's address (trust-proxy.ts); default none. */
+  readonly trustProxy?: TrustProxy | undefined;
   readonly streamPollMs?: number;
   /** The built UI (index.html and assets), served at the base path when present. */
   readonly uiDir?: string;
@@ -67,7 +71,7 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(["/api/v1/auth/me", "/api/v1/auth
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance & { readonly routeTable: readonly RouteEntry[] }> {
   const basePath = normaliseBasePath(options.basePath ?? "/");
   const ctx: ApiContext = { store: options.store, dags: options.dags, now: options.now ?? (() => new Date()) };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1_000 }, frameworkErrors: handleError }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: fastifyTrustProxy(options.trustProxy), bodyLimit: 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1_000 }, frameworkErrors: handleError }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands validators a missing body as null: make it undefined, so a body schema's `.default()` applies.
   app.setValidatorCompiler<Parameters<typeof validatorCompiler>[0]["schema"]>((route) => {
     const validate = validatorCompiler(route);

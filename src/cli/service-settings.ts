@@ -9,6 +9,7 @@ import { resolveOpenLineageConfig, type OpenLineageConfig } from "../lineage/ope
 import { resolveOtlpConfig } from "../observability/tracing/config.js";
 import { loadAlertConfig } from "../alerts/alert-config.js";
 import { parseStoreLocation } from "../store/store-url.js";
+import { parseTrustProxy, TRUST_PROXY_ENV, type TrustProxy } from "../api/trust-proxy.js";
 import { boundedInt } from "./flags.js";
 import { parseOperationsFlags, type OperationsSettings } from "./operations-flags.js";
 import { loadProjectConfig, resolveLocations } from "./project-config.js";
@@ -35,6 +36,7 @@ export interface ServiceFlags {
   readonly "log-level"?: string | undefined;
   readonly "log-retention"?: string | undefined;
   readonly "secrets-dir"?: string | undefined;
+  readonly "trust-proxy"?: string | undefined;
 }
 
 export interface ServiceSettings {
@@ -53,6 +55,7 @@ export interface ServiceSettings {
   readonly openLineage: OpenLineageConfig | undefined;
   readonly tracing: ReturnType<typeof resolveOtlpConfig>;
   readonly alerts: ReturnType<typeof loadAlertConfig>;
+  readonly trustProxy: TrustProxy | undefined;
 }
 
 export async function resolveServiceSettings(values: ServiceFlags): Promise<ServiceSettings> {
@@ -80,7 +83,16 @@ export async function resolveServiceSettings(values: ServiceFlags): Promise<Serv
     openLineage: resolveOpenLineageConfig(config.openlineage),
     tracing: resolveOtlpConfig(config.otlp),
     alerts: loadAlertConfig(config.alerts),
+    trustProxy: resolveTrustProxy(values["trust-proxy"], config.trustProxy),
   };
+}
+
+/** `--trust-proxy`, else `TRIBUTARY_TRUST_PROXY`, else the config file's `trustProxy`, else none. */
+function resolveTrustProxy(flag: string | undefined, fromConfig: unknown): TrustProxy | undefined {
+  if (flag !== undefined) return parseTrustProxy(flag, "trust-proxy");
+  const env = process.env[TRUST_PROXY_ENV];
+  if (env !== undefined && env.trim() !== "") return parseTrustProxy(env, TRUST_PROXY_ENV);
+  return fromConfig === undefined ? undefined : parseTrustProxy(fromConfig, "trustProxy");
 }
 
 function parseQueues(text: string | undefined): readonly string[] | undefined {

@@ -16,9 +16,11 @@ export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--
 Scheduler, workers, API and UI in one process: creates due runs, runs their tasks, reloads changed
 DAG files, serves the UI and the REST API on --port (default 8080; 0 picks a free port). Stops
 gracefully on SIGINT/SIGTERM (running tries get --grace seconds to finish).
+Behind a proxy: --trust-proxy true|<hops>|<addresses, CIDRs, loopback> (or TRIBUTARY_TRUST_PROXY,
+or trustProxy in tributary.config.ts) so that login limits count per client (docs/api.md).
 ${OPERATIONS_USAGE}`;
 
-export const API_USAGE = `tributary api [--dags <dir>] [--db <path|url>] [--port N] [--host H] [--base-path /p/]
+export const API_USAGE = `tributary api [--dags <dir>] [--db <path|url>] [--port N] [--host H] [--base-path /p/] [--trust-proxy <proxies>]
 
 The REST API and the UI alone, for a fleet on PostgreSQL: any number of them behind a load
 balancer. Needs the same DAG files as the schedulers (for params, structure and source).`;
@@ -67,6 +69,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
       "tick-ms": { type: "string" },
       "zombie-after": { type: "string" },
       "queued-timeout": { type: "string" },
+      "trust-proxy": { type: "string" },
       ...OPERATIONS_FLAGS,
     },
   });
@@ -100,7 +103,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   for (const error of service.registry.importErrors()) log(`import error: ${error.describe()}`);
   const api =
     roles.api
-      ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, metrics: service.metrics, log }).catch(async (error: unknown) => {
+      ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, trustProxy: settings.trustProxy, metrics: service.metrics, log }).catch(async (error: unknown) => {
           await service.stop(graceMs);
           await store.close();
           throw error;

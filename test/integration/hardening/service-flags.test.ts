@@ -29,6 +29,7 @@ const CASES: readonly (readonly [string, readonly string[], string])[] = [
   ["scheduler", ["--queued-timeout", "1e400"], "queued-timeout"],
   ["start", ["--log-format", "xml"], "log-format"],
   ["worker", ["--log-retention", "forever"], "log-retention"],
+  ["api", ["--trust-proxy", "10.0.0.0/99"], "trust-proxy"],
 ];
 
 describe("service commands refuse bad flags before any side effect", { timeout: 120_000 }, () => {
@@ -41,5 +42,14 @@ describe("service commands refuse bad flags before any side effect", { timeout: 
     expect(result.code).toBe(2);
     expect(existsSync(db)).toBe(false);
     expect(readdirSync(cwd).sort()).toEqual(["dags"]);
+  });
+
+  it("TRIBUTARY_TRUST_PROXY is checked like its flag", async () => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    mkdirSync(join(cwd, "dags"));
+    const result = await runCliProcess(["api", "--dags", "dags", "--db", join(cwd, "t.db")], { cwd, env: { TRIBUTARY_TRUST_PROXY: "everyone" } });
+    expect(result.stderr).toContain("TRIBUTARY_TRUST_PROXY must be");
+    expect(result.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual(["dags"]);
   });
 });
