@@ -9,6 +9,7 @@ import type { TributaryMetrics } from "../observability/metrics.js";
 import { ensureFirstAdmin } from "./auth/first-admin.js";
 import { createApiServer, type ApiPlugin } from "./server.js";
 import type { TrustProxy } from "./trust-proxy.js";
+import type { LogFn } from "../logging/log-fields.js";
 
 export interface RunningApi {
   readonly url: string;
@@ -23,7 +24,8 @@ export interface StartApiOptions {
   readonly basePath?: string;
   /** Refresh the registry every this many ms (when no scheduler here does it). */
   readonly refreshMs?: number;
-  readonly log: (message: string) => void;
+  /** The process's log: the API's internal errors (500) go here too, with their request ids. */
+  readonly log: LogFn;
   readonly plugins?: readonly ApiPlugin[];
   readonly metrics?: TributaryMetrics;
   readonly env?: NodeJS.ProcessEnv;
@@ -51,6 +53,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     plugins: options.plugins,
     metrics: options.metrics,
     trustProxy: options.trustProxy,
+    log: options.log,
   });
   let timer: NodeJS.Timeout | undefined;
   if (options.refreshMs !== undefined) {
