@@ -59,6 +59,7 @@ import * as secrets from "./engine/secrets.js";
 import { deleteTaskLogsBefore } from "./engine/log-retention.js";
 import { getMappedItem } from "./engine/mapped-item.js";
 import { SqlAccessStore } from "./sql-access-store.js";
+import { capText, MAX_STORED_LOG_LINE_CHARS } from "./text-caps.js";
 import type { AccessStore } from "./access.js";
 import { SqlLineageStore } from "./sql-lineage-store.js";
 import type { LineageStore } from "./lineage.js";
@@ -491,7 +492,7 @@ export class SqlStore implements Store {
               at: l.at.getTime(),
               stream: l.stream,
               level: l.level,
-              message: l.message,
+              message: capText(l.message, MAX_STORED_LOG_LINE_CHARS),
             })),
           )
           .execute();
