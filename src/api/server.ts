@@ -21,6 +21,7 @@ import { roleAllows, type RouteAccess } from "./auth/roles.js";
 import type { ApiContext, DagSource } from "./context.js";
 import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
 import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
+import { SECURITY_HEADERS } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { alertRoutes } from "./routes/alerts.js";
@@ -102,6 +103,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   // Every answer names its request: what a user quotes to find the server's log line.
   app.addHook("onRequest", async (request, reply) => {
     void reply.header("x-request-id", request.id);
+  });
+  // onSend: also on errors, 404s and the UI's static files.
+  app.addHook("onSend", async (_request, reply) => {
+    void reply.headers(SECURITY_HEADERS);
   });
 
   // Cookies are parsed by the plugin's own onRequest hook: it must run before authentication.
