@@ -5,9 +5,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { TributaryError, type ErrorCode } from "../core/errors.js";
+import type { LogFn } from "../logging/log-fields.js";
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+  /** `requestId` only on internal errors (500): the id under which the server logged the details. */
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string; readonly requestId?: string };
 }
 
 export class ApiError extends Error {
@@ -40,6 +42,7 @@ const BY_CODE: Readonly<Record<ErrorCode, { status: number; code: string }>> = {
   CONFLICT: { status: 409, code: "conflict" },
   INVALID_INPUT: { status: 400, code: "invalid_input" },
   RESULT_TOO_LARGE: { status: 400, code: "invalid_input" },
+  BACKFILL_TOO_LARGE: { status: 422, code: "backfill_too_large" },
 };
 
 /** The status and body for any error a handler threw. */
@@ -74,8 +77,23 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   return body(500, "internal", "internal error; the server log has the details");
 }
 
-export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const { status, body } = errorResponse(error);
-  if (status >= 500) request.log.error({ err: error }, "request failed");
-  return reply.status(status).send(body);
+/**
+ * The error handler of a server: 4xx answers say what was wrong; a 5xx is logged whole (message,
+ * stack, cause) under the request's id, and the body carries only that id to quote.
+ */
+export function errorHandler(log: LogFn): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => {
+    const response = errorResponse(error);
+    if (response.status < 500) return reply.status(response.status).send(response.body);
+    const requestId = request.id;
+    log(`request ${requestId} failed: ${request.method} ${request.url.split("?")[0] ?? ""}: ${describeInternal(error)}`, { level: "error", requestId });
+    const { code } = response.body.error;
+    return reply.status(response.status).send({ error: { code, message: `internal error; the server log has the details (request id ${requestId})`, requestId } });
+  };
+}
+
+function describeInternal(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause === undefined ? "" : `\ncaused by: ${describeInternal(error.cause)}`;
+  return `${error.stack ?? `${error.name}: ${error.message}`}${cause}`;
 }

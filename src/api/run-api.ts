@@ -8,6 +8,8 @@ import type { Store } from "../store/store.js";
 import type { TributaryMetrics } from "../observability/metrics.js";
 import { ensureFirstAdmin } from "./auth/first-admin.js";
 import { createApiServer, type ApiPlugin } from "./server.js";
+import type { TrustProxy } from "./trust-proxy.js";
+import type { LogFn } from "../logging/log-fields.js";
 
 export interface RunningApi {
   readonly url: string;
@@ -22,10 +24,13 @@ export interface StartApiOptions {
   readonly basePath?: string;
   /** Refresh the registry every this many ms (when no scheduler here does it). */
   readonly refreshMs?: number;
-  readonly log: (message: string) => void;
+  /** The process's log: the API's internal errors (500) go here too, with their request ids. */
+  readonly log: LogFn;
   readonly plugins?: readonly ApiPlugin[];
   readonly metrics?: TributaryMetrics;
   readonly env?: NodeJS.ProcessEnv;
+  /** Which proxies to believe about client addresses (api/trust-proxy.ts). */
+  readonly trustProxy?: TrustProxy | undefined;
 }
 
 /** The built UI: `ui/dist` at the package root (next to `dist/` and `src/`). */
@@ -47,6 +52,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     uiDir: UI_DIR,
     plugins: options.plugins,
     metrics: options.metrics,
+    trustProxy: options.trustProxy,
+    log: options.log,
   });
   let timer: NodeJS.Timeout | undefined;
   if (options.refreshMs !== undefined) {

@@ -4,6 +4,7 @@
  * files. Every route declares the least role it needs (`config.access`); a route without one
  * stops the server from starting, so none is ever left open by accident.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -13,11 +14,14 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Store } from "../store/store.js";
+import type { LogFn } from "../logging/log-fields.js";
 import { renderMetrics, type TributaryMetrics } from "../observability/metrics.js";
 import { authenticate } from "./auth/authenticate.js";
 import { roleAllows, type RouteAccess } from "./auth/roles.js";
 import type { ApiContext, DagSource } from "./context.js";
-import { ApiError, forbidden, handleError, notFound } from "./errors.js";
+import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
+import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
+import { SECURITY_HEADERS } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { alertRoutes } from "./routes/alerts.js";
@@ -40,7 +44,10 @@ export interface ApiServerOptions {
   /** Mark session cookies Secure (serve over HTTPS, or behind a TLS proxy). */
   readonly secureCookies?: boolean;
   readonly sessionTtlMs?: number;
+  /** Login and password-change attempts per minute from one client address. */
   readonly loginRateLimit?: number;
+  /** Which proxies to believe about the client's address (trust-proxy.ts); default none. */
+  readonly trustProxy?: TrustProxy | undefined;
   readonly streamPollMs?: number;
   /** The built UI (index.html and assets), served at the base path when present. */
   readonly uiDir?: string;
@@ -48,6 +55,8 @@ export interface ApiServerOptions {
   readonly logger?: boolean | Record<string, unknown>;
   /** This process's own observations (task durations, scheduler lag...) for `/metrics`. */
   readonly metrics?: TributaryMetrics;
+  /** Where internal errors (500) are logged, with their request id; default standard error. */
+  readonly log?: LogFn | undefined;
   /** More routes mounted under `/api/v1` by other parts. */
   readonly plugins?: readonly ApiPlugin[];
 }
@@ -67,7 +76,8 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(["/api/v1/auth/me", "/api/v1/auth
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance & { readonly routeTable: readonly RouteEntry[] }> {
   const basePath = normaliseBasePath(options.basePath ?? "/");
   const ctx: ApiContext = { store: options.store, dags: options.dags, now: options.now ?? (() => new Date()) };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1_000 }, frameworkErrors: handleError }).withTypeProvider<ZodTypeProvider>();
+  const handleError = errorHandler(options.log ?? logToStderr);
+  const app = Fastify({ logger: options.logger ?? false, genReqId: () => randomBytes(8).toString("hex"), trustProxy: fastifyTrustProxy(options.trustProxy), bodyLimit: 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1_000 }, frameworkErrors: handleError }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands validators a missing body as null: make it undefined, so a body schema's `.default()` applies.
   app.setValidatorCompiler<Parameters<typeof validatorCompiler>[0]["schema"]>((route) => {
     const validate = validatorCompiler(route);
@@ -88,6 +98,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       return;
     }
     for (const method of methods) if (method !== "HEAD") routeTable.push({ method, url: route.url, access });
+  });
+
+  // Every answer names its request: what a user quotes to find the server's log line.
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+  });
+  // onSend: also on errors, 404s and the UI's static files.
+  app.addHook("onSend", async (_request, reply) => {
+    void reply.headers(SECURITY_HEADERS);
   });
 
   // Cookies are parsed by the plugin's own onRequest hook: it must run before authentication.
@@ -170,6 +189,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   await app.ready();
   return Object.assign(app, { routeTable }) as unknown as FastifyInstance & { readonly routeTable: readonly RouteEntry[] };
+}
+
+function logToStderr(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /** `/`, or `/prefix/` with both slashes. */

@@ -18,6 +18,7 @@ const INPUT_ERRORS = new Set([
   "PARAMS_INVALID",
   "INVALID_INPUT",
   "NOT_FOUND",
+  "BACKFILL_TOO_LARGE",
   // Wrong state for the operation (e.g. cancelling a finished run): the caller asked for something that cannot be done.
   "CONFLICT",
 ]);

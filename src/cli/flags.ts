@@ -8,9 +8,12 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   return n;
 }
 
-/** A flag that must be an integer of 0 or more. */
-export function nonNegativeInt(value: string, flag: string): number {
+/** A flag that must be an integer in [min, max], or undefined when absent. */
+export function boundedInt(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || value.trim() === "") throw new InvalidInputError(`--${flag} must be an integer of 0 or more, got "${value}"`, { field: flag });
+  if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(`--${flag} must be an integer from ${min} to ${max}, got "${value}"`, { field: flag });
+  }
   return n;
 }

@@ -70,7 +70,8 @@ ${Object.values(COMMANDS)
   .join("\n")}
 
 The DAG folder is --dags <dir>, else the \`dags\` setting of tributary.config.ts, else ./dags.
-The store is --db <path>, else TRIBUTARY_DATABASE_URL, else ./.tributary/tributary.db.
+The store is --db <path|url>, else TRIBUTARY_DATABASE_URL, else ./.tributary/tributary.db
+(postgres:// or postgresql:// for PostgreSQL; a path, sqlite:<path> or file:<path> for SQLite).
 Exit codes: 0 ok, 1 run failed or check found errors, 2 invalid input, 3 internal error.`;
 
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -21,6 +21,8 @@ export interface ProjectConfig {
   readonly otlp?: unknown;
   /** Global alert settings: checked by alerts/alert-config.ts. */
   readonly alerts?: unknown;
+  /** Which proxies the API believes about client addresses: checked by api/trust-proxy.ts. */
+  readonly trustProxy?: unknown;
 }
 
 const CONFIG_FILES = ["tributary.config.ts", "tributary.config.mts", "tributary.config.js", "tributary.config.mjs"];
@@ -51,6 +53,7 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
     // Checked by observability/tracing/config.ts.
     otlp: (config as Record<string, unknown>)["otlp"],
     alerts: (config as Record<string, unknown>)["alerts"],
+    trustProxy: (config as Record<string, unknown>)["trustProxy"],
   };
 }
 

@@ -12,7 +12,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "INVALID_INPUT"
-  | "RESULT_TOO_LARGE";
+  | "RESULT_TOO_LARGE"
+  | "BACKFILL_TOO_LARGE";
 
 /** Where a problem is: any of file, DAG, task and field, as far as they are known. */
 export interface ErrorLocation {
@@ -103,6 +104,20 @@ export class ConflictError extends TributaryError {
 export class InvalidInputError extends TributaryError {
   constructor(message: string, location: ErrorLocation = {}) {
     super("INVALID_INPUT", message, location);
+  }
+}
+
+/** A backfill range with more data intervals than one backfill may cover. */
+export class BackfillTooLargeError extends TributaryError {
+  readonly limit: number;
+
+  constructor(limit: number, from: Date, to: Date) {
+    super(
+      "BACKFILL_TOO_LARGE",
+      `more than ${limit} intervals between ${from.toISOString()} and ${to.toISOString()}: backfill a shorter range (at most ${limit} runs at a time)`,
+      { field: "to" },
+    );
+    this.limit = limit;
   }
 }
 

@@ -6,7 +6,7 @@
  * store stays consistent; running the same backfill again resumes: finished runs are skipped,
  * unfinished ones are picked up where they stopped.
  */
-import { intervalsBetween, isTimetable } from "../core/schedule.js";
+import { isTimetable } from "../core/schedule.js";
 import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
@@ -18,6 +18,7 @@ import { Worker } from "../worker/worker.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { createRetryTimer } from "./retry-timer.js";
 import { scheduledRunId } from "./run-ids.js";
+import { backfillIntervals, MAX_CLI_BACKFILL_INTERVALS } from "./backfill-intervals.js";
 
 // The actions and modes are stored with API-created backfills, so the store defines them.
 export type { BackfillAction, ReprocessMode } from "../store/backfills.js";
@@ -49,6 +50,8 @@ export async function planBackfill(
   entry: RegisteredDag,
   range: { from: Date; to: Date },
   reprocess: ReprocessMode,
+  /** The most intervals the range may cover (BackfillTooLargeError beyond). */
+  limit = MAX_CLI_BACKFILL_INTERVALS,
 ): Promise<PlannedInterval[]> {
   const { schedule, dag } = entry;
   if (!isTimetable(schedule)) {
@@ -58,7 +61,7 @@ export async function planBackfill(
     });
   }
   if (range.to < range.from) throw new InvalidInputError("--to is before --from", { field: "to" });
-  const intervals = intervalsBetween(schedule, range.from, range.to);
+  const intervals = await backfillIntervals(schedule, range.from, range.to, limit);
   const existing = new Map((await store.listRunsBetween(dag.id, range.from, range.to)).map((r) => [r.logicalDate.getTime(), r]));
   return intervals.map((interval) => {
     const run = existing.get(interval.start.getTime());

@@ -6,6 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { InvalidInputError } from "../core/errors.js";
+import { isWeakKey } from "./key-strength.js";
 
 /** A parsed `TRIBUTARY_SECRET_KEY`. */
 export interface SecretKey {
@@ -32,6 +33,12 @@ export function parseSecretKey(text: string, source = SECRET_KEY_ENV): SecretKey
   if (key?.length !== 32) {
     throw new InvalidInputError(
       `${source} must be a 256-bit key: 64 hex digits or 44 base64 characters (make one with \`tributary secrets generate-key\`)`,
+      { field: source },
+    );
+  }
+  if (isWeakKey(key)) {
+    throw new InvalidInputError(
+      `${source} has too little entropy to be a random key (all zeros, a repeated pattern or a sequence): use \`tributary secrets generate-key\``,
       { field: source },
     );
   }

@@ -3,15 +3,13 @@
  * log lines, errors, results, alert messages). One module, so that the worker, the API and the
  * alert channels mask the same way.
  *
- * Besides each value as is, a masker also hides the value as JSON writes it inside a string (a
- * secret with a quote or backslash, logged through `JSON.stringify`) and each line of a multi-line
- * value (a PEM key printed to a log arrives one line at a time).
+ * Besides each value as is, a masker also hides its predictable forms (secret-forms.ts): escaped
+ * for JSON or a shell, printed by `echo` (escapes interpreted), URL-encoded, base64, and each line
+ * of a multi-line value (a PEM key printed to a log arrives one line at a time).
  */
+import { secretForms } from "./secret-forms.js";
 
 export const MASK = "***";
-
-/** Lines of a multi-line secret shorter than this are left alone: `}` or `-----` alone is not secret. */
-const MIN_LINE_LENGTH = 4;
 
 export interface Masker {
   /** True when there is anything to mask. */
@@ -25,12 +23,7 @@ export function createMasker(secrets: Iterable<string>): Masker {
   const patterns = new Set<string>();
   for (const secret of secrets) {
     if (secret.length === 0) continue;
-    patterns.add(secret);
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) patterns.add(escaped);
-    if (/[\r\n]/.test(secret)) {
-      for (const line of secret.split(/\r?\n/)) if (line.trim().length >= MIN_LINE_LENGTH) patterns.add(line.trim());
-    }
+    for (const form of secretForms(secret)) patterns.add(form);
   }
   if (patterns.size === 0) return NO_MASK;
   // Longest first, so that a secret containing another is hidden whole.

@@ -56,8 +56,9 @@ export interface AccessStore {
   listUsers(): Promise<UserRecord[]>;
   /** Sets a new password hash and revokes every session of the user. False when the user is unknown. */
   setPassword(username: string, passwordHash: string, now: Date): Promise<boolean>;
+  /** False when the user is unknown; ConflictError when it would leave no admin. */
   setRole(username: string, role: Role): Promise<boolean>;
-  /** Deletes a user with their tokens and sessions. */
+  /** Deletes a user with their tokens and sessions; ConflictError for the last admin. */
   deleteUser(username: string): Promise<boolean>;
 
   createApiToken(input: { userId: number; name: string; tokenHash: string; now: Date }): Promise<ApiTokenRecord>;

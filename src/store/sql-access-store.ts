@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import { ConflictError } from "../core/errors.js";
 import type { AccessStore, ApiTokenRecord, AuditEntry, Role, SessionRecord, UserRecord } from "./access.js";
 import type { Database, SessionTable, UserTable } from "./schema.js";
-import type { RunInTransaction } from "./engine/tx.js";
+import type { RunInTransaction, Tx } from "./engine/tx.js";
 import { isUniqueViolation } from "./engine/locks.js";
 import { toDate, toDateOrNull } from "./engine/rows.js";
 
@@ -26,13 +26,29 @@ const sessionFromRow = (row: Selectable<SessionTable>): SessionRecord => ({
   revokedAt: toDateOrNull(row.revoked_at),
 });
 
+/**
+ * Refuses to take away the last admin: nobody could manage users and tokens after that. On
+ * PostgreSQL the admin rows are locked first, so two admins demoting each other at once cannot
+ * both succeed (the second sees the first's change once the lock is released).
+ */
+async function assertAnotherAdmin(tx: Tx, username: string, action: "demote" | "delete", rowLocks: boolean): Promise<void> {
+  let query = tx.selectFrom("users").select("username").where("role", "=", "admin").orderBy("id");
+  if (rowLocks) query = query.forUpdate();
+  const admins = await query.execute();
+  if (!admins.some((a) => a.username !== username)) {
+    throw new ConflictError(`cannot ${action} "${username}": it is the last admin (make another user admin first)`, { field: "username" });
+  }
+}
+
 export class SqlAccessStore implements AccessStore {
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
+  readonly #rowLocks: boolean;
 
-  constructor(db: Kysely<Database>, tx: RunInTransaction) {
+  constructor(db: Kysely<Database>, tx: RunInTransaction, rowLocks = false) {
     this.#db = db;
     this.#tx = tx;
+    this.#rowLocks = rowLocks;
   }
 
   async countUsers(): Promise<number> {
@@ -93,14 +109,20 @@ export class SqlAccessStore implements AccessStore {
   }
 
   async setRole(username: string, role: Role): Promise<boolean> {
-    const result = await this.#tx((tx) => tx.updateTable("users").set({ role }).where("username", "=", username).executeTakeFirst());
-    return Number(result.numUpdatedRows) > 0;
+    return this.#tx(async (tx) => {
+      const user = await tx.selectFrom("users").select(["id", "role"]).where("username", "=", username).executeTakeFirst();
+      if (!user) return false;
+      if (user.role === "admin" && role !== "admin") await assertAnotherAdmin(tx, username, "demote", this.#rowLocks);
+      await tx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
+      return true;
+    });
   }
 
   async deleteUser(username: string): Promise<boolean> {
     return this.#tx(async (tx) => {
-      const user = await tx.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+      const user = await tx.selectFrom("users").select(["id", "role"]).where("username", "=", username).executeTakeFirst();
       if (!user) return false;
+      if (user.role === "admin") await assertAnotherAdmin(tx, username, "delete", this.#rowLocks);
       await tx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
       await tx.deleteFrom("api_tokens").where("user_id", "=", user.id).execute();
       await tx.deleteFrom("users").where("id", "=", user.id).execute();

@@ -59,6 +59,7 @@ import * as secrets from "./engine/secrets.js";
 import { deleteTaskLogsBefore } from "./engine/log-retention.js";
 import { getMappedItem } from "./engine/mapped-item.js";
 import { SqlAccessStore } from "./sql-access-store.js";
+import { capText, MAX_STORED_LOG_LINE_CHARS } from "./text-caps.js";
 import type { AccessStore } from "./access.js";
 import { SqlLineageStore } from "./sql-lineage-store.js";
 import type { LineageStore } from "./lineage.js";
@@ -116,7 +117,7 @@ export class SqlStore implements Store {
       if (queued) notifier?.afterCommit?.();
       return result;
     };
-    this.access = new SqlAccessStore(this.#db, this.#tx);
+    this.access = new SqlAccessStore(this.#db, this.#tx, options.rowLocks === true);
     this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
     this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
     this.#onClose = options.onClose;
@@ -491,7 +492,7 @@ export class SqlStore implements Store {
               at: l.at.getTime(),
               stream: l.stream,
               level: l.level,
-              message: l.message,
+              message: capText(l.message, MAX_STORED_LOG_LINE_CHARS),
             })),
           )
           .execute();

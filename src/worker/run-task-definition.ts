@@ -7,6 +7,7 @@ import { secretEnvVar } from "../secrets/names.js";
 import type { BranchChoice, InputsSpec, InputValues, TaskContext, TaskDefinition } from "../dsl/types.js";
 import { TASK_REF_BRAND } from "../dsl/types.js";
 import { runShellCommand } from "./run-shell-command.js";
+import { withParamEnv } from "./param-env.js";
 import type { TaskRunRequest } from "./task-protocol.js";
 
 export interface ShellIo {
@@ -45,7 +46,7 @@ export async function runTaskDefinition(
         },
         { dagId: request.dagId, taskId: request.taskId },
       );
-      return runShellCommand(command, { signal: ctx.signal, env: secrets.env, ...shellIo });
+      return runShellCommand(command, { signal: ctx.signal, env: withParamEnv(secrets.env, request.params), ...shellIo });
     }
   }
 }

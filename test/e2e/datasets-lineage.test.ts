@@ -99,4 +99,8 @@ describe("datasets and lineage in the web UI", () => {
     await expect.poll(() => page.locator(".lineage-root").getAttribute("data-lineage-node")).toBe("task:orders_pipeline/transform_orders");
     await expect.poll(() => page.getByTestId("lineage-upstream").locator("[data-lineage-item]").evaluateAll((els) => els.map((el) => el.getAttribute("data-lineage-item")))).toEqual(expect.arrayContaining(["task:orders_pipeline/ingest_orders", `dataset:${RAW}`]));
   }, 60_000);
+
+  it("ran under the server's Content-Security-Policy without a single violation", () => {
+    expect(browser.cspViolations).toEqual([]);
+  });
 });

@@ -124,6 +124,8 @@ export async function startServer(options: { dagsDir: string; dir: string; worke
 export interface Browser {
   readonly context: BrowserContext;
   readonly page: Page;
+  /** What Chromium refused under the server's Content-Security-Policy (console messages), in any page. */
+  readonly cspViolations: readonly string[];
   close(): Promise<void>;
 }
 
@@ -133,10 +135,19 @@ export async function openBrowser(viewport = { width: 1280, height: 860 }): Prom
   const profile = mkdtempSync(join(tmpdir(), "tributary-chromium-"));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport });
   context.setDefaultTimeout(15_000);
+  const cspViolations: string[] = [];
+  const watch = (p: Page) => {
+    p.on("console", (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  };
+  for (const existing of context.pages()) watch(existing);
+  context.on("page", watch);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,
+    cspViolations,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -206,4 +206,8 @@ describe("the web UI in Chromium", () => {
     await screenshot(page, "phone-grid-dark");
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 60_000);
+
+  it("ran under the server's Content-Security-Policy without a single violation", () => {
+    expect(browser.cspViolations).toEqual([]);
+  });
 });

@@ -102,7 +102,7 @@ describe("tributary secrets", { timeout: 120_000 }, () => {
     const noKey = await tributary(["worker", "--dags", dags, "--db", db]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain("the store holds 2 encrypted secret(s) (api_token, warehouse_password) but TRIBUTARY_SECRET_KEY is not set");
-    const otherKey = await tributary(["worker", "--dags", dags, "--db", db], { env: { TRIBUTARY_SECRET_KEY: "ab".repeat(32) } });
+    const otherKey = await tributary(["worker", "--dags", dags, "--db", db], { env: { TRIBUTARY_SECRET_KEY: "6f874448044b6bc4f6730c845e153b0942cd98dcb82e373758e8d613b096c31e" } });
     expect(otherKey.code).toBe(2);
     expect(otherKey.stderr).toMatch(/encrypted with key id \w+, but TRIBUTARY_SECRET_KEY has key id/);
     const badKey = await tributary(["start", "--dags", dags, "--db", db, "--port", "0"], { env: { TRIBUTARY_SECRET_KEY: "short" } });
@@ -112,7 +112,7 @@ describe("tributary secrets", { timeout: 120_000 }, () => {
 
   it("rotate-key re-encrypts everything with the new key; every secret stays readable; a wrong key changes nothing", async () => {
     const newKey = (await tributary(["secrets", "generate-key"])).stdout.trim();
-    const wrong = await tributary(["secrets", "rotate-key", "--db", db], { env: { TRIBUTARY_SECRET_KEY: "cd".repeat(32), TRIBUTARY_NEW_SECRET_KEY: newKey } });
+    const wrong = await tributary(["secrets", "rotate-key", "--db", db], { env: { TRIBUTARY_SECRET_KEY: "58bd70f2f6e49cde4506084ba2986a2ad0f896e8b8ba13658084da59b7bade48", TRIBUTARY_NEW_SECRET_KEY: newKey } });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("key rotation changed nothing");
 

@@ -17,7 +17,7 @@ export interface SessionSettings {
   /** Send the cookie only over HTTPS (on when the server is behind TLS). */
   readonly secureCookies: boolean;
   readonly sessionTtlMs: number;
-  /** Login attempts per minute from one address. */
+  /** Login (and password change) attempts per minute from one client address. */
   readonly loginRateLimit: number;
 }
 
@@ -77,7 +77,8 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
   app.post(
     "/auth/password",
     {
-      config: { access: "viewer" },
+      // It checks the current password: without a limit, a stolen session could guess it freely.
+      config: { access: "viewer", rateLimit: { max: settings.loginRateLimit, timeWindow: 60_000 } },
       schema: {
         summary: "Change your password; ends every session of yours and opens a new one for this browser",
         tags: ["auth"],

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { REPROCESS_MODES, type ReprocessMode } from "../../store/backfills.js";
 import { backfillRange, planBackfill } from "../../scheduler/backfill.js";
 import { storedIntervals } from "../../scheduler/backfill-driver.js";
+import { MAX_API_BACKFILL_INTERVALS } from "../../scheduler/backfill-intervals.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { requireDag } from "../lookups.js";
@@ -32,7 +33,7 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
     async (request, reply) => {
       const entry = requireDag(ctx, request.params.dagId);
       const { from, to } = backfillRange(request.body.from, request.body.to, entry.dag.options.timezone);
-      const plan = await planBackfill(ctx.store, entry, { from, to }, request.body.reprocess);
+      const plan = await planBackfill(ctx.store, entry, { from, to }, request.body.reprocess, MAX_API_BACKFILL_INTERVALS);
       const intervals = plan.map((p) => ({
         logicalDate: p.interval.start,
         dataIntervalStart: p.interval.start,

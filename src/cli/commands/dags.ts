@@ -1,7 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../../core/errors.js";
+import { describeLocation, InvalidInputError } from "../../core/errors.js";
+import { nestedShellPlaceholders } from "../../dsl/shell-lint.js";
+import { paramEnvVar } from "../../worker/param-env.js";
+import { secretEnvVar } from "../../secrets/names.js";
 import { loadDagFolder } from "../../dsl/load.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { renderTable } from "../table.js";
@@ -12,8 +15,18 @@ import { openStore } from "../store-location.js";
 import { callApi, remoteFrom } from "../remote.js";
 
 export const DAGS_USAGE = `tributary dags list [<dir>] [--json]          the DAGs in a folder of DAG files (default: --dags)
-tributary dags check [<dir>]                 every import and validation error, by file (exit 1 if any)
+tributary dags check [<dir>]                 every import and validation error, by file (exit 1 if any);
+                                             warnings: params or secrets templated into sh -c, bash -c, eval
 tributary dags pause|unpause <dagId> [--dags <dir>] [--db <path> | --server <url>]`;
+
+function nestedShellAdvice(placeholder: string, shell: string): string {
+  const name = placeholder.slice(placeholder.indexOf(".") + 1);
+  const variable = placeholder.startsWith("secrets.") ? secretEnvVar(name) : paramEnvVar(name);
+  return (
+    `{{ ${placeholder} }} is inside a nested ${shell}, which parses the value again as shell code: ` +
+    `use the variable instead, quoted ("$${variable}"), which stays data in the nested shell`
+  );
+}
 
 export async function dagsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -88,6 +101,15 @@ async function list(dir: string, json: boolean): Promise<number> {
 async function check(dir: string): Promise<number> {
   const { dags, errors } = await loadDagFolder(dir);
   for (const error of errors) process.stdout.write(`${error.describe()}\n`);
+  // Warnings, not errors: the command may be safe for the values the schema allows.
+  for (const { dag, file } of dags) {
+    for (const [taskId, definition] of dag.definitions) {
+      if (definition.kind !== "shell") continue;
+      for (const { placeholder, shell } of nestedShellPlaceholders(definition.command)) {
+        process.stdout.write(`warning: ${describeLocation({ file, dagId: dag.id, taskId })}${nestedShellAdvice(placeholder, shell)}\n`);
+      }
+    }
+  }
   process.stdout.write(`${dags.length} DAG(s) OK, ${errors.length} file(s) with errors\n`);
   return errors.length > 0 ? EXIT.failed : EXIT.ok;
 }

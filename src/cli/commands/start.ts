@@ -1,21 +1,15 @@
-import { existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../../core/errors.js";
 import { TributaryService } from "../../scheduler/service.js";
 import { startApi } from "../../api/run-api.js";
 import { EXIT } from "../exit-codes.js";
-import { nonNegativeInt, positiveInt } from "../flags.js";
-import { loadProjectConfig, resolveLocations } from "../project-config.js";
-import { resolveOpenLineageConfig } from "../../lineage/openlineage/config.js";
-import { resolveOtlpConfig } from "../../observability/tracing/config.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
 import type { Store } from "../../store/store.js";
 import type { LogFn } from "../../logging/log-fields.js";
 import { createProcessLogger } from "../../logging/logger.js";
 import { assertSecretsUsable, createSecretResolver } from "../../secrets/secret-config.js";
-import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, parseOperationsFlags, roleName } from "../operations-flags.js";
-import { loadAlertConfig } from "../../alerts/alert-config.js";
+import { closeAndThrow, OPERATIONS_FLAGS, OPERATIONS_USAGE, roleName } from "../operations-flags.js";
+import { resolveServiceSettings } from "../service-settings.js";
 import { withDefaultUiUrl } from "../../alerts/default-ui-url.js";
 
 export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--workers N] [--queues a,b] [--grace S] [--port N] [--host H]
@@ -23,9 +17,11 @@ export const START_USAGE = `tributary start [--dags <dir>] [--db <path|url>] [--
 Scheduler, workers, API and UI in one process: creates due runs, runs their tasks, reloads changed
 DAG files, serves the UI and the REST API on --port (default 8080; 0 picks a free port). Stops
 gracefully on SIGINT/SIGTERM (running tries get --grace seconds to finish).
+Behind a proxy: --trust-proxy true|<hops>|<addresses, CIDRs, loopback> (or TRIBUTARY_TRUST_PROXY,
+or trustProxy in tributary.config.ts) so that login limits count per client (docs/api.md).
 ${OPERATIONS_USAGE}`;
 
-export const API_USAGE = `tributary api [--dags <dir>] [--db <path|url>] [--port N] [--host H] [--base-path /p/]
+export const API_USAGE = `tributary api [--dags <dir>] [--db <path|url>] [--port N] [--host H] [--base-path /p/] [--trust-proxy <proxies>]
 
 The REST API and the UI alone, for a fleet on PostgreSQL: any number of them behind a load
 balancer. Needs the same DAG files as the schedulers (for params, structure and source).`;
@@ -74,71 +70,74 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
       "tick-ms": { type: "string" },
       "zombie-after": { type: "string" },
       "queued-timeout": { type: "string" },
+      "trust-proxy": { type: "string" },
       ...OPERATIONS_FLAGS,
     },
   });
-  const { dagsDir, db } = await resolveLocations(values);
-  if (!existsSync(dagsDir) || !statSync(dagsDir).isDirectory()) {
-    throw new InvalidInputError(`no such DAG folder: ${dagsDir} (use --dags <dir>)`, { field: "dags" });
-  }
-  const workers = positiveInt(values.workers ?? values.concurrency, values.workers === undefined ? "concurrency" : "workers") ?? 4;
-  const queues = values.queues === undefined ? undefined : values.queues.split(",").map((q) => q.trim()).filter((q) => q.length > 0);
-  const graceMs = (positiveInt(values.grace, "grace") ?? 30) * 1_000;
-  const operations = parseOperationsFlags(values);
+  const settings = await resolveServiceSettings(values);
+  const { dagsDir, db, workers, queues, graceMs, operations } = settings;
   const store = await openStore(db);
   // Refused before anything runs: stored secrets this process could not decrypt (exit code 2).
   if (roles.worker) await assertSecretsUsable({ store, dir: operations.secretsDir }).catch(closeAndThrow(store));
   const { log } = createProcessLogger({ ...operations.logging, role: roleName(roles) });
-  const port = values.port === undefined ? 8080 : nonNegativeInt(values.port, "port");
-  const alerts = loadAlertConfig((await loadProjectConfig()).alerts);
   const service = new TributaryService({
     store,
     dagsDir,
     concurrency: workers,
     roles: { scheduler: roles.scheduler, worker: roles.worker },
-    queues,
-    tickMs: positiveInt(values["tick-ms"], "tick-ms"),
-    zombieAfterMs: (positiveInt(values["zombie-after"], "zombie-after") ?? 60) * 1_000,
-    queuedTimeoutMs: (positiveInt(values["queued-timeout"], "queued-timeout") ?? 600) * 1_000,
+    queues: queues === undefined ? undefined : [...queues],
+    tickMs: settings.tickMs,
+    zombieAfterMs: settings.zombieAfterMs,
+    queuedTimeoutMs: settings.queuedTimeoutMs,
     log,
     secrets: createSecretResolver({ store, dir: operations.secretsDir }),
     logRetentionMs: operations.logRetentionMs,
-    openLineage: resolveOpenLineageConfig((await loadProjectConfig()).openlineage),
-    tracing: resolveOtlpConfig((await loadProjectConfig()).otlp),
+    openLineage: settings.openLineage,
+    tracing: settings.tracing,
     // Messages link to this process's own UI unless `uiUrl` says where people reach it.
-    alerts: roles.api ? withDefaultUiUrl(alerts, { host: values.host, port, basePath: values["base-path"] }) : alerts,
+    alerts: roles.api ? withDefaultUiUrl(settings.alerts, { host: settings.host, port: settings.port, basePath: settings.basePath }) : settings.alerts,
   });
+  // Signals are caught from here on. One that arrives while DAG files load cuts the loading short.
+  const stopRequested = stopSignal((signal) => {
+    log(`${signal} received: stopping (running tries get ${graceMs / 1000}s to finish)`);
+    service.registry.cancelLoading();
+  });
+  // The API and /health listen before the DAG files load: loading can take a while, and a file that
+  // hangs at import is cut off only after the import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT).
+  const api = roles.api
+    ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, trustProxy: settings.trustProxy, metrics: service.metrics, log }).catch(
+        closeAndThrow(store),
+      )
+    : undefined;
+  if (api) log(`listening at ${api.url}; loading the DAG files of ${dagsDir}`);
   await service.start();
   const dags = service.registry.all();
   const role = [roles.scheduler ? "scheduler" : "", roles.worker ? "worker" : "", roles.api ? "API" : ""].filter((r) => r !== "").join(" + ");
   const slots = roles.worker ? `, ${workers} worker slot(s)${queues ? ` on queue(s) ${queues.join(", ")}` : ""}` : "";
   log(`tributary ${role} started: ${dags.size} DAG(s) from ${dagsDir}${slots}, store ${describeStoreLocation(db ?? "(default)")}`);
   for (const error of service.registry.importErrors()) log(`import error: ${error.describe()}`);
-  const api =
-    roles.api
-      ? await startApi({ store, registry: service.registry, port, host: values.host, basePath: values["base-path"], metrics: service.metrics, log }).catch(async (error: unknown) => {
-          await service.stop(graceMs);
-          await store.close();
-          throw error;
-        })
-      : undefined;
   if (api) log(`UI and API at ${api.url} (API under ${api.url}api/v1)`);
   const stopHook = await hook?.({ service, store, dagsDir, log });
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log(`${signal} received: stopping (running tries get ${graceMs / 1000}s to finish)`);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
+  await stopRequested;
   await stopHook?.();
   await api?.close();
   await service.stop(graceMs);
   await store.close();
   log("tributary stopped");
   return EXIT.ok;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (after calling `onSignal`); later ones are left to Node. */
+function stopSignal(onSignal: (signal: NodeJS.Signals) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+      onSignal(signal);
+      resolve();
+    };
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+  });
 }

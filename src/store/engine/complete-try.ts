@@ -5,6 +5,7 @@ import { advanceRun, closeRunIfDone } from "./advance.js";
 import { recordDeadLetter } from "./dead-letters.js";
 import { indexGraph } from "./graph-index.js";
 import { moveTask } from "./transitions.js";
+import { capError } from "../text-caps.js";
 import { lockRun, type RowLocks } from "./locks.js";
 import type { Tx } from "./tx.js";
 
@@ -22,12 +23,13 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
     return { state: (row?.state ?? "failed") as CompleteTryResult["state"], nextRetryAt: null, runState, queued: 0, applied: false };
   }
   const ti = { ...row, id: Number(row.id) };
+  const error = capError(input.error);
   // The worker's clock may run behind the claimer's (another machine): a try never ends before it started.
   const at = Math.max(input.now.getTime(), Number(row.started_at ?? 0));
   const spec = indexGraph(input.graph).spec(ti.task_id);
   await tx
     .updateTable("task_tries")
-    .set({ outcome: input.outcome, ended_at: at, error: input.error ?? null, error_kind: input.errorKind ?? null })
+    .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null })
     .where("task_instance_id", "=", ti.id)
     .where("try_number", "=", input.tryNumber)
     .execute();
@@ -68,7 +70,7 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
     return { state: "success", nextRetryAt: null, runState, queued, applied: true };
   }
 
-  await moveTask(tx, ti, "failed", at, { ended_at: at, error: input.error ?? null, worker_id: null });
+  await moveTask(tx, ti, "failed", at, { ended_at: at, error, worker_id: null });
   const policy = spec?.retry;
   // The try's number since the instance was created or last cleared: clearing raises max_tries
   // past the tries already made (clear-run.ts), so a cleared instance gets its retries again.
@@ -78,7 +80,7 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
     await moveTask(tx, { ...ti, state: "failed" }, "retrying", at, { next_retry_at: next }, `retry in ${next - at}ms`);
     return { state: "retrying", nextRetryAt: new Date(next), runState: await currentRunState(tx, ti.run_id), queued: 0, applied: true };
   }
-  await recordDeadLetter(tx, ti, input.tryNumber, input.error ?? null, at);
+  await recordDeadLetter(tx, ti, input.tryNumber, error, at);
   const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at);
   const runState = await closeRunIfDone(tx, ti.run_id, input.graph, at);
   return { state: "failed", nextRetryAt: null, runState, queued, applied: true };

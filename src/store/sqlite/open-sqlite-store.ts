@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../schema.js";
 import { SqlStore } from "../sql-store.js";
-import type { RunInTransaction } from "../engine/tx.js";
 import { acquireWriteLock } from "./write-lock.js";
+import { sqliteTransactions } from "./sqlite-transaction.js";
 import { inProcessNotifier } from "./in-process-notifier.js";
 import { cachingStatements } from "./statement-cache.js";
 
@@ -34,20 +34,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
 
   const writeLock = acquireWriteLock(options.path);
 
-  const inTransaction: RunInTransaction = (fn) =>
-    writeLock.run(() =>
-      db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        try {
-          const result = await fn(conn);
-          await sql`commit`.execute(conn);
-          return result;
-        } catch (error) {
-          await sql`rollback`.execute(conn);
-          throw error;
-        }
-      }),
-    );
+  const inTransaction = sqliteTransactions(db, database, writeLock);
 
   return new SqlStore({
     db,

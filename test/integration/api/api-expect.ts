@@ -14,13 +14,20 @@ export function expectError(res: ApiResponse, status: number, field?: string): v
   if (field !== undefined) expect((res.body as { error: { field?: unknown } }).error.field, JSON.stringify(res.body)).toBe(field);
 }
 
-/** True for `{ error: { code: string, message: string, field?: string } }` and nothing more. */
+/** True for `{ error: { code: string, message: string, field?: string, requestId?: string } }` and nothing more. */
 export function isErrorBody(body: unknown): boolean {
   if (typeof body !== "object" || body === null || Object.keys(body).join() !== "error") return false;
   const error = (body as { error: unknown }).error;
   if (typeof error !== "object" || error === null) return false;
-  const { code, message, field, ...rest } = error as Record<string, unknown>;
-  return typeof code === "string" && typeof message === "string" && (field === undefined || typeof field === "string") && Object.keys(rest).length === 0;
+  const { code, message, field, requestId, ...rest } = error as Record<string, unknown>;
+  // requestId: only internal errors carry one (the id of the server's log line).
+  return (
+    typeof code === "string" &&
+    typeof message === "string" &&
+    (field === undefined || typeof field === "string") &&
+    (requestId === undefined || (code === "internal" && typeof requestId === "string")) &&
+    Object.keys(rest).length === 0
+  );
 }
 
 export function expectErrorBody(body: unknown): void {

@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
+import type { TrustProxy } from "../../../src/api/trust-proxy.js";
+import type { LogFn } from "../../../src/logging/log-fields.js";
 import { hashPassword } from "../../../src/api/auth/passwords.js";
 import { generateToken, hashSecret } from "../../../src/api/auth/secrets.js";
 import { DagRegistry } from "../../../src/scheduler/dag-registry.js";
@@ -26,7 +28,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(factory: StoreFactory, options: { dagsDir?: string; loginRateLimit?: number } = {}): Promise<ApiHarness> {
+export async function startHarness(factory: StoreFactory, options: { dagsDir?: string; loginRateLimit?: number; trustProxy?: TrustProxy; log?: LogFn } = {}): Promise<ApiHarness> {
   const place: StorePlace = await factory.create();
   const store = factory.open(place.address);
   const report = await store.migrate();
@@ -41,7 +43,7 @@ export async function startHarness(factory: StoreFactory, options: { dagsDir?: s
     tokens[role] = generateToken();
     await store.access.createApiToken({ userId: user.id, name: `${role}-token`, tokenHash: hashSecret(tokens[role]), now });
   }
-  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50 });
+  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, trustProxy: options.trustProxy, log: options.log });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     base: address,

@@ -262,13 +262,16 @@ describe.each(STORES)("API security on $name", (factory) => {
     const broken = factory.open(place.address);
     await broken.migrate();
     await broken.close();
-    const server = await createApiServer({ store: broken, dags: api.registry });
+    const logged: string[] = [];
+    const server = await createApiServer({ store: broken, dags: api.registry, log: (message) => logged.push(message) });
     try {
       const base = await server.listen({ port: 0, host: "127.0.0.1" });
       const res = await fetch(`${base}/api/v1/dags`, { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
       expect(res.status).toBe(500);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: "internal error; the server log has the details" } });
+      const requestId = res.headers.get("x-request-id") ?? "?";
+      expect(JSON.parse(text)).toEqual({ error: { code: "internal", message: `internal error; the server log has the details (request id ${requestId})`, requestId } });
+      expect(logged.some((line) => line.startsWith(`request ${requestId} failed: GET /api/v1/dags`))).toBe(true);
       expect(text).not.toMatch(LEAKY);
       expect((await fetch(`${base}/health`)).status).toBe(503);
     } finally {

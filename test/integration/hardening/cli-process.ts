@@ -1,0 +1,38 @@
+/**
+ * Runs the CLI from source (through tsx) as a real process, in a folder of the test's choosing,
+ * with no TRIBUTARY_* variables but the ones given: start-up checks must hold for users' shells.
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const MAIN = resolve(import.meta.dirname, "../../../src/cli/main.ts");
+// By path: `--import tsx` would resolve tsx from the (temporary) working folder.
+const TSX = pathToFileURL(resolve(import.meta.dirname, "../../../node_modules/tsx/dist/loader.mjs")).href;
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCliProcess(args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TRIBUTARY_")) env[k] = v;
+  Object.assign(env, options.env ?? {});
+  const script = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1)))`;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX, "-e", script, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    // A command that should have refused to start but serves instead: stop it, and let the test fail.
+    const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs ?? 20_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}

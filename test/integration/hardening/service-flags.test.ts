@@ -1,0 +1,55 @@
+/**
+ * Issue 15, item 10: `tributary start` (and `scheduler`, `worker`, `api`, `dev`) check every flag
+ * before doing anything: a bad value exits 2 naming the flag, with no store created, no task run
+ * and no admin created.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCliProcess } from "./cli-process.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tributary-service-flags-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CASES: readonly (readonly [string, readonly string[], string])[] = [
+  ["start", ["--port", "99999"], "port"],
+  ["start", ["--port", "-1"], "port"],
+  ["start", ["--port", "80a"], "port"],
+  ["api", ["--port", "65536"], "port"],
+  ["dev", ["--port", "99999"], "port"],
+  ["start", ["--host", ""], "host"],
+  ["start", ["--base-path", "/a b/"], "base-path"],
+  ["start", ["--workers", "0"], "workers"],
+  ["worker", ["--concurrency", "1.5"], "concurrency"],
+  ["worker", ["--queues", " , "], "queues"],
+  ["start", ["--grace", "0"], "grace"],
+  ["start", ["--tick-ms", "99999999999"], "tick-ms"],
+  ["scheduler", ["--zombie-after", "soon"], "zombie-after"],
+  ["scheduler", ["--queued-timeout", "1e400"], "queued-timeout"],
+  ["start", ["--log-format", "xml"], "log-format"],
+  ["worker", ["--log-retention", "forever"], "log-retention"],
+  ["api", ["--trust-proxy", "10.0.0.0/99"], "trust-proxy"],
+];
+
+describe("service commands refuse bad flags before any side effect", { timeout: 120_000 }, () => {
+  it.each(CASES)("tributary %s %j exits 2 naming --%s", async (command, flags, flag) => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    mkdirSync(join(cwd, "dags"));
+    const db = join(cwd, "state", "t.db");
+    const result = await runCliProcess([command, "--dags", "dags", "--db", db, ...flags], { cwd, env: { TRIBUTARY_ADMIN_PASSWORD: "a-long-password-1" }, timeoutMs: 15_000 });
+    expect(result.stderr).toMatch(new RegExp(`--${flag}\\b|field "${flag}"`));
+    expect(result.code).toBe(2);
+    expect(existsSync(db)).toBe(false);
+    expect(readdirSync(cwd).sort()).toEqual(["dags"]);
+  });
+
+  it("TRIBUTARY_TRUST_PROXY is checked like its flag", async () => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    mkdirSync(join(cwd, "dags"));
+    const result = await runCliProcess(["api", "--dags", "dags", "--db", join(cwd, "t.db")], { cwd, env: { TRIBUTARY_TRUST_PROXY: "everyone" } });
+    expect(result.stderr).toContain("TRIBUTARY_TRUST_PROXY must be");
+    expect(result.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual(["dags"]);
+  });
+});
