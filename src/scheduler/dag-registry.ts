@@ -43,6 +43,8 @@ export class DagRegistry {
 
   /** Loads what changed since the last call. Returns true when any DAG or error changed. */
   async refresh(): Promise<boolean> {
+    // Taken now: a cancelLoading() while this refresh lists the folder must stop it too.
+    const { signal } = this.#loading;
     const files = await listDagFiles(this.dir);
     let changed = false;
     const present = new Set(files);
@@ -59,7 +61,6 @@ export class DagRegistry {
       if (!previous || previous.version !== version) stale.set(file, version);
     }
     // The changed files load together in one tsx namespace, each with results of its own.
-    const { signal } = this.#loading;
     const results = stale.size === 0 ? new Map<string, LoadResult>() : await loadDagFilesSeparately([...stale.keys()], { signal });
     // Stopped while loading: record nothing, so the next refresh loads these files again.
     if (signal.aborted) {

@@ -73,8 +73,10 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
+    // No pass starts after loop.stop(); a reload already waiting on a DAG file is cut short.
+    const stopped = this.#loop.stop();
     this.#options.registry.cancelLoading();
-    await this.#loop.stop();
+    await stopped;
     await this.#reloading;
   }
 

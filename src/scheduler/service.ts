@@ -222,13 +222,14 @@ export class TributaryService {
    */
   async stop(graceMs = 30_000): Promise<void> {
     if (!this.#started) return;
-    // A reload waiting on a DAG file that hangs at import must not hold up the stop.
-    this.registry.cancelLoading();
     await this.#scheduler.stop();
     await this.#timer.stop();
     await this.#logRetention?.stop();
     await this.alertDispatcher.stop();
-    await this.#reloader.stop();
+    // A reload waiting on a DAG file that hangs at import must not hold up the stop.
+    const reloaderStopped = this.#reloader.stop();
+    this.registry.cancelLoading();
+    await reloaderStopped;
     const stopped = this.#worker.stop();
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
     if ((await Promise.race([stopped, timeout])) === "timeout") {

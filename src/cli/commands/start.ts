@@ -109,7 +109,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
         closeAndThrow(store),
       )
     : undefined;
-  if (api) log(`listening at ${api.url}; loading the DAG files of ${dagsDir}`);
+  if (api) log(`listening at ${api.url} (loading the DAG files of ${dagsDir})`);
   await service.start();
   const dags = service.registry.all();
   const role = [roles.scheduler ? "scheduler" : "", roles.worker ? "worker" : "", roles.api ? "API" : ""].filter((r) => r !== "").join(" + ");

@@ -1,0 +1,15 @@
+/** Polls a condition until it holds, or fails with a message saying what was awaited. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) {
+      const what = typeof options.what === "function" ? options.what() : (options.what ?? "a condition");
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+}
