@@ -7,6 +7,9 @@ export default defineConfig({
     // Tests that disturb every other test (a PostgreSQL restart) run on their own, afterwards:
     // vitest.isolated.config.ts.
     exclude: [...configDefaults.exclude, "test/isolated/**"],
+    // Most test files wait on child processes, servers and timers rather than compute: on the
+    // 2-core CI machine, vitest's default (cores - 1 = one file at a time) leaves the CPU idle.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

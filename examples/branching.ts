@@ -8,7 +8,7 @@
  *   node bin/tributary.js run examples/branching.ts --logical-date 2024-03-01   # a Friday
  *   node bin/tributary.js run examples/branching.ts --logical-date 2024-03-02   # a Saturday
  */
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 // Midnight in Berlin is still the previous day in UTC: `ctx.logicalDate.getUTCDay()` would be off
 // by one for a run at midnight, so the day is read in the DAG's own timezone.

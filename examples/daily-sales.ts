@@ -10,7 +10,7 @@
  * warehouse is `$TRIBUTARY_WAREHOUSE`, else `.tributary/warehouse.db`. Loading deletes the
  * (date, region) partition before inserting it, so re-running a date overwrites its rows.
  */
-import { dag, dataset } from "tributary";
+import { dag, dataset } from "tributary-orchestrator";
 import { z } from "zod";
 import { findDataProblems, formatCents, joinOrders, readCustomers, readOrders, revenueBySegment } from "./lib/sales.js";
 import { openWarehouse, replacePartition, summarizePartition, warehousePath } from "./lib/warehouse.js";

@@ -7,7 +7,7 @@
  *   node bin/tributary.js run examples/fan-out.ts --logical-date 2024-03-01
  *   node bin/tributary.js logs <runId> process_partition --map-index 2
  */
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 interface Partition {
   readonly name: string;

@@ -6,7 +6,7 @@
  *   node bin/tributary.js run examples/flaky-api.ts
  *   node bin/tributary.js logs <runId> fetch_exchange_rate --try 1
  */
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 interface ExchangeRate {
   readonly base: string;

@@ -8,7 +8,7 @@
  *   node bin/tributary.js lineage downstream postgres://warehouse/raw_orders
  *   node bin/tributary.js datasets list
  */
-import { dag, dataset } from "tributary";
+import { dag, dataset } from "tributary-orchestrator";
 import { readExampleCsv } from "./lib/csv.js";
 
 export const rawOrders = dataset("postgres://warehouse/raw_orders");

@@ -5,7 +5,7 @@
  *
  *   node bin/tributary.js run examples/shell-report.ts --logical-date 2024-03-01 --param label=weekly
  */
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 import { z } from "zod";
 
 export default dag(

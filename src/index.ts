@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { dag, dataset } from "tributary";
+ * import { dag, dataset } from "tributary-orchestrator";
  *
  * const cleanOrders = dataset("postgres://warehouse/clean_orders");
  *

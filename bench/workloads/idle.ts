@@ -19,8 +19,8 @@ export async function idle(context: WorkloadContext): Promise<BenchResult[]> {
   const { location, schema } = storeLocation(context, "idle");
   // The smoke run keeps one task process: it checks the code, not the figure.
   const slots = context.smoke ? ["--workers", "1"] : [];
-  // Run as a program, as `npm start` and an installed `tributary` run it (with the flags of its #! line).
-  const child = spawn(bin, ["start", "--dags", join(ROOT, "examples"), "--db", location, ...slots], {
+  // With the 2 MB young generation that `npm start` (and docs/deploy.md's NODE_OPTIONS) give it.
+  const child = spawn(process.execPath, ["--max-semi-space-size=2", bin, "start", "--dags", join(ROOT, "examples"), "--db", location, ...slots], {
     cwd: context.dir,
     stdio: ["ignore", "pipe", "pipe"],
   });

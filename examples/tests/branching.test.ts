@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testDag } from "tributary/testing";
+import { testDag } from "tributary-orchestrator/testing";
 import weekdayOrWeekend from "../branching.js";
 
 describe("weekday_or_weekend", () => {

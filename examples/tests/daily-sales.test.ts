@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testDag } from "tributary/testing";
+import { testDag } from "tributary-orchestrator/testing";
 import dailySales from "../daily-sales.js";
 
 // The warehouse tasks are mocked: the test checks the pipeline's logic, not SQLite.

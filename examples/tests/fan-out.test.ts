@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testDag } from "tributary/testing";
+import { testDag } from "tributary-orchestrator/testing";
 import fanOut from "../fan-out.js";
 
 describe("partition_fan_out", () => {

@@ -3,7 +3,7 @@
  * Run them with `npx vitest run examples` (they are not DAG files: `*.test.ts` never is).
  */
 import { describe, expect, it } from "vitest";
-import { testDag } from "tributary/testing";
+import { testDag } from "tributary-orchestrator/testing";
 import flakyApi from "../flaky-api.js";
 
 describe("flaky_api", () => {

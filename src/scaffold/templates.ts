@@ -1,5 +1,5 @@
 /**
- * The files of a new pipeline project (`tributary init`): a package depending on tributary, a
+ * The files of a new pipeline project (`tributary init`): a package depending on tributary-orchestrator, a
  * TypeScript config, one DAG, its test written with the testing kit, and a README. Kept as code
  * (not files copied at run time) so that they ship inside `dist/` like everything else.
  */
@@ -38,7 +38,7 @@ function packageJson(settings: ProjectSettings): string {
       test: "node --import tsx --test tests/hello.test.ts",
       typecheck: "tsc --noEmit",
     },
-    dependencies: { tributary: settings.tributarySpec },
+    dependencies: { "tributary-orchestrator": settings.tributarySpec },
     devDependencies: {
       "@types/node": settings.typesNodeVersion,
       tsx: settings.tsxVersion,
@@ -73,7 +73,7 @@ const HELLO_DAG = `/**
  *   npx tributary run dags/hello.ts --logical-date 2024-03-01   # one run, in the terminal
  *   npx tributary dev                                            # everything, reloading on save
  */
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 export default dag(
   "hello",
@@ -105,7 +105,7 @@ const HELLO_TEST = `/**
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { testDag } from "tributary/testing";
+import { testDag } from "tributary-orchestrator/testing";
 import hello from "../dags/hello.js";
 
 test("hello says hello for the logical date", async () => {

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { testDag } from "tributary/testing";
+ * import { testDag } from "tributary-orchestrator/testing";
  * import dailySales from "../dags/daily-sales.js";
  *
  * const result = await testDag(dailySales, {

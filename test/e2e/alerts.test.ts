@@ -18,7 +18,7 @@ function alertingDag(slackUrl: string): string {
   hour.setUTCMinutes(0, 0, 0);
   const start = new Date(hour.getTime() - 3_600_000).toISOString();
   return `
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 export default dag("e2e_alerting", {
   description: "Fails on purpose: a dead letter, an SLA miss and their alerts.",

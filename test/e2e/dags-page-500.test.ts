@@ -14,7 +14,7 @@ const TAGS = ["finance", "marketing", "ops", "ml", "sales"];
 
 /** 500 DAGs in one file; schedules that start in the future, so none of them runs during the test. */
 function manyDags(): string {
-  const lines = [`import { dag } from "tributary";`, ""];
+  const lines = [`import { dag } from "tributary-orchestrator";`, ""];
   for (let i = 0; i < COUNT; i += 1) {
     const id = `pipeline_${String(i).padStart(3, "0")}`;
     const schedule = i % 4 === 0 ? "" : `schedule: "${i % 60} ${i % 24} * * *", timezone: "Europe/Berlin", startDate: "2099-01-01", `;

@@ -13,7 +13,7 @@ const SALES_TASKS = ["extract_crm", "extract_erp", "join_sources", "transform_re
 /** Fails the first time it runs (leaving a marker next to the DAG folder), succeeds once cleared. */
 const FAIL_ONCE_DAG = `
 import { existsSync, writeFileSync } from "node:fs";
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 const marker = new URL("../fail-once-marker", import.meta.url);
 

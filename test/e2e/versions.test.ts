@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiPost, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type RunningServer } from "./harness.js";
 
 const versionOf = (middle: string, note: string) => `
-import { dag } from "tributary";
+import { dag } from "tributary-orchestrator";
 
 // ${note}
 export default dag("e2e_versions", { description: "Changes between runs.", tags: ["e2e"] }, (d) => {

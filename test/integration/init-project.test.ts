@@ -1,21 +1,21 @@
 /**
- * `tributary init` end to end, as a user would: scaffold a project into a temporary folder, install
- * it against this checkout (`npm pack`, built by `npm run build`), run its generated test, run
- * `hello` once, then start `tributary dev` and see it run `hello` on its schedule.
+ * The package as a user gets it, end to end: `npm pack` this checkout (built by `npm run build`),
+ * install the tarball into an empty folder outside the repository, scaffold a project there with
+ * the installed `tributary init`, install it, run its generated test, run `hello` once, then
+ * `tributary start` it and fetch the UI (its page and a script), and the API with a token.
  *
  * Speed: the install takes its packages from npm's cache (`--prefer-offline`) and skips install
  * scripts, copying this checkout's compiled better-sqlite3 instead: compiling it from source costs
  * about a minute on this machine. TRIBUTARY_INIT_FULL_INSTALL=1 runs the scripts (a full install).
  */
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import { waitForServiceUrl } from "../support/service-url.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin", "tributary.js");
 const FULL_INSTALL = process.env["TRIBUTARY_INIT_FULL_INSTALL"] === "1";
 
 let dir: string;
@@ -39,6 +39,19 @@ function run(command: string, args: readonly string[], cwd: string, timeoutMs = 
 
 const npm = (args: readonly string[], cwd: string) => run("npm", args, cwd);
 
+/**
+ * `npm <args>` from npm's cache, without install scripts, then this checkout's compiled
+ * better-sqlite3 copied in: compiling it from source costs about a minute on this machine.
+ */
+async function installWithPrebuiltSqlite(cwd: string, args: readonly string[]): Promise<void> {
+  const install = await npm([...args, "--prefer-offline", "--no-audit", "--no-fund", ...(FULL_INSTALL ? [] : ["--ignore-scripts"])], cwd);
+  expect(install.code, install.stderr).toBe(0);
+  if (FULL_INSTALL) return;
+  const release = join(cwd, "node_modules", "better-sqlite3", "build", "Release");
+  mkdirSync(release, { recursive: true });
+  copyFileSync(join(ROOT, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node"), join(release, "better_sqlite3.node"));
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "tributary-init-"));
   project = join(dir, "my-pipelines");
@@ -48,31 +61,35 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("scaffolds a project that installs, passes its test, runs hello, and runs hello under dev", async () => {
+it("packs, installs into an empty folder, scaffolds a project that installs, passes its test, runs hello, and serves the UI and API", async () => {
   const began = Date.now();
   const packed = await npm(["pack", "--pack-destination", dir, "--silent"], ROOT);
   expect(packed.code, packed.stderr).toBe(0);
   const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith(".tgz")) ?? "missing.tgz");
 
-  const init = await run(process.execPath, [BIN, "init", project, "--tributary", `file:${tarball}`], dir);
+  // The tarball carries the built UI (it once did not, and an installed `start` answered / with 404).
+  const listing = await run("tar", ["tzf", tarball], dir);
+  expect(listing.stdout).toMatch(/^package\/ui\/dist\/index\.html$/m);
+  expect(listing.stdout).toMatch(/^package\/ui\/dist\/assets\/\S+\.js$/m);
+
+  // Installed into an empty folder, the package's own `tributary` command scaffolds the project.
+  const app = join(dir, "app");
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), '{ "private": true }\n');
+  await installWithPrebuiltSqlite(app, ["install", `file:${tarball}`]);
+  const init = await run("npx", ["tributary", "init", project, "--tributary", `file:${tarball}`], app);
   expect(init.code, init.stderr).toBe(0);
   expect(init.stdout).toContain("npx tributary dev");
   for (const file of ["package.json", "tsconfig.json", "dags/hello.ts", "tests/hello.test.ts", "README.md"]) {
     expect(existsSync(join(project, file)), file).toBe(true);
   }
   // init never overwrites: a second init in the same folder changes nothing and says why.
-  const again = await run(process.execPath, [BIN, "init", project], dir);
+  const again = await run("npx", ["tributary", "init", project], app);
   expect(again.code).toBe(2);
   expect(again.stderr).toMatch(/already has package\.json, tsconfig\.json/);
 
-  const install = await npm(["install", "--prefer-offline", "--no-audit", "--no-fund", ...(FULL_INSTALL ? [] : ["--ignore-scripts"])], project);
-  expect(install.code, install.stderr).toBe(0);
-  if (!FULL_INSTALL) {
-    const release = join(project, "node_modules", "better-sqlite3", "build", "Release");
-    mkdirSync(release, { recursive: true });
-    copyFileSync(join(ROOT, "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node"), join(release, "better_sqlite3.node"));
-  }
-  const pkg = JSON.parse(readFileSync(join(project, "node_modules", "tributary", "package.json"), "utf8")) as { version: string };
+  await installWithPrebuiltSqlite(project, ["install"]);
+  const pkg = JSON.parse(readFileSync(join(project, "node_modules", "tributary-orchestrator", "package.json"), "utf8")) as { version: string };
   expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
 
   const test = await npm(["test"], project);
@@ -88,34 +105,29 @@ it("scaffolds a project that installs, passes its test, runs hello, and runs hel
     ["shout", "success"],
   ]);
 
-  // `tributary dev`: hello is @daily without catchup, so dev creates and runs yesterday's run.
-  const dev = spawn("npx", ["tributary", "dev", "--port", "0"], { cwd: project, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  dev.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  dev.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => dev.once("exit", (code) => done(code)));
+  // `tributary start`: the UI (page and script) and the API, with a token made by the CLI.
+  const start = spawn("npx", ["tributary", "start", "--port", "0"], { cwd: project, stdio: ["ignore", "pipe", "pipe"], detached: true });
   try {
-    const deadline = Date.now() + 30_000;
-    let scheduled: string | undefined;
-    while (scheduled === undefined) {
-      if (Date.now() > deadline) throw new Error(`dev did not run hello; its output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-      const db = join(project, ".tributary", "tributary.db");
-      if (!existsSync(db)) continue;
-      const store = openSqliteStore({ path: db });
-      try {
-        const runs = await store.listRuns({ dagId: "hello" });
-        scheduled = runs.find((r) => r.runType === "scheduled" && r.state === "success")?.runId;
-      } catch {
-        // The tables may not exist yet.
-      } finally {
-        await store.close();
-      }
-    }
-    expect(output).toMatch(/watching .*dags/);
+    const { url } = await waitForServiceUrl(start, 60_000);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toMatch(/<!doctype html>/i);
+    const script = /src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script, html).toBeDefined();
+    const asset = await fetch(new URL(script ?? "", `${url}/`));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    const created = await run("npx", ["tributary", "tokens", "create", "admin", "--name", "pack-test", "--json"], project);
+    expect(created.code, created.stderr).toBe(0);
+    const { token } = JSON.parse(created.stdout) as { token: string };
+    const dags = await fetch(`${url}/api/v1/dags`, { headers: { authorization: `Bearer ${token}` } });
+    expect(dags.status).toBe(200);
+    expect(((await dags.json()) as { dags: { dagId: string }[] }).dags.map((d) => d.dagId)).toContain("hello");
   } finally {
     // npx runs tributary as its child: signal the whole group.
-    if (dev.pid !== undefined) process.kill(-dev.pid, "SIGINT");
+    const exited = new Promise((done) => start.once("exit", done));
+    if (start.pid !== undefined && start.exitCode === null) process.kill(-start.pid, "SIGINT");
     await exited;
   }
   // Keep an eye on the cost of this test (the brief: about a minute at most).

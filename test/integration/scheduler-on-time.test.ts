@@ -67,6 +67,7 @@ export default dag("minutely", { schedule: "* * * * *", timezone: "Europe/Berlin
       .map((run) => ({ end: run.dataIntervalEnd.toISOString(), lagMs: run.createdAt.getTime() - run.dataIntervalEnd.getTime() }))
       .sort((a, b) => a.end.localeCompare(b.end));
     expect(onTime.map((r) => r.end), service.output()).toEqual(Array.from({ length: MINUTES }, (_, i) => new Date(firstEnd + i * 60_000).toISOString()));
+    console.info(`scheduler lag per run: ${onTime.map((r) => `${r.end} ${r.lagMs} ms`).join(", ")}`);
     for (const run of onTime) {
       expect(run.lagMs, `run of the interval ending ${run.end}`).toBeGreaterThanOrEqual(0);
       expect(run.lagMs, `run of the interval ending ${run.end}`).toBeLessThan(2_000);

@@ -11,7 +11,7 @@ export const INIT_USAGE = `tributary init [<dir>] [--name <package>] [--tributar
 
 Scaffolds a pipeline project in <dir> (default: the current folder): package.json, tsconfig.json,
 dags/hello.ts, a test written with tributary/testing, a README. Then: npm install && npx tributary dev.
---tributary sets how package.json depends on tributary (default ^<this version>; e.g. a tarball
+--tributary sets how package.json depends on tributary-orchestrator (default ^<this version>; e.g. a tarball
 from \`npm pack\` or file:../tributary). Existing files are never overwritten.`;
 
 interface OwnPackage {
