@@ -7,7 +7,8 @@
  *   node bin/tributary.js run examples/daily-sales.ts --logical-date 2024-03-01 --param region=us
  *
  * The sources are the CSV files in examples/data (orders from 2024-01-01 to 2024-03-31). The
- * warehouse is `$TRIBUTARY_WAREHOUSE`, else `.tributary/warehouse.db`. Loading deletes the
+ * warehouse is `$EXAMPLES_WAREHOUSE` (with `TRIBUTARY_TASK_ENV=EXAMPLES_WAREHOUSE`), else
+ * `.tributary/warehouse.db`. Loading deletes the
  * (date, region) partition before inserting it, so re-running a date overwrites its rows.
  */
 import { dag, dataset } from "tributary-orchestrator";

@@ -8,9 +8,12 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { SegmentRevenue } from "./sales.js";
 
-/** Where the examples write: `$TRIBUTARY_WAREHOUSE`, else `.tributary/warehouse.db`. */
+/**
+ * Where the examples write: `$EXAMPLES_WAREHOUSE`, else `.tributary/warehouse.db`. Tasks see only
+ * allow-listed variables (docs/secrets.md): start Tributary with `TRIBUTARY_TASK_ENV=EXAMPLES_WAREHOUSE`.
+ */
 export function warehousePath(): string {
-  return resolve(process.env["TRIBUTARY_WAREHOUSE"] ?? ".tributary/warehouse.db");
+  return resolve(process.env["EXAMPLES_WAREHOUSE"] ?? ".tributary/warehouse.db");
 }
 
 export interface WarehouseSummary {

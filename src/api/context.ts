@@ -4,6 +4,7 @@ import type { TributaryError } from "../core/errors.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
 import type { Role } from "../store/access.js";
 import type { RouteAccess } from "./auth/roles.js";
+import type { CredentialChanges } from "./auth/credential-changes.js";
 import type { Store } from "../store/store.js";
 
 /** The DAGs the server knows: the DAG registry of this process (files loaded from the DAG folder). */
@@ -26,6 +27,8 @@ export interface ApiContext {
   readonly store: Store;
   readonly dags: DagSource;
   readonly now: () => Date;
+  /** Tells open streams of this process to re-check their credential (a token revoked, a logout...). */
+  readonly credentialChanges: CredentialChanges;
 }
 
 /** How the audit log names a caller: `alice`, or `alice (token ci)`. */

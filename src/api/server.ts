@@ -17,6 +17,8 @@ import type { Store } from "../store/store.js";
 import type { LogFn } from "../logging/log-fields.js";
 import { renderMetrics, type TributaryMetrics } from "../observability/metrics.js";
 import { authenticate } from "./auth/authenticate.js";
+import { CredentialChanges } from "./auth/credential-changes.js";
+import { DEFAULT_STREAM_RECHECK_MS } from "./auth/stream-credential.js";
 import { roleAllows, type RouteAccess } from "./auth/roles.js";
 import type { ApiContext, DagSource } from "./context.js";
 import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
@@ -49,6 +51,8 @@ export interface ApiServerOptions {
   /** Which proxies to believe about the client's address (trust-proxy.ts); default none. */
   readonly trustProxy?: TrustProxy | undefined;
   readonly streamPollMs?: number;
+  /** How often an open event stream authenticates its credential again (default 2 s; at once on changes made here). */
+  readonly streamRecheckMs?: number | undefined;
   /** The built UI (index.html and assets), served at the base path when present. */
   readonly uiDir?: string;
   /** Fastify's logger: false (default) or pino options. */
@@ -75,7 +79,8 @@ const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(["/api/v1/auth/me", "/api/v1/auth
 
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance & { readonly routeTable: readonly RouteEntry[] }> {
   const basePath = normaliseBasePath(options.basePath ?? "/");
-  const ctx: ApiContext = { store: options.store, dags: options.dags, now: options.now ?? (() => new Date()) };
+  const ctx: ApiContext = { store: options.store, dags: options.dags, now: options.now ?? (() => new Date()), credentialChanges: new CredentialChanges() };
+  const recheckMs = options.streamRecheckMs ?? DEFAULT_STREAM_RECHECK_MS;
   const handleError = errorHandler(options.log ?? logToStderr);
   const app = Fastify({ logger: options.logger ?? false, genReqId: () => randomBytes(8).toString("hex"), trustProxy: fastifyTrustProxy(options.trustProxy), bodyLimit: 1024 * 1024, forceCloseConnections: true, routerOptions: { maxParamLength: 1_000 }, frameworkErrors: handleError }).withTypeProvider<ZodTypeProvider>();
   // Fastify hands validators a missing body as null: make it undefined, so a body schema's `.default()` applies.
@@ -160,14 +165,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           }));
           await api.register(dagRoutes(ctx));
           await api.register(runRoutes(ctx));
-          await api.register(taskInstanceRoutes(ctx));
+          await api.register(taskInstanceRoutes(ctx, { recheckMs }));
           await api.register(deadLetterRoutes(ctx));
           await api.register(backfillRoutes(ctx));
           await api.register(eventRoutes(ctx));
           await api.register(alertRoutes(ctx));
           await api.register(lineageRoutes(ctx));
           await api.register(adminRoutes(ctx));
-          await api.register(streamRoutes(ctx, { pollMs: options.streamPollMs ?? 500, keepAliveMs: 15_000 }));
+          await api.register(streamRoutes(ctx, { pollMs: options.streamPollMs ?? 500, keepAliveMs: 15_000, recheckMs }));
           for (const plugin of options.plugins ?? []) await plugin(api as unknown as FastifyInstance, ctx);
           api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () => app.swagger());
         },

@@ -31,6 +31,9 @@ import { devCommand, DEV_USAGE } from "./commands/dev.js";
 import { initCommand, INIT_USAGE } from "./commands/init.js";
 import { clearCommand, CLEAR_USAGE } from "./commands/clear.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { readCredentialFiles } from "../secrets/credential-files.js";
+import { hideEnvironFromTasks } from "../worker/hide-exec-environ.js";
+import { taskEnvAllowList } from "../worker/task-process-env.js";
 
 interface Command {
   readonly run: (argv: readonly string[]) => Promise<number>;
@@ -96,6 +99,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
+    readCredentialFiles();
+    // Any process of the user can be read by a task, not only a task's parents: every command hides its credentials.
+    hideEnvironFromTasks(taskEnvAllowList());
     return await command.run(rest);
   } catch (error) {
     process.stderr.write(`tributary ${name}: ${describeError(error)}\n`);

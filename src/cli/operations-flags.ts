@@ -19,7 +19,9 @@ export const OPERATIONS_USAGE = `
 Logs: --log-format text|json (default text, or TRIBUTARY_LOG_FORMAT), --log-level debug|info|warn|error,
 --log-retention 30d (delete task logs of tries that ended longer ago; scheduler role; default keep).
 Secrets: --secrets-dir <dir> (one file per secret, or TRIBUTARY_SECRETS_DIR); stored secrets need
-TRIBUTARY_SECRET_KEY, without which a worker refuses to start (exit code 2).`;
+TRIBUTARY_SECRET_KEY (or TRIBUTARY_SECRET_KEY_FILE), without which a worker refuses to start (exit code 2).
+Tasks get PATH, HOME, locale, TZ, proxies and NODE_OPTIONS of the environment, plus the variables
+named in TRIBUTARY_TASK_ENV (e.g. "AWS_PROFILE, PG*"); never TRIBUTARY_* (docs/secrets.md).`;
 
 export interface OperationsSettings {
   readonly logging: { readonly format: LogFormat; readonly level: LogLevel };

@@ -29,7 +29,9 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
+import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskProcessPoolOptions {
@@ -76,7 +78,7 @@ export class TaskProcessPool {
   readonly #perProcess: number;
   readonly #killGraceMs: number;
   readonly #maxResultBytes: number;
-  readonly #command = taskProcessCommand();
+  readonly #command: TaskProcessCommand;
   readonly #processes = new Set<TaskProcessHandle>();
   readonly #queue: QueuedTry[] = [];
   /** DAG files this pool has run (or was warmed with): new processes load them ahead of time. */
@@ -98,6 +100,10 @@ export class TaskProcessPool {
     this.#perProcess = Math.ceil(options.size / this.#processCount);
     this.#killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    const allowEnv = taskEnvAllowList();
+    this.#command = taskProcessCommand(allowEnv);
+    // Before any task runs: a task can read this process's /proc/<pid>/environ.
+    hideEnvironFromTasks(allowEnv);
   }
 
   /**
@@ -227,14 +233,14 @@ export class TaskProcessPool {
  * The task process runs the same build as the pool: from source (`.ts`, under vitest or tsx) it
  * needs tsx's loader; from `dist` (`.js`) plain Node.
  */
-function taskProcessCommand(): TaskProcessCommand {
+function taskProcessCommand(allowEnv: EnvAllowList): TaskProcessCommand {
   const here = fileURLToPath(import.meta.url);
   const extension = extname(here);
   const entry = join(dirname(here), `task-process${extension}`);
-  if (extension !== ".ts") return { entry, execArgv: [] };
+  if (extension !== ".ts") return { entry, execArgv: [], allowEnv };
   // Resolved to a URL here, because `--import tsx` would resolve from the child's working directory.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { entry, execArgv: ["--import", tsx] };
+  return { entry, execArgv: ["--import", tsx], allowEnv };
 }
 
 function closedOutcome(): TaskRunOutcome {

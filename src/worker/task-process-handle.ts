@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { LineSplitter } from "./line-splitter.js";
 import { abortFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
-import { taskProcessEnv } from "../secrets/task-env.js";
+import { taskProcessEnv, type EnvAllowList } from "./task-process-env.js";
 import type {
   AbortReason,
   ChildOutcome,
@@ -23,6 +23,8 @@ import type {
 export interface TaskProcessCommand {
   readonly entry: string;
   readonly execArgv: readonly string[];
+  /** Which of the worker's variables the process gets (task-process-env.ts). */
+  readonly allowEnv: EnvAllowList;
 }
 
 export interface TryOptions {
@@ -74,8 +76,8 @@ export class TaskProcessHandle {
       execArgv: [...command.execArgv],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
-      // Without the worker's TRIBUTARY_SECRET_* variables: a task gets only the secrets it declared.
-      env: taskProcessEnv(),
+      // An allow-listed environment: a task gets only the secrets it declared, never the deployment's credentials.
+      env: taskProcessEnv(process.env, command.allowEnv),
     });
     this.#stdout = new LineSplitter((line) => this.#strayLine("stdout", line));
     this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));

@@ -83,7 +83,7 @@ export async function startServer(options: { dagsDir: string; dir: string; worke
     [join(ROOT, "bin", "tributary.js"), "start", "--dags", options.dagsDir, "--db", join(options.dir, "store.db"), "--port", String(port), "--workers", String(options.workers ?? 4), "--grace", "2"],
     {
       cwd: ROOT,
-      env: { ...process.env, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, TRIBUTARY_WAREHOUSE: join(options.dir, "warehouse.db") },
+      env: { ...process.env, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, EXAMPLES_WAREHOUSE: join(options.dir, "warehouse.db"), TRIBUTARY_TASK_ENV: "EXAMPLES_WAREHOUSE" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

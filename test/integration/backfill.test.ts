@@ -41,6 +41,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   delete process.env["BACKFILL_FIXED_MARKER"];
+  delete process.env["TRIBUTARY_TASK_ENV"];
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -275,6 +276,8 @@ describe("reprocess modes", () => {
   it("skip leaves failed runs failed; failed re-runs only the failed tasks; all re-runs everything", async () => {
     const marker = join(dir, "fixed");
     process.env["BACKFILL_FIXED_MARKER"] = marker;
+    // Task processes get an allow-listed environment: the fixture's task reads this one.
+    process.env["TRIBUTARY_TASK_ENV"] = "BACKFILL_FIXED_MARKER";
     const entry = await loadFixture("flaky.ts", "backfill_flaky");
 
     // First pass: two runs fail.

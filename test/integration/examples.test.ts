@@ -53,7 +53,7 @@ function sandbox(): { readonly db: string; readonly warehouse: string; readonly 
   const dir = mkdtempSync(join(tmpdir(), "tributary-examples-"));
   tempDirs.push(dir);
   const warehouse = join(dir, "wh.db");
-  return { db: join(dir, "t.db"), warehouse, env: { TRIBUTARY_WAREHOUSE: warehouse } };
+  return { db: join(dir, "t.db"), warehouse, env: { EXAMPLES_WAREHOUSE: warehouse, TRIBUTARY_TASK_ENV: "EXAMPLES_WAREHOUSE" } };
 }
 
 // ---------------------------------------------------------------------------------------------

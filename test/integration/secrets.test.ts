@@ -31,6 +31,8 @@ beforeAll(() => {
   process.env["TRIBUTARY_SECRET_WAREHOUSE_PASSWORD"] = PASSWORD;
   process.env["TRIBUTARY_SECRET_KEY"] = KEY;
   process.env["TRIBUTARY_SECRET_UNRELATED"] = "not for tasks";
+  // Task processes get an allow-listed environment: the fixture's tasks need this one.
+  process.env["TRIBUTARY_TASK_ENV"] = "SECRETS_TEST_OUT";
 });
 
 afterAll(() => {

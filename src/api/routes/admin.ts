@@ -62,6 +62,8 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       if (!(await ctx.store.access.getUserByName(name))) throw notFound(`user "${name}" not found`);
       if (request.body.role !== undefined) await ctx.store.access.setRole(name, request.body.role);
       if (request.body.password !== undefined) await ctx.store.access.setPassword(name, await hashPassword(request.body.password), ctx.now());
+      // A new password ends the user's sessions, a new role may end what they may read: streams re-check now.
+      ctx.credentialChanges.notify();
       await ctx.store.access.appendAudit({
         actor: actorOf(request.principal),
         action: "user.update",
@@ -80,6 +82,7 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     { config: { access: "admin" }, schema: { summary: "Delete a user with their tokens and sessions", tags: ["admin"], params: usernameParam } },
     async (request, reply) => {
       if (!(await ctx.store.access.deleteUser(request.params.username))) throw notFound(`user "${request.params.username}" not found`);
+      ctx.credentialChanges.notify();
       await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "user.delete", target: request.params.username, now: ctx.now() });
       return reply.status(204).send();
     },
@@ -120,6 +123,7 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     { config: { access: "admin" }, schema: { summary: "Revoke an API token", tags: ["admin"], params: z.object({ id: z.coerce.number().int().min(1) }) } },
     async (request, reply) => {
       if (!(await ctx.store.access.revokeApiToken(request.params.id, ctx.now()))) throw notFound(`no live API token ${request.params.id}`);
+      ctx.credentialChanges.notify();
       await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "token.revoke", target: String(request.params.id), now: ctx.now() });
       return reply.status(204).send();
     },

@@ -58,6 +58,7 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
   app.post("/auth/logout", { config: { access: "viewer" }, schema: { summary: "End this session", tags: ["auth"] } }, async (request, reply) => {
     const via = request.principal?.via;
     if (via?.kind === "session") await ctx.store.access.revokeSession(via.sessionHash, ctx.now());
+    ctx.credentialChanges.notify();
     void reply.clearCookie(SESSION_COOKIE, { path: settings.cookiePath });
     return reply.status(204).send();
   });
@@ -94,6 +95,8 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
       }
       checkNewPassword(request.body.newPassword, request.body.currentPassword);
       await ctx.store.access.setPassword(user.username, await hashPassword(request.body.newPassword), ctx.now());
+      // The user's other sessions have just ended: their streams close now, not at their next check.
+      ctx.credentialChanges.notify();
       await ctx.store.access.appendAudit({ actor: actorOf(p), action: "user.password_change", target: user.username, now: ctx.now() });
       const csrfToken = p.via.kind === "session" ? await openSession(reply, user.id) : null;
       return { username: user.username, csrfToken };

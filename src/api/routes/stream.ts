@@ -2,17 +2,21 @@
  * Live updates: a server-sent event stream of state changes (run and task instance states), so
  * the UI refreshes what changed without reloading. The stream reads the store's state history,
  * so it sees changes made by every scheduler and worker, on any machine. A client that reconnects
- * sends `Last-Event-ID` and misses nothing still in the history.
+ * sends `Last-Event-ID` and misses nothing still in the history. The stream ends, with an
+ * `unauthenticated` event, once its credential does (a revoked token, a logout, a new password).
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
+import { watchStreamCredential } from "../auth/stream-credential.js";
 
 export interface StreamSettings {
   /** How often the store is read for new changes. */
   readonly pollMs: number;
   /** How often a comment line keeps idle connections (and proxies) open. */
   readonly keepAliveMs: number;
+  /** How often the stream's credential is authenticated again (stream-credential.ts). */
+  readonly recheckMs: number;
 }
 
 export const streamRoutes = (ctx: ApiContext, settings: StreamSettings): FastifyPluginAsyncZod => async (app) => {
@@ -36,12 +40,16 @@ export const streamRoutes = (ctx: ApiContext, settings: StreamSettings): Fastify
       out.write(`retry: 2000\n: connected\n\n`);
       let closed = false;
       let lastWrite = Date.now();
+      const credential = watchStreamCredential(request, ctx, settings.recheckMs);
       request.raw.on("close", () => {
         closed = true;
+        credential.stop();
       });
-      while (!closed) {
+      while (!closed && !credential.signal.aborted) {
         try {
           const changes = await ctx.store.listStateChangesSince(after, 500);
+          // Ended while reading: not one more event.
+          if (credential.signal.aborted) break;
           for (const change of changes) {
             after = change.id;
             if ((dagId && change.dagId !== dagId) || (runId && change.runId !== runId)) continue;
@@ -58,8 +66,11 @@ export const streamRoutes = (ctx: ApiContext, settings: StreamSettings): Fastify
           out.write(": keep-alive\n\n");
           lastWrite = Date.now();
         }
-        await new Promise((resolve) => setTimeout(resolve, settings.pollMs));
+        await credential.pause(settings.pollMs);
       }
+      credential.stop();
+      const endEvent = credential.endEvent();
+      if (endEvent !== undefined && !closed) out.write(endEvent);
       out.end();
     },
   );

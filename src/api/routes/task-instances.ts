@@ -7,10 +7,16 @@ import { notFound } from "../errors.js";
 import { requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { dagToRun } from "./runs.js";
+import { watchStreamCredential } from "../auth/stream-credential.js";
 
 const instanceQuery = z.object({ mapIndex: mapIndexQuery });
 
-export const taskInstanceRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
+export interface TaskInstanceRouteSettings {
+  /** How often a log stream's credential is authenticated again (stream-credential.ts). */
+  readonly recheckMs: number;
+}
+
+export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteSettings): FastifyPluginAsyncZod => async (app) => {
   const findInstance = async (runId: string, taskId: string, mapIndex: number | undefined): Promise<TaskInstanceRecord> => {
     await requireRun(ctx, runId);
     const instances = await ctx.store.listTaskInstances(runId);
@@ -158,25 +164,37 @@ export const taskInstanceRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => as
       const out = reply.raw;
       out.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
       let closed = false;
+      // The log ends with its credential too (a revoked token, a logout, a new password).
+      const credential = watchStreamCredential(request, ctx, settings.recheckMs);
       request.raw.on("close", () => {
         closed = true;
+        credential.stop();
       });
-      while (!closed) {
-        const ti = await findInstance(first.runId, first.taskId, first.mapIndex ?? undefined);
-        // Read the state before the lines: lines written before the try ended are all in this read.
-        const finished = !(ti.state === "running" && ti.tryNumber === tryNumber) && !(tryNumber > ti.tryNumber);
-        const { lines } = tryNumber === 0 ? { lines: [] } : await ctx.store.readLogs({ runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber, afterId: after, limit: 1_000 });
-        for (const line of lines) {
-          after = line.id;
-          out.write(`id: ${line.id}\nevent: log\ndata: ${JSON.stringify(line)}\n\n`);
+      try {
+        while (!closed && !credential.signal.aborted) {
+          const ti = await findInstance(first.runId, first.taskId, first.mapIndex ?? undefined);
+          // Read the state before the lines: lines written before the try ended are all in this read.
+          const finished = !(ti.state === "running" && ti.tryNumber === tryNumber) && !(tryNumber > ti.tryNumber);
+          const { lines } = tryNumber === 0 ? { lines: [] } : await ctx.store.readLogs({ runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber, afterId: after, limit: 1_000 });
+          // Ended while reading: not one more line.
+          if (credential.signal.aborted) break;
+          for (const line of lines) {
+            after = line.id;
+            out.write(`id: ${line.id}\nevent: log\ndata: ${JSON.stringify(line)}\n\n`);
+          }
+          if (lines.length === 1_000) continue;
+          if (finished) {
+            out.write(`event: end\ndata: ${JSON.stringify({ tryNumber, state: ti.state })}\n\n`);
+            break;
+          }
+          await credential.pause(500);
         }
-        if (lines.length === 1_000) continue;
-        if (finished) {
-          out.write(`event: end\ndata: ${JSON.stringify({ tryNumber, state: ti.state })}\n\n`);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        // Also when a read throws: the watch must not outlive the stream.
+        credential.stop();
       }
+      const endEvent = credential.endEvent();
+      if (endEvent !== undefined && !closed) out.write(endEvent);
       out.end();
     },
   );

@@ -28,7 +28,10 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(factory: StoreFactory, options: { dagsDir?: string; loginRateLimit?: number; trustProxy?: TrustProxy; log?: LogFn } = {}): Promise<ApiHarness> {
+export async function startHarness(
+  factory: StoreFactory,
+  options: { dagsDir?: string; loginRateLimit?: number; trustProxy?: TrustProxy; log?: LogFn; streamRecheckMs?: number } = {},
+): Promise<ApiHarness> {
   const place: StorePlace = await factory.create();
   const store = factory.open(place.address);
   const report = await store.migrate();
@@ -43,7 +46,7 @@ export async function startHarness(factory: StoreFactory, options: { dagsDir?: s
     tokens[role] = generateToken();
     await store.access.createApiToken({ userId: user.id, name: `${role}-token`, tokenHash: hashSecret(tokens[role]), now });
   }
-  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, trustProxy: options.trustProxy, log: options.log });
+  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, streamRecheckMs: options.streamRecheckMs, trustProxy: options.trustProxy, log: options.log });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     base: address,

@@ -7,7 +7,7 @@ import { envSecretBackend } from "../../../src/secrets/env-backend.js";
 import { fileSecretBackend } from "../../../src/secrets/file-backend.js";
 import { secretEnvVar } from "../../../src/secrets/names.js";
 import { SecretResolver } from "../../../src/secrets/resolver.js";
-import { taskProcessEnv } from "../../../src/secrets/task-env.js";
+import { taskProcessEnv } from "../../../src/worker/task-process-env.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-secret-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ describe("environment backend", () => {
 
   it("is stripped from the environment of task processes, key included", () => {
     const env = taskProcessEnv({ PATH: "/bin", TRIBUTARY_SECRET_X: "x", TRIBUTARY_SECRET_KEY: "k", TRIBUTARY_SECRETS_DIR: "/d" });
-    expect(env).toEqual({ PATH: "/bin", TRIBUTARY_SECRETS_DIR: "/d" });
+    expect(env).toEqual({ PATH: "/bin" });
   });
 });
 
