@@ -167,7 +167,12 @@ export default dag("uses_secret", { schedule: { every: "1s" }, startDate: "2024-
     expect(await exited, stderr).toBe(0);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.every((e) => typeof e["time"] === "string" && e["role"] === "start" && typeof e["level"] === "string")).toBe(true);
-    expect(entries[0]?.["msg"]).toMatch(/^tributary scheduler \+ worker.* started/);
+    // The API listens first (its first admin is created then), the DAG files load, and start says so.
+    const messages = entries.map((e) => String(e["msg"]));
+    const listening = messages.findIndex((m) => m.startsWith("listening at "));
+    const started = messages.findIndex((m) => /^tributary scheduler \+ worker.* started/.test(m));
+    expect(listening, messages.join("\n")).toBeGreaterThanOrEqual(0);
+    expect(started).toBeGreaterThan(listening);
     const created = entries.find((e) => String(e["msg"]).startsWith("created run"));
     expect(created).toMatchObject({ level: "info", dagId: "uses_secret", runId: expect.stringMatching(/^uses_secret__scheduled__/) });
     const tried = entries.find((e) => e["taskId"] === "connect");
