@@ -7,6 +7,7 @@
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { LineSplitter } from "./line-splitter.js";
+import { signalGroup } from "./subprocess-groups.js";
 import { abortFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
 import { taskProcessEnv } from "../secrets/task-env.js";
 import type {
@@ -46,8 +47,8 @@ interface ActiveTry {
   aborted: Abort | undefined;
   killedAfterGrace: boolean;
   stopListening: () => void;
-  /** A shell task's process group, killed with the process. */
-  shellGroup: number | null;
+  /** The process groups the try started (see subprocess-groups.ts), killed with the process. */
+  readonly groups: Set<number>;
 }
 
 let nextTryId = 1;
@@ -76,6 +77,10 @@ export class TaskProcessHandle {
       serialization: "json",
       // Without the worker's TRIBUTARY_SECRET_* variables: a task gets only the secrets it declared.
       env: taskProcessEnv(),
+      // A process group of its own, killed whole: subprocesses that escaped a try's own group
+      // (spawnSync, or started outside any try) end with the process. It also keeps Ctrl-C in a
+      // terminal from reaching tries that the worker is shutting down gracefully.
+      detached: true,
     });
     this.#stdout = new LineSplitter((line) => this.#strayLine("stdout", line));
     this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));
@@ -105,7 +110,7 @@ export class TaskProcessHandle {
       };
       this.#child.once("exit", () => {
         this.#exited = true;
-        this.#killShellGroup();
+        this.#killGroups();
         // 'close' waits for the pipes; a grandchild holding them open must not hold up the try.
         setTimeout(finish, CLOSE_WAIT_MS);
       });
@@ -156,7 +161,7 @@ export class TaskProcessHandle {
         aborted: undefined,
         killedAfterGrace: false,
         stopListening: () => undefined,
-        shellGroup: null,
+        groups: new Set(),
       };
       // A crash report quotes the stderr written since the process last had nothing to do.
       if (this.#active.size === 0) this.#stderrTail.length = 0;
@@ -200,8 +205,9 @@ export class TaskProcessHandle {
       case "started":
         if (active && !active.aborted) this.#startTimeout(active);
         return;
-      case "shell":
-        if (active) active.shellGroup = message.pgid;
+      case "group":
+        if (message.ended) active?.groups.delete(message.pgid);
+        else active?.groups.add(message.pgid);
         return;
       case "log":
         if (!active) return;
@@ -283,19 +289,16 @@ export class TaskProcessHandle {
   }
 
   #kill(): void {
-    this.#killShellGroup();
+    this.#killGroups();
     this.#child.kill("SIGKILL");
   }
 
-  #killShellGroup(): void {
+  /** The process's own group (see the fork) and the groups its tries started. */
+  #killGroups(): void {
+    if (this.#child.pid !== undefined) signalGroup(this.#child.pid, "SIGKILL");
     for (const active of this.#active.values()) {
-      if (active.shellGroup === null) continue;
-      try {
-        process.kill(-active.shellGroup, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      active.shellGroup = null;
+      for (const pgid of active.groups) signalGroup(pgid, "SIGKILL");
+      active.groups.clear();
     }
   }
 

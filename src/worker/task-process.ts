@@ -14,6 +14,8 @@ import { LineSplitter } from "./line-splitter.js";
 import { runTaskDefinition } from "./run-task-definition.js";
 import { serialiseResult } from "./serialise-result.js";
 import { buildTaskContext } from "./task-context.js";
+import { startWatchdog } from "./process-watchdog.js";
+import { chargeSubprocessesToTries, signalGroup } from "./subprocess-groups.js";
 import type {
   ChildOutcome,
   EmittedDatasetEvent,
@@ -31,7 +33,8 @@ interface CurrentTry {
   readonly stderr: LineSplitter;
   /** Fails the try from outside its promise chain (an unhandled rejection). */
   fail: (error: unknown) => void;
-  shellGroup: number | null;
+  /** Process groups of the subprocesses the try started (shell commands included). */
+  readonly groups: Set<number>;
 }
 
 const send = (message: FromTaskProcess, callback?: () => void): void => {
@@ -47,6 +50,7 @@ if (!process.send) {
   process.exit(2);
 }
 
+const watchdog = startWatchdog();
 const files = new DagFileCache();
 /** The tries running in this process, by the pool's try id. */
 const tries = new Map<number, CurrentTry>();
@@ -63,6 +67,33 @@ function currentTry(): CurrentTry | undefined {
 function log(tryId: number, stream: LogStream, level: LogLevel, message: string): void {
   send({ type: "log", tryId, line: { at: new Date().toISOString(), stream, level, message } });
 }
+
+function addGroup(active: CurrentTry, pgid: number): void {
+  active.groups.add(pgid);
+  watchdog.addGroup(pgid);
+  send({ type: "group", tryId: active.tryId, pgid, ended: false });
+}
+
+/** Kills a group of the try's and forgets it: its leader ended (what it left behind goes too), or the try did. */
+function endGroup(active: CurrentTry, pgid: number): void {
+  if (!active.groups.delete(pgid)) return;
+  signalGroup(pgid, "SIGKILL");
+  watchdog.removeGroup(pgid);
+  send({ type: "group", tryId: active.tryId, pgid, ended: true });
+}
+
+chargeSubprocessesToTries(
+  () => tryContext.getStore()?.tryId,
+  (tryId, pgid) => {
+    const active = tries.get(tryId);
+    if (active) addGroup(active, pgid);
+    else signalGroup(pgid, "SIGKILL"); // started by a try that has already ended
+  },
+  (tryId, pgid) => {
+    const active = tries.get(tryId);
+    if (active) endGroup(active, pgid);
+  },
+);
 
 captureOutput((stream, text) => {
   const current = currentTry();
@@ -88,7 +119,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     stdout: lineLogger("stdout"),
     stderr: lineLogger("stderr"),
     fail,
-    shellGroup: null,
+    groups: new Set(),
   };
   tries.set(tryId, active);
   const emitted: EmittedDatasetEvent[] = [];
@@ -104,10 +135,8 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     const running = tryContext.run(active, () =>
       runTaskDefinition(definition, ctx, request, {
         onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
-        onProcessGroup: (pgid) => {
-          active.shellGroup = pgid;
-          send({ type: "shell", tryId, pgid });
-        },
+        // (A shell command's group is charged by chargeSubprocessesToTries already.)
+        onProcessGroup: () => undefined,
       }),
     );
     const result = await Promise.race([running, failed]);
@@ -123,6 +152,8 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
   } finally {
     active.stdout.flush();
     active.stderr.flush();
+    // Nothing the try started outlives it.
+    for (const pgid of [...active.groups]) endGroup(active, pgid);
     tries.delete(tryId);
   }
   send({ type: "done", tryId, outcome });
@@ -136,7 +167,10 @@ process.on("message", (message: ToTaskProcess) => {
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
   } else if (message.type === "abort") {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
-    tries.get(message.tryId)?.controller.abort(new DOMException(message.message, name));
+    const active = tries.get(message.tryId);
+    active?.controller.abort(new DOMException(message.message, name));
+    // Its subprocesses get the same notice; whatever is left of them dies when the try ends.
+    for (const pgid of active?.groups ?? []) signalGroup(pgid, "SIGTERM");
   }
 });
 
@@ -173,14 +207,7 @@ process.on("SIGINT", () => undefined);
 // Without the pool there is nobody to report to.
 process.on("disconnect", () => process.exit(0));
 process.on("exit", () => {
-  for (const { shellGroup } of tries.values()) {
-    if (shellGroup === null) continue;
-    try {
-      process.kill(-shellGroup, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const { groups } of tries.values()) for (const pgid of groups) signalGroup(pgid, "SIGKILL");
 });
 
 send({ type: "ready" });

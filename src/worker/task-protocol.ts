@@ -87,8 +87,11 @@ export type FromTaskProcess =
   /** The DAG file is loaded and the task function is about to be called: the timeout starts now. */
   | { readonly type: "started"; readonly tryId: number }
   | { readonly type: "log"; readonly tryId: number; readonly line: LogLine }
-  /** A shell task's process group, so the pool can kill it along with the task process. */
-  | { readonly type: "shell"; readonly tryId: number; readonly pgid: number | null }
+  /**
+   * A process group a try started (a shell command, a function task's subprocess), or its end: the
+   * pool kills the try's groups when it kills the task process, which cannot do it itself then.
+   */
+  | { readonly type: "group"; readonly tryId: number; readonly pgid: number; readonly ended: boolean }
   | { readonly type: "done"; readonly tryId: number; readonly outcome: ChildOutcome }
   /** An uncaught exception: the child reports it (and the try whose code threw, if known) and exits. */
   | { readonly type: "fatal"; readonly message: string; readonly stack?: string; readonly tryId?: number };
