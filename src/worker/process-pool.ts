@@ -238,5 +238,5 @@ function taskProcessCommand(): TaskProcessCommand {
 }
 
 function closedOutcome(): TaskRunOutcome {
-  return { ok: false, error: { kind: "crash", message: "the task process pool was closed" }, emitted: [] };
+  return { ok: false, error: { kind: "lost", message: "the task process pool was closed (a shutdown)" }, emitted: [] };
 }

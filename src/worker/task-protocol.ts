@@ -49,7 +49,12 @@ export interface EmittedDatasetEvent {
   readonly metadata: Record<string, string | number | boolean | null>;
 }
 
-export type TaskFailureKind = "error" | "timeout" | "crash" | "result_too_large";
+/**
+ * `crash`: the try's own code ended its process (process.exit, an uncaught exception). `lost`: the
+ * try was lost to something else (a shutdown, the process killed from outside, a neighbouring
+ * try's crash in a shared process, a lost lease): retried without counting (core/lost-tries.ts).
+ */
+export type TaskFailureKind = "error" | "timeout" | "crash" | "result_too_large" | "lost";
 
 export interface TaskFailure {
   readonly kind: TaskFailureKind;

@@ -40,21 +40,34 @@ export interface ProcessDeath {
   readonly thrownBy?: string | undefined;
 }
 
+/**
+ * Signals a process raises against itself (a native crash, abort() on a V8 heap overflow): the
+ * code it was running is at fault. Any other signal (SIGKILL from the OOM killer, SIGTERM from an
+ * operator) came from outside.
+ */
+const SELF_INFLICTED: ReadonlySet<string> = new Set(["SIGSEGV", "SIGABRT", "SIGBUS", "SIGFPE", "SIGILL", "SIGTRAP", "SIGSYS"]);
+
 export function crashFailure(death: ProcessDeath): TaskFailure {
+  // Lost (core/lost-tries.ts) unless the try's own code took the process down.
+  const killedFromOutside = death.exitCode === null && !SELF_INFLICTED.has(death.signalCode ?? "SIGKILL");
+  const lost = death.poolClosed || death.killedFor !== undefined || death.thrownBy !== undefined || killedFromOutside;
+  const kind = lost ? "lost" : "crash";
   const how = death.poolClosed
-    ? "the task process pool was closed while the try was running"
+    ? "the task process pool was closed while the try was running (a shutdown past its grace period); the try was lost and will be retried"
     : death.killedFor !== undefined
-      ? `the task process it shared was killed because ${death.killedFor} ignored its abort signal (ctx.signal); this try did nothing wrong`
+      ? `the task process it shared was killed because ${death.killedFor} ignored its abort signal (ctx.signal); this try did nothing wrong and was lost`
       : death.exitCode !== null
       ? `the task process exited with code ${death.exitCode} before the task finished`
+      : killedFromOutside
+      ? `the task process was killed by ${death.signalCode ?? "a signal"} from outside Tributary (the OOM killer, an operator?) before the task finished; the try was lost`
       : `the task process was killed by ${death.signalCode ?? "a signal"} before the task finished`;
   const tail = death.stderrTail.length > 0 ? `\nlast lines of stderr:\n${death.stderrTail.join("\n")}` : "";
   const { uncaught } = death;
-  if (!uncaught) return { kind: "crash", message: `${how}${tail}` };
+  if (!uncaught) return { kind, message: `${how}${tail}` };
   if (death.thrownBy !== undefined) {
     return {
-      kind: "crash",
-      message: `the task process it shared crashed with an uncaught exception in ${death.thrownBy}: ${uncaught.message}; this try did nothing wrong${tail}`,
+      kind,
+      message: `the task process it shared crashed with an uncaught exception in ${death.thrownBy}: ${uncaught.message}; this try did nothing wrong and was lost${tail}`,
     };
   }
   const message = `uncaught exception: ${uncaught.message} (${how})${tail}`;

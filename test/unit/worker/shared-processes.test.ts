@@ -125,7 +125,7 @@ describe("TaskProcessPool: tries sharing one process", () => {
     expect(thrown.message).toMatch(/^uncaught exception: boom \(the task process exited with code \d+/);
     expect(thrown.message).not.toContain("did nothing wrong");
     const collateral = failure(neighbour);
-    expect(collateral.kind).toBe("crash");
+    expect(collateral.kind).toBe("lost");
     expect(collateral.message).toContain("sharing.throws_later try 2");
     expect(collateral.message).toContain("boom");
     expect(collateral.message).toContain("did nothing wrong");
@@ -147,7 +147,7 @@ describe("TaskProcessPool: tries sharing one process", () => {
       message: "timed out after 150ms; the task ignored its abort signal (ctx.signal) for 200ms, so its process was killed",
     });
     const collateral = failure(neighbour);
-    expect(collateral.kind).toBe("crash");
+    expect(collateral.kind).toBe("lost");
     expect(collateral.message).toContain("sharing.ignores_signal try 1 ignored its abort signal");
     expect(collateral.message).toContain("did nothing wrong");
     expect(elapsed).toBeGreaterThanOrEqual(150 + GRACE_MS - 5);

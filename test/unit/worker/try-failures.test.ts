@@ -23,4 +23,14 @@ describe("try failures", () => {
       crashFailure({ poolClosed: false, exitCode: null, signalCode: "SIGSEGV", uncaught: undefined, stderrTail: ["a", "b"] }),
     ).toEqual({ kind: "crash", message: "the task process was killed by SIGSEGV before the task finished\nlast lines of stderr:\na\nb" });
   });
+
+  it("calls a try lost when its process was killed from outside or the pool was closed", () => {
+    const death = { poolClosed: false, exitCode: null, signalCode: "SIGKILL", uncaught: undefined, stderrTail: [] } as const;
+    expect(crashFailure(death)).toEqual({
+      kind: "lost",
+      message: "the task process was killed by SIGKILL from outside Tributary (the OOM killer, an operator?) before the task finished; the try was lost",
+    });
+    expect(crashFailure({ ...death, poolClosed: true }).kind).toBe("lost");
+    expect(crashFailure({ ...death, signalCode: null, exitCode: 1 }).kind).toBe("crash");
+  });
 });
