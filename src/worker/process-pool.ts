@@ -207,10 +207,14 @@ export class TaskProcessPool {
   }
 
   #fork(): TaskProcessHandle {
-    const handle = new TaskProcessHandle(this.#command, (exited) => {
-      this.#processes.delete(exited);
-      this.#dispatch();
-    });
+    const handle = new TaskProcessHandle(
+      this.#command,
+      (exited) => {
+        this.#processes.delete(exited);
+        this.#dispatch();
+      },
+      this.#perProcess > 1,
+    );
     this.#processes.add(handle);
     void handle.preload([...this.#files]);
     return handle;

@@ -7,6 +7,9 @@
  * process, the pool reports its tries as crashed and starts another process.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { writeSync } from "node:fs";
+import { exitMark } from "./process-marks.js";
+import { SHARED_ARG } from "./task-protocol.js";
 import { DagFileCache } from "./dag-file-cache.js";
 import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
@@ -50,11 +53,14 @@ if (!process.send) {
   process.exit(2);
 }
 
-const watchdog = startWatchdog();
 const files = new DagFileCache();
 /** The tries running in this process, by the pool's try id. */
 const tries = new Map<number, CurrentTry>();
 const tryContext = new AsyncLocalStorage<CurrentTry>();
+// Only a process that runs several tries at once needs to say whose code blocks it.
+const watchdog = startWatchdog(process.argv.includes(SHARED_ARG) ? () => tryContext.getStore()?.tryId ?? 0 : undefined);
+/** Set when the process ends for a reason already reported (an uncaught exception) or nobody's (the pool went away). */
+let exitExplained = false;
 
 /** The try whose code is running now: from its async context, or the only one running. */
 function currentTry(): CurrentTry | undefined {
@@ -132,13 +138,19 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       signal: controller.signal,
       emitted,
     });
-    const running = tryContext.run(active, () =>
-      runTaskDefinition(definition, ctx, request, {
-        onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
-        // (A shell command's group is charged by chargeSubprocessesToTries already.)
-        onProcessGroup: () => undefined,
-      }),
-    );
+    const running = tryContext.run(active, () => {
+      // The task function's first part runs in this callback, not one of its own.
+      watchdog.running(tryId);
+      try {
+        return runTaskDefinition(definition, ctx, request, {
+          onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
+          // (A shell command's group is charged by chargeSubprocessesToTries already.)
+          onProcessGroup: () => undefined,
+        });
+      } finally {
+        watchdog.running(0);
+      }
+    });
     const result = await Promise.race([running, failed]);
     const serialised = serialiseResult(result, message.maxResultBytes);
     outcome = serialised.ok
@@ -165,6 +177,8 @@ process.on("message", (message: ToTaskProcess) => {
   } else if (message.type === "preload") {
     // A file that fails to load fails the tries that need it, with its errors; nothing to say here.
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
+  } else if (message.type === "ping") {
+    send({ type: "pong", seq: message.seq });
   } else if (message.type === "abort") {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
     const active = tries.get(message.tryId);
@@ -190,6 +204,7 @@ process.on("unhandledRejection", (reason) => {
 process.on("uncaughtException", (error) => {
   const failure: TaskFailure = describeError(error, "crash");
   const culprit = currentTry();
+  exitExplained = true;
   send({
     type: "fatal",
     message: failure.message,
@@ -205,8 +220,22 @@ process.on("uncaughtException", (error) => {
 // and must not kill tries that the worker is shutting down gracefully.
 process.on("SIGINT", () => undefined);
 // Without the pool there is nobody to report to.
-process.on("disconnect", () => process.exit(0));
-process.on("exit", () => {
+process.on("disconnect", () => {
+  exitExplained = true;
+  process.exit(0);
+});
+process.on("exit", (code) => {
+  // process.exit called by a try's code runs this handler in that try's context: name it, so that
+  // the pool blames it and not the tries that shared the process. Written synchronously: the
+  // process ends right after this handler.
+  const culprit = exitExplained ? undefined : tryContext.getStore();
+  if (culprit) {
+    try {
+      writeSync(2, exitMark(culprit.tryId, code));
+    } catch {
+      // The pool is gone: nobody to tell.
+    }
+  }
   for (const { groups } of tries.values()) for (const pgid of groups) signalGroup(pgid, "SIGKILL");
 });
 
