@@ -50,6 +50,8 @@ export interface ServiceSettings {
   readonly graceMs: number;
   readonly tickMs: number | undefined;
   readonly zombieAfterMs: number;
+  /** TRIBUTARY_LOST_TRY_RETRIES: free retries of tries lost to infrastructure (core/lost-tries.ts). */
+  readonly lostTryRetries: number | undefined;
   readonly queuedTimeoutMs: number;
   readonly operations: OperationsSettings;
   readonly openLineage: OpenLineageConfig | undefined;
@@ -78,6 +80,7 @@ export async function resolveServiceSettings(values: ServiceFlags): Promise<Serv
     graceMs: (boundedInt(values.grace, "grace", 1, MAX_SECONDS) ?? 30) * 1_000,
     tickMs: boundedInt(values["tick-ms"], "tick-ms", 1, MAX_TIMER_MS),
     zombieAfterMs: (boundedInt(values["zombie-after"], "zombie-after", 1, MAX_SECONDS) ?? 60) * 1_000,
+    lostTryRetries: lostTryRetriesFromEnv(),
     queuedTimeoutMs: (boundedInt(values["queued-timeout"], "queued-timeout", 1, MAX_SECONDS) ?? 600) * 1_000,
     operations: parseOperationsFlags(values),
     openLineage: resolveOpenLineageConfig(config.openlineage),
@@ -85,6 +88,17 @@ export async function resolveServiceSettings(values: ServiceFlags): Promise<Serv
     alerts: loadAlertConfig(config.alerts),
     trustProxy: resolveTrustProxy(values["trust-proxy"], config.trustProxy),
   };
+}
+
+/** TRIBUTARY_LOST_TRY_RETRIES, a whole number from 0 (lost tries count like any other) to 1000. */
+function lostTryRetriesFromEnv(): number | undefined {
+  const text = process.env["TRIBUTARY_LOST_TRY_RETRIES"];
+  if (text === undefined || text.trim() === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000) {
+    throw new InvalidInputError(`TRIBUTARY_LOST_TRY_RETRIES must be an integer from 0 to 1000, got "${text}"`, { field: "TRIBUTARY_LOST_TRY_RETRIES" });
+  }
+  return n;
 }
 
 /** `--trust-proxy`, else `TRIBUTARY_TRUST_PROXY`, else the config file's `trustProxy`, else none. */

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   readonly reloadMs?: number;
   /** A running try whose worker has not heartbeated for this long is a zombie. */
   readonly zombieAfterMs?: number;
+  /** How many lost tries (zombies included) of a task instance are retried without counting (default 3). */
+  readonly lostTryRetries?: number;
   /**
    * A task instance queued this long without being claimed (no worker serves its queue, every
    * worker is down, its pool has no slots) is reported through `log`, once.
@@ -276,6 +278,7 @@ export class Scheduler {
         errorKind: "zombie",
         graph,
         now,
+        lostTryRetries: this.#options.lostTryRetries,
       });
       if (result.applied) failed++;
     }

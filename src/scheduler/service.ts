@@ -36,6 +36,8 @@ export interface ServiceOptions {
   /** How often running tries are reported alive; by default 10 s, or a quarter of zombieAfterMs if that is less. */
   readonly heartbeatMs?: number;
   readonly zombieAfterMs?: number;
+  /** How many tries of a task instance lost to infrastructure are retried without counting (default 3, core/lost-tries.ts). */
+  readonly lostTryRetries?: number;
   /** Report task instances queued this long without a worker claiming them (default 10 min). */
   readonly queuedTimeoutMs?: number;
   /** Grace period before a timed-out try's process is killed. */
@@ -109,6 +111,7 @@ export class TributaryService {
       queues: options.queues,
       heartbeatMs,
       leaseMs: zombieAfterMs,
+      lostTryRetries: options.lostTryRetries,
       now: options.now,
       onError,
       secrets: options.secrets,
@@ -147,6 +150,7 @@ export class TributaryService {
       tickMs: options.tickMs,
       reloadMs: options.reloadMs,
       zombieAfterMs,
+      lostTryRetries: options.lostTryRetries,
       queuedTimeoutMs: options.queuedTimeoutMs,
       onWork: () => this.#worker.wake(),
       onError,

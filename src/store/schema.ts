@@ -50,6 +50,8 @@ export interface TaskInstanceTable {
   /** Number of the latest try; 0 before the first. */
   try_number: number;
   max_tries: number;
+  /** Tries lost to infrastructure and retried for free since creation or the last clear (core/lost-tries.ts). */
+  lost_tries: Generated<number>;
   priority: number;
   pool: string | null;
   queue: Generated<string>;

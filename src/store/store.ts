@@ -70,8 +70,13 @@ export interface TaskInstanceRecord {
 }
 
 export type TryOutcome = "running" | "success" | "failed";
-/** `cancelled`: the try was stopped by an operator (its run cancelled, or its instance marked). */
-export type TryErrorKind = "error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled";
+/**
+ * `cancelled`: the try was stopped by an operator (its run cancelled, or its instance marked).
+ * `zombie` and `lost`: the try was lost to infrastructure (its worker stopped heartbeating; a
+ * shutdown, a lost lease or a process that died of something other than the try's own code), and
+ * is retried without counting against the task's retries, up to a bound (core/lost-tries.ts).
+ */
+export type TryErrorKind = "error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled" | "lost";
 
 export interface TaskTryRecord {
   readonly id: number;
@@ -213,6 +218,8 @@ export interface CompleteTryInput {
   readonly now: Date;
   /** Source of randomness for retry jitter (tests pass a fixed one). */
   readonly random?: () => number;
+  /** How many lost tries (errorKind `zombie`/`lost`) of an instance are retried for free (default 3). */
+  readonly lostTryRetries?: number;
 }
 
 export interface CompleteTryResult {

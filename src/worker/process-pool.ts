@@ -213,10 +213,14 @@ export class TaskProcessPool {
   }
 
   #fork(): TaskProcessHandle {
-    const handle = new TaskProcessHandle(this.#command, (exited) => {
-      this.#processes.delete(exited);
-      this.#dispatch();
-    });
+    const handle = new TaskProcessHandle(
+      this.#command,
+      (exited) => {
+        this.#processes.delete(exited);
+        this.#dispatch();
+      },
+      this.#perProcess > 1,
+    );
     this.#processes.add(handle);
     void handle.preload([...this.#files]);
     return handle;
@@ -244,5 +248,5 @@ function taskProcessCommand(allowEnv: EnvAllowList): TaskProcessCommand {
 }
 
 function closedOutcome(): TaskRunOutcome {
-  return { ok: false, error: { kind: "crash", message: "the task process pool was closed" }, emitted: [] };
+  return { ok: false, error: { kind: "lost", message: "the task process pool was closed (a shutdown)" }, emitted: [] };
 }

@@ -7,7 +7,9 @@
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { LineSplitter } from "./line-splitter.js";
-import { abortFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
+import { signalGroup } from "./subprocess-groups.js";
+import { abortFailure, blockingFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
+import { parseMark } from "./process-marks.js";
 import { taskProcessEnv, type EnvAllowList } from "./task-process-env.js";
 import type {
   AbortReason,
@@ -19,6 +21,7 @@ import type {
   TaskRunRequest,
   ToTaskProcess,
 } from "./task-protocol.js";
+import { SHARED_ARG } from "./task-protocol.js";
 
 export interface TaskProcessCommand {
   readonly entry: string;
@@ -37,6 +40,12 @@ export interface TryOptions {
 const STDERR_TAIL_LINES = 10;
 /** After the process exits, how long to wait for its pipes to deliver their last output. */
 const CLOSE_WAIT_MS = 200;
+/**
+ * A try whose grace is over while the process has not even read its abort message: how long to
+ * wait for the watchdog to say which try keeps the process busy (it notices after 300 ms).
+ */
+const BLOCKER_WAIT_MS = 1_000;
+const BLOCKER_POLL_MS = 50;
 
 interface ActiveTry {
   readonly tryId: number;
@@ -48,8 +57,8 @@ interface ActiveTry {
   aborted: Abort | undefined;
   killedAfterGrace: boolean;
   stopListening: () => void;
-  /** A shell task's process group, killed with the process. */
-  shellGroup: number | null;
+  /** The process groups the try started (see subprocess-groups.ts), killed with the process. */
+  readonly groups: Set<number>;
 }
 
 let nextTryId = 1;
@@ -62,8 +71,19 @@ export class TaskProcessHandle {
   readonly #stderr: LineSplitter;
   /** The tries this process is running, by try id. */
   readonly #active = new Map<number, ActiveTry>();
-  /** The try whose ignored abort made the pool kill the process (its neighbours' crash reports name it). */
-  #killedFor: ActiveTry | undefined;
+  /**
+   * The try the pool killed the process for (its neighbours' reports name it): one that ignored
+   * its abort signal, or one whose code kept the process busy (`blocking`) so that nobody's abort
+   * could be read, whichever try's timeout came first.
+   */
+  #killedFor: { readonly active: ActiveTry; readonly blocking: boolean; readonly trigger: ActiveTry } | undefined;
+  /** The try whose code keeps the event loop busy right now, as the watchdog says (0: none). */
+  #blockedBy: number | undefined;
+  /** The try whose code called process.exit. */
+  #exitBy: { readonly tryId: number; readonly code: number } | undefined;
+  /** The last ping sent and the last answered (see #graceOver). */
+  #ping = 0;
+  #pong = 0;
   #fatal: { readonly message: string; readonly stack?: string; readonly tryId?: number } | undefined;
   #exited = false;
   #closing = false;
@@ -71,13 +91,18 @@ export class TaskProcessHandle {
   readonly #preloads: (() => void)[] = [];
   readonly #closed: Promise<void>;
 
-  constructor(command: TaskProcessCommand, onExit: (handle: TaskProcessHandle) => void) {
-    this.#child = fork(command.entry, [], {
+  /** `shared`: the process will run several tries at once, so it must say whose code blocks it. */
+  constructor(command: TaskProcessCommand, onExit: (handle: TaskProcessHandle) => void, shared = false) {
+    this.#child = fork(command.entry, shared ? [SHARED_ARG] : [], {
       execArgv: [...command.execArgv],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
       // An allow-listed environment: a task gets only the secrets it declared, never the deployment's credentials.
       env: taskProcessEnv(process.env, command.allowEnv),
+      // A process group of its own, killed whole: subprocesses that escaped a try's own group
+      // (spawnSync, or started outside any try) end with the process. It also keeps Ctrl-C in a
+      // terminal from reaching tries that the worker is shutting down gracefully.
+      detached: true,
     });
     this.#stdout = new LineSplitter((line) => this.#strayLine("stdout", line));
     this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));
@@ -107,7 +132,7 @@ export class TaskProcessHandle {
       };
       this.#child.once("exit", () => {
         this.#exited = true;
-        this.#killShellGroup();
+        this.#killGroups();
         // 'close' waits for the pipes; a grandchild holding them open must not hold up the try.
         setTimeout(finish, CLOSE_WAIT_MS);
       });
@@ -158,7 +183,7 @@ export class TaskProcessHandle {
         aborted: undefined,
         killedAfterGrace: false,
         stopListening: () => undefined,
-        shellGroup: null,
+        groups: new Set(),
       };
       // A crash report quotes the stderr written since the process last had nothing to do.
       if (this.#active.size === 0) this.#stderrTail.length = 0;
@@ -202,8 +227,12 @@ export class TaskProcessHandle {
       case "started":
         if (active && !active.aborted) this.#startTimeout(active);
         return;
-      case "shell":
-        if (active) active.shellGroup = message.pgid;
+      case "pong":
+        this.#pong = Math.max(this.#pong, message.seq);
+        return;
+      case "group":
+        if (message.ended) active?.groups.delete(message.pgid);
+        else active?.groups.add(message.pgid);
         return;
       case "log":
         if (!active) return;
@@ -230,24 +259,39 @@ export class TaskProcessHandle {
     return abortFailure(aborted, active.killedAfterGrace ? active.options.killGraceMs : undefined);
   }
 
-  /** The process is gone: the tries it was running end here. */
+  /** The process is gone: the tries it was running end here, each told who was to blame. */
   #finishWithExit(): void {
     const killedFor = this.#killedFor;
     const throwerId = this.#fatal?.tryId;
     const thrower = throwerId === undefined ? undefined : this.#active.get(throwerId);
+    const exiter = this.#exitBy === undefined ? undefined : this.#active.get(this.#exitBy.tryId);
+    const shared = this.#active.size > 1;
     for (const active of [...this.#active.values()]) {
-      const error =
-        active === killedFor && active.aborted
-          ? this.#abortFailure(active, active.aborted)
-          : crashFailure({
-              poolClosed: this.#closing,
-              exitCode: this.#child.exitCode,
-              signalCode: this.#child.signalCode,
-              uncaught: this.#fatal,
-              stderrTail: this.#stderrTail,
-              killedFor: killedFor ? tryName(killedFor.request) : undefined,
-              thrownBy: thrower && thrower !== active ? tryName(thrower.request) : undefined,
-            });
+      let error: TaskFailure;
+      if (killedFor?.active === active) {
+        error = killedFor.blocking
+          ? blockingFailure(active.aborted, killedFor.trigger === active ? undefined : tryName(killedFor.trigger.request))
+          : this.#abortFailure(active, active.aborted ?? { reason: "timeout", message: "stopped" });
+      } else {
+        const culprit = killedFor?.active;
+        error = crashFailure({
+          poolClosed: this.#closing && !killedFor,
+          exitCode: this.#child.exitCode,
+          signalCode: this.#child.signalCode,
+          uncaught: this.#fatal,
+          stderrTail: this.#stderrTail,
+          killedFor: culprit
+            ? {
+                name: tryName(culprit.request),
+                what: killedFor.blocking ? "kept it busy with code that never yields, so no try's abort signal could be read" : "ignored its abort signal (ctx.signal)",
+              }
+            : undefined,
+          thrownBy: thrower && thrower !== active ? tryName(thrower.request) : undefined,
+          exitedBy: exiter && exiter !== active ? tryName(exiter.request) : undefined,
+          exitedHere: exiter === active,
+          shared: shared && !thrower && !exiter,
+        });
+      }
       this.#finish(active, { ok: false, error, emitted: [] });
     }
   }
@@ -276,28 +320,47 @@ export class TaskProcessHandle {
     active.aborted = { reason, message };
     this.#send({ type: "abort", tryId: active.tryId, reason, message });
     clearTimeout(active.timer);
-    active.timer = setTimeout(() => {
-      if (this.#active.get(active.tryId) !== active) return;
-      active.killedAfterGrace = true;
-      this.#killedFor ??= active;
-      this.#kill();
-    }, active.options.killGraceMs);
+    active.timer = setTimeout(() => this.#graceOver(active, 0), active.options.killGraceMs);
+  }
+
+  /**
+   * The try has not ended within its grace: kill the process. With other tries in the process,
+   * first make sure whom to blame: a ping that comes back says the process is not stuck, so this
+   * try ignores its signal; a process stuck in some try's code is named by the watchdog, and that
+   * try is the culprit, whichever try's timeout came first.
+   */
+  #graceOver(active: ActiveTry, waitedMs: number): void {
+    if (this.#active.get(active.tryId) !== active || this.#exited) return;
+    if (this.#active.size > 1 && !this.#blocker() && waitedMs < BLOCKER_WAIT_MS) {
+      if (waitedMs === 0) this.#send({ type: "ping", seq: ++this.#ping });
+      if (waitedMs === 0 || this.#pong < this.#ping) {
+        active.timer = setTimeout(() => this.#graceOver(active, waitedMs + BLOCKER_POLL_MS), BLOCKER_POLL_MS);
+        return;
+      }
+    }
+    const blocker = this.#blocker();
+    active.killedAfterGrace = true;
+    if (blocker && blocker !== active) this.#killedFor ??= { active: blocker, blocking: true, trigger: active };
+    else this.#killedFor ??= { active, blocking: blocker === active && this.#active.size > 1, trigger: active };
+    this.#kill();
+  }
+
+  /** The try whose code keeps the process busy now, as the watchdog says. */
+  #blocker(): ActiveTry | undefined {
+    return this.#blockedBy === undefined ? undefined : this.#active.get(this.#blockedBy);
   }
 
   #kill(): void {
-    this.#killShellGroup();
+    this.#killGroups();
     this.#child.kill("SIGKILL");
   }
 
-  #killShellGroup(): void {
+  /** The process's own group (see the fork) and the groups its tries started. */
+  #killGroups(): void {
+    if (this.#child.pid !== undefined) signalGroup(this.#child.pid, "SIGKILL");
     for (const active of this.#active.values()) {
-      if (active.shellGroup === null) continue;
-      try {
-        process.kill(-active.shellGroup, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      active.shellGroup = null;
+      for (const pgid of active.groups) signalGroup(pgid, "SIGKILL");
+      active.groups.clear();
     }
   }
 
@@ -313,7 +376,16 @@ export class TaskProcessHandle {
    * Output written straight to the process's file descriptors (not through `process.stdout`). It
    * cannot be told apart by try: while several tries share the process, each of their logs gets it.
    */
-  #strayLine(stream: "stdout" | "stderr", line: string): void {
+  #strayLine(stream: "stdout" | "stderr", text: string): void {
+    let line = text;
+    const marked = stream === "stderr" ? parseMark(text) : undefined;
+    if (marked) {
+      const { mark } = marked;
+      if (mark.type === "exit") this.#exitBy = { tryId: mark.tryId, code: mark.code };
+      else this.#blockedBy = mark.type === "blocked" ? mark.tryId : undefined;
+      if (marked.before.length === 0) return;
+      line = marked.before;
+    }
     if (stream === "stderr") this.#rememberStderr(line);
     for (const active of this.#active.values()) {
       deliver(active, { at: new Date().toISOString(), stream, level: stream === "stdout" ? "info" : "warn", message: line });

@@ -7,6 +7,9 @@
  * process, the pool reports its tries as crashed and starts another process.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { writeSync } from "node:fs";
+import { exitMark } from "./process-marks.js";
+import { SHARED_ARG } from "./task-protocol.js";
 import { DagFileCache } from "./dag-file-cache.js";
 import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
@@ -14,6 +17,8 @@ import { LineSplitter } from "./line-splitter.js";
 import { runTaskDefinition } from "./run-task-definition.js";
 import { serialiseResult } from "./serialise-result.js";
 import { buildTaskContext } from "./task-context.js";
+import { startWatchdog } from "./process-watchdog.js";
+import { chargeSubprocessesToTries, signalGroup } from "./subprocess-groups.js";
 import type {
   ChildOutcome,
   EmittedDatasetEvent,
@@ -31,7 +36,8 @@ interface CurrentTry {
   readonly stderr: LineSplitter;
   /** Fails the try from outside its promise chain (an unhandled rejection). */
   fail: (error: unknown) => void;
-  shellGroup: number | null;
+  /** Process groups of the subprocesses the try started (shell commands included). */
+  readonly groups: Set<number>;
 }
 
 const send = (message: FromTaskProcess, callback?: () => void): void => {
@@ -51,6 +57,10 @@ const files = new DagFileCache();
 /** The tries running in this process, by the pool's try id. */
 const tries = new Map<number, CurrentTry>();
 const tryContext = new AsyncLocalStorage<CurrentTry>();
+// Only a process that runs several tries at once needs to say whose code blocks it.
+const watchdog = startWatchdog(process.argv.includes(SHARED_ARG) ? () => tryContext.getStore()?.tryId ?? 0 : undefined);
+/** Set when the process ends for a reason already reported (an uncaught exception) or nobody's (the pool went away). */
+let exitExplained = false;
 
 /** The try whose code is running now: from its async context, or the only one running. */
 function currentTry(): CurrentTry | undefined {
@@ -63,6 +73,33 @@ function currentTry(): CurrentTry | undefined {
 function log(tryId: number, stream: LogStream, level: LogLevel, message: string): void {
   send({ type: "log", tryId, line: { at: new Date().toISOString(), stream, level, message } });
 }
+
+function addGroup(active: CurrentTry, pgid: number): void {
+  active.groups.add(pgid);
+  watchdog.addGroup(pgid);
+  send({ type: "group", tryId: active.tryId, pgid, ended: false });
+}
+
+/** Kills a group of the try's and forgets it: its leader ended (what it left behind goes too), or the try did. */
+function endGroup(active: CurrentTry, pgid: number): void {
+  if (!active.groups.delete(pgid)) return;
+  signalGroup(pgid, "SIGKILL");
+  watchdog.removeGroup(pgid);
+  send({ type: "group", tryId: active.tryId, pgid, ended: true });
+}
+
+chargeSubprocessesToTries(
+  () => tryContext.getStore()?.tryId,
+  (tryId, pgid) => {
+    const active = tries.get(tryId);
+    if (active) addGroup(active, pgid);
+    else signalGroup(pgid, "SIGKILL"); // started by a try that has already ended
+  },
+  (tryId, pgid) => {
+    const active = tries.get(tryId);
+    if (active) endGroup(active, pgid);
+  },
+);
 
 captureOutput((stream, text) => {
   const current = currentTry();
@@ -88,7 +125,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     stdout: lineLogger("stdout"),
     stderr: lineLogger("stderr"),
     fail,
-    shellGroup: null,
+    groups: new Set(),
   };
   tries.set(tryId, active);
   const emitted: EmittedDatasetEvent[] = [];
@@ -101,15 +138,19 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       signal: controller.signal,
       emitted,
     });
-    const running = tryContext.run(active, () =>
-      runTaskDefinition(definition, ctx, request, {
-        onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
-        onProcessGroup: (pgid) => {
-          active.shellGroup = pgid;
-          send({ type: "shell", tryId, pgid });
-        },
-      }),
-    );
+    const running = tryContext.run(active, () => {
+      // The task function's first part runs in this callback, not one of its own.
+      watchdog.running(tryId);
+      try {
+        return runTaskDefinition(definition, ctx, request, {
+          onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
+          // (A shell command's group is charged by chargeSubprocessesToTries already.)
+          onProcessGroup: () => undefined,
+        });
+      } finally {
+        watchdog.running(0);
+      }
+    });
     const result = await Promise.race([running, failed]);
     const serialised = serialiseResult(result, message.maxResultBytes);
     outcome = serialised.ok
@@ -123,6 +164,8 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
   } finally {
     active.stdout.flush();
     active.stderr.flush();
+    // Nothing the try started outlives it.
+    for (const pgid of [...active.groups]) endGroup(active, pgid);
     tries.delete(tryId);
   }
   send({ type: "done", tryId, outcome });
@@ -134,9 +177,14 @@ process.on("message", (message: ToTaskProcess) => {
   } else if (message.type === "preload") {
     // A file that fails to load fails the tries that need it, with its errors; nothing to say here.
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
+  } else if (message.type === "ping") {
+    send({ type: "pong", seq: message.seq });
   } else if (message.type === "abort") {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
-    tries.get(message.tryId)?.controller.abort(new DOMException(message.message, name));
+    const active = tries.get(message.tryId);
+    active?.controller.abort(new DOMException(message.message, name));
+    // Its subprocesses get the same notice; whatever is left of them dies when the try ends.
+    for (const pgid of active?.groups ?? []) signalGroup(pgid, "SIGTERM");
   }
 });
 
@@ -156,6 +204,7 @@ process.on("unhandledRejection", (reason) => {
 process.on("uncaughtException", (error) => {
   const failure: TaskFailure = describeError(error, "crash");
   const culprit = currentTry();
+  exitExplained = true;
   send({
     type: "fatal",
     message: failure.message,
@@ -171,16 +220,23 @@ process.on("uncaughtException", (error) => {
 // and must not kill tries that the worker is shutting down gracefully.
 process.on("SIGINT", () => undefined);
 // Without the pool there is nobody to report to.
-process.on("disconnect", () => process.exit(0));
-process.on("exit", () => {
-  for (const { shellGroup } of tries.values()) {
-    if (shellGroup === null) continue;
+process.on("disconnect", () => {
+  exitExplained = true;
+  process.exit(0);
+});
+process.on("exit", (code) => {
+  // process.exit called by a try's code runs this handler in that try's context: name it, so that
+  // the pool blames it and not the tries that shared the process. Written synchronously: the
+  // process ends right after this handler.
+  const culprit = exitExplained ? undefined : tryContext.getStore();
+  if (culprit) {
     try {
-      process.kill(-shellGroup, "SIGKILL");
+      writeSync(2, exitMark(culprit.tryId, code));
     } catch {
-      // Already gone.
+      // The pool is gone: nobody to tell.
     }
   }
+  for (const { groups } of tries.values()) for (const pgid of groups) signalGroup(pgid, "SIGKILL");
 });
 
 send({ type: "ready" });

@@ -49,7 +49,12 @@ export interface EmittedDatasetEvent {
   readonly metadata: Record<string, string | number | boolean | null>;
 }
 
-export type TaskFailureKind = "error" | "timeout" | "crash" | "result_too_large";
+/**
+ * `crash`: the try's own code ended its process (process.exit, an uncaught exception). `lost`: the
+ * try was lost to something else (a shutdown, the process killed from outside, a neighbouring
+ * try's crash in a shared process, a lost lease): retried without counting (core/lost-tries.ts).
+ */
+export type TaskFailureKind = "error" | "timeout" | "crash" | "result_too_large" | "lost";
 
 export interface TaskFailure {
   readonly kind: TaskFailureKind;
@@ -63,13 +68,18 @@ export type TaskRunOutcome =
 
 // ---- Messages between the pool and a task process (internal) ----
 
+/** The argument that tells a task process it will run several tries at once (see process-watchdog.ts). */
+export const SHARED_ARG = "--shared";
+
 /** `tryId` is the pool's own counter; it lets either side ignore messages about an earlier try. */
 export type ToTaskProcess =
   | { readonly type: "run"; readonly tryId: number; readonly request: TaskRunRequest; readonly maxResultBytes: number }
   /** Loads DAG files ahead of the tries that need them (a new process of a warm pool). */
   | { readonly type: "preload"; readonly files: readonly string[] }
   /** Aborts the try's `ctx.signal`: its time is up, or the worker cancelled it. */
-  | { readonly type: "abort"; readonly tryId: number; readonly reason: AbortReason; readonly message: string };
+  | { readonly type: "abort"; readonly tryId: number; readonly reason: AbortReason; readonly message: string }
+  /** Answered at once unless the process is stuck (task-process-handle.ts, deciding whom to blame). */
+  | { readonly type: "ping"; readonly seq: number };
 
 export type AbortReason = "timeout" | "cancel";
 
@@ -86,9 +96,14 @@ export type FromTaskProcess =
   | { readonly type: "preloaded" }
   /** The DAG file is loaded and the task function is about to be called: the timeout starts now. */
   | { readonly type: "started"; readonly tryId: number }
+  /** The answer to a ping: the process is not stuck in some try's CPU-bound code. */
+  | { readonly type: "pong"; readonly seq: number }
   | { readonly type: "log"; readonly tryId: number; readonly line: LogLine }
-  /** A shell task's process group, so the pool can kill it along with the task process. */
-  | { readonly type: "shell"; readonly tryId: number; readonly pgid: number | null }
+  /**
+   * A process group a try started (a shell command, a function task's subprocess), or its end: the
+   * pool kills the try's groups when it kills the task process, which cannot do it itself then.
+   */
+  | { readonly type: "group"; readonly tryId: number; readonly pgid: number; readonly ended: boolean }
   | { readonly type: "done"; readonly tryId: number; readonly outcome: ChildOutcome }
   /** An uncaught exception: the child reports it (and the try whose code threw, if known) and exits. */
   | { readonly type: "fatal"; readonly message: string; readonly stack?: string; readonly tryId?: number };

@@ -44,6 +44,8 @@ export interface WorkerOptions {
    * (through `ctx.signal`, then a kill) rather than let them run twice. Default: no lease.
    */
   readonly leaseMs?: number;
+  /** How many tries of a task instance lost to infrastructure are retried without counting (default 3, core/lost-tries.ts). */
+  readonly lostTryRetries?: number;
   readonly now?: () => Date;
   /** Called after each try is recorded (for progress output and tests), with what recording it did. */
   readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult) => void;
@@ -53,6 +55,9 @@ export interface WorkerOptions {
 }
 
 const LOG_FLUSH_MS = 250;
+
+/** Why a try was stopped when the fault is the infrastructure's: its outcome is recorded as `lost`. */
+class TryLostError extends Error {}
 
 export class Worker {
   readonly workerId: string;
@@ -103,7 +108,7 @@ export class Worker {
       const lease = this.#options.leaseMs;
       if (lease !== undefined && Date.now() - this.#lastHeartbeatOk > lease) {
         for (const controller of this.#runningIds.values()) {
-          controller.abort(new Error("the worker lost its lease: no heartbeat reached the store"));
+          controller.abort(new TryLostError("the worker lost its lease: no heartbeat reached the store"));
         }
       }
       const sentAt = Date.now();
@@ -245,6 +250,9 @@ export class Worker {
           this.#runningIds.get(claimed.instance.id)?.signal,
         );
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
+        // Stopped because this worker lost its lease: the try was lost, not failed by the task.
+        const reason = this.#runningIds.get(claimed.instance.id)?.signal.reason as unknown;
+        if (!outcome.ok && reason instanceof TryLostError) outcome = { ...outcome, error: { kind: "lost", message: outcome.error.message } };
         outcome = maskOutcome(outcome, masker);
       }
       if (!outcome.ok) {
@@ -266,6 +274,7 @@ export class Worker {
       result: outcome.ok ? outcome.result : undefined,
       error: outcome.ok ? undefined : outcome.error.message,
       errorKind: outcome.ok ? undefined : outcome.error.kind,
+      lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
       graph,
       now: now(),

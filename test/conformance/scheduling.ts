@@ -878,7 +878,7 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       ]);
     });
 
-    it("a zombie completed as failed (errorKind zombie) is retried while tries are left, else dead-lettered", async () => {
+    it("a zombie completed as failed (errorKind zombie) is retried at once without counting against the task's retries", async () => {
       const s = ctx.store;
       const g = graph("d", [{ id: "a", retries: 1, retryDelayMs: 5_000 }, { id: "b" }, { id: "after_b", upstream: ["b"] }]);
       const { run } = await s.createRun(runInput(g, { runId: "r1", now: at(0) }));
@@ -900,30 +900,78 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         });
         results.set(tiById.get(z.taskInstanceId)?.taskId ?? "?", result);
       }
-      expect(results.get("a")).toMatchObject({ applied: true, state: "retrying", nextRetryAt: at(105), runState: "running" });
-      expect(results.get("b")).toMatchObject({ applied: true, state: "failed" });
+      // b has no retries of its own, a has one: both get another try at once, and keep their retries.
+      expect(results.get("a")).toMatchObject({ applied: true, state: "retrying", nextRetryAt: at(100), runState: "running" });
+      expect(results.get("b")).toMatchObject({ applied: true, state: "retrying", nextRetryAt: at(100) });
       expect(await s.findZombies(at(1_000))).toEqual([]);
 
       const instances = new Map((await s.listTaskInstances(run.runId)).map((ti) => [ti.taskId, ti]));
-      expect(instances.get("after_b")?.state).toBe("upstream_failed");
+      expect(instances.get("after_b")?.state).toBe("scheduled");
+      expect([instances.get("a")?.maxTries, instances.get("b")?.maxTries]).toEqual([3, 2]);
       for (const taskId of ["a", "b"]) {
         const tries = await s.listTries(instances.get(taskId)?.id ?? -1);
         expect(tries.map((t) => [t.tryNumber, t.outcome, t.errorKind, t.workerId])).toEqual([[1, "failed", "zombie", "lost"]]);
       }
-      expect((await s.listDeadLetters({ open: true })).map((d) => [d.taskId, d.error])).toEqual([["b", "zombie: worker lost stopped heartbeating"]]);
+      expect(await s.listDeadLetters({ open: true })).toEqual([]);
+      const history = await s.listStateHistory(run.runId);
+      expect(history.find((h) => h.taskId === "b" && h.toState === "retrying")?.reason).toBe(
+        "try lost to infrastructure (zombie): retry 1 of 3 that does not count against the task's retries",
+      );
 
       // The retry runs on another worker; the lost worker's late report of try 1 is not applied.
-      expect(await s.queueDueRetries(at(105))).toBe(1);
-      const [retry] = await s.claimNextTasks({ workerId: "w2", limit: 10, dagIds: ["d"], now: at(106) });
+      expect(await s.queueDueRetries(at(100))).toBe(2);
+      const retries = await s.claimNextTasks({ workerId: "w2", limit: 10, dagIds: ["d"], now: at(106) });
+      const retry = retries.find((c) => c.instance.taskId === "a");
       expect(retry).toMatchObject({ tryNumber: 2, instance: { taskId: "a", workerId: "w2" } });
+      // Try 2 of a fails on its own: a still has its one retry.
+      const bRetry = retries.find((c) => c.instance.taskId === "b");
+      expect(bRetry?.tryNumber).toBe(2);
       const late = await s.completeTry({ taskInstanceId: retry?.instance.id ?? -1, tryNumber: 1, outcome: "success", graph: g, now: at(107) });
       expect(late.applied).toBe(false);
       // The lost worker's heartbeats no longer count for the instance: it must stop its try.
       expect(await s.heartbeat("lost", [retry?.instance.id ?? -1], at(200))).toEqual([]);
       expect(await s.findZombies(at(106))).toEqual([]);
-      expect((await s.findZombies(at(107))).map((z) => [z.taskInstanceId, z.tryNumber, z.workerId])).toEqual([
-        [retry?.instance.id, 2, "w2"],
+      expect((await s.findZombies(at(107))).map((z) => [z.taskInstanceId, z.tryNumber, z.workerId]).sort()).toEqual(
+        [[retry?.instance.id, 2, "w2"], [bRetry?.instance.id, 2, "w2"]].sort(),
+      );
+      const ownFailure = await s.completeTry({ taskInstanceId: retry?.instance.id ?? -1, tryNumber: 2, outcome: "failed", error: "boom", errorKind: "error", graph: g, now: at(108) });
+      expect(ownFailure).toMatchObject({ state: "retrying", nextRetryAt: at(113) });
+    });
+
+    it("lost tries are retried for free up to the bound, then count like any failed try and dead-letter with a message saying why", async () => {
+      const s = ctx.store;
+      const g = graph("d", [{ id: "a" }]);
+      const { run } = await s.createRun(runInput(g, { runId: "r1", now: at(0) }));
+      const lose = async (second: number, kind: "zombie" | "lost") => {
+        const [claimed] = await s.claimNextTasks({ workerId: "w", limit: 10, dagIds: ["d"], now: at(second) });
+        return s.completeTry({ taskInstanceId: claimed?.instance.id ?? -1, tryNumber: claimed?.tryNumber ?? -1, outcome: "failed", error: `lost ${second}`, errorKind: kind, graph: g, now: at(second), lostTryRetries: 2 });
+      };
+      expect(await lose(1, "lost")).toMatchObject({ state: "retrying", nextRetryAt: at(1) });
+      expect(await s.queueDueRetries(at(1))).toBe(1);
+      expect(await lose(2, "zombie")).toMatchObject({ state: "retrying", nextRetryAt: at(2) });
+      expect(await s.queueDueRetries(at(2))).toBe(1);
+      expect(await lose(3, "lost")).toMatchObject({ state: "failed", runState: "failed" });
+      const [ti] = await s.listTaskInstances(run.runId);
+      expect(ti).toMatchObject({ state: "failed", tryNumber: 3, maxTries: 3 });
+      const expected =
+        "the task's tries were lost to infrastructure more than 2 times (the limit of retries that do not count, TRIBUTARY_LOST_TRY_RETRIES) and it has no retries of its own left; last: lost 3";
+      expect(ti?.error).toBe(expected);
+      expect((await s.listDeadLetters({ open: true })).map((d) => [d.taskId, d.tryNumber, d.error])).toEqual([["a", 3, expected]]);
+      expect((await s.listTries(ti?.id ?? -1)).map((t) => [t.tryNumber, t.errorKind, t.error])).toEqual([
+        [1, "lost", "lost 1"],
+        [2, "zombie", "lost 2"],
+        [3, "lost", "lost 3"],
       ]);
+    });
+
+    it("a try that crashes its own process counts against the task's retries", async () => {
+      const s = ctx.store;
+      const g = graph("d", [{ id: "a" }]);
+      const { run } = await s.createRun(runInput(g, { runId: "r1", now: at(0) }));
+      const [claimed] = await s.claimNextTasks({ workerId: "w", limit: 10, dagIds: ["d"], now: at(1) });
+      const result = await s.completeTry({ taskInstanceId: claimed?.instance.id ?? -1, tryNumber: 1, outcome: "failed", error: "the task process exited with code 1", errorKind: "crash", graph: g, now: at(2) });
+      expect(result).toMatchObject({ state: "failed", runState: "failed" });
+      expect((await s.listDeadLetters({ open: true })).map((d) => [d.runId, d.error])).toEqual([[run.runId, "the task process exited with code 1"]]);
     });
   });
 }

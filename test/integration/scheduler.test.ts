@@ -84,7 +84,7 @@ interface Env {
 }
 
 /** A registry of one fixture folder (recorded in the store, as the service does) and a scheduler on the clock. */
-async function schedulerOn(folder: string, store: Store, clock: Clock, options: { zombieAfterMs?: number } = {}): Promise<Env> {
+async function schedulerOn(folder: string, store: Store, clock: Clock, options: { zombieAfterMs?: number; lostTryRetries?: number } = {}): Promise<Env> {
   const registry = new DagRegistry(join(FIXTURES, folder));
   await registry.refresh();
   expect(registry.importErrors()).toEqual([]);
@@ -98,6 +98,7 @@ async function schedulerOn(folder: string, store: Store, clock: Clock, options: 
     now: () => clock.now,
     reloadMs: 0,
     zombieAfterMs: options.zombieAfterMs ?? 24 * HOUR,
+    lostTryRetries: options.lostTryRetries,
     onError: (error) => errors.push(error),
   });
   return { registry, scheduler, errors };
@@ -671,11 +672,29 @@ describe("schedulers racing on one database", () => {
 });
 
 describe("zombies", () => {
-  it("a try whose worker stopped heartbeating is failed as a zombie after zombieAfterMs, and retried if it has retries left", async () => {
+  it("a try whose worker stopped heartbeating is failed as a zombie after zombieAfterMs and retried at once, without counting against its retries", async () => {
     const clock = new Clock("2024-01-01T00:00:00Z");
     const store = openStore();
     await store.migrate();
     const { scheduler, registry, errors } = await schedulerOn("zombies", store, clock, { zombieAfterMs: MINUTE });
+    const run = await trigger(store, registered(registry, "zombie_prone"), clock.now);
+    await claim(store, registry, "alive", clock.now, 1);
+    await claim(store, registry, "ghost", clock.now);
+    clock.advance(61 * SECOND);
+    expect((await scheduler.tick()).zombies).toBe(3);
+    const instances = new Map((await store.listTaskInstances(run.runId)).map((ti) => [ti.taskId, ti]));
+    // fragile has no retries: its lost try is retried anyway, and flaky keeps its one retry.
+    expect(instances.get("fragile")).toMatchObject({ state: "retrying", nextRetryAt: clock.now, maxTries: 2 });
+    expect(instances.get("flaky")).toMatchObject({ state: "retrying", nextRetryAt: clock.now, maxTries: 3 });
+    expect(await store.listDeadLetters({ open: true })).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("with TRIBUTARY_LOST_TRY_RETRIES=0 a zombie try counts like any failed try: retried only if it has retries left", async () => {
+    const clock = new Clock("2024-01-01T00:00:00Z");
+    const store = openStore();
+    await store.migrate();
+    const { scheduler, registry, errors } = await schedulerOn("zombies", store, clock, { zombieAfterMs: MINUTE, lostTryRetries: 0 });
     const run = await trigger(store, registered(registry, "zombie_prone"), clock.now);
     // A live worker takes the highest-priority task, a worker that will vanish takes the rest.
     const [steady] = await claim(store, registry, "alive", clock.now, 1);

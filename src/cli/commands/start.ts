@@ -88,6 +88,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
     queues: queues === undefined ? undefined : [...queues],
     tickMs: settings.tickMs,
     zombieAfterMs: settings.zombieAfterMs,
+    lostTryRetries: settings.lostTryRetries,
     queuedTimeoutMs: settings.queuedTimeoutMs,
     log,
     secrets: createSecretResolver({ store, dir: operations.secretsDir }),

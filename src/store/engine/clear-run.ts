@@ -111,7 +111,8 @@ export async function resetInstances(
     for (const batch of chunks(ids, 500)) {
       await tx
         .updateTable("task_instances")
-        .set((eb) => ({ max_tries: eb("try_number", "+", tries) }))
+        // Its free retries for lost tries start over too.
+        .set((eb) => ({ max_tries: eb("try_number", "+", tries), lost_tries: 0 }))
         .where("id", "in", batch)
         .execute();
     }

@@ -1,4 +1,5 @@
 import { hasTriesLeft, retryDelayMs } from "../../core/retry-delay.js";
+import { DEFAULT_LOST_TRY_RETRIES, hasLostTryRetryLeft, isLostTry, lostTriesExhaustedMessage, lostTryRetryReason } from "../../core/lost-tries.js";
 import type { CompleteTryInput, CompleteTryResult } from "../store.js";
 import type { RunState } from "../../core/types.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
@@ -71,6 +72,15 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
   }
 
   await moveTask(tx, ti, "failed", at, { ended_at: at, error, worker_id: null });
+  // A try lost to infrastructure is retried at once, as if it had not happened (one more try
+  // allowed), up to the bound: see core/lost-tries.ts.
+  const lostBound = input.lostTryRetries ?? DEFAULT_LOST_TRY_RETRIES;
+  const lost = isLostTry(input.errorKind);
+  if (lost && hasLostTryRetryLeft(ti.lost_tries, lostBound)) {
+    const retry = ti.lost_tries + 1;
+    await moveTask(tx, { ...ti, state: "failed" }, "retrying", at, { next_retry_at: at, lost_tries: retry, max_tries: ti.max_tries + 1 }, lostTryRetryReason(input.errorKind ?? "lost", retry, lostBound));
+    return { state: "retrying", nextRetryAt: new Date(at), runState: await currentRunState(tx, ti.run_id), queued: 0, applied: true };
+  }
   const policy = spec?.retry;
   // The try's number since the instance was created or last cleared: clearing raises max_tries
   // past the tries already made (clear-run.ts), so a cleared instance gets its retries again.
@@ -80,7 +90,14 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
     await moveTask(tx, { ...ti, state: "failed" }, "retrying", at, { next_retry_at: next }, `retry in ${next - at}ms`);
     return { state: "retrying", nextRetryAt: new Date(next), runState: await currentRunState(tx, ti.run_id), queued: 0, applied: true };
   }
-  await recordDeadLetter(tx, ti, input.tryNumber, error, at);
+  if (lost && error !== null) {
+    // Say why a task with retries left over for lost tries still dead-letters.
+    const why = capError(lostTriesExhaustedMessage(error, lostBound));
+    await tx.updateTable("task_instances").set({ error: why }).where("id", "=", ti.id).execute();
+    await recordDeadLetter(tx, ti, input.tryNumber, why, at);
+  } else {
+    await recordDeadLetter(tx, ti, input.tryNumber, error, at);
+  }
   const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at);
   const runState = await closeRunIfDone(tx, ti.run_id, input.graph, at);
   return { state: "failed", nextRetryAt: null, runState, queued, applied: true };

@@ -10,6 +10,7 @@ import { secrets } from "./000007-secrets.js";
 import { backfills } from "./000008-backfills.js";
 import { claimIndexes } from "./000009-claim-indexes.js";
 import { alertDedupe } from "./000010-alert-dedupe.js";
+import { lostTries } from "./000011-lost-tries.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -27,5 +28,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000008_backfills": backfills(dialect),
     "000009_claim_indexes": claimIndexes(dialect),
     "000010_alert_dedupe": alertDedupe(dialect),
+    "000011_lost_tries": lostTries(dialect),
   };
 }

@@ -82,7 +82,7 @@ describe("TaskProcessPool: lifecycle", () => {
     }
   });
 
-  it("close() ends every process and resolves waiting and running tries as crashed", async () => {
+  it("close() ends every process and resolves waiting and running tries as lost", async () => {
     const pool = newPool(1);
     const pid = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined)) as number;
     const running = pool.run(request("basics.ts", "basics", "sleep300"), () => undefined);
@@ -93,7 +93,7 @@ describe("TaskProcessPool: lifecycle", () => {
     for (const outcome of await Promise.all([running, waiting])) {
       expect(outcome.ok).toBe(false);
       if (!outcome.ok) {
-        expect(outcome.error.kind).toBe("crash");
+        expect(outcome.error.kind).toBe("lost");
         expect(outcome.error.message).toContain("pool was closed");
       }
     }

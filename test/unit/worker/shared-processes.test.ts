@@ -9,10 +9,15 @@ import type { LogLine, TaskRunOutcome, TaskRunRequest } from "../../../src/worke
 import { logSink, request } from "./pool-helpers.js";
 
 const SHARING = fileURLToPath(new URL("./fixtures/sharing.ts", import.meta.url));
+const CULPRITS = fileURLToPath(new URL("./fixtures/culprits.ts", import.meta.url));
 const GRACE_MS = 200;
 
 function sharing(taskId: string, overrides: Partial<TaskRunRequest> = {}): TaskRunRequest {
   return request("sharing.ts", "sharing", taskId, { file: SHARING, ...overrides });
+}
+
+function culprit(taskId: string, overrides: Partial<TaskRunRequest> = {}): TaskRunRequest {
+  return request("culprits.ts", "culprits", taskId, { file: CULPRITS, ...overrides });
 }
 
 function failure(outcome: TaskRunOutcome): { kind: string; message: string; stack?: string } {
@@ -35,7 +40,7 @@ describe("TaskProcessPool: tries sharing one process", () => {
   let pool: TaskProcessPool;
   beforeAll(async () => {
     pool = new TaskProcessPool({ size: 4, processes: 1, killGraceMs: GRACE_MS });
-    await pool.warmUp([SHARING]);
+    await pool.warmUp([SHARING, CULPRITS]);
   });
   afterAll(() => pool.close());
 
@@ -125,7 +130,7 @@ describe("TaskProcessPool: tries sharing one process", () => {
     expect(thrown.message).toMatch(/^uncaught exception: boom \(the task process exited with code \d+/);
     expect(thrown.message).not.toContain("did nothing wrong");
     const collateral = failure(neighbour);
-    expect(collateral.kind).toBe("crash");
+    expect(collateral.kind).toBe("lost");
     expect(collateral.message).toContain("sharing.throws_later try 2");
     expect(collateral.message).toContain("boom");
     expect(collateral.message).toContain("did nothing wrong");
@@ -147,11 +152,51 @@ describe("TaskProcessPool: tries sharing one process", () => {
       message: "timed out after 150ms; the task ignored its abort signal (ctx.signal) for 200ms, so its process was killed",
     });
     const collateral = failure(neighbour);
-    expect(collateral.kind).toBe("crash");
+    expect(collateral.kind).toBe("lost");
     expect(collateral.message).toContain("sharing.ignores_signal try 1 ignored its abort signal");
     expect(collateral.message).toContain("did nothing wrong");
     expect(elapsed).toBeGreaterThanOrEqual(150 + GRACE_MS - 5);
     expect(elapsed).toBeLessThan(2_000);
+  });
+});
+
+describe("TaskProcessPool: blame among tries of two DAGs sharing one process", () => {
+  let pool: TaskProcessPool;
+  beforeAll(async () => {
+    pool = new TaskProcessPool({ size: 3, processes: 1, killGraceMs: GRACE_MS });
+    await pool.warmUp([SHARING, CULPRITS]);
+  });
+  afterAll(() => pool.close());
+
+  it("process.exit in one try: that try says it exited the process, its neighbours were lost to it", async () => {
+    const [exiter, first, second] = await Promise.all([
+      pool.run(culprit("exits", { tryNumber: 2 }), () => undefined),
+      pool.run(sharing("wait", { params: { ms: 3_000 } }), () => undefined),
+      pool.run(sharing("honours_signal", { timeoutMs: 5_000 }), () => undefined),
+    ]);
+    expect(failure(exiter)).toMatchObject({ kind: "crash" });
+    expect(failure(exiter).message).toMatch(/^the task called process\.exit\(1\), which ended its task process/);
+    for (const neighbour of [first, second]) {
+      expect(failure(neighbour).kind).toBe("lost");
+      expect(failure(neighbour).message).toMatch(/^the task process it shared was ended by process\.exit\(1\) in culprits\.exits try 2; this try did nothing wrong/);
+    }
+  });
+
+  it("a CPU-bound try that ignores its timeout is blamed for the kill, not the neighbour whose timeout came first", async () => {
+    // A process that has loaded both DAG files, so that both tries start at once.
+    await pool.warmUp([SHARING, CULPRITS]);
+    const [spinner, neighbour] = await Promise.all([
+      pool.run(culprit("spins", { timeoutMs: 300 }), () => undefined),
+      // Times out first and would honour its signal, but the spinning try keeps the process from reading it.
+      pool.run(sharing("honours_signal", { timeoutMs: 150 }), () => undefined),
+    ]);
+    const blamed = failure(spinner);
+    expect(blamed.kind).toBe("timeout");
+    expect(blamed.message).toMatch(/^timed out after 300ms; the task ignored its abort signal \(ctx\.signal\) and kept the task process busy, so its process was killed/);
+    const innocent = failure(neighbour);
+    expect(innocent.kind).toBe("lost");
+    expect(innocent.message).toContain("culprits.spins try 1");
+    expect(innocent.message).toContain("did nothing wrong");
   });
 });
 

@@ -55,7 +55,7 @@ describe("TaskProcessPool: timeouts and crashes", () => {
     const outcome = await pool.run(request("misbehaving.ts", "misbehaving", "exits"), () => undefined);
     const error = failure(outcome);
     expect(error.kind).toBe("crash");
-    expect(error.message).toContain("the task process exited with code 3 before the task finished");
+    expect(error.message).toContain("the task called process.exit(3), which ended its task process");
     expect(error.message).toContain("going down");
     const after = await pool.run(request("basics.ts", "basics", "add", { inputs: { a: 1, b: { n: 1 } } }), () => undefined);
     expect(after).toEqual({ ok: true, result: { sum: 2 }, emitted: [] });

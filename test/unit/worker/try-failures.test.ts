@@ -23,4 +23,28 @@ describe("try failures", () => {
       crashFailure({ poolClosed: false, exitCode: null, signalCode: "SIGSEGV", uncaught: undefined, stderrTail: ["a", "b"] }),
     ).toEqual({ kind: "crash", message: "the task process was killed by SIGSEGV before the task finished\nlast lines of stderr:\na\nb" });
   });
+
+  it("calls a try lost when its process was killed from outside or the pool was closed", () => {
+    const death = { poolClosed: false, exitCode: null, signalCode: "SIGKILL", uncaught: undefined, stderrTail: [] } as const;
+    expect(crashFailure(death)).toEqual({
+      kind: "lost",
+      message: "the task process was killed by SIGKILL from outside Tributary (the OOM killer, an operator?) before the task finished; the try was lost",
+    });
+    expect(crashFailure({ ...death, poolClosed: true }).kind).toBe("lost");
+    expect(crashFailure({ ...death, signalCode: null, exitCode: 1 }).kind).toBe("crash");
+  });
+
+  it("blames process.exit on the try that called it, and no try when several ran and none can be told", () => {
+    const death = { poolClosed: false, exitCode: 1, signalCode: null, uncaught: undefined, stderrTail: [] } as const;
+    expect(crashFailure({ ...death, exitedHere: true })).toEqual({
+      kind: "crash",
+      message: "the task called process.exit(1), which ended its task process (and any tries sharing it)",
+    });
+    expect(crashFailure({ ...death, exitedBy: "d.t try 2" })).toEqual({
+      kind: "lost",
+      message: "the task process it shared was ended by process.exit(1) in d.t try 2; this try did nothing wrong and was lost",
+    });
+    expect(crashFailure({ ...death, shared: true }).kind).toBe("lost");
+    expect(crashFailure(death).kind).toBe("crash");
+  });
 });
