@@ -12,7 +12,7 @@
  * act at the start of each `ZoneSegment`.
  */
 import { dayMatches, type CronExpression } from "./cron-expression.js";
-import { zoneSegmentAt, type ZoneSegment } from "./zone-offsets.js";
+import { utcMs, zoneSegmentAt, type ZoneSegment } from "./zone-offsets.js";
 
 const MINUTE_MS = 60_000;
 const YEAR_MS = 366 * 86_400_000;
@@ -92,7 +92,7 @@ function firstFixedTimeInstant(expression: CronExpression, segment: ZoneSegment)
 
 /** The first whole wall-clock minute in [fromWall, toWall) that the expression matches. */
 function firstMatchingWallMinute(expression: CronExpression, fromWall: number, toWall: number): number | undefined {
-  // Wall times are handled as if they were UTC instants, so Date's UTC fields read them.
+  // Wall times are handled as if they were UTC instants, so Date's UTC fields read them (utcMs: any year).
   let wall = Math.ceil(fromWall / MINUTE_MS) * MINUTE_MS;
   while (wall < toWall) {
     const date = new Date(wall);
@@ -100,29 +100,29 @@ function firstMatchingWallMinute(expression: CronExpression, fromWall: number, t
     const month = date.getUTCMonth();
     const day = date.getUTCDate();
     if (!expression.months[month + 1]) {
-      wall = Date.UTC(year, month + 1, 1);
+      wall = utcMs(year, month + 1, 1);
       continue;
     }
     if (!dayMatches(expression, month + 1, day, date.getUTCDay())) {
-      wall = Date.UTC(year, month, day + 1);
+      wall = utcMs(year, month, day + 1);
       continue;
     }
     const hour = date.getUTCHours();
     const matchingHour = firstAllowed(expression.hours, hour);
     if (matchingHour === undefined) {
-      wall = Date.UTC(year, month, day + 1);
+      wall = utcMs(year, month, day + 1);
       continue;
     }
     if (matchingHour > hour) {
-      wall = Date.UTC(year, month, day, matchingHour);
+      wall = utcMs(year, month, day, matchingHour);
       continue;
     }
     const matchingMinute = firstAllowed(expression.minutes, date.getUTCMinutes());
     if (matchingMinute === undefined) {
-      wall = Date.UTC(year, month, day, hour + 1);
+      wall = utcMs(year, month, day, hour + 1);
       continue;
     }
-    const found = Date.UTC(year, month, day, hour, matchingMinute);
+    const found = utcMs(year, month, day, hour, matchingMinute);
     return found < toWall ? found : undefined;
   }
   return undefined;

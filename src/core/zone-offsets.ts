@@ -6,8 +6,10 @@
 
 const HOUR_MS = 3_600_000;
 // Transitions are found by sampling the offset every 6 hours and bisecting where it changed: no
-// zone in the database changes its offset twice within 6 hours.
+// zone in the database changes its offset twice within 6 hours, nor changes it and back within a
+// week in a year whose weekly samples all agree.
 const SAMPLE_MS = 6 * HOUR_MS;
+const WEEK_MS = 7 * 24 * HOUR_MS;
 
 /** A stretch of time with one UTC offset. Segments never cross a UTC year boundary. */
 export interface ZoneSegment {
@@ -64,12 +66,15 @@ function yearOffsets(timeZone: string, year: number): YearOffsets {
   }
   const cached = zone.get(year);
   if (cached) return cached;
-  const start = Date.UTC(year, 0, 1);
-  const end = Date.UTC(year + 1, 0, 1);
+  const start = utcMs(year, 0, 1);
+  const end = utcMs(year + 1, 0, 1);
   const transitions: { at: number; offset: number }[] = [];
   let previousAt = start;
   let previous = zoneOffsetAt(timeZone, start);
-  for (let at = start + SAMPLE_MS; previousAt < end; at = Math.min(at + SAMPLE_MS, end)) {
+  // Most zone-years have no transition at all (UTC, India, every year before DST): a weekly look
+  // says so in 53 reads instead of 1,464.
+  const changes = !hasSameOffsetWeekly(timeZone, start, end, previous);
+  for (let at = start + SAMPLE_MS; changes && previousAt < end; at = Math.min(at + SAMPLE_MS, end)) {
     const offset = zoneOffsetAt(timeZone, at);
     if (offset !== previous) {
       const transition = firstInstantWithOffset(timeZone, previousAt, at, offset);
@@ -87,6 +92,21 @@ function yearOffsets(timeZone: string, year: number): YearOffsets {
   };
   zone.set(year, result);
   return result;
+}
+
+function hasSameOffsetWeekly(timeZone: string, start: number, end: number, offset: number): boolean {
+  for (let at = start + WEEK_MS; at < end + WEEK_MS; at += WEEK_MS) {
+    if (zoneOffsetAt(timeZone, Math.min(at, end)) !== offset) return false;
+  }
+  return true;
+}
+
+/** Date.UTC for any year: Date.UTC reads the years 0-99 as 1900-1999. */
+export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  date.setUTCHours(hour, minute, 0, 0);
+  return date.getTime();
 }
 
 /** The first instant in (low, high] at which the offset is `offset` (it is at `high`, not at `low`). */

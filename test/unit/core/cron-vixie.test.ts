@@ -191,3 +191,16 @@ describe("an interval is due the moment it ends (issue: runs were created a whol
     expect(early).toEqual([]);
   });
 });
+
+describe("years before 100 (Date.UTC reads 0-99 as 1900-1999)", () => {
+  it("@daily in the year 50 stays in the year 50", () => {
+    const schedule = cron("@daily", "UTC");
+    const from = new Date(Date.parse("2000-01-01T00:00:00Z"));
+    from.setUTCFullYear(50, 0, 1);
+    const to = new Date(from.getTime() + 2 * 86_400_000);
+    const intervals = intervalsBetween(schedule, from, to);
+    expect(intervals.map((i) => i.start.getUTCFullYear())).toEqual([50, 50, 50]);
+    expect(intervals.map((i) => i.end.getTime() - i.start.getTime())).toEqual([86_400_000, 86_400_000, 86_400_000]);
+  });
+});
+
