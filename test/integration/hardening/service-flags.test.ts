@@ -37,7 +37,7 @@ describe("service commands refuse bad flags before any side effect", { timeout: 
     const cwd = mkdtempSync(join(dir, "cwd-"));
     mkdirSync(join(cwd, "dags"));
     const db = join(cwd, "state", "t.db");
-    const result = await runCliProcess([command, "--dags", "dags", "--db", db, ...flags], { cwd, env: { TRIBUTARY_ADMIN_PASSWORD: "a-long-password-1" }, timeoutMs: 15_000 });
+    const result = await runCliProcess([command, "--dags", "dags", "--db", db, ...flags], { cwd, env: { TRIBUTARY_ADMIN_PASSWORD: "a-long-password-1" }, timeoutMs: 60_000 });
     expect(result.stderr).toMatch(new RegExp(`--${flag}\\b|field "${flag}"`));
     expect(result.code).toBe(2);
     expect(existsSync(db)).toBe(false);
