@@ -10,7 +10,7 @@ export default defineConfig({
     // Most test files wait on child processes, servers and timers rather than compute: on the
     // 2-core CI machine, vitest's default (cores - 1 = one file at a time) leaves the CPU idle.
     maxWorkers: 3,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
