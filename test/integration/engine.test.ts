@@ -1,35 +1,20 @@
 /**
- * The engine end to end in one process: a real store, the in-process worker, the retry timer and
+ * The engine end to end in one process: a real fixture.store, the in-process worker, the retry timer and
  * the process pool, driving runs to completion with real time.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
 import { loadDagFile, findDag } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/engine-dags/retries.ts");
 
-let dir: string;
-let store: Store;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tributary-engine-"));
-  store = openSqliteStore({ path: join(dir, "t.db") });
-  await store.migrate();
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = sqliteStorePerTest("engine");
 
 async function run(dagId: string, killGraceMs?: number) {
   const loaded = findDag(await loadDagFile(FIXTURE), dagId);
-  return runToCompletion({ store, dag: loaded.dag, file: loaded.file, params: {}, concurrency: 1, killGraceMs, logicalDate: "2024-03-01" });
+  return runToCompletion({ store: fixture.store, dag: loaded.dag, file: loaded.file, params: {}, concurrency: 1, killGraceMs, logicalDate: "2024-03-01" });
 }
 
 describe("retries with exponential backoff", () => {
@@ -40,7 +25,7 @@ describe("retries with exponential backoff", () => {
     expect(doomed).toMatchObject({ state: "failed", tryNumber: 4 });
     expect(instances.find((ti) => ti.taskId === "downstream")?.state).toBe("upstream_failed");
 
-    const tries = await store.listTries(doomed?.id ?? -1);
+    const tries = await fixture.store.listTries(doomed?.id ?? -1);
     expect(tries.map((t) => t.outcome)).toEqual(["failed", "failed", "failed", "failed"]);
     const waits = tries.slice(1).map((t, i) => t.startedAt.getTime() - (tries[i]?.endedAt?.getTime() ?? 0));
     // Each wait is at least its delay (150, 300, 600 ms: 1x, 2x, 4x) and not far above it.
@@ -49,9 +34,9 @@ describe("retries with exponential backoff", () => {
       expect(waits[i]).toBeLessThan(expected + 1_500); // generous: the machine may be busy
     }
 
-    const deadLetters = await store.listDeadLetters({ open: true });
+    const deadLetters = await fixture.store.listDeadLetters({ open: true });
     expect(deadLetters).toMatchObject([{ taskId: "doomed", tryNumber: 4, error: "try 4 failed on purpose" }]);
-    const log = await store.readLogs({ runId: finished.runId, taskId: "doomed", mapIndex: null, tryNumber: 2 });
+    const log = await fixture.store.readLogs({ runId: finished.runId, taskId: "doomed", mapIndex: null, tryNumber: 2 });
     expect(log.lines.at(-1)?.message).toContain("try 2 failed on purpose");
   });
 });
@@ -62,7 +47,7 @@ describe("isolation", () => {
     expect(finished.state).toBe("success");
     const crash = instances.find((ti) => ti.taskId === "crash");
     expect(crash).toMatchObject({ state: "success", tryNumber: 2, result: { survived: 2 } });
-    const tries = await store.listTries(crash?.id ?? -1);
+    const tries = await fixture.store.listTries(crash?.id ?? -1);
     expect(tries[0]).toMatchObject({ outcome: "failed", errorKind: "crash" });
     expect(tries[0]?.error).toMatch(/exit/i);
     expect(instances.find((ti) => ti.taskId === "after_crash")?.result).toBe(20);
@@ -76,7 +61,7 @@ describe("isolation", () => {
     const stuck = instances.find((ti) => ti.taskId === "stuck");
     expect(stuck?.state).toBe("failed");
     expect(stuck?.error).toMatch(/timed out after 300ms|timed out/);
-    const tries = await store.listTries(stuck?.id ?? -1);
+    const tries = await fixture.store.listTries(stuck?.id ?? -1);
     expect(tries[0]?.errorKind).toBe("timeout");
     expect((tries[0]?.endedAt?.getTime() ?? 0) - (tries[0]?.startedAt.getTime() ?? 0)).toBeLessThan(5_000);
   });

@@ -3,42 +3,27 @@
  * bound (issue 15): a process killed from outside (as by the OOM killer), a shutdown past the
  * grace period. A try that ends its own process is the task's failure and counts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
 import { waitFor } from "../support/wait-for.js";
+import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
 
 const LOST = resolve(import.meta.dirname, "../fixtures/engine-dags/lost.ts");
 const LONG = resolve(import.meta.dirname, "../fixtures/engine-dags/long.ts");
 
-let dir: string;
-let store: Store;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tributary-lost-"));
-  store = openSqliteStore({ path: join(dir, "t.db") });
-  await store.migrate();
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = sqliteStorePerTest("lost");
 
 /** Runs one task of the `lost` DAG (the others are not in its graph) to completion. */
 async function runOne(taskId: string) {
   const { dag, file } = findDag(await loadDagFile(LOST), "lost");
   const graph = { ...dag.graph, tasks: dag.graph.tasks.filter((t) => t.id === taskId) };
-  const result = await runToCompletion({ store, dag: { ...dag, graph }, file, params: {}, concurrency: 1, logicalDate: "2024-03-01" });
+  const result = await runToCompletion({ store: fixture.store, dag: { ...dag, graph }, file, params: {}, concurrency: 1, logicalDate: "2024-03-01" });
   const instance = result.instances.find((ti) => ti.taskId === taskId);
-  return { ...result, instance, tries: await store.listTries(instance?.id ?? -1) };
+  return { ...result, instance, tries: await fixture.store.listTries(instance?.id ?? -1) };
 }
 
 it("a try whose process is killed from outside is retried although the task has no retries", async () => {
@@ -54,7 +39,7 @@ it("a task whose process keeps being killed stops after 3 free retries and dead-
   expect(run.state).toBe("failed");
   expect(instance).toMatchObject({ state: "failed", tryNumber: 4 });
   expect(tries.map((t) => t.errorKind)).toEqual(["lost", "lost", "lost", "lost"]);
-  const [deadLetter] = await store.listDeadLetters({ open: true });
+  const [deadLetter] = await fixture.store.listDeadLetters({ open: true });
   expect(deadLetter?.error).toMatch(/^the task's tries were lost to infrastructure more than 3 times .*TRIBUTARY_LOST_TRY_RETRIES.*; last: the task process was killed by SIGKILL/);
   expect(instance?.error).toBe(deadLetter?.error);
 });
@@ -68,22 +53,22 @@ it("a try that ends its own process counts against the task's retries", async ()
 
 it("a try killed by a shutdown past its grace period gets another try after the restart", async () => {
   const { dag, file } = findDag(await loadDagFile(LONG), "long_task");
-  await store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: new Date() });
-  const { run } = await store.createRun({
+  await fixture.store.upsertDag({ dagId: dag.id, file, graph: dag.graph, now: new Date() });
+  const { run } = await fixture.store.createRun({
     runId: "shutdown-run", runType: "manual", graph: dag.graph, logicalDate: new Date(), dataIntervalStart: new Date(), dataIntervalEnd: new Date(), params: {}, start: true, now: new Date(),
   });
   const pool = new TaskProcessPool({ size: 1 });
-  const worker = new Worker({ store, pool, dags: () => new Map([[dag.id, { dag, file }]]), concurrency: 1 });
+  const worker = new Worker({ store: fixture.store, pool, dags: () => new Map([[dag.id, { dag, file }]]), concurrency: 1 });
   worker.start();
-  await waitFor(async () => (await store.listTaskInstances(run.runId))[0]?.state === "running", { what: "the try to start" });
+  await waitFor(async () => (await fixture.store.listTaskInstances(run.runId))[0]?.state === "running", { what: "the try to start" });
   // What TributaryService.stop does once the grace period is over.
   const stopped = worker.stop();
   await pool.close();
   await stopped;
-  const [instance] = await store.listTaskInstances(run.runId);
+  const [instance] = await fixture.store.listTaskInstances(run.runId);
   expect(instance).toMatchObject({ state: "retrying", tryNumber: 1, maxTries: 2 });
-  const [tried] = await store.listTries(instance?.id ?? -1);
+  const [tried] = await fixture.store.listTries(instance?.id ?? -1);
   expect(tried).toMatchObject({ errorKind: "lost" });
   expect(tried?.error).toContain("pool was closed");
-  expect(await store.queueDueRetries(new Date())).toBe(1);
+  expect(await fixture.store.queueDueRetries(new Date())).toBe(1);
 });
