@@ -42,9 +42,11 @@ const STDERR_TAIL_LINES = 10;
 const CLOSE_WAIT_MS = 200;
 /**
  * A try whose grace is over while the process has not even read its abort message: how long to
- * wait for the watchdog to say which try keeps the process busy (it notices after 300 ms).
+ * wait for the watchdog to say which try keeps the process busy. It notices after 300 ms, but on
+ * a loaded machine its thread and the pipe that carries its word can be seconds late, and a kill
+ * without that word would blame a try that did nothing wrong.
  */
-const BLOCKER_WAIT_MS = 1_000;
+const BLOCKER_WAIT_MS = 5_000;
 const BLOCKER_POLL_MS = 50;
 
 interface ActiveTry {

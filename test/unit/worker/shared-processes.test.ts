@@ -185,15 +185,22 @@ describe("TaskProcessPool: blame among tries of two DAGs sharing one process", (
   it("a CPU-bound try that ignores its timeout is blamed for the kill, not the neighbour whose timeout came first", async () => {
     // A process that has loaded both DAG files, so that both tries start at once.
     await pool.warmUp([SHARING, CULPRITS]);
-    const [spinner, neighbour] = await Promise.all([
-      pool.run(culprit("spins", { timeoutMs: 300 }), () => undefined),
-      // Times out first and would honour its signal, but the spinning try keeps the process from reading it.
-      pool.run(sharing("honours_signal", { timeoutMs: 150 }), () => undefined),
-    ]);
+    // The neighbour times out first and would honour its signal, but the spinning try keeps the
+    // process from reading it. Ordered by construction, not by timing: the spinner's start message
+    // is sent once the neighbour runs, well before the neighbour's abort message (one ordered IPC
+    // channel), and the spinner blocks the process from its first line. The spinner times out
+    // too (1,100 ms) before the neighbour's grace is over (1,000 + 200 ms) and the kill comes.
+    let neighbourRunning!: () => void;
+    const running = new Promise<void>((resolve) => (neighbourRunning = resolve));
+    const neighbour = pool.run(sharing("honours_signal", { timeoutMs: 1_000 }), (line) => {
+      if (line.message === "waiting") neighbourRunning();
+    });
+    await running;
+    const spinner = await pool.run(culprit("spins", { timeoutMs: 1_100 }), () => undefined);
     const blamed = failure(spinner);
     expect(blamed.kind).toBe("timeout");
-    expect(blamed.message).toMatch(/^timed out after 300ms; the task ignored its abort signal \(ctx\.signal\) and kept the task process busy, so its process was killed/);
-    const innocent = failure(neighbour);
+    expect(blamed.message).toMatch(/^timed out after 1.10s; the task ignored its abort signal \(ctx\.signal\) and kept the task process busy, so its process was killed/);
+    const innocent = failure(await neighbour);
     expect(innocent.kind).toBe("lost");
     expect(innocent.message).toContain("culprits.spins try 1");
     expect(innocent.message).toContain("did nothing wrong");
