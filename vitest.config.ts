@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from "vitest/config";
+import { SlowFirstSequencer } from "./test/support/slow-first-sequencer.js";
 
 export default defineConfig({
   test: {
@@ -10,6 +11,8 @@ export default defineConfig({
     // Most test files wait on child processes, servers and timers rather than compute: on the
     // 2-core CI machine, vitest's default (cores - 1 = one file at a time) leaves the CPU idle.
     maxWorkers: 3,
+    // The longest files first, so that none of them is left running alone at the end.
+    sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

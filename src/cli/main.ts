@@ -4,32 +4,6 @@
  */
 import { readFileSync } from "node:fs";
 import { TributaryError } from "../core/errors.js";
-import { backfillCommand, BACKFILL_USAGE } from "./commands/backfill.js";
-import { dagsCommand, DAGS_USAGE } from "./commands/dags.js";
-import { logsCommand, LOGS_USAGE } from "./commands/logs.js";
-import { poolsCommand, POOLS_USAGE } from "./commands/pools.js";
-import { alertsCommand, ALERTS_USAGE } from "./commands/alerts.js";
-import { secretsCommand, SECRETS_USAGE } from "./commands/secrets.js";
-import { lineageCommand, LINEAGE_USAGE } from "./commands/lineage.js";
-import { datasetsCommand, DATASETS_USAGE } from "./commands/datasets.js";
-import { runCommand, RUN_USAGE } from "./commands/run.js";
-import { runsCommand, RUNS_USAGE } from "./commands/runs.js";
-import { scheduleCommand, SCHEDULE_USAGE } from "./commands/schedule.js";
-import { auditCommand, AUDIT_USAGE, tokensCommand, TOKENS_USAGE, usersCommand, USERS_USAGE } from "./commands/access.js";
-import {
-  apiCommand,
-  API_USAGE,
-  schedulerCommand,
-  SCHEDULER_USAGE,
-  startCommand,
-  START_USAGE,
-  workerCommand,
-  WORKER_USAGE,
-} from "./commands/start.js";
-import { triggerCommand, TRIGGER_USAGE } from "./commands/trigger.js";
-import { devCommand, DEV_USAGE } from "./commands/dev.js";
-import { initCommand, INIT_USAGE } from "./commands/init.js";
-import { clearCommand, CLEAR_USAGE } from "./commands/clear.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
 import { readCredentialFiles } from "../secrets/credential-files.js";
 import { hideEnvironFromTasks } from "../worker/hide-exec-environ.js";
@@ -40,48 +14,54 @@ interface Command {
   readonly usage: string;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  init: { run: initCommand, usage: INIT_USAGE },
-  start: { run: startCommand, usage: START_USAGE },
-  dev: { run: devCommand, usage: DEV_USAGE },
-  scheduler: { run: schedulerCommand, usage: SCHEDULER_USAGE },
-  worker: { run: workerCommand, usage: WORKER_USAGE },
-  api: { run: apiCommand, usage: API_USAGE },
-  users: { run: usersCommand, usage: USERS_USAGE },
-  tokens: { run: tokensCommand, usage: TOKENS_USAGE },
-  audit: { run: auditCommand, usage: AUDIT_USAGE },
-  run: { run: runCommand, usage: RUN_USAGE },
-  trigger: { run: triggerCommand, usage: TRIGGER_USAGE },
-  clear: { run: clearCommand, usage: CLEAR_USAGE },
-  backfill: { run: backfillCommand, usage: BACKFILL_USAGE },
-  schedule: { run: scheduleCommand, usage: SCHEDULE_USAGE },
-  runs: { run: runsCommand, usage: RUNS_USAGE },
-  dags: { run: dagsCommand, usage: DAGS_USAGE },
-  logs: { run: logsCommand, usage: LOGS_USAGE },
-  pools: { run: poolsCommand, usage: POOLS_USAGE },
-  alerts: { run: alertsCommand, usage: ALERTS_USAGE },
-  secrets: { run: secretsCommand, usage: SECRETS_USAGE },
-  lineage: { run: lineageCommand, usage: LINEAGE_USAGE },
-  datasets: { run: datasetsCommand, usage: DATASETS_USAGE },
+/**
+ * Each command's module is imported only when that command runs: a short command (`trigger`,
+ * `runs list`) then loads neither the web server nor the alert channels, which roughly halves its
+ * start-up. Only the general help loads them all.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => { const m = await import("./commands/init.js"); return { run: m.initCommand, usage: m.INIT_USAGE }; },
+  start: async () => { const m = await import("./commands/start.js"); return { run: m.startCommand, usage: m.START_USAGE }; },
+  dev: async () => { const m = await import("./commands/dev.js"); return { run: m.devCommand, usage: m.DEV_USAGE }; },
+  scheduler: async () => { const m = await import("./commands/start.js"); return { run: m.schedulerCommand, usage: m.SCHEDULER_USAGE }; },
+  worker: async () => { const m = await import("./commands/start.js"); return { run: m.workerCommand, usage: m.WORKER_USAGE }; },
+  api: async () => { const m = await import("./commands/start.js"); return { run: m.apiCommand, usage: m.API_USAGE }; },
+  users: async () => { const m = await import("./commands/access.js"); return { run: m.usersCommand, usage: m.USERS_USAGE }; },
+  tokens: async () => { const m = await import("./commands/access.js"); return { run: m.tokensCommand, usage: m.TOKENS_USAGE }; },
+  audit: async () => { const m = await import("./commands/access.js"); return { run: m.auditCommand, usage: m.AUDIT_USAGE }; },
+  run: async () => { const m = await import("./commands/run.js"); return { run: m.runCommand, usage: m.RUN_USAGE }; },
+  trigger: async () => { const m = await import("./commands/trigger.js"); return { run: m.triggerCommand, usage: m.TRIGGER_USAGE }; },
+  clear: async () => { const m = await import("./commands/clear.js"); return { run: m.clearCommand, usage: m.CLEAR_USAGE }; },
+  backfill: async () => { const m = await import("./commands/backfill.js"); return { run: m.backfillCommand, usage: m.BACKFILL_USAGE }; },
+  schedule: async () => { const m = await import("./commands/schedule.js"); return { run: m.scheduleCommand, usage: m.SCHEDULE_USAGE }; },
+  runs: async () => { const m = await import("./commands/runs.js"); return { run: m.runsCommand, usage: m.RUNS_USAGE }; },
+  dags: async () => { const m = await import("./commands/dags.js"); return { run: m.dagsCommand, usage: m.DAGS_USAGE }; },
+  logs: async () => { const m = await import("./commands/logs.js"); return { run: m.logsCommand, usage: m.LOGS_USAGE }; },
+  pools: async () => { const m = await import("./commands/pools.js"); return { run: m.poolsCommand, usage: m.POOLS_USAGE }; },
+  alerts: async () => { const m = await import("./commands/alerts.js"); return { run: m.alertsCommand, usage: m.ALERTS_USAGE }; },
+  secrets: async () => { const m = await import("./commands/secrets.js"); return { run: m.secretsCommand, usage: m.SECRETS_USAGE }; },
+  lineage: async () => { const m = await import("./commands/lineage.js"); return { run: m.lineageCommand, usage: m.LINEAGE_USAGE }; },
+  datasets: async () => { const m = await import("./commands/datasets.js"); return { run: m.datasetsCommand, usage: m.DATASETS_USAGE }; },
 };
 
-const USAGE = `Usage: tributary <command> [options]      (tributary help <command> for details)
+async function generalUsage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return `Usage: tributary <command> [options]      (tributary help <command> for details)
 
 Commands:
-${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage.split("\n\n")[0]?.split("\n").join("\n  ")}`)
-  .join("\n")}
+${commands.map((c) => `  ${c.usage.split("\n\n")[0]?.split("\n").join("\n  ")}`).join("\n")}
 
 The DAG folder is --dags <dir>, else the \`dags\` setting of tributary.config.ts, else ./dags.
 The store is --db <path|url>, else TRIBUTARY_DATABASE_URL, else ./.tributary/tributary.db
 (postgres:// or postgresql:// for PostgreSQL; a path, sqlite:<path> or file:<path> for SQLite).
 Exit codes: 0 ok, 1 run failed or check found errors, 2 invalid input, 3 internal error.`;
+}
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const topic = name === "help" && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
-    process.stdout.write(`${topic ? topic.usage : USAGE}\n`);
+    process.stdout.write(`${topic ? (await topic()).usage : await generalUsage()}\n`);
     return name === undefined ? EXIT.invalidInput : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
@@ -89,11 +69,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`tributary: unknown command "${name}"\n\n${USAGE}\n`);
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`tributary: unknown command "${name}"\n\n${await generalUsage()}\n`);
     return EXIT.invalidInput;
   }
+  const command = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${command.usage}\n`);
     return EXIT.ok;
