@@ -40,7 +40,7 @@ export interface SessionRecord {
 export interface AuditEntry {
   readonly id: number;
   readonly at: Date;
-  /** `user:<name>`, `token:<name>` of a user, or `cli` for local commands. */
+  /** `alice` (a UI session), `alice (token ci)` (an API token), or `cli (<os user>)` for local commands. */
   readonly actor: string;
   readonly action: string;
   readonly target: string | null;
