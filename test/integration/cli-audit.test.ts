@@ -1,17 +1,18 @@
 /**
- * `tributary alerts ack|resolve`, as real processes against a SQLite store, write the audit log as
- * the API's `POST /alerts/:id/ack|resolve` do: actions `alert.ack` and `alert.resolve`, the alert's
- * id as target, and the local user as actor (`cli (<os user>)`, as `tributary users` and `tokens`).
+ * Local commands write the audit log as the API's endpoints do, as real processes against a
+ * SQLite store: `tributary alerts ack|resolve` (actions `alert.ack` and `alert.resolve`, the
+ * alert's id as target) and `tributary pools set|delete` (`pool.set`, `pool.delete`), with the
+ * local user as actor: `cli (<os user>)`, as `tributary users` and `tokens` write it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../../src/store/store.js";
-import { at, RunDriver } from "../../conformance/driver.js";
-import { graph } from "../../conformance/fixtures.js";
-import { runCliProcess } from "../hardening/cli-process.js";
+import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
+import { at, RunDriver } from "../conformance/driver.js";
+import { graph } from "../conformance/fixtures.js";
+import { runCliProcess } from "./hardening/cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-alerts-cli-"));
 const db = join(dir, "store.db");
@@ -53,16 +54,16 @@ async function raiseAlert(store: Store, dagId: string): Promise<number> {
 let first = 0;
 let second = 0;
 
-describe("tributary alerts ack|resolve write the audit log", { timeout: 60_000 }, () => {
-  beforeAll(async () => {
-    await withStore(async (store) => {
-      await store.migrate();
-      first = await raiseAlert(store, "cli_audit_a");
-      second = await raiseAlert(store, "cli_audit_b");
-    });
+beforeAll(async () => {
+  await withStore(async (store) => {
+    await store.migrate();
+    first = await raiseAlert(store, "cli_audit_a");
+    second = await raiseAlert(store, "cli_audit_b");
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("tributary alerts ack|resolve write the audit log", { timeout: 60_000 }, () => {
   it("ack then resolve: one entry each, with the CLI user as actor and the alert as target", async () => {
     const ack = await runCliProcess(["alerts", "ack", String(first), "--db", db], { cwd: dir });
     expect(ack.stderr).toBe("");
@@ -98,5 +99,21 @@ describe("tributary alerts ack|resolve write the audit log", { timeout: 60_000 }
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("no alert 9999");
     expect(await withStore((store) => store.access.listAudit({ limit: 1 }))).toEqual(before);
+  });
+});
+
+describe("tributary pools set|delete write the audit log", { timeout: 60_000 }, () => {
+  it("pool.set with the slots and description, pool.delete; the actor is the CLI user", async () => {
+    const set = await runCliProcess(["pools", "set", "warehouse", "2", "--description", "one loader at a time", "--db", db], { cwd: dir });
+    expect(set).toMatchObject({ code: 0, stdout: "pool warehouse: 2 slot(s)\n" });
+    const removed = await runCliProcess(["pools", "delete", "warehouse", "--db", db], { cwd: dir });
+    expect(removed.code).toBe(0);
+    await withStore(async (store) => {
+      const entries = await store.access.listAudit({ target: "warehouse" });
+      expect(entries.map(({ actor, action, details }) => ({ actor, action, details }))).toEqual([
+        { actor: CLI_ACTOR, action: "pool.delete", details: {} },
+        { actor: CLI_ACTOR, action: "pool.set", details: { slots: 2, description: "one loader at a time" } },
+      ]);
+    });
   });
 });
