@@ -208,6 +208,7 @@ describe("the admin pages in Chromium", () => {
     await page.getByText("No audit entries match").waitFor();
     await form.getByRole("button", { name: "Clear" }).click();
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(8);
+    await screenshot(page, "admin-audit-all");
 
     // Two at a time: the next page holds the two entries before them.
     await page.goto(`${server.url}#/admin/audit?limit=2`);
