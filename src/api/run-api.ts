@@ -31,6 +31,8 @@ export interface StartApiOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Which proxies to believe about client addresses (api/trust-proxy.ts). */
   readonly trustProxy?: TrustProxy | undefined;
+  /** The files backend's folder (`--secrets-dir`), listed on the admin pages' Secrets tab. */
+  readonly secretsDir?: string | undefined;
 }
 
 /** The built UI: `ui/dist` at the package root (next to `dist/` and `src/`). */
@@ -54,6 +56,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     metrics: options.metrics,
     trustProxy: options.trustProxy,
     log: options.log,
+    secrets: { env, dir: options.secretsDir },
   });
   let timer: NodeJS.Timeout | undefined;
   if (options.refreshMs !== undefined) {

@@ -25,6 +25,8 @@ import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
 import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin.js";
+import { poolRoutes } from "./routes/pools.js";
+import { secretRoutes, type SecretSettings } from "./routes/secrets.js";
 import { authRoutes } from "./routes/auth.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { lineageRoutes } from "./routes/lineage.js";
@@ -61,6 +63,8 @@ export interface ApiServerOptions {
   readonly metrics?: TributaryMetrics;
   /** Where internal errors (500) are logged, with their request id; default standard error. */
   readonly log?: LogFn | undefined;
+  /** Where the secrets the admin pages list come from (environment, `--secrets-dir`); default this process's environment. */
+  readonly secrets?: SecretSettings;
   /** More routes mounted under `/api/v1` by other parts. */
   readonly plugins?: readonly ApiPlugin[];
 }
@@ -172,6 +176,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           await api.register(alertRoutes(ctx));
           await api.register(lineageRoutes(ctx));
           await api.register(adminRoutes(ctx));
+          await api.register(poolRoutes(ctx));
+          await api.register(secretRoutes(ctx, options.secrets ?? {}));
           await api.register(streamRoutes(ctx, { pollMs: options.streamPollMs ?? 500, keepAliveMs: 15_000, recheckMs }));
           for (const plugin of options.plugins ?? []) await plugin(api as unknown as FastifyInstance, ctx);
           api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () => app.swagger());

@@ -40,11 +40,29 @@ export interface SessionRecord {
 export interface AuditEntry {
   readonly id: number;
   readonly at: Date;
-  /** `user:<name>`, `token:<name>` of a user, or `cli` for local commands. */
+  /** `alice` (a UI session), `alice (token ci)` (an API token), or `cli (<os user>)` for local commands. */
   readonly actor: string;
   readonly action: string;
   readonly target: string | null;
   readonly details: Record<string, unknown>;
+}
+
+/** Which audit entries to list: every field narrows the list; latest first. */
+export interface AuditFilter {
+  readonly limit?: number;
+  /** Entries older than this id (paging: the last id of the previous page). */
+  readonly beforeId?: number;
+  readonly action?: string;
+  /**
+   * An exact actor, or a name that also matches the actors it qualifies: `alice` matches `alice`
+   * and `alice (token ci)`, `cli` matches `cli (<os user>)`.
+   */
+  readonly actor?: string;
+  readonly target?: string;
+  /** From this time on (included). */
+  readonly since?: Date;
+  /** Before this time (excluded). */
+  readonly until?: Date;
 }
 
 export interface AccessStore {
@@ -73,5 +91,5 @@ export interface AccessStore {
   revokeSession(sessionHash: string, now: Date): Promise<void>;
 
   appendAudit(entry: { actor: string; action: string; target?: string | null; details?: Record<string, unknown>; now: Date }): Promise<void>;
-  listAudit(filter: { limit?: number; beforeId?: number; action?: string }): Promise<AuditEntry[]>;
+  listAudit(filter: AuditFilter): Promise<AuditEntry[]>;
 }

@@ -1,7 +1,7 @@
 /** The AccessStore over Kysely, shared by both dialects. */
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { ConflictError } from "../core/errors.js";
-import type { AccessStore, ApiTokenRecord, AuditEntry, Role, SessionRecord, UserRecord } from "./access.js";
+import type { AccessStore, ApiTokenRecord, AuditEntry, AuditFilter, Role, SessionRecord, UserRecord } from "./access.js";
 import type { Database, SessionTable, UserTable } from "./schema.js";
 import type { RunInTransaction, Tx } from "./engine/tx.js";
 import { isUniqueViolation } from "./engine/locks.js";
@@ -207,10 +207,22 @@ export class SqlAccessStore implements AccessStore {
     );
   }
 
-  async listAudit(filter: { limit?: number; beforeId?: number; action?: string }): Promise<AuditEntry[]> {
+  async listAudit(filter: AuditFilter): Promise<AuditEntry[]> {
     let query = this.#db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(filter.limit ?? 100);
     if (filter.beforeId !== undefined) query = query.where("id", "<", filter.beforeId);
     if (filter.action !== undefined) query = query.where("action", "=", filter.action);
+    if (filter.target !== undefined) query = query.where("target", "=", filter.target);
+    if (filter.since !== undefined) query = query.where("at", ">=", filter.since.getTime());
+    if (filter.until !== undefined) query = query.where("at", "<", filter.until.getTime());
+    const actor = filter.actor;
+    if (actor !== undefined) {
+      // `alice` also matches `alice (token ci)`: a prefix compared exactly (LIKE would treat `_`
+      // as a wildcard, and differs in case between the dialects). substr counts characters.
+      const qualified = `${actor} (`;
+      query = query.where((eb) =>
+        eb.or([eb("actor", "=", actor), eb(sql<string>`substr(${sql.ref("actor")}, 1, ${Array.from(qualified).length})`, "=", qualified)]),
+      );
+    }
     return (await query.execute()).map((row) => ({
       id: Number(row.id),
       at: toDate(row.at),

@@ -18,6 +18,7 @@ import type {
   DagVersionRecord,
   DeadLetterRecord,
   LogQuery,
+  PoolUsage,
   RunFilter,
   StateChangeRecord,
   Store,
@@ -330,6 +331,25 @@ export class SqlStore implements Store {
   async deletePool(name: string): Promise<boolean> {
     const result = await this.#tx((tx) => tx.deleteFrom("pools").where("name", "=", name).executeTakeFirst());
     return Number(result.numDeletedRows) > 0;
+  }
+
+  async listPoolUsage(): Promise<PoolUsage[]> {
+    const rows = await this.#db
+      .selectFrom("task_instances")
+      .select(["pool", "state", sql<number>`count(*)`.as("n")])
+      .where("state", "in", ["running", "queued"])
+      .where("pool", "is not", null)
+      .groupBy(["pool", "state"])
+      .execute();
+    const usage = new Map<string, { pool: string; running: number; queued: number }>();
+    for (const row of rows) {
+      if (row.pool === null) continue;
+      const entry = usage.get(row.pool) ?? { pool: row.pool, running: 0, queued: 0 };
+      if (row.state === "running") entry.running = Number(row.n);
+      else entry.queued = Number(row.n);
+      usage.set(row.pool, entry);
+    }
+    return [...usage.values()].sort((a, b) => a.pool.localeCompare(b.pool));
   }
 
   async getDag(dagId: string): Promise<DagRecord | undefined> {

@@ -111,6 +111,13 @@ export interface StoredLogLine {
   readonly message: string;
 }
 
+/** A pool's occupancy: its task instances that hold a slot (running) and that wait for one (queued). */
+export interface PoolUsage {
+  readonly pool: string;
+  readonly running: number;
+  readonly queued: number;
+}
+
 /** One secret of the encrypted store backend: AES-256-GCM output as base64 text. */
 export interface StoredSecret {
   readonly name: string;
@@ -415,6 +422,8 @@ export interface Store {
   listPools(): Promise<{ name: string; slots: number; description: string | null }[]>;
   setPool(input: { name: string; slots: number; description?: string; now: Date }): Promise<void>;
   deletePool(name: string): Promise<boolean>;
+  /** How many task instances of each pool run and wait in the queue now (pools in use only, configured or not). */
+  listPoolUsage(): Promise<PoolUsage[]>;
   listDatasetEvents(filter: { uri?: string; runId?: string }): Promise<
     { uri: string; runId: string | null; taskId: string | null; at: Date; metadata: Record<string, unknown> }[]
   >;

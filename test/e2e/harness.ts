@@ -75,15 +75,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `tributary start` on a free port; resolves once it prints where the UI is. */
-export async function startServer(options: { dagsDir: string; dir: string; workers?: number }): Promise<RunningServer> {
+/** `tributary start` on a free port (with `env` added to this process's); resolves once it prints where the UI is. */
+export async function startServer(options: { dagsDir: string; dir: string; workers?: number; env?: Readonly<Record<string, string>> }): Promise<RunningServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, "bin", "tributary.js"), "start", "--dags", options.dagsDir, "--db", join(options.dir, "store.db"), "--port", String(port), "--workers", String(options.workers ?? 4), "--grace", "2"],
     {
       cwd: ROOT,
-      env: { ...process.env, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, EXAMPLES_WAREHOUSE: join(options.dir, "warehouse.db"), TRIBUTARY_TASK_ENV: "EXAMPLES_WAREHOUSE" },
+      env: { ...process.env, TRIBUTARY_ADMIN_PASSWORD: ADMIN_PASSWORD, EXAMPLES_WAREHOUSE: join(options.dir, "warehouse.db"), TRIBUTARY_TASK_ENV: "EXAMPLES_WAREHOUSE", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -162,10 +162,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-export async function logIn(page: Page, url: string): Promise<void> {
+/** Logs in as the first admin, or as `as`. */
+export async function logIn(page: Page, url: string, as = { username: "admin", password: ADMIN_PASSWORD }): Promise<void> {
   await page.goto(url);
-  await page.getByLabel("User name").fill("admin");
-  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByLabel("User name").fill(as.username);
+  await page.getByLabel("Password").fill(as.password);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByTestId("current-user").waitFor();
 }

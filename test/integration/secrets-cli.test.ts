@@ -94,6 +94,16 @@ describe("tributary secrets", { timeout: 120_000 }, () => {
     const again = await tributary(["secrets", "delete", "doomed", "--db", db]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('no stored secret "doomed"');
+
+    // Each change is in the audit log, with the local user as actor and never the value.
+    const store = openSqliteStore({ path: db });
+    try {
+      const entries = (await store.access.listAudit({ actor: "cli" })).map((e) => `${e.action} ${e.target ?? ""}`);
+      expect(entries).toEqual(["secret.delete doomed", "secret.set doomed", "secret.set api_token", "secret.set warehouse_password"]);
+      expect(JSON.stringify(await store.access.listAudit({}))).not.toMatch(/Pw-Alpha|Tok-Beta|Doomed-0003/);
+    } finally {
+      await store.close();
+    }
   });
 
   it("a worker refuses to start without the key (or with another key): exit code 2", async () => {

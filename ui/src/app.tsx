@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { get, post, setCsrfToken, setUnauthenticatedHandler } from "./api/client";
 import type { Me } from "./api/types";
+import { AdminPage } from "./admin/admin-page";
 import { SessionContext, type Session } from "./auth";
 import { Layout } from "./components/layout";
 import { Loading } from "./components/status";
@@ -77,6 +78,8 @@ function Page() {
       return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":
       return <AlertsPage />;
+    case "admin":
+      return <AdminPage tab={id} />;
     default:
       return <DagsPage />;
   }

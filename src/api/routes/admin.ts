@@ -1,9 +1,11 @@
 /** Admin: users, API tokens and the audit log. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { parseDateInZone } from "../../core/calendar.js";
 import { ROLES, type Role } from "../../store/access.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
+import { isoDate } from "../route-schemas.js";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/passwords.js";
 import { generateToken, hashSecret } from "../auth/secrets.js";
 
@@ -134,17 +136,33 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     {
       config: { access: "admin" },
       schema: {
-        summary: "The audit log, latest first; page with `before` (the last id you have)",
+        summary:
+          "The audit log, latest first; filter by action, actor (a user name also matches their tokens, `cli` every local command), target and time; page with `before` (the last id you have)",
         tags: ["admin"],
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1_000).default(100),
           before: z.coerce.number().int().min(1).optional(),
           action: z.string().max(100).optional(),
+          actor: z.string().min(1).max(200).optional(),
+          target: z.string().min(1).max(500).optional(),
+          since: isoDate.optional(),
+          until: isoDate.optional(),
         }),
       },
     },
-    async (request) => ({
-      entries: await ctx.store.access.listAudit({ limit: request.query.limit, beforeId: request.query.before, action: request.query.action }),
-    }),
+    async (request) => {
+      const q = request.query;
+      return {
+        entries: await ctx.store.access.listAudit({
+          limit: q.limit,
+          beforeId: q.before,
+          action: q.action,
+          actor: q.actor,
+          target: q.target,
+          since: q.since === undefined ? undefined : parseDateInZone(q.since, "UTC", { field: "since" }),
+          until: q.until === undefined ? undefined : parseDateInZone(q.until, "UTC", { field: "until" }),
+        }),
+      };
+    },
   );
 };

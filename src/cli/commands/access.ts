@@ -8,6 +8,7 @@ import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { ROLES, type Role } from "../../store/access.js";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../api/auth/passwords.js";
 import { generateToken, hashSecret } from "../../api/auth/secrets.js";
+import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withStore } from "../store-location.js";
 import { renderTable } from "../table.js";
@@ -25,9 +26,6 @@ creation; the store keeps only its hash.`;
 export const AUDIT_USAGE = `tributary audit [--limit N] [--action a] [--json] [--db <path>]
 
 Who triggered, cleared, paused, acknowledged and created tokens, and when; latest first.`;
-
-const CLI_ACTOR = `cli (${process.env.USER ?? "unknown"})`;
-
 
 function parseRole(value: string | undefined): Role {
   if (!ROLES.includes(value as Role)) throw new InvalidInputError(`role must be one of ${ROLES.join(", ")}, got "${value ?? ""}"`, { field: "role" });
@@ -65,27 +63,27 @@ export async function usersCommand(argv: readonly string[]): Promise<number> {
       const role = parseRole(values.role);
       const { password, generated } = await readPassword(values["password-stdin"]);
       await store.access.createUser({ username: name, role, passwordHash: await hashPassword(password), now });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "user.create", target: name, details: { role }, now });
+      await store.access.appendAudit({ actor: cliActor(), action: "user.create", target: name, details: { role }, now });
       process.stdout.write(`created user ${name} (${role})${generated ? ` with the password ${password}` : ""}\n`);
       return EXIT.ok;
     }
     if (sub === "set-role") {
       const role = parseRole(positionals[1]);
       if (!(await store.access.setRole(name, role))) throw new NotFoundError(`no user "${name}"`, { field: "name" });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "user.update", target: name, details: { role }, now });
+      await store.access.appendAudit({ actor: cliActor(), action: "user.update", target: name, details: { role }, now });
       process.stdout.write(`${name} is now ${role}\n`);
       return EXIT.ok;
     }
     if (sub === "set-password") {
       const { password, generated } = await readPassword(values["password-stdin"]);
       if (!(await store.access.setPassword(name, await hashPassword(password), now))) throw new NotFoundError(`no user "${name}"`, { field: "name" });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "user.password_change", target: name, now });
+      await store.access.appendAudit({ actor: cliActor(), action: "user.password_change", target: name, now });
       process.stdout.write(`password of ${name} changed${generated ? ` to ${password}` : ""}; their sessions are ended\n`);
       return EXIT.ok;
     }
     if (sub === "delete") {
       if (!(await store.access.deleteUser(name))) throw new NotFoundError(`no user "${name}"`, { field: "name" });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "user.delete", target: name, now });
+      await store.access.appendAudit({ actor: cliActor(), action: "user.delete", target: name, now });
       process.stdout.write(`user ${name} deleted\n`);
       return EXIT.ok;
     }
@@ -118,7 +116,7 @@ export async function tokensCommand(argv: readonly string[]): Promise<number> {
       if (!user) throw new NotFoundError(`no user "${username}"`, { field: "user" });
       const token = generateToken();
       const record = await store.access.createApiToken({ userId: user.id, name: values.name, tokenHash: hashSecret(token), now });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "token.create", target: `${username}/${record.name}`, details: { tokenId: record.id }, now });
+      await store.access.appendAudit({ actor: cliActor(), action: "token.create", target: `${username}/${record.name}`, details: { tokenId: record.id }, now });
       if (values.json) process.stdout.write(`${JSON.stringify({ ...record, token })}\n`);
       else process.stdout.write(`${token}\n(token ${record.id} "${record.name}" of ${username}, ${user.role}; shown only now)\n`);
       return EXIT.ok;
@@ -127,7 +125,7 @@ export async function tokensCommand(argv: readonly string[]): Promise<number> {
       const id = Number(positionals[0]);
       if (!Number.isInteger(id) || id < 1) throw new UsageError(`expected a token id\n\n${TOKENS_USAGE}`);
       if (!(await store.access.revokeApiToken(id, now))) throw new NotFoundError(`no live token ${id}`, { field: "id" });
-      await store.access.appendAudit({ actor: CLI_ACTOR, action: "token.revoke", target: String(id), now });
+      await store.access.appendAudit({ actor: cliActor(), action: "token.revoke", target: String(id), now });
       process.stdout.write(`token ${id} revoked\n`);
       return EXIT.ok;
     }

@@ -1,7 +1,7 @@
-import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { ALERT_STATES, type AlertRecord, type AlertState } from "../../store/alert-records.js";
+import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
@@ -12,7 +12,8 @@ export const ALERTS_USAGE = `tributary alerts list [--state open|acknowledged|re
 Alerts raised for dead-lettered tasks and SLA misses (docs/alerts.md). list shows unresolved
 alerts by default; ack stops an alert's escalation (no page, no ticket); resolve closes it (the
 channels already told hear of it: Slack, PagerDuty...; the running scheduler sends that). Alerts
-also resolve by themselves when the next run of their DAG/task succeeds.`;
+also resolve by themselves when the next run of their DAG/task succeeds. ack and resolve are
+written to the audit log with the actor "cli (<os user>)"; --by names who acted on the alert.`;
 
 export async function alertsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -39,10 +40,14 @@ export async function alertsCommand(argv: readonly string[]): Promise<number> {
       else process.stdout.write(`${renderTable(["id", "state", "kind", "dag", "task", "since", "title"], alerts.map(row))}\n`);
       return EXIT.ok;
     }
-    const by = values.by ?? `cli:${userInfo().username}`;
+    // The audit log names who ran the command; `--by` (an on-call name, say) goes into its details.
+    const actor = cliActor();
+    const by = values.by ?? actor;
+    const now = new Date();
     if (!(await store.alerts.getAlert(id))) throw new NotFoundError(`no alert ${id}`, { field: "id" });
-    const alert =
-      sub === "ack" ? await store.alerts.ackAlert({ id, by, now: new Date() }) : await store.alerts.resolveAlert({ id, by, now: new Date() });
+    const alert = sub === "ack" ? await store.alerts.ackAlert({ id, by, now }) : await store.alerts.resolveAlert({ id, by, now });
+    // The same entry as the API's POST /alerts/:id/ack|resolve (api/routes/alerts.ts).
+    await store.access.appendAudit({ actor, action: `alert.${sub}`, target: String(alert.id), details: values.by === undefined ? undefined : { by }, now });
     if (values.json) process.stdout.write(`${JSON.stringify({ alert })}\n`);
     else process.stdout.write(`alert ${alert.id}: ${alert.state}\n`);
     return EXIT.ok;

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../core/errors.js";
+import { POOL_NAME, POOL_NAME_RULE } from "../../core/pool-name.js";
+import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
@@ -9,8 +11,6 @@ export const POOLS_USAGE = `tributary pools list [--json] | set <name> <slots> [
 
 A pool limits how many task instances that name it (task option \`pool\`) run at once, across
 every worker sharing the store. A pool that is not configured has no limit.`;
-
-const POOL_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 
 export async function poolsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -31,10 +31,13 @@ export async function poolsCommand(argv: readonly string[]): Promise<number> {
     if (sub === "set") {
       const [name, slotsText] = positionals;
       if (!name || slotsText === undefined) throw new UsageError(`expected a pool name and a number of slots\n\n${POOLS_USAGE}`);
-      if (!POOL_NAME.test(name)) throw new InvalidInputError(`invalid pool name "${name}"`, { field: "name" });
+      if (!POOL_NAME.test(name)) throw new InvalidInputError(`invalid pool name "${name}": ${POOL_NAME_RULE}`, { field: "name" });
       const slots = Number(slotsText);
       if (!Number.isInteger(slots) || slots < 0) throw new InvalidInputError(`slots must be a non-negative integer, got "${slotsText}"`, { field: "slots" });
-      await store.setPool({ name, slots, description: values.description, now: new Date() });
+      const now = new Date();
+      await store.setPool({ name, slots, description: values.description, now });
+      // The same entry as the API's PUT /pools/:name.
+      await store.access.appendAudit({ actor: cliActor(), action: "pool.set", target: name, details: { slots, description: values.description ?? null }, now });
       process.stdout.write(`pool ${name}: ${slots} slot(s)\n`);
       return EXIT.ok;
     }
@@ -42,6 +45,7 @@ export async function poolsCommand(argv: readonly string[]): Promise<number> {
       const name = positionals[0];
       if (!name) throw new UsageError(`expected a pool name\n\n${POOLS_USAGE}`);
       if (!(await store.deletePool(name))) throw new InvalidInputError(`no pool "${name}"`, { field: "name" });
+      await store.access.appendAudit({ actor: cliActor(), action: "pool.delete", target: name, now: new Date() });
       process.stdout.write(`pool ${name} deleted\n`);
       return EXIT.ok;
     }

@@ -4,6 +4,8 @@ import { generateSecretKey, parseSecretKey, SECRET_KEY_ENV } from "../../secrets
 import { readSecretInput } from "../../secrets/read-secret-input.js";
 import { rotateSecretKey, setStoredSecret } from "../../secrets/secret-admin.js";
 import { createSecretResolver, secretKeyFrom } from "../../secrets/secret-config.js";
+import { listSecretSources } from "../../secrets/secret-sources.js";
+import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
@@ -43,25 +45,17 @@ export async function secretsCommand(argv: readonly string[]): Promise<number> {
   const store = await openStore(db);
   try {
     if (sub === "list") {
-      const resolver = createSecretResolver({ store, dir: values["secrets-dir"] });
-      const stored = new Map((await store.listSecrets()).map((s) => [s.name, s]));
-      const rows: { name: string; source: string; keyId: string | null; updatedAt: string | null }[] = [];
-      for (const backend of resolver.backends) {
-        for (const secretName of backend.name === "store" ? [...stored.keys()] : await backend.list()) {
-          const row = backend.name === "store" ? stored.get(secretName) : undefined;
-          rows.push({ name: secretName, source: backend.name, keyId: row?.keyId ?? null, updatedAt: row?.updatedAt.toISOString() ?? null });
-        }
-      }
-      // Stored secrets are listed even when no key is set: names and key ids are not secret.
-      if (!resolver.backends.some((b) => b.name === "store")) {
-        for (const s of stored.values()) rows.push({ name: s.name, source: "store", keyId: s.keyId, updatedAt: s.updatedAt.toISOString() });
-      }
+      const rows = await listSecretSources(store, createSecretResolver({ store, dir: values["secrets-dir"] }));
       if (values.json) process.stdout.write(`${JSON.stringify({ secrets: rows })}\n`);
-      else process.stdout.write(`${renderTable(["secret", "source", "key id", "updated"], rows.map((r) => [r.name, r.source, r.keyId ?? "", r.updatedAt ?? ""]))}\n`);
+      else {
+        const cells = rows.map((r) => [r.name, r.overriddenBy ? `${r.source} (overridden by ${r.overriddenBy})` : r.source, r.keyId ?? "", r.updatedAt?.toISOString() ?? ""]);
+        process.stdout.write(`${renderTable(["secret", "source", "key id", "updated"], cells)}\n`);
+      }
       return EXIT.ok;
     }
     if (sub === "delete") {
       if (!(await store.deleteSecret(name ?? ""))) throw new InvalidInputError(`no stored secret "${name ?? ""}"`, { field: "name" });
+      await store.access.appendAudit({ actor: cliActor(), action: "secret.delete", target: name ?? "", now: new Date() });
       process.stdout.write(`secret ${name ?? ""} deleted\n`);
       return EXIT.ok;
     }
@@ -69,7 +63,10 @@ export async function secretsCommand(argv: readonly string[]): Promise<number> {
     if (!key) throw new InvalidInputError(`${SECRET_KEY_ENV} is not set: the store keeps secrets encrypted under it (make one with \`tributary secrets generate-key\`)`, { field: SECRET_KEY_ENV });
     if (sub === "set") {
       const value = await readSecretInput(`value of secret ${name ?? ""}: `, "value");
-      await setStoredSecret(store, key, name ?? "", value, new Date());
+      const now = new Date();
+      await setStoredSecret(store, key, name ?? "", value, now);
+      // The same entry as the API's PUT /secrets/:name: the name and key id, never the value.
+      await store.access.appendAudit({ actor: cliActor(), action: "secret.set", target: name ?? "", details: { keyId: key.keyId }, now });
       process.stdout.write(`secret ${name ?? ""} stored (encrypted with key id ${key.keyId})\n`);
       return EXIT.ok;
     }

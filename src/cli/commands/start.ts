@@ -106,7 +106,7 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   // The API and /health listen before the DAG files load: loading can take a while, and a file that
   // hangs at import is cut off only after the import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT).
   const api = roles.api
-    ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, trustProxy: settings.trustProxy, metrics: service.metrics, log }).catch(
+    ? await startApi({ store, registry: service.registry, port: settings.port, host: settings.host, basePath: settings.basePath, trustProxy: settings.trustProxy, metrics: service.metrics, log, secretsDir: operations.secretsDir }).catch(
         closeAndThrow(store),
       )
     : undefined;

@@ -65,8 +65,9 @@ describe.each(STORES)("API access on $name", (factory) => {
       for (const route of table.filter((r) => r.method !== "GET" && !ownSession.has(r.url))) {
         expect(RANK[route.access as Role], `${route.method} ${route.url} writes with the ${route.access} role`).toBeGreaterThanOrEqual(RANK.operator);
       }
-      // The user, token and audit routes are for admins only.
-      for (const route of table.filter((r) => /^\/api\/v1\/(users|tokens|audit)/.test(r.url))) expect(route.access).toBe("admin");
+      // The user, token, audit and secret routes are for admins only; so are changes to pools.
+      for (const route of table.filter((r) => /^\/api\/v1\/(users|tokens|audit|secrets)/.test(r.url))) expect(route.access).toBe("admin");
+      for (const route of table.filter((r) => r.url.startsWith("/api/v1/pools") && r.method !== "GET")) expect(route.access).toBe("admin");
     });
 
     it("answers 401 to every route without credentials, and with a bad token, except the public ones", async () => {

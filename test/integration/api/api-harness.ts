@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
+import type { SecretSettings } from "../../../src/api/routes/secrets.js";
 import type { TrustProxy } from "../../../src/api/trust-proxy.js";
 import type { LogFn } from "../../../src/logging/log-fields.js";
 import { hashPassword } from "../../../src/api/auth/passwords.js";
@@ -30,7 +31,7 @@ export interface ApiHarness {
 
 export async function startHarness(
   factory: StoreFactory,
-  options: { dagsDir?: string; loginRateLimit?: number; trustProxy?: TrustProxy; log?: LogFn; streamRecheckMs?: number } = {},
+  options: { dagsDir?: string; loginRateLimit?: number; trustProxy?: TrustProxy; log?: LogFn; streamRecheckMs?: number; secrets?: SecretSettings } = {},
 ): Promise<ApiHarness> {
   const place: StorePlace = await factory.create();
   const store = factory.open(place.address);
@@ -46,7 +47,7 @@ export async function startHarness(
     tokens[role] = generateToken();
     await store.access.createApiToken({ userId: user.id, name: `${role}-token`, tokenHash: hashSecret(tokens[role]), now });
   }
-  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, streamRecheckMs: options.streamRecheckMs, trustProxy: options.trustProxy, log: options.log });
+  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, streamRecheckMs: options.streamRecheckMs, trustProxy: options.trustProxy, log: options.log, secrets: options.secrets });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     base: address,

@@ -2,10 +2,11 @@
  * Fuzzing the mutating endpoints with fast-check: random JSON, near-miss bodies with wrong types,
  * invalid JSON text, huge strings, wrong content types and hostile ids. No request may give a
  * 5xx; every error is the documented JSON shape; and a rejected request changes nothing in the
- * store (runs, task instances, users, tokens, paused flags, audit log, backfills).
+ * store (runs, task instances, users, tokens, paused flags, audit log, backfills, pools, secrets).
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSecretKey } from "../../../src/secrets/cipher.js";
 import type { Store } from "../../../src/store/store.js";
 import { STORES } from "../../conformance/stores.js";
 import { isErrorBody } from "./api-expect.js";
@@ -17,7 +18,7 @@ const RUNS: Record<string, number> = { sqlite: 140, postgres: 21 };
 
 /** Everything a request could change, except what every request changes (token last use). */
 async function snapshot(store: Store): Promise<string> {
-  const [stateChange, runs, users, tokens, dags, audit, backfills] = await Promise.all([
+  const [stateChange, runs, users, tokens, dags, audit, backfills, pools, secrets] = await Promise.all([
     store.latestStateChangeId(),
     store.countRuns({}),
     store.access.listUsers(),
@@ -25,6 +26,8 @@ async function snapshot(store: Store): Promise<string> {
     store.listDags(),
     store.access.listAudit({ limit: 1 }),
     store.listBackfills({}),
+    store.listPools(),
+    store.listSecrets(),
   ]);
   return JSON.stringify({
     stateChange,
@@ -34,6 +37,8 @@ async function snapshot(store: Store): Promise<string> {
     dags: dags.map((d) => [d.dagId, d.isPaused]),
     audit: audit[0]?.id ?? 0,
     backfills: backfills.map((b) => [b.id, b.state]),
+    pools,
+    secrets: secrets.map((x) => [x.name, x.ciphertext]),
   });
 }
 
@@ -100,7 +105,8 @@ describe.each(STORES)("API fuzzing on $name", (factory) => {
   let requests = 0;
 
   beforeAll(async () => {
-    api = await startHarness(factory);
+    // A key, so that secrets can be stored: the fuzzing reaches past the "no key" refusal.
+    api = await startHarness(factory, { secrets: { env: { TRIBUTARY_SECRET_KEY: generateSecretKey() } } });
     finished = await finishedRun(api, "success");
     running = await runningRun(api);
     current = await snapshot(api.store);
@@ -159,6 +165,10 @@ describe.each(STORES)("API fuzzing on $name", (factory) => {
     { name: "POST /backfills/:id/cancel", method: "POST", as: "operator", path: () => fc.oneof(fc.integer({ min: -5, max: 1_000_000 }).map(String), fc.string({ maxLength: 8 })).map((id) => `/api/v1/backfills/${segment(id)}/cancel`), fields: [], share: 0.3 },
     { name: "POST /events", method: "POST", as: "operator", path: () => fc.constant("/api/v1/events"), fields: ["event", "params"] },
     { name: "POST /datasets/events", method: "POST", as: "operator", path: () => fc.constant("/api/v1/datasets/events"), fields: ["uri", "metadata"] },
+    { name: "PUT /pools/:name", method: "PUT", as: "admin", path: () => idOf(["reporting", "warehouse"]).map((p) => `/api/v1/pools/${segment(p)}`), fields: ["slots", "description"] },
+    { name: "DELETE /pools/:name", method: "DELETE", as: "admin", path: () => idOf(["reporting", "warehouse"]).map((p) => `/api/v1/pools/${segment(p)}`), fields: [], share: 0.3 },
+    { name: "PUT /secrets/:name", method: "PUT", as: "admin", path: () => idOf(["warehouse_password", "api.token"]).map((n) => `/api/v1/secrets/${segment(n)}`), fields: ["value"] },
+    { name: "DELETE /secrets/:name", method: "DELETE", as: "admin", path: () => idOf(["warehouse_password", "api.token"]).map((n) => `/api/v1/secrets/${segment(n)}`), fields: [], share: 0.3 },
     ...(["ack", "resolve"] as const).map((action) => ({
       name: `POST /alerts/:id/${action}`,
       method: "POST",

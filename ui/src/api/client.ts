@@ -40,7 +40,7 @@ export function apiUrl(path: string, query?: Readonly<Record<string, string | nu
 }
 
 export async function api<T>(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
   options: { body?: unknown; query?: Readonly<Record<string, string | number | boolean | undefined | null>>; signal?: AbortSignal } = {},
 ): Promise<T> {

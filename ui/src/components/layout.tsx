@@ -1,6 +1,6 @@
 /** The header (brand, navigation, live status, theme, user and role) around every page. */
 import { useEffect, useState, type ReactNode } from "react";
-import { useSession } from "../auth";
+import { useCan, useSession } from "../auth";
 import { useLiveStatus } from "../live/live-updates";
 import { Logo } from "../pages/login-page";
 import { useRoute } from "../router";
@@ -13,6 +13,9 @@ const NAV = [
   { section: "alerts", label: "Dead letters & alerts" },
 ] as const;
 
+/** Admins get the admin pages; everyone else the pools alone (read-only). */
+const adminNav = (isAdmin: boolean) => ({ section: "admin", href: isAdmin ? "#/admin" : "#/admin/pools", label: isAdmin ? "Admin" : "Pools" });
+
 type Theme = "light" | "dark";
 
 function initialTheme(): Theme {
@@ -23,6 +26,7 @@ function initialTheme(): Theme {
 
 export function Layout({ children }: { children: ReactNode }) {
   const { me, logout } = useSession();
+  const isAdmin = useCan("admin");
   const route = useRoute();
   const live = useLiveStatus();
   const [theme, setTheme] = useState<Theme>(initialTheme);
@@ -52,8 +56,8 @@ export function Layout({ children }: { children: ReactNode }) {
           ☰
         </button>
         <nav id="main-nav" className={menuOpen ? "nav nav-open" : "nav"} aria-label="Main">
-          {NAV.map((item) => (
-            <a key={item.section} href={`#/${item.section}`} aria-current={current === item.section ? "page" : undefined}>
+          {[...NAV.map((item) => ({ ...item, href: `#/${item.section}` })), adminNav(isAdmin)].map((item) => (
+            <a key={item.section} href={item.href} aria-current={current === item.section ? "page" : undefined}>
               {item.label}
             </a>
           ))}

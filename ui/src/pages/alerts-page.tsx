@@ -11,7 +11,7 @@ import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { formatDateTimeSeconds, formatDuration, instanceName, relativeTime } from "../format";
-import { useChangeTick } from "../live/live-updates";
+import { useRefresh } from "../live/use-refresh";
 import { href, setQuery, useRoute } from "../router";
 
 const POLL_MS = 5_000;
@@ -31,16 +31,7 @@ function Badge({ colour, children }: { colour: string; children: string }) {
 }
 
 /** Reloads `reload` every POLL_MS and when a task fails (a dead letter may follow). */
-function useRefresh(reload: () => void): void {
-  const tick = useChangeTick((c) => c.taskId !== null && c.toState === "failed", 1_000);
-  useEffect(() => {
-    if (tick > 0) reload();
-  }, [tick, reload]);
-  useEffect(() => {
-    const timer = window.setInterval(reload, POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [reload]);
-}
+const useAlertRefresh = (reload: () => void) => useRefresh(reload, (c) => c.taskId !== null && c.toState === "failed", POLL_MS);
 
 const taskLink = (dagId: string, runId: string | null, taskId: string | null, mapIndex: number | null) =>
   runId ? href(["dags", dagId], { tab: "grid", run: runId, task: taskId, map: mapIndex }) : href(["dags", dagId]);
@@ -50,7 +41,7 @@ export function AlertsPage() {
   const stateFilter = route.query.get("state") ?? "";
   const openAlert = route.query.get("alert");
   const alerts = useResource((signal) => get<{ alerts: Alert[] }>("alerts", { state: stateFilter }, signal), [stateFilter]);
-  useRefresh(alerts.reload);
+  useAlertRefresh(alerts.reload);
   useScrollToAlert(openAlert, alerts.data !== undefined);
 
   useEffect(() => {
@@ -153,7 +144,7 @@ function useScrollToAlert(id: string | null, loaded: boolean): void {
 function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const canOperate = useCan("operator");
   const detail = useResource((signal) => get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, undefined, signal), [id]);
-  useRefresh(detail.reload);
+  useAlertRefresh(detail.reload);
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
 
   useEffect(() => {
@@ -331,7 +322,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
 function DeadLetters() {
   const [openOnly, setOpenOnly] = useState(true);
   const letters = useResource((signal) => get<{ deadLetters: DeadLetter[] }>("dead-letters", { open: openOnly ? "true" : undefined }, signal), [openOnly]);
-  useRefresh(letters.reload);
+  useAlertRefresh(letters.reload);
   const list = letters.data ? [...letters.data.deadLetters].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
   return (
     <section aria-labelledby="dead-letters-title" className="alerts-section">
@@ -385,7 +376,7 @@ function DeadLetters() {
 function SlaMisses() {
   const route = useRoute();
   const misses = useResource((signal) => get<{ slaMisses: SlaMiss[] }>("sla-misses", undefined, signal), []);
-  useRefresh(misses.reload);
+  useAlertRefresh(misses.reload);
   const list = misses.data?.slaMisses ?? [];
   return (
     <section aria-labelledby="sla-title" className="alerts-section">
