@@ -1,11 +1,13 @@
 /** The Gantt chart of one run: per task instance and try, the queue wait (pale) and the run time (solid). */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { get, seg } from "../api/client";
 import type { DagDetail, StateChange } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
-import { formatDuration, formatTime, instanceName } from "../format";
+import { formatDuration, instanceName } from "../format";
 import { useChangeTick } from "../live/live-updates";
+import { useNow } from "../time/use-now";
+import { useTimes } from "../time/use-times";
 import { ganttRows } from "./gantt-segments";
 
 interface Props {
@@ -20,15 +22,10 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   useEffect(() => {
     if (tick > 0) history.reload();
   }, [tick, history.reload]);
-  // While something runs, the open bars grow with the clock.
-  const [now, setNow] = useState(Date.now());
+  const clock = useTimes();
   const rows = useMemo(() => ganttRows(history.data?.changes ?? [], dag.tasks.map((t) => t.id)), [history.data, dag.tasks]);
-  const anyOpen = rows.some((r) => r.tries.some((t) => t.endedAt === null));
-  useEffect(() => {
-    if (!anyOpen) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1_000);
-    return () => window.clearInterval(timer);
-  }, [anyOpen]);
+  // While something runs, the open bars grow with the clock.
+  const now = useNow(rows.some((r) => r.tries.some((t) => t.endedAt === null)));
 
   if (history.loading) return <Loading label="Loading the run's history…" />;
   if (history.error && !history.data) return <ErrorBox error={history.error} onRetry={history.reload} />;
@@ -49,7 +46,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
         </span>
         <span className="gantt-track" role="columnheader">
           <span className="gantt-tick" style={{ left: 0 }}>
-            {formatTime(new Date(start).toISOString())}
+            {clock.time(new Date(start).toISOString())}
           </span>
           <span className="gantt-tick gantt-tick-end">{formatDuration(span)}</span>
         </span>
