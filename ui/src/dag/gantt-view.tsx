@@ -22,7 +22,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   useEffect(() => {
     if (tick > 0) history.reload();
   }, [tick, history.reload]);
-  const clock = useTimes();
+  const times = useTimes();
   const rows = useMemo(() => ganttRows(history.data?.changes ?? [], dag.tasks.map((t) => t.id)), [history.data, dag.tasks]);
   // While something runs, the open bars grow with the clock.
   const now = useNow(rows.some((r) => r.tries.some((t) => t.endedAt === null)));
@@ -31,9 +31,9 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   if (history.error && !history.data) return <ErrorBox error={history.error} onRetry={history.reload} />;
   if (rows.length === 0) return <Empty title="Nothing has run yet in this run" />;
 
-  const times = rows.flatMap((r) => r.tries.flatMap((t) => [t.queuedAt ?? t.startedAt, t.endedAt ?? now])).filter((t): t is number => t !== null);
-  const start = Math.min(...times);
-  const end = Math.max(...times, start + 1);
+  const instants = rows.flatMap((r) => r.tries.flatMap((t) => [t.queuedAt ?? t.startedAt, t.endedAt ?? now])).filter((t): t is number => t !== null);
+  const start = Math.min(...instants);
+  const end = Math.max(...instants, start + 1);
   const span = end - start;
   const pct = (t: number) => `${((t - start) / span) * 100}%`;
   const width = (a: number, b: number) => `${Math.max(0.3, ((b - a) / span) * 100)}%`;
@@ -46,7 +46,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
         </span>
         <span className="gantt-track" role="columnheader">
           <span className="gantt-tick" style={{ left: 0 }}>
-            {clock.time(new Date(start).toISOString())}
+            {times.time(new Date(start).toISOString())}
           </span>
           <span className="gantt-tick gantt-tick-end">{formatDuration(span)}</span>
         </span>
