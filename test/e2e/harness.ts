@@ -129,11 +129,17 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Chromium with a fresh profile, one page of the given size. */
-export async function openBrowser(viewport = { width: 1280, height: 860 }): Promise<Browser> {
+/** Chromium with a fresh profile, one page of the given size; `timezoneId` sets the browser's time zone. */
+export async function openBrowser(viewport = { width: 1280, height: 860 }, options: { timezoneId?: string } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), "tributary-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
+  });
   context.setDefaultTimeout(15_000);
   const cspViolations: string[] = [];
   const watch = (p: Page) => {
@@ -153,6 +159,37 @@ export async function openBrowser(viewport = { width: 1280, height: 860 }): Prom
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface E2eSession {
+  /** The test's folder; its DAG files are in `dagsDir`. */
+  readonly dir: string;
+  readonly dagsDir: string;
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** Closes the browser, stops the server, removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * How a test file starts: a folder with the given DAG files (file name → source), a server on it
+ * and Chromium (in `timezoneId`, if given).
+ */
+export async function startWithDagFiles(name: string, files: Readonly<Record<string, string>>, options: { workers?: number; timezoneId?: string } = {}): Promise<E2eSession> {
+  ensureBuilt();
+  const dir = workFolder(name);
+  const dagsDir = join(dir, "dags");
+  mkdirSync(dagsDir, { recursive: true });
+  for (const [file, source] of Object.entries(files)) writeDagFile(dagsDir, file, source);
+  const [server, browser] = await Promise.allSettled([startServer({ dagsDir, dir, workers: options.workers }), openBrowser(undefined, { timezoneId: options.timezoneId })]);
+  const close = async () => {
+    if (browser.status === "fulfilled") await browser.value.close();
+    if (server.status === "fulfilled") await server.value.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (server.status === "fulfilled" && browser.status === "fulfilled") return { dir, dagsDir, server: server.value, browser: browser.value, close };
+  await close();
+  throw [server, browser].flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []))[0];
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -16,6 +16,7 @@ import { DagPage } from "./pages/dag-page";
 import { DagsPage } from "./pages/dags-page";
 import { DatasetsPage } from "./pages/datasets-page";
 import { LineagePage } from "./pages/lineage-page";
+import { LogPage } from "./pages/log-page";
 import { LoginPage } from "./pages/login-page";
 import { RunsPage } from "./pages/runs-page";
 import { useRoute } from "./router";
@@ -68,12 +69,13 @@ export function App() {
 
 function Page() {
   const route = useRoute();
-  const [section, id] = route.parts;
+  const [section, id, sub, subId, view] = route.parts;
   switch (section) {
     case "dags":
       return id === undefined ? <DagsPage /> : <DagPage dagId={id} />;
     case "runs":
-      return <RunsPage />;
+      // A try's full-page log: #/runs/<runId>/tasks/<taskId>/log?try=N&map=M
+      return id !== undefined && sub === "tasks" && subId !== undefined && view === "log" ? <LogPage runId={id} taskId={subId} /> : <RunsPage />;
     case "datasets":
       return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":

@@ -1,4 +1,4 @@
-/** How times, durations and states read in the UI. */
+/** How durations, states and task instances read in the UI; times of day are in time/ (they need a zone). */
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "–";
@@ -17,14 +17,6 @@ export function between(start: string | null | undefined, end: string | null | u
   return (end ? Date.parse(end) : now) - Date.parse(start);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-
-export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : "–");
-export const formatDateTimeSeconds = (iso: string | null | undefined) => (iso ? dateTimeSeconds.format(new Date(iso)) : "–");
-export const formatTime = (iso: string | null | undefined) => (iso ? timeOnly.format(new Date(iso)) : "–");
-
 /** "in 3 h", "5 min ago". */
 export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return "–";
@@ -33,29 +25,6 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
   const text =
     abs < 60_000 ? `${Math.round(abs / 1_000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
   return diff >= 0 ? `in ${text}` : `${text} ago`;
-}
-
-const zoned = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The logical date as a run's label, in the DAG's timezone (a run of "06:00 Europe/Berlin" reads
- * 06:00, not 05:00 UTC): the day, plus the time when it is not midnight.
- */
-export function logicalLabel(iso: string, timeZone: string | null = "UTC"): string {
-  const zone = timeZone ?? "UTC";
-  let format = zoned.get(zone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    } catch {
-      format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    }
-    zoned.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  const day = `${parts.year}-${parts.month}-${parts.day}`;
-  const time = `${parts.hour}:${parts.minute}`;
-  return time === "00:00" ? day : `${day} ${time}`;
 }
 
 export const stateLabel = (state: string) => state.replace(/_/g, " ");

@@ -2,7 +2,7 @@
  * Pages are addressed by the URL hash (`#/dags/daily_sales_report?tab=grid`): the server needs no
  * routes of its own and the app works unchanged under any base path.
  */
-import { useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 export interface Route {
   /** Path segments, decoded: `["dags", "daily_sales_report"]`. */
@@ -22,9 +22,26 @@ function subscribe(callback: () => void): () => void {
   return () => window.removeEventListener("hashchange", callback);
 }
 
+const useHash = () => useSyncExternalStore(subscribe, () => window.location.hash);
+
 export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
-  return parse(hash);
+  return parse(useHash());
+}
+
+/**
+ * State that lasts while the URL stays the same, such as an open dialog: once the URL changes
+ * (Back, a link, another DAG) it reads as unset, in the very render that shows the new page.
+ */
+export function useRouteBoundState<T>(): [T | undefined, (value: T | undefined) => void] {
+  const hash = useHash();
+  const [state, setState] = useState<{ readonly value: T; readonly hash: string } | undefined>();
+  const stale = state !== undefined && state.hash !== hash;
+  // Forget it too, or it would come back with Forward to its URL.
+  useEffect(() => {
+    if (stale) setState(undefined);
+  }, [stale]);
+  const set = (value: T | undefined) => setState(value === undefined ? undefined : { value, hash: window.location.hash });
+  return [stale ? undefined : state?.value, set];
 }
 
 /** `href("dags", id)` with query values (empty ones left out). */

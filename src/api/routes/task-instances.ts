@@ -1,4 +1,4 @@
-/** Task instances: list, get with tries, clear (run again), mark success/failed, logs per try. */
+/** Task instances: list, get with tries, clear (run again), mark success/failed, logs per try (pages, a stream, a download). */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { TaskInstanceRecord } from "../../store/store.js";
@@ -8,8 +8,10 @@ import { requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { dagToRun } from "./runs.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
+import { logFile } from "../log-download.js";
 
 const instanceQuery = z.object({ mapIndex: mapIndexQuery });
+const tryQuery = z.coerce.number().int().min(1).max(10_000).optional();
 
 export interface TaskInstanceRouteSettings {
   /** How often a log stream's credential is authenticated again (stream-credential.ts). */
@@ -120,7 +122,7 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
         params: taskParams,
         querystring: z.object({
           mapIndex: mapIndexQuery,
-          try: z.coerce.number().int().min(1).max(10_000).optional(),
+          try: tryQuery,
           after: z.coerce.number().int().min(0).optional(),
           limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
           search: z.string().max(200).optional(),
@@ -145,6 +147,28 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
   );
 
   app.get(
+    "/runs/:runId/tasks/:taskId/logs/download",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "The whole log of one try (default: the latest) as a text file (`text/plain`, an attachment): one line per log line, its time (UTC), level or stream, and message",
+        tags: ["task instances"],
+        params: taskParams,
+        querystring: z.object({ mapIndex: mapIndexQuery, try: tryQuery }),
+      },
+    },
+    async (request, reply) => {
+      const ti = await findInstance(request.params.runId, request.params.taskId, request.query.mapIndex);
+      if (request.query.try === undefined && ti.tryNumber === 0) throw notFound(`task "${ti.taskId}" in run ${ti.runId} has not started a try yet: it has no log`);
+      const file = await logFile(ctx.store, { runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, tryNumber: request.query.try });
+      return reply
+        .header("content-type", "text/plain; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${file.fileName}"`)
+        .send(file.body);
+    },
+  );
+
+  app.get(
     "/runs/:runId/tasks/:taskId/logs/stream",
     {
       config: { access: "viewer" },
@@ -152,7 +176,7 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
         summary: "Server-sent events: the try's log lines as they are written (`log` events), then `end` when the try has finished",
         tags: ["task instances"],
         params: taskParams,
-        querystring: z.object({ mapIndex: mapIndexQuery, try: z.coerce.number().int().min(1).max(10_000).optional(), after: z.coerce.number().int().min(0).optional() }),
+        querystring: z.object({ mapIndex: mapIndexQuery, try: tryQuery, after: z.coerce.number().int().min(0).optional() }),
       },
     },
     async (request, reply) => {

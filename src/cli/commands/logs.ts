@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../../core/errors.js";
+import { logLineText } from "../../core/log-line-text.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withStore } from "../store-location.js";
 import { callApi, remoteFrom, type Remote } from "../remote.js";
@@ -32,10 +33,7 @@ export async function logsCommand(argv: readonly string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ runId, taskId, mapIndex: mapIndex ?? null, tryNumber: shown, lines })}\n`);
   } else {
-    for (const line of lines) {
-      const tag = line.stream === "log" ? line.level.toUpperCase() : line.stream;
-      process.stdout.write(`${new Date(line.at).toISOString()} ${tag.padEnd(6)} ${line.message}\n`);
-    }
+    for (const line of lines) process.stdout.write(logLineText(line));
   }
   return EXIT.ok;
 }

@@ -286,6 +286,22 @@ describe.each(STORES)("API endpoints on $name", (factory) => {
       expectError(await api.request("GET", `${enc(done)}/tasks/extract/logs`), 401);
     });
 
+    it("GET .../logs/download: the whole log of a try as a text attachment; 400, 401, 404", async () => {
+      const res = await api.request("GET", `${enc(done)}/tasks/extract/logs/download?try=1`, { as: "viewer" });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="[A-Za-z0-9._-]+__extract__try-1\.log"$/);
+      expect(res.body).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO {3}extract try 1 says hello\n$/);
+      // The latest try by default; a try that is running has the lines written so far.
+      expect((await api.request("GET", `${enc(done)}/tasks/extract/logs/download`, { as: "viewer" })).body).toBe(res.body);
+      expect((await api.request("GET", `${enc(running)}/tasks/extract/logs/download`, { as: "viewer" })).body).toContain("extract is working\n");
+      expectError(await api.request("GET", `${enc(running)}/tasks/publish/logs/download`, { as: "viewer" }), 404);
+      expectError(await api.request("GET", `${enc(done)}/tasks/extract/logs/download?try=7`, { as: "viewer" }), 404);
+      expectError(await api.request("GET", `${enc(done)}/tasks/extract/logs/download?try=0`, { as: "viewer" }), 400, "querystring.try");
+      expectError(await api.request("GET", `${enc(done)}/tasks/no_such_task/logs/download`, { as: "viewer" }), 404);
+      expectError(await api.request("GET", `${enc(done)}/tasks/extract/logs/download`), 401);
+    });
+
     it("POST .../mark: marks success or failed; 409 when already so; 400, 401, 403, 404", async () => {
       const path = `${enc(running)}/tasks/extract/mark`;
       expectError(await api.request("POST", path, { as: "operator", body: { state: "skipped" } }), 400, "state");

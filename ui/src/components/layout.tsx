@@ -4,6 +4,7 @@ import { useCan, useSession } from "../auth";
 import { useLiveStatus } from "../live/live-updates";
 import { Logo } from "../pages/login-page";
 import { useRoute } from "../router";
+import { ZonePicker } from "../time/zone-picker";
 
 /** The main navigation: the first part of the URL hash names the section. */
 const NAV = [
@@ -63,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          <ZonePicker />
           <span className={live ? "live live-on" : "live"} title={live ? "Live updates on" : "Live updates reconnecting"}>
             <span className="dot" aria-hidden="true" />
             <span className="live-text">{live ? "Live" : "Offline"}</span>

@@ -4,15 +4,16 @@ import { errorMessage, get, post, seg } from "../api/client";
 import type { DagRun } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
-import { between, formatDateTime, formatDuration, logicalLabel } from "../format";
+import { between, formatDuration } from "../format";
 import { useChangeTick } from "../live/live-updates";
 import { href } from "../router";
+import { TimeText } from "../time/time-text";
 import { StateBadge } from "./state";
 import { Empty, ErrorBox, Loading } from "./status";
 
 const PAGE_SIZE = 50;
 
-export function RunsTable({ dagId, timeZone = null, onOpenRun }: { dagId?: string; timeZone?: string | null; onOpenRun?: (runId: string) => void }) {
+export function RunsTable({ dagId, onOpenRun }: { dagId?: string; onOpenRun?: (runId: string) => void }) {
   const canOperate = useCan("operator");
   const [state, setState] = useState("");
   const [runType, setRunType] = useState("");
@@ -111,16 +112,18 @@ export function RunsTable({ dagId, timeZone = null, onOpenRun }: { dagId?: strin
                   <td>
                     {onOpenRun ? (
                       <button type="button" className="link" onClick={() => onOpenRun(run.runId)} title={run.runId}>
-                        {logicalLabel(run.logicalDate, timeZone)}
+                        <TimeText iso={run.logicalDate} style="logical" />
                       </button>
                     ) : (
                       <a href={href(["dags", run.dagId], { tab: "grid", run: run.runId })} title={run.runId}>
-                        {logicalLabel(run.logicalDate, timeZone)}
+                        <TimeText iso={run.logicalDate} style="logical" />
                       </a>
                     )}
                   </td>
                   <td>{run.runType}</td>
-                  <td>{formatDateTime(run.startedAt)}</td>
+                  <td>
+                    <TimeText iso={run.startedAt} />
+                  </td>
                   <td>{formatDuration(between(run.startedAt, run.endedAt))}</td>
                   {canOperate ? (
                     <td className="row-actions">

@@ -1,6 +1,7 @@
 /** Everything a DAG declares: schedule, dates, limits, params and each task's settings. */
 import type { DagDetail, JsonSchema } from "../api/types";
-import { formatDateTime, formatDuration } from "../format";
+import { formatDuration } from "../format";
+import { TimeText } from "../time/time-text";
 
 export function DetailsView({ dag }: { dag: DagDetail }) {
   const params = Object.entries(dag.params?.properties ?? {});
@@ -14,9 +15,11 @@ export function DetailsView({ dag }: { dag: DagDetail }) {
         <dt>Timezone</dt>
         <dd>{dag.timezone ?? "–"}</dd>
         <dt>Start date</dt>
-        <dd>{formatDateTime(dag.startDate)}</dd>
+        <dd>
+          <TimeText iso={dag.startDate} />
+        </dd>
         <dt>End date</dt>
-        <dd>{dag.endDate ? formatDateTime(dag.endDate) : "none"}</dd>
+        <dd>{dag.endDate ? <TimeText iso={dag.endDate} /> : "none"}</dd>
         <dt>Catchup</dt>
         <dd>{dag.catchup === null ? "–" : dag.catchup ? "yes: every missed interval runs" : "no: only the latest interval"}</dd>
         <dt>Max active runs</dt>
@@ -24,7 +27,15 @@ export function DetailsView({ dag }: { dag: DagDetail }) {
         <dt>Max active tasks</dt>
         <dd>{dag.maxActiveTasks ?? "no limit"}</dd>
         <dt>Next run</dt>
-        <dd>{dag.nextRun ? `${formatDateTime(dag.nextRun.logicalDate)} (created ${formatDateTime(dag.nextRun.createdAt)})` : "–"}</dd>
+        <dd>
+          {dag.nextRun ? (
+            <>
+              <TimeText iso={dag.nextRun.logicalDate} style="logical" /> (created <TimeText iso={dag.nextRun.createdAt} />)
+            </>
+          ) : (
+            "–"
+          )}
+        </dd>
         <dt>Scheduler lag</dt>
         <dd title="How long after its data interval ended each scheduled run was created">
           {dag.schedulerLag

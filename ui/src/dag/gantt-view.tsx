@@ -1,11 +1,13 @@
 /** The Gantt chart of one run: per task instance and try, the queue wait (pale) and the run time (solid). */
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { get, seg } from "../api/client";
 import type { DagDetail, StateChange } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
-import { formatDuration, formatTime, instanceName } from "../format";
+import { formatDuration, instanceName } from "../format";
 import { useChangeTick } from "../live/live-updates";
+import { useNow } from "../time/use-now";
+import { useTimes } from "../time/use-times";
 import { ganttRows } from "./gantt-segments";
 
 interface Props {
@@ -20,23 +22,18 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   useEffect(() => {
     if (tick > 0) history.reload();
   }, [tick, history.reload]);
-  // While something runs, the open bars grow with the clock.
-  const [now, setNow] = useState(Date.now());
+  const times = useTimes();
   const rows = useMemo(() => ganttRows(history.data?.changes ?? [], dag.tasks.map((t) => t.id)), [history.data, dag.tasks]);
-  const anyOpen = rows.some((r) => r.tries.some((t) => t.endedAt === null));
-  useEffect(() => {
-    if (!anyOpen) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1_000);
-    return () => window.clearInterval(timer);
-  }, [anyOpen]);
+  // While something runs, the open bars grow with the clock.
+  const now = useNow(rows.some((r) => r.tries.some((t) => t.endedAt === null)));
 
   if (history.loading) return <Loading label="Loading the run's history…" />;
   if (history.error && !history.data) return <ErrorBox error={history.error} onRetry={history.reload} />;
   if (rows.length === 0) return <Empty title="Nothing has run yet in this run" />;
 
-  const times = rows.flatMap((r) => r.tries.flatMap((t) => [t.queuedAt ?? t.startedAt, t.endedAt ?? now])).filter((t): t is number => t !== null);
-  const start = Math.min(...times);
-  const end = Math.max(...times, start + 1);
+  const instants = rows.flatMap((r) => r.tries.flatMap((t) => [t.queuedAt ?? t.startedAt, t.endedAt ?? now])).filter((t): t is number => t !== null);
+  const start = Math.min(...instants);
+  const end = Math.max(...instants, start + 1);
   const span = end - start;
   const pct = (t: number) => `${((t - start) / span) * 100}%`;
   const width = (a: number, b: number) => `${Math.max(0.3, ((b - a) / span) * 100)}%`;
@@ -49,7 +46,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
         </span>
         <span className="gantt-track" role="columnheader">
           <span className="gantt-tick" style={{ left: 0 }}>
-            {formatTime(new Date(start).toISOString())}
+            {times.time(new Date(start).toISOString())}
           </span>
           <span className="gantt-tick gantt-tick-end">{formatDuration(span)}</span>
         </span>

@@ -7,7 +7,8 @@ import { useMemo, useRef, type KeyboardEvent } from "react";
 import type { DagDetail, DagRun } from "../api/types";
 import { StateLegend } from "../components/state";
 import { Empty, ErrorBox, Loading } from "../components/status";
-import { between, formatDuration, instanceName, logicalLabel, stateLabel } from "../format";
+import { between, formatDuration, instanceName, stateLabel } from "../format";
+import { useTimes, type Times } from "../time/use-times";
 import { byTask, groupState } from "./instance-groups";
 import type { DagRuns } from "./use-dag-runs";
 
@@ -31,6 +32,7 @@ export function GridView({ dag, data, selectedRunId, selectedTask, onSelectRun, 
   }, [dag.tasks, data.instances]);
   const longest = useMemo(() => Math.max(1, ...columns.map((r) => between(r.startedAt, r.endedAt) ?? 0)), [columns]);
   const gridRef = useRef<HTMLDivElement>(null);
+  const times = useTimes();
 
   if (data.loading && data.runs.length === 0) return <Loading label="Loading runs…" />;
   if (data.error && data.runs.length === 0) return <ErrorBox error={data.error} onRetry={data.reload} />;
@@ -57,10 +59,11 @@ export function GridView({ dag, data, selectedRunId, selectedTask, onSelectRun, 
             <tr>
               <th scope="col" className="grid-corner">
                 <span className="muted small">{data.total > columns.length ? `latest ${columns.length} of ${data.total} runs` : `${columns.length} run${columns.length === 1 ? "" : "s"}`}</span>
+                <span className="muted small grid-zone">logical dates in {times.zoneName}</span>
               </th>
               {columns.map((run, col) => (
                 <th key={run.runId} scope="col" className={run.runId === selectedRunId ? "grid-run selected" : "grid-run"}>
-                  <RunBar run={run} timeZone={dag.timezone} longest={longest} col={col} onSelect={() => onSelectRun(run.runId)} />
+                  <RunBar run={run} times={times} longest={longest} col={col} onSelect={() => onSelectRun(run.runId)} />
                 </th>
               ))}
             </tr>
@@ -77,7 +80,7 @@ export function GridView({ dag, data, selectedRunId, selectedTask, onSelectRun, 
                   const mapped = group.length > 1 || (group[0]?.mapIndex ?? null) !== null;
                   const first = group[0];
                   const selected = run.runId === selectedRunId && selectedTask?.taskId === taskId;
-                  const label = `${taskId} in run ${logicalLabel(run.logicalDate, dag.timezone)}: ${state ? stateLabel(state) : "no instance"}${mapped ? ` (${group.length} mapped)` : ""}`;
+                  const label = `${taskId} in run ${times.logical(run.logicalDate)}: ${state ? stateLabel(state) : "no instance"}${mapped ? ` (${group.length} mapped)` : ""}`;
                   return (
                     <td key={run.runId} className={run.runId === selectedRunId ? "selected-col" : undefined}>
                       <button
@@ -110,14 +113,14 @@ export function GridView({ dag, data, selectedRunId, selectedTask, onSelectRun, 
   );
 }
 
-function RunBar({ run, timeZone, longest, col, onSelect }: { run: DagRun; timeZone: string | null; longest: number; col: number; onSelect: () => void }) {
+function RunBar({ run, times, longest, col, onSelect }: { run: DagRun; times: Times; longest: number; col: number; onSelect: () => void }) {
   const duration = between(run.startedAt, run.endedAt);
   const height = duration === null ? 6 : Math.max(6, Math.round((duration / longest) * 56));
-  const label = `Run ${logicalLabel(run.logicalDate, timeZone)} (${run.runType}): ${stateLabel(run.state)}, ${formatDuration(duration)}`;
+  const label = `Run ${times.logical(run.logicalDate)} (${run.runType}): ${stateLabel(run.state)}, ${formatDuration(duration)}`;
   return (
     <button type="button" className="run-bar-button" onClick={onSelect} title={label} aria-label={label} data-col={col} data-row={-1} data-run-state={run.state}>
       <span className={`run-bar state-${run.state}`} style={{ height }} />
-      <span className="run-date">{logicalLabel(run.logicalDate, timeZone).slice(5)}</span>
+      <span className="run-date">{times.logicalShort(run.logicalDate)}</span>
     </button>
   );
 }

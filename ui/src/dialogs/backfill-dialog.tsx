@@ -2,11 +2,11 @@
  * Backfill a date range: pick the range, concurrency and what to do with existing runs; preview
  * the intervals (a dry run creates nothing); start it and follow its progress; cancel it.
  */
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { ApiError, errorMessage, get, post, seg } from "../api/client";
 import type { Backfill, DagDetail, ReprocessMode } from "../api/types";
 import { Dialog } from "../components/dialog";
-import { logicalLabel } from "../format";
+import { timesIn } from "../time/use-times";
 
 interface PlannedInterval {
   readonly logicalDate: string;
@@ -41,6 +41,8 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
   const [error, setError] = useState<{ field?: string; message: string } | undefined>();
   const [busy, setBusy] = useState(false);
   const [backfill, setBackfill] = useState<Backfill | undefined>();
+  // The dates typed here are the DAG's dates: its zone, whatever zone the header picked.
+  const dagTimes = useMemo(() => timesIn(dag.timezone ?? "UTC"), [dag.timezone]);
 
   // A change of the form makes the preview stale.
   useEffect(() => setPreview(undefined), [from, to, reprocess]);
@@ -94,7 +96,7 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
       <Dialog title={`Backfill #${backfill.id} of ${dag.dagId}`} onClose={onClose}>
         <div className="dialog-body">
           <p>
-            {logicalLabel(backfill.from, dag.timezone)} → {logicalLabel(backfill.to, dag.timezone)} · {backfill.state}
+            {dagTimes.logical(backfill.from)} → {dagTimes.logical(backfill.to)} · {backfill.state}
           </p>
           <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done} aria-label="Backfill progress">
             <span className="progress-success" style={{ width: `${p.total ? (p.succeeded / p.total) * 100 : 0}%` }} />
@@ -150,7 +152,7 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
             </label>
           ))}
         </fieldset>
-        <p className="hint">Dates are in the DAG's timezone ({dag.timezone ?? "UTC"}); both ends are included.</p>
+        <p className="hint">Dates are in the DAG's timezone ({dagTimes.zoneName}), and so is the preview; both ends are included.</p>
         {error ? (
           <p className="field-error" role="alert">
             {error.message}
@@ -164,7 +166,7 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
             <ul className="preview-list">
               {preview.map((i) => (
                 <li key={i.logicalDate} className={`action-${i.action}`}>
-                  <span>{logicalLabel(i.logicalDate, dag.timezone)}</span> <span className="muted small">{ACTION_TEXT[i.action] ?? i.action}</span>
+                  <span>{dagTimes.logical(i.logicalDate)}</span> <span className="muted small">{ACTION_TEXT[i.action] ?? i.action}</span>
                 </li>
               ))}
             </ul>

@@ -10,9 +10,10 @@ import type { Alert, AlertDetail, AlertState, DeadLetter, SlaMiss } from "../api
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { Empty, ErrorBox, Loading } from "../components/status";
-import { formatDateTimeSeconds, formatDuration, instanceName, relativeTime } from "../format";
+import { formatDuration, instanceName, relativeTime } from "../format";
 import { useRefresh } from "../live/use-refresh";
 import { href, setQuery, useRoute } from "../router";
+import { useTimes } from "../time/use-times";
 
 const POLL_MS = 5_000;
 const ALERT_FILTERS = [
@@ -40,8 +41,9 @@ export function AlertsPage() {
   const route = useRoute();
   const stateFilter = route.query.get("state") ?? "";
   const openAlert = route.query.get("alert");
+  const times = useTimes();
   const alerts = useResource((signal) => get<{ alerts: Alert[] }>("alerts", { state: stateFilter }, signal), [stateFilter]);
-  useAlertRefresh(alerts.reload);
+  useRefresh(alerts.reload);
   useScrollToAlert(openAlert, alerts.data !== undefined);
 
   useEffect(() => {
@@ -108,8 +110,8 @@ export function AlertsPage() {
                             </code>
                           </a>
                         </td>
-                        <td title={formatDateTimeSeconds(a.createdAt)}>{relativeTime(a.createdAt)}</td>
-                        <td data-occurrences={a.occurrences} title={`last seen ${formatDateTimeSeconds(a.lastSeenAt)}`}>
+                        <td title={times.dateTimeSeconds(a.createdAt)}>{relativeTime(a.createdAt)}</td>
+                        <td data-occurrences={a.occurrences} title={`last seen ${times.dateTimeSeconds(a.lastSeenAt)}`}>
                           {a.occurrences > 1 ? `${a.occurrences}×, last ${relativeTime(a.lastSeenAt)}` : "once"}
                         </td>
                       </tr>
@@ -143,8 +145,9 @@ function useScrollToAlert(id: string | null, loaded: boolean): void {
 
 function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const canOperate = useCan("operator");
+  const times = useTimes();
   const detail = useResource((signal) => get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, undefined, signal), [id]);
-  useAlertRefresh(detail.reload);
+  useRefresh(detail.reload);
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
 
   useEffect(() => {
@@ -228,10 +231,10 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
               </>
             ) : null}
             <dt>Raised</dt>
-            <dd>{formatDateTimeSeconds(a.createdAt)}</dd>
+            <dd>{times.dateTimeSeconds(a.createdAt)}</dd>
             <dt>Occurrences</dt>
             <dd data-testid="alert-occurrences" data-occurrences={a.occurrences}>
-              {a.occurrences} (last {formatDateTimeSeconds(a.lastSeenAt)})
+              {a.occurrences} (last {times.dateTimeSeconds(a.lastSeenAt)})
             </dd>
             {a.lastRunId && a.lastRunId !== a.runId ? (
               <>
@@ -245,7 +248,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
               <>
                 <dt>Acknowledged</dt>
                 <dd>
-                  {formatDateTimeSeconds(a.acknowledgedAt)} by {a.acknowledgedBy ?? "?"}
+                  {times.dateTimeSeconds(a.acknowledgedAt)} by {a.acknowledgedBy ?? "?"}
                 </dd>
               </>
             ) : null}
@@ -253,7 +256,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
               <>
                 <dt>Resolved</dt>
                 <dd>
-                  {formatDateTimeSeconds(a.resolvedAt)} by {a.resolvedBy ?? "?"}
+                  {times.dateTimeSeconds(a.resolvedAt)} by {a.resolvedBy ?? "?"}
                 </dd>
               </>
             ) : null}
@@ -294,15 +297,15 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
                       <td>
                         <Badge colour={DELIVERY_COLOUR[d.state] ?? "queued"}>{d.state}</Badge>
                       </td>
-                      <td className="small" title={`due ${formatDateTimeSeconds(d.dueAt)}`}>
-                        {d.sentAt ? `sent ${formatDateTimeSeconds(d.sentAt)}` : d.state === "pending" ? `due ${relativeTime(d.dueAt)}` : formatDateTimeSeconds(d.dueAt)}
+                      <td className="small" title={`due ${times.dateTimeSeconds(d.dueAt)}`}>
+                        {d.sentAt ? `sent ${times.dateTimeSeconds(d.sentAt)}` : d.state === "pending" ? `due ${relativeTime(d.dueAt)}` : times.dateTimeSeconds(d.dueAt)}
                       </td>
                       <td className="small">
                         {attemptsOf(d.id).length === 0
                           ? "–"
                           : attemptsOf(d.id).map((t) => (
                               <div key={t.id} className={t.ok ? undefined : "error-cell"} data-attempt-ok={t.ok ? "true" : "false"}>
-                                #{t.attempt} {formatDateTimeSeconds(t.at)}: {t.ok ? "ok" : "failed"}
+                                #{t.attempt} {times.dateTimeSeconds(t.at)}: {t.ok ? "ok" : "failed"}
                                 {t.status !== null && (t.ok || !t.error) ? ` (HTTP ${t.status})` : ""}, {formatDuration(t.durationMs)}
                                 {t.error ? ` · ${t.error}` : ""}
                               </div>
@@ -320,9 +323,10 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
 }
 
 function DeadLetters() {
+  const times = useTimes();
   const [openOnly, setOpenOnly] = useState(true);
   const letters = useResource((signal) => get<{ deadLetters: DeadLetter[] }>("dead-letters", { open: openOnly ? "true" : undefined }, signal), [openOnly]);
-  useAlertRefresh(letters.reload);
+  useRefresh(letters.reload);
   const list = letters.data ? [...letters.data.deadLetters].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
   return (
     <section aria-labelledby="dead-letters-title" className="alerts-section">
@@ -361,7 +365,7 @@ function DeadLetters() {
                   </td>
                   <td>{d.tryNumber}</td>
                   <td className="error-cell">{d.error ?? ""}</td>
-                  <td title={formatDateTimeSeconds(d.createdAt)}>{relativeTime(d.createdAt)}</td>
+                  <td title={times.dateTimeSeconds(d.createdAt)}>{relativeTime(d.createdAt)}</td>
                   <td>{d.resolvedAt ? <Badge colour="success">{d.resolution ?? "closed"}</Badge> : <Badge colour="failed">open</Badge>}</td>
                 </tr>
               ))}
@@ -374,9 +378,10 @@ function DeadLetters() {
 }
 
 function SlaMisses() {
+  const times = useTimes();
   const route = useRoute();
   const misses = useResource((signal) => get<{ slaMisses: SlaMiss[] }>("sla-misses", undefined, signal), []);
-  useAlertRefresh(misses.reload);
+  useRefresh(misses.reload);
   const list = misses.data?.slaMisses ?? [];
   return (
     <section aria-labelledby="sla-title" className="alerts-section">
@@ -412,8 +417,8 @@ function SlaMisses() {
                     </a>
                     {m.taskId === null ? <span className="muted small"> (the run)</span> : null}
                   </td>
-                  <td>{formatDateTimeSeconds(m.deadlineAt)}</td>
-                  <td>{formatDateTimeSeconds(m.detectedAt)}</td>
+                  <td>{times.dateTimeSeconds(m.deadlineAt)}</td>
+                  <td>{times.dateTimeSeconds(m.detectedAt)}</td>
                   <td>
                     <Badge colour={m.stateAtDetection}>{m.stateAtDetection.replace(/_/g, " ")}</Badge>
                   </td>

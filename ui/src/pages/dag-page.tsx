@@ -20,9 +20,10 @@ import { useDagRuns } from "../dag/use-dag-runs";
 import { VersionNote } from "../dag/version-note";
 import { BackfillDialog } from "../dialogs/backfill-dialog";
 import { TriggerDialog } from "../dialogs/trigger-dialog";
-import { logicalLabel } from "../format";
-import { href, setQuery, useRoute } from "../router";
+import { href, setQuery, useRoute, useRouteBoundState } from "../router";
 import { TaskPanel } from "../task/task-panel";
+import { usePublishDagZone } from "../time/zone-choice";
+import { useTimes } from "../time/use-times";
 
 // React Flow and the ELK layout engine are most of the app's weight: loaded with the Graph tab.
 const GraphView = lazy(() => import("../dag/graph-view"));
@@ -44,8 +45,11 @@ export function DagPage({ dagId }: { dagId: string }) {
   const canOperate = useCan("operator");
   const detail = useResource((signal) => get<DagDetail>(`dags/${seg(dagId)}`, undefined, signal), [dagId]);
   const runs = useDagRuns(dagId, GRID_RUNS);
-  const [dialog, setDialog] = useState<"trigger" | "backfill" | undefined>();
+  // A dialog belongs to the URL it was opened on: Back or another DAG closes it.
+  const [dialog, setDialog] = useRouteBoundState<"trigger" | "backfill">();
   const [pauseError, setPauseError] = useState<string | undefined>();
+  usePublishDagZone(detail.data?.timezone);
+  const times = useTimes();
 
   const tab = (TABS.some((t) => t.id === route.query.get("tab")) ? route.query.get("tab") : "grid") as TabId;
   const selectedRunId = route.query.get("run") ?? runs.runs[0]?.runId;
@@ -106,9 +110,9 @@ export function DagPage({ dagId }: { dagId: string }) {
     () =>
       runs.runs.map((r) => {
         const older = r.dagVersion && detail.data?.version && r.dagVersion !== detail.data.version ? " · older version" : "";
-        return { id: r.runId, label: `${logicalLabel(r.logicalDate, detail.data?.timezone ?? null)} · ${r.runType} · ${r.state}${older}` };
+        return { id: r.runId, label: `${times.logical(r.logicalDate)} · ${r.runType} · ${r.state}${older}` };
       }),
-    [runs.runs, detail.data?.timezone, detail.data?.version],
+    [runs.runs, times, detail.data?.version],
   );
 
   if (detail.error && !detail.data) {
@@ -215,7 +219,7 @@ export function DagPage({ dagId }: { dagId: string }) {
           ) : tab === "gantt" ? (
             selectedRunId ? <GanttView dag={dag} runId={selectedRunId} onSelectTask={(t, m) => openTask(selectedRunId, t, m)} /> : <p className="muted">No runs yet: trigger one.</p>
           ) : tab === "runs" ? (
-            <RunsTab dagId={dagId} timeZone={dag.timezone} onOpenRun={(runId) => setQuery(route, { tab: "grid", run: runId }, { replace: false })} />
+            <RunsTab dagId={dagId} onOpenRun={(runId) => setQuery(route, { tab: "grid", run: runId }, { replace: false })} />
           ) : tab === "code" ? (
             olderVersion !== null && version.loading ? <Loading label="Loading the run's version…" /> : <CodeView dagId={dagId} version={versionShown} />
           ) : (

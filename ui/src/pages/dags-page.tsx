@@ -12,6 +12,7 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { relativeTime } from "../format";
 import { useChangeTick } from "../live/live-updates";
 import { href, setQuery, useRoute } from "../router";
+import { useTimes } from "../time/use-times";
 
 interface DagList {
   readonly dags: readonly DagListEntry[];
@@ -197,6 +198,7 @@ interface DagRowProps {
 
 /** One DAG; memoised, so a live update or a keystroke in the search box re-renders only what changed. */
 const DagRow = memo(function DagRow({ dag, canOperate, activeTag, onToggle, onTag }: DagRowProps) {
+  const times = useTimes();
   return (
     <tr data-dag-row={dag.dagId} className={dag.isPaused ? "paused" : undefined}>
       <td className="col-toggle">
@@ -234,7 +236,7 @@ const DagRow = memo(function DagRow({ dag, canOperate, activeTag, onToggle, onTa
         {dag.isPaused ? (
           <span className="muted">paused</span>
         ) : dag.nextRun ? (
-          <time dateTime={dag.nextRun.createdAt} title={`logical date ${dag.nextRun.logicalDate}`}>
+          <time dateTime={dag.nextRun.createdAt} title={`created ${times.dateTime(dag.nextRun.createdAt)}, logical date ${times.logical(dag.nextRun.logicalDate)}`}>
             {relativeTime(dag.nextRun.createdAt)}
           </time>
         ) : (
@@ -242,7 +244,7 @@ const DagRow = memo(function DagRow({ dag, canOperate, activeTag, onToggle, onTa
         )}
       </td>
       <td className="col-runs" data-label="Recent runs">
-        <RunSquares dagId={dag.dagId} runs={dag.recentRuns} timeZone={dag.timezone} />
+        <RunSquares dagId={dag.dagId} runs={dag.recentRuns} />
       </td>
     </tr>
   );

@@ -8,10 +8,11 @@ import { get } from "../api/client";
 import type { DagListEntry, Dataset } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
-import { formatDateTime, formatDuration, relativeTime } from "../format";
+import { formatDuration, relativeTime } from "../format";
 import { consumerTarget, lineageHref } from "../lineage/lineage-target";
 import { useChangeTick } from "../live/live-updates";
 import { href, setQuery, useRoute } from "../router";
+import { TimeText } from "../time/time-text";
 
 /** Updated within a day counts as fresh: a daily pipeline's output is, a stalled one's is not. */
 const FRESH_MS = 24 * 3_600_000;
@@ -112,7 +113,7 @@ export function DatasetsPage() {
                       </span>
                     </td>
                     <td data-label="Last update" title={d.lastUpdatedAt ? relativeTime(d.lastUpdatedAt) : undefined}>
-                      {d.lastUpdatedAt ? formatDateTime(d.lastUpdatedAt) : <span className="muted">–</span>}
+                      {d.lastUpdatedAt ? <TimeText iso={d.lastUpdatedAt} /> : <span className="muted">–</span>}
                     </td>
                     <td data-label="Last writer" className="col-writer">
                       {writer === null ? (

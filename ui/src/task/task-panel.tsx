@@ -10,9 +10,13 @@ import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { StateBadge } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
-import { between, formatDateTimeSeconds, formatDuration, formatTime, instanceName, stateLabel } from "../format";
+import { between, formatDuration, instanceName, stateLabel } from "../format";
 import { shortVersion } from "../dag/version-note";
 import { useChangeTick } from "../live/live-updates";
+import { href } from "../router";
+import { TimeText } from "../time/time-text";
+import { useNow } from "../time/use-now";
+import { useTimes } from "../time/use-times";
 import { LogViewer } from "./log-viewer";
 
 interface Props {
@@ -62,6 +66,9 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   };
 
   const ti = detail.data;
+  const times = useTimes();
+  // The wait of a queued try and the duration of a running one grow with the clock.
+  const now = useNow(ti?.state === "running" || ti?.state === "queued");
   const finished = ti ? ["success", "failed", "skipped", "upstream_failed"].includes(ti.state) : false;
   const tries = ti ? [...ti.tries].sort((a, b) => a.tryNumber - b.tryNumber) : [];
   const shownTry = tryShown ?? (ti && ti.tryNumber > 0 ? ti.tryNumber : undefined);
@@ -101,8 +108,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
               {ti.state}
             </span>
             <span className="muted small">
-              try {ti.tryNumber} of {ti.maxTries} · {formatDuration(between(ti.startedAt, ti.endedAt))}
-              {ti.nextRetryAt ? ` · next try at ${formatTime(ti.nextRetryAt)}` : ""}
+              try {ti.tryNumber} of {ti.maxTries} · <span data-testid="task-duration">{formatDuration(between(ti.startedAt, ti.endedAt, now))}</span>
+              {ti.nextRetryAt ? ` · next try at ${times.time(ti.nextRetryAt)}` : ""}
             </span>
           </div>
           {canOperate ? (
@@ -179,8 +186,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
                     <td>
                       <StateBadge state={t.outcome} />
                     </td>
-                    <td>{formatDuration(between(t.queuedAt, t.startedAt))}</td>
-                    <td title={`${formatDateTimeSeconds(t.startedAt)} → ${formatDateTimeSeconds(t.endedAt)}`}>{formatDuration(between(t.startedAt, t.endedAt))}</td>
+                    <td>{formatDuration(between(t.queuedAt, t.startedAt, now))}</td>
+                    <td title={`${times.dateTimeSeconds(t.startedAt)} → ${times.dateTimeSeconds(t.endedAt)}`}>{formatDuration(between(t.startedAt, t.endedAt, now))}</td>
                     <td className="error-cell">{t.error ? `${t.errorKind ?? "error"}: ${t.error}` : ""}</td>
                   </tr>
                 ))}
@@ -188,9 +195,14 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             </table>
           )}
 
-          <h3>
-            Log{shownTry !== undefined ? ` · try ${shownTry}` : ""}
-          </h3>
+          <div className="log-heading">
+            <h3>Log{shownTry !== undefined ? ` · try ${shownTry}` : ""}</h3>
+            {shownTry !== undefined ? (
+              <a className="small" href={href(["runs", runId, "tasks", taskId, "log"], { try: shownTry, map: index })}>
+                Open the full-page log
+              </a>
+            ) : null}
+          </div>
           {shownTry === undefined ? <p className="muted small">The log appears when the first try starts.</p> : <LogViewer key={`${index ?? ""}/${shownTry}`} runId={runId} taskId={taskId} mapIndex={index} tryNumber={shownTry} />}
 
           <details open={ti.state === "success"}>
@@ -216,7 +228,9 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             <ol className="history">
               {ti.history.map((h) => (
                 <li key={h.id}>
-                  <span className="muted small">{formatDateTimeSeconds(h.at)}</span> {h.fromState ? `${stateLabel(h.fromState)} → ` : ""}
+                  <span className="muted small">
+                    <TimeText iso={h.at} style="dateTimeSeconds" />
+                  </span> {h.fromState ? `${stateLabel(h.fromState)} → ` : ""}
                   <StateBadge state={h.toState} />
                   {h.reason ? <span className="muted small"> {h.reason}</span> : null}
                 </li>
