@@ -8,7 +8,7 @@ import { get } from "../api/client";
 import type { AuditEntry } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { Empty } from "../components/status";
-import { formatDateTimeSeconds } from "../format";
+import { useTimes } from "../time/use-times";
 import { setQuery, useRoute } from "../router";
 import { AdminForm, Field } from "./admin-form";
 import { AdminList } from "./admin-list";
@@ -51,6 +51,7 @@ const KNOWN_ACTIONS = [
 const instant = (local: string) => (local === "" || Number.isNaN(new Date(local).getTime()) ? undefined : new Date(local).toISOString());
 
 export function AuditTab() {
+  const times = useTimes();
   const route = useRoute();
   const applied = Object.fromEntries(FILTERS.map((f) => [f, route.query.get(f) ?? ""])) as Filters;
   const limit = Math.min(Math.max(Number(route.query.get("limit") ?? PAGE_SIZE) || PAGE_SIZE, 1), 1_000);
@@ -81,7 +82,7 @@ export function AuditTab() {
       >
         {list.map((e) => (
           <tr key={e.id} data-audit={e.id} data-audit-action={e.action} data-audit-target={e.target ?? ""}>
-            <td className="nowrap">{formatDateTimeSeconds(e.at)}</td>
+            <td className="nowrap">{times.dateTimeSeconds(e.at)}</td>
             <td>{e.actor}</td>
             <td>
               <code>{e.action}</code>

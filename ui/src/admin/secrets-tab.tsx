@@ -10,7 +10,8 @@ import type { SecretsAnswer } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { Empty } from "../components/status";
 import { useAction } from "../components/use-action";
-import { formatDateTimeSeconds, relativeTime } from "../format";
+import { relativeTime } from "../format";
+import { useTimes } from "../time/use-times";
 import { AdminForm, Field } from "./admin-form";
 import { AdminList } from "./admin-list";
 import { DeleteDialog } from "./delete-dialog";
@@ -22,6 +23,7 @@ const SOURCE_HINT: Readonly<Record<string, string>> = {
 };
 
 export function SecretsTab() {
+  const times = useTimes();
   const secrets = useResource((signal) => get<SecretsAnswer>("secrets", undefined, signal), []);
   const [deleting, setDeleting] = useState<string | undefined>();
   const list = secrets.data?.secrets ?? [];
@@ -58,7 +60,7 @@ export function SecretsTab() {
               {s.overriddenBy ? <div className="muted small">not used: {s.overriddenBy} has it first</div> : null}
             </td>
             <td>{s.keyId ? <code>{s.keyId}</code> : <span className="muted">–</span>}</td>
-            <td title={formatDateTimeSeconds(s.updatedAt)}>{s.updatedAt ? relativeTime(s.updatedAt) : <span className="muted">–</span>}</td>
+            <td title={times.dateTimeSeconds(s.updatedAt)}>{s.updatedAt ? relativeTime(s.updatedAt) : <span className="muted">–</span>}</td>
             <td>
               <div className="row-actions">
                 {s.source === "store" ? (

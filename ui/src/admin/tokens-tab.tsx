@@ -8,12 +8,14 @@ import type { ApiToken, CreatedToken, User } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { Empty } from "../components/status";
 import { useAction } from "../components/use-action";
-import { formatDateTimeSeconds, relativeTime } from "../format";
+import { relativeTime } from "../format";
+import { useTimes } from "../time/use-times";
 import { AdminForm, Field, SelectField } from "./admin-form";
 import { AdminList } from "./admin-list";
 import { DeleteDialog } from "./delete-dialog";
 
 export function TokensTab() {
+  const times = useTimes();
   const tokens = useResource((signal) => get<{ tokens: ApiToken[] }>("tokens", undefined, signal), []);
   const users = useResource((signal) => get<{ users: User[] }>("users", undefined, signal), []);
   // Only in this component's state: gone when dismissed or when the page changes.
@@ -54,9 +56,9 @@ export function TokensTab() {
             <td>
               {t.username} <span className={`role role-${t.role}`}>{t.role}</span>
             </td>
-            <td title={formatDateTimeSeconds(t.createdAt)}>{relativeTime(t.createdAt)}</td>
-            <td title={formatDateTimeSeconds(t.lastUsedAt)}>{t.lastUsedAt ? relativeTime(t.lastUsedAt) : "never"}</td>
-            <td>{t.revokedAt ? <span title={formatDateTimeSeconds(t.revokedAt)}>revoked {relativeTime(t.revokedAt)}</span> : "live"}</td>
+            <td title={times.dateTimeSeconds(t.createdAt)}>{relativeTime(t.createdAt)}</td>
+            <td title={times.dateTimeSeconds(t.lastUsedAt)}>{t.lastUsedAt ? relativeTime(t.lastUsedAt) : "never"}</td>
+            <td>{t.revokedAt ? <span title={times.dateTimeSeconds(t.revokedAt)}>revoked {relativeTime(t.revokedAt)}</span> : "live"}</td>
             <td>
               <div className="row-actions">
                 {t.revokedAt ? null : (

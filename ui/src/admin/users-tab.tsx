@@ -7,7 +7,8 @@ import { useResource } from "../api/use-resource";
 import { useSession } from "../auth";
 import { Dialog } from "../components/dialog";
 import { ActionStatus, useAction } from "../components/use-action";
-import { formatDateTimeSeconds, relativeTime } from "../format";
+import { relativeTime } from "../format";
+import { useTimes } from "../time/use-times";
 import { AdminForm, Field, SelectField } from "./admin-form";
 import { AdminList } from "./admin-list";
 import { DeleteDialog } from "./delete-dialog";
@@ -16,6 +17,7 @@ const ROLES: readonly Role[] = ["viewer", "operator", "admin"];
 const ROLE_HINT = "Viewers read everything; operators also trigger, clear, pause and acknowledge; admins also manage users, tokens, pools and secrets.";
 
 export function UsersTab() {
+  const times = useTimes();
   const { me } = useSession();
   const users = useResource((signal) => get<{ users: User[] }>("users", undefined, signal), []);
   const rowAction = useAction();
@@ -61,8 +63,8 @@ export function UsersTab() {
                 ))}
               </select>
             </td>
-            <td title={formatDateTimeSeconds(u.createdAt)}>{relativeTime(u.createdAt)}</td>
-            <td title={formatDateTimeSeconds(u.passwordChangedAt)}>{u.passwordChangedAt ? relativeTime(u.passwordChangedAt) : "–"}</td>
+            <td title={times.dateTimeSeconds(u.createdAt)}>{relativeTime(u.createdAt)}</td>
+            <td title={times.dateTimeSeconds(u.passwordChangedAt)}>{u.passwordChangedAt ? relativeTime(u.passwordChangedAt) : "–"}</td>
             <td>
               <div className="row-actions">
                 <button type="button" className="btn btn-small" onClick={() => setNewPasswordFor(u.username)}>

@@ -43,7 +43,7 @@ export function AlertsPage() {
   const openAlert = route.query.get("alert");
   const times = useTimes();
   const alerts = useResource((signal) => get<{ alerts: Alert[] }>("alerts", { state: stateFilter }, signal), [stateFilter]);
-  useRefresh(alerts.reload);
+  useAlertRefresh(alerts.reload);
   useScrollToAlert(openAlert, alerts.data !== undefined);
 
   useEffect(() => {
@@ -147,7 +147,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
   const canOperate = useCan("operator");
   const times = useTimes();
   const detail = useResource((signal) => get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, undefined, signal), [id]);
-  useRefresh(detail.reload);
+  useAlertRefresh(detail.reload);
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
 
   useEffect(() => {
@@ -326,7 +326,7 @@ function DeadLetters() {
   const times = useTimes();
   const [openOnly, setOpenOnly] = useState(true);
   const letters = useResource((signal) => get<{ deadLetters: DeadLetter[] }>("dead-letters", { open: openOnly ? "true" : undefined }, signal), [openOnly]);
-  useRefresh(letters.reload);
+  useAlertRefresh(letters.reload);
   const list = letters.data ? [...letters.data.deadLetters].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
   return (
     <section aria-labelledby="dead-letters-title" className="alerts-section">
@@ -381,7 +381,7 @@ function SlaMisses() {
   const times = useTimes();
   const route = useRoute();
   const misses = useResource((signal) => get<{ slaMisses: SlaMiss[] }>("sla-misses", undefined, signal), []);
-  useRefresh(misses.reload);
+  useAlertRefresh(misses.reload);
   const list = misses.data?.slaMisses ?? [];
   return (
     <section aria-labelledby="sla-title" className="alerts-section">
