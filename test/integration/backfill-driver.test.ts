@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitForValue } from "../support/wait-for.js";
 import { planBackfill } from "../../src/scheduler/backfill.js";
 import { storedIntervals } from "../../src/scheduler/backfill-driver.js";
 import { TributaryService } from "../../src/scheduler/service.js";
@@ -53,14 +54,8 @@ async function createBackfill(store: Store, service: TributaryService, dagId: st
   return store.createBackfill({ dagId, ...TEN_DAYS, reprocess: "skip", maxActiveRuns, createdBy: "test", intervals: storedIntervals(plan), now: new Date() });
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  return waitForValue(read, done, { what, timeoutMs, intervalMs: 100 });
 }
 
 describe("backfills driven by the scheduler", () => {

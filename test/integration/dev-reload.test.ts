@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { waitFor as waitUntil } from "../support/wait-for.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { DagRunRecord, Store } from "../../src/store/store.js";
 
@@ -65,12 +66,8 @@ function startDev(): Promise<void> {
   return waitFor(() => output.includes("watching "), 20_000, "dev to start");
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; dev's output:\n${output}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  return waitUntil(check, { timeoutMs, intervalMs: 25, what: () => `${what}; dev's output:\n${output}` });
 }
 
 function trigger(): Promise<string> {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitFor as waitUntil } from "../support/wait-for.js";
 import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { TributaryService } from "../../src/scheduler/service.js";
@@ -850,15 +851,16 @@ describe("the real `tributary start` process", () => {
     return { child, lines, exited, output: () => `${lines.join("\n")}\n${stderr}` };
   }
 
-  async function waitFor(service: Service, what: string, done: () => boolean, timeoutMs: number, refresh?: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await refresh?.();
-      if (done()) return;
-      if (service.child.exitCode !== null) throw new Error(`tributary start exited while waiting for ${what}:\n${service.output()}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${service.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  function waitFor(service: Service, what: string, done: () => boolean, timeoutMs: number, refresh?: () => Promise<void>): Promise<void> {
+    return waitUntil(
+      async () => {
+        await refresh?.();
+        if (done()) return true;
+        if (service.child.exitCode !== null) throw new Error(`tributary start exited while waiting for ${what}:\n${service.output()}`);
+        return false;
+      },
+      { timeoutMs, what: () => `${what}:\n${service.output()}` },
+    );
   }
 
   async function terminate(service: Service): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {

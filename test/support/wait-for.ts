@@ -13,3 +13,21 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
 }
+
+/** Reads a value until it satisfies `done`, and returns it; the timeout message shows the last value read. */
+export async function waitForValue<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  let last: { value: T } | undefined;
+  await waitFor(
+    async () => {
+      last = { value: await read() };
+      return done(last.value);
+    },
+    { ...options, what: () => `${options.what ?? "a value"}: ${last ? JSON.stringify(last.value) : "nothing read"}` },
+  );
+  if (!last) throw new Error("unreachable: waitFor returned before reading");
+  return last.value;
+}
