@@ -11,7 +11,7 @@ export async function findDagById(dagId: string, dagsDir: string): Promise<Regis
   if (!existsSync(dagsDir) || !statSync(dagsDir).isDirectory()) {
     throw new InvalidInputError(`no such DAG folder: ${dagsDir} (use --dags <dir>)`, { field: "dags" });
   }
-  const { dags, errors } = await loadDagFolder(dagsDir);
+  const { dags, errors } = await loadDagFolder(dagsDir, { hangs: "watch" });
   const found = dags.find((loaded) => loaded.dag.id === dagId);
   if (found) return register(found);
   const known = dags.map((loaded) => loaded.dag.id).join(", ") || "none";

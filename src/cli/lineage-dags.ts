@@ -9,6 +9,6 @@ import { loadDagFolder } from "../dsl/load.js";
  */
 export async function dagGraphsIn(dagsDir: string): Promise<DagGraph[]> {
   if (!existsSync(dagsDir) || !statSync(dagsDir).isDirectory()) return [];
-  const { dags } = await loadDagFolder(dagsDir);
+  const { dags } = await loadDagFolder(dagsDir, { hangs: "watch" });
   return dags.map((loaded) => loaded.dag.graph);
 }

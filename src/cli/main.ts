@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { TributaryError } from "../core/errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
+import { importsAbandoned } from "../dsl/import-watch.js";
 import { readCredentialFiles } from "../secrets/credential-files.js";
 import { hideEnvironFromTasks } from "../worker/hide-exec-environ.js";
 import { taskEnvAllowList } from "../worker/task-process-env.js";
@@ -101,6 +102,8 @@ export function main(argv: readonly string[]): void {
   runCli(argv).then(
     (code) => {
       process.exitCode = code;
+      // A DAG file given up on at import may still hold timers: end once the output is out.
+      if (importsAbandoned()) process.stdout.write("", () => process.exit(code));
     },
     (error: unknown) => {
       process.stderr.write(`tributary: ${describeError(error)}\n`);

@@ -42,6 +42,13 @@ const { parentPort, workerData } = require("node:worker_threads");
 
 type Verdict = DagImportError | undefined;
 
+/** The import errors of a file that hangs, the same whether a thread (here) or a watch (import-watch.ts) caught it. */
+export const hangMessages = {
+  timeout: (timeoutMs: number) =>
+    `importing the file did not finish within ${formatDuration(timeoutMs)} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its top-level code wait for something, or loop?`,
+  neverSettles: "importing the file never finished: its top-level code awaits a promise that nothing settles",
+} as const;
+
 /**
  * tsx's ES module API, resolved as an import would (its CommonJS build cannot register hooks from
  * a worker thread). Under a runner without `import.meta.resolve`, the same file by its package path.
@@ -134,7 +141,7 @@ export class DagImportCheck {
         if (message.event === "start") {
           started = true;
           timer = setTimeout(
-            () => failCurrent(`importing the file did not finish within ${formatDuration(this.#timeoutMs)} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its top-level code wait for something, or loop?`),
+            () => failCurrent(hangMessages.timeout(this.#timeoutMs)),
             this.#timeoutMs,
           );
           return;
@@ -147,7 +154,7 @@ export class DagImportCheck {
       this.#signal?.addEventListener("abort", onAbort);
       worker.on("error", (error) => failCurrent(`importing the file failed outside its own code: ${error.message}`));
       worker.on("exit", () =>
-        failCurrent("importing the file never finished: its top-level code awaits a promise that nothing settles, or it ends the process (process.exit)"),
+        failCurrent(`${hangMessages.neverSettles}, or it ends the process (process.exit)`),
       );
     });
   }

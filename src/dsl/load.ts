@@ -20,6 +20,7 @@ import { register } from "tsx/esm/api";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
 import { adoptError } from "./adopt-error.js";
 import { DagImportCheck } from "./import-check.js";
+import { ImportWatch } from "./import-watch.js";
 import { listDagFiles } from "./dag-files.js";
 import { isDag } from "./is-dag.js";
 import type { Dag } from "./types.js";
@@ -40,11 +41,14 @@ export interface LoadResult {
 
 export interface LoadOptions {
   /**
-   * Import each file in a worker thread first, so a file that hangs at import is an error rather
-   * than a stalled process (import-check.ts). Default true; task processes, which only load files
-   * their scheduler already loaded, skip it.
+   * How a file that hangs at import is caught, so that it is an error rather than a stalled process:
+   * - `"thread"` (default): each file is first imported in a worker thread (import-check.ts); the
+   *   process goes on whatever a file does. For services and `tributary dags check`.
+   * - `"watch"`: imported straight away and watched (import-watch.ts); about half the start-up of
+   *   `"thread"`, but a file that loops ends the process. For one-shot commands.
+   * - `"none"`: task processes, which only load files their scheduler already loaded.
    */
-  readonly checkImports?: boolean;
+  readonly hangs?: "thread" | "watch" | "none";
   /** Stops the import check: files not yet imported become errors (see DagImportCheck). */
   readonly signal?: AbortSignal;
 }
@@ -52,8 +56,12 @@ export interface LoadOptions {
 /** Loads the DAGs that one file exports. */
 export async function loadDagFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const path = resolve(file);
-  const session = new LoadSession(new SharedNamespace(), importCheck([path], options));
-  await session.load(path);
+  const session = new LoadSession(new SharedNamespace(), importCheck([path], options), importWatch(options));
+  try {
+    await session.load(path);
+  } finally {
+    session.close();
+  }
   return session.result();
 }
 
@@ -66,11 +74,16 @@ export async function loadDagFile(file: string, options: LoadOptions = {}): Prom
 export async function loadDagFilesSeparately(files: readonly string[], options: LoadOptions = {}): Promise<Map<string, LoadResult>> {
   const shared = new SharedNamespace();
   const check = importCheck(files.map((file) => resolve(file)), options);
+  const watch = importWatch(options);
   const results = new Map<string, LoadResult>();
-  for (const file of files) {
-    const session = new LoadSession(shared, check);
-    await session.load(resolve(file));
-    results.set(file, session.result());
+  try {
+    for (const file of files) {
+      const session = new LoadSession(shared, check, watch);
+      await session.load(resolve(file));
+      results.set(file, session.result());
+    }
+  } finally {
+    watch?.close();
   }
   return results;
 }
@@ -81,13 +94,21 @@ export async function loadDagFilesSeparately(files: readonly string[], options: 
  */
 export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const files = await listDagFiles(dir);
-  const session = new LoadSession(new SharedNamespace(), importCheck(files, options));
-  for (const file of files) await session.load(file);
+  const session = new LoadSession(new SharedNamespace(), importCheck(files, options), importWatch(options));
+  try {
+    for (const file of files) await session.load(file);
+  } finally {
+    session.close();
+  }
   return session.result();
 }
 
 function importCheck(files: readonly string[], options: LoadOptions): DagImportCheck | undefined {
-  return options.checkImports === false || files.length === 0 ? undefined : new DagImportCheck(files, { signal: options.signal });
+  return (options.hangs ?? "thread") !== "thread" || files.length === 0 ? undefined : new DagImportCheck(files, { signal: options.signal });
+}
+
+function importWatch(options: LoadOptions): ImportWatch | undefined {
+  return options.hangs === "watch" ? new ImportWatch() : undefined;
 }
 
 /** The DAG with this id, or a `DagNotFoundError` listing the ids that were loaded. */
@@ -119,10 +140,12 @@ class LoadSession {
   readonly #fileOfId = new Map<string, string>();
   readonly #namespace: SharedNamespace;
   readonly #check: DagImportCheck | undefined;
+  readonly #watch: ImportWatch | undefined;
 
-  constructor(namespace: SharedNamespace, check: DagImportCheck | undefined) {
+  constructor(namespace: SharedNamespace, check: DagImportCheck | undefined, watch: ImportWatch | undefined) {
     this.#namespace = namespace;
     this.#check = check;
+    this.#watch = watch;
   }
 
   async load(file: string): Promise<void> {
@@ -133,7 +156,8 @@ class LoadSession {
     }
     let exports: Readonly<Record<string, unknown>>;
     try {
-      exports = (await this.#namespace.import(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+      const load = () => this.#namespace.import(pathToFileURL(file).href, import.meta.url);
+      exports = (await (this.#watch ? this.#watch.import(file, load) : load())) as Record<string, unknown>;
     } catch (error) {
       this.#errors.push(fileError(error, file));
       return;
@@ -154,6 +178,10 @@ class LoadSession {
 
   result(): LoadResult {
     return { dags: [...this.#dags], errors: [...this.#errors] };
+  }
+
+  close(): void {
+    this.#watch?.close();
   }
 }
 

@@ -46,7 +46,7 @@ export class DagFileCache {
     }
     const cached = this.#files.get(file);
     if (cached && cached.mtimeMs === mtimeMs) return cached.loading;
-    const loading = loadDagFile(file, { checkImports: false }).then((result) => keepLastGood(result, cached?.loading));
+    const loading = loadDagFile(file, { hangs: "none" }).then((result) => keepLastGood(result, cached?.loading));
     this.#files.set(file, { mtimeMs, loading });
     // A file with errors stays cached too: loading again would give the same errors, and every load
     // keeps its modules in memory for good. Changing the file (its mtime) loads it again.
@@ -70,7 +70,7 @@ export class DagFileCache {
       fresh.push([file, mtimeMs]);
     }
     if (fresh.length === 0) return;
-    const all = loadDagFilesSeparately(fresh.map(([file]) => file), { checkImports: false });
+    const all = loadDagFilesSeparately(fresh.map(([file]) => file), { hangs: "none" });
     for (const [file, mtimeMs] of fresh) {
       const previous = this.#files.get(file)?.loading;
       this.#files.set(file, { mtimeMs, loading: all.then((results) => keepLastGood(results.get(file) ?? { dags: [], errors: [] }, previous)) });

@@ -58,6 +58,42 @@ describe("tributary dags check", () => {
   });
 });
 
+describe("one-shot commands (DAG files imported straight away and watched)", () => {
+  it("report a file that never settles or sleeps past the timeout, go on with the others, and exit at once when done", async () => {
+    const dags = join(dir, "one-shot");
+    mkdirSync(dags);
+    writeFileSync(join(dags, "good.ts"), dagFile("good"));
+    writeFileSync(join(dags, "never.ts"), dagFile("never", NEVER));
+    writeFileSync(join(dags, "sleeps.ts"), dagFile("sleeps", SLEEPS));
+    const started = Date.now();
+    const listed = await cli(["dags", "list", dags, "--json"], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "2s" });
+    expect(listed.code, listed.stderr).toBe(0);
+    const out = JSON.parse(listed.stdout) as { dags: { dagId: string }[]; importErrors: { file: string; message: string }[] };
+    expect(out.dags.map((d) => d.dagId)).toEqual(["good"]);
+    const errors = Object.fromEntries(out.importErrors.map((e) => [e.file.split("/").at(-1), e.message]));
+    expect(errors["never.ts"]).toMatch(/^importing the file never finished: its top-level code awaits a promise that nothing settles/);
+    expect(errors["sleeps.ts"]).toMatch(/^importing the file did not finish within 2\.00s/);
+    // The sleeping file's 10-minute timer does not keep the command alive.
+    expect(Date.now() - started).toBeLessThan(15_000);
+
+    const triggered = await cli(["trigger", "good", "--dags", dags, "--db", join(dir, "one-shot.db"), "--json"], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "2s" });
+    expect(triggered.code, triggered.stderr).toBe(0);
+    expect(JSON.parse(triggered.stdout)).toMatchObject({ dagId: "good", state: "queued" });
+  });
+
+  it("stop with the file's name when a file keeps the process busy past the timeout", async () => {
+    const dags = join(dir, "one-shot-loop");
+    mkdirSync(dags);
+    writeFileSync(join(dags, "good.ts"), dagFile("good"));
+    writeFileSync(join(dags, "loops.ts"), dagFile("loops", LOOPS));
+    const started = Date.now();
+    const result = await cli(["trigger", "good", "--dags", dags, "--db", join(dir, "one-shot-loop.db")], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "2s" });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/loops\.ts: importing the file did not finish within 2\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\): its code keeps the process busy/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
 describe("tributary start", () => {
   it("serves /health at once, runs the other DAGs, shows the import error, takes new hanging files in its stride and stops on SIGTERM", { timeout: 120_000 }, async () => {
     const dags = join(dir, "start");

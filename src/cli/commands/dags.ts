@@ -71,7 +71,7 @@ async function setPaused(dagId: string | undefined, paused: boolean, flags: { da
 }
 
 async function list(dir: string, json: boolean): Promise<number> {
-  const { dags, errors } = await loadDagFolder(dir);
+  const { dags, errors } = await loadDagFolder(dir, { hangs: "watch" });
   if (json) {
     const out = {
       dags: dags.map(({ dag, file }) => ({

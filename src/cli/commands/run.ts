@@ -37,7 +37,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (!existsSync(file)) throw new InvalidInputError(`no such file: ${fileArg}`, { file: fileArg });
   const concurrency = positiveInt(values.concurrency, "concurrency") ?? 4;
 
-  const loaded = await loadDagFile(file);
+  const loaded = await loadDagFile(file, { hangs: "watch" });
   if (loaded.errors.length > 0) throw loaded.errors[0];
   const target = pickDag(loaded.dags, values.dag, fileArg);
   const params = target.dag.parseParams(parseParamFlags(values.param)) as Record<string, unknown>;
