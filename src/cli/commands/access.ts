@@ -8,6 +8,7 @@ import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { ROLES, type Role } from "../../store/access.js";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../api/auth/passwords.js";
 import { generateToken, hashSecret } from "../../api/auth/secrets.js";
+import { CLI_ACTOR } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withStore } from "../store-location.js";
 import { renderTable } from "../table.js";
@@ -25,8 +26,6 @@ creation; the store keeps only its hash.`;
 export const AUDIT_USAGE = `tributary audit [--limit N] [--action a] [--json] [--db <path>]
 
 Who triggered, cleared, paused, acknowledged and created tokens, and when; latest first.`;
-
-const CLI_ACTOR = `cli (${process.env.USER ?? "unknown"})`;
 
 
 function parseRole(value: string | undefined): Role {
