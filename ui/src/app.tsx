@@ -10,6 +10,7 @@ import { Layout } from "./components/layout";
 import { Loading } from "./components/status";
 import { LiveUpdatesProvider } from "./live/live-updates";
 import { AlertsPage } from "./pages/alerts-page";
+import { BackfillsPage } from "./pages/backfills-page";
 import { ChangePasswordPage } from "./pages/change-password-page";
 import { DagPage } from "./pages/dag-page";
 import { DagsPage } from "./pages/dags-page";
@@ -73,6 +74,8 @@ function Page() {
       return id === undefined ? <DagsPage /> : <DagPage dagId={id} />;
     case "runs":
       return <RunsPage />;
+    case "backfills":
+      return <BackfillsPage />;
     case "datasets":
       return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":

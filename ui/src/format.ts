@@ -58,6 +58,15 @@ export function logicalLabel(iso: string, timeZone: string | null = "UTC"): stri
   return time === "00:00" ? day : `${day} ${time}`;
 }
 
+/**
+ * The end of a backfill's range as it was typed: a range of whole days ends a millisecond before
+ * the next midnight (scheduler/backfill.ts), and reads as its last day.
+ */
+export function rangeEndLabel(iso: string, timeZone: string | null): string {
+  const label = logicalLabel(iso, timeZone);
+  return logicalLabel(new Date(Date.parse(iso) + 1).toISOString(), timeZone).length === 10 ? label.slice(0, 10) : label;
+}
+
 export const stateLabel = (state: string) => state.replace(/_/g, " ");
 
 /** A task instance's name with its map index: `process_partition[2]`. */

@@ -9,6 +9,7 @@ import { useRoute } from "../router";
 const NAV = [
   { section: "dags", label: "DAGs" },
   { section: "runs", label: "Runs" },
+  { section: "backfills", label: "Backfills" },
   { section: "datasets", label: "Datasets" },
   { section: "alerts", label: "Dead letters & alerts" },
 ] as const;

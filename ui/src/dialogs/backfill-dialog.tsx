@@ -5,8 +5,9 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, errorMessage, get, post, seg } from "../api/client";
 import type { Backfill, DagDetail, ReprocessMode } from "../api/types";
+import { BackfillProgress } from "../components/backfill-progress";
 import { Dialog } from "../components/dialog";
-import { logicalLabel } from "../format";
+import { logicalLabel, rangeEndLabel } from "../format";
 
 interface PlannedInterval {
   readonly logicalDate: string;
@@ -88,22 +89,13 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
   };
 
   if (backfill) {
-    const p = backfill.progress;
-    const percent = p.total === 0 ? 100 : Math.round((p.done / p.total) * 100);
     return (
       <Dialog title={`Backfill #${backfill.id} of ${dag.dagId}`} onClose={onClose}>
         <div className="dialog-body">
           <p>
-            {logicalLabel(backfill.from, dag.timezone)} → {logicalLabel(backfill.to, dag.timezone)} · {backfill.state}
+            {logicalLabel(backfill.from, dag.timezone)} → {rangeEndLabel(backfill.to, dag.timezone)} · {backfill.state}
           </p>
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done} aria-label="Backfill progress">
-            <span className="progress-success" style={{ width: `${p.total ? (p.succeeded / p.total) * 100 : 0}%` }} />
-            <span className="progress-failed" style={{ width: `${p.total ? (p.failed / p.total) * 100 : 0}%` }} />
-            <span className="progress-skipped" style={{ width: `${p.total ? (p.skipped / p.total) * 100 : 0}%` }} />
-          </div>
-          <p className="small" data-testid="backfill-progress">
-            {p.done} of {p.total} done ({percent}%) · {p.succeeded} succeeded · {p.failed} failed · {p.skipped} skipped · {p.running} running
-          </p>
+          <BackfillProgress progress={backfill.progress} />
           {error ? (
             <p className="field-error" role="alert">
               {error.message}
