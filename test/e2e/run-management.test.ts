@@ -183,7 +183,6 @@ describe("run management in the web UI", () => {
     await panel.getByRole("button", { name: "Save note" }).click();
     await expect.poll(() => panel.getByTestId("note-byline").textContent()).toMatch(/^by admin, /);
     await screenshot(page, "run-note");
-
     const stored = await runOf(page, runId);
     expect(stored.note).toMatchObject({ note: "Marked success by hand: the check was a false alarm (INC-42).", updatedBy: "admin" });
     // A reload shows the stored note.
@@ -191,6 +190,17 @@ describe("run management in the web UI", () => {
     await expect.poll(() => page.getByTestId("run-panel").getByLabel("Note").inputValue()).toBe("Marked success by hand: the check was a false alarm (INC-42).");
     await page.getByRole("tab", { name: "Runs" }).click();
     await expect.poll(() => page.locator(`tr[data-run-id="${attr(runId)}"] .run-note`).textContent()).toContain("false alarm (INC-42)");
+  }, 60_000);
+
+  it("keeps the run panel current while the run runs", async () => {
+    const { page } = e2e.browser;
+    const runId = await trigger(page, "e2e_slow_nightly");
+    await page.goto(`${e2e.server.url}#/dags/e2e_slow_nightly?tab=grid&run=${encodeURIComponent(runId)}`);
+    const badge = page.getByTestId("run-panel").locator(".task-summary .badge");
+    await expect.poll(() => badge.textContent()).toMatch(/^(queued|running)$/);
+    // The run takes 2.5 s: the panel turns green without a reload.
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toBe("success");
+    expect(await page.getByTestId("run-panel").locator("dt:text-is('Ended') + dd").textContent()).not.toBe("–");
   }, 60_000);
 
   it("draws the durations of a DAG's recent runs, coloured by state, with a tooltip", async () => {

@@ -1,7 +1,8 @@
 /**
  * One DAG run, next to the grid when a run is picked: its id, state, type, dates, duration and
- * params, and its note. Closes with ✕ or Escape.
+ * params (kept current by the live stream), and its note. Closes with ✕ or Escape.
  */
+import { useEffect } from "react";
 import { get, seg } from "../api/client";
 import type { DagRun } from "../api/types";
 import { useResource } from "../api/use-resource";
@@ -9,11 +10,17 @@ import { SidePanel } from "../components/side-panel";
 import { StateBadge } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
 import { between, formatDateTimeSeconds, formatDuration, logicalLabel } from "../format";
+import { useChangeTick } from "../live/live-updates";
 import { RunNoteEditor } from "./run-note-editor";
 import { shortVersion } from "./version-note";
 
 export function RunPanel({ runId, timeZone, onClose }: { runId: string; timeZone: string | null; onClose: () => void }) {
   const run = useResource((signal) => get<DagRun>(`runs/${seg(runId)}`, undefined, signal), [runId]);
+  // Its state, times and duration follow the run live.
+  const tick = useChangeTick((c) => c.runId === runId && c.taskId === null, 300);
+  useEffect(() => {
+    if (tick > 0) run.reload();
+  }, [tick, run.reload]);
   const r = run.data;
   return (
     <SidePanel
