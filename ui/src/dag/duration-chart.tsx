@@ -10,7 +10,8 @@ import { between, formatDuration, logicalLabel, stateLabel } from "../format";
 const BAR = 22;
 const GAP = 12;
 const PLOT_HEIGHT = 120;
-const TOP = 10;
+/** Room above the bars for the tooltip, so that it covers none of them. */
+const TOP = 66;
 const LEFT = 64;
 const BOTTOM = 24;
 
@@ -77,8 +78,8 @@ export function DurationChart({ runs, timeZone, onOpenRun }: { runs: readonly Da
           ))}
         </svg>
         {shown ? (
-          // Beside the bar, inside the plot: the scrolling box would clip anything above it.
-          <div className="chart-tooltip" role="tooltip" style={{ left: shown.x + BAR + 8, top: TOP }}>
+          // Above the bars, inside the scrolling box (which would clip anything outside it).
+          <div className="chart-tooltip" role="tooltip" style={{ left: shown.x, top: 2 }}>
             <div className="run-id">{shown.run.runId}</div>
             <div>logical date {logicalLabel(shown.run.logicalDate, timeZone)}</div>
             <div>
