@@ -36,6 +36,8 @@ import { dagRoutes } from "./routes/dags.js";
 import { deadLetterRoutes } from "./routes/dead-letters.js";
 import { healthRoutes } from "./routes/health.js";
 import { runRoutes } from "./routes/runs.js";
+import { runBulkRoutes } from "./routes/run-bulk.js";
+import { runNoteRoutes } from "./routes/run-notes.js";
 import { streamRoutes } from "./routes/stream.js";
 import { taskInstanceRoutes } from "./routes/task-instances.js";
 
@@ -169,6 +171,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           }));
           await api.register(dagRoutes(ctx));
           await api.register(runRoutes(ctx));
+          await api.register(runBulkRoutes(ctx));
+          await api.register(runNoteRoutes(ctx));
           await api.register(taskInstanceRoutes(ctx, { recheckMs }));
           await api.register(deadLetterRoutes(ctx));
           await api.register(backfillRoutes(ctx));

@@ -231,6 +231,15 @@ export interface BackfillIntervalTable {
   done: number;
 }
 
+/** An operator's note on a DAG run (migration 000012): one per run. */
+export interface RunNoteTable {
+  run_id: string;
+  note: string;
+  updated_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   backfills: BackfillTable;
   backfill_intervals: BackfillIntervalTable;
@@ -246,6 +255,7 @@ export interface Database {
   dags: DagTable;
   dag_runs: DagRunTable;
   dag_versions: DagVersionTable;
+  run_notes: RunNoteTable;
   task_instances: TaskInstanceTable;
   task_tries: TaskTryTable;
   task_logs: TaskLogTable;

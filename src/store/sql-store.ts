@@ -36,6 +36,9 @@ import { startQueuedRuns } from "./engine/start-queued-runs.js";
 import { clearRun } from "./engine/clear-run.js";
 import { cancelRun } from "./engine/cancel-run.js";
 import { markTaskInstance, type MarkTaskInput } from "./engine/mark-task.js";
+import { markRun, type MarkRunInput } from "./engine/mark-run.js";
+import { listRunNotes, setRunNote } from "./engine/run-notes.js";
+import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
 import { clearTaskInstances, type ClearTasksInput } from "./engine/clear-tasks.js";
 import * as backfills from "./engine/backfills.js";
 import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
@@ -210,6 +213,18 @@ export class SqlStore implements Store {
 
   cancelRun(input: { runId: string; graph: DagGraph; now: Date; reason?: string }): Promise<DagRunRecord> {
     return this.#tx((tx) => cancelRun(tx, input, this.#rowLocks));
+  }
+
+  markRun(input: MarkRunInput): Promise<DagRunRecord> {
+    return this.#tx((tx) => markRun(tx, input, this.#rowLocks));
+  }
+
+  setRunNote(input: SetRunNoteInput): Promise<RunNoteRecord | null> {
+    return this.#tx((tx) => setRunNote(tx, input));
+  }
+
+  listRunNotes(runIds: readonly string[]): Promise<RunNoteRecord[]> {
+    return listRunNotes(this.#db, runIds);
   }
 
   markTaskInstance(input: MarkTaskInput): Promise<TaskInstanceRecord> {

@@ -10,6 +10,7 @@ import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } fro
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
 import type { AlertStore } from "./alerts.js";
+import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
 
 export interface DagRecord {
   readonly dagId: string;
@@ -292,6 +293,20 @@ export interface Store {
    * "cancelled". ConflictError when the run has finished; NotFoundError when it is unknown.
    */
   cancelRun(input: { runId: string; graph: DagGraph; now: Date; reason?: string }): Promise<DagRunRecord>;
+  /**
+   * Marks a whole run success or failed (engine/mark-run.ts): success marks every instance that is
+   * not success or skipped; failed stops an unfinished run as a cancel does, or fails a successful
+   * one as it is. ConflictError when the run is in that state already; NotFoundError when unknown.
+   */
+  markRun(input: { runId: string; state: "success" | "failed"; now: Date }): Promise<DagRunRecord>;
+  /**
+   * Writes an operator's note on a run (store/run-notes.ts), replacing the one it had; an empty
+   * note removes it (resolves to null). NotFoundError for an unknown run; InvalidInputError for a
+   * note longer than MAX_RUN_NOTE_CHARS.
+   */
+  setRunNote(input: SetRunNoteInput): Promise<RunNoteRecord | null>;
+  /** The notes of these runs; runs without a note are left out. */
+  listRunNotes(runIds: readonly string[]): Promise<RunNoteRecord[]>;
   /**
    * Marks a task instance success or failed from any other state (engine/mark-task.ts): downstream
    * instances still waiting follow, no retry and no dead letter; marking success acknowledges the

@@ -4,10 +4,10 @@
  * the DOM. Coming back to the page renders the list it loaded before while it refreshes, so that
  * measure is the UI's own work; the first load (API request included) is measured and reported too.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type BrowserWindow, type RunningServer } from "./harness.js";
+import { ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, stopAll, type Browser, type BrowserWindow, type RunningServer } from "./harness.js";
 
 const COUNT = 500;
 const TAGS = ["finance", "marketing", "ops", "ml", "sales"];
@@ -38,11 +38,7 @@ describe("the DAGs page with 500 DAGs", () => {
     [server, browser] = await Promise.all([startServer({ dagsDir: dags, dir, workers: 1 }), openBrowser()]);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => stopAll(browser, server, dir), 30_000);
 
   it("renders all 500 rows in under a second", async () => {
     const { page } = browser;

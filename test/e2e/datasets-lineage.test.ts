@@ -3,10 +3,10 @@
  * runs examples/lineage.ts: orders_pipeline writes raw_orders and clean_orders, and the update of
  * clean_orders triggers daily_revenue_report and customer_churn_model (data-aware schedules).
  */
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiPost, ensureBuilt, logIn, openBrowser, ROOT, screenshot, startServer, workFolder, type Browser, type RunningServer } from "./harness.js";
+import { apiPost, ensureBuilt, logIn, openBrowser, ROOT, screenshot, startServer, workFolder, stopAll, type Browser, type RunningServer } from "./harness.js";
 
 const RAW = "postgres://warehouse/raw_orders";
 const CLEAN = "postgres://warehouse/clean_orders";
@@ -30,11 +30,7 @@ describe("datasets and lineage in the web UI", () => {
     [server, browser] = await Promise.all([startServer({ dagsDir: dags, dir }), openBrowser()]);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => stopAll(browser, server, dir), 30_000);
 
   it("lists the datasets with their freshness and last writer once the pipeline ran", async () => {
     const { page } = browser;

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const CHROMIUM = "/usr/bin/chromium";
@@ -214,6 +215,42 @@ export async function apiPost(page: Page, url: string, path: string, body: unkno
   const response = await page.request.post(`${url}api/v1/${path}`, { data: body, headers: { "x-csrf-token": me.csrfToken } });
   if (!response.ok()) throw new Error(`POST ${path}: ${response.status()} ${await response.text()}`);
   return response.json();
+}
+
+/** Closes the browser, stops the server and removes its work folder, whichever of them were started. */
+export async function stopAll(browser: Browser | undefined, server: RunningServer | undefined, dir: string | undefined): Promise<void> {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Registers hooks that start `tributary start` on a fresh work folder, whose dags/ folder
+ * `writeDags` fills, and Chromium, for the tests of one file; both stop afterwards.
+ */
+export function useServerAndBrowser(name: string, writeDags: (dagsDir: string) => void, viewport?: { width: number; height: number }): { readonly server: RunningServer; readonly browser: Browser } {
+  let dir: string | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = workFolder(name);
+    const dags = join(dir, "dags");
+    mkdirSync(dags, { recursive: true });
+    writeDags(dags);
+    [server, browser] = await Promise.all([startServer({ dagsDir: dags, dir }), openBrowser(viewport)]);
+  }, 60_000);
+  afterAll(() => stopAll(browser, server, dir), 30_000);
+  return {
+    get server(): RunningServer {
+      if (!server) throw new Error("no server outside the tests");
+      return server;
+    },
+    get browser(): Browser {
+      if (!browser) throw new Error("no browser outside the tests");
+      return browser;
+    },
+  };
 }
 
 export function writeDagFile(dagsDir: string, name: string, source: string): void {

@@ -3,9 +3,8 @@
  * copy of examples/ (plus one DAG that fails its first run). The tests share the server and the
  * browser and run in order; each leaves a screenshot in test-results/.
  */
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiPost, copyExamples, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type BrowserWindow, type RunningServer } from "./harness.js";
+import { apiPost, copyExamples, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, stopAll, type Browser, type BrowserWindow, type RunningServer } from "./harness.js";
 
 const EXAMPLE_DAGS = ["daily_sales_report", "flaky_api", "partition_fan_out", "shell_report", "weekday_or_weekend"];
 const SALES_TASKS = ["extract_crm", "extract_erp", "join_sources", "transform_revenue", "validate_data", "load_warehouse", "notify_team"];
@@ -50,11 +49,7 @@ describe("the web UI in Chromium", () => {
     [server, browser] = await Promise.all([startServer({ dagsDir: dags, dir }), openBrowser()]);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => stopAll(browser, server, dir), 30_000);
 
   it("logs in and lists the example DAGs with their schedules", async () => {
     const { page } = browser;

@@ -4,10 +4,10 @@
  * of the first run show the version it used, marked as older, with the removed task; clearing a
  * task of that run says it runs with the current version.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiPost, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, type Browser, type RunningServer } from "./harness.js";
+import { apiPost, ensureBuilt, logIn, openBrowser, screenshot, startServer, workFolder, writeDagFile, stopAll, type Browser, type RunningServer } from "./harness.js";
 
 const versionOf = (middle: string, note: string) => `
 import { dag } from "tributary-orchestrator";
@@ -47,11 +47,7 @@ describe("DAG versions in the web UI", () => {
     [server, browser] = await Promise.all([startServer({ dagsDir: dags, dir }), openBrowser()]);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => stopAll(browser, server, dir), 30_000);
 
   const getJson = async <T>(path: string): Promise<T> => (await (await browser.page.request.get(`${server.url}api/v1/${path}`)).json()) as T;
   const finished = async (runId: string) => {

@@ -4,67 +4,27 @@
  * commands, and where commands find the DAG folder (a `tributary.config.ts` in the current
  * folder). Each test has its own store and working folder in a temporary folder.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import { runBuiltCli, useCliFolder, type CliResult } from "../support/built-cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin", "tributary.js");
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-dags");
 const HOUR = 3_600_000;
 
-let dir: string;
-let db: string;
-const stores: Store[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "tributary-cli-scheduler-"));
-  db = join(dir, "t.db");
-});
-
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The test's store, opened after the CLI created it. */
-async function openStore(): Promise<Store> {
-  const store = openSqliteStore({ path: db });
-  stores.push(store);
-  await store.migrate();
-  return store;
-}
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+const folder = useCliFolder("tributary-cli-scheduler-");
 
 /** `tributary <args>` run from the test's temporary folder, without TRIBUTARY_DATABASE_URL. */
-function cli(args: readonly string[], cwd = dir): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env["TRIBUTARY_DATABASE_URL"];
-  return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env, timeout: 25_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") {
-        reject(new Error(`tributary ${args.join(" ")} did not exit normally: ${error.message}\n${stderr}`));
-        return;
-      }
-      resolvePromise({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
+function cli(args: readonly string[], cwd = folder.dir): Promise<CliResult> {
+  return runBuiltCli(args, cwd);
 }
 
 /** A command that names a DAG, with the fixture folder and the test's store. */
 function cliAt(args: readonly string[]): Promise<CliResult> {
-  return cli([...args, "--dags", FIXTURES, "--db", db]);
+  return cli([...args, "--dags", FIXTURES, "--db", folder.db]);
 }
 
 /** `tributary schedule` reads no store: only the fixture folder. */
@@ -123,7 +83,7 @@ describe("tributary trigger", () => {
     expect(out).toMatchObject({ dagId: "manual_only", state: "queued", params: { region: "eu", limit: 10 } });
     expect(out.runId).toMatch(/^manual_only__manual__/);
 
-    const store = await openStore();
+    const store = await folder.openStore();
     const run = await store.getRun(out.runId);
     expect(run).toMatchObject({ dagId: "manual_only", runType: "manual", state: "queued", params: { region: "eu", limit: 10 } });
     expect(run?.logicalDate.toISOString()).toBe(out.logicalDate);
@@ -140,7 +100,7 @@ describe("tributary trigger", () => {
     );
     expect(out.params).toEqual({ region: "us", limit: 5 });
     expect(out.logicalDate).toBe("2024-03-01T00:00:00.000Z");
-    const store = await openStore();
+    const store = await folder.openStore();
     expect((await store.getRun(out.runId))?.params).toEqual({ region: "us", limit: 5 });
 
     // Two triggers for one logical date are two manual runs.
@@ -168,7 +128,7 @@ describe("tributary trigger", () => {
     expect(noValue.code).toBe(2);
     expect(noValue.stderr).toContain("param");
 
-    const store = await openStore();
+    const store = await folder.openStore();
     expect(await store.listRuns({ dagId: "manual_only" })).toEqual([]);
   });
 
@@ -250,11 +210,11 @@ describe("tributary schedule", () => {
 
 describe("tributary runs list", () => {
   it("lists the run a trigger created", async () => {
-    const empty = parseJsonLine(await cli(["runs", "list", "manual_only", "--db", db, "--json"]), RunsJson);
+    const empty = parseJsonLine(await cli(["runs", "list", "manual_only", "--db", folder.db, "--json"]), RunsJson);
     expect(empty.runs).toEqual([]);
 
     const triggered = parseJsonLine(await cliAt(["trigger", "manual_only", "--logical-date", "2024-05-01", "--json"]), TriggerJson);
-    const out = parseJsonLine(await cli(["runs", "list", "manual_only", "--db", db, "--json"]), RunsJson);
+    const out = parseJsonLine(await cli(["runs", "list", "manual_only", "--db", folder.db, "--json"]), RunsJson);
     expect(out.dagId).toBe("manual_only");
     expect(out.runs).toHaveLength(1);
     expect(out.runs[0]).toMatchObject({
@@ -267,12 +227,12 @@ describe("tributary runs list", () => {
       startedAt: null,
       endedAt: null,
     });
-    const queued = parseJsonLine(await cli(["runs", "list", "manual_only", "--state", "queued", "--db", db, "--json"]), RunsJson);
+    const queued = parseJsonLine(await cli(["runs", "list", "manual_only", "--state", "queued", "--db", folder.db, "--json"]), RunsJson);
     expect(queued.runs).toHaveLength(1);
-    const finished = parseJsonLine(await cli(["runs", "list", "manual_only", "--state", "success", "--db", db, "--json"]), RunsJson);
+    const finished = parseJsonLine(await cli(["runs", "list", "manual_only", "--state", "success", "--db", folder.db, "--json"]), RunsJson);
     expect(finished.runs).toEqual([]);
 
-    const badState = await cli(["runs", "list", "manual_only", "--state", "done", "--db", db]);
+    const badState = await cli(["runs", "list", "manual_only", "--state", "done", "--db", folder.db]);
     expect(badState.code).toBe(2);
     expect(badState.stderr).toContain("done");
   });
@@ -286,7 +246,7 @@ describe("tributary dags pause|unpause", () => {
     const paused = await cliAt(["dags", "pause", "backfill_noop"]);
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.stdout).toContain("paused");
-    const store = await openStore();
+    const store = await folder.openStore();
     expect(await store.getDag("backfill_noop")).toMatchObject({ dagId: "backfill_noop", isPaused: true });
 
     const unpaused = await cliAt(["dags", "unpause", "backfill_noop"]);
@@ -308,39 +268,39 @@ describe("tributary dags pause|unpause", () => {
 
 describe("tributary pools", () => {
   it("sets, lists, updates and deletes pools", async () => {
-    const empty = parseJsonLine(await cli(["pools", "list", "--db", db, "--json"]), PoolsJson);
+    const empty = parseJsonLine(await cli(["pools", "list", "--db", folder.db, "--json"]), PoolsJson);
     expect(empty.pools).toEqual([]);
 
-    expect((await cli(["pools", "set", "warehouse", "3", "--description", "the warehouse", "--db", db])).code).toBe(0);
-    expect((await cli(["pools", "set", "api", "1", "--db", db])).code).toBe(0);
-    const listed = parseJsonLine(await cli(["pools", "list", "--db", db, "--json"]), PoolsJson);
+    expect((await cli(["pools", "set", "warehouse", "3", "--description", "the warehouse", "--db", folder.db])).code).toBe(0);
+    expect((await cli(["pools", "set", "api", "1", "--db", folder.db])).code).toBe(0);
+    const listed = parseJsonLine(await cli(["pools", "list", "--db", folder.db, "--json"]), PoolsJson);
     expect([...listed.pools].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: "api", slots: 1, description: null },
       { name: "warehouse", slots: 3, description: "the warehouse" },
     ]);
 
-    expect((await cli(["pools", "set", "warehouse", "5", "--db", db])).code).toBe(0);
-    const updated = parseJsonLine(await cli(["pools", "list", "--db", db, "--json"]), PoolsJson);
+    expect((await cli(["pools", "set", "warehouse", "5", "--db", folder.db])).code).toBe(0);
+    const updated = parseJsonLine(await cli(["pools", "list", "--db", folder.db, "--json"]), PoolsJson);
     expect(updated.pools.find((p) => p.name === "warehouse")?.slots).toBe(5);
 
-    const deleted = await cli(["pools", "delete", "api", "--db", db]);
+    const deleted = await cli(["pools", "delete", "api", "--db", folder.db]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    const after = parseJsonLine(await cli(["pools", "list", "--db", db, "--json"]), PoolsJson);
+    const after = parseJsonLine(await cli(["pools", "list", "--db", folder.db, "--json"]), PoolsJson);
     expect(after.pools.map((p) => p.name)).toEqual(["warehouse"]);
-    const store = await openStore();
+    const store = await folder.openStore();
     expect((await store.listPools()).map((p) => [p.name, p.slots])).toEqual([["warehouse", 5]]);
   });
 
   it("exits 2 for bad slots, a bad name, or deleting an unknown pool", async () => {
-    const badSlots = await cli(["pools", "set", "warehouse", "1.5", "--db", db]);
+    const badSlots = await cli(["pools", "set", "warehouse", "1.5", "--db", folder.db]);
     expect(badSlots.code).toBe(2);
     expect(badSlots.stderr).toContain("slots");
-    const negative = await cli(["pools", "set", "warehouse", "--db", db, "--", "-1"]);
+    const negative = await cli(["pools", "set", "warehouse", "--db", folder.db, "--", "-1"]);
     expect(negative.code).toBe(2);
     expect(negative.stderr).toContain("slots");
-    const badName = await cli(["pools", "set", "1bad name", "2", "--db", db]);
+    const badName = await cli(["pools", "set", "1bad name", "2", "--db", folder.db]);
     expect(badName.code).toBe(2);
-    const unknown = await cli(["pools", "delete", "nope", "--db", db]);
+    const unknown = await cli(["pools", "delete", "nope", "--db", folder.db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("nope");
   });
@@ -387,15 +347,15 @@ describe("tributary (commands and help)", () => {
 describe("the DAG folder and the store", () => {
   it("come from tributary.config.ts in the current folder when --dags is absent", async () => {
     const dsl = pathToFileURL(join(ROOT, "src", "dsl", "index.js")).href;
-    mkdirSync(join(dir, "my-dags"));
+    mkdirSync(join(folder.dir, "my-dags"));
     writeFileSync(
-      join(dir, "my-dags", "configured.ts"),
+      join(folder.dir, "my-dags", "configured.ts"),
       `import { dag } from ${JSON.stringify(dsl)};\n` +
         `export default dag("configured_dag", { schedule: "@hourly", startDate: "2024-01-01" }, (d) => {\n` +
         `  d.task("only", () => null);\n});\n`,
     );
-    writeFileSync(join(dir, "tributary.config.ts"), `export default { dags: "./my-dags", db: "./state/configured.db" };\n`);
-    mkdirSync(join(dir, "state"));
+    writeFileSync(join(folder.dir, "tributary.config.ts"), `export default { dags: "./my-dags", db: "./state/configured.db" };\n`);
+    mkdirSync(join(folder.dir, "state"));
 
     const schedule = parseJsonLine(await cli(["schedule", "configured_dag", "--count", "2", "--from", "2024-01-01", "--json"]), ScheduleJson);
     expect(schedule.intervals.map((i) => i.start)).toEqual(["2024-01-01T00:00:00.000Z", "2024-01-01T01:00:00.000Z"]);
@@ -405,8 +365,7 @@ describe("the DAG folder and the store", () => {
     expect(triggered.logicalDate).toBe("2024-01-01T05:00:00.000Z");
     const runs = parseJsonLine(await cli(["runs", "list", "configured_dag", "--json"]), RunsJson);
     expect(runs.runs.map((r) => r.runId)).toEqual([triggered.runId]);
-    const store = openSqliteStore({ path: join(dir, "state", "configured.db") });
-    stores.push(store);
+    const store = await folder.openStore(join(folder.dir, "state", "configured.db"));
     expect((await store.getRun(triggered.runId))?.dagId).toBe("configured_dag");
 
     // The fixture folder's DAGs are not in the configured folder; --dags still wins over the config.
@@ -420,6 +379,6 @@ describe("the DAG folder and the store", () => {
   it("default to ./dags when there is no config and no --dags", async () => {
     const result = await cli(["schedule", "anything"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(join(dir, "dags"));
+    expect(result.stderr).toContain(join(folder.dir, "dags"));
   });
 });

@@ -11,6 +11,7 @@ import { Layout } from "./components/layout";
 import { Loading } from "./components/status";
 import { LiveUpdatesProvider } from "./live/live-updates";
 import { AlertsPage } from "./pages/alerts-page";
+import { BackfillsPage } from "./pages/backfills-page";
 import { ChangePasswordPage } from "./pages/change-password-page";
 import { DagPage } from "./pages/dag-page";
 import { DagsPage } from "./pages/dags-page";
@@ -76,6 +77,8 @@ function Page() {
     case "runs":
       // A try's full-page log: #/runs/<runId>/tasks/<taskId>/log?try=N&map=M
       return id !== undefined && sub === "tasks" && subId !== undefined && view === "log" ? <LogPage runId={id} taskId={subId} /> : <RunsPage />;
+    case "backfills":
+      return <BackfillsPage />;
     case "datasets":
       return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":

@@ -1,13 +1,14 @@
-/** DAG runs: list with filters and paging, get, trigger with params, cancel, clear. */
+/** DAG runs: list with filters and paging, get (with their notes), trigger with params, cancel, clear. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { parseDateInZone } from "../../core/calendar.js";
 import { triggerRun } from "../../scheduler/trigger-run.js";
-import type { DagGraph, RunState, RunType } from "../../core/types.js";
+import type { RunState, RunType } from "../../core/types.js";
 import { actorOf, type ApiContext } from "../context.js";
-import { conflict, notFound } from "../errors.js";
 import { dagIdParam, paging, runIdParam } from "../route-schemas.js";
 import { requireDag, requireRun } from "../lookups.js";
+import { cancelRunAs, clearRunAs } from "../run-actions.js";
+import { withNote, withNotes } from "../run-notes-view.js";
 
 const RUN_STATES = ["queued", "running", "success", "failed"] as const satisfies readonly RunState[];
 const RUN_TYPES = ["scheduled", "manual", "backfill", "event"] as const satisfies readonly RunType[];
@@ -47,7 +48,7 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
         to: q.to === undefined ? undefined : parseDateInZone(q.to, "UTC", { field: "to" }),
       };
       const [runs, total] = await Promise.all([ctx.store.listRuns({ ...filter, limit: q.limit, offset: q.offset }), ctx.store.countRuns(filter)]);
-      return { runs, total, limit: q.limit, offset: q.offset };
+      return { runs: await withNotes(ctx.store, runs), total, limit: q.limit, offset: q.offset };
     },
   );
 
@@ -84,8 +85,8 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
     },
   );
 
-  app.get("/runs/:runId", { config: { access: "viewer" }, schema: { summary: "A DAG run", tags: ["runs"], params: runIdParam } }, async (request) =>
-    requireRun(ctx, request.params.runId),
+  app.get("/runs/:runId", { config: { access: "viewer" }, schema: { summary: "A DAG run, with its note (null when it has none)", tags: ["runs"], params: runIdParam } }, async (request) =>
+    withNote(ctx.store, await requireRun(ctx, request.params.runId)),
   );
 
   app.get(
@@ -100,13 +101,7 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
   app.post(
     "/runs/:runId/cancel",
     { config: { access: "operator" }, schema: { summary: "Cancel a queued or running run", tags: ["runs"], params: runIdParam } },
-    async (request) => {
-      const run = await requireRun(ctx, request.params.runId);
-      const { graph } = await dagToRun(ctx, run.dagId);
-      const cancelled = await ctx.store.cancelRun({ runId: run.runId, graph, now: ctx.now(), reason: `cancelled by ${actorOf(request.principal)}` });
-      await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "run.cancel", target: run.runId, now: ctx.now() });
-      return cancelled;
-    },
+    async (request) => cancelRunAs(ctx, request.params.runId, actorOf(request.principal)),
   );
 
   app.post(
@@ -120,30 +115,6 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
         body: z.strictObject({ onlyFailed: z.boolean().default(false) }).default({ onlyFailed: false }),
       },
     },
-    async (request) => {
-      const run = await requireRun(ctx, request.params.runId);
-      if (run.state !== "success" && run.state !== "failed") throw conflict(`run ${run.runId} is ${run.state}: only a finished run can be cleared`);
-      const { graph, source } = await dagToRun(ctx, run.dagId);
-      const cleared = await ctx.store.clearRun({ runId: run.runId, graph, source, onlyFailed: request.body.onlyFailed, now: ctx.now() });
-      await ctx.store.access.appendAudit({
-        actor: actorOf(request.principal),
-        action: "run.clear",
-        target: run.runId,
-        details: { onlyFailed: request.body.onlyFailed },
-        now: ctx.now(),
-      });
-      return cleared;
-    },
+    async (request) => (await clearRunAs(ctx, request.params.runId, request.body.onlyFailed, actorOf(request.principal))).run,
   );
 };
-
-/** The structure (and source, which with it makes the DAG version) to act on a run with: the loaded DAG's, or the one the store recorded. */
-export async function dagToRun(ctx: ApiContext, dagId: string): Promise<{ graph: DagGraph; source: string | undefined }> {
-  const entry = ctx.dags.get(dagId);
-  if (entry) return { graph: entry.dag.graph, source: entry.source };
-  const record = await ctx.store.getDag(dagId);
-  if (!record) throw notFound(`DAG "${dagId}" not found`);
-  return { graph: record.graph, source: undefined };
-}
-
-

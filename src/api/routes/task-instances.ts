@@ -4,9 +4,8 @@ import { z } from "zod";
 import type { TaskInstanceRecord } from "../../store/store.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
-import { requireRun } from "../lookups.js";
+import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
-import { dagToRun } from "./runs.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
 import { logFile } from "../log-download.js";
 

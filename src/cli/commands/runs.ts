@@ -8,13 +8,20 @@ import { withStore } from "../store-location.js";
 import { renderTable } from "../table.js";
 import { callApi, remoteFrom } from "../remote.js";
 import type { DagRunRecord } from "../../store/store.js";
+import { runsCancelCommand, RUNS_CANCEL_USAGE } from "./runs-cancel.js";
 
-export const RUNS_USAGE = `tributary runs list <dagId> [--state <state>] [--limit N] [--db <path> | --server <url>] [--json]`;
+export const RUNS_USAGE = `tributary runs list <dagId> [--state <state>] [--limit N] [--db <path> | --server <url>] [--json]
+${RUNS_CANCEL_USAGE}
+
+list: a DAG's runs, latest logical date first.
+cancel: stops a queued or running run (its running tasks fail, the others are skipped) and records
+it in the audit log; a finished or unknown run exits 2, naming it.`;
 
 const RUN_STATES: readonly RunState[] = ["queued", "running", "success", "failed"];
 
 export async function runsCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === "cancel") return runsCancelCommand(rest, RUNS_USAGE);
   if (sub !== "list") throw new UsageError(`unknown runs command "${sub ?? ""}"\n\n${RUNS_USAGE}`);
   const { values, positionals } = parseArgs({
     args: rest,

@@ -29,10 +29,26 @@ export async function cancelRun(
     throw new ConflictError(`DAG run ${input.runId} has already finished (${run.state}): there is nothing to cancel`, { dagId: run.dag_id });
   }
   const reason = input.reason === undefined || input.reason === "" ? "cancelled" : `cancelled: ${input.reason}`;
+  await stopUnfinishedRun(tx, run, reason, at, rowLocks);
+  const updated = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirstOrThrow();
+  return runFromRow(updated);
+}
+
+/**
+ * Fails an unfinished run (locked by the caller) with `reason`: its running instances fail, with
+ * their open tries closed as `cancelled`; the ones that have not started are skipped.
+ */
+export async function stopUnfinishedRun(
+  tx: Tx,
+  run: { readonly run_id: string; readonly dag_id: string; readonly state: string },
+  reason: string,
+  at: number,
+  rowLocks: RowLocks,
+): Promise<void> {
   const query = tx
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
-    .where("run_id", "=", input.runId)
+    .where("run_id", "=", run.run_id)
     .where("state", "in", ["scheduled", "queued", "running", "retrying"])
     // In key order, whichever index the database reads: the history records them in this order.
     .orderBy("task_id")
@@ -45,6 +61,4 @@ export async function cancelRun(
   await moveTasks(tx, running, "failed", at, { ended_at: at, error: reason, worker_id: null }, reason);
   await moveTasks(tx, unfinished.filter((ti) => ti.state !== "running"), "skipped", at, { ended_at: at, next_retry_at: null }, reason);
   await moveRun(tx, run, "failed", at, { ended_at: at }, reason);
-  const updated = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirstOrThrow();
-  return runFromRow(updated);
 }

@@ -142,6 +142,8 @@ describe.each(STORES)("API fuzzing on $name", (factory) => {
     { name: "POST /dags/:dagId/runs", method: "POST", as: "operator", path: () => idOf(["report", "hourly_sync"]).map((d) => `/api/v1/dags/${segment(d)}/runs`), fields: ["params", "logicalDate"] },
     { name: "POST /runs/:runId/cancel", method: "POST", as: "operator", path: () => idOf([finished.runId]).map((r) => `/api/v1/runs/${segment(r)}/cancel`), fields: [] },
     { name: "POST /runs/:runId/clear", method: "POST", as: "operator", path: () => idOf([running.runId, finished.runId]).map((r) => `/api/v1/runs/${segment(r)}/clear`), fields: ["onlyFailed"] },
+    { name: "POST /runs/bulk", method: "POST", as: "operator", path: () => fc.constant("/api/v1/runs/bulk"), fields: ["action", "runIds"] },
+    { name: "PUT /runs/:runId/note", method: "PUT", as: "operator", path: () => idOf([running.runId, finished.runId]).map((r) => `/api/v1/runs/${segment(r)}/note`), fields: ["note"] },
     {
       name: "POST /runs/:runId/tasks/:taskId/clear",
       method: "POST",

@@ -80,6 +80,7 @@ export const get = <T>(path: string, query?: Readonly<Record<string, string | nu
   api<T>("GET", path, { query, signal });
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, { body: body ?? {} });
 export const patch = <T>(path: string, body: unknown) => api<T>("PATCH", path, { body });
+export const put = <T>(path: string, body: unknown) => api<T>("PUT", path, { body });
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;

@@ -29,7 +29,24 @@ export interface DagRun extends RunSummary {
   readonly createdAt: string;
   /** The DAG version the run used (a hash of structure and source); null for runs older than versions. */
   readonly dagVersion?: string | null;
+  /** An operator's note on the run (PUT /runs/:runId/note); null when it has none. */
+  readonly note?: RunNote | null;
 }
+
+export interface RunNote {
+  readonly runId: string;
+  readonly note: string;
+  readonly updatedBy: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What POST /runs/bulk does to each run. */
+export type BulkRunAction = "clear_failed" | "mark_success" | "mark_failed" | "cancel";
+
+export type BulkRunResult =
+  | { readonly runId: string; readonly ok: true; readonly run: DagRun }
+  | { readonly runId: string; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
 
 export interface DagSummary {
   readonly dagId: string;
@@ -183,6 +200,9 @@ export interface Backfill {
   readonly reprocess: ReprocessMode;
   readonly maxActiveRuns: number;
   readonly state: "running" | "completed" | "cancelled";
+  readonly createdBy?: string | null;
+  readonly createdAt?: string;
+  readonly endedAt?: string | null;
   readonly progress: { readonly total: number; readonly done: number; readonly succeeded: number; readonly failed: number; readonly skipped: number; readonly running: number };
 }
 

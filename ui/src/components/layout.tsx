@@ -10,6 +10,7 @@ import { ZonePicker } from "../time/zone-picker";
 const NAV = [
   { section: "dags", label: "DAGs" },
   { section: "runs", label: "Runs" },
+  { section: "backfills", label: "Backfills" },
   { section: "datasets", label: "Datasets" },
   { section: "alerts", label: "Dead letters & alerts" },
 ] as const;

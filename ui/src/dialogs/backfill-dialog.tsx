@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { ApiError, errorMessage, get, post, seg } from "../api/client";
 import type { Backfill, DagDetail, ReprocessMode } from "../api/types";
+import { BackfillProgress } from "../components/backfill-progress";
 import { Dialog } from "../components/dialog";
 import { timesIn } from "../time/use-times";
 
@@ -90,22 +91,13 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
   };
 
   if (backfill) {
-    const p = backfill.progress;
-    const percent = p.total === 0 ? 100 : Math.round((p.done / p.total) * 100);
     return (
       <Dialog title={`Backfill #${backfill.id} of ${dag.dagId}`} onClose={onClose}>
         <div className="dialog-body">
           <p>
-            {dagTimes.logical(backfill.from)} → {dagTimes.logical(backfill.to)} · {backfill.state}
+            {dagTimes.logical(backfill.from)} → {dagTimes.rangeEnd(backfill.to)} · {backfill.state}
           </p>
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done} aria-label="Backfill progress">
-            <span className="progress-success" style={{ width: `${p.total ? (p.succeeded / p.total) * 100 : 0}%` }} />
-            <span className="progress-failed" style={{ width: `${p.total ? (p.failed / p.total) * 100 : 0}%` }} />
-            <span className="progress-skipped" style={{ width: `${p.total ? (p.skipped / p.total) * 100 : 0}%` }} />
-          </div>
-          <p className="small" data-testid="backfill-progress">
-            {p.done} of {p.total} done ({percent}%) · {p.succeeded} succeeded · {p.failed} failed · {p.skipped} skipped · {p.running} running
-          </p>
+          <BackfillProgress progress={backfill.progress} />
           {error ? (
             <p className="field-error" role="alert">
               {error.message}

@@ -9,6 +9,7 @@ import { errorMessage, get, post } from "../api/client";
 import type { Alert, AlertDetail, AlertState, DeadLetter, SlaMiss } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
+import { SidePanel } from "../components/side-panel";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { formatDuration, instanceName, relativeTime } from "../format";
 import { useRefresh } from "../live/use-refresh";
@@ -150,14 +151,6 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
   useAlertRefresh(detail.reload);
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !document.querySelector("dialog[open]")) onClose();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-
   const act = async (kind: "ack" | "resolve") => {
     setAction({ busy: true });
     try {
@@ -173,16 +166,14 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
   const a = detail.data;
   const attemptsOf = (deliveryId: number) => (a?.attempts ?? []).filter((t) => t.deliveryId === deliveryId).sort((x, y) => x.attempt - y.attempt);
   return (
-    <aside className="task-panel" aria-labelledby="alert-panel-title" data-testid="alert-panel">
-      <header className="task-panel-head">
-        <div>
-          <h2 id="alert-panel-title">Alert #{id}</h2>
-          {a ? <div className="muted small">{a.kind === "dead_letter" ? "dead letter" : "SLA miss"}</div> : null}
-        </div>
-        <button type="button" className="btn btn-icon" aria-label="Close the alert panel" onClick={onClose}>
-          ✕
-        </button>
-      </header>
+    <SidePanel
+      titleId="alert-panel-title"
+      title={`Alert #${id}`}
+      subtitle={a ? <div className="muted small">{a.kind === "dead_letter" ? "dead letter" : "SLA miss"}</div> : null}
+      what="alert"
+      testId="alert-panel"
+      onClose={onClose}
+    >
       {detail.loading ? <Loading /> : null}
       {detail.error && !a ? <ErrorBox error={detail.error} onRetry={detail.reload} /> : null}
       {a ? (
@@ -318,7 +309,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
           )}
         </>
       ) : null}
-    </aside>
+    </SidePanel>
   );
 }
 

@@ -15,6 +15,7 @@ import { CodeView } from "../dag/code-view";
 import { DetailsView } from "../dag/details-view";
 import { GanttView } from "../dag/gantt-view";
 import { GridView } from "../dag/grid-view";
+import { RunPanel } from "../dag/run-panel";
 import { RunsTab } from "../dag/runs-tab";
 import { useDagRuns } from "../dag/use-dag-runs";
 import { VersionNote } from "../dag/version-note";
@@ -80,6 +81,7 @@ export function DagPage({ dagId }: { dagId: string }) {
   const selectRun = (runId: string) => setQuery(route, { run: runId }, { replace: true });
   const openTask = (runId: string, task: string, map: number | null) => setQuery(route, { run: runId, task, map }, { replace: false });
   const closeTask = () => setQuery(route, { task: null, map: null }, { replace: false });
+  const closeRun = () => setQuery(route, { run: null }, { replace: false });
 
   const togglePause = async () => {
     const dag = detail.data;
@@ -219,7 +221,7 @@ export function DagPage({ dagId }: { dagId: string }) {
           ) : tab === "gantt" ? (
             selectedRunId ? <GanttView dag={dag} runId={selectedRunId} onSelectTask={(t, m) => openTask(selectedRunId, t, m)} /> : <p className="muted">No runs yet: trigger one.</p>
           ) : tab === "runs" ? (
-            <RunsTab dagId={dagId} onOpenRun={(runId) => setQuery(route, { tab: "grid", run: runId }, { replace: false })} />
+            <RunsTab dagId={dagId} recentRuns={runs.runs} onOpenRun={(runId) => setQuery(route, { tab: "grid", run: runId }, { replace: false })} />
           ) : tab === "code" ? (
             olderVersion !== null && version.loading ? <Loading label="Loading the run's version…" /> : <CodeView dagId={dagId} version={versionShown} />
           ) : (
@@ -233,7 +235,9 @@ export function DagPage({ dagId }: { dagId: string }) {
             mapIndex={mapIndex}
             versions={{ run: runVersion, current: currentVersion, taskInCurrent: !detail.data || currentTaskIds.has(taskId) }}
             onClose={closeTask}
-          /> : null}
+          /> : tab === "grid" && selectedRun && route.query.get("run") ? (
+          <RunPanel key={selectedRun.runId} runId={selectedRun.runId} onClose={closeRun} />
+        ) : null}
       </div>
 
       {dialog === "trigger" && dag ? (

@@ -8,6 +8,7 @@ import { errorMessage, get, post, seg } from "../api/client";
 import type { TaskInstance, TaskInstanceDetail } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
+import { SidePanel } from "../components/side-panel";
 import { StateBadge } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
 import { between, formatDuration, instanceName, stateLabel } from "../format";
@@ -45,14 +46,6 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   const [action, setAction] = useState<{ busy: boolean; message?: string; error?: string }>({ busy: false });
   const [downstream, setDownstream] = useState(false);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !document.querySelector("dialog[open]")) onClose();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-
   const act = async (label: string, request: () => Promise<unknown>) => {
     setAction({ busy: true });
     try {
@@ -76,16 +69,7 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   const removed = versions?.taskInCurrent === false;
 
   return (
-    <aside className="task-panel" aria-labelledby="task-panel-title" data-testid="task-panel">
-      <header className="task-panel-head">
-        <div>
-          <h2 id="task-panel-title">{instanceName(taskId, index)}</h2>
-          <div className="muted small">run {runId}</div>
-        </div>
-        <button type="button" className="btn btn-icon" aria-label="Close the task panel" onClick={onClose}>
-          ✕
-        </button>
-      </header>
+    <SidePanel titleId="task-panel-title" title={instanceName(taskId, index)} subtitle={<div className="muted small">run {runId}</div>} what="task" testId="task-panel" onClose={onClose}>
       {siblings.data && siblings.data.length > 0 ? (
         <label className="filter">
           Map index
@@ -239,6 +223,6 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
           </details>
         </>
       ) : null}
-    </aside>
+    </SidePanel>
   );
 }

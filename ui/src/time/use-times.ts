@@ -1,7 +1,7 @@
 /** Every page's times, written in the zone the header picked (see zone-choice.ts). */
 import { useMemo } from "react";
 import { useDisplayZone } from "./zone-choice";
-import { zonedClock, zonedDateTime, zonedDateTimeSeconds, zoneName, zonedLogical, zonedLogicalShort, zonedTime } from "./zoned-format";
+import { zonedClock, zonedDateTime, zonedDateTimeSeconds, zoneName, zonedLogical, zonedLogicalShort, zonedRangeEnd, zonedTime } from "./zoned-format";
 
 type Iso = string | null | undefined;
 
@@ -20,6 +20,8 @@ export interface Times {
   clock(iso: Iso): string;
   /** A run's logical date: "2024-03-01 UTC+1", or "2024-03-01 06:00 UTC+1" when not midnight. */
   logical(iso: Iso): string;
+  /** A backfill range's end: its last day when it ends 1 ms before midnight ("2024-03-07 UTC+1"), else as `logical`. */
+  rangeEnd(iso: Iso): string;
   /** A logical date in a grid column: "03-01 06:00", where a heading names the zone. */
   logicalShort(iso: Iso): string;
 }
@@ -37,6 +39,7 @@ export function timesIn(zone: string): Times {
     clock: orDash(zonedClock, zone),
     logical: orDash(zonedLogical, zone),
     logicalShort: orDash(zonedLogicalShort, zone),
+    rangeEnd: orDash(zonedRangeEnd, zone),
   };
 }
 

@@ -85,6 +85,18 @@ export function zonedLogical(iso: string, zone: string): string {
   return p.minutes === "00:00" ? `${p.day} ${p.offset}` : `${p.day} ${p.minutes} ${p.offset}`;
 }
 
+/**
+ * The end of a backfill's range as it was typed: a range of whole days ends a millisecond before
+ * the next midnight in the DAG's zone (scheduler/backfill.ts), and reads as its last day
+ * ("2024-03-07 UTC+1"); any other end reads as a logical date.
+ */
+export function zonedRangeEnd(iso: string, zone: string): string {
+  const next = Date.parse(iso) + 1;
+  if (next % 1_000 !== 0 || partsOf(new Date(next).toISOString(), zone).seconds !== "00:00:00") return zonedLogical(iso, zone);
+  const p = partsOf(iso, zone);
+  return `${p.day} ${p.offset}`;
+}
+
 /** The logical date in a grid column's few characters, "03-01" or "03-01 06:00": its heading names the zone. */
 export function zonedLogicalShort(iso: string, zone: string): string {
   const p = partsOf(iso, zone);
