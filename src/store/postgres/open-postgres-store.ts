@@ -1,10 +1,11 @@
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../schema.js";
 import { SqlStore } from "../sql-store.js";
 import type { RunInTransaction } from "../engine/tx.js";
 import { isUniqueViolation } from "../engine/locks.js";
 import { listenNotifier } from "./listen-notifier.js";
+import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db` */
@@ -40,7 +41,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   // two statements of a transaction emits 'error' on the client with no query to receive it. The
   // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
   pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,
