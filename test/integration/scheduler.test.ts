@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
-import { TributaryService } from "../../src/scheduler/service.js";
+import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/store.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
