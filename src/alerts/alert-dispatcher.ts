@@ -20,7 +20,7 @@ import { sendEmail } from "./channels/email.js";
 import { sendJira } from "./channels/jira.js";
 import { alertMessage } from "./channels/message.js";
 import { sendPagerDuty } from "./channels/pagerduty.js";
-import type { DeliveryOutcome } from "./channels/post-json.js";
+import type { DeliveryOutcome } from "./channels/delivery-outcome.js";
 import { sendSlack } from "./channels/slack.js";
 import { sendWebhook } from "./channels/webhook.js";
 

@@ -6,7 +6,7 @@
 import { InvalidInputError } from "../core/errors.js";
 import type { DatasetEventRecord } from "../store/lineage.js";
 import type { Store } from "../store/store.js";
-import { normaliseDatasetUri } from "./dataset-uri.js";
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
 
 export type DatasetEventMetadataValue = string | number | boolean | null;
 

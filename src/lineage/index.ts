@@ -16,6 +16,6 @@ export type { LineageDirection, LineageResult, LineageTreeNode } from "./lineage
 export type { LineageEdge, LineageEdgeKind, LineageNode, LineageNodeKind } from "./lineage-graph.js";
 export { datasetToJson, listDatasets, type DatasetInfo, type DatasetWriterInfo } from "./datasets.js";
 export { recordExternalDatasetEvent, type ExternalDatasetEventInput } from "./external-events.js";
-export { isDatasetUri, normaliseDatasetUri } from "./dataset-uri.js";
+export { isDatasetUri, normaliseDatasetUri } from "../core/dataset-uri.js";
 export { renderLineageTree } from "./render-tree.js";
 export type { DatasetEventRecord } from "../store/lineage.js";

@@ -3,7 +3,7 @@
  * task process.
  */
 import { format } from "node:util";
-import { normaliseDatasetUri } from "../lineage/dataset-uri.js";
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { createSecretAccessor } from "../secrets/accessor.js";
 import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
