@@ -28,7 +28,8 @@ export interface AlertStore {
   /**
    * Opens an alert for a source with its escalation plan, or counts the source on the open alert
    * with the same dedup key (one open alert per DAG, task and kind). `undefined`: another process
-   * handled this source first.
+   * handled this source first, or opened the alert for the same key at the same moment (the
+   * source is then counted on it by a later call).
    */
   raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined>;
   /** Newest first; by default every state. */

@@ -240,8 +240,29 @@ export interface CompleteTryResult {
   readonly applied: boolean;
 }
 
+/**
+ * What a caller plans around where the databases differ, so that no code outside the store asks
+ * which database it is (each dialect's open function sets these; Kysely's capability flags such as
+ * `supportsReturning` are the model).
+ */
+export interface StoreCapabilities {
+  /**
+   * A worker's next claim may share the transaction that records its finished tries (one commit
+   * for both). True where writers take turns anyway (SQLite).
+   */
+  readonly claimAlongCompletions: boolean;
+  /**
+   * How long a state change may stay unseen behind later ones (a transaction on PostgreSQL may
+   * commit a lower id after a higher one): readers of the whole history (`takeStateChanges`)
+   * leave younger changes for their next pass.
+   */
+  readonly stateChangeSettleMs: number;
+}
+
 export interface Store {
+  /** Which database: for reports (`/health`), never for decisions (those are `capabilities`). */
   readonly dialect: "sqlite" | "postgres";
+  readonly capabilities: StoreCapabilities;
   /** Users, API tokens, sessions and the audit log (src/store/access.ts). */
   readonly access: AccessStore;
   /** Dataset events, data-aware triggers, the OpenLineage emitter's position (src/store/lineage.ts). */

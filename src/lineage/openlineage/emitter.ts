@@ -24,10 +24,7 @@ export interface OpenLineageEmitterOptions {
   readonly transports?: readonly OpenLineageTransport[];
   /** Time between passes (default 1 s). */
   readonly intervalMs?: number;
-  /**
-   * Changes younger than this wait for the next pass (default 0 on SQLite, 2 s on PostgreSQL,
-   * where a transaction may commit a lower id after a higher one).
-   */
+  /** See StateChangeFeedOptions.settleMs. */
   readonly settleMs?: number;
   readonly now?: () => Date;
   readonly onError?: (error: unknown) => void;
