@@ -6,6 +6,8 @@
  */
 import type { DagGraph, RunState, RunType, TaskState } from "../core/types.js";
 import type { MigrationReport } from "./migrate.js";
+import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
+export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
 import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
@@ -17,22 +19,6 @@ export interface DagRecord {
   readonly isPaused: boolean;
   readonly graph: DagGraph;
   readonly updatedAt: Date;
-}
-
-export interface DagRunRecord {
-  readonly runId: string;
-  readonly dagId: string;
-  readonly runType: RunType;
-  readonly state: RunState;
-  readonly logicalDate: Date;
-  readonly dataIntervalStart: Date;
-  readonly dataIntervalEnd: Date;
-  readonly params: Record<string, unknown>;
-  readonly createdAt: Date;
-  readonly startedAt: Date | null;
-  readonly endedAt: Date | null;
-  /** The version of the DAG this run runs (see core/dag-version.ts); null for runs older than versions. */
-  readonly dagVersion: string | null;
 }
 
 /** One version of a DAG, kept for the runs that used it: its graph (with tasks removed since) and source. */
@@ -89,18 +75,6 @@ export interface TaskTryRecord {
   readonly endedAt: Date | null;
   readonly error: string | null;
   readonly errorKind: TryErrorKind | null;
-}
-
-export interface StateChangeRecord {
-  readonly id: number;
-  readonly runId: string;
-  /** `null` for a change of the DAG run's own state. */
-  readonly taskId: string | null;
-  readonly mapIndex: number | null;
-  readonly fromState: string | null;
-  readonly toState: string;
-  readonly at: Date;
-  readonly reason: string | null;
 }
 
 export interface StoredLogLine {
@@ -168,27 +142,6 @@ export interface RunFilter {
   readonly to?: Date;
   readonly limit?: number;
   readonly offset?: number;
-}
-
-export interface CreateRunInput {
-  readonly runId: string;
-  readonly runType: RunType;
-  readonly graph: DagGraph;
-  readonly logicalDate: Date;
-  readonly dataIntervalStart: Date;
-  readonly dataIntervalEnd: Date;
-  readonly params: Record<string, unknown>;
-  /** The DAG file's source text: with the graph, it makes the run's DAG version (kept in `dag_versions`). */
-  readonly source?: string;
-  /** Start the run right away (queue its root tasks); otherwise it stays `queued`. */
-  readonly start: boolean;
-  readonly now: Date;
-}
-
-export interface CreateRunResult {
-  readonly run: DagRunRecord;
-  /** False when a scheduled or backfill run for this (DAG, logical date) already existed. */
-  readonly created: boolean;
 }
 
 /** A task instance a worker has claimed: it is `running` and its try row exists. */
