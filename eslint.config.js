@@ -11,8 +11,8 @@ import tseslint from "typescript-eslint";
  */
 const LAYERS = [
   ["core"],
-  ["dsl", "store", "scaffold"],
-  ["runtime", "secrets", "access"],
+  ["dsl", "store", "access", "scaffold"],
+  ["runtime", "secrets"],
   ["alerts", "lineage", "logging", "observability"],
   // Peers: the scheduler decides what runs, workers run it; only app/ puts them together.
   ["scheduler", "worker"],

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
-import { hashPassword } from "../../../src/api/auth/passwords.js";
+import { hashPassword } from "../../../src/access/passwords.js";
 import type { Role } from "../../../src/store/access.js";
 import { STORES } from "../../conformance/stores.js";
 import { expectError } from "./api-expect.js";
