@@ -1,5 +1,5 @@
 /**
- * Dataset URIs (DESIGN §2): the one module that validates and normalises them, wherever they come
+ * Dataset URIs (docs/architecture.md §2): the one module that validates and normalises them, wherever they come
  * from (`dataset()` in a DAG file, `ctx.emit()` in a task, the CLI, the API). Datasets are the
  * nodes of lineage, so two spellings of one URI must end up as one node: the scheme and host are
  * lower-cased and a trailing slash is dropped.

@@ -1,5 +1,5 @@
 /**
- * Datasets (DESIGN §2): named pieces of data, identified by a URI such as
+ * Datasets (docs/architecture.md §2): named pieces of data, identified by a URI such as
  * `postgres://warehouse/raw_orders`, `s3://bucket/key` or `file:///data/x.csv`. They are the nodes
  * of lineage; core/dataset-uri.ts validates their URIs and gives each one canonical spelling.
  */

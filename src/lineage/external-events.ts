@@ -1,5 +1,5 @@
 /**
- * Dataset updates reported from outside Tributary (DESIGN §4): an external system that loaded a
+ * Dataset updates reported from outside Tributary (docs/architecture.md §4): an external system that loaded a
  * table says so through `POST /api/v1/datasets/events` or `tributary datasets event <uri>`, and
  * the DAGs scheduled on that dataset run as if a task had written it.
  */

@@ -1,5 +1,5 @@
 /**
- * Lineage (DESIGN §7): what the API and the CLI call. The API mounts these at `/api/v1/lineage`
+ * Lineage (docs/architecture.md §7): what the API and the CLI call. The API mounts these at `/api/v1/lineage`
  * and `POST /api/v1/datasets/events`; see docs/lineage.md.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * Backfills (DESIGN §4): re-process a range of logical dates. The plan lists every data interval
+ * Backfills (docs/architecture.md §4): re-process a range of logical dates. The plan lists every data interval
  * whose logical date lies in the range and what happens to it given the runs that already exist;
  * `startInterval` creates (or clears) and starts the run of one planned interval. The CLI's
  * in-process runner (app/run-backfill.ts) and the scheduler's driver of stored backfills

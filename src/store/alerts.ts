@@ -1,5 +1,5 @@
 /**
- * The alerting part of the store (DESIGN §8): SLA misses, alerts with their escalation timers
+ * The alerting part of the store (docs/architecture.md §8): SLA misses, alerts with their escalation timers
  * (deliveries), and the counts `/metrics` reads. Domain operations only; each write is one
  * transaction, and every claim is safe with several schedulers on one PostgreSQL.
  */

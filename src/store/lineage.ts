@@ -1,5 +1,5 @@
 /**
- * The lineage part of the store (DESIGN §7): dataset events (written by tasks in `completeTry`,
+ * The lineage part of the store (docs/architecture.md §7): dataset events (written by tasks in `completeTry`,
  * or reported from outside), what data-aware schedules consume, and the shared read position of
  * the OpenLineage emitter. Like the rest of the store, it speaks in domain operations, not SQL.
  */

@@ -1,5 +1,5 @@
 /**
- * Builds the `TaskContext` a task function receives (DESIGN §5) from a run request, inside the
+ * Builds the `TaskContext` a task function receives (docs/architecture.md §5) from a run request, inside the
  * task process.
  */
 import { format } from "node:util";

@@ -1,5 +1,5 @@
 /**
- * Backfills (DESIGN §4) end to end: through the library (planBackfill / runBackfill with a real
+ * Backfills (docs/architecture.md §4) end to end: through the library (planBackfill / runBackfill with a real
  * SQLite store, the in-process worker and the process pool) and through the real command line
  * (`node bin/tributary.js backfill ...`, built by `npm run build`). Each test has its own store in
  * a temporary folder.

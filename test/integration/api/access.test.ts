@@ -1,5 +1,5 @@
 /**
- * Who gets in (DESIGN §8): walks the server's route table to prove that no route is open without
+ * Who gets in (docs/architecture.md §8): walks the server's route table to prove that no route is open without
  * credentials but `/health` and login, and that every operator/admin route refuses a viewer; then
  * sessions (cookie flags, CSRF, logout, password change), the login rate limit and the audit log.
  */
