@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findDag, loadDagFile } from "../src/dsl/load.js";
-import { runToCompletion } from "../src/scheduler/run-to-completion.js";
+import { runToCompletion } from "../src/app/run-to-completion.js";
 import { openStoreAt } from "../src/store/open-store.js";
 import { writeDagFile } from "./workloads/setup.js";
 

@@ -1,5 +1,5 @@
 /**
- * The daily sales report (DESIGN §1): extract customers from the CRM and orders from the ERP for
+ * The daily sales report (docs/architecture.md §1): extract customers from the CRM and orders from the ERP for
  * one day and one region, join them, compute revenue per customer segment while validating the
  * joined rows in parallel, load the result into a local SQLite warehouse, and tell the team.
  *

@@ -17,8 +17,8 @@
  */
 export { dag } from "./dsl/dag.js";
 export { dataset } from "./dsl/dataset.js";
-export { createTributary } from "./create-tributary.js";
-export type { Tributary, TributaryOptions } from "./create-tributary.js";
+export { createTributary } from "./app/create-tributary.js";
+export type { Tributary, TributaryOptions } from "./app/create-tributary.js";
 export type { LogFields, LogFn, LogLevel } from "./logging/log-fields.js";
 export type {
   BranchChoice,

@@ -6,7 +6,8 @@
  */
 import { join } from "node:path";
 import { loadDagFile, findDag } from "../../src/dsl/load.js";
-import { planBackfill, runBackfill } from "../../src/scheduler/backfill.js";
+import { runBackfill } from "../../src/app/run-backfill.js";
+import { planBackfill } from "../../src/scheduler/backfill.js";
 import { register } from "../../src/scheduler/dag-registry.js";
 import { openBenchStore, writeDagFile } from "./setup.js";
 import type { BenchResult, WorkloadContext } from "./types.js";

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
-import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
+import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { openBenchStore, writeDagFile } from "./setup.js";
 import type { BenchResult, WorkloadContext } from "./types.js";
 import { ratio } from "./util.js";

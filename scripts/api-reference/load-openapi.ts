@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateToken, hashSecret } from "../../src/api/auth/secrets.js";
+import { generateToken, hashSecret } from "../../src/access/tokens.js";
 import { createApiServer, type RouteEntry } from "../../src/api/server.js";
 import { DagRegistry } from "../../src/scheduler/dag-registry.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";

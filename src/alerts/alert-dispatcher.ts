@@ -10,7 +10,6 @@
 import { randomUUID } from "node:crypto";
 import type { AlertPolicySpec } from "../core/types.js";
 import type { ClaimedDelivery } from "../store/alert-records.js";
-import { isUniqueViolation } from "../store/engine/locks.js";
 import type { Store } from "../store/store.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { AlertConfig } from "./alert-config.js";
@@ -20,7 +19,7 @@ import { sendEmail } from "./channels/email.js";
 import { sendJira } from "./channels/jira.js";
 import { alertMessage } from "./channels/message.js";
 import { sendPagerDuty } from "./channels/pagerduty.js";
-import type { DeliveryOutcome } from "./channels/post-json.js";
+import type { DeliveryOutcome } from "./channels/delivery-outcome.js";
 import { sendSlack } from "./channels/slack.js";
 import { sendWebhook } from "./channels/webhook.js";
 
@@ -112,28 +111,23 @@ export class AlertDispatcher {
       const now = this.#now();
       const policy = effectivePolicy(config, await this.#dagPolicy(source.dagId));
       const text = alertText(source);
-      try {
-        const result = await store.alerts.raiseAlert({
-          source: { kind: source.kind, id: source.sourceId },
-          dedupKey: alertDedupKey(source),
-          dagId: source.dagId,
-          runId: source.runId,
-          taskId: source.taskId,
-          mapIndex: source.kind === "dead_letter" ? source.mapIndex : null,
-          taskInstanceId: source.kind === "dead_letter" ? source.taskInstanceId : null,
-          title: mask(text.title),
-          details: mask(text.details),
-          deliveries: planDeliveries(policy, now),
-          now,
-        });
-        if (result?.created) {
-          raised++;
-          this.#options.log?.(`alert ${result.alert.id} opened: ${result.alert.title}`);
-        }
-      } catch (error) {
-        // Another scheduler opened the alert for the same key at the same moment: the next pass
-        // finds it open and counts this source on it.
-        if (!isUniqueViolation(error)) throw error;
+      // undefined: another scheduler handled this source, or opened its alert at the same moment.
+      const result = await store.alerts.raiseAlert({
+        source: { kind: source.kind, id: source.sourceId },
+        dedupKey: alertDedupKey(source),
+        dagId: source.dagId,
+        runId: source.runId,
+        taskId: source.taskId,
+        mapIndex: source.kind === "dead_letter" ? source.mapIndex : null,
+        taskInstanceId: source.kind === "dead_letter" ? source.taskInstanceId : null,
+        title: mask(text.title),
+        details: mask(text.details),
+        deliveries: planDeliveries(policy, now),
+        now,
+      });
+      if (result?.created) {
+        raised++;
+        this.#options.log?.(`alert ${result.alert.id} opened: ${result.alert.title}`);
       }
     }
     return raised;

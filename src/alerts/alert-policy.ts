@@ -1,6 +1,6 @@
 /**
  * The escalation policy of one DAG: its `alerts` option over the global configuration, and the
- * plan of messages an alert gets when it opens (DESIGN §8). One order for every kind of alert
+ * plan of messages an alert gets when it opens (docs/architecture.md §8). One order for every kind of alert
  * (dead letters and SLA misses alike), each step later than the one before:
  *   step 1, at once: Slack, generic webhooks, email;
  *   step 2, if still unacknowledged after `escalateAfter` (default 15 min): a PagerDuty page;

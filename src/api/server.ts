@@ -1,5 +1,5 @@
 /**
- * The HTTP server (DESIGN §8): the REST API under `/api/v1`, `/health`, the OpenAPI document
+ * The HTTP server (docs/architecture.md §8): the REST API under `/api/v1`, `/health`, the OpenAPI document
  * generated from the same zod schemas that validate requests, live updates, and the UI's static
  * files. Every route declares the least role it needs (`config.access`); a route without one
  * stops the server from starting, so none is ever left open by accident.

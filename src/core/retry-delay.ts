@@ -1,5 +1,5 @@
 /**
- * How long a failed try waits before the next one (DESIGN §3): `retries: 4, retryDelay: "30s",
+ * How long a failed try waits before the next one (docs/architecture.md §3): `retries: 4, retryDelay: "30s",
  * backoff: "exponential"` waits 30 s, 60 s, 120 s, 240 s, then the instance dead-letters.
  */
 import type { RetryPolicy } from "./types.js";

@@ -1,5 +1,5 @@
 /**
- * Schedules and data intervals (DESIGN §4). A schedule is a sequence of ticks; a data interval
+ * Schedules and data intervals (docs/architecture.md §4). A schedule is a sequence of ticks; a data interval
  * runs from one tick to the next, [start, end), and its logical date is its start. Cron ticks
  * follow Vixie cron in the DAG's timezone, DST changes included (cron-ticks.ts,
  * docs/scheduling.md). Ticks are exact to the millisecond, so an interval is due the moment it ends.

@@ -1,12 +1,12 @@
 /**
- * The task and DAG run state machines (DESIGN §3). This is the only module that knows which state
+ * The task and DAG run state machines (docs/architecture.md §3). This is the only module that knows which state
  * changes are allowed; the store asks it before every write.
  */
 import { InvalidTransitionError, type ErrorLocation } from "./errors.js";
 import type { RunState, TaskState } from "./types.js";
 
 /**
- * Allowed moves of a task instance, by current state. Besides the moves of DESIGN §3: an operator
+ * Allowed moves of a task instance, by current state. Besides the moves of docs/architecture.md §3: an operator
  * may mark any instance success or failed (Airflow's "mark success/failed"), whatever its state,
  * and a cancelled run skips the instances that have not started (engine/cancel-run.ts).
  */

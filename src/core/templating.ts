@@ -1,5 +1,5 @@
 /**
- * Templates of shell tasks (DESIGN §5): `{{ ds }}`, `{{ params.region }}`... Each value is escaped
+ * Templates of shell tasks (docs/architecture.md §5): `{{ ds }}`, `{{ params.region }}`... Each value is escaped
  * for the quoting context its placeholder sits in, so `psql -c "... WHERE date = '{{ ds }}'"`
  * renders to `psql -c "... WHERE date = '2024-03-01'"`, and no value can run as a command.
  * The escaping is for the shell only: a value inside SQL text is still the SQL's business.

@@ -1,5 +1,5 @@
 /**
- * Trigger rules (DESIGN §3): whether a waiting task instance is ready, must keep waiting, or can
+ * Trigger rules (docs/architecture.md §3): whether a waiting task instance is ready, must keep waiting, or can
  * never run, judged from the states of its direct upstream task instances. The semantics are
  * Airflow's, including how `skipped` propagates down chains of `all_success` tasks.
  */

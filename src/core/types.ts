@@ -1,5 +1,5 @@
 /**
- * Tributary's vocabulary, where its types live (DESIGN §2):
+ * Tributary's vocabulary, where its types live (docs/architecture.md §2):
  *
  * - DAG: a named pipeline: tasks plus dependencies, schedule, params, defaults. Acyclic, checked at load.
  * - task: one step of a DAG: a TypeScript function, a shell command (or, later, an HTTP call).
@@ -17,7 +17,7 @@
  * This file holds plain data types only: no behaviour, no side effects.
  */
 
-/** The states of a task instance (DESIGN §3). `core/state-machine.ts` owns every move between them. */
+/** The states of a task instance (docs/architecture.md §3). `core/state-machine.ts` owns every move between them. */
 export type TaskState =
   | "scheduled"
   | "queued"

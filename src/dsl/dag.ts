@@ -5,7 +5,7 @@
  */
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
 import type { DatasetSchedule, TaskSpec } from "../core/types.js";
-import { datasetScheduleOf } from "../lineage/dataset-schedule.js";
+import { datasetScheduleOf } from "./dataset-schedule.js";
 import { startBuild } from "./builder.js";
 import { resolveDagOptions } from "./dag-options.js";
 import { topologicalOrder } from "./graph-order.js";

@@ -1,9 +1,9 @@
 /**
- * Datasets (DESIGN §2): named pieces of data, identified by a URI such as
+ * Datasets (docs/architecture.md §2): named pieces of data, identified by a URI such as
  * `postgres://warehouse/raw_orders`, `s3://bucket/key` or `file:///data/x.csv`. They are the nodes
- * of lineage; lineage/dataset-uri.ts validates their URIs and gives each one canonical spelling.
+ * of lineage; core/dataset-uri.ts validates their URIs and gives each one canonical spelling.
  */
-import { normaliseDatasetUri } from "../lineage/dataset-uri.js";
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { DATASET_BRAND, type Dataset } from "./types.js";
 
 /** A dataset for `uri`. A value that is not a `scheme://...` URI throws a `DagDefinitionError`. */

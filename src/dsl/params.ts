@@ -1,5 +1,5 @@
 /**
- * A DAG's params (DESIGN §4): validated against the DAG's zod object schema when a run is
+ * A DAG's params (docs/architecture.md §4): validated against the DAG's zod object schema when a run is
  * triggered. Values typed on a command line arrive as strings, so a field that rejects the string
  * gets a second chance with the string read as JSON: `--param n=5` fills `z.number()` and
  * `--param flag=true` fills `z.boolean()`. An unknown param name is an error, because a typo must

@@ -15,7 +15,7 @@ import type { Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js"
 
 const COMMON_OPTIONS = ["after", "outputs", "secrets", "deadline", ...SETTING_NAMES] as const;
 
-/** The option names each kind of task accepts: the contract of DESIGN §1. */
+/** The option names each kind of task accepts: the contract of docs/architecture.md §1. */
 export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = {
   task: ["inputs", ...COMMON_OPTIONS],
   branch: ["inputs", ...COMMON_OPTIONS],

@@ -1,6 +1,6 @@
 /**
  * The public types of DAG definitions: what `dag()`, `d.task`, `d.shell`, `d.branch` and `d.map`
- * take and return. The option names here are the contract of DESIGN §1 that examples, docs and
+ * take and return. The option names here are the contract of docs/architecture.md §1 that examples, docs and
  * tests share.
  */
 import type { ZodType } from "zod";
@@ -61,7 +61,7 @@ export interface TaskSecrets {
 /** Metadata attached to a dataset event (`ctx.emit(dataset, { rows: 10 })`). */
 export type DatasetEventMetadata = Readonly<Record<string, string | number | boolean | null>>;
 
-/** What a running task knows about itself (DESIGN §5). */
+/** What a running task knows about itself (docs/architecture.md §5). */
 export interface TaskContext<P = Record<string, unknown>> {
   readonly dagId: string;
   readonly taskId: string;
@@ -123,7 +123,7 @@ export type MapOptions<U, I extends InputsSpec> = TaskOptionsWithInputs<I> & {
 };
 
 /**
- * Schedules (DESIGN §4): cron, preset, fixed interval, datasets, or none (manual/event only).
+ * Schedules (docs/architecture.md §4): cron, preset, fixed interval, datasets, or none (manual/event only).
  * `[a, b]` runs once every listed dataset has a new event since the DAG's last dataset-triggered
  * run; `{ datasets: [a, b], when: "any" }` runs once any of them has.
  */

@@ -1,12 +1,12 @@
 /**
- * Dataset updates reported from outside Tributary (DESIGN §4): an external system that loaded a
+ * Dataset updates reported from outside Tributary (docs/architecture.md §4): an external system that loaded a
  * table says so through `POST /api/v1/datasets/events` or `tributary datasets event <uri>`, and
  * the DAGs scheduled on that dataset run as if a task had written it.
  */
 import { InvalidInputError } from "../core/errors.js";
 import type { DatasetEventRecord } from "../store/lineage.js";
 import type { Store } from "../store/store.js";
-import { normaliseDatasetUri } from "./dataset-uri.js";
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
 
 export type DatasetEventMetadataValue = string | number | boolean | null;
 

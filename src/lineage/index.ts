@@ -1,5 +1,5 @@
 /**
- * Lineage (DESIGN §7): what the API and the CLI call. The API mounts these at `/api/v1/lineage`
+ * Lineage (docs/architecture.md §7): what the API and the CLI call. The API mounts these at `/api/v1/lineage`
  * and `POST /api/v1/datasets/events`; see docs/lineage.md.
  *
  * @example
@@ -16,6 +16,6 @@ export type { LineageDirection, LineageResult, LineageTreeNode } from "./lineage
 export type { LineageEdge, LineageEdgeKind, LineageNode, LineageNodeKind } from "./lineage-graph.js";
 export { datasetToJson, listDatasets, type DatasetInfo, type DatasetWriterInfo } from "./datasets.js";
 export { recordExternalDatasetEvent, type ExternalDatasetEventInput } from "./external-events.js";
-export { isDatasetUri, normaliseDatasetUri } from "./dataset-uri.js";
+export { isDatasetUri, normaliseDatasetUri } from "../core/dataset-uri.js";
 export { renderLineageTree } from "./render-tree.js";
 export type { DatasetEventRecord } from "../store/lineage.js";

@@ -1,5 +1,5 @@
 /**
- * The lineage graph across all DAGs (DESIGN §7): datasets, tasks and DAGs as nodes; reads, writes,
+ * The lineage graph across all DAGs (docs/architecture.md §7): datasets, tasks and DAGs as nodes; reads, writes,
  * task dependencies, dataset triggers and DAG membership as edges. It joins the declared graph
  * (task `inputs`/`outputs`, dataset schedules, from each DAG's stored structure) with what
  * happened at run time (the tasks that wrote each dataset, from dataset events): every edge says

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics (DESIGN §7), with prom-client. Two kinds:
+ * Prometheus metrics (docs/architecture.md §7), with prom-client. Two kinds:
  * - read from the store when scraped, so every process (an API process too) reports the same
  *   fleet-wide numbers: runs and task instances by state, retries, zombies, open dead letters,
  *   SLA misses, alerts, dataset freshness;

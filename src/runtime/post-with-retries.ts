@@ -3,7 +3,7 @@
  * what may get better: network errors, timeouts, 5xx, 408 and 429. Used by background delivery
  * only (OpenLineage, traces), never on a task's path.
  */
-import { postJson } from "../alerts/channels/post-json.js";
+import { postJson } from "./post-json.js";
 
 export interface RetryPolicy {
   /** Attempts before giving up (default 5). */

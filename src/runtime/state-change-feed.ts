@@ -18,8 +18,9 @@ export interface StateChangeFeedOptions {
   /** Time between passes (default 1 s). */
   readonly intervalMs?: number;
   /**
-   * Changes younger than this wait for the next pass (default 0 on SQLite, 2 s on PostgreSQL,
-   * where a transaction may commit a lower id after a higher one).
+   * Changes younger than this wait for the next pass (default: the store's
+   * `capabilities.stateChangeSettleMs`, 0 on SQLite, 2 s on PostgreSQL, where a transaction may
+   * commit a lower id after a higher one).
    */
   readonly settleMs?: number;
   /** A new consumer starts at the beginning of the history instead of its end. */
@@ -62,7 +63,7 @@ export class StateChangeFeed {
   async pass(): Promise<number> {
     const { store } = this.#options;
     const now = (this.#options.now ?? (() => new Date()))();
-    const settleMs = this.#options.settleMs ?? (store.dialect === "postgres" ? 2_000 : 0);
+    const settleMs = this.#options.settleMs ?? store.capabilities.stateChangeSettleMs;
     const changes = await store.lineage.takeStateChanges({
       consumer: this.#options.consumer,
       limit: this.#options.batch ?? DEFAULT_BATCH,

@@ -1,5 +1,5 @@
 /**
- * Data-aware schedules (DESIGN §4): a DAG with `schedule: [a, b]` runs once every listed dataset
+ * Data-aware schedules (docs/architecture.md §4): a DAG with `schedule: [a, b]` runs once every listed dataset
  * has a new event since the events that triggered its last run (`{ datasets, when: "any" }`: once
  * any has). All the pending events are consumed by one run, which records them. Idempotent across
  * schedulers: an event triggers a DAG at most once (a unique key in the store), so when two

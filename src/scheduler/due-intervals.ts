@@ -1,5 +1,5 @@
 /**
- * Which data intervals of a timetable DAG are due for a run now (DESIGN §4): an interval is due
+ * Which data intervals of a timetable DAG are due for a run now (docs/architecture.md §4): an interval is due
  * once it has ended. With `catchup`, every interval since the last run (or since `startDate`) is
  * due; without it, only the latest complete one.
  */

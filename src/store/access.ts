@@ -1,5 +1,5 @@
 /**
- * The access part of the store (DESIGN §8): users, API tokens, UI sessions and the audit log.
+ * The access part of the store (docs/architecture.md §8): users, API tokens, UI sessions and the audit log.
  * Secrets (passwords, tokens, session ids) never reach it in plain text: callers hash them first
  * (src/api/auth), so a copy of the database grants nothing.
  */

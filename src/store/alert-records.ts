@@ -1,5 +1,5 @@
 /**
- * What the store says about SLA misses, alerts and their deliveries (DESIGN §8), and what the
+ * What the store says about SLA misses, alerts and their deliveries (docs/architecture.md §8), and what the
  * metrics endpoint reads from it. Plain data: the Store methods that use them are in store.ts.
  *
  * - SLA miss: a run (or one of its tasks) had not succeeded when its deadline passed; recorded once.

@@ -1,5 +1,5 @@
 /**
- * The alerting part of the store (DESIGN §8): SLA misses, alerts with their escalation timers
+ * The alerting part of the store (docs/architecture.md §8): SLA misses, alerts with their escalation timers
  * (deliveries), and the counts `/metrics` reads. Domain operations only; each write is one
  * transaction, and every claim is safe with several schedulers on one PostgreSQL.
  */
@@ -28,7 +28,8 @@ export interface AlertStore {
   /**
    * Opens an alert for a source with its escalation plan, or counts the source on the open alert
    * with the same dedup key (one open alert per DAG, task and kind). `undefined`: another process
-   * handled this source first.
+   * handled this source first, or opened the alert for the same key at the same moment (the
+   * source is then counted on it by a later call).
    */
   raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined>;
   /** Newest first; by default every state. */

@@ -1,5 +1,5 @@
 /**
- * Backfills as the store keeps them (DESIGN §4): a date range of one DAG to re-process, planned
+ * Backfills as the store keeps them (docs/architecture.md §4): a date range of one DAG to re-process, planned
  * into intervals when it is created, then driven by the scheduler (scheduler/backfill-driver.ts)
  * a few runs at a time until every interval's run has finished, or until it is cancelled.
  */

@@ -1,9 +1,9 @@
 /**
- * The lineage part of the store (DESIGN §7): dataset events (written by tasks in `completeTry`,
+ * The lineage part of the store (docs/architecture.md §7): dataset events (written by tasks in `completeTry`,
  * or reported from outside), what data-aware schedules consume, and the shared read position of
  * the OpenLineage emitter. Like the rest of the store, it speaks in domain operations, not SQL.
  */
-import type { CreateRunInput, CreateRunResult, StateChangeRecord } from "./store.js";
+import type { CreateRunInput, CreateRunResult, StateChangeRecord } from "./run-records.js";
 
 /** One dataset event: a task's successful write (run, task, try), or an external report (source). */
 export interface DatasetEventRecord {

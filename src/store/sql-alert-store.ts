@@ -18,6 +18,7 @@ import type {
 } from "./alert-records.js";
 import type { RunInTransaction } from "./engine/tx.js";
 import * as engine from "./engine/alerts.js";
+import { isUniqueViolation } from "./engine/locks.js";
 import { ackAlert, closeAlert, getAlertOrThrow, resolveAlert } from "./engine/alert-state.js";
 import * as queries from "./alert-queries.js";
 import { findRecoveredAlerts } from "./alert-recovery.js";
@@ -45,8 +46,15 @@ export class SqlAlertStore implements AlertStore {
     return queries.listAlertSources(this.#db, limit);
   }
 
-  raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined> {
-    return this.#tx((tx) => engine.raiseAlert(tx, input));
+  async raiseAlert(input: RaiseAlertInput): Promise<RaiseAlertResult | undefined> {
+    try {
+      return await this.#tx((tx) => engine.raiseAlert(tx, input));
+    } catch (error) {
+      // Another process opened the alert for the same key at the same moment: the caller's next
+      // pass finds it open and counts this source on it.
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
   }
 
   listAlerts(filter: { states?: readonly AlertState[]; dagId?: string; limit?: number }): Promise<AlertRecord[]> {

@@ -22,6 +22,7 @@ import type {
   RunFilter,
   StateChangeRecord,
   Store,
+  StoreCapabilities,
   StoredLogLine,
   StoredSecret,
   TaskInstanceRecord,
@@ -87,11 +88,13 @@ export interface SqlStoreOptions {
   readonly schema?: string;
   /** The database has concurrent writers and row locks (PostgreSQL): see engine/locks.ts. */
   readonly rowLocks?: boolean;
+  readonly capabilities: StoreCapabilities;
   readonly onClose?: () => Promise<void>;
 }
 
 export class SqlStore implements Store {
   readonly dialect: "sqlite" | "postgres";
+  readonly capabilities: StoreCapabilities;
   readonly access: AccessStore;
   readonly lineage: LineageStore;
   readonly alerts: AlertStore;
@@ -106,6 +109,7 @@ export class SqlStore implements Store {
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
+    this.capabilities = options.capabilities;
     this.#db = options.db;
     this.#notifier = options.notifier;
     const notifier = options.notifier;

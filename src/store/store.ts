@@ -6,6 +6,8 @@
  */
 import type { DagGraph, RunState, RunType, TaskState } from "../core/types.js";
 import type { MigrationReport } from "./migrate.js";
+import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
+export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
 import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
@@ -18,22 +20,6 @@ export interface DagRecord {
   readonly isPaused: boolean;
   readonly graph: DagGraph;
   readonly updatedAt: Date;
-}
-
-export interface DagRunRecord {
-  readonly runId: string;
-  readonly dagId: string;
-  readonly runType: RunType;
-  readonly state: RunState;
-  readonly logicalDate: Date;
-  readonly dataIntervalStart: Date;
-  readonly dataIntervalEnd: Date;
-  readonly params: Record<string, unknown>;
-  readonly createdAt: Date;
-  readonly startedAt: Date | null;
-  readonly endedAt: Date | null;
-  /** The version of the DAG this run runs (see core/dag-version.ts); null for runs older than versions. */
-  readonly dagVersion: string | null;
 }
 
 /** One version of a DAG, kept for the runs that used it: its graph (with tasks removed since) and source. */
@@ -90,18 +76,6 @@ export interface TaskTryRecord {
   readonly endedAt: Date | null;
   readonly error: string | null;
   readonly errorKind: TryErrorKind | null;
-}
-
-export interface StateChangeRecord {
-  readonly id: number;
-  readonly runId: string;
-  /** `null` for a change of the DAG run's own state. */
-  readonly taskId: string | null;
-  readonly mapIndex: number | null;
-  readonly fromState: string | null;
-  readonly toState: string;
-  readonly at: Date;
-  readonly reason: string | null;
 }
 
 export interface StoredLogLine {
@@ -171,27 +145,6 @@ export interface RunFilter {
   readonly offset?: number;
 }
 
-export interface CreateRunInput {
-  readonly runId: string;
-  readonly runType: RunType;
-  readonly graph: DagGraph;
-  readonly logicalDate: Date;
-  readonly dataIntervalStart: Date;
-  readonly dataIntervalEnd: Date;
-  readonly params: Record<string, unknown>;
-  /** The DAG file's source text: with the graph, it makes the run's DAG version (kept in `dag_versions`). */
-  readonly source?: string;
-  /** Start the run right away (queue its root tasks); otherwise it stays `queued`. */
-  readonly start: boolean;
-  readonly now: Date;
-}
-
-export interface CreateRunResult {
-  readonly run: DagRunRecord;
-  /** False when a scheduled or backfill run for this (DAG, logical date) already existed. */
-  readonly created: boolean;
-}
-
 /** A task instance a worker has claimed: it is `running` and its try row exists. */
 export interface ClaimedTask {
   readonly instance: TaskInstanceRecord;
@@ -241,8 +194,29 @@ export interface CompleteTryResult {
   readonly applied: boolean;
 }
 
+/**
+ * What a caller plans around where the databases differ, so that no code outside the store asks
+ * which database it is (each dialect's open function sets these; Kysely's capability flags such as
+ * `supportsReturning` are the model).
+ */
+export interface StoreCapabilities {
+  /**
+   * A worker's next claim may share the transaction that records its finished tries (one commit
+   * for both). True where writers take turns anyway (SQLite).
+   */
+  readonly claimAlongCompletions: boolean;
+  /**
+   * How long a state change may stay unseen behind later ones (a transaction on PostgreSQL may
+   * commit a lower id after a higher one): readers of the whole history (`takeStateChanges`)
+   * leave younger changes for their next pass.
+   */
+  readonly stateChangeSettleMs: number;
+}
+
 export interface Store {
+  /** Which database: for reports (`/health`), never for decisions (those are `capabilities`). */
   readonly dialect: "sqlite" | "postgres";
+  readonly capabilities: StoreCapabilities;
   /** Users, API tokens, sessions and the audit log (src/store/access.ts). */
   readonly access: AccessStore;
   /** Dataset events, data-aware triggers, the OpenLineage emitter's position (src/store/lineage.ts). */

@@ -1,5 +1,5 @@
 /**
- * What `testDag` takes and returns. The words are DESIGN §2's: a test runs one DAG run; each task
+ * What `testDag` takes and returns. The words are those of docs/architecture.md §2: a test runs one DAG run; each task
  * instance has tries; each try has its log, its (virtual) timing and its outcome.
  */
 import type { RunState, TaskState } from "../core/types.js";

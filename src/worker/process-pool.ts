@@ -1,5 +1,5 @@
 /**
- * A pool of long-lived task processes (DESIGN §5, "Isolation without a process per try").
+ * A pool of long-lived task processes (docs/architecture.md, "Running tasks in isolation").
  * Starting Node costs about 100 ms, so processes are forked lazily, kept, and reused. The pool runs
  * up to `size` tries at once in up to `processes` processes:
  *

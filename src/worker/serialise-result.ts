@@ -1,5 +1,5 @@
 /**
- * A task's result is stored and handed to downstream tasks as JSON (DESIGN §5), so it is
+ * A task's result is stored and handed to downstream tasks as JSON (docs/architecture.md §5), so it is
  * serialised where it is produced: a value JSON would silently mangle (a function dropped, a Map
  * turned into `{}`) is an error the user sees on this try, not a surprise downstream.
  */

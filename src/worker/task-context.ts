@@ -1,9 +1,9 @@
 /**
- * Builds the `TaskContext` a task function receives (DESIGN §5) from a run request, inside the
+ * Builds the `TaskContext` a task function receives (docs/architecture.md §5) from a run request, inside the
  * task process.
  */
 import { format } from "node:util";
-import { normaliseDatasetUri } from "../lineage/dataset-uri.js";
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { createSecretAccessor } from "../secrets/accessor.js";
 import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";

@@ -1,6 +1,6 @@
 /**
- * The entry point of a task process: a long-lived child of the pool (DESIGN §5, "Isolation without
- * a process per try"). It loads DAG files once, runs the tries the pool hands it (one, or several at
+ * The entry point of a task process: a long-lived child of the pool (docs/architecture.md,
+ * "Running tasks in isolation"). It loads DAG files once, runs the tries the pool hands it (one, or several at
  * once when the pool shares processes, see process-pool.ts), streams each try's log over IPC and
  * answers with its outcome. Each try runs in an AsyncLocalStorage context, so console output and
  * unhandled rejections are charged to the try whose code caused them. When something kills the

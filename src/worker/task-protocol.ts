@@ -1,5 +1,5 @@
 /**
- * What the worker asks a task process to do and what comes back (DESIGN §5): one try per request.
+ * What the worker asks a task process to do and what comes back (docs/architecture.md §5): one try per request.
  * The first half is the contract the worker codes against; the second half is the message format
  * between the pool (parent) and a task process (child), which nothing outside `src/worker` sees.
  */

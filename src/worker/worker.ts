@@ -80,13 +80,11 @@ export class Worker {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
-    // On SQLite the claim rides along with the completions (one commit for both). Not on
-    // PostgreSQL: a claim there first locks the pools (claim.ts), so a completion holding its
-    // runs' locks would wait for every other worker's claim, and the multi-worker soak test
-    // (test/integration/scale-out.test.ts) missed its deadline with it.
+    // Where the store allows it (SQLite), the next claim rides along with the completions: one
+    // commit for both (why not on PostgreSQL: open-postgres-store.ts).
     this.#completions = new CompletionBatcher(
       options.store,
-      options.store.dialect === "sqlite"
+      options.store.capabilities.claimAlongCompletions
         ? { request: (freed) => this.#claimAlong(freed), done: (request, claimed) => this.#claimedAlong(request, claimed) }
         : undefined,
     );

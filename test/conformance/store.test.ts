@@ -1,5 +1,5 @@
 /**
- * The Store conformance suite (DESIGN §6, STYLE "One conformance suite for every store"): written
+ * The Store conformance suite (docs/architecture.md §6 and "Storage"): written
  * once against the `Store` interface and run for every factory in `STORES`. Each test gets an empty,
  * migrated database of its own (use-store.ts) and asserts what the store recorded.
  */

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { waitForValue } from "../support/wait-for.js";
 import { planBackfill } from "../../src/scheduler/backfill.js";
 import { storedIntervals } from "../../src/scheduler/backfill-driver.js";
-import { TributaryService } from "../../src/scheduler/service.js";
+import { TributaryService } from "../../src/app/tributary-service.js";
 import type { BackfillRecord } from "../../src/store/backfills.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/store.js";

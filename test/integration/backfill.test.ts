@@ -1,5 +1,5 @@
 /**
- * Backfills (DESIGN §4) end to end: through the library (planBackfill / runBackfill with a real
+ * Backfills (docs/architecture.md §4) end to end: through the library (planBackfill / runBackfill with a real
  * SQLite store, the in-process worker and the process pool) and through the real command line
  * (`node bin/tributary.js backfill ...`, built by `npm run build`). Each test has its own store in
  * a temporary folder.
@@ -11,13 +11,8 @@ import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
-import {
-  planBackfill,
-  runBackfill,
-  type BackfillProgress,
-  type PlannedInterval,
-  type ReprocessMode,
-} from "../../src/scheduler/backfill.js";
+import { runBackfill, type BackfillProgress } from "../../src/app/run-backfill.js";
+import { planBackfill, type PlannedInterval, type ReprocessMode } from "../../src/scheduler/backfill.js";
 import { register, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/store.js";

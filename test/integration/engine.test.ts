@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDagFile, findDag } from "../../src/dsl/load.js";
-import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
+import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/engine-dags/retries.ts");

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LineageService } from "../../src/lineage/lineage-service.js";
 import { listDatasets } from "../../src/lineage/datasets.js";
 import { recordExternalDatasetEvent } from "../../src/lineage/external-events.js";
-import { TributaryService } from "../../src/scheduler/service.js";
+import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
 import { assertOpenLineageEvent } from "../unit/lineage/openlineage-schema.js";

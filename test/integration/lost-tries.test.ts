@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
-import { runToCompletion } from "../../src/scheduler/run-to-completion.js";
+import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
 import { waitFor } from "../support/wait-for.js";

@@ -1,5 +1,5 @@
 /**
- * Scale-out on PostgreSQL (issue 4, DESIGN §6): real `tributary scheduler` and `tributary worker`
+ * Scale-out on PostgreSQL (issue 4, docs/architecture.md §6): real `tributary scheduler` and `tributary worker`
  * processes (from dist: `npm run build`) sharing one schema, killed with SIGKILL at chosen or
  * random moments; then the fencing rules checked directly through the store API. Each test has a
  * schema of its own (dropped afterwards) and a time bound; every process a test started is killed

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { waitFor as waitUntil } from "../support/wait-for.js";
 import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
-import { TributaryService } from "../../src/scheduler/service.js";
+import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/store.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";

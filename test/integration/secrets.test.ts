@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
-import { runToCompletion, type CompletedRun } from "../../src/scheduler/run-to-completion.js";
+import { runToCompletion, type CompletedRun } from "../../src/app/run-to-completion.js";
 import { generateSecretKey, parseSecretKey } from "../../src/secrets/cipher.js";
 import { setStoredSecret } from "../../src/secrets/secret-admin.js";
 import type { Store } from "../../src/store/store.js";

@@ -1,5 +1,5 @@
 /**
- * The soak test of issue 4 (DESIGN §6): real `tributary scheduler` and `tributary worker` processes
+ * The soak test of issue 4 (docs/architecture.md §6): real `tributary scheduler` and `tributary worker` processes
  * (from dist: `npm run build`) on one PostgreSQL schema run 1,000 task instances with 20 % transient
  * failures while workers are killed with SIGKILL at random; every instance must end in the state
  * its retries allow, and the count of tries must match the log.

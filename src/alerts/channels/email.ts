@@ -1,7 +1,7 @@
 /** Step 1 too: an email through SMTP (nodemailer), and another when the alert is resolved; one transport per SMTP URL, reused. */
 import nodemailer, { type Transporter } from "nodemailer";
 import type { AlertMessage } from "./message.js";
-import type { DeliveryOutcome } from "./post-json.js";
+import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 const transports = new Map<string, Transporter>();
 

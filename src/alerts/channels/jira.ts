@@ -1,7 +1,8 @@
 /** Step 3: a ticket through Jira's REST create-issue call (`POST /rest/api/2/issue`). */
 import type { AlertRecord } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
-import { postJson, type DeliveryOutcome } from "./post-json.js";
+import { postJson } from "../../runtime/post-json.js";
+import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 export interface JiraTarget {
   readonly url: string;

@@ -4,7 +4,8 @@
  */
 import type { AlertRecord } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
-import { postJson, type DeliveryOutcome } from "./post-json.js";
+import { postJson } from "../../runtime/post-json.js";
+import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 export const pagerDutyDedupKey = (alert: AlertRecord): string => `tributary-alert-${alert.id}`;
 

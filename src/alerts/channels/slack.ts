@@ -1,7 +1,8 @@
 /** Step 1: a Slack-compatible incoming webhook (`{ text }`, with mrkdwn); also told when the alert is resolved. */
 import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
-import { postJson, type DeliveryOutcome } from "./post-json.js";
+import { postJson } from "../../runtime/post-json.js";
+import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 export async function sendSlack(url: string, alert: AlertRecord, event: DeliveryEvent, message: AlertMessage, timeoutMs: number): Promise<DeliveryOutcome> {
   const link = message.link === undefined ? "" : `\n<${message.link}|Open in Tributary>`;

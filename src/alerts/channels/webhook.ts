@@ -1,7 +1,8 @@
 /** Step 1 too: a generic webhook that receives the alert as JSON (`alert.notify`, then `alert.resolve`). */
 import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
 import type { AlertMessage } from "./message.js";
-import { postJson, type DeliveryOutcome } from "./post-json.js";
+import { postJson } from "../../runtime/post-json.js";
+import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 export async function sendWebhook(url: string, alert: AlertRecord, event: DeliveryEvent, message: AlertMessage, timeoutMs: number): Promise<DeliveryOutcome> {
   return postJson(

@@ -7,7 +7,7 @@
 import type { FastifyRequest } from "fastify";
 import type { ApiContext, Principal } from "../context.js";
 import { forbidden, unauthenticated } from "../errors.js";
-import { hashSecret } from "./secrets.js";
+import { hashSecret } from "../../access/tokens.js";
 
 export const SESSION_COOKIE = "tributary_session";
 export const CSRF_HEADER = "x-csrf-token";

@@ -5,7 +5,7 @@
  */
 import type { Store } from "../../store/store.js";
 import { InvalidInputError } from "../../core/errors.js";
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "./passwords.js";
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
 
 export interface FirstAdmin {
   readonly username: string;

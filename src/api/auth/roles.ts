@@ -1,5 +1,5 @@
 /**
- * Who may call a route (DESIGN §8): each role includes the ones before it. Every route declares
+ * Who may call a route (docs/architecture.md §8): each role includes the ones before it. Every route declares
  * one; `public` is for the few that must work without credentials (health, login).
  */
 import type { Role } from "../../store/access.js";

@@ -6,8 +6,8 @@ import { ROLES, type Role } from "../../store/access.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { isoDate } from "../route-schemas.js";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/passwords.js";
-import { generateToken, hashSecret } from "../auth/secrets.js";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
+import { generateToken, hashSecret } from "../../access/tokens.js";
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const username = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "1 to 64 letters, digits or _ . @ -");

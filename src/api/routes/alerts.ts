@@ -1,4 +1,4 @@
-/** Alerts (DESIGN §8): list (with occurrences), acknowledge (stops escalation), resolve; SLA misses. */
+/** Alerts (docs/architecture.md §8): list (with occurrences), acknowledge (stops escalation), resolve; SLA misses. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ALERT_STATES, type AlertState } from "../../store/alert-records.js";

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { actorOf, type ApiContext } from "../context.js";
 import { ApiError, badRequest, unauthenticated } from "../errors.js";
 import { SESSION_COOKIE } from "../auth/authenticate.js";
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/passwords.js";
-import { generateCsrfToken, generateSessionId, hashSecret } from "../auth/secrets.js";
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../../access/passwords.js";
+import { generateCsrfToken, generateSessionId, hashSecret } from "../../access/tokens.js";
 
 export interface SessionSettings {
   /** The path the cookie is scoped to (the server's base path). */

@@ -1,5 +1,5 @@
 /**
- * Events (DESIGN §4): `POST /api/v1/events` with an event name starts one run of every DAG that
+ * Events (docs/architecture.md §4): `POST /api/v1/events` with an event name starts one run of every DAG that
  * subscribes to it (the DAG option `events`), each with the event's params validated against
  * that DAG's schema. All DAGs are checked before any run is created: a bad param creates nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Lineage (DESIGN §7): what is downstream or upstream of a dataset, task or DAG; the datasets with
+ * Lineage (docs/architecture.md §7): what is downstream or upstream of a dataset, task or DAG; the datasets with
  * their freshness; dataset updates reported by external systems (they trigger data-aware DAGs).
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";

@@ -6,8 +6,8 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { ROLES, type Role } from "../../store/access.js";
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../api/auth/passwords.js";
-import { generateToken, hashSecret } from "../../api/auth/secrets.js";
+import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
+import { generateToken, hashSecret } from "../../access/tokens.js";
 import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withStore } from "../store-location.js";

@@ -6,7 +6,7 @@ import { formatDuration } from "../../core/duration.js";
 import { loadDagFile } from "../../dsl/load.js";
 import type { LoadedDag } from "../../dsl/load.js";
 import type { DagRunRecord, TaskInstanceRecord } from "../../store/store.js";
-import { runToCompletion } from "../../scheduler/run-to-completion.js";
+import { runToCompletion } from "../../app/run-to-completion.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { positiveInt } from "../flags.js";
 import { parseParamFlags } from "../parse-params.js";

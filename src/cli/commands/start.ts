@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { TributaryService } from "../../scheduler/service.js";
+import { TributaryService } from "../../app/tributary-service.js";
 import { startApi } from "../../api/run-api.js";
 import { EXIT } from "../exit-codes.js";
 import { openStore } from "../store-location.js";

@@ -9,10 +9,10 @@
  * - DAG run: queued -> running is START; success is COMPLETE; failed is FAIL, or ABORT if cancelled.
  * - task try: -> running is START; success is COMPLETE; running -> failed is FAIL, or ABORT if cancelled.
  */
-import type { DagGraph } from "../../core/types.js";
+import { RunFacts } from "../../runtime/run-facts.js";
 import { StateChangeFeed } from "../../runtime/state-change-feed.js";
-import type { DagStateChange, DatasetEventRecord } from "../../store/lineage.js";
-import type { DagRunRecord, Store, TaskInstanceRecord } from "../../store/store.js";
+import type { DagStateChange } from "../../store/lineage.js";
+import type { Store } from "../../store/store.js";
 import type { OpenLineageConfig } from "./config.js";
 import { buildRunEvent, type EventFacts, type OpenLineageEventType, type OpenLineageRunEvent } from "./events.js";
 import { transportsFor, type OpenLineageTransport } from "./transports.js";
@@ -24,10 +24,7 @@ export interface OpenLineageEmitterOptions {
   readonly transports?: readonly OpenLineageTransport[];
   /** Time between passes (default 1 s). */
   readonly intervalMs?: number;
-  /**
-   * Changes younger than this wait for the next pass (default 0 on SQLite, 2 s on PostgreSQL,
-   * where a transaction may commit a lower id after a higher one).
-   */
+  /** See StateChangeFeedOptions.settleMs. */
   readonly settleMs?: number;
   readonly now?: () => Date;
   readonly onError?: (error: unknown) => void;
@@ -81,7 +78,7 @@ export class OpenLineageEmitter {
   }
 
   async #report(changes: readonly DagStateChange[]): Promise<void> {
-    const facts = new FactCache(this.#options.store);
+    const facts = new RunFacts(this.#options.store);
     for (const change of changes) {
       const type = eventType(change);
       if (type === undefined) continue;
@@ -92,7 +89,7 @@ export class OpenLineageEmitter {
     }
   }
 
-  async #build(change: DagStateChange, type: OpenLineageEventType, facts: FactCache): Promise<OpenLineageRunEvent | undefined> {
+  async #build(change: DagStateChange, type: OpenLineageEventType, facts: RunFacts): Promise<OpenLineageRunEvent | undefined> {
     const run = await facts.run(change.runId);
     if (!run) return undefined;
     const graph = await facts.graph(run.dagId);
@@ -118,9 +115,7 @@ export class OpenLineageEmitter {
     }
     const instance = (await facts.instances(run.runId)).find((ti) => ti.taskId === change.taskId && ti.mapIndex === change.mapIndex);
     if (!instance) return undefined;
-    // The try this change belongs to: the last one that had started by then.
-    const tries = await this.#options.store.listTries(instance.id);
-    const attempt = [...tries].reverse().find((t) => t.startedAt.getTime() <= change.at.getTime()) ?? tries.at(-1);
+    const attempt = await facts.tryAt(instance.id, change.at);
     const tryNumber = attempt?.tryNumber ?? Math.max(1, instance.tryNumber);
     const spec = graph?.tasks.find((t) => t.id === change.taskId);
     const written = events.filter((e) => e.taskId === change.taskId && e.mapIndex === change.mapIndex && e.tryNumber === tryNumber);
@@ -147,42 +142,4 @@ function eventType(change: DagStateChange): OpenLineageEventType | undefined {
   // Only a try that ran can fail or be aborted; an instance that never started has no OpenLineage run.
   if (change.toState === "failed" && change.fromState === "running") return cancelled ? "ABORT" : "FAIL";
   return undefined;
-}
-
-/** What one pass reads about runs, looked up once per pass. */
-class FactCache {
-  readonly #store: Store;
-  readonly #runs = new Map<string, Promise<DagRunRecord | undefined>>();
-  readonly #graphs = new Map<string, Promise<DagGraph | undefined>>();
-  readonly #instances = new Map<string, Promise<TaskInstanceRecord[]>>();
-  readonly #events = new Map<string, Promise<DatasetEventRecord[]>>();
-
-  constructor(store: Store) {
-    this.#store = store;
-  }
-
-  run(runId: string): Promise<DagRunRecord | undefined> {
-    return memo(this.#runs, runId, () => this.#store.getRun(runId));
-  }
-
-  graph(dagId: string): Promise<DagGraph | undefined> {
-    return memo(this.#graphs, dagId, async () => (await this.#store.getDag(dagId))?.graph);
-  }
-
-  instances(runId: string): Promise<TaskInstanceRecord[]> {
-    return memo(this.#instances, runId, () => this.#store.listTaskInstances(runId));
-  }
-
-  datasetEvents(runId: string): Promise<DatasetEventRecord[]> {
-    return memo(this.#events, runId, () => this.#store.lineage.listDatasetEvents({ runId }));
-  }
-}
-
-function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  let value = map.get(key);
-  if (!value) {
-    value = load();
-    map.set(key, value);
-  }
-  return value;
 }

@@ -10,9 +10,10 @@
  */
 import { DeliveryQueue } from "../../runtime/delivery-queue.js";
 import { postWithRetries } from "../../runtime/post-with-retries.js";
+import { RunFacts } from "../../runtime/run-facts.js";
 import { StateChangeFeed } from "../../runtime/state-change-feed.js";
 import type { DagStateChange } from "../../store/lineage.js";
-import type { DagRunRecord, StateChangeRecord, Store, TaskInstanceRecord } from "../../store/store.js";
+import type { Store } from "../../store/store.js";
 import { tracesUrl, type OtlpConfig } from "./config.js";
 import { encodeTraceRequest, type TraceSpan } from "./otlp-json.js";
 import { endsRun, endsTry, runSpan, trySpan } from "./spans.js";
@@ -116,43 +117,8 @@ export class TraceEmitter {
     const instance = (await facts.instances(run.runId)).find((ti) => ti.taskId === change.taskId && ti.mapIndex === change.mapIndex);
     // Gone when a cleared mapped task collapsed back to its placeholder: its tries went with it.
     if (!instance) return undefined;
-    const tries = await this.#options.store.listTries(instance.id);
-    // The try this change ended: the last one that had started by then.
-    const attempt = [...tries].reverse().find((t) => t.startedAt.getTime() <= change.at.getTime()) ?? tries.at(-1);
+    const attempt = await facts.tryAt(instance.id, change.at);
     if (!attempt) return undefined;
     return trySpan({ run, end: change, history: await facts.history(run.runId), attempt, instance });
   }
-}
-
-/** What one pass reads about runs, looked up once per pass. */
-class RunFacts {
-  readonly #store: Store;
-  readonly #runs = new Map<string, Promise<DagRunRecord | undefined>>();
-  readonly #histories = new Map<string, Promise<StateChangeRecord[]>>();
-  readonly #instances = new Map<string, Promise<TaskInstanceRecord[]>>();
-
-  constructor(store: Store) {
-    this.#store = store;
-  }
-
-  run(runId: string): Promise<DagRunRecord | undefined> {
-    return memo(this.#runs, runId, () => this.#store.getRun(runId));
-  }
-
-  history(runId: string): Promise<StateChangeRecord[]> {
-    return memo(this.#histories, runId, () => this.#store.listStateHistory(runId));
-  }
-
-  instances(runId: string): Promise<TaskInstanceRecord[]> {
-    return memo(this.#instances, runId, () => this.#store.listTaskInstances(runId));
-  }
-}
-
-function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  let value = map.get(key);
-  if (!value) {
-    value = load();
-    map.set(key, value);
-  }
-  return value;
 }

@@ -1,5 +1,5 @@
 /**
- * Cancelling a DAG run (DESIGN §3: "a cancelled run moves its unfinished instances to a terminal
+ * Cancelling a DAG run (docs/architecture.md §3: "a cancelled run moves its unfinished instances to a terminal
  * state"), as Airflow does when a run is marked failed: a running instance fails (its open try is
  * closed as `cancelled`, and its worker learns from its next heartbeat that the try is no longer
  * its own and stops it); instances that have not started (scheduled, queued, waiting for a retry)

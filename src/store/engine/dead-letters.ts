@@ -1,7 +1,7 @@
 import type { InstanceRef } from "./transitions.js";
 import type { Tx } from "./tx.js";
 
-/** Records that a task instance failed for good (DESIGN §3): an open dead-letter entry. */
+/** Records that a task instance failed for good (docs/architecture.md §3): an open dead-letter entry. */
 export async function recordDeadLetter(
   tx: Tx,
   ti: InstanceRef,

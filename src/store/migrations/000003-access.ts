@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from "kysely";
 import type { SqlDialectName } from "./dialect-name.js";
 
 /**
- * Access (DESIGN §8): users with password hashes, API tokens and UI sessions stored only as
+ * Access (docs/architecture.md §8): users with password hashes, API tokens and UI sessions stored only as
  * SHA-256 hashes of their secrets, and the audit log of who did what.
  */
 export const access = (dialect: SqlDialectName): Migration => ({

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from "kysely";
 import type { SqlDialectName } from "./dialect-name.js";
 
 /**
- * Alerts (DESIGN §8): SLA misses (one per run and task, by a unique key), alerts (one open alert
+ * Alerts (docs/architecture.md §8): SLA misses (one per run and task, by a unique key), alerts (one open alert
  * per dedup key), and their deliveries. A delivery row is both the outbox entry of one message
  * (one channel, one step) and its timer: `due_at` says when it may be sent, so escalation
  * survives restarts and is claimed by exactly one scheduler. Every HTTP/SMTP attempt is recorded

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TributaryService } from "../../../src/scheduler/service.js";
+import { TributaryService } from "../../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../../src/store/store.js";
 import { renderMetrics } from "../../../src/observability/metrics.js";

@@ -1,11 +1,11 @@
 /**
- * Who gets in (DESIGN §8): walks the server's route table to prove that no route is open without
+ * Who gets in (docs/architecture.md §8): walks the server's route table to prove that no route is open without
  * credentials but `/health` and login, and that every operator/admin route refuses a viewer; then
  * sessions (cookie flags, CSRF, logout, password change), the login rate limit and the audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
-import { hashPassword } from "../../../src/api/auth/passwords.js";
+import { hashPassword } from "../../../src/access/passwords.js";
 import type { Role } from "../../../src/store/access.js";
 import { STORES } from "../../conformance/stores.js";
 import { expectError } from "./api-expect.js";

@@ -5,8 +5,8 @@
  * server, and within the re-check interval when it is made elsewhere (the CLI, another API process).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../../src/api/auth/passwords.js";
-import { generateToken, hashSecret } from "../../../src/api/auth/secrets.js";
+import { hashPassword } from "../../../src/access/passwords.js";
+import { generateToken, hashSecret } from "../../../src/access/tokens.js";
 import { STORES } from "../../conformance/stores.js";
 import { PASSWORD, startHarness, type ApiHarness } from "./api-harness.js";
 import { runningRun } from "./api-states.js";

@@ -15,8 +15,8 @@ import { TASK_STATES, type RunState, type TaskState } from "../../../src/core/ty
 
 const RUN_STATES: readonly RunState[] = ["queued", "running", "success", "failed"];
 
-// The allowed moves of DESIGN §3, written out once more so that a change to the table shows up here.
-// Besides DESIGN §3's moves: an operator marks any instance success or failed (from any other
+// The allowed moves of docs/architecture.md §3, written out once more so that a change to the table shows up here.
+// Besides the moves of §3: an operator marks any instance success or failed (from any other
 // state), and a cancelled run skips the instances waiting for a retry.
 const EXPECTED_TASK: Record<TaskState, TaskState[]> = {
   scheduled: ["queued", "skipped", "upstream_failed", "failed", "success"],

@@ -39,7 +39,7 @@ function thrown(fn: () => unknown): Error {
 }
 
 describe("rendering", () => {
-  it("renders the DESIGN example unchanged apart from the value", () => {
+  it("renders the shell example of docs/architecture.md §1 unchanged apart from the value", () => {
     expect(render(`psql -c "... WHERE date = '{{ ds }}'"`)).toBe(`psql -c "... WHERE date = '2024-03-01'"`);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DagDefinitionError, InvalidInputError } from "../../../src/core/errors.js";
 import { resolveSchedule } from "../../../src/core/schedule.js";
 import { dag, dataset } from "../../../src/dsl/index.js";
-import { normaliseDatasetUri } from "../../../src/lineage/dataset-uri.js";
+import { normaliseDatasetUri } from "../../../src/core/dataset-uri.js";
 import { LineageGraph } from "../../../src/lineage/lineage-graph.js";
 import { walkLineage } from "../../../src/lineage/lineage-query.js";
 import { lineageNodeIds } from "../../../src/lineage/lineage-service.js";

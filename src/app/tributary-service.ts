@@ -6,10 +6,10 @@
 import type { Store } from "../store/store.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
-import { DagRegistry } from "./dag-registry.js";
+import { DagRegistry } from "../scheduler/dag-registry.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
-import { createRetryTimer } from "./retry-timer.js";
-import { Scheduler } from "./scheduler.js";
+import { createRetryTimer } from "../scheduler/retry-timer.js";
+import { Scheduler } from "../scheduler/scheduler.js";
 import { OpenLineageEmitter } from "../lineage/openlineage/emitter.js";
 import { resolveOpenLineageConfig, type OpenLineageConfig } from "../lineage/openlineage/config.js";
 import { TraceEmitter } from "../observability/tracing/trace-emitter.js";

@@ -1,21 +1,20 @@
 /**
- * One HTTP POST of a JSON body, with a time limit, turned into a delivery outcome. Network errors,
+ * One HTTP POST of a JSON body, with a time limit, turned into an outcome. Network errors,
  * timeouts, 5xx, 408 and 429 are worth retrying; other 4xx mean the request itself is wrong.
+ * Alert channels and background delivery (post-with-retries.ts) both post through it.
  */
-export interface DeliveryOutcome {
+export interface PostOutcome {
   readonly ok: boolean;
   readonly status: number | null;
   readonly error: string | null;
   readonly retryable: boolean;
-  /** The key of a ticket the request opened (Jira). */
-  readonly ticketKey?: string;
 }
 
 export async function postJson(
   url: string,
   body: unknown,
   options: { readonly headers?: Readonly<Record<string, string>>; readonly timeoutMs: number },
-): Promise<DeliveryOutcome & { readonly responseText: string }> {
+): Promise<PostOutcome & { readonly responseText: string }> {
   let response: Response;
   try {
     response = await fetch(url, {

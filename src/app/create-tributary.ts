@@ -11,7 +11,7 @@
  * ```
  */
 import { resolve } from "node:path";
-import type { LogFn } from "./logging/log-fields.js";
+import type { LogFn } from "../logging/log-fields.js";
 
 export interface TributaryOptions {
   /** Folder of DAG files. */
@@ -36,8 +36,8 @@ export interface Tributary {
 export async function createTributary(options: TributaryOptions): Promise<Tributary> {
   // Loaded on demand: DAG files import this package's entry point, and must not pay for the
   // scheduler, the store driver and the process pool.
-  const { openStoreAt } = await import("./store/open-store.js");
-  const { TributaryService } = await import("./scheduler/service.js");
+  const { openStoreAt } = await import("../store/open-store.js");
+  const { TributaryService } = await import("./tributary-service.js");
   const store = openStoreAt(options.db ?? resolve(".tributary/tributary.db"));
   const report = await store.migrate();
   if (report.error) {

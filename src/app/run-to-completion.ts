@@ -10,10 +10,10 @@ import { TaskProcessPool } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
 import type { ClaimedTask } from "../store/store.js";
-import { register } from "./dag-registry.js";
-import { manualDataInterval } from "./manual-interval.js";
-import { createRetryTimer } from "./retry-timer.js";
-import { triggeredRunId } from "./run-ids.js";
+import { register } from "../scheduler/dag-registry.js";
+import { manualDataInterval } from "../scheduler/manual-interval.js";
+import { createRetryTimer } from "../scheduler/retry-timer.js";
+import { triggeredRunId } from "../scheduler/run-ids.js";
 
 export interface RunToCompletionOptions {
   readonly store: Store;

@@ -1,10 +1,10 @@
 /**
- * Dataset URIs (DESIGN §2): the one module that validates and normalises them, wherever they come
+ * Dataset URIs (docs/architecture.md §2): the one module that validates and normalises them, wherever they come
  * from (`dataset()` in a DAG file, `ctx.emit()` in a task, the CLI, the API). Datasets are the
  * nodes of lineage, so two spellings of one URI must end up as one node: the scheme and host are
  * lower-cased and a trailing slash is dropped.
  */
-import { DagDefinitionError, InvalidInputError, type ErrorLocation, type TributaryError } from "../core/errors.js";
+import { DagDefinitionError, InvalidInputError, type ErrorLocation, type TributaryError } from "./errors.js";
 
 // scheme "://" authority path: the authority may be empty only for file URIs (`file:///x`).
 const URI = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;

@@ -3,7 +3,7 @@
  * (`DagGraph.datasetSchedule`): what the scheduler's dataset triggers and the lineage graph read.
  */
 import type { DatasetSchedule } from "../core/types.js";
-import type { Schedule } from "../dsl/types.js";
+import type { Schedule } from "./types.js";
 
 export function datasetScheduleOf(schedule: Schedule): DatasetSchedule | undefined {
   if (schedule === null || typeof schedule !== "object") return undefined;
