@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { TributaryService } from "../../app/tributary-service.js";
-import { startApi } from "../../api/run-api.js";
+import type { TributaryService } from "../../app/tributary-service.js";
 import { EXIT } from "../exit-codes.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
@@ -76,6 +75,9 @@ async function serve(argv: readonly string[], roles: Roles, hook?: ServeHook): P
   });
   const settings = await resolveServiceSettings(values);
   const { dagsDir, db, workers, queues, graceMs, operations } = settings;
+  // Imported once the flags are valid: a mistyped flag is answered without loading the scheduler,
+  // the workers and the web server (about half a second).
+  const [{ TributaryService }, { startApi }] = await Promise.all([import("../../app/tributary-service.js"), import("../../api/run-api.js")]);
   const store = await openStore(db);
   // Refused before anything runs: stored secrets this process could not decrypt (exit code 2).
   if (roles.worker) await assertSecretsUsable({ store, dir: operations.secretsDir }).catch(closeAndThrow(store));
