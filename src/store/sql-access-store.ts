@@ -45,7 +45,7 @@ export class SqlAccessStore implements AccessStore {
   readonly #tx: RunInTransaction;
   readonly #rowLocks: boolean;
 
-  constructor(db: Kysely<Database>, tx: RunInTransaction, rowLocks = false) {
+  constructor(db: Kysely<Database>, tx: RunInTransaction, rowLocks: boolean) {
     this.#db = db;
     this.#tx = tx;
     this.#rowLocks = rowLocks;

@@ -32,7 +32,7 @@ const STALE_RESERVATION_MS = 60_000;
 
 const FINISHED_RUN_STATES = ["success", "failed"];
 
-export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLocks: RowLocks = false): Promise<BackfillRecord> {
+export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLocks: RowLocks): Promise<BackfillRecord> {
   validate(input);
   const at = input.now.getTime();
   // Two backfills created at once over the same range must not both pass the check below.
@@ -109,7 +109,7 @@ export async function listBackfills(db: Tx, filter: { dagId?: string; states?: r
 }
 
 /** Stops a running backfill from starting more runs; the runs it started finish as usual. */
-export async function cancelBackfill(tx: Tx, id: number, now: Date, rowLocks: RowLocks = false): Promise<BackfillRecord> {
+export async function cancelBackfill(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillRecord> {
   const row = isId(id) ? await lockBackfill(tx, id, rowLocks) : undefined;
   if (!row) throw new NotFoundError(`backfill ${id} not found`, { field: "id" });
   if (row.state !== "running") throw new ConflictError(`backfill ${id} is ${row.state}, not running: there is nothing to cancel`, { dagId: row.dag_id });
@@ -123,7 +123,7 @@ export async function cancelBackfill(tx: Tx, id: number, now: Date, rowLocks: Ro
  * (completing the backfill once all are), then reserves the next intervals, oldest first, while
  * fewer than max_active_runs are in flight.
  */
-export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLocks: RowLocks = false): Promise<BackfillIntervalToStart[]> {
+export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillIntervalToStart[]> {
   const row = await lockBackfill(tx, id, rowLocks);
   if (!row || row.state !== "running") return [];
   const at = now.getTime();

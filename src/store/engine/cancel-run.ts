@@ -19,7 +19,7 @@ import type { Tx } from "./tx.js";
 export async function cancelRun(
   tx: Tx,
   input: { runId: string; graph: DagGraph; now: Date; reason?: string },
-  rowLocks: RowLocks = false,
+  rowLocks: RowLocks,
 ): Promise<DagRunRecord> {
   const at = input.now.getTime();
   await lockRun(tx, input.runId, rowLocks);

@@ -11,7 +11,7 @@ import type { Tx } from "./tx.js";
  * Runs in one write transaction; each state move is conditional on the row still being `queued`,
  * so a concurrent claimer can never take the same instance.
  */
-export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks = false): Promise<ClaimedTask[]> {
+export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
   if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
   const at = request.now.getTime();
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,

@@ -23,7 +23,7 @@ const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
 export async function clearRun(
   tx: Tx,
   input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string },
-  rowLocks: RowLocks = false,
+  rowLocks: RowLocks,
 ): Promise<DagRunRecord> {
   const at = input.now.getTime();
   await lockRun(tx, input.runId, rowLocks);

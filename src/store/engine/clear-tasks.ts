@@ -36,7 +36,7 @@ const IN_PROGRESS: ReadonlySet<string> = new Set(["queued", "running", "retrying
 export async function clearTaskInstances(
   tx: Tx,
   input: ClearTasksInput,
-  rowLocks: RowLocks = false,
+  rowLocks: RowLocks,
 ): Promise<{ run: DagRunRecord; cleared: number }> {
   if (!Array.isArray(input.taskIds) || input.taskIds.length === 0 || input.taskIds.some((id) => typeof id !== "string" || id === "")) {
     throw new InvalidInputError("taskIds must list at least one task id", { field: "taskIds" });

@@ -15,7 +15,7 @@ import type { Tx } from "./tx.js";
  * success (result, dataset events, downstream readiness, branch skips), or failure (retry with
  * backoff while tries are left; otherwise a dead-letter entry and downstream upstream_failed).
  */
-export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: RowLocks = false): Promise<CompleteTryResult> {
+export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: RowLocks): Promise<CompleteTryResult> {
   const owner = await tx.selectFrom("task_instances").select("run_id").where("id", "=", input.taskInstanceId).executeTakeFirst();
   if (owner) await lockRun(tx, owner.run_id, rowLocks);
   const row = await tx.selectFrom("task_instances").selectAll().where("id", "=", input.taskInstanceId).executeTakeFirst();

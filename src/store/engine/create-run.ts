@@ -11,7 +11,7 @@ import { recordDagVersion } from "./dag-versions.js";
 /** Scheduled and backfill runs are unique per (DAG, logical date); manual and event runs are not. */
 const UNIQUE_PER_INTERVAL = new Set(["scheduled", "backfill"]);
 
-export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLocks = false): Promise<CreateRunResult> {
+export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLocks): Promise<CreateRunResult> {
   const at = input.now.getTime();
   const dagId = input.graph.dagId;
   if (UNIQUE_PER_INTERVAL.has(input.runType)) {
@@ -79,7 +79,7 @@ export async function insertTaskInstances(
   }
 }
 
-export async function startRun(tx: Tx, runId: string, graph: DagGraph, now: Date, rowLocks: RowLocks = false): Promise<DagRunRecord> {
+export async function startRun(tx: Tx, runId: string, graph: DagGraph, now: Date, rowLocks: RowLocks): Promise<DagRunRecord> {
   const at = now.getTime();
   await lockRun(tx, runId, rowLocks);
   const row = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", runId).executeTakeFirst();

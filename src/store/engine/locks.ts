@@ -9,7 +9,10 @@
  */
 import type { Tx } from "./tx.js";
 
-/** Whether the dialect takes row locks (`FOR UPDATE`, `SKIP LOCKED`). */
+/**
+ * Whether the dialect takes row locks (`FOR UPDATE`, `SKIP LOCKED`). Never defaulted: `false` is
+ * unsafe on PostgreSQL, so every function takes it from its caller, and the store from its dialect.
+ */
 export type RowLocks = boolean;
 
 export async function lockRun(tx: Tx, runId: string, rowLocks: RowLocks): Promise<void> {

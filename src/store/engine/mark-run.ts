@@ -27,7 +27,7 @@ export interface MarkRunInput {
   readonly now: Date;
 }
 
-export async function markRun(tx: Tx, input: MarkRunInput, rowLocks: RowLocks = false): Promise<DagRunRecord> {
+export async function markRun(tx: Tx, input: MarkRunInput, rowLocks: RowLocks): Promise<DagRunRecord> {
   if (input.state !== "success" && input.state !== "failed") {
     throw new InvalidInputError(`a DAG run can be marked "success" or "failed", not ${JSON.stringify(input.state)}`, { field: "state" });
   }

@@ -33,7 +33,7 @@ export interface MarkTaskInput {
   readonly now: Date;
 }
 
-export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: RowLocks = false): Promise<TaskInstanceRecord> {
+export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: RowLocks): Promise<TaskInstanceRecord> {
   if (input.state !== "success" && input.state !== "failed") {
     throw new InvalidInputError(`a task instance can be marked "success" or "failed", not ${JSON.stringify(input.state)}`, { field: "state" });
   }

@@ -13,7 +13,7 @@ import type { Tx } from "./tx.js";
 export async function startQueuedRuns(
   tx: Tx,
   input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date },
-  rowLocks: RowLocks = false,
+  rowLocks: RowLocks,
 ): Promise<DagRunRecord[]> {
   await lockDag(tx, input.dagId, rowLocks);
   let free = Number.POSITIVE_INFINITY;
