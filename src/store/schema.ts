@@ -3,6 +3,7 @@
  * same way in SQLite and PostgreSQL); JSON values are stored as text.
  */
 import type { Generated } from "kysely";
+import type { RunState, RunType, TaskState } from "../core/types.js";
 import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alert-tables.js";
 
 export interface DagTable {
@@ -16,8 +17,8 @@ export interface DagTable {
 export interface DagRunTable {
   run_id: string;
   dag_id: string;
-  run_type: string;
-  state: string;
+  run_type: RunType;
+  state: RunState;
   logical_date: number;
   data_interval_start: number;
   data_interval_end: number;
@@ -46,7 +47,7 @@ export interface TaskInstanceTable {
   task_id: string;
   /** -1 for an unmapped task (a unique key cannot hold NULL portably); exposed as `null`. */
   map_index: number;
-  state: string;
+  state: TaskState;
   /** Number of the latest try; 0 before the first. */
   try_number: number;
   max_tries: number;

@@ -4,7 +4,8 @@
  * change through the graph, and close the run once nothing is left to do. Runs inside the
  * transaction that caused the change, so a completion and its consequences commit together.
  */
-import { sql } from "kysely";
+import { sql, type Insertable } from "kysely";
+import type { TaskInstanceTable } from "../schema.js";
 import { isTerminalTaskState, runStateFromTasks, TASK_TRANSITIONS } from "../../core/state-machine.js";
 import { evaluateTriggerRule } from "../../core/trigger-rules.js";
 import type { DagGraph, RunState, TaskState, UpstreamStateCounts } from "../../core/types.js";
@@ -107,10 +108,10 @@ export async function closeRunIfDone(tx: Tx, runId: string, graph: DagGraph, at:
     .orderBy("map_index", "desc")
     .limit(1)
     .executeTakeFirst();
-  if (open) return run.state as RunState;
+  if (open) return run.state;
   const rows = await tx.selectFrom("task_instances").select(["task_id", "state"]).where("run_id", "=", runId).execute();
-  const instances = rows.map((r) => ({ taskId: r.task_id, state: r.state as TaskState }));
-  if (instances.some((i) => !isTerminalTaskState(i.state))) return run.state as RunState;
+  const instances = rows.map((r) => ({ taskId: r.task_id, state: r.state }));
+  if (instances.some((i) => !isTerminalTaskState(i.state))) return run.state;
   const final = runStateFromTasks(instances, indexGraph(graph).leaves);
   if (final !== run.state && final !== "running") {
     if (run.state === "queued") await moveRun(tx, run, "running", at, { started_at: at });
@@ -147,7 +148,7 @@ async function upstreamCounts(
   const counts: Partial<Record<TaskState, number>> = {};
   let total = 0;
   for (const row of rows) {
-    counts[row.state as TaskState] = Number(row.n);
+    counts[row.state] = Number(row.n);
     total += Number(row.n);
   }
   return { counts, total };
@@ -216,7 +217,7 @@ async function expandMappedTask(tx: Tx, waiting: readonly InstanceRef[], mapOver
   const created: InstanceRef[] = [{ ...placeholder, map_index: 0 }];
   for (let start = 1; start < over.length; start += 500) {
     const end = Math.min(over.length, start + 500);
-    const values = [];
+    const values: Insertable<TaskInstanceTable>[] = [];
     for (let i = start; i < end; i++) {
       values.push({
         run_id: template.run_id,

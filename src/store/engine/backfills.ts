@@ -6,6 +6,7 @@
  * same interval twice.
  */
 import { sql, type Selectable } from "kysely";
+import type { RunState } from "../../core/types.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.js";
 import {
   BACKFILL_ACTIONS,
@@ -30,7 +31,7 @@ import { lockDag, type RowLocks } from "./locks.js";
  */
 const STALE_RESERVATION_MS = 60_000;
 
-const FINISHED_RUN_STATES = ["success", "failed"];
+const FINISHED_RUN_STATES: readonly RunState[] = ["success", "failed"];
 
 export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLocks: RowLocks): Promise<BackfillRecord> {
   validate(input);

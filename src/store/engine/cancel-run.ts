@@ -25,7 +25,7 @@ export async function cancelRun(
   await lockRun(tx, input.runId, rowLocks);
   const run = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirst();
   if (!run) throw new NotFoundError(`DAG run ${input.runId} not found`, { field: "runId" });
-  if (isTerminalRunState(run.state as RunState)) {
+  if (isTerminalRunState(run.state)) {
     throw new ConflictError(`DAG run ${input.runId} has already finished (${run.state}): there is nothing to cancel`, { dagId: run.dag_id });
   }
   const reason = input.reason === undefined || input.reason === "" ? "cancelled" : `cancelled: ${input.reason}`;
@@ -40,7 +40,7 @@ export async function cancelRun(
  */
 export async function stopUnfinishedRun(
   tx: Tx,
-  run: { readonly run_id: string; readonly dag_id: string; readonly state: string },
+  run: { readonly run_id: string; readonly dag_id: string; readonly state: RunState },
   reason: string,
   at: number,
   rowLocks: RowLocks,

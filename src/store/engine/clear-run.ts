@@ -47,7 +47,7 @@ export async function clearRun(
   const terminal = instances.filter((ti) => ["success", "failed", "skipped", "upstream_failed"].includes(ti.state));
   let toClear = terminal;
   if (input.onlyFailed) {
-    const failed = terminal.filter((ti) => UNSUCCESSFUL.includes(ti.state as TaskState));
+    const failed = terminal.filter((ti) => UNSUCCESSFUL.includes(ti.state));
     if (failed.length === 0) return runFromRow(run);
     // Skipped instances downstream of a failure may run once it is fixed; others (a branch's
     // unchosen tasks, say) stay skipped.

@@ -9,7 +9,7 @@
  */
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { isTerminalRunState, isTerminalTaskState } from "../../core/state-machine.js";
-import type { DagGraph, RunState, TaskState } from "../../core/types.js";
+import type { DagGraph } from "../../core/types.js";
 import type { DagRunRecord } from "../store.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
 import { reopenRun, resetInstances } from "./clear-run.js";
@@ -84,11 +84,11 @@ export async function clearTaskInstances(
       { dagId: run.dag_id, taskId: busy.task_id },
     );
   }
-  const toClear = selected.filter((ti) => isTerminalTaskState(ti.state as TaskState));
+  const toClear = selected.filter((ti) => isTerminalTaskState(ti.state));
   if (toClear.length === 0) return { run: runFromRow(run), cleared: 0 };
 
   const scheduled = await resetInstances(tx, instances, toClear, index, at);
-  if (isTerminalRunState(run.state as RunState)) {
+  if (isTerminalRunState(run.state)) {
     await reopenRun(tx, run, all, input.graph, input.source, at, "tasks cleared");
   } else if (run.state === "running") {
     // The run goes on: the cleared instances whose upstream tasks are done are queued now.

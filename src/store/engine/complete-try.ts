@@ -105,5 +105,5 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
 
 async function currentRunState(tx: Tx, runId: string): Promise<RunState> {
   const run = await tx.selectFrom("dag_runs").select("state").where("run_id", "=", runId).executeTakeFirst();
-  return (run?.state ?? "failed") as RunState;
+  return run?.state ?? "failed";
 }

@@ -1,4 +1,6 @@
+import type { Selectable } from "kysely";
 import type { CreateRunInput, CreateRunResult, DagRunRecord } from "../store.js";
+import type { DagRunTable } from "../schema.js";
 import type { DagGraph, TaskSpec } from "../../core/types.js";
 import { NotFoundError } from "../../core/errors.js";
 import { advanceRun, closeRunIfDone, queueRoots } from "./advance.js";
@@ -25,7 +27,7 @@ export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLock
     if (existing) return { run: runFromRow(existing), created: false };
   }
   const version = await recordDagVersion(tx, input.graph, input.source, at);
-  const row = {
+  const row: Selectable<DagRunTable> = {
     run_id: input.runId,
     dag_id: dagId,
     run_type: input.runType,

@@ -12,7 +12,6 @@
  */
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { isTerminalRunState } from "../../core/state-machine.js";
-import type { RunState } from "../../core/types.js";
 import type { DagRunRecord } from "../store.js";
 import { stopUnfinishedRun } from "./cancel-run.js";
 import { closeOpenTries } from "./close-tries.js";
@@ -38,7 +37,7 @@ export async function markRun(tx: Tx, input: MarkRunInput, rowLocks: RowLocks): 
   if (run.state === input.state) throw new ConflictError(`DAG run ${input.runId} is already ${input.state}`, { dagId: run.dag_id });
   const reason = `marked ${input.state}`;
   if (input.state === "failed") {
-    if (isTerminalRunState(run.state as RunState)) {
+    if (isTerminalRunState(run.state)) {
       await moveRun(tx, run, "running", at, { ended_at: null }, reason);
       await moveRun(tx, { ...run, state: "running" }, "failed", at, { ended_at: at }, reason);
     } else {

@@ -13,7 +13,7 @@
  */
 import { ConflictError, InvalidInputError, NotFoundError } from "../../core/errors.js";
 import { isTerminalRunState, runStateFromTasks } from "../../core/state-machine.js";
-import type { DagGraph, RunState, TaskState } from "../../core/types.js";
+import type { DagGraph } from "../../core/types.js";
 import type { TaskInstanceRecord } from "../store.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
 import { closeOpenTries } from "./close-tries.js";
@@ -92,9 +92,9 @@ export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: R
   if (run.state === "queued") {
     // Its tasks are being decided: the run is under way (its root tasks are queued as usual).
     await startRun(tx, input.runId, input.graph, input.now, rowLocks);
-  } else if (isTerminalRunState(run.state as RunState)) {
+  } else if (isTerminalRunState(run.state)) {
     const rows = await tx.selectFrom("task_instances").select(["task_id", "state"]).where("run_id", "=", input.runId).execute();
-    const outcome = runStateFromTasks(rows.map((r) => ({ taskId: r.task_id, state: r.state as TaskState })), indexGraph(input.graph).leaves);
+    const outcome = runStateFromTasks(rows.map((r) => ({ taskId: r.task_id, state: r.state })), indexGraph(input.graph).leaves);
     // Re-opened only to be closed again with its new outcome (the history shows both moves).
     if (outcome !== run.state) await moveRun(tx, run, "running", at, { ended_at: null }, `task "${name}" ${reason}`);
   }

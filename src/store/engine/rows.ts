@@ -1,6 +1,5 @@
 /** Conversions between table rows and the store's records: the one place that knows both shapes. */
 import type { Selectable } from "kysely";
-import type { RunState, RunType, TaskState } from "../../core/types.js";
 import type { DagGraph } from "../../core/types.js";
 import type {
   DagTable,
@@ -39,8 +38,8 @@ export function runFromRow(row: Selectable<DagRunTable>): DagRunRecord {
   return {
     runId: row.run_id,
     dagId: row.dag_id,
-    runType: row.run_type as RunType,
-    state: row.state as RunState,
+    runType: row.run_type,
+    state: row.state,
     logicalDate: toDate(row.logical_date),
     dataIntervalStart: toDate(row.data_interval_start),
     dataIntervalEnd: toDate(row.data_interval_end),
@@ -59,7 +58,7 @@ export function instanceFromRow(row: Selectable<TaskInstanceTable>): TaskInstanc
     dagId: row.dag_id,
     taskId: row.task_id,
     mapIndex: toMapIndex(row.map_index),
-    state: row.state as TaskState,
+    state: row.state,
     tryNumber: row.try_number,
     maxTries: row.max_tries,
     priority: row.priority,

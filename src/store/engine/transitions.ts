@@ -18,7 +18,7 @@ export interface InstanceRef {
   readonly dag_id: string;
   readonly task_id: string;
   readonly map_index: number;
-  readonly state: string;
+  readonly state: TaskState;
 }
 
 type InstanceFields = Omit<Updateable<TaskInstanceTable>, "id" | "state" | "updated_at" | "run_id" | "task_id" | "dag_id">;
@@ -43,9 +43,9 @@ export async function moveTasks(
   reason: string | null = null,
 ): Promise<void> {
   if (instances.length === 0) return;
-  const byState = new Map<string, InstanceRef[]>();
+  const byState = new Map<TaskState, InstanceRef[]>();
   for (const ti of instances) {
-    assertTaskTransition(ti.state as TaskState, to, { dagId: ti.dag_id, taskId: ti.task_id });
+    assertTaskTransition(ti.state, to, { dagId: ti.dag_id, taskId: ti.task_id });
     const group = byState.get(ti.state) ?? [];
     group.push(ti);
     byState.set(ti.state, group);
@@ -114,13 +114,13 @@ type RunFields = Omit<Updateable<DagRunTable>, "run_id" | "state" | "updated_at"
 
 export async function moveRun(
   tx: Tx,
-  run: { readonly run_id: string; readonly dag_id: string; readonly state: string },
+  run: { readonly run_id: string; readonly dag_id: string; readonly state: RunState },
   to: RunState,
   at: number,
   fields: RunFields = {},
   reason: string | null = null,
 ): Promise<void> {
-  assertRunTransition(run.state as RunState, to, { dagId: run.dag_id });
+  assertRunTransition(run.state, to, { dagId: run.dag_id });
   const result = await tx
     .updateTable("dag_runs")
     .set({ ...fields, state: to, updated_at: at })
