@@ -3,7 +3,6 @@
  * task context, the real task kinds (`task`, `branch`, `map`, `shell`), the real result checks
  * (JSON, size limit, branch choices). What the worker's task process does, minus the process.
  */
-import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
 import type { BranchChoice, Dag, TaskDefinition } from "../dsl/types.js";
 import type { ClaimedTask } from "../store/store.js";
@@ -13,6 +12,7 @@ import { normaliseBranchChoice, runTaskDefinition } from "../worker/run-task-def
 import { serialiseResult } from "../worker/serialise-result.js";
 import { buildTaskContext } from "../worker/task-context.js";
 import type { EmittedDatasetEvent, LogLevel, LogStream, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
+import { taskRunRequest } from "../worker/task-request.js";
 import { timeoutMessage } from "../worker/try-failures.js";
 import { checkBranchChoice } from "../worker/worker.js";
 import type { ScriptedTry, TaskMock } from "./types.js";
@@ -110,32 +110,20 @@ function failed(
 }
 
 function requestFor(dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, input: RunTryInput): TaskRunRequest {
-  const { run, instance } = claimed;
-  const secrets: Record<string, string> = {};
+  const values: Record<string, string> = {};
   const unavailable: Record<string, string> = {};
   for (const name of spec.secrets) {
     const value = input.secrets[name];
-    if (value !== undefined) secrets[name] = value;
+    if (value !== undefined) values[name] = value;
     else unavailable[name] = `secret "${name}" is not in testDag's \`secrets\` option`;
   }
-  return {
+  return taskRunRequest({
     file: `<testDag ${dag.id}>`,
-    dagId: run.dagId,
-    taskId: instance.taskId,
-    runId: run.runId,
-    mapIndex: instance.mapIndex,
-    tryNumber: claimed.tryNumber,
-    logicalDate: run.logicalDate.toISOString(),
-    dataIntervalStart: run.dataIntervalStart.toISOString(),
-    dataIntervalEnd: run.dataIntervalEnd.toISOString(),
-    ds: formatDs(run.dataIntervalStart, dag.options.timezone),
+    claimed,
+    spec,
     timezone: dag.options.timezone,
-    params: run.params,
     inputs: input.inputs,
-    ...(spec.mapOver !== undefined ? { item: input.item } : {}),
-    secrets,
-    declaredSecrets: spec.secrets,
-    unavailableSecrets: unavailable,
-    timeoutMs: spec.timeoutMs,
-  };
+    item: spec.mapOver !== undefined ? { value: input.item } : undefined,
+    secrets: { values, unavailable },
+  });
 }

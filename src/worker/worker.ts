@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryResult, Store, StoredLogLine } from "../store/store.js";
@@ -17,6 +16,7 @@ import { createMasker, NO_MASK, type Masker } from "../secrets/mask.js";
 import type { SecretResolver } from "../secrets/resolver.js";
 import { createSecretResolver } from "../secrets/secret-config.js";
 import { maskOutcome } from "./mask-outcome.js";
+import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
@@ -316,29 +316,8 @@ export class Worker {
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;
     const secrets = spec.secrets.length === 0 ? { values: {}, unavailable: {} } : await this.#secretResolver().resolve(spec.secrets);
-    const request: TaskRunRequest = {
-      file: runnable.file,
-      dagId: run.dagId,
-      taskId: instance.taskId,
-      runId: run.runId,
-      mapIndex: instance.mapIndex,
-      tryNumber: claimed.tryNumber,
-      logicalDate: run.logicalDate.toISOString(),
-      dataIntervalStart: run.dataIntervalStart.toISOString(),
-      dataIntervalEnd: run.dataIntervalEnd.toISOString(),
-      ds: formatDs(run.dataIntervalStart, timezone),
-      timezone,
-      params: run.params,
-      inputs,
-      secrets: secrets.values,
-      declaredSecrets: spec.secrets,
-      unavailableSecrets: secrets.unavailable,
-      timeoutMs: spec.timeoutMs,
-    };
-    if (mapOver !== undefined && mapIndex !== null) {
-      return { ...request, item: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) };
-    }
-    return request;
+    const item = mapOver !== undefined && mapIndex !== null ? { value: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) } : undefined;
+    return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets });
   }
 }
 

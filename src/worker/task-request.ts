@@ -1,0 +1,47 @@
+/**
+ * The request a task process runs a try from. One builder for the worker and for the testing
+ * kit's in-memory tries (testing/run-try.ts), so a test sees the same `ctx` a deployment does.
+ */
+import { formatDs } from "../core/calendar.js";
+import type { TaskSpec } from "../core/types.js";
+import type { ClaimedTask } from "../store/store.js";
+import type { TaskRunRequest } from "./task-protocol.js";
+
+export interface TaskRequestParts {
+  /** The DAG file the task process imports (a label for in-memory tries). */
+  readonly file: string;
+  readonly claimed: ClaimedTask;
+  readonly spec: TaskSpec;
+  /** The DAG's timezone, for `ds`. */
+  readonly timezone: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** The element a mapped instance works on; absent for an unmapped task. */
+  readonly item?: { readonly value: unknown };
+  /** Secret values by name, and why each declared secret that has no value is missing. */
+  readonly secrets: { readonly values: Readonly<Record<string, string>>; readonly unavailable: Readonly<Record<string, string>> };
+}
+
+export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
+  const { claimed, spec, timezone } = parts;
+  const { run, instance } = claimed;
+  return {
+    file: parts.file,
+    dagId: run.dagId,
+    taskId: instance.taskId,
+    runId: run.runId,
+    mapIndex: instance.mapIndex,
+    tryNumber: claimed.tryNumber,
+    logicalDate: run.logicalDate.toISOString(),
+    dataIntervalStart: run.dataIntervalStart.toISOString(),
+    dataIntervalEnd: run.dataIntervalEnd.toISOString(),
+    ds: formatDs(run.dataIntervalStart, timezone),
+    timezone,
+    params: run.params,
+    inputs: { ...parts.inputs },
+    ...(parts.item ? { item: parts.item.value } : {}),
+    secrets: { ...parts.secrets.values },
+    declaredSecrets: spec.secrets,
+    unavailableSecrets: { ...parts.secrets.unavailable },
+    timeoutMs: spec.timeoutMs,
+  };
+}
