@@ -5,6 +5,7 @@
  * `TRIBUTARY_OPENLINEAGE_NAMESPACE` (the environment wins). Nothing set: no events.
  */
 import { resolve } from "node:path";
+import { configField, parseConfigSection } from "../../core/config-section.js";
 import { InvalidInputError } from "../../core/errors.js";
 
 export interface OpenLineageConfig {
@@ -44,43 +45,15 @@ export function resolveOpenLineageConfig(
   };
 }
 
-interface Section {
-  url?: string;
-  file?: string;
-  namespace?: string;
-  headers?: Record<string, string>;
-  maxAttempts?: number;
-  timeoutMs?: number;
-}
+const SECTION = {
+  url: configField.text.optional(),
+  file: configField.text.optional(),
+  namespace: configField.text.optional(),
+  headers: configField.headers.optional(),
+  maxAttempts: configField.positiveInt.optional(),
+  timeoutMs: configField.positiveInt.optional(),
+};
 
-function checkSection(section: unknown, file: string): Section {
-  if (section === undefined || section === null) return {};
-  const at = (field: string) => ({ file, field: `openlineage.${field}` });
-  if (typeof section !== "object" || Array.isArray(section)) throw new InvalidInputError("openlineage must be an object", { file, field: "openlineage" });
-  const raw = section as Record<string, unknown>;
-  const known = ["url", "file", "namespace", "headers", "maxAttempts", "timeoutMs"];
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new InvalidInputError(`unknown openlineage setting "${key}" (known: ${known.join(", ")})`, at(key));
-  }
-  const out: Section = {};
-  for (const key of ["url", "file", "namespace"] as const) {
-    const value = raw[key];
-    if (value === undefined) continue;
-    if (typeof value !== "string" || value === "") throw new InvalidInputError(`openlineage.${key} must be a non-empty string`, at(key));
-    out[key] = value;
-  }
-  if (raw["headers"] !== undefined) {
-    const headers = raw["headers"];
-    if (typeof headers !== "object" || headers === null || Object.values(headers).some((v) => typeof v !== "string")) {
-      throw new InvalidInputError("openlineage.headers must map header names to strings", at("headers"));
-    }
-    out.headers = headers as Record<string, string>;
-  }
-  for (const key of ["maxAttempts", "timeoutMs"] as const) {
-    const value = raw[key];
-    if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new InvalidInputError(`openlineage.${key} must be a positive integer`, at(key));
-    out[key] = value;
-  }
-  return out;
+function checkSection(section: unknown, file: string) {
+  return parseConfigSection("openlineage", SECTION, section, file);
 }

@@ -3,6 +3,7 @@
  * set in `tributary.config.ts` (`otlp: { endpoint, headers }`) or by `TRIBUTARY_OTLP_ENDPOINT`
  * and `TRIBUTARY_OTLP_HEADERS` (the environment wins). Nothing set: no tracing at all.
  */
+import { configField, parseConfigSection } from "../../core/config-section.js";
 import { InvalidInputError } from "../../core/errors.js";
 
 export interface OtlpConfig {
@@ -60,41 +61,14 @@ function parseHeaderList(text: string, file: string): Record<string, string> {
   return out;
 }
 
-interface Section {
-  endpoint?: string;
-  headers?: Record<string, string>;
-  maxAttempts?: number;
-  timeoutMs?: number;
-  retryDelayMs?: number;
-}
+const SECTION = {
+  endpoint: configField.text.optional(),
+  headers: configField.headers.optional(),
+  maxAttempts: configField.positiveInt.optional(),
+  timeoutMs: configField.positiveInt.optional(),
+  retryDelayMs: configField.positiveInt.optional(),
+};
 
-function checkSection(section: unknown, file: string): Section {
-  if (section === undefined || section === null) return {};
-  const at = (field: string) => ({ file, field: `otlp.${field}` });
-  if (typeof section !== "object" || Array.isArray(section)) throw new InvalidInputError("otlp must be an object", { file, field: "otlp" });
-  const raw = section as Record<string, unknown>;
-  const known = ["endpoint", "headers", "maxAttempts", "timeoutMs", "retryDelayMs"];
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new InvalidInputError(`unknown otlp setting "${key}" (known: ${known.join(", ")})`, at(key));
-  }
-  const out: Section = {};
-  const endpoint = raw["endpoint"];
-  if (endpoint !== undefined) {
-    if (typeof endpoint !== "string" || endpoint === "") throw new InvalidInputError("otlp.endpoint must be a non-empty string", at("endpoint"));
-    out.endpoint = endpoint;
-  }
-  const headers = raw["headers"];
-  if (headers !== undefined) {
-    if (typeof headers !== "object" || headers === null || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== "string")) {
-      throw new InvalidInputError("otlp.headers must map header names to strings", at("headers"));
-    }
-    out.headers = headers as Record<string, string>;
-  }
-  for (const key of ["maxAttempts", "timeoutMs", "retryDelayMs"] as const) {
-    const value = raw[key];
-    if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw new InvalidInputError(`otlp.${key} must be a positive integer`, at(key));
-    out[key] = value;
-  }
-  return out;
+function checkSection(section: unknown, file: string) {
+  return parseConfigSection("otlp", SECTION, section, file);
 }
