@@ -4,9 +4,9 @@
  * nodes between the tasks, with dashed edges; each links to the lineage explorer centred on it.
  * For a run of an older DAG version, tasks removed since are marked. Loaded on demand (see dag-page.tsx).
  */
-import "@xyflow/react/dist/style.css";
-import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
-import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Handle, Position, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useMemo, useState } from "react";
+import { GraphCanvas } from "../components/graph-canvas";
 import type { DagDetail, TaskInstance } from "../api/types";
 import { StateLegend } from "../components/state";
 import { ErrorBox, Loading } from "../components/status";
@@ -92,19 +92,6 @@ const datasetNodeId = (uri: string) => `dataset:${uri}`;
 export default function GraphView({ dag, removedTasks, instances, selectedTask, onSelectTask }: Props) {
   const [layout, setLayout] = useState<Layout | undefined>();
   const [error, setError] = useState<unknown>();
-  const theme = useSyncExternalStore(subscribeTheme, () => document.documentElement.dataset.theme ?? "light");
-  const [flow, setFlow] = useState<ReactFlowInstance<TaskNodeType | DatasetNodeType> | undefined>();
-  const canvas = useRef<HTMLDivElement>(null);
-
-  // The canvas changes size when the task panel opens or closes, or the window does: fit again.
-  useEffect(() => {
-    const element = canvas.current;
-    if (!element || !flow) return;
-    const observer = new ResizeObserver(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2 }));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [flow, layout]);
-
   // Layout depends on the structure only: states change colours, never positions.
   const structureKey = JSON.stringify(dag.tasks.map((t) => [t.id, t.upstream, t.inputDatasets, t.outputDatasets]));
   useEffect(() => {
@@ -178,32 +165,18 @@ export default function GraphView({ dag, removedTasks, instances, selectedTask, 
 
   return (
     <div className="graph-view">
-      <div className="graph-canvas" data-testid="graph" ref={canvas} style={{ height: Math.max(280, Math.min(640, layout.height * 1.2 + 80)) }}>
-        <ReactFlow
-          nodes={nodes}
-          edges={layout.edges as Edge[]}
-          nodeTypes={NODE_TYPES}
-          onInit={setFlow}
-          colorMode={theme === "dark" ? "dark" : "light"}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
-          minZoom={0.2}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} size={1} />
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </div>
+      <GraphCanvas
+        nodes={nodes}
+        edges={layout.edges as Edge[]}
+        nodeTypes={NODE_TYPES}
+        layoutHeight={layout.height}
+        minHeight={280}
+        minZoom={0.2}
+        layoutKey={layout}
+        testId="graph"
+      />
       <StateLegend />
     </div>
   );
 }
 
-function subscribeTheme(callback: () => void): () => void {
-  const observer = new MutationObserver(callback);
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-  return () => observer.disconnect();
-}

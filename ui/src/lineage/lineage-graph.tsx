@@ -3,9 +3,9 @@
  * by the same ELK engine as the DAG graph (left to right, in the data's direction). Clicking a
  * node recentres the explorer on it. Loaded on demand (see lineage-page.tsx).
  */
-import "@xyflow/react/dist/style.css";
-import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
-import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Handle, Position, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useMemo, useState } from "react";
+import { GraphCanvas } from "../components/graph-canvas";
 import type { LineageEdge, LineageNode } from "../api/types";
 import { ErrorBox, Loading } from "../components/status";
 import { layoutLeftToRight } from "../dag/elk-layout";
@@ -66,9 +66,6 @@ const edgeId = (e: LineageEdge) => `${e.from}|${e.kind}|${e.to}`;
 export default function LineageGraph({ rootId, nodes, edges, onOpen }: Props) {
   const [layout, setLayout] = useState<{ positions: ReadonlyMap<string, { x: number; y: number }>; height: number; key: string } | undefined>();
   const [error, setError] = useState<unknown>();
-  const theme = useSyncExternalStore(subscribeTheme, () => document.documentElement.dataset.theme ?? "light");
-  const [flow, setFlow] = useState<ReactFlowInstance<LineageNodeType> | undefined>();
-  const canvas = useRef<HTMLDivElement>(null);
 
   const known = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
   const shownEdges = useMemo(() => edges.filter((e) => known.has(e.from) && known.has(e.to)), [edges, known]);
@@ -90,18 +87,6 @@ export default function LineageGraph({ rootId, nodes, edges, onOpen }: Props) {
     };
     // structureKey stands for nodes and edges: the same graph fetched again lays nothing out again.
   }, [structureKey]);
-
-  // A new graph (recentred): fit it into view once it is laid out.
-  useEffect(() => {
-    if (flow && layout) void flow.fitView({ padding: 0.15, maxZoom: 1.2 });
-  }, [flow, layout]);
-  useEffect(() => {
-    const element = canvas.current;
-    if (!element || !flow) return;
-    const observer = new ResizeObserver(() => void flow.fitView({ padding: 0.15, maxZoom: 1.2 }));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [flow, layout]);
 
   const flowNodes = useMemo<LineageNodeType[]>(() => {
     if (!layout) return [];
@@ -133,30 +118,16 @@ export default function LineageGraph({ rootId, nodes, edges, onOpen }: Props) {
   if (!layout || layout.key !== structureKey) return <Loading label="Laying out the lineage…" />;
 
   return (
-    <div className="graph-canvas lineage-canvas" data-testid="lineage-graph" ref={canvas} style={{ height: Math.max(300, Math.min(640, layout.height * 1.2 + 80)) }}>
-      <ReactFlow
-        nodes={flowNodes}
-        edges={flowEdges}
-        nodeTypes={NODE_TYPES}
-        onInit={setFlow}
-        colorMode={theme === "dark" ? "dark" : "light"}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
-        minZoom={0.1}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} />
-        <Controls showInteractive={false} />
-      </ReactFlow>
-    </div>
+    <GraphCanvas
+      nodes={flowNodes}
+      edges={flowEdges}
+      nodeTypes={NODE_TYPES}
+      layoutHeight={layout.height}
+      minHeight={300}
+      minZoom={0.1}
+      layoutKey={layout}
+      className="lineage-canvas"
+      testId="lineage-graph"
+    />
   );
-}
-
-function subscribeTheme(callback: () => void): () => void {
-  const observer = new MutationObserver(callback);
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-  return () => observer.disconnect();
 }
