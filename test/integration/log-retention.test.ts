@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for.js";
 import { createLogRetentionLoop } from "../../src/logging/log-retention.js";
 import type { LogFields } from "../../src/logging/log-fields.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
@@ -40,8 +41,8 @@ it("deletes task logs of tries older than the retention, periodically", async ()
       onError: (error) => errors.push(error),
     });
     loop.start();
-    const deadline = Date.now() + 10_000;
-    while (said.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => said.length > 0, { timeoutMs: 10_000, intervalMs: 20, what: "the retention loop's report" });
+    // A few more passes of the loop (every 50 ms): nothing more to delete, nothing more said.
     await new Promise((r) => setTimeout(r, 200));
     await loop.stop();
 

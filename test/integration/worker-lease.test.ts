@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { waitFor } from "../support/wait-for.js";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -63,16 +64,13 @@ it("cancels its running tries once no heartbeat has reached the store for the le
       now: new Date(),
     });
     worker.start();
-    const deadline = Date.now() + 15_000;
-    while ((await store.listTaskInstances(run.runId))[0]?.state !== "running" && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(async () => (await store.listTaskInstances(run.runId))[0]?.state === "running", { timeoutMs: 15_000, what: "the try to run" });
     // Healthy heartbeats for a while: the try keeps running.
     await new Promise((r) => setTimeout(r, 800));
     expect(finished).toBeUndefined();
     storeReachable = false;
     const cutOffAt = Date.now();
-    while (finished === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => finished !== undefined, { timeoutMs: 15_000, what: "the try to be stopped" });
     expect(finished?.ok).toBe(false);
     expect(Date.now() - cutOffAt).toBeLessThan(5_000);
     const [instance] = await store.listTaskInstances(run.runId);
