@@ -74,7 +74,7 @@ export async function resolveServiceSettings(values: ServiceFlags): Promise<Serv
     db,
     workers: boundedInt(values.workers ?? values.concurrency, workersFlag, 1, 10_000) ?? 4,
     queues: parseQueues(values.queues),
-    port: boundedInt(values.port, "port", 0, 65_535) ?? 8080,
+    port: listenPort(values.port),
     host: parseHost(values.host),
     basePath: parseBasePath(values["base-path"]),
     graceMs: (boundedInt(values.grace, "grace", 1, MAX_SECONDS) ?? 30) * 1_000,
@@ -128,4 +128,16 @@ function parseBasePath(text: string | undefined): string | undefined {
     throw new InvalidInputError(`--base-path may hold only letters, digits, / . _ ~ and -, got "${text}"`, { field: "base-path" });
   }
   return text;
+}
+
+/** --port, else TRIBUTARY_PORT (for platforms that hand a service its port), else 8080. */
+function listenPort(flag: string | undefined): number {
+  if (flag !== undefined) return boundedInt(flag, "port", 0, 65_535) ?? 8080;
+  const text = process.env["TRIBUTARY_PORT"];
+  if (text === undefined || text === "") return 8080;
+  const port = Number(text);
+  if (text.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidInputError(`TRIBUTARY_PORT must be an integer from 0 to 65535, got "${text}"`, { field: "TRIBUTARY_PORT" });
+  }
+  return port;
 }

@@ -11,8 +11,9 @@ export const INIT_USAGE = `tributary init [<dir>] [--name <package>] [--tributar
 
 Scaffolds a pipeline project in <dir> (default: the current folder): package.json, tsconfig.json,
 dags/hello.ts, a test written with tributary/testing, a README. Then: npm install && npx tributary dev.
---tributary sets how package.json depends on tributary-orchestrator (default ^<this version>; e.g. a tarball
-from \`npm pack\` or file:../tributary). Existing files are never overwritten.`;
+--tributary sets how package.json depends on tributary-orchestrator (default: TRIBUTARY_INIT_PACKAGE,
+else ^<this version>; e.g. a tarball from \`npm pack\` or file:../tributary). Existing files are never
+overwritten.`;
 
 interface OwnPackage {
   readonly version: string;
@@ -31,7 +32,7 @@ export async function initCommand(argv: readonly string[]): Promise<number> {
   const range = (version: string | undefined, fallback: string) => `^${(version ?? fallback).replace(/^[\^~]/, "")}`;
   const result = await scaffoldProject(positionals[0] ?? ".", {
     ...(values.name === undefined ? {} : { name: values.name }),
-    tributarySpec: values.tributary ?? `^${own.version}`,
+    tributarySpec: values.tributary ?? (process.env["TRIBUTARY_INIT_PACKAGE"] || `^${own.version}`),
     tsxVersion: range(own.dependencies?.["tsx"], "4.0.0"),
     typescriptVersion: range(own.devDependencies?.["typescript"], "5.0.0"),
     typesNodeVersion: range(own.devDependencies?.["@types/node"], "20.0.0"),
