@@ -52,4 +52,13 @@ describe("service commands refuse bad flags before any side effect", { timeout: 
     expect(result.code).toBe(2);
     expect(readdirSync(cwd)).toEqual(["dags"]);
   });
+
+  it("TRIBUTARY_PORT (used without --port) is checked like the flag", async () => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    mkdirSync(join(cwd, "dags"));
+    const result = await runCliProcess(["start", "--dags", "dags", "--db", join(cwd, "t.db")], { cwd, env: { TRIBUTARY_PORT: "80a" } });
+    expect(result.stderr).toContain('TRIBUTARY_PORT must be an integer from 0 to 65535, got "80a"');
+    expect(result.code).toBe(2);
+    expect(readdirSync(cwd)).toEqual(["dags"]);
+  });
 });
