@@ -2,13 +2,20 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
+import { AUTH_ERRORS, deadLetterListSchema, responses } from "../response-schemas.js";
 
 export const deadLetterRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get(
     "/dead-letters",
     {
       config: { access: "viewer" },
-      schema: { summary: "Dead-lettered task instances", tags: ["task instances"], querystring: z.object({ open: z.enum(["true", "false"]).optional() }) },
+      schema: {
+        summary: "Dead-lettered task instances",
+        tags: ["task instances"],
+        operationId: "listDeadLetters",
+        querystring: z.object({ open: z.enum(["true", "false"]).optional() }),
+        response: responses({ 200: deadLetterListSchema }, 400, ...AUTH_ERRORS),
+      },
     },
     async (request) => ({ deadLetters: await ctx.store.listDeadLetters({ open: request.query.open === undefined ? undefined : request.query.open === "true" }) }),
   );

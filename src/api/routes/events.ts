@@ -8,6 +8,7 @@ import { z } from "zod";
 import { EVENT_NAME } from "../../dsl/dag-options.js";
 import { triggerRun } from "../../scheduler/trigger-run.js";
 import { actorOf, type ApiContext } from "../context.js";
+import { AUTH_ERRORS, eventAnswerSchema, responses } from "../response-schemas.js";
 
 export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.post(
@@ -17,6 +18,8 @@ export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Post an event: starts a run of every DAG subscribed to it",
         tags: ["events"],
+        operationId: "postEvent",
+        response: responses({ 202: eventAnswerSchema }, 400, 409, 422, ...AUTH_ERRORS),
         body: z.strictObject({
           event: z.string().regex(EVENT_NAME, "letters, digits, and _ . : / - (at most 200)"),
           params: z.record(z.string(), z.unknown()).default({}),
