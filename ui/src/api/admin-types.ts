@@ -12,3 +12,7 @@ export type AuditEntry = Schemas["AuditEntry"];
 export type Pool = Schemas["Pool"];
 export type SecretSource = Schemas["SecretSource"];
 export type SecretsAnswer = Schemas["SecretList"];
+export type UserList = Schemas["UserList"];
+export type ApiTokenList = Schemas["ApiTokenList"];
+export type AuditList = Schemas["AuditList"];
+export type PoolList = Schemas["PoolList"];

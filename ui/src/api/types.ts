@@ -81,3 +81,19 @@ export type AlertDetail = Schemas["AlertDetail"];
 
 export type DeadLetter = Schemas["DeadLetter"];
 export type SlaMiss = Schemas["SlaMiss"];
+
+// The answers that wrap lists (GET /runs, /dags...) and actions, as the UI asks for them.
+export type RunList = Schemas["RunList"];
+export type RunHistory = Schemas["RunHistory"];
+export type RunNoteAnswer = Schemas["RunNoteAnswer"];
+export type BulkRunAnswer = Schemas["BulkRunAnswer"];
+export type DagList = Schemas["DagList"];
+export type DagSource = Schemas["DagSource"];
+export type TaskInstanceList = Schemas["TaskInstanceList"];
+export type BackfillList = Schemas["BackfillList"];
+export type BackfillPlan = Schemas["BackfillPlan"];
+export type DatasetList = Schemas["DatasetList"];
+export type AlertList = Schemas["AlertList"];
+export type DeadLetterList = Schemas["DeadLetterList"];
+export type SlaMissList = Schemas["SlaMissList"];
+export type PasswordChanged = Schemas["PasswordChanged"];
