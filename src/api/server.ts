@@ -12,7 +12,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Store } from "../store/store.js";
 import type { LogFn } from "../logging/log-fields.js";
 import { renderMetrics, type TributaryMetrics } from "../observability/metrics.js";
@@ -25,6 +25,7 @@ import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
 import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 import { AUTH_ERRORS, responses, textResponse } from "./response-schemas.js";
+import { responseSerializer } from "./response-serializer.js";
 import { adminRoutes } from "./routes/admin.js";
 import { poolRoutes } from "./routes/pools.js";
 import { secretRoutes, type SecretSettings } from "./routes/secrets.js";
@@ -68,6 +69,8 @@ export interface ApiServerOptions {
   readonly log?: LogFn | undefined;
   /** Where the secrets the admin pages list come from (environment, `--secrets-dir`); default this process's environment. */
   readonly secrets?: SecretSettings;
+  /** Fail an answer its response schema would change (tests): see response-serializer.ts. */
+  readonly strictResponses?: boolean;
   /** More routes mounted under `/api/v1` by other parts. */
   readonly plugins?: readonly ApiPlugin[];
 }
@@ -95,7 +98,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     const validate = validatorCompiler(route);
     return (data: unknown) => validate(route.httpPart === "body" && data === null ? undefined : data);
   });
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler<Parameters<ReturnType<typeof responseSerializer>>[0]["schema"]>(responseSerializer(options.strictResponses ?? false));
   app.setErrorHandler(handleError);
 
   const routeTable: RouteEntry[] = [];
