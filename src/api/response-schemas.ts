@@ -44,14 +44,32 @@ export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 /** An error status as documented: its description, and the shared body (a reference to `Error`). */
 const errorResponse = (status: ErrorStatus) => ({ description: ERROR_DESCRIPTIONS[status], content: { "application/json": { schema: errorBody } } });
 
+/** What a status says, for answers whose schema has no description of its own. */
+const ANSWER_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  200: "OK",
+  201: "Created",
+  202: "Accepted: what it started is in the answer",
+  204: "Done; no body",
+  503: "Unavailable",
+};
+
 /**
- * A route's `response` schema: its success answers and the error statuses it can return, each
- * with the shared error body. Every authenticated route can answer 401 and 403; pass them too.
+ * A route's `response` schema: its answers (a zod schema each, or a `textResponse`) and the error
+ * statuses it can return, each with the shared error body. Every authenticated route can answer
+ * 401 and 403; pass them too.
  */
-export function responses<S extends Record<number, unknown>, E extends ErrorStatus>(success: S, ...errors: readonly E[]): S & Record<E, ReturnType<typeof errorResponse>> {
-  const all: Record<number, unknown> = { ...success };
+export function responses<S extends Record<number, unknown>, E extends ErrorStatus>(answers: S, ...errors: readonly E[]): S & Record<E, ReturnType<typeof errorResponse>> {
+  const all: Record<number, unknown> = {};
+  for (const [status, answer] of Object.entries(answers)) all[Number(status)] = describeAnswer(Number(status), answer);
   for (const status of errors) all[status] = errorResponse(status);
   return all as S & Record<E, ReturnType<typeof errorResponse>>;
+}
+
+/** A JSON answer as the document shows it: its status's description and the schema (a reference to the named one). */
+function describeAnswer(status: number, answer: unknown): unknown {
+  if (!(answer instanceof z.ZodType) || status === 204) return answer;
+  const description = z.globalRegistry.get(answer)?.description ?? ANSWER_DESCRIPTIONS[status] ?? "OK";
+  return { description, content: { "application/json": { schema: answer } } };
 }
 
 /** The errors of every route that needs a credential: none (401), or one whose role is too low (403). */

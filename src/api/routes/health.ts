@@ -1,14 +1,14 @@
 /** `/health`: unauthenticated, so load balancers and orchestrators can probe it. It says nothing secret. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiContext } from "../context.js";
-import { healthSchema } from "../response-schemas.js";
+import { healthSchema, responses } from "../response-schemas.js";
 
 export const healthRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get("/health", { config: { access: "public" }, schema: {
         summary: "Liveness and store reachability",
         tags: ["health"],
         operationId: "getHealth",
-        response: { 200: healthSchema, 503: healthSchema },
+        response: responses({ 200: healthSchema, 503: healthSchema }),
       },
     }, async (_request, reply) => {
     try {
