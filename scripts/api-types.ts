@@ -15,7 +15,7 @@ export const API_TYPES_FILE = fileURLToPath(new URL("../ui/src/api/openapi.d.ts"
 const HEADER = [
   "/**",
   " * Generated from the API's OpenAPI document by `npm run api:types` (scripts/api-types.ts, openapi-typescript).",
-  " * Do not edit: change the route's zod schemas (src/api/response-schemas.ts) and run it again.",
+  " * Do not edit: change the route's zod schemas (src/api/responses/) and run it again.",
   " */",
   "",
 ].join("\n");

@@ -1,5 +1,5 @@
 /**
- * How answers become JSON: through the route's zod response schema (response-schemas.ts), which
+ * How answers become JSON: through the route's zod response schema (responses/), which
  * turns dates into ISO strings and leaves out what the schema does not name. `strict` (the API
  * tests turn it on) makes an answer the schema would change an error naming the route, so a field
  * a handler adds without its schema fails a test instead of quietly vanishing from the answer.

@@ -24,7 +24,7 @@ import type { ApiContext, DagSource } from "./context.js";
 import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
 import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
-import { AUTH_ERRORS, responses, textResponse } from "./response-schemas.js";
+import { AUTH_ERRORS, responses, textResponse } from "./responses/responses.js";
 import { responseSerializer } from "./response-serializer.js";
 import { adminRoutes } from "./routes/admin.js";
 import { poolRoutes } from "./routes/pools.js";
@@ -155,7 +155,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
-    // The response schemas' `.meta({ id })` become components.schemas (response-schemas.ts).
+    // The response schemas' `.meta({ id })` become components.schemas (responses/).
     transformObject: (document) => withoutUnusedInputSchemas(jsonSchemaTransformObject(document)),
   });
 

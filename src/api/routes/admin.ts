@@ -8,7 +8,8 @@ import { notFound } from "../errors.js";
 import { isoDate } from "../route-schemas.js";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/passwords.js";
 import { generateToken, hashSecret } from "../auth/secrets.js";
-import { apiTokenListSchema, auditListSchema, AUTH_ERRORS, createdTokenSchema, noContent, responses, userListSchema, userSchema } from "../response-schemas.js";
+import { apiTokenListSchema, auditListSchema, createdTokenSchema, userListSchema, userSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const username = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "1 to 64 letters, digits or _ . @ -");

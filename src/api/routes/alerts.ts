@@ -4,7 +4,8 @@ import { z } from "zod";
 import { ALERT_STATES, type AlertState } from "../../store/alert-records.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
-import { alertDetailSchema, alertListSchema, alertSchema, AUTH_ERRORS, responses, slaMissListSchema } from "../response-schemas.js";
+import { alertDetailSchema, alertListSchema, alertSchema, slaMissListSchema } from "../responses/alerts.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const alertIdParam = z.object({ id: z.coerce.number().int().min(1) });
 

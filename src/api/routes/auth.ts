@@ -10,7 +10,8 @@ import { ApiError, badRequest, unauthenticated } from "../errors.js";
 import { SESSION_COOKIE } from "../auth/authenticate.js";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/passwords.js";
 import { generateCsrfToken, generateSessionId, hashSecret } from "../auth/secrets.js";
-import { AUTH_ERRORS, loginAnswerSchema, meSchema, noContent, passwordChangedSchema, responses } from "../response-schemas.js";
+import { loginAnswerSchema, meSchema, passwordChangedSchema } from "../responses/auth.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 export interface SessionSettings {
   /** The path the cookie is scoped to (the server's base path). */

@@ -9,7 +9,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { requireDag } from "../lookups.js";
 import { dagIdParam } from "../route-schemas.js";
-import { AUTH_ERRORS, backfillListSchema, backfillPlanSchema, backfillSchema, responses } from "../response-schemas.js";
+import { backfillListSchema, backfillPlanSchema, backfillSchema } from "../responses/backfills.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const backfillIdParam = z.object({ id: z.coerce.number().int().min(1) });
 

@@ -10,7 +10,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { dagIdParam } from "../route-schemas.js";
 import type { DagRecord, DagRunRecord } from "../../store/store.js";
-import { AUTH_ERRORS, dagDetailSchema, dagListSchema, dagSourceSchema, dagSummarySchema, dagVersionListSchema, dagVersionSchema, importErrorsSchema, responses } from "../response-schemas.js";
+import { dagDetailSchema, dagListSchema, dagSourceSchema, dagSummarySchema, dagVersionListSchema, dagVersionSchema, importErrorsSchema } from "../responses/dags.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const RECENT_RUNS = 10;
 const LAG_RUNS = 20;

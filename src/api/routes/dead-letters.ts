@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
-import { AUTH_ERRORS, deadLetterListSchema, responses } from "../response-schemas.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { deadLetterListSchema } from "../responses/tasks.js";
 
 export const deadLetterRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get(

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { EVENT_NAME } from "../../dsl/dag-options.js";
 import { triggerRun } from "../../scheduler/trigger-run.js";
 import { actorOf, type ApiContext } from "../context.js";
-import { AUTH_ERRORS, eventAnswerSchema, responses } from "../response-schemas.js";
+import { eventAnswerSchema } from "../responses/backfills.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.post(

@@ -1,7 +1,8 @@
 /** `/health`: unauthenticated, so load balancers and orchestrators can probe it. It says nothing secret. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiContext } from "../context.js";
-import { healthSchema, responses } from "../response-schemas.js";
+import { healthSchema } from "../responses/auth.js";
+import { responses } from "../responses/responses.js";
 
 export const healthRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get("/health", { config: { access: "public" }, schema: {

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { LineageService, listDatasets, recordExternalDatasetEvent } from "../../lineage/index.js";
 import { actorOf, type ApiContext } from "../context.js";
-import { AUTH_ERRORS, datasetEventSchema, datasetListSchema, lineageResultSchema, responses } from "../response-schemas.js";
+import { datasetEventSchema, datasetListSchema, lineageResultSchema } from "../responses/lineage.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 export const lineageRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   // One per server: it caches the graph and refreshes it when DAGs or dataset events change.

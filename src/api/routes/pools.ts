@@ -7,7 +7,8 @@ import { z } from "zod";
 import { POOL_NAME, POOL_NAME_RULE } from "../../core/pool-name.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
-import { AUTH_ERRORS, noContent, poolListSchema, poolSettingsSchema, responses } from "../response-schemas.js";
+import { poolListSchema, poolSettingsSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 const poolParam = z.object({ name: z.string().regex(POOL_NAME, POOL_NAME_RULE) });
 

@@ -9,7 +9,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { errorResponse, type ErrorBody } from "../errors.js";
 import { applyRunAction, RUN_ACTIONS } from "../run-actions.js";
 import type { DagRunRecord } from "../../store/store.js";
-import { AUTH_ERRORS, bulkRunAnswerSchema, responses } from "../response-schemas.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { bulkRunAnswerSchema } from "../responses/runs.js";
 
 export const MAX_BULK_RUNS = 100;
 

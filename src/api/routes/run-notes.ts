@@ -5,7 +5,8 @@ import { MAX_RUN_NOTE_CHARS } from "../../store/run-notes.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { requireRun } from "../lookups.js";
 import { runIdParam } from "../route-schemas.js";
-import { AUTH_ERRORS, responses, runNoteAnswerSchema } from "../response-schemas.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { runNoteAnswerSchema } from "../responses/runs.js";
 
 export const runNoteRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.put(

@@ -9,7 +9,8 @@ import { dagIdParam, paging, runIdParam } from "../route-schemas.js";
 import { requireDag, requireRun } from "../lookups.js";
 import { cancelRunAs, clearRunAs } from "../run-actions.js";
 import { withNote, withNotes } from "../run-notes-view.js";
-import { AUTH_ERRORS, responses, runHistorySchema, runListSchema, runSchema, runWithNoteSchema } from "../response-schemas.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { runHistorySchema, runListSchema, runSchema, runWithNoteSchema } from "../responses/runs.js";
 
 const RUN_STATES = ["queued", "running", "success", "failed"] as const satisfies readonly RunState[];
 const RUN_TYPES = ["scheduled", "manual", "backfill", "event"] as const satisfies readonly RunType[];

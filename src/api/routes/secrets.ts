@@ -12,7 +12,8 @@ import { createSecretResolver, secretKeyFrom } from "../../secrets/secret-config
 import { listSecretSources } from "../../secrets/secret-sources.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { conflict, notFound } from "../errors.js";
-import { AUTH_ERRORS, noContent, responses, secretListSchema, storedSecretSchema } from "../response-schemas.js";
+import { secretListSchema, storedSecretSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 export interface SecretSettings {
   /** Where the environment backend reads (default: this process's environment). */

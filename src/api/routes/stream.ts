@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
-import { AUTH_ERRORS, responses, textResponse } from "../response-schemas.js";
+import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
 
 export interface StreamSettings {
   /** How often the store is read for new changes. */

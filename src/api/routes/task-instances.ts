@@ -8,7 +8,8 @@ import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
 import { logFile } from "../log-download.js";
-import { AUTH_ERRORS, clearTasksAnswerSchema, logPageSchema, responses, taskInstanceDetailSchema, taskInstanceListSchema, taskInstanceSchema, textResponse } from "../response-schemas.js";
+import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
+import { clearTasksAnswerSchema, logPageSchema, taskInstanceDetailSchema, taskInstanceListSchema, taskInstanceSchema } from "../responses/tasks.js";
 
 const instanceQuery = z.object({ mapIndex: mapIndexQuery });
 const tryQuery = z.coerce.number().int().min(1).max(10_000).optional();

@@ -1,6 +1,6 @@
 /**
  * Generated from the API's OpenAPI document by `npm run api:types` (scripts/api-types.ts, openapi-typescript).
- * Do not edit: change the route's zod schemas (src/api/response-schemas.ts) and run it again.
+ * Do not edit: change the route's zod schemas (src/api/responses/) and run it again.
  */
 export interface paths {
     readonly "/api/v1/alerts": {
