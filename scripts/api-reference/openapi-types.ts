@@ -38,6 +38,13 @@ export interface OpenApiOperation {
   readonly tags?: readonly string[];
   readonly parameters?: readonly OpenApiParameter[];
   readonly requestBody?: { readonly required?: boolean; readonly content?: Readonly<Record<string, { readonly schema?: JsonSchema }>> };
+  readonly operationId?: string;
+  readonly responses?: Readonly<Record<string, OpenApiResponse>>;
+}
+
+export interface OpenApiResponse {
+  readonly description?: string;
+  readonly content?: Readonly<Record<string, { readonly schema?: JsonSchema & { readonly $ref?: string } }>>;
 }
 
 export interface OpenApiDocument {

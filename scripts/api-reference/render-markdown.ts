@@ -4,7 +4,7 @@
  * body fields. Pure: the same inputs always give the same text, so a test can detect a stale file.
  */
 import type { RouteEntry } from "../../src/api/server.js";
-import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter } from "./openapi-types.js";
+import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponse } from "./openapi-types.js";
 
 /** How tags are titled; a tag not listed here is shown with a capital letter. */
 const TAG_TITLES: Readonly<Record<string, string>> = {
@@ -52,6 +52,8 @@ export function renderApiReference(document: OpenApiDocument, routeTable: readon
     "- **Role** is the least role a caller needs (`viewer` < `operator` < `admin`); `public` needs no credentials.",
     "- Request bodies are JSON; fields not listed are rejected with `400 invalid_input`, naming the field.",
     "- Constraints are checked before the handler runs; a value that breaks one is a `400 invalid_input`.",
+    "- **Answers** lists each status code with the schema of its body, as named in the OpenAPI document's `components.schemas`;",
+    "  every error has the shared `Error` body, `{ \"error\": { \"code\", \"message\", \"field\"? } }`.",
     "",
     "| endpoint | role | summary |",
     "| --- | --- | --- |",
@@ -75,6 +77,7 @@ function renderOperation({ method, path, role, op }: Operation): string[] {
   if (op.summary) lines.push(text(sentence(op.summary)), "");
   if (op.description && op.description !== op.summary) lines.push(text(op.description), "");
   lines.push(`Role: \`${role}\``);
+  if (op.responses !== undefined) lines.push("", `Answers: ${describeResponses(op.responses)}`);
   const parameters = [...(op.parameters ?? [])].sort((a, b) => PARAMETER_ORDER.indexOf(a.in) - PARAMETER_ORDER.indexOf(b.in));
   if (parameters.length > 0) {
     lines.push("", "| parameter | in | type | required | default | constraints |", "| --- | --- | --- | --- | --- | --- |");
@@ -92,6 +95,22 @@ function renderOperation({ method, path, role, op }: Operation): string[] {
     }
   }
   return lines;
+}
+
+/** `200` with its schema's name (or content type), `204` with nothing, then the error statuses (all the shared `Error` body). */
+function describeResponses(responses: Readonly<Record<string, OpenApiResponse>>): string {
+  const statuses = Object.keys(responses).sort();
+  const answers = statuses.filter((status) => !status.startsWith("4")).map((status) => `\`${status}\` ${describeAnswer(responses[status] ?? {})}`);
+  const errors = statuses.filter((status) => status.startsWith("4")).map((status) => `\`${status}\``);
+  return [...answers, ...(errors.length > 0 ? [`errors ${errors.join(", ")}`] : [])].join("; ");
+}
+
+function describeAnswer(response: OpenApiResponse): string {
+  const [contentType, media] = Object.entries(response.content ?? {})[0] ?? [];
+  if (contentType === undefined) return "(no body)";
+  const name = media?.schema?.$ref?.split("/").at(-1);
+  if (contentType !== "application/json") return contentType;
+  return name === undefined ? "JSON" : `\`${name}\``;
 }
 
 function parameterRow(parameter: OpenApiParameter): string {

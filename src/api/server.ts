@@ -12,7 +12,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Store } from "../store/store.js";
 import type { LogFn } from "../logging/log-fields.js";
 import { renderMetrics, type TributaryMetrics } from "../observability/metrics.js";
@@ -24,6 +24,8 @@ import type { ApiContext, DagSource } from "./context.js";
 import { ApiError, errorHandler, forbidden, notFound } from "./errors.js";
 import { fastifyTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
+import { AUTH_ERRORS, responses, textResponse } from "./responses/responses.js";
+import { responseSerializer } from "./response-serializer.js";
 import { adminRoutes } from "./routes/admin.js";
 import { poolRoutes } from "./routes/pools.js";
 import { secretRoutes, type SecretSettings } from "./routes/secrets.js";
@@ -67,6 +69,8 @@ export interface ApiServerOptions {
   readonly log?: LogFn | undefined;
   /** Where the secrets the admin pages list come from (environment, `--secrets-dir`); default this process's environment. */
   readonly secrets?: SecretSettings;
+  /** Fail an answer its response schema would change (tests): see response-serializer.ts. */
+  readonly strictResponses?: boolean;
   /** More routes mounted under `/api/v1` by other parts. */
   readonly plugins?: readonly ApiPlugin[];
 }
@@ -94,7 +98,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     const validate = validatorCompiler(route);
     return (data: unknown) => validate(route.httpPart === "body" && data === null ? undefined : data);
   });
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler<Parameters<ReturnType<typeof responseSerializer>>[0]["schema"]>(responseSerializer(options.strictResponses ?? false));
   app.setErrorHandler(handleError);
 
   const routeTable: RouteEntry[] = [];
@@ -151,13 +155,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // The response schemas' `.meta({ id })` become components.schemas (responses/).
+    transformObject: (document) => withoutUnusedInputSchemas(jsonSchemaTransformObject(document)),
   });
 
   await app.register(
     async (root) => {
       await root.register(healthRoutes(ctx));
       // Prometheus scrapes with a viewer token (bearer_token_file in its scrape config).
-      root.get("/metrics", { config: { access: "viewer" }, schema: { summary: "Prometheus metrics", tags: ["metrics"] } }, async (_request, reply) => {
+      root.get("/metrics", { config: { access: "viewer" }, schema: { summary: "Prometheus metrics", tags: ["metrics"], operationId: "getMetrics", response: responses({ 200: textResponse("text/plain", "Metrics in the Prometheus text format") }, ...AUTH_ERRORS) } }, async (_request, reply) => {
         const { contentType, body } = await renderMetrics(ctx.store, options.metrics);
         return reply.type(contentType).send(body);
       });
@@ -204,6 +210,20 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   });
   await app.ready();
   return Object.assign(app, { routeTable }) as unknown as FastifyInstance & { readonly routeTable: readonly RouteEntry[] };
+}
+
+/**
+ * The zod provider writes every named schema twice, as `X` (what answers hold) and `XInput` (what
+ * requests may hold). Named schemas describe answers only: the `XInput` copies nothing refers to go.
+ */
+function withoutUnusedInputSchemas(generated: ReturnType<typeof jsonSchemaTransformObject>): ReturnType<typeof jsonSchemaTransformObject> {
+  const document = generated as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = document.components?.schemas;
+  if (schemas === undefined) return generated;
+  const text = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } });
+  const unused = (name: string) => name.endsWith("Input") && name.slice(0, -"Input".length) in schemas && !text.includes(`"#/components/schemas/${name}"`);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => !unused(name)));
+  return { ...document, components: { ...document.components, schemas: kept } } as ReturnType<typeof jsonSchemaTransformObject>;
 }
 
 function logToStderr(message: string): void {

@@ -8,6 +8,8 @@ import { notFound } from "../errors.js";
 import { isoDate } from "../route-schemas.js";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
 import { generateToken, hashSecret } from "../../access/tokens.js";
+import { apiTokenListSchema, auditListSchema, createdTokenSchema, userListSchema, userSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const username = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "1 to 64 letters, digits or _ . @ -");
@@ -22,7 +24,7 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     passwordChangedAt: u.passwordChangedAt,
   });
 
-  app.get("/users", { config: { access: "admin" }, schema: { summary: "List users", tags: ["admin"] } }, async () => ({
+  app.get("/users", { config: { access: "admin" }, schema: { summary: "List users", tags: ["admin"], operationId: "listUsers", response: responses({ 200: userListSchema }, ...AUTH_ERRORS) } }, async () => ({
     users: (await ctx.store.access.listUsers()).map(userJson),
   }));
 
@@ -33,6 +35,8 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Create a user",
         tags: ["admin"],
+        operationId: "createUser",
+        response: responses({ 201: userSchema }, 400, 409, ...AUTH_ERRORS),
         body: z.strictObject({ username, role, password: z.string().min(MIN_PASSWORD_LENGTH).max(1_000) }),
       },
     },
@@ -55,6 +59,8 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Change a user's role or password (a new password ends their sessions)",
         tags: ["admin"],
+        operationId: "updateUser",
+        response: responses({ 200: userSchema }, 400, 404, 409, ...AUTH_ERRORS),
         params: usernameParam,
         body: z.strictObject({ role: role.optional(), password: z.string().min(MIN_PASSWORD_LENGTH).max(1_000).optional() }),
       },
@@ -81,7 +87,14 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
 
   app.delete(
     "/users/:username",
-    { config: { access: "admin" }, schema: { summary: "Delete a user with their tokens and sessions", tags: ["admin"], params: usernameParam } },
+    { config: { access: "admin" }, schema: {
+        summary: "Delete a user with their tokens and sessions",
+        tags: ["admin"],
+        operationId: "deleteUser",
+        params: usernameParam,
+        response: responses({ 204: noContent }, 400, 404, 409, ...AUTH_ERRORS),
+      },
+    },
     async (request, reply) => {
       if (!(await ctx.store.access.deleteUser(request.params.username))) throw notFound(`user "${request.params.username}" not found`);
       ctx.credentialChanges.notify();
@@ -90,7 +103,7 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     },
   );
 
-  app.get("/tokens", { config: { access: "admin" }, schema: { summary: "List API tokens (never their values)", tags: ["admin"] } }, async () => ({
+  app.get("/tokens", { config: { access: "admin" }, schema: { summary: "List API tokens (never their values)", tags: ["admin"], operationId: "listTokens", response: responses({ 200: apiTokenListSchema }, ...AUTH_ERRORS) } }, async () => ({
     tokens: await ctx.store.access.listApiTokens({}),
   }));
 
@@ -101,6 +114,8 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Create an API token for a user; the value is shown only in this response",
         tags: ["admin"],
+        operationId: "createToken",
+        response: responses({ 201: createdTokenSchema }, 400, 404, ...AUTH_ERRORS),
         body: z.strictObject({ username, name: z.string().min(1).max(100) }),
       },
     },
@@ -122,7 +137,14 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
 
   app.delete(
     "/tokens/:id",
-    { config: { access: "admin" }, schema: { summary: "Revoke an API token", tags: ["admin"], params: z.object({ id: z.coerce.number().int().min(1) }) } },
+    { config: { access: "admin" }, schema: {
+        summary: "Revoke an API token",
+        tags: ["admin"],
+        operationId: "revokeToken",
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+        response: responses({ 204: noContent }, 400, 404, ...AUTH_ERRORS),
+      },
+    },
     async (request, reply) => {
       if (!(await ctx.store.access.revokeApiToken(request.params.id, ctx.now()))) throw notFound(`no live API token ${request.params.id}`);
       ctx.credentialChanges.notify();
@@ -139,6 +161,8 @@ export const adminRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
         summary:
           "The audit log, latest first; filter by action, actor (a user name also matches their tokens, `cli` every local command), target and time; page with `before` (the last id you have)",
         tags: ["admin"],
+        operationId: "listAudit",
+        response: responses({ 200: auditListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1_000).default(100),
           before: z.coerce.number().int().min(1).optional(),

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { ALERT_STATES, type AlertState } from "../../store/alert-records.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
+import { alertDetailSchema, alertListSchema, alertSchema, slaMissListSchema } from "../responses/alerts.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const alertIdParam = z.object({ id: z.coerce.number().int().min(1) });
 
@@ -15,6 +17,8 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Alerts, newest first, each with its occurrences (count, last seen, last run)",
         tags: ["alerts"],
+        operationId: "listAlerts",
+        response: responses({ 200: alertListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({
           state: z.enum(ALERT_STATES as [AlertState, ...AlertState[]]).optional(),
           dagId: z.string().max(250).optional(),
@@ -33,7 +37,14 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
 
   app.get(
     "/alerts/:id",
-    { config: { access: "viewer" }, schema: { summary: "An alert with its deliveries and their attempts", tags: ["alerts"], params: alertIdParam } },
+    { config: { access: "viewer" }, schema: {
+        summary: "An alert with its deliveries and their attempts",
+        tags: ["alerts"],
+        operationId: "getAlert",
+        params: alertIdParam,
+        response: responses({ 200: alertDetailSchema }, 400, 404, ...AUTH_ERRORS),
+      },
+    },
     async (request) => {
       const alert = await ctx.store.alerts.getAlert(request.params.id);
       if (!alert) throw notFound(`alert ${request.params.id} not found`);
@@ -56,7 +67,9 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
               ? "Acknowledge an alert: its escalation stops (no page, no ticket)"
               : "Resolve an alert: the channels already told hear of it (Slack, PagerDuty...)",
           tags: ["alerts"],
+          operationId: action === "ack" ? "ackAlert" : "resolveAlert",
           params: alertIdParam,
+          response: responses({ 200: alertSchema }, 400, 404, ...AUTH_ERRORS),
         },
       },
       async (request) => {
@@ -76,6 +89,8 @@ export const alertRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "SLA and task deadline misses, newest first",
         tags: ["alerts"],
+        operationId: "listSlaMisses",
+        response: responses({ 200: slaMissListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({ dagId: z.string().max(250).optional(), runId: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(1_000).default(100) }),
       },
     },

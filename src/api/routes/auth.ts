@@ -10,6 +10,8 @@ import { ApiError, badRequest, unauthenticated } from "../errors.js";
 import { SESSION_COOKIE } from "../auth/authenticate.js";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../../access/passwords.js";
 import { generateCsrfToken, generateSessionId, hashSecret } from "../../access/tokens.js";
+import { loginAnswerSchema, meSchema, passwordChangedSchema } from "../responses/auth.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 export interface SessionSettings {
   /** The path the cookie is scoped to (the server's base path). */
@@ -43,7 +45,13 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
     "/auth/login",
     {
       config: { access: "public", rateLimit: { max: settings.loginRateLimit, timeWindow: 60_000 } },
-      schema: { summary: "Log in with a password; sets the session cookie and returns the CSRF token", tags: ["auth"], body: credentials },
+      schema: {
+        summary: "Log in with a password; sets the session cookie and returns the CSRF token",
+        tags: ["auth"],
+        operationId: "login",
+        body: credentials,
+        response: responses({ 200: loginAnswerSchema }, 400, 401, 429),
+      },
     },
     async (request, reply) => {
       const user = await ctx.store.access.getUserByName(request.body.username);
@@ -55,7 +63,7 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
     },
   );
 
-  app.post("/auth/logout", { config: { access: "viewer" }, schema: { summary: "End this session", tags: ["auth"] } }, async (request, reply) => {
+  app.post("/auth/logout", { config: { access: "viewer" }, schema: { summary: "End this session", tags: ["auth"], operationId: "logout", response: responses({ 204: noContent }, ...AUTH_ERRORS) } }, async (request, reply) => {
     const via = request.principal?.via;
     if (via?.kind === "session") await ctx.store.access.revokeSession(via.sessionHash, ctx.now());
     ctx.credentialChanges.notify();
@@ -63,7 +71,7 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
     return reply.status(204).send();
   });
 
-  app.get("/auth/me", { config: { access: "viewer" }, schema: { summary: "Who is calling", tags: ["auth"] } }, async (request) => {
+  app.get("/auth/me", { config: { access: "viewer" }, schema: { summary: "Who is calling", tags: ["auth"], operationId: "getMe", response: responses({ 200: meSchema }, ...AUTH_ERRORS) } }, async (request) => {
     const p = request.principal;
     if (!p) throw unauthenticated();
     return {
@@ -83,6 +91,8 @@ export const authRoutes = (ctx: ApiContext, settings: SessionSettings): FastifyP
       schema: {
         summary: "Change your password; ends every session of yours and opens a new one for this browser",
         tags: ["auth"],
+        operationId: "changePassword",
+        response: responses({ 200: passwordChangedSchema }, 400, 429, ...AUTH_ERRORS),
         body: z.strictObject({ currentPassword: z.string().min(1).max(1_000), newPassword: z.string().max(1_000) }),
       },
     },

@@ -9,6 +9,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { requireDag } from "../lookups.js";
 import { dagIdParam } from "../route-schemas.js";
+import { backfillListSchema, backfillPlanSchema, backfillSchema } from "../responses/backfills.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const backfillIdParam = z.object({ id: z.coerce.number().int().min(1) });
 
@@ -20,7 +22,9 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       schema: {
         summary: "Backfill a date range (both ends included, in the DAG's timezone); dryRun lists the intervals and creates nothing",
         tags: ["backfills"],
+        operationId: "createBackfill",
         params: dagIdParam,
+        response: responses({ 200: backfillPlanSchema, 201: backfillSchema }, 400, 404, 422, ...AUTH_ERRORS),
         body: z.strictObject({
           from: z.string().min(1).max(40),
           to: z.string().min(1).max(40),
@@ -41,7 +45,7 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
         action: p.action,
         existingRunId: p.existing?.runId ?? null,
       }));
-      if (request.body.dryRun) return { dryRun: true, dagId: entry.dag.id, from, to, intervals };
+      if (request.body.dryRun) return { dryRun: true as const, dagId: entry.dag.id, from, to, intervals };
       const backfill = await ctx.store.createBackfill({
         dagId: entry.dag.id,
         from,
@@ -70,6 +74,8 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       schema: {
         summary: "Backfills, newest first",
         tags: ["backfills"],
+        operationId: "listBackfills",
+        response: responses({ 200: backfillListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({ dagId: z.string().max(250).optional(), state: z.enum(["running", "completed", "cancelled"]).optional() }),
       },
     },
@@ -80,7 +86,7 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
 
   app.get(
     "/backfills/:id",
-    { config: { access: "viewer" }, schema: { summary: "A backfill with its progress", tags: ["backfills"], params: backfillIdParam } },
+    { config: { access: "viewer" }, schema: { summary: "A backfill with its progress", tags: ["backfills"], operationId: "getBackfill", params: backfillIdParam, response: responses({ 200: backfillSchema }, 400, 404, ...AUTH_ERRORS) } },
     async (request) => {
       const backfill = await ctx.store.getBackfill(request.params.id);
       if (!backfill) throw notFound(`backfill ${request.params.id} not found`);
@@ -90,7 +96,14 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
 
   app.post(
     "/backfills/:id/cancel",
-    { config: { access: "operator" }, schema: { summary: "Stop a backfill from starting more runs (runs in flight finish)", tags: ["backfills"], params: backfillIdParam } },
+    { config: { access: "operator" }, schema: {
+        summary: "Stop a backfill from starting more runs (runs in flight finish)",
+        tags: ["backfills"],
+        operationId: "cancelBackfill",
+        params: backfillIdParam,
+        response: responses({ 200: backfillSchema }, 400, 404, ...AUTH_ERRORS),
+      },
+    },
     async (request) => {
       if (!(await ctx.store.getBackfill(request.params.id))) throw notFound(`backfill ${request.params.id} not found`);
       const backfill = await ctx.store.cancelBackfill(request.params.id, ctx.now());

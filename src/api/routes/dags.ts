@@ -10,6 +10,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { dagIdParam } from "../route-schemas.js";
 import type { DagRecord, DagRunRecord } from "../../store/store.js";
+import { dagDetailSchema, dagListSchema, dagSourceSchema, dagSummarySchema, dagVersionListSchema, dagVersionSchema, importErrorsSchema } from "../responses/dags.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const RECENT_RUNS = 10;
 const LAG_RUNS = 20;
@@ -22,6 +24,8 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
       schema: {
         summary: "List DAGs with their schedule, next run and recent runs",
         tags: ["dags"],
+        operationId: "listDags",
+        response: responses({ 200: dagListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({
           search: z.string().max(200).optional(),
           tag: z.string().max(100).optional(),
@@ -51,7 +55,7 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
 
   app.get(
     "/dags/:dagId",
-    { config: { access: "viewer" }, schema: { summary: "A DAG with its structure", tags: ["dags"], params: dagIdParam } },
+    { config: { access: "viewer" }, schema: { summary: "A DAG with its structure", tags: ["dags"], operationId: "getDag", params: dagIdParam, response: responses({ 200: dagDetailSchema }, 400, 404, ...AUTH_ERRORS) } },
     async (request) => {
       const { dagId } = request.params;
       const entry = ctx.dags.get(dagId);
@@ -71,7 +75,7 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
 
   app.get(
     "/dags/:dagId/source",
-    { config: { access: "viewer" }, schema: { summary: "The source file of a DAG", tags: ["dags"], params: dagIdParam } },
+    { config: { access: "viewer" }, schema: { summary: "The source file of a DAG", tags: ["dags"], operationId: "getDagSource", params: dagIdParam, response: responses({ 200: dagSourceSchema }, 400, 404, ...AUTH_ERRORS) } },
     async (request) => {
       // Only the file the registry loaded this DAG from is read: the id never becomes a path.
       const entry = ctx.dags.get(request.params.dagId);
@@ -82,7 +86,14 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
 
   app.get(
     "/dags/:dagId/versions",
-    { config: { access: "viewer" }, schema: { summary: "The versions of a DAG that runs used, newest first", tags: ["dags"], params: dagIdParam } },
+    { config: { access: "viewer" }, schema: {
+        summary: "The versions of a DAG that runs used, newest first",
+        tags: ["dags"],
+        operationId: "listDagVersions",
+        params: dagIdParam,
+        response: responses({ 200: dagVersionListSchema }, 400, ...AUTH_ERRORS),
+      },
+    },
     async (request) => ({
       versions: (await ctx.store.listDagVersions(request.params.dagId)).map((v) => ({ version: v.version, createdAt: v.createdAt, tasks: v.graph.tasks.map((t) => t.id) })),
     }),
@@ -95,6 +106,8 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
       schema: {
         summary: "One version of a DAG: the graph and source a run used (tasks removed since included)",
         tags: ["dags"],
+        operationId: "getDagVersion",
+        response: responses({ 200: dagVersionSchema }, 400, 404, ...AUTH_ERRORS),
         params: z.object({ dagId: z.string().min(1).max(250), version: z.string().min(1).max(100) }),
       },
     },
@@ -109,7 +122,14 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
     "/dags/:dagId",
     {
       config: { access: "operator" },
-      schema: { summary: "Pause or unpause a DAG", tags: ["dags"], params: dagIdParam, body: z.strictObject({ isPaused: z.boolean() }) },
+      schema: {
+        summary: "Pause or unpause a DAG",
+        tags: ["dags"],
+        operationId: "setDagPaused",
+        params: dagIdParam,
+        body: z.strictObject({ isPaused: z.boolean() }),
+        response: responses({ 200: dagSummarySchema }, 400, 404, ...AUTH_ERRORS),
+      },
     },
     async (request) => {
       const { dagId } = request.params;
@@ -129,7 +149,7 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
     },
   );
 
-  app.get("/import-errors", { config: { access: "viewer" }, schema: { summary: "DAG files that failed to load", tags: ["dags"] } }, async () => ({
+  app.get("/import-errors", { config: { access: "viewer" }, schema: { summary: "DAG files that failed to load", tags: ["dags"], operationId: "listImportErrors", response: responses({ 200: importErrorsSchema }, ...AUTH_ERRORS) } }, async () => ({
     importErrors: importErrors(ctx),
   }));
 };

@@ -8,6 +8,8 @@ import { z } from "zod";
 import { EVENT_NAME } from "../../dsl/dag-options.js";
 import { triggerRun } from "../../scheduler/trigger-run.js";
 import { actorOf, type ApiContext } from "../context.js";
+import { eventAnswerSchema } from "../responses/backfills.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.post(
@@ -17,6 +19,8 @@ export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
       schema: {
         summary: "Post an event: starts a run of every DAG subscribed to it",
         tags: ["events"],
+        operationId: "postEvent",
+        response: responses({ 202: eventAnswerSchema }, 400, 409, 422, ...AUTH_ERRORS),
         body: z.strictObject({
           event: z.string().regex(EVENT_NAME, "letters, digits, and _ . : / - (at most 200)"),
           params: z.record(z.string(), z.unknown()).default({}),

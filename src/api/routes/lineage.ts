@@ -4,8 +4,10 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { datasetToJson, LineageService, listDatasets, recordExternalDatasetEvent } from "../../lineage/index.js";
+import { LineageService, listDatasets, recordExternalDatasetEvent } from "../../lineage/index.js";
 import { actorOf, type ApiContext } from "../context.js";
+import { datasetEventSchema, datasetListSchema, lineageResultSchema } from "../responses/lineage.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 export const lineageRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   // One per server: it caches the graph and refreshes it when DAGs or dataset events change.
@@ -18,6 +20,8 @@ export const lineageRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (
       schema: {
         summary: "The datasets, tasks and DAGs downstream (affected by) or upstream (feeding) a dataset URI, dag:<id> or task:<dag>.<task>",
         tags: ["lineage"],
+        operationId: "getLineage",
+        response: responses({ 200: lineageResultSchema }, 400, 404, ...AUTH_ERRORS),
         querystring: z.object({
           target: z.string().min(1).max(2_000),
           direction: z.enum(["downstream", "upstream"]).default("downstream"),
@@ -31,8 +35,8 @@ export const lineageRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (
     },
   );
 
-  app.get("/datasets", { config: { access: "viewer" }, schema: { summary: "Datasets with their last update, writer and freshness", tags: ["lineage"] } }, async () => ({
-    datasets: (await listDatasets(ctx.store, lineage, ctx.now())).map(datasetToJson),
+  app.get("/datasets", { config: { access: "viewer" }, schema: { summary: "Datasets with their last update, writer and freshness", tags: ["lineage"], operationId: "listDatasets", response: responses({ 200: datasetListSchema }, ...AUTH_ERRORS) } }, async () => ({
+    datasets: await listDatasets(ctx.store, lineage, ctx.now()),
   }));
 
   app.post(
@@ -42,6 +46,8 @@ export const lineageRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (
       schema: {
         summary: "Report that an external system updated a dataset (DAGs scheduled on it run)",
         tags: ["lineage"],
+        operationId: "postDatasetEvent",
+        response: responses({ 201: datasetEventSchema }, 400, ...AUTH_ERRORS),
         body: z.strictObject({
           uri: z.string().min(1).max(2_000),
           metadata: z.record(z.string().max(200), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])).default({}),

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { POOL_NAME, POOL_NAME_RULE } from "../../core/pool-name.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
+import { poolListSchema, poolSettingsSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 const poolParam = z.object({ name: z.string().regex(POOL_NAME, POOL_NAME_RULE) });
 
@@ -18,6 +20,8 @@ export const poolRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app
       schema: {
         summary: "Pools with their slots and occupancy (running and queued task instances); pools that tasks name but nobody configured have `slots: null` (no limit)",
         tags: ["pools"],
+        operationId: "listPools",
+        response: responses({ 200: poolListSchema }, ...AUTH_ERRORS),
       },
     },
     async () => {
@@ -36,7 +40,9 @@ export const poolRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app
       schema: {
         summary: "Create a pool or set its slots and description (an absent description clears it)",
         tags: ["pools"],
+        operationId: "setPool",
         params: poolParam,
+        response: responses({ 200: poolSettingsSchema }, 400, ...AUTH_ERRORS),
         body: z.strictObject({ slots: z.number().int().min(0).max(1_000_000), description: z.string().max(500).optional() }),
       },
     },
@@ -51,7 +57,7 @@ export const poolRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app
 
   app.delete(
     "/pools/:name",
-    { config: { access: "admin" }, schema: { summary: "Delete a pool: its tasks run without a limit", tags: ["pools"], params: poolParam } },
+    { config: { access: "admin" }, schema: { summary: "Delete a pool: its tasks run without a limit", tags: ["pools"], operationId: "deletePool", params: poolParam, response: responses({ 204: noContent }, 400, 404, ...AUTH_ERRORS) } },
     async (request, reply) => {
       if (!(await ctx.store.deletePool(request.params.name))) throw notFound(`no pool "${request.params.name}"`);
       await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "pool.delete", target: request.params.name, now: ctx.now() });

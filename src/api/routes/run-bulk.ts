@@ -9,6 +9,8 @@ import { actorOf, type ApiContext } from "../context.js";
 import { errorResponse, type ErrorBody } from "../errors.js";
 import { applyRunAction, RUN_ACTIONS } from "../run-actions.js";
 import type { DagRunRecord } from "../../store/store.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { bulkRunAnswerSchema } from "../responses/runs.js";
 
 export const MAX_BULK_RUNS = 100;
 
@@ -22,6 +24,8 @@ export const runBulkRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (
       schema: {
         summary: `Act on several runs at once (at most ${MAX_BULK_RUNS}): clear their failed tasks, mark them success or failed, or cancel them; a result per run`,
         tags: ["runs"],
+        operationId: "actOnRuns",
+        response: responses({ 200: bulkRunAnswerSchema }, 400, ...AUTH_ERRORS),
         body: z.strictObject({
           action: z.enum(RUN_ACTIONS),
           runIds: z.array(z.string().min(1).max(500)).min(1).max(MAX_BULK_RUNS),

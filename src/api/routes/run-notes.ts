@@ -5,6 +5,8 @@ import { MAX_RUN_NOTE_CHARS } from "../../store/run-notes.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { requireRun } from "../lookups.js";
 import { runIdParam } from "../route-schemas.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { runNoteAnswerSchema } from "../responses/runs.js";
 
 export const runNoteRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.put(
@@ -14,6 +16,8 @@ export const runNoteRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (
       schema: {
         summary: `Write the run's note (at most ${MAX_RUN_NOTE_CHARS} characters), replacing the one it had; an empty note removes it`,
         tags: ["runs"],
+        operationId: "setRunNote",
+        response: responses({ 200: runNoteAnswerSchema }, 400, 404, ...AUTH_ERRORS),
         params: runIdParam,
         body: z.strictObject({ note: z.string().max(MAX_RUN_NOTE_CHARS) }),
       },

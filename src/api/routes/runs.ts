@@ -9,6 +9,8 @@ import { dagIdParam, paging, runIdParam } from "../route-schemas.js";
 import { requireDag, requireRun } from "../lookups.js";
 import { cancelRunAs, clearRunAs } from "../run-actions.js";
 import { withNote, withNotes } from "../run-notes-view.js";
+import { AUTH_ERRORS, responses } from "../responses/responses.js";
+import { runHistorySchema, runListSchema, runSchema, runWithNoteSchema } from "../responses/runs.js";
 
 const RUN_STATES = ["queued", "running", "success", "failed"] as const satisfies readonly RunState[];
 const RUN_TYPES = ["scheduled", "manual", "backfill", "event"] as const satisfies readonly RunType[];
@@ -28,6 +30,8 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
       schema: {
         summary: "List DAG runs, latest logical date first",
         tags: ["runs"],
+        operationId: "listRuns",
+        response: responses({ 200: runListSchema }, 400, ...AUTH_ERRORS),
         querystring: z.object({
           dagId: z.string().max(250).optional(),
           state: listOf(RUN_STATES).optional(),
@@ -59,6 +63,8 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
       schema: {
         summary: "Trigger a manual run with params (validated against the DAG's schema: 422 when they fail it)",
         tags: ["runs"],
+        operationId: "triggerRun",
+        response: responses({ 201: runSchema }, 400, 404, 409, 422, ...AUTH_ERRORS),
         params: dagIdParam,
         body: z.strictObject({
           params: z.record(z.string(), z.unknown()).default({}),
@@ -85,13 +91,20 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
     },
   );
 
-  app.get("/runs/:runId", { config: { access: "viewer" }, schema: { summary: "A DAG run, with its note (null when it has none)", tags: ["runs"], params: runIdParam } }, async (request) =>
+  app.get("/runs/:runId", { config: { access: "viewer" }, schema: { summary: "A DAG run, with its note (null when it has none)", tags: ["runs"], operationId: "getRun", params: runIdParam, response: responses({ 200: runWithNoteSchema }, 400, 404, ...AUTH_ERRORS) } }, async (request) =>
     withNote(ctx.store, await requireRun(ctx, request.params.runId)),
   );
 
   app.get(
     "/runs/:runId/history",
-    { config: { access: "viewer" }, schema: { summary: "Every state change of a run and its task instances, oldest first", tags: ["runs"], params: runIdParam } },
+    { config: { access: "viewer" }, schema: {
+        summary: "Every state change of a run and its task instances, oldest first",
+        tags: ["runs"],
+        operationId: "getRunHistory",
+        params: runIdParam,
+        response: responses({ 200: runHistorySchema }, 400, 404, ...AUTH_ERRORS),
+      },
+    },
     async (request) => {
       await requireRun(ctx, request.params.runId);
       return { changes: await ctx.store.listStateHistory(request.params.runId) };
@@ -100,7 +113,7 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
 
   app.post(
     "/runs/:runId/cancel",
-    { config: { access: "operator" }, schema: { summary: "Cancel a queued or running run", tags: ["runs"], params: runIdParam } },
+    { config: { access: "operator" }, schema: { summary: "Cancel a queued or running run", tags: ["runs"], operationId: "cancelRun", params: runIdParam, response: responses({ 200: runSchema }, 400, 404, 409, ...AUTH_ERRORS) } },
     async (request) => cancelRunAs(ctx, request.params.runId, actorOf(request.principal)),
   );
 
@@ -111,6 +124,8 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
       schema: {
         summary: "Run a finished run again: all its tasks, or only the failed ones",
         tags: ["runs"],
+        operationId: "clearRun",
+        response: responses({ 200: runSchema }, 400, 404, 409, ...AUTH_ERRORS),
         params: runIdParam,
         body: z.strictObject({ onlyFailed: z.boolean().default(false) }).default({ onlyFailed: false }),
       },

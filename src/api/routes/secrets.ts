@@ -12,6 +12,8 @@ import { createSecretResolver, secretKeyFrom } from "../../secrets/secret-config
 import { listSecretSources } from "../../secrets/secret-sources.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { conflict, notFound } from "../errors.js";
+import { secretListSchema, storedSecretSchema } from "../responses/admin.js";
+import { AUTH_ERRORS, noContent, responses } from "../responses/responses.js";
 
 export interface SecretSettings {
   /** Where the environment backend reads (default: this process's environment). */
@@ -42,6 +44,8 @@ export const secretRoutes = (ctx: ApiContext, settings: SecretSettings): Fastify
       schema: {
         summary: "Secret names and where each comes from (environment, files, store), never values; whether this server can store secrets",
         tags: ["secrets"],
+        operationId: "listSecrets",
+        response: responses({ 200: secretListSchema }, ...AUTH_ERRORS),
       },
     },
     async () => {
@@ -60,7 +64,9 @@ export const secretRoutes = (ctx: ApiContext, settings: SecretSettings): Fastify
       schema: {
         summary: "Store a secret, encrypted with the server's TRIBUTARY_SECRET_KEY (replaces the stored value of that name)",
         tags: ["secrets"],
+        operationId: "setSecret",
         params: secretParam,
+        response: responses({ 200: storedSecretSchema }, 400, 409, ...AUTH_ERRORS),
         body: z.strictObject({ value: z.string().min(1).max(65_536) }),
       },
     },
@@ -71,7 +77,7 @@ export const secretRoutes = (ctx: ApiContext, settings: SecretSettings): Fastify
       const now = ctx.now();
       await setStoredSecret(ctx.store, key.key, name, request.body.value, now);
       await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "secret.set", target: name, details: { keyId: key.key.keyId }, now });
-      return { name, source: "store", keyId: key.key.keyId, updatedAt: now };
+      return { name, source: "store" as const, keyId: key.key.keyId, updatedAt: now };
     },
   );
 
@@ -79,7 +85,11 @@ export const secretRoutes = (ctx: ApiContext, settings: SecretSettings): Fastify
     "/secrets/:name",
     {
       config: { access: "admin" },
-      schema: { summary: "Delete a stored secret (secrets of the environment or files are removed where they are set)", tags: ["secrets"], params: secretParam },
+      schema: { summary: "Delete a stored secret (secrets of the environment or files are removed where they are set)", tags: ["secrets"],
+        operationId: "deleteSecret",
+        params: secretParam,
+        response: responses({ 204: noContent }, 400, 404, ...AUTH_ERRORS),
+      },
     },
     async (request, reply) => {
       const { name } = request.params;

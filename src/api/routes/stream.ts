@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../context.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
+import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
 
 export interface StreamSettings {
   /** How often the store is read for new changes. */
@@ -27,6 +28,8 @@ export const streamRoutes = (ctx: ApiContext, settings: StreamSettings): Fastify
       schema: {
         summary: "Server-sent events: one `state` event per state change (run or task instance)",
         tags: ["live"],
+        operationId: "streamStateChanges",
+        response: responses({ 200: textResponse("text/event-stream", "One `state` event per state change (data: the change as JSON, with its dagId)") }, 400, ...AUTH_ERRORS),
         querystring: z.object({ dagId: z.string().max(250).optional(), runId: z.string().max(500).optional() }),
       },
     },

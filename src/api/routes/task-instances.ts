@@ -8,6 +8,8 @@ import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
 import { logFile } from "../log-download.js";
+import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
+import { clearTasksAnswerSchema, logPageSchema, taskInstanceDetailSchema, taskInstanceListSchema, taskInstanceSchema } from "../responses/tasks.js";
 
 const instanceQuery = z.object({ mapIndex: mapIndexQuery });
 const tryQuery = z.coerce.number().int().min(1).max(10_000).optional();
@@ -30,7 +32,14 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
 
   app.get(
     "/runs/:runId/tasks",
-    { config: { access: "viewer" }, schema: { summary: "The task instances of a run", tags: ["task instances"], params: runIdParam } },
+    { config: { access: "viewer" }, schema: {
+        summary: "The task instances of a run",
+        tags: ["task instances"],
+        operationId: "listTaskInstances",
+        params: runIdParam,
+        response: responses({ 200: taskInstanceListSchema }, 400, 404, ...AUTH_ERRORS),
+      },
+    },
     async (request) => {
       await requireRun(ctx, request.params.runId);
       return { taskInstances: await ctx.store.listTaskInstances(request.params.runId) };
@@ -41,7 +50,14 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
     "/runs/:runId/tasks/:taskId",
     {
       config: { access: "viewer" },
-      schema: { summary: "A task instance with its tries", tags: ["task instances"], params: taskParams, querystring: instanceQuery },
+      schema: {
+        summary: "A task instance with its tries",
+        tags: ["task instances"],
+        operationId: "getTaskInstance",
+        params: taskParams,
+        querystring: instanceQuery,
+        response: responses({ 200: taskInstanceDetailSchema }, 400, 404, ...AUTH_ERRORS),
+      },
     },
     async (request) => {
       const ti = await findInstance(request.params.runId, request.params.taskId, request.query.mapIndex);
@@ -58,6 +74,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       schema: {
         summary: "Run a task instance again (and optionally everything downstream of it)",
         tags: ["task instances"],
+        operationId: "clearTaskInstance",
+        response: responses({ 200: clearTasksAnswerSchema }, 400, 404, 409, ...AUTH_ERRORS),
         params: taskParams,
         body: z.strictObject({ mapIndex: z.number().int().min(0).nullable().optional(), downstream: z.boolean().default(false) }).default({ downstream: false }),
       },
@@ -93,6 +111,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       schema: {
         summary: "Mark a task instance success or failed",
         tags: ["task instances"],
+        operationId: "markTaskInstance",
+        response: responses({ 200: taskInstanceSchema }, 400, 404, 409, ...AUTH_ERRORS),
         params: taskParams,
         body: z.strictObject({ state: z.enum(["success", "failed"]), mapIndex: z.number().int().min(0).nullable().optional() }),
       },
@@ -118,6 +138,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       schema: {
         summary: "Log lines of one try (default: the latest), oldest first; page with `after` (the last line id you have)",
         tags: ["task instances"],
+        operationId: "getTaskLogs",
+        response: responses({ 200: logPageSchema }, 400, 404, ...AUTH_ERRORS),
         params: taskParams,
         querystring: z.object({
           mapIndex: mapIndexQuery,
@@ -152,6 +174,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       schema: {
         summary: "The whole log of one try (default: the latest) as a text file (`text/plain`, an attachment): one line per log line, its time (UTC), level or stream, and message",
         tags: ["task instances"],
+        operationId: "downloadTaskLog",
+        response: responses({ 200: textResponse("text/plain", "The log, one line per log line (an attachment)") }, 400, 404, ...AUTH_ERRORS),
         params: taskParams,
         querystring: z.object({ mapIndex: mapIndexQuery, try: tryQuery }),
       },
@@ -163,7 +187,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       return reply
         .header("content-type", "text/plain; charset=utf-8")
         .header("content-disposition", `attachment; filename="${file.fileName}"`)
-        .send(file.body);
+        // A stream of the text (the response schema says what it holds): Fastify pipes streams as they are.
+        .send(file.body as unknown as string);
     },
   );
 
@@ -174,6 +199,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       schema: {
         summary: "Server-sent events: the try's log lines as they are written (`log` events), then `end` when the try has finished",
         tags: ["task instances"],
+        operationId: "streamTaskLog",
+        response: responses({ 200: textResponse("text/event-stream", "`log` events (data: a log line as JSON), then one `end` event") }, 400, 404, ...AUTH_ERRORS),
         params: taskParams,
         querystring: z.object({ mapIndex: mapIndexQuery, try: tryQuery, after: z.coerce.number().int().min(0).optional() }),
       },

@@ -47,7 +47,7 @@ export async function startHarness(
     tokens[role] = generateToken();
     await store.access.createApiToken({ userId: user.id, name: `${role}-token`, tokenHash: hashSecret(tokens[role]), now });
   }
-  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, streamRecheckMs: options.streamRecheckMs, trustProxy: options.trustProxy, log: options.log, secrets: options.secrets });
+  const app = await createApiServer({ store, dags: registry, loginRateLimit: options.loginRateLimit ?? 1_000, streamPollMs: 50, streamRecheckMs: options.streamRecheckMs, trustProxy: options.trustProxy, log: options.log, secrets: options.secrets, strictResponses: true });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     base: address,

@@ -5,7 +5,7 @@
  */
 import { useState } from "react";
 import { get } from "../api/client";
-import type { AuditEntry } from "../api/admin-types";
+import type { AuditList } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { Empty } from "../components/status";
 import { useTimes } from "../time/use-times";
@@ -58,7 +58,7 @@ export function AuditTab() {
   const before = route.query.get("before") ?? "";
   const entries = useResource(
     (signal) =>
-      get<{ entries: AuditEntry[] }>(
+      get<AuditList>(
         "audit",
         { action: applied.action, actor: applied.actor, target: applied.target, since: instant(applied.since), until: instant(applied.until), before, limit },
         signal,

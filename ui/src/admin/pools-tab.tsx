@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { api, get, seg } from "../api/client";
-import type { Pool } from "../api/admin-types";
+import type { Pool, PoolList } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { Empty } from "../components/status";
@@ -26,7 +26,7 @@ const savePool = (name: string, slots: string, description: string) =>
 
 export function PoolsTab() {
   const canEdit = useCan("admin");
-  const pools = useResource((signal) => get<{ pools: Pool[] }>("pools", undefined, signal), []);
+  const pools = useResource((signal) => get<PoolList>("pools", undefined, signal), []);
   useRefresh(pools.reload, (c) => c.taskId !== null && (c.toState === "running" || c.toState === "queued" || c.fromState === "running"), POLL_MS, 500);
   const [deleting, setDeleting] = useState<string | undefined>();
   const list = pools.data?.pools ?? [];

@@ -4,7 +4,7 @@
  */
 import { useState } from "react";
 import { get, post } from "../api/client";
-import type { ApiToken, CreatedToken, User } from "../api/admin-types";
+import type { ApiToken, ApiTokenList, CreatedToken, UserList } from "../api/admin-types";
 import { useResource } from "../api/use-resource";
 import { Empty } from "../components/status";
 import { useAction } from "../components/use-action";
@@ -16,8 +16,8 @@ import { DeleteDialog } from "./delete-dialog";
 
 export function TokensTab() {
   const times = useTimes();
-  const tokens = useResource((signal) => get<{ tokens: ApiToken[] }>("tokens", undefined, signal), []);
-  const users = useResource((signal) => get<{ users: User[] }>("users", undefined, signal), []);
+  const tokens = useResource((signal) => get<ApiTokenList>("tokens", undefined, signal), []);
+  const users = useResource((signal) => get<UserList>("users", undefined, signal), []);
   // Only in this component's state: gone when dismissed or when the page changes.
   const [created, setCreated] = useState<CreatedToken | undefined>();
   const [revoking, setRevoking] = useState<ApiToken | undefined>();

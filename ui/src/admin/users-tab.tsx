@@ -1,7 +1,7 @@
 /** Users: their roles (changed in place), a new password, deletion; a form for a new user. */
 import { useState } from "react";
 import { get, patch, post, seg } from "../api/client";
-import type { User } from "../api/admin-types";
+import type { UserList } from "../api/admin-types";
 import type { Role } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useSession } from "../auth";
@@ -19,7 +19,7 @@ const ROLE_HINT = "Viewers read everything; operators also trigger, clear, pause
 export function UsersTab() {
   const times = useTimes();
   const { me } = useSession();
-  const users = useResource((signal) => get<{ users: User[] }>("users", undefined, signal), []);
+  const users = useResource((signal) => get<UserList>("users", undefined, signal), []);
   const rowAction = useAction();
   const [deleting, setDeleting] = useState<string | undefined>();
   const [newPasswordFor, setNewPasswordFor] = useState<string | undefined>();

@@ -4,7 +4,7 @@
  */
 import { useState } from "react";
 import { errorMessage, post } from "../api/client";
-import type { BulkRunAction, BulkRunResult } from "../api/types";
+import type { BulkRunAction, BulkRunAnswer } from "../api/types";
 
 const ACTIONS: readonly { action: BulkRunAction; label: string; danger?: boolean }[] = [
   { action: "clear_failed", label: "Clear failed tasks" },
@@ -34,7 +34,7 @@ export function BulkRunActions({ runIds, onDone, onClearSelection }: { runIds: r
   const act = async (action: BulkRunAction) => {
     setBusy(true);
     try {
-      const { results } = await post<{ results: BulkRunResult[] }>("runs/bulk", { action, runIds });
+      const { results } = await post<BulkRunAnswer>("runs/bulk", { action, runIds });
       const done = results.filter((r) => r.ok).length;
       // The server's messages name the run.
       const notDone = results.flatMap((r) => (r.ok ? [] : [r.error.message]));

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import { errorMessage, get, post, seg } from "../api/client";
-import type { DagRun } from "../api/types";
+import type { RunList } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { between, formatDuration } from "../format";
@@ -28,7 +28,7 @@ export function RunsTable({ dagId, onOpenRun }: { dagId?: string; onOpenRun?: (r
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulkOutcome, setBulkOutcome] = useState<BulkOutcome | undefined>();
   const runs = useResource(
-    (signal) => get<{ runs: DagRun[]; total: number }>("runs", { dagId, state, runType, limit: PAGE_SIZE, offset }, signal),
+    (signal) => get<RunList>("runs", { dagId, state, runType, limit: PAGE_SIZE, offset }, signal),
     [dagId, state, runType, offset],
   );
   // Another page or filter: ticked runs out of sight are not acted on by surprise.

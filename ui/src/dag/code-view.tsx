@@ -1,12 +1,12 @@
 /** A DAG's source file with line numbers: as the server loaded it, or as an older version had it. */
 import { get, seg } from "../api/client";
-import type { DagVersion } from "../api/types";
+import type { DagSource, DagVersion } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
 
 export function CodeView({ dagId, version }: { dagId: string; version?: DagVersion }) {
   const source = useResource(
-    (signal) => (version ? Promise.resolve(undefined) : get<{ file: string; source: string }>(`dags/${seg(dagId)}/source`, undefined, signal)),
+    (signal) => (version ? Promise.resolve(undefined) : get<DagSource>(`dags/${seg(dagId)}/source`, undefined, signal)),
     [dagId, version?.version ?? null],
   );
   if (version && version.source === null) return <Empty title="No source kept for this version">The run's creator did not know the DAG file's text.</Empty>;

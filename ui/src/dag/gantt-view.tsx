@@ -1,7 +1,7 @@
 /** The Gantt chart of one run: per task instance and try, the queue wait (pale) and the run time (solid). */
 import { useEffect, useMemo } from "react";
 import { get, seg } from "../api/client";
-import type { DagDetail, StateChange } from "../api/types";
+import type { DagDetail, RunHistory } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { formatDuration, instanceName } from "../format";
@@ -17,7 +17,7 @@ interface Props {
 }
 
 export function GanttView({ dag, runId, onSelectTask }: Props) {
-  const history = useResource((signal) => get<{ changes: StateChange[] }>(`runs/${seg(runId)}/history`, undefined, signal), [runId]);
+  const history = useResource((signal) => get<RunHistory>(`runs/${seg(runId)}/history`, undefined, signal), [runId]);
   const tick = useChangeTick((c) => c.runId === runId, 500);
   useEffect(() => {
     if (tick > 0) history.reload();

@@ -1,7 +1,7 @@
 /** A run's note (PUT /runs/:runId/note): who wrote it and when; operators edit it, viewers read it. */
 import { useEffect, useState, type FormEvent } from "react";
 import { errorMessage, put, seg } from "../api/client";
-import type { RunNote } from "../api/types";
+import type { RunNote, RunNoteAnswer } from "../api/types";
 import { useCan } from "../auth";
 import { TimeText } from "../time/time-text";
 
@@ -19,7 +19,7 @@ export function RunNoteEditor({ runId, note, onSaved }: { runId: string; note: R
     event.preventDefault();
     setStatus({ busy: true });
     try {
-      const answer = await put<{ note: RunNote | null }>(`runs/${seg(runId)}/note`, { note: text });
+      const answer = await put<RunNoteAnswer>(`runs/${seg(runId)}/note`, { note: text });
       onSaved(answer.note);
       setStatus({ busy: false });
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { get, seg } from "../api/client";
-import type { DagRun, StateChange, TaskInstance, TaskState, RunState } from "../api/types";
+import type { DagRun, RunList, RunState, StateChange, TaskInstance, TaskInstanceList, TaskState } from "../api/types";
 import { useStateChanges } from "../live/live-updates";
 
 export interface DagRuns {
@@ -31,8 +31,8 @@ export function useDagRuns(dagId: string, limit: number): DagRuns {
   const loadAll = useCallback(async () => {
     const mine = ++generation.current;
     try {
-      const page = await get<{ runs: DagRun[]; total: number }>("runs", { dagId, limit });
-      const tasks = await Promise.all(page.runs.map((r) => get<{ taskInstances: TaskInstance[] }>(`runs/${seg(r.runId)}/tasks`)));
+      const page = await get<RunList>("runs", { dagId, limit });
+      const tasks = await Promise.all(page.runs.map((r) => get<TaskInstanceList>(`runs/${seg(r.runId)}/tasks`)));
       if (mine !== generation.current) return;
       setRuns(page.runs);
       setTotal(page.total);
@@ -65,7 +65,7 @@ export function useDagRuns(dagId: string, limit: number): DagRuns {
     try {
       const fresh = await Promise.all(
         ids.map(async (id) => {
-          const [run, tasks] = await Promise.all([get<DagRun>(`runs/${seg(id)}`), get<{ taskInstances: TaskInstance[] }>(`runs/${seg(id)}/tasks`)]);
+          const [run, tasks] = await Promise.all([get<DagRun>(`runs/${seg(id)}`), get<TaskInstanceList>(`runs/${seg(id)}/tasks`)]);
           return { run, tasks: tasks.taskInstances };
         }),
       );

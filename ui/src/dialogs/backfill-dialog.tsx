@@ -4,17 +4,10 @@
  */
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { ApiError, errorMessage, get, post, seg } from "../api/client";
-import type { Backfill, DagDetail, ReprocessMode } from "../api/types";
+import type { Backfill, BackfillInterval, BackfillPlan, DagDetail, ReprocessMode } from "../api/types";
 import { BackfillProgress } from "../components/backfill-progress";
 import { Dialog } from "../components/dialog";
 import { timesIn } from "../time/use-times";
-
-interface PlannedInterval {
-  readonly logicalDate: string;
-  readonly dataIntervalEnd?: string;
-  readonly action: string;
-  readonly existingRunId: string | null;
-}
 
 const REPROCESS: readonly { value: ReprocessMode; label: string }[] = [
   { value: "failed", label: "Rerun failed runs, skip succeeded ones" },
@@ -38,7 +31,7 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
   const [to, setTo] = useState(daysAgo(1));
   const [reprocess, setReprocess] = useState<ReprocessMode>("failed");
   const [maxActiveRuns, setMaxActiveRuns] = useState(4);
-  const [preview, setPreview] = useState<readonly PlannedInterval[] | undefined>();
+  const [preview, setPreview] = useState<readonly BackfillInterval[] | undefined>();
   const [error, setError] = useState<{ field?: string; message: string } | undefined>();
   const [busy, setBusy] = useState(false);
   const [backfill, setBackfill] = useState<Backfill | undefined>();
@@ -63,7 +56,7 @@ export function BackfillDialog({ dag, onClose, onStarted }: { dag: DagDetail; on
     try {
       const body = { from, to, reprocess, maxActiveRuns, dryRun };
       if (dryRun) {
-        const answer = await post<{ intervals: PlannedInterval[] }>(`dags/${seg(dag.dagId)}/backfills`, body);
+        const answer = await post<BackfillPlan>(`dags/${seg(dag.dagId)}/backfills`, body);
         setPreview(answer.intervals);
       } else {
         setBackfill(await post<Backfill>(`dags/${seg(dag.dagId)}/backfills`, body));

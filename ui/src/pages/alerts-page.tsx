@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { errorMessage, get, post } from "../api/client";
-import type { Alert, AlertDetail, AlertState, DeadLetter, SlaMiss } from "../api/types";
+import type { AlertDetail, AlertList, AlertState, DeadLetterList, SlaMissList } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { SidePanel } from "../components/side-panel";
@@ -43,7 +43,7 @@ export function AlertsPage() {
   const stateFilter = route.query.get("state") ?? "";
   const openAlert = route.query.get("alert");
   const times = useTimes();
-  const alerts = useResource((signal) => get<{ alerts: Alert[] }>("alerts", { state: stateFilter }, signal), [stateFilter]);
+  const alerts = useResource((signal) => get<AlertList>("alerts", { state: stateFilter }, signal), [stateFilter]);
   useAlertRefresh(alerts.reload);
   useScrollToAlert(openAlert, alerts.data !== undefined);
 
@@ -316,7 +316,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
 function DeadLetters() {
   const times = useTimes();
   const [openOnly, setOpenOnly] = useState(true);
-  const letters = useResource((signal) => get<{ deadLetters: DeadLetter[] }>("dead-letters", { open: openOnly ? "true" : undefined }, signal), [openOnly]);
+  const letters = useResource((signal) => get<DeadLetterList>("dead-letters", { open: openOnly ? "true" : undefined }, signal), [openOnly]);
   useAlertRefresh(letters.reload);
   const list = letters.data ? [...letters.data.deadLetters].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : [];
   return (
@@ -371,7 +371,7 @@ function DeadLetters() {
 function SlaMisses() {
   const times = useTimes();
   const route = useRoute();
-  const misses = useResource((signal) => get<{ slaMisses: SlaMiss[] }>("sla-misses", undefined, signal), []);
+  const misses = useResource((signal) => get<SlaMissList>("sla-misses", undefined, signal), []);
   useAlertRefresh(misses.reload);
   const list = misses.data?.slaMisses ?? [];
   return (

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "react";
 import { errorMessage, get, post } from "../api/client";
-import type { Backfill, DagListEntry } from "../api/types";
+import type { Backfill, BackfillList, DagList } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { BackfillProgress } from "../components/backfill-progress";
@@ -24,9 +24,9 @@ export function BackfillsPage() {
   const route = useRoute();
   const state = route.query.get("state") ?? "";
   const canOperate = useCan("operator");
-  const backfills = useResource((signal) => get<{ backfills: Backfill[] }>("backfills", { state }, signal), [state]);
+  const backfills = useResource((signal) => get<BackfillList>("backfills", { state }, signal), [state]);
   // Ranges read in each DAG's timezone, as the backfill dialog took them; the rest in the header's zone.
-  const dags = useResource((signal) => get<{ dags: DagListEntry[] }>("dags", undefined, signal), []);
+  const dags = useResource((signal) => get<DagList>("dags", undefined, signal), []);
   const timezones = useMemo(() => new Map((dags.data?.dags ?? []).map((d) => [d.dagId, d.timezone])), [dags.data]);
   const [actionError, setActionError] = useState<string | undefined>();
 

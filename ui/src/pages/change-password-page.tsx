@@ -1,7 +1,7 @@
 /** A one-time password must be replaced before anything else: the server refuses other calls until then. */
 import { useState, type FormEvent } from "react";
 import { ApiError, errorMessage, post } from "../api/client";
-import type { Me } from "../api/types";
+import type { Me, PasswordChanged } from "../api/types";
 
 export function ChangePasswordPage({ me, onChanged }: { me: Me; onChanged: (csrfToken: string | null) => void }) {
   const [current, setCurrent] = useState("");
@@ -14,7 +14,7 @@ export function ChangePasswordPage({ me, onChanged }: { me: Me; onChanged: (csrf
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await post<{ csrfToken: string | null }>("auth/password", { currentPassword: current, newPassword: next });
+      const answer = await post<PasswordChanged>("auth/password", { currentPassword: current, newPassword: next });
       onChanged(answer.csrfToken);
     } catch (e) {
       setError({ message: errorMessage(e), field: e instanceof ApiError ? e.field : undefined });

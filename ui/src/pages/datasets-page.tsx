@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from "react";
 import { get } from "../api/client";
-import type { DagListEntry, Dataset } from "../api/types";
+import type { DagList, DatasetList } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { formatDuration, relativeTime } from "../format";
@@ -20,8 +20,8 @@ const FRESH_MS = 24 * 3_600_000;
 export function DatasetsPage() {
   const route = useRoute();
   const search = route.query.get("search") ?? "";
-  const datasets = useResource((signal) => get<{ datasets: Dataset[] }>("datasets", undefined, signal), []);
-  const dags = useResource((signal) => get<{ dags: DagListEntry[] }>("dags", undefined, signal), []);
+  const datasets = useResource((signal) => get<DatasetList>("datasets", undefined, signal), []);
+  const dags = useResource((signal) => get<DagList>("dags", undefined, signal), []);
   const dagIds = useMemo(() => new Set(dags.data?.dags.map((d) => d.dagId) ?? []), [dags.data]);
   const tick = useChangeTick((c) => c.taskId !== null && c.toState === "success", 1_000);
   useEffect(() => {

@@ -5,7 +5,7 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from "react";
 import { get } from "../api/client";
-import type { Dataset, LineageEdge, LineageNode, LineageResult } from "../api/types";
+import type { DatasetList, LineageEdge, LineageNode, LineageResult } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { Empty, ErrorBox, Loading } from "../components/status";
 import { lineageHref, lineageTarget } from "../lineage/lineage-target";
@@ -51,7 +51,7 @@ export function LineagePage() {
   const direction = (DIRECTIONS.some((d) => d.id === route.query.get("direction")) ? route.query.get("direction") : "both") as Direction;
   const depth = (DEPTHS as readonly string[]).includes(route.query.get("depth") ?? "") ? (route.query.get("depth") as string) : DEFAULT_DEPTH;
   const result = useResource((signal) => (target === "" ? Promise.resolve(undefined) : explore(target, direction, depth, signal)), [target, direction, depth]);
-  const datasets = useResource((signal) => get<{ datasets: Dataset[] }>("datasets", undefined, signal), []);
+  const datasets = useResource((signal) => get<DatasetList>("datasets", undefined, signal), []);
   const [draft, setDraft] = useState(target);
   useEffect(() => setDraft(target), [target]);
 

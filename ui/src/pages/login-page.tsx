@@ -1,12 +1,7 @@
 /** The login form. The server sets the session cookie; the answer carries the CSRF token for writes. */
 import { useState, type FormEvent } from "react";
 import { errorMessage, post } from "../api/client";
-import type { Me, Role } from "../api/types";
-
-interface LoginAnswer {
-  readonly user: { readonly username: string; readonly role: Role; readonly mustChangePassword: boolean };
-  readonly csrfToken: string;
-}
+import type { LoginAnswer, Me } from "../api/types";
 
 export function LoginPage({ notice, onLoggedIn }: { notice?: string; onLoggedIn: (me: Me) => void }) {
   const [username, setUsername] = useState("");
@@ -20,7 +15,7 @@ export function LoginPage({ notice, onLoggedIn }: { notice?: string; onLoggedIn:
     setError(undefined);
     try {
       const answer = await post<LoginAnswer>("auth/login", { username, password });
-      onLoggedIn({ ...answer.user, csrfToken: answer.csrfToken });
+      onLoggedIn({ ...answer.user, authenticatedWith: "session", csrfToken: answer.csrfToken });
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "react";
 import { errorMessage, get, post, seg } from "../api/client";
-import type { TaskInstance, TaskInstanceDetail } from "../api/types";
+import type { TaskInstanceDetail, TaskInstanceList } from "../api/types";
 import { useResource } from "../api/use-resource";
 import { useCan } from "../auth";
 import { SidePanel } from "../components/side-panel";
@@ -35,7 +35,7 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   const path = `runs/${seg(runId)}/tasks/${seg(taskId)}`;
   const detail = useResource((signal) => get<TaskInstanceDetail>(path, { mapIndex: index }, signal), [path, index]);
   const siblings = useResource(
-    (signal) => (mapIndex === null ? Promise.resolve([]) : get<{ taskInstances: TaskInstance[] }>(`runs/${seg(runId)}/tasks`, undefined, signal).then((r) => r.taskInstances.filter((t) => t.taskId === taskId))),
+    (signal) => (mapIndex === null ? Promise.resolve([]) : get<TaskInstanceList>(`runs/${seg(runId)}/tasks`, undefined, signal).then((r) => r.taskInstances.filter((t) => t.taskId === taskId))),
     [runId, taskId, mapIndex === null],
   );
   const tick = useChangeTick((c) => c.runId === runId && c.taskId === taskId && (index === null || c.mapIndex === index), 250);

@@ -1,0 +1,45 @@
+/** Answers about backfills (and events, which start runs too) (see responses.ts for how answers are serialised and documented). */
+import { z } from "zod";
+import { runSchema } from "./runs.js";
+import { timestamp } from "./responses.js";
+
+const reprocessMode = z.enum(["skip", "failed", "all"]).meta({ id: "ReprocessMode" });
+
+export const backfillSchema = z
+  .object({
+    id: z.number(),
+    dagId: z.string(),
+    from: timestamp,
+    to: timestamp,
+    reprocess: reprocessMode,
+    maxActiveRuns: z.number(),
+    state: z.enum(["running", "completed", "cancelled"]),
+    createdBy: z.string().nullable(),
+    createdAt: timestamp,
+    endedAt: timestamp.nullable(),
+    progress: z.object({ total: z.number(), done: z.number(), succeeded: z.number(), failed: z.number(), skipped: z.number(), running: z.number() }),
+  })
+  .meta({ id: "Backfill" });
+export const backfillListSchema = z.object({ backfills: z.array(backfillSchema) }).meta({ id: "BackfillList" });
+
+export const backfillPlanSchema = z
+  .object({
+    dryRun: z.literal(true),
+    dagId: z.string(),
+    from: timestamp,
+    to: timestamp,
+    intervals: z.array(
+      z
+        .object({
+          logicalDate: timestamp,
+          dataIntervalStart: timestamp,
+          dataIntervalEnd: timestamp,
+          action: z.enum(["create", "skip", "rerun", "rerun_failed", "resume"]),
+          existingRunId: z.string().nullable(),
+        })
+        .meta({ id: "BackfillInterval" }),
+    ),
+  })
+  .meta({ id: "BackfillPlan" });
+
+export const eventAnswerSchema = z.object({ event: z.string(), runs: z.array(runSchema) }).meta({ id: "EventAnswer" });
