@@ -23,8 +23,8 @@ const LAYERS = [
 const ENTRY_FORBIDDEN = ["api", "cli", "testing"];
 /** Database drivers and the query builder: only store/ speaks SQL. */
 const SQL_MODULES = "^(kysely|pg|pg-[a-z-]+|better-sqlite3)(/|$)";
-/** The store's insides: outside store/, its contract (store.ts and the part files it names) and open functions only. */
-const STORE_INTERNALS = "store/(engine/|migrations/|schema\\.js$|migrate\\.js$|sql-[a-z-]+\\.js$|(sqlite|postgres)/(?!open-))";
+/** The store's insides: outside store/, only its index.ts (the contract), open-store.ts and the dialects' open functions. */
+const STORE_INTERNALS = "store/(?!index\\.js$|open-store\\.js$|(sqlite|postgres)/open-[a-z-]+\\.js$)";
 /** Source files sit at most this many folders below src/ (or below ui/src/). */
 const MAX_DEPTH = 3;
 
@@ -70,7 +70,7 @@ const layerConfigs = [...layerOf].flatMap(([folder, layer]) => {
     if (folder !== "store") {
       patterns.push(sqlRule, {
         regex: `^${up(depth)}${STORE_INTERNALS}`,
-        message: "Outside store/, use the Store contract (store.ts, its parts, open-store.ts), not the store's internals.",
+        message: "Outside store/, use store/index.js (the contract), open-store.js or a dialect's open function, not the store's internals.",
       });
     }
     return restrictions(files, patterns);

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { openStoreAt } from "../../src/store/open-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import type { WorkloadContext } from "./types.js";
 import { dropSchema, storeLocation } from "./util.js";
 

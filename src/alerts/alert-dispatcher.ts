@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AlertPolicySpec } from "../core/types.js";
-import type { ClaimedDelivery } from "../store/alert-records.js";
-import type { Store } from "../store/store.js";
+import type { ClaimedDelivery } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { AlertConfig } from "./alert-config.js";
 import { effectivePolicy, planDeliveries, type EffectivePolicy } from "./alert-policy.js";

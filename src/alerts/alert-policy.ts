@@ -9,7 +9,7 @@
  * sooner because a DAG does not page.
  */
 import type { AlertPolicySpec } from "../core/types.js";
-import type { PlannedDelivery } from "../store/alert-records.js";
+import type { PlannedDelivery } from "../store/index.js";
 import { DEFAULT_ESCALATE_AFTER_MS, DEFAULT_PAGERDUTY_URL, DEFAULT_TICKET_AFTER_MS, type AlertConfig } from "./alert-config.js";
 
 export interface EffectivePolicy {

@@ -1,5 +1,5 @@
 /** What an alert says about its source, and the key that deduplicates it. */
-import type { AlertSource } from "../store/alert-records.js";
+import type { AlertSource } from "../store/index.js";
 
 /**
  * One open alert per (DAG, task, kind): a DAG that misses its SLA run after run, or a task that

@@ -4,8 +4,8 @@
  * each task that had not succeeded `deadline` after it. The alert dispatcher raises the alerts.
  */
 import type { DagGraph } from "../core/types.js";
-import type { SlaMissRecord } from "../store/alert-records.js";
-import type { Store } from "../store/store.js";
+import type { SlaMissRecord } from "../store/index.js";
+import type { Store } from "../store/index.js";
 
 export async function checkSlas(store: Store, graphs: Iterable<DagGraph>, now: Date): Promise<SlaMissRecord[]> {
   const recorded: SlaMissRecord[] = [];

@@ -2,10 +2,10 @@
 import "@fastify/cookie";
 import type { TributaryError } from "../core/errors.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
-import type { Role } from "../store/access.js";
+import type { Role } from "../store/index.js";
 import type { RouteAccess } from "./auth/roles.js";
 import type { CredentialChanges } from "./auth/credential-changes.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 
 /** The DAGs the server knows: the DAG registry of this process (files loaded from the DAG folder). */
 export interface DagSource {

@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { logLineText } from "../core/log-line-text.js";
-import type { LogQuery, Store } from "../store/store.js";
+import type { LogQuery, Store } from "../store/index.js";
 
 const PAGE = 5_000;
 

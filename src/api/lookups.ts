@@ -1,7 +1,7 @@
 /** Lookups that turn an unknown id into a 404 naming it. */
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
 import type { DagGraph } from "../core/types.js";
-import type { DagRunRecord } from "../store/store.js";
+import type { DagRunRecord } from "../store/index.js";
 import type { ApiContext } from "./context.js";
 import { notFound } from "./errors.js";
 

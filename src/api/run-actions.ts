@@ -2,7 +2,7 @@
  * What an operator does to a whole DAG run (cancel, clear, mark), each with its audit entry: shared
  * by the per-run routes and the bulk route (routes/run-bulk.ts), so both act and audit alike.
  */
-import type { DagRunRecord } from "../store/store.js";
+import type { DagRunRecord } from "../store/index.js";
 import { type ApiContext } from "./context.js";
 import { conflict } from "./errors.js";
 import { dagToRun, requireRun } from "./lookups.js";

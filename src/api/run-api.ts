@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { DagRegistry } from "../scheduler/dag-registry.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import type { TributaryMetrics } from "../observability/metrics.js";
 import { ensureFirstAdmin } from "./auth/first-admin.js";
 import { createApiServer, type ApiPlugin } from "./server.js";

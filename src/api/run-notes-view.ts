@@ -1,6 +1,6 @@
-/** Runs as the API shows them: each with its note (store/run-notes.ts), or `note: null`. */
-import type { RunNoteRecord } from "../store/run-notes.js";
-import type { DagRunRecord, Store } from "../store/store.js";
+/** Runs as the API shows them: each with its note (store/contract/run-notes.ts), or `note: null`. */
+import type { RunNoteRecord } from "../store/index.js";
+import type { DagRunRecord, Store } from "../store/index.js";
 
 export type RunWithNote = DagRunRecord & { readonly note: RunNoteRecord | null };
 

@@ -13,7 +13,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import type { LogFn } from "../logging/log-fields.js";
 import { renderMetrics, type TributaryMetrics } from "../observability/metrics.js";
 import { authenticate } from "./auth/authenticate.js";

@@ -7,7 +7,7 @@
  */
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { RunState } from "../core/types.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import { Worker } from "../worker/worker.js";
 import { startInterval, type PlannedInterval } from "../scheduler/backfill.js";

@@ -5,11 +5,11 @@
  */
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { Dag } from "../dsl/types.js";
-import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/store.js";
+import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/index.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
-import type { ClaimedTask } from "../store/store.js";
+import type { ClaimedTask } from "../store/index.js";
 import { register } from "../scheduler/dag-registry.js";
 import { manualDataInterval } from "../scheduler/manual-interval.js";
 import { createRetryTimer } from "../scheduler/retry-timer.js";

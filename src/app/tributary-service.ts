@@ -3,7 +3,7 @@
  * its process pool) sharing one store, in one process. What `tributary start` runs, and what
  * `createTributary` embeds in an existing Node service.
  */
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { TaskProcessPool } from "../worker/process-pool.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
 import { DagRegistry } from "../scheduler/dag-registry.js";

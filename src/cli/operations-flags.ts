@@ -6,7 +6,7 @@ import { parseDuration } from "../core/duration.js";
 import { InvalidInputError } from "../core/errors.js";
 import { resolveLogFormat, resolveLogLevel, type LogFormat } from "../logging/logger.js";
 import type { LogLevel } from "../logging/log-fields.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 
 export const OPERATIONS_FLAGS = {
   "log-format": { type: "string" },

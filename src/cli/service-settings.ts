@@ -8,7 +8,7 @@ import { InvalidInputError } from "../core/errors.js";
 import { resolveOpenLineageConfig, type OpenLineageConfig } from "../lineage/openlineage/config.js";
 import { resolveOtlpConfig } from "../observability/tracing/config.js";
 import { loadAlertConfig } from "../alerts/alert-config.js";
-import { parseStoreLocation } from "../store/store-url.js";
+import { parseStoreLocation } from "../store/index.js";
 import { parseTrustProxy, TRUST_PROXY_ENV, type TrustProxy } from "../api/trust-proxy.js";
 import { boundedInt } from "./flags.js";
 import { parseOperationsFlags, type OperationsSettings } from "./operations-flags.js";

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { resolveLocations } from "./project-config.js";
 import { describeStoreLocation, openStoreAt } from "../store/open-store.js";
 

@@ -8,7 +8,7 @@ import type { RunState, TaskState } from "./types.js";
 /**
  * Allowed moves of a task instance, by current state. Besides the moves of docs/architecture.md §3: an operator
  * may mark any instance success or failed (Airflow's "mark success/failed"), whatever its state,
- * and a cancelled run skips the instances that have not started (engine/cancel-run.ts).
+ * and a cancelled run skips the instances that have not started (sql/runs/cancel-run.ts).
  */
 export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>> = {
   // failed from scheduled/queued/retrying: the task can no longer run, or was marked failed.

@@ -2,8 +2,8 @@
  * The datasets Tributary knows (declared by a DAG, or named by an event) with their last update,
  * last writer and freshness: `tributary datasets list` and the API's dataset listing.
  */
-import type { DatasetEventRecord } from "../store/lineage.js";
-import type { Store } from "../store/store.js";
+import type { DatasetEventRecord } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import type { LineageService } from "./lineage-service.js";
 
 /** Who wrote a dataset last: a task's try, or an external report. */

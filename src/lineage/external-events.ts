@@ -4,8 +4,8 @@
  * the DAGs scheduled on that dataset run as if a task had written it.
  */
 import { InvalidInputError } from "../core/errors.js";
-import type { DatasetEventRecord } from "../store/lineage.js";
-import type { Store } from "../store/store.js";
+import type { DatasetEventRecord } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { normaliseDatasetUri } from "../core/dataset-uri.js";
 
 export type DatasetEventMetadataValue = string | number | boolean | null;

@@ -18,4 +18,4 @@ export { datasetToJson, listDatasets, type DatasetInfo, type DatasetWriterInfo }
 export { recordExternalDatasetEvent, type ExternalDatasetEventInput } from "./external-events.js";
 export { isDatasetUri, normaliseDatasetUri } from "../core/dataset-uri.js";
 export { renderLineageTree } from "./render-tree.js";
-export type { DatasetEventRecord } from "../store/lineage.js";
+export type { DatasetEventRecord } from "../store/index.js";

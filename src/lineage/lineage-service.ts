@@ -7,7 +7,7 @@
  */
 import { InvalidInputError, NotFoundError } from "../core/errors.js";
 import type { DagGraph } from "../core/types.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { dagNodeId, datasetNodeId, LineageGraph, taskNodeId } from "./lineage-graph.js";
 import { walkLineage, type LineageDirection, type LineageResult } from "./lineage-query.js";

@@ -3,7 +3,7 @@
  * ended longer ago than the retention. It runs with the scheduler role; several schedulers
  * deleting the same old lines is harmless.
  */
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { LogFn } from "./log-fields.js";
 

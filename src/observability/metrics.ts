@@ -7,7 +7,7 @@
  *   scheduler loop's duration and lag (its scheduler), and its worker slots.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 
 export interface MetricsOptions {
   readonly store: Store;

@@ -3,8 +3,8 @@
  * about runs, looked up once per pass: a batch of changes often holds many changes of one run.
  */
 import type { DagGraph } from "../core/types.js";
-import type { DatasetEventRecord } from "../store/lineage.js";
-import type { DagRunRecord, StateChangeRecord, Store, TaskInstanceRecord, TaskTryRecord } from "../store/store.js";
+import type { DatasetEventRecord } from "../store/index.js";
+import type { DagRunRecord, StateChangeRecord, Store, TaskInstanceRecord, TaskTryRecord } from "../store/index.js";
 
 export class RunFacts {
   readonly #store: Store;

@@ -5,8 +5,8 @@
  * exactly one of them; the consumer turns changes into messages after the fact, never in the
  * code path that runs tasks.
  */
-import type { DagStateChange } from "../store/lineage.js";
-import type { Store } from "../store/store.js";
+import type { DagStateChange } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { ServiceLoop } from "./service-loop.js";
 
 export interface StateChangeFeedOptions {

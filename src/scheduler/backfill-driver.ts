@@ -1,5 +1,5 @@
 /**
- * Drives the backfills stored through the API (store/backfills.ts), one pass per scheduler tick:
+ * Drives the backfills stored through the API (store/contract/backfills.ts), one pass per scheduler tick:
  * for each running backfill, the store notes which of its runs finished (completing it when all
  * have) and hands this scheduler the next intervals to start, within the backfill's
  * maxActiveRuns; their runs are created, cleared or resumed and started exactly as the CLI's
@@ -8,8 +8,8 @@
  * while it decides), and starting an interval is idempotent.
  */
 import { isTerminalRunState } from "../core/state-machine.js";
-import type { Store } from "../store/store.js";
-import type { BackfillIntervalToStart, PlannedBackfillInterval } from "../store/backfills.js";
+import type { Store } from "../store/index.js";
+import type { BackfillIntervalToStart, PlannedBackfillInterval } from "../store/index.js";
 import { startInterval, type PlannedInterval } from "./backfill.js";
 import type { RegisteredDag } from "./dag-registry.js";
 
@@ -28,7 +28,7 @@ export async function driveBackfills(
     // A DAG this scheduler has not loaded: a scheduler that has it drives the backfill.
     if (!entry) continue;
     // One backfill's failure must not hold up the others; an interval whose start failed is
-    // handed out again once its reservation is stale (see engine/backfills.ts).
+    // handed out again once its reservation is stale (see sql/backfills/backfills.ts).
     try {
       for (const interval of await store.takeBackfillIntervals(backfill.id, now)) {
         await startOne(store, entry, interval, now);

@@ -10,14 +10,14 @@ import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { DataInterval } from "../core/types.js";
-import type { DagRunRecord, Store } from "../store/store.js";
-import type { BackfillAction, ReprocessMode } from "../store/backfills.js";
+import type { DagRunRecord, Store } from "../store/index.js";
+import type { BackfillAction, ReprocessMode } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { scheduledRunId } from "./run-ids.js";
 import { backfillIntervals, MAX_CLI_BACKFILL_INTERVALS } from "./backfill-intervals.js";
 
 // The actions and modes are stored with API-created backfills, so the store defines them.
-export type { BackfillAction, ReprocessMode } from "../store/backfills.js";
+export type { BackfillAction, ReprocessMode } from "../store/index.js";
 
 export interface PlannedInterval {
   readonly interval: DataInterval;

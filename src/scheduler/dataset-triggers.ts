@@ -7,8 +7,8 @@
  */
 import type { ResolvedSchedule } from "../core/schedule.js";
 import type { Dag } from "../dsl/types.js";
-import type { DatasetEventRecord } from "../store/lineage.js";
-import type { DagRunRecord, Store } from "../store/store.js";
+import type { DatasetEventRecord } from "../store/index.js";
+import type { DagRunRecord, Store } from "../store/index.js";
 
 type DatasetsSchedule = Extract<ResolvedSchedule, { kind: "datasets" }>;
 

@@ -4,7 +4,7 @@
  * previous one stopped; this loop only sleeps until the earliest due time.
  */
 import { ServiceLoop } from "../runtime/service-loop.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 
 export interface RetryTimerOptions {
   readonly store: Store;

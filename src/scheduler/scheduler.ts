@@ -5,7 +5,7 @@
  * heartbeating) so they are retried. Tasks never run here: workers run them.
  */
 import { isTimetable, tickAfter } from "../core/schedule.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
 import { dueIntervals } from "./due-intervals.js";

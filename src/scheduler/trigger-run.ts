@@ -3,7 +3,7 @@
  * against the DAG's schema (an unknown name is an error), finds the data interval, records the
  * DAG, and creates the run `queued` for the scheduler to start. One implementation for every caller.
  */
-import type { DagRunRecord, Store } from "../store/store.js";
+import type { DagRunRecord, Store } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { manualDataInterval } from "./manual-interval.js";
 import { triggeredRunId } from "./run-ids.js";

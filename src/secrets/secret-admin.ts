@@ -4,7 +4,7 @@
  * secret in one transaction.
  */
 import { InvalidInputError } from "../core/errors.js";
-import type { Store, StoredSecret } from "../store/store.js";
+import type { Store, StoredSecret } from "../store/index.js";
 import { decryptSecret, encryptSecret, SECRET_KEY_ENV, SecretIntegrityError, SecretKeyMismatchError, type SecretKey } from "./cipher.js";
 import { assertSecretName } from "./names.js";
 

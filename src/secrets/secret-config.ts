@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { InvalidInputError } from "../core/errors.js";
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import type { SecretBackend } from "./backend.js";
 import { parseSecretKey, SECRET_KEY_ENV, type SecretKey } from "./cipher.js";
 import { envSecretBackend } from "./env-backend.js";

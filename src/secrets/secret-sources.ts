@@ -3,7 +3,7 @@
  * `GET /api/v1/secrets` answers. One row per backend that holds a name, in the order the
  * resolver asks them (environment, files, store), so the first row of a name is the one tasks get.
  */
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import type { SecretResolver } from "./resolver.js";
 
 export interface SecretSource {

@@ -3,7 +3,7 @@
  * `TRIBUTARY_SECRET_KEY`. Without a key it is off; a process that needs it refuses to start
  * (see secret-config.ts).
  */
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import type { SecretBackend } from "./backend.js";
 import { decryptSecret, type SecretKey } from "./cipher.js";
 

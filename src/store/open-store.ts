@@ -1,4 +1,4 @@
-import type { Store } from "./store.js";
+import type { Store } from "./contract/store.js";
 import { openSqliteStore } from "./sqlite/open-sqlite-store.js";
 import { openPostgresStore } from "./postgres/open-postgres-store.js";
 import { parseStoreLocation } from "./store-url.js";

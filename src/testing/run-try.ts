@@ -5,7 +5,7 @@
  */
 import type { TaskSpec } from "../core/types.js";
 import type { BranchChoice, Dag, TaskDefinition } from "../dsl/types.js";
-import type { ClaimedTask } from "../store/store.js";
+import type { ClaimedTask } from "../store/index.js";
 import { describeError } from "../worker/describe-error.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "../worker/process-pool.js";
 import { normaliseBranchChoice, runTaskDefinition } from "../worker/run-task-definition.js";

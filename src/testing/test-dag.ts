@@ -11,7 +11,7 @@ import { register } from "../scheduler/dag-registry.js";
 import { manualDataInterval } from "../scheduler/manual-interval.js";
 import { triggeredRunId } from "../scheduler/run-ids.js";
 import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
-import type { ClaimedTask, Store, StoredLogLine } from "../store/store.js";
+import type { ClaimedTask, Store, StoredLogLine } from "../store/index.js";
 import { runTryInProcess, type InProcessTry } from "./run-try.js";
 import type {
   InjectedFailures,

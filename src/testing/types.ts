@@ -4,7 +4,7 @@
  */
 import type { RunState, TaskState } from "../core/types.js";
 import type { TaskContext, TaskRef } from "../dsl/types.js";
-import type { TryErrorKind } from "../store/store.js";
+import type { TryErrorKind } from "../store/index.js";
 
 /**
  * Replaces a task's code in a test: a function called like the task (`inputs` holds the upstream

@@ -1,4 +1,4 @@
-import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult, Store } from "../store/store.js";
+import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult, Store } from "../store/index.js";
 
 /** At most this many outcomes share a transaction. */
 const MAX_BATCH = 100;

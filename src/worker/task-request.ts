@@ -4,7 +4,7 @@
  */
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
-import type { ClaimedTask } from "../store/store.js";
+import type { ClaimedTask } from "../store/index.js";
 import type { TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskRequestParts {

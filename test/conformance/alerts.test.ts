@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { DagGraph } from "../../src/core/types.js";
-import type { PlannedDelivery } from "../../src/store/alert-records.js";
-import type { Store } from "../../src/store/store.js";
+import type { PlannedDelivery } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { at, RunDriver } from "./driver.js";
 import { graph } from "./fixtures.js";
 import { STORES } from "./stores.js";

@@ -10,7 +10,7 @@ import type {
   DatasetEventInput,
   Store,
   TaskInstanceRecord,
-} from "../../src/store/store.js";
+} from "../../src/store/index.js";
 
 /** The suite's epoch: every `now` is an offset from it, so stored times are exact. */
 export const T0 = Date.UTC(2024, 2, 1, 6, 0, 0);

@@ -1,5 +1,5 @@
 /**
- * Conformance of the lineage part of the store (src/store/lineage.ts) on every dialect: dataset
+ * Conformance of the lineage part of the store (src/store/contract/lineage.ts) on every dialect: dataset
  * events with their run, task, try, time and metadata; dataset summaries and writers; data-aware
  * triggers that consume an event once per DAG, even when two stores race; and the shared read
  * position of the state history that hands each change to one reader.

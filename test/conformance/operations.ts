@@ -8,8 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../src/core/errors.js";
 import type { DagGraph } from "../../src/core/types.js";
-import type { PlannedBackfillInterval } from "../../src/store/backfills.js";
-import type { Store } from "../../src/store/store.js";
+import type { PlannedBackfillInterval } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { at, RunDriver, runInput } from "./driver.js";
 import { graph } from "./fixtures.js";
 import type { StoreFactory } from "./stores.js";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../src/core/errors.js";
-import { MAX_RUN_NOTE_CHARS } from "../../src/store/run-notes.js";
+import { MAX_RUN_NOTE_CHARS } from "../../src/store/index.js";
 import { at, RunDriver } from "./driver.js";
 import { graph } from "./fixtures.js";
 import { STORES } from "./stores.js";

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
 import type { DagGraph } from "../../src/core/types.js";
-import type { ClaimedTask, DagRunRecord, Store } from "../../src/store/store.js";
+import type { ClaimedTask, DagRunRecord, Store } from "../../src/store/index.js";
 import { at, keyOf, RunDriver, runInput } from "./driver.js";
 import { graph, wideGraph, type TaskFixture } from "./fixtures.js";
 import type { StoreFactory } from "./stores.js";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, generateSecretKey, parseSecretKey } from "../../src/secrets/cipher.js";
 import { rotateSecretKey, setStoredSecret } from "../../src/secrets/secret-admin.js";
-import type { StoredSecret } from "../../src/store/store.js";
+import type { StoredSecret } from "../../src/store/index.js";
 import { at, RunDriver } from "./driver.js";
 import { graph } from "./fixtures.js";
 import { STORES } from "./stores.js";

@@ -14,7 +14,7 @@
  * End of input before a job: the child exits without doing anything.
  */
 import { createInterface } from "node:readline";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { storeFactory } from "./stores.js";
 
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/core/errors.js";
 import type { Backoff, TaskState, TriggerRule } from "../../src/core/types.js";
-import type { ClaimedTask, Store, StoredLogLine } from "../../src/store/store.js";
+import type { ClaimedTask, Store, StoredLogLine } from "../../src/store/index.js";
 import { keepSpareStoreChildren, raceChildren, startStoreChild } from "./children.js";
 import { at, RunDriver, runInput, T0 } from "./driver.js";
 import { graph, wideGraph } from "./fixtures.js";
@@ -14,7 +14,7 @@ import { STORES } from "./stores.js";
 import { useStore } from "./use-store.js";
 import { describeSchedulingConformance } from "./scheduling.js";
 import { describeOperationsConformance } from "./operations.js";
-import { migrationsFor } from "../../src/store/migrations/index.js";
+import { migrationsFor } from "../../src/store/sql/migrations/index.js";
 import { dagVersion } from "../../src/core/dag-version.js";
 
 const ALL_MIGRATIONS = Object.keys(migrationsFor("sqlite"));

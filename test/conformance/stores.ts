@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import SQLite from "better-sqlite3";

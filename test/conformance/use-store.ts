@@ -5,7 +5,7 @@
  * than making and migrating a new one; otherwise every test makes its own place.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import type { StoreFactory, StorePlace } from "./stores.js";
 
 export interface StoreContext {

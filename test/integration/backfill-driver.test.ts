@@ -11,9 +11,9 @@ import { waitForValue } from "../support/wait-for.js";
 import { planBackfill } from "../../src/scheduler/backfill.js";
 import { storedIntervals } from "../../src/scheduler/backfill-driver.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
-import type { BackfillRecord } from "../../src/store/backfills.js";
+import type { BackfillRecord } from "../../src/store/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 
 const DAGS = resolve(import.meta.dirname, "../fixtures/backfill-driver-dags");
 const TEN_DAYS = { from: new Date("2024-01-01T00:00:00Z"), to: new Date("2024-01-10T00:00:00Z") };

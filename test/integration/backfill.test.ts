@@ -15,7 +15,7 @@ import { runBackfill, type BackfillProgress } from "../../src/app/run-backfill.j
 import { planBackfill, type PlannedInterval, type ReprocessMode } from "../../src/scheduler/backfill.js";
 import { register, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/store.js";
+import type { DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");

@@ -9,7 +9,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { at, RunDriver } from "../conformance/driver.js";
 import { graph } from "../conformance/fixtures.js";
 import { runCliProcess } from "./hardening/cli-process.js";

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { waitFor as waitUntil } from "../support/wait-for.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { DagRunRecord, Store } from "../../src/store/store.js";
+import type { DagRunRecord, Store } from "../../src/store/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");

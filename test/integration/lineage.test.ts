@@ -15,7 +15,7 @@ import { listDatasets } from "../../src/lineage/datasets.js";
 import { recordExternalDatasetEvent } from "../../src/lineage/external-events.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { assertOpenLineageEvent } from "../unit/lineage/openlineage-schema.js";
 
 const DAGS = resolve(import.meta.dirname, "../fixtures/lineage-dags");

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { assertOpenLineageEvent } from "../unit/lineage/openlineage-schema.js";
 
 const DAGS = resolve(import.meta.dirname, "../fixtures/openlineage-failures");

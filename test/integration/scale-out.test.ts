@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dag } from "../../src/dsl/index.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
-import type { ClaimedTask, Store } from "../../src/store/store.js";
+import type { ClaimedTask, Store } from "../../src/store/index.js";
 import {
   DSL,
   expectNoProblems,

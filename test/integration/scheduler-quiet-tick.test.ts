@@ -11,7 +11,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { DagRegistry } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 
 const DSL = resolve(import.meta.dirname, "../../src/dsl/index.js");
 let dir: string;

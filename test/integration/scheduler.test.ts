@@ -15,7 +15,7 @@ import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registr
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { ClaimedTask, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/store.js";
+import type { ClaimedTask, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
 

@@ -13,7 +13,7 @@ import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion, type CompletedRun } from "../../src/app/run-to-completion.js";
 import { generateSecretKey, parseSecretKey } from "../../src/secrets/cipher.js";
 import { setStoredSecret } from "../../src/secrets/secret-admin.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
 import { TEST_PG_URL } from "../conformance/stores.js";

@@ -3,8 +3,8 @@
  * store caps both at a documented length and marks what it cut, on every store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_STORED_ERROR_CHARS, MAX_STORED_LOG_LINE_CHARS } from "../../src/store/text-caps.js";
-import type { Store } from "../../src/store/store.js";
+import { MAX_STORED_ERROR_CHARS, MAX_STORED_LOG_LINE_CHARS } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { graph } from "../conformance/fixtures.js";
 import { STORES, type StorePlace } from "../conformance/stores.js";
 

@@ -12,7 +12,7 @@ import type { OtlpConfig } from "../../src/observability/tracing/config.js";
 import type { TraceSpan } from "../../src/observability/tracing/otlp-json.js";
 import { TraceEmitter } from "../../src/observability/tracing/trace-emitter.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
-import type { DagRunRecord, Store } from "../../src/store/store.js";
+import type { DagRunRecord, Store } from "../../src/store/index.js";
 import { STORES, type StorePlace } from "../conformance/stores.js";
 import { assertTraceRequest, attributesOf, millisOf, type ReceivedSpan } from "../unit/observability/otlp-shape.js";
 

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
 

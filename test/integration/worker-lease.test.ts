@@ -9,7 +9,7 @@ import { afterEach, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import type { TaskRunOutcome } from "../../src/worker/task-protocol.js";
 import { Worker } from "../../src/worker/worker.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/index.js";
 
 export interface StorePerTest {
   /** The current test's store. */

@@ -1,5 +1,5 @@
 /** Step 3: a ticket through Jira's REST create-issue call (`POST /rest/api/2/issue`). */
-import type { AlertRecord } from "../../store/alert-records.js";
+import type { AlertRecord } from "../../store/index.js";
 import type { AlertMessage } from "./message.js";
 import { postJson } from "../../runtime/post-json.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";

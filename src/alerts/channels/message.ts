@@ -1,5 +1,5 @@
 /** The words of an alert, as every channel shows them, and the link to it in the UI. */
-import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
+import type { AlertRecord, DeliveryEvent } from "../../store/index.js";
 
 export interface AlertMessage {
   readonly title: string;

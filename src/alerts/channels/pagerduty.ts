@@ -2,7 +2,7 @@
  * Step 2: a PagerDuty Events API v2 event. `dedup_key` names the alert, so a repeated trigger
  * (a retry after a lost response) is one incident, and `acknowledge`/`resolve` find it.
  */
-import type { AlertRecord } from "../../store/alert-records.js";
+import type { AlertRecord } from "../../store/index.js";
 import type { AlertMessage } from "./message.js";
 import { postJson } from "../../runtime/post-json.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";

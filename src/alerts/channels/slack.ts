@@ -1,5 +1,5 @@
 /** Step 1: a Slack-compatible incoming webhook (`{ text }`, with mrkdwn); also told when the alert is resolved. */
-import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
+import type { AlertRecord, DeliveryEvent } from "../../store/index.js";
 import type { AlertMessage } from "./message.js";
 import { postJson } from "../../runtime/post-json.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";

@@ -1,5 +1,5 @@
 /** Step 1 too: a generic webhook that receives the alert as JSON (`alert.notify`, then `alert.resolve`). */
-import type { AlertRecord, DeliveryEvent } from "../../store/alert-records.js";
+import type { AlertRecord, DeliveryEvent } from "../../store/index.js";
 import type { AlertMessage } from "./message.js";
 import { postJson } from "../../runtime/post-json.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";

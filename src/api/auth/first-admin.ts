@@ -3,7 +3,7 @@
  * `TRIBUTARY_ADMIN_PASSWORD`, or a generated one-time password printed once, which must be
  * changed at the first login. There is never a default password.
  */
-import type { Store } from "../../store/store.js";
+import type { Store } from "../../store/index.js";
 import { InvalidInputError } from "../../core/errors.js";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
 

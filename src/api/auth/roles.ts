@@ -2,7 +2,7 @@
  * Who may call a route (docs/architecture.md §8): each role includes the ones before it. Every route declares
  * one; `public` is for the few that must work without credentials (health, login).
  */
-import type { Role } from "../../store/access.js";
+import type { Role } from "../../store/index.js";
 
 export type RouteAccess = Role | "public";
 

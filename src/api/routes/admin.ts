@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { parseDateInZone } from "../../core/calendar.js";
-import { ROLES, type Role } from "../../store/access.js";
+import { ROLES, type Role } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { isoDate } from "../route-schemas.js";

@@ -1,7 +1,7 @@
 /** Alerts (docs/architecture.md §8): list (with occurrences), acknowledge (stops escalation), resolve; SLA misses. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ALERT_STATES, type AlertState } from "../../store/alert-records.js";
+import { ALERT_STATES, type AlertState } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { alertDetailSchema, alertListSchema, alertSchema, slaMissListSchema } from "../responses/alerts.js";

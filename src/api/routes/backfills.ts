@@ -1,7 +1,7 @@
 /** Backfills: plan (dry run), create, follow progress, cancel. The scheduler drives them. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { REPROCESS_MODES, type ReprocessMode } from "../../store/backfills.js";
+import { REPROCESS_MODES, type ReprocessMode } from "../../store/index.js";
 import { backfillRange, planBackfill } from "../../scheduler/backfill.js";
 import { storedIntervals } from "../../scheduler/backfill-driver.js";
 import { MAX_API_BACKFILL_INTERVALS } from "../../scheduler/backfill-intervals.js";

@@ -9,7 +9,7 @@ import { describeScheduleInWords } from "../../core/schedule-words.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { dagIdParam } from "../route-schemas.js";
-import type { DagRecord, DagRunRecord } from "../../store/store.js";
+import type { DagRecord, DagRunRecord } from "../../store/index.js";
 import { dagDetailSchema, dagListSchema, dagSourceSchema, dagSummarySchema, dagVersionListSchema, dagVersionSchema, importErrorsSchema } from "../responses/dags.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 

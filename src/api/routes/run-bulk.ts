@@ -8,7 +8,7 @@ import { z } from "zod";
 import { actorOf, type ApiContext } from "../context.js";
 import { errorResponse, type ErrorBody } from "../errors.js";
 import { applyRunAction, RUN_ACTIONS } from "../run-actions.js";
-import type { DagRunRecord } from "../../store/store.js";
+import type { DagRunRecord } from "../../store/index.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 import { bulkRunAnswerSchema } from "../responses/runs.js";
 

@@ -1,7 +1,7 @@
 /** Run notes: an operator's free text on a DAG run, shown with the run (GET /runs/:runId). */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { MAX_RUN_NOTE_CHARS } from "../../store/run-notes.js";
+import { MAX_RUN_NOTE_CHARS } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { requireRun } from "../lookups.js";
 import { runIdParam } from "../route-schemas.js";

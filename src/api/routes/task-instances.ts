@@ -1,7 +1,7 @@
 /** Task instances: list, get with tries, clear (run again), mark success/failed, logs per try (pages, a stream, a download). */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { TaskInstanceRecord } from "../../store/store.js";
+import type { TaskInstanceRecord } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { dagToRun, requireRun } from "../lookups.js";

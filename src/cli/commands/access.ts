@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
-import { ROLES, type Role } from "../../store/access.js";
+import { ROLES, type Role } from "../../store/index.js";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from "../../access/passwords.js";
 import { generateToken, hashSecret } from "../../access/tokens.js";
 import { cliActor } from "../cli-actor.js";

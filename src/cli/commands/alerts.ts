@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError, NotFoundError } from "../../core/errors.js";
-import { ALERT_STATES, type AlertRecord, type AlertState } from "../../store/alert-records.js";
+import { ALERT_STATES, type AlertRecord, type AlertState } from "../../store/index.js";
 import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { resolveLocations } from "../project-config.js";

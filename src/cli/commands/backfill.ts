@@ -11,7 +11,7 @@ import { resolveLocations } from "../project-config.js";
 import { openStore } from "../store-location.js";
 import { renderTable } from "../table.js";
 import { callApi, remoteFrom, type Remote } from "../remote.js";
-import type { BackfillRecord } from "../../store/backfills.js";
+import type { BackfillRecord } from "../../store/index.js";
 
 export const BACKFILL_USAGE = `tributary backfill <dagId> --from <date> --to <date> [--max-active-runs N] [--reprocess skip|failed|all]
                    [--dry-run] [--json] [--concurrency N] [--dags <dir>] [--db <path>]

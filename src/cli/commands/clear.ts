@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { NotFoundError } from "../../core/errors.js";
 import { dagVersion } from "../../core/dag-version.js";
-import type { DagRunRecord, Store } from "../../store/store.js";
+import type { DagRunRecord, Store } from "../../store/index.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { findDagById } from "../find-dag.js";
 import { resolveLocations } from "../project-config.js";

@@ -4,7 +4,7 @@ import { logLineText } from "../../core/log-line-text.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withStore } from "../store-location.js";
 import { callApi, remoteFrom, type Remote } from "../remote.js";
-import type { StoredLogLine } from "../../store/store.js";
+import type { StoredLogLine } from "../../store/index.js";
 
 export const LOGS_USAGE = `tributary logs <runId> <taskId> [--try N] [--map-index N] [--db <path> | --server <url>] [--json]
 

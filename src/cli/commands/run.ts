@@ -5,7 +5,7 @@ import { DagNotFoundError, InvalidInputError } from "../../core/errors.js";
 import { formatDuration } from "../../core/duration.js";
 import { loadDagFile } from "../../dsl/load.js";
 import type { LoadedDag } from "../../dsl/load.js";
-import type { DagRunRecord, TaskInstanceRecord } from "../../store/store.js";
+import type { DagRunRecord, TaskInstanceRecord } from "../../store/index.js";
 import { runToCompletion } from "../../app/run-to-completion.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { positiveInt } from "../flags.js";

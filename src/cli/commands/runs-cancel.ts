@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { NotFoundError } from "../../core/errors.js";
 import type { DagGraph } from "../../core/types.js";
-import type { DagRunRecord, Store } from "../../store/store.js";
+import type { DagRunRecord, Store } from "../../store/index.js";
 import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { callApi, remoteFrom } from "../remote.js";

@@ -7,7 +7,7 @@ import { positiveInt } from "../flags.js";
 import { withStore } from "../store-location.js";
 import { renderTable } from "../table.js";
 import { callApi, remoteFrom } from "../remote.js";
-import type { DagRunRecord } from "../../store/store.js";
+import type { DagRunRecord } from "../../store/index.js";
 import { runsCancelCommand, RUNS_CANCEL_USAGE } from "./runs-cancel.js";
 
 export const RUNS_USAGE = `tributary runs list <dagId> [--state <state>] [--limit N] [--db <path> | --server <url>] [--json]

@@ -3,7 +3,7 @@ import type { TributaryService } from "../../app/tributary-service.js";
 import { EXIT } from "../exit-codes.js";
 import { openStore } from "../store-location.js";
 import { describeStoreLocation } from "../../store/open-store.js";
-import type { Store } from "../../store/store.js";
+import type { Store } from "../../store/index.js";
 import type { LogFn } from "../../logging/log-fields.js";
 import { createProcessLogger } from "../../logging/logger.js";
 import { assertSecretsUsable, createSecretResolver } from "../../secrets/secret-config.js";

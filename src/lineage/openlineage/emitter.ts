@@ -11,8 +11,8 @@
  */
 import { RunFacts } from "../../runtime/run-facts.js";
 import { StateChangeFeed } from "../../runtime/state-change-feed.js";
-import type { DagStateChange } from "../../store/lineage.js";
-import type { Store } from "../../store/store.js";
+import type { DagStateChange } from "../../store/index.js";
+import type { Store } from "../../store/index.js";
 import type { OpenLineageConfig } from "./config.js";
 import { buildRunEvent, type EventFacts, type OpenLineageEventType, type OpenLineageRunEvent } from "./events.js";
 import { transportsFor, type OpenLineageTransport } from "./transports.js";

@@ -3,8 +3,8 @@
  * its end) and, as its children, one span per task try. Everything comes from the run, its
  * tries and its state history, so the spans say exactly what the store says.
  */
-import type { DagStateChange } from "../../store/lineage.js";
-import type { DagRunRecord, StateChangeRecord, TaskInstanceRecord, TaskTryRecord } from "../../store/store.js";
+import type { DagStateChange } from "../../store/index.js";
+import type { DagRunRecord, StateChangeRecord, TaskInstanceRecord, TaskTryRecord } from "../../store/index.js";
 import { runSpanIdOf, traceIdOf, trySpanIdOf } from "./ids.js";
 import type { TraceSpan } from "./otlp-json.js";
 

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import pg from "pg";
-import type { QueuedNotifier } from "../engine/queued-signal.js";
+import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
 
 /**
  * PostgreSQL's wake-up: `pg_notify` inside the transaction that queued work (delivered when it

@@ -1,9 +1,9 @@
 import { Kysely, sql } from "kysely";
 import pg from "pg";
-import type { Database } from "../schema.js";
-import { SqlStore } from "../sql-store.js";
-import type { RunInTransaction } from "../engine/tx.js";
-import { isUniqueViolation } from "../engine/locks.js";
+import type { Database } from "../sql/schema.js";
+import { SqlStore } from "../sql/sql-store.js";
+import type { RunInTransaction } from "../sql/shared/tx.js";
+import { isUniqueViolation } from "../sql/shared/locks.js";
 import { listenNotifier } from "./listen-notifier.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 
@@ -23,7 +23,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * The PostgreSQL store, for many schedulers and workers on many machines: the same query layer as
- * SQLite, with row locks (FOR UPDATE, SKIP LOCKED) where concurrent writers meet (engine/locks.ts)
+ * SQLite, with row locks (FOR UPDATE, SKIP LOCKED) where concurrent writers meet (sql/shared/locks.ts)
  * and READ COMMITTED transactions whose every state change is a guarded update.
  */
 export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
@@ -48,7 +48,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     dialect: "postgres",
     inTransaction,
     rowLocks: true,
-    // A claim first locks the pools (engine/claim.ts), so a completion holding its runs' locks
+    // A claim first locks the pools (sql/tries/claim.ts), so a completion holding its runs' locks
     // would wait for every other worker's claim: the multi-worker soak test
     // (test/integration/scale-out.test.ts) missed its deadline with claims riding along. A
     // transaction may commit a lower state-change id after a higher one: readers let 2 s settle.

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { QueuedNotifier } from "../engine/queued-signal.js";
+import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
 
 /** One emitter per database file, shared by every store object on it in this process. */
 const emitters = new Map<string, EventEmitter>();

@@ -1,7 +1,7 @@
 import type { Database as SqliteConnection } from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
-import type { Database } from "../schema.js";
-import type { RunInTransaction } from "../engine/tx.js";
+import type { Database } from "../sql/schema.js";
+import type { RunInTransaction } from "../sql/shared/tx.js";
 import type { WriteLock } from "./write-lock.js";
 
 /**

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach } from "vitest";
 import type { DagGraph } from "../../../src/core/types.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/store/index.js";
 import { AlertDispatcher } from "../../../src/alerts/alert-dispatcher.js";
 import type { AlertConfig } from "../../../src/alerts/alert-config.js";
 import { checkSlas } from "../../../src/alerts/sla-check.js";

@@ -4,7 +4,7 @@
  * skips the steps still to come. Driven on a fake clock against real local receivers.
  */
 import { describe, expect, it } from "vitest";
-import type { AlertKind } from "../../../src/store/alert-records.js";
+import type { AlertKind } from "../../../src/store/index.js";
 import { STORES } from "../../conformance/stores.js";
 import { DAY, HOUR, MINUTE, T, useAlertWorld, type AlertWorld } from "./alert-harness.js";
 

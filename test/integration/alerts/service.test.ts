@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TributaryService } from "../../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/store/index.js";
 import { renderMetrics } from "../../../src/observability/metrics.js";
 import { startReceiver, type Receiver } from "./receivers.js";
 import { parsePrometheusText, sampleValue, type MetricFamily } from "./prometheus-text.js";

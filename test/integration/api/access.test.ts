@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
 import { hashPassword } from "../../../src/access/passwords.js";
-import type { Role } from "../../../src/store/access.js";
+import type { Role } from "../../../src/store/index.js";
 import { STORES } from "../../conformance/stores.js";
 import { expectError } from "./api-expect.js";
 import { PASSWORD, startHarness, type ApiHarness } from "./api-harness.js";

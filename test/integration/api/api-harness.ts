@@ -11,8 +11,8 @@ import type { LogFn } from "../../../src/logging/log-fields.js";
 import { hashPassword } from "../../../src/access/passwords.js";
 import { generateToken, hashSecret } from "../../../src/access/tokens.js";
 import { DagRegistry } from "../../../src/scheduler/dag-registry.js";
-import type { Role } from "../../../src/store/access.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Role } from "../../../src/store/index.js";
+import type { Store } from "../../../src/store/index.js";
 import type { StoreFactory, StorePlace } from "../../conformance/stores.js";
 
 export const API_DAGS = fileURLToPath(new URL("../../fixtures/api-dags", import.meta.url));

@@ -4,7 +4,7 @@
  * Runs are triggered through the API, so they are what a real caller would have created.
  */
 import type { DagGraph } from "../../../src/core/types.js";
-import type { ClaimedTask } from "../../../src/store/store.js";
+import type { ClaimedTask } from "../../../src/store/index.js";
 import type { ApiHarness } from "./api-harness.js";
 
 /** What the tests read of a run in a response body. */

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSecretKey } from "../../../src/secrets/cipher.js";
-import type { Store } from "../../../src/store/store.js";
+import type { Store } from "../../../src/store/index.js";
 import { STORES } from "../../conformance/stores.js";
 import { isErrorBody } from "./api-expect.js";
 import { startHarness, type ApiHarness } from "./api-harness.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseStoreLocation } from "../../../src/store/store-url.js";
+import { parseStoreLocation } from "../../../src/store/index.js";
 import { runCliProcess } from "./cli-process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-store-url-"));

@@ -8,7 +8,7 @@ import { walkLineage } from "../../../src/lineage/lineage-query.js";
 import { lineageNodeIds } from "../../../src/lineage/lineage-service.js";
 import { renderLineageTree } from "../../../src/lineage/render-tree.js";
 import { triggeringEvents } from "../../../src/scheduler/dataset-triggers.js";
-import type { DatasetEventRecord } from "../../../src/store/lineage.js";
+import type { DatasetEventRecord } from "../../../src/store/index.js";
 
 const raw = dataset("postgres://warehouse/raw_orders");
 const clean = dataset("postgres://warehouse/clean_orders");

@@ -3,8 +3,8 @@ import { resolveOtlpConfig, tracesUrl } from "../../../src/observability/tracing
 import { runSpanIdOf, traceIdOf, trySpanIdOf } from "../../../src/observability/tracing/ids.js";
 import { encodeTraceRequest } from "../../../src/observability/tracing/otlp-json.js";
 import { executionAt, runSpan, trySpan } from "../../../src/observability/tracing/spans.js";
-import type { DagStateChange } from "../../../src/store/lineage.js";
-import type { DagRunRecord, StateChangeRecord, TaskInstanceRecord, TaskTryRecord } from "../../../src/store/store.js";
+import type { DagStateChange } from "../../../src/store/index.js";
+import type { DagRunRecord, StateChangeRecord, TaskInstanceRecord, TaskTryRecord } from "../../../src/store/index.js";
 import { assertTraceRequest, attributesOf } from "./otlp-shape.js";
 
 const at = (s: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, s));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Database } from "../../../src/store/schema.js";
+import type { Database } from "../../../src/store/sql/schema.js";
 import { sqliteTransactions } from "../../../src/store/sqlite/sqlite-transaction.js";
 import { acquireWriteLock } from "../../../src/store/sqlite/write-lock.js";
 

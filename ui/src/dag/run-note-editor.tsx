@@ -5,7 +5,7 @@ import type { RunNote, RunNoteAnswer } from "../api/types";
 import { useCan } from "../auth";
 import { TimeText } from "../time/time-text";
 
-/** The store keeps at most this many characters (store/run-notes.ts). */
+/** The store keeps at most this many characters (store/contract/run-notes.ts). */
 const MAX_NOTE_CHARS = 10_000;
 
 export function RunNoteEditor({ runId, note, onSaved }: { runId: string; note: RunNote | null; onSaved: (note: RunNote | null) => void }) {

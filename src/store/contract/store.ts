@@ -1,0 +1,419 @@
+/**
+ * The store: the only place state lives. One contract of domain operations; each dialect
+ * (SQLite now, PostgreSQL next) implements it through the shared query layer, and one
+ * conformance suite runs against every implementation. Nothing here exposes SQL,
+ * connections or transactions.
+ */
+import type { DagGraph, RunState, RunType, TaskState } from "../../core/types.js";
+import type { MigrationReport } from "../sql/migrate.js";
+import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
+export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
+import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
+import type { AccessStore } from "./access.js";
+import type { LineageStore } from "./lineage.js";
+import type { AlertStore } from "./alerts.js";
+import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
+
+export interface DagRecord {
+  readonly dagId: string;
+  readonly file: string;
+  readonly isPaused: boolean;
+  readonly graph: DagGraph;
+  readonly updatedAt: Date;
+}
+
+/** One version of a DAG, kept for the runs that used it: its graph (with tasks removed since) and source. */
+export interface DagVersionRecord {
+  readonly dagId: string;
+  readonly version: string;
+  readonly graph: DagGraph;
+  /** The DAG file's source text, when the run's creator knew it. */
+  readonly source: string | null;
+  /** When this version was first used by a run. */
+  readonly createdAt: Date;
+}
+
+export interface TaskInstanceRecord {
+  readonly id: number;
+  readonly runId: string;
+  readonly dagId: string;
+  readonly taskId: string;
+  /** `null` for an unmapped task. */
+  readonly mapIndex: number | null;
+  readonly state: TaskState;
+  /** Number of the latest try (0 before the first). */
+  readonly tryNumber: number;
+  readonly maxTries: number;
+  readonly priority: number;
+  readonly pool: string | null;
+  readonly queue: string;
+  readonly queuedAt: Date | null;
+  readonly startedAt: Date | null;
+  readonly endedAt: Date | null;
+  readonly nextRetryAt: Date | null;
+  readonly workerId: string | null;
+  readonly result: unknown;
+  readonly error: string | null;
+}
+
+export type TryOutcome = "running" | "success" | "failed";
+/**
+ * `cancelled`: the try was stopped by an operator (its run cancelled, or its instance marked).
+ * `zombie` and `lost`: the try was lost to infrastructure (its worker stopped heartbeating; a
+ * shutdown, a lost lease or a process that died of something other than the try's own code), and
+ * is retried without counting against the task's retries, up to a bound (core/lost-tries.ts).
+ */
+export type TryErrorKind = "error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled" | "lost";
+
+export interface TaskTryRecord {
+  readonly id: number;
+  readonly taskInstanceId: number;
+  readonly tryNumber: number;
+  readonly outcome: TryOutcome;
+  readonly workerId: string;
+  readonly queuedAt: Date | null;
+  readonly startedAt: Date;
+  readonly endedAt: Date | null;
+  readonly error: string | null;
+  readonly errorKind: TryErrorKind | null;
+}
+
+export interface StoredLogLine {
+  readonly id: number;
+  readonly at: Date;
+  readonly stream: "stdout" | "stderr" | "log";
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+}
+
+/** A pool's occupancy: its task instances that hold a slot (running) and that wait for one (queued). */
+export interface PoolUsage {
+  readonly pool: string;
+  readonly running: number;
+  readonly queued: number;
+}
+
+/** One secret of the encrypted store backend: AES-256-GCM output as base64 text. */
+export interface StoredSecret {
+  readonly name: string;
+  readonly ciphertext: string;
+  readonly iv: string;
+  readonly tag: string;
+  /** Which key encrypted it (a hash of the key, not the key). */
+  readonly keyId: string;
+  readonly updatedAt: Date;
+}
+
+export interface DeadLetterRecord {
+  readonly id: number;
+  readonly taskInstanceId: number;
+  readonly runId: string;
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  readonly tryNumber: number;
+  readonly error: string | null;
+  readonly createdAt: Date;
+  readonly resolvedAt: Date | null;
+  readonly resolution: "retried" | "acknowledged" | null;
+}
+
+export interface DatasetEventInput {
+  readonly uri: string;
+  readonly metadata: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface LogQuery {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  readonly tryNumber?: number;
+  readonly afterId?: number;
+  readonly limit?: number;
+  /** Only lines containing this text. */
+  readonly search?: string;
+}
+
+export interface RunFilter {
+  readonly dagId?: string;
+  readonly states?: readonly RunState[];
+  readonly runTypes?: readonly RunType[];
+  /** Logical dates from `from` to `to`, both included. */
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A task instance a worker has claimed: it is `running` and its try row exists. */
+export interface ClaimedTask {
+  readonly instance: TaskInstanceRecord;
+  readonly run: DagRunRecord;
+  readonly tryId: number;
+  readonly tryNumber: number;
+}
+
+export interface ClaimRequest {
+  readonly workerId: string;
+  readonly limit: number;
+  /** Only claim task instances of these DAGs (the ones this worker can load). */
+  readonly dagIds: readonly string[];
+  /** Only claim task instances of these queues (default: every queue). */
+  readonly queues?: readonly string[];
+  /** Per-DAG limits on running task instances (a DAG's `maxActiveTasks`). */
+  readonly maxActiveTasks?: ReadonlyMap<string, number>;
+  readonly now: Date;
+}
+
+export interface CompleteTryInput {
+  readonly taskInstanceId: number;
+  readonly tryNumber: number;
+  readonly outcome: "success" | "failed";
+  /** The task's JSON result (success only). */
+  readonly result?: unknown;
+  readonly error?: string;
+  readonly errorKind?: TryErrorKind;
+  readonly emitted?: readonly DatasetEventInput[];
+  /** The structure of the DAG, to decide which downstream task instances became ready. */
+  readonly graph: DagGraph;
+  readonly now: Date;
+  /** Source of randomness for retry jitter (tests pass a fixed one). */
+  readonly random?: () => number;
+  /** How many lost tries (errorKind `zombie`/`lost`) of an instance are retried for free (default 3). */
+  readonly lostTryRetries?: number;
+}
+
+export interface CompleteTryResult {
+  /** The state the task instance ended in: success, retrying or failed (dead-lettered). */
+  readonly state: TaskState;
+  readonly nextRetryAt: Date | null;
+  readonly runState: RunState;
+  /** Task instances queued by this completion (downstream tasks that became ready). */
+  readonly queued: number;
+  /** False when the try had already been completed (e.g. a zombie sweep got there first). */
+  readonly applied: boolean;
+}
+
+/**
+ * What a caller plans around where the databases differ, so that no code outside the store asks
+ * which database it is (each dialect's open function sets these; Kysely's capability flags such as
+ * `supportsReturning` are the model).
+ */
+export interface StoreCapabilities {
+  /**
+   * A worker's next claim may share the transaction that records its finished tries (one commit
+   * for both). True where writers take turns anyway (SQLite).
+   */
+  readonly claimAlongCompletions: boolean;
+  /**
+   * How long a state change may stay unseen behind later ones (a transaction on PostgreSQL may
+   * commit a lower id after a higher one): readers of the whole history (`takeStateChanges`)
+   * leave younger changes for their next pass.
+   */
+  readonly stateChangeSettleMs: number;
+}
+
+export interface Store {
+  /** Which database: for reports (`/health`), never for decisions (those are `capabilities`). */
+  readonly dialect: "sqlite" | "postgres";
+  readonly capabilities: StoreCapabilities;
+  /** Users, API tokens, sessions and the audit log (src/store/contract/access.ts). */
+  readonly access: AccessStore;
+  /** Dataset events, data-aware triggers, the OpenLineage emitter's position (src/store/contract/lineage.ts). */
+  readonly lineage: LineageStore;
+  /** SLA misses, alerts and their escalation timers, metrics counts (src/store/contract/alerts.ts). */
+  readonly alerts: AlertStore;
+
+  /** Applies pending migrations; reports which ran and any error instead of throwing. */
+  migrate(): Promise<MigrationReport>;
+  close(): Promise<void>;
+
+  /**
+   * Calls `listener` soon after any process sharing this store queued task instances, so an idle
+   * worker picks them up at once instead of at its next poll. Resolves to an unsubscribe function.
+   */
+  onTasksQueued(listener: () => void): Promise<() => Promise<void>>;
+  /** Every DAG the store has seen, by id. */
+  listDags(): Promise<DagRecord[]>;
+  /** The ids of the paused DAGs (what the scheduler needs on every tick, without the graphs). */
+  listPausedDagIds(): Promise<string[]>;
+  /** Pauses or unpauses a DAG: a paused DAG gets no new scheduled runs. False if the DAG is unknown. */
+  setDagPaused(dagId: string, paused: boolean, now: Date): Promise<boolean>;
+  /** Records (or refreshes) a DAG's file and structure; keeps its paused flag. */
+  upsertDag(input: { dagId: string; file: string; graph: DagGraph; now: Date }): Promise<void>;
+  getDag(dagId: string): Promise<DagRecord | undefined>;
+
+  /**
+   * Creates a DAG run and one task instance per task (mapped tasks get theirs when they expand),
+   * in one transaction. Idempotent for scheduled and backfill runs: a second call for the same
+   * (DAG, logical date) returns the existing run with `created: false`.
+   */
+  createRun(input: CreateRunInput): Promise<CreateRunResult>;
+  /** Moves a `queued` run to `running` and queues its tasks that have no upstream. */
+  startRun(runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord>;
+  getRun(runId: string): Promise<DagRunRecord | undefined>;
+  /** The latest logical date among a DAG's scheduled and backfill runs. */
+  latestLogicalDate(dagId: string): Promise<Date | undefined>;
+  /** Starts queued runs of a DAG, oldest first, while fewer than `maxActiveRuns` are running. */
+  startQueuedRuns(input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date }): Promise<DagRunRecord[]>;
+  /**
+   * Clears a finished run so it runs again: all its task instances, or only the unsuccessful ones
+   * (`onlyFailed`). The run goes back to `queued`; tries and history are kept.
+   */
+  clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string }): Promise<DagRunRecord>;
+  /**
+   * Cancels a queued or running run (sql/runs/cancel-run.ts): running instances fail (their tries
+   * closed as `cancelled`), the others are skipped, no dead letters; the run fails with reason
+   * "cancelled". ConflictError when the run has finished; NotFoundError when it is unknown.
+   */
+  cancelRun(input: { runId: string; graph: DagGraph; now: Date; reason?: string }): Promise<DagRunRecord>;
+  /**
+   * Marks a whole run success or failed (sql/runs/mark-run.ts): success marks every instance that is
+   * not success or skipped; failed stops an unfinished run as a cancel does, or fails a successful
+   * one as it is. ConflictError when the run is in that state already; NotFoundError when unknown.
+   */
+  markRun(input: { runId: string; state: "success" | "failed"; now: Date }): Promise<DagRunRecord>;
+  /**
+   * Writes an operator's note on a run (store/contract/run-notes.ts), replacing the one it had; an empty
+   * note removes it (resolves to null). NotFoundError for an unknown run; InvalidInputError for a
+   * note longer than MAX_RUN_NOTE_CHARS.
+   */
+  setRunNote(input: SetRunNoteInput): Promise<RunNoteRecord | null>;
+  /** The notes of these runs; runs without a note are left out. */
+  listRunNotes(runIds: readonly string[]): Promise<RunNoteRecord[]>;
+  /**
+   * Marks a task instance success or failed from any other state (sql/runs/mark-task.ts): downstream
+   * instances still waiting follow, no retry and no dead letter; marking success acknowledges the
+   * instance's open dead letter. ConflictError when it is in that state already.
+   */
+  markTaskInstance(input: {
+    runId: string;
+    taskId: string;
+    mapIndex: number | null;
+    state: "success" | "failed";
+    graph: DagGraph;
+    now: Date;
+  }): Promise<TaskInstanceRecord>;
+  /**
+   * Clears chosen tasks of a run, and optionally all downstream of them, to run again
+   * (sql/runs/clear-tasks.ts). ConflictError when one of them is queued, running or retrying.
+   */
+  clearTaskInstances(input: {
+    runId: string;
+    taskIds: readonly string[];
+    mapIndex?: number | null;
+    downstream: boolean;
+    graph: DagGraph;
+    source?: string;
+    now: Date;
+  }): Promise<{ run: DagRunRecord; cleared: number }>;
+
+  /** Records a planned backfill (store/contract/backfills.ts), for the scheduler to drive. */
+  createBackfill(input: CreateBackfillInput): Promise<BackfillRecord>;
+  getBackfill(id: number): Promise<BackfillRecord | undefined>;
+  /** Backfills, newest first. */
+  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]>;
+  /** Stops a running backfill from starting more runs (runs in flight finish). ConflictError when not running. */
+  cancelBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /**
+   * For the scheduler: notes which started intervals' runs have finished (completing the backfill
+   * when all have), then reserves the next intervals to start, within its maxActiveRuns. Each
+   * interval is handed to one caller only, however many schedulers ask.
+   */
+  takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]>;
+  /** For the scheduler: the run an interval reserved by takeBackfillIntervals got (done: it has already finished). */
+  recordBackfillRun(input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void>;
+  /**
+   * One version of a DAG (the graph and source a run used), or undefined. A cleared run runs with the
+   * graph it was cleared with: its `dagVersion` then names that version (the state history says which it replaced).
+   */
+  getDagVersion(dagId: string, version: string): Promise<DagVersionRecord | undefined>;
+  /** The versions of a DAG that runs used, newest first. */
+  listDagVersions(dagId: string): Promise<DagVersionRecord[]>;
+  /** Runs of a DAG whose logical dates lie in [from, to], oldest first (scheduled and backfill only). */
+  listRunsBetween(dagId: string, from: Date, to: Date): Promise<DagRunRecord[]>;
+  /** Runs matching the filter, latest logical date first, `limit` (default 100) from `offset`. */
+  listRuns(filter: RunFilter): Promise<DagRunRecord[]>;
+  countRuns(filter: RunFilter): Promise<number>;
+  /** The latest `perDag` runs of every DAG (latest first), by DAG id. */
+  listRecentRuns(perDag: number): Promise<Map<string, DagRunRecord[]>>;
+  listTaskInstances(runId: string): Promise<TaskInstanceRecord[]>;
+  listTries(taskInstanceId: number): Promise<TaskTryRecord[]>;
+  listStateHistory(runId: string): Promise<StateChangeRecord[]>;
+  /** State changes of every run recorded after the change with id `afterId`, oldest first (live updates). */
+  listStateChangesSince(afterId: number, limit: number): Promise<(StateChangeRecord & { dagId: string })[]>;
+  /** The id of the latest recorded state change (0 when none). */
+  latestStateChangeId(): Promise<number>;
+
+  /**
+   * Atomically moves up to `limit` queued task instances to `running` for this worker (highest
+   * priority first, then oldest), opening a try for each. No instance is ever claimed twice.
+   */
+  claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]>;
+  /**
+   * Results of upstream tasks in a run, by task id: the result of an unmapped task, or the
+   * results of a mapped task's instances as an array in map-index order.
+   */
+  getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>>;
+  /**
+   * Element `index` of what a mapped task maps over: item `index` of task `taskId`'s list result,
+   * or the result of its mapped instance `index` (undefined when there is none).
+   */
+  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown>;
+  appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void>;
+  /**
+   * Records a try's outcome and, in the same transaction: schedules a retry or dead-letters the
+   * task instance, records dataset events, decides which downstream task instances are ready,
+   * skipped or upstream_failed (trigger rules, branches, mapping), and closes the run when done.
+   */
+  completeTry(input: CompleteTryInput): Promise<CompleteTryResult>;
+  /**
+   * `completeTry` for several tries in one transaction, in the order given (a group commit): all
+   * are recorded, or none is and the call fails. With `claim`, the same transaction then claims
+   * as `claimNextTasks` does (what the outcomes queued included), saving a commit per claim.
+   */
+  completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }>;
+  /**
+   * Marks the worker's running task instances as alive. Resolves to the ids that are still this
+   * worker's running tries: any other was reclaimed (failed as a zombie), and the worker must stop it.
+   */
+  heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]>;
+  /** Running task instances whose worker has not heartbeated since `before`: zombies. */
+  findZombies(before: Date): Promise<{ taskInstanceId: number; tryNumber: number; dagId: string; workerId: string | null }[]>;
+  /** Task instances queued since before `before` that no worker has claimed (e.g. no worker serves their queue). */
+  findStuckQueued(before: Date): Promise<{ taskInstanceId: number; runId: string; dagId: string; taskId: string; queue: string; queuedAt: Date }[]>;
+  /** Timers: moves `retrying` task instances whose delay has passed back to `queued`. */
+  queueDueRetries(now: Date): Promise<number>;
+  /** The earliest pending retry time, so a loop can sleep exactly until then. */
+  nextRetryAt(): Promise<Date | undefined>;
+
+  /** Secrets of the encrypted backend (src/secrets): ciphertext only; the store never sees a value. */
+  putSecret(secret: StoredSecret): Promise<void>;
+  getSecret(name: string): Promise<StoredSecret | undefined>;
+  /** Every stored secret, by name. */
+  listSecrets(): Promise<StoredSecret[]>;
+  deleteSecret(name: string): Promise<boolean>;
+  /**
+   * Replaces every stored secret by `reencrypt(secret)` in one transaction (key rotation): if it
+   * throws for any secret, nothing changes. Resolves to the number of secrets rewritten.
+   */
+  rewriteSecrets(reencrypt: (secret: StoredSecret) => StoredSecret): Promise<number>;
+  /** Log retention: deletes the log lines of tries that ended before `before`; resolves to how many. */
+  deleteTaskLogsBefore(before: Date): Promise<number>;
+
+  /** Log lines of one try (default: the latest), oldest first; after the line `afterId`, at most `limit`. */
+  readLogs(query: LogQuery): Promise<{
+    tryNumber: number;
+    lines: StoredLogLine[];
+  }>;
+  listDeadLetters(filter: { open?: boolean }): Promise<DeadLetterRecord[]>;
+  /** Named pools: at most `slots` task instances of a pool run at once. */
+  listPools(): Promise<{ name: string; slots: number; description: string | null }[]>;
+  setPool(input: { name: string; slots: number; description?: string; now: Date }): Promise<void>;
+  deletePool(name: string): Promise<boolean>;
+  /** How many task instances of each pool run and wait in the queue now (pools in use only, configured or not). */
+  listPoolUsage(): Promise<PoolUsage[]>;
+  listDatasetEvents(filter: { uri?: string; runId?: string }): Promise<
+    { uri: string; runId: string | null; taskId: string | null; at: Date; metadata: Record<string, unknown> }[]
+  >;
+}

@@ -1,0 +1,292 @@
+/**
+ * Stored backfills (store/contract/backfills.ts): creating one from its plan, reading it with its progress,
+ * cancelling it, and the two steps the scheduler's driver takes on each tick (reserve the next
+ * intervals to start, record the runs they got). Every decision about one backfill is made with
+ * its row locked (PostgreSQL) or inside SQLite's single writer, so two schedulers never start the
+ * same interval twice.
+ */
+import { sql, type Selectable } from "kysely";
+import type { RunState } from "../../../core/types.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../../../core/errors.js";
+import {
+  BACKFILL_ACTIONS,
+  REPROCESS_MODES,
+  type BackfillIntervalToStart,
+  type BackfillProgressCounts,
+  type BackfillRecord,
+  type BackfillState,
+  type CreateBackfillInput,
+  type ReprocessMode,
+  type BackfillAction,
+} from "../../contract/backfills.js";
+import type { BackfillTable } from "../schema.js";
+import { chunks } from "../shared/transitions.js";
+import { toDate, toDateOrNull } from "../shared/rows.js";
+import type { Tx } from "../shared/tx.js";
+import { lockDag, type RowLocks } from "../shared/locks.js";
+
+/**
+ * An interval reserved by a driver that died before recording its run is handed out again after
+ * this long (starting an interval is idempotent: its run is created or found by logical date).
+ */
+const STALE_RESERVATION_MS = 60_000;
+
+const FINISHED_RUN_STATES: readonly RunState[] = ["success", "failed"];
+
+export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLocks: RowLocks): Promise<BackfillRecord> {
+  validate(input);
+  const at = input.now.getTime();
+  // Two backfills created at once over the same range must not both pass the check below.
+  await lockDag(tx, input.dagId, rowLocks);
+  const overlapping = await tx
+    .selectFrom("backfills")
+    .select("id")
+    .where("dag_id", "=", input.dagId)
+    .where("state", "=", "running")
+    .where("from_date", "<=", input.to.getTime())
+    .where("to_date", ">=", input.from.getTime())
+    .executeTakeFirst();
+  if (overlapping) {
+    throw new ConflictError(`backfill ${Number(overlapping.id)} of DAG "${input.dagId}" is still running over an overlapping range: cancel it or wait for it`, {
+      dagId: input.dagId,
+    });
+  }
+  const allSkipped = input.intervals.every((i) => i.action === "skip");
+  const inserted = await tx
+    .insertInto("backfills")
+    .values({
+      dag_id: input.dagId,
+      from_date: input.from.getTime(),
+      to_date: input.to.getTime(),
+      reprocess: input.reprocess,
+      max_active_runs: input.maxActiveRuns,
+      // Nothing to run: finished as soon as it is made.
+      state: allSkipped ? "completed" : "running",
+      created_by: input.createdBy,
+      created_at: at,
+      updated_at: at,
+      ended_at: allSkipped ? at : null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const id = Number(inserted.id);
+  for (const batch of chunks(input.intervals, 200)) {
+    await tx
+      .insertInto("backfill_intervals")
+      .values(
+        batch.map((i) => ({
+          backfill_id: id,
+          logical_date: i.start.getTime(),
+          interval_start: i.start.getTime(),
+          interval_end: i.end.getTime(),
+          action: i.action,
+          existing_run_id: i.existingRunId,
+          // A skipped interval is done from the start, with the run it keeps.
+          run_id: i.action === "skip" ? i.existingRunId : null,
+          started_at: i.action === "skip" ? at : null,
+          done: i.action === "skip" ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+  return (await readBackfill(tx, id)) as BackfillRecord;
+}
+
+export async function readBackfill(db: Tx, id: number): Promise<BackfillRecord | undefined> {
+  if (!isId(id)) return undefined;
+  const row = await db.selectFrom("backfills").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return undefined;
+  const progress = await progressOf(db, [id]);
+  return backfillFromRow(row, progress.get(id));
+}
+
+export async function listBackfills(db: Tx, filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]> {
+  let query = db.selectFrom("backfills").selectAll();
+  if (filter.dagId !== undefined) query = query.where("dag_id", "=", filter.dagId);
+  if (filter.states !== undefined && filter.states.length > 0) query = query.where("state", "in", [...filter.states]);
+  const rows = await query.orderBy("id", "desc").execute();
+  const progress = await progressOf(db, rows.map((r) => Number(r.id)));
+  return rows.map((row) => backfillFromRow(row, progress.get(Number(row.id))));
+}
+
+/** Stops a running backfill from starting more runs; the runs it started finish as usual. */
+export async function cancelBackfill(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillRecord> {
+  const row = isId(id) ? await lockBackfill(tx, id, rowLocks) : undefined;
+  if (!row) throw new NotFoundError(`backfill ${id} not found`, { field: "id" });
+  if (row.state !== "running") throw new ConflictError(`backfill ${id} is ${row.state}, not running: there is nothing to cancel`, { dagId: row.dag_id });
+  const at = now.getTime();
+  await tx.updateTable("backfills").set({ state: "cancelled", ended_at: at, updated_at: at }).where("id", "=", id).where("state", "=", "running").execute();
+  return (await readBackfill(tx, id)) as BackfillRecord;
+}
+
+/**
+ * The driver's first step for one backfill: marks the intervals whose run has finished as done
+ * (completing the backfill once all are), then reserves the next intervals, oldest first, while
+ * fewer than max_active_runs are in flight.
+ */
+export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillIntervalToStart[]> {
+  const row = await lockBackfill(tx, id, rowLocks);
+  if (!row || row.state !== "running") return [];
+  const at = now.getTime();
+  await tx
+    .updateTable("backfill_intervals")
+    .set({ done: 1 })
+    .where("backfill_id", "=", id)
+    .where("done", "=", 0)
+    // Correlated: a key lookup per open interval, however many runs the store holds.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("dag_runs")
+          .select("dag_runs.run_id")
+          .whereRef("dag_runs.run_id", "=", "backfill_intervals.run_id")
+          .where("dag_runs.state", "in", FINISHED_RUN_STATES),
+      ),
+    )
+    .execute();
+  await tx
+    .updateTable("backfill_intervals")
+    .set({ started_at: null })
+    .where("backfill_id", "=", id)
+    .where("done", "=", 0)
+    .where("run_id", "is", null)
+    .where("started_at", "<", at - STALE_RESERVATION_MS)
+    .execute();
+  const counts = await tx
+    .selectFrom("backfill_intervals")
+    .select([
+      sql<number>`count(*)`.as("open"),
+      sql<number>`sum(case when started_at is null then 0 else 1 end)`.as("inFlight"),
+    ])
+    .where("backfill_id", "=", id)
+    .where("done", "=", 0)
+    .executeTakeFirstOrThrow();
+  if (Number(counts.open) === 0) {
+    await tx.updateTable("backfills").set({ state: "completed", ended_at: at, updated_at: at }).where("id", "=", id).where("state", "=", "running").execute();
+    return [];
+  }
+  const free = row.max_active_runs - Number(counts.inFlight ?? 0);
+  if (free <= 0) return [];
+  const next = await tx
+    .selectFrom("backfill_intervals")
+    .selectAll()
+    .where("backfill_id", "=", id)
+    .where("done", "=", 0)
+    .where("started_at", "is", null)
+    .orderBy("logical_date")
+    .limit(free)
+    .execute();
+  if (next.length === 0) return [];
+  await tx
+    .updateTable("backfill_intervals")
+    .set({ started_at: at })
+    .where("backfill_id", "=", id)
+    .where("logical_date", "in", next.map((i) => i.logical_date))
+    .execute();
+  await tx.updateTable("backfills").set({ updated_at: at }).where("id", "=", id).execute();
+  return next.map((i) => ({
+    backfillId: id,
+    dagId: row.dag_id,
+    start: toDate(i.interval_start),
+    end: toDate(i.interval_end),
+    action: i.action as BackfillAction,
+    existingRunId: i.existing_run_id,
+  }));
+}
+
+export async function recordBackfillRun(tx: Tx, input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {
+  await tx
+    .updateTable("backfill_intervals")
+    .set({ run_id: input.runId, ...(input.done ? { done: 1 } : {}) })
+    .where("backfill_id", "=", input.backfillId)
+    .where("logical_date", "=", input.logicalDate.getTime())
+    .execute();
+}
+
+/** Ids are positive integers; anything else (NaN from a bad URL, say) names no backfill. */
+const isId = (id: number): boolean => Number.isSafeInteger(id) && id > 0;
+
+async function lockBackfill(tx: Tx, id: number, rowLocks: RowLocks): Promise<Selectable<BackfillTable> | undefined> {
+  const query = tx.selectFrom("backfills").selectAll().where("id", "=", id);
+  return (rowLocks ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** Progress from the intervals and the current state of their runs, one query for many backfills. */
+async function progressOf(db: Tx, ids: readonly number[]): Promise<Map<number, BackfillProgressCounts>> {
+  const out = new Map<number, { total: number; done: number; succeeded: number; failed: number; skipped: number; running: number }>();
+  if (ids.length === 0) return out;
+  const started = sql<number>`case when bi.started_at is null then 0 else 1 end`;
+  for (const batch of chunks(ids, 500)) {
+    const rows = await db
+      .selectFrom("backfill_intervals as bi")
+      .leftJoin("dag_runs as r", "r.run_id", "bi.run_id")
+      .select(["bi.backfill_id", "bi.action", "bi.done", started.as("started"), "r.state as run_state", sql<number>`count(*)`.as("n")])
+      .where("bi.backfill_id", "in", batch)
+      .groupBy(["bi.backfill_id", "bi.action", "bi.done", started, "r.state"])
+      .execute();
+    for (const row of rows) {
+      const id = Number(row.backfill_id);
+      const p = out.get(id) ?? { total: 0, done: 0, succeeded: 0, failed: 0, skipped: 0, running: 0 };
+      const n = Number(row.n);
+      const finished = row.run_state === "success" || row.run_state === "failed";
+      const done = Number(row.done) === 1 || finished;
+      p.total += n;
+      if (row.action === "skip") p.skipped += n;
+      if (done) {
+        p.done += n;
+        if (row.run_state === "success") p.succeeded += n;
+        if (row.run_state === "failed") p.failed += n;
+      } else if (Number(row.started) === 1) {
+        p.running += n;
+      }
+      out.set(id, p);
+    }
+  }
+  return out;
+}
+
+function backfillFromRow(row: Selectable<BackfillTable>, progress: BackfillProgressCounts | undefined): BackfillRecord {
+  return {
+    id: Number(row.id),
+    dagId: row.dag_id,
+    from: toDate(row.from_date),
+    to: toDate(row.to_date),
+    reprocess: row.reprocess as ReprocessMode,
+    maxActiveRuns: row.max_active_runs,
+    state: row.state as BackfillState,
+    createdBy: row.created_by,
+    createdAt: toDate(row.created_at),
+    endedAt: toDateOrNull(row.ended_at),
+    progress: progress ?? { total: 0, done: 0, succeeded: 0, failed: 0, skipped: 0, running: 0 },
+  };
+}
+
+function validate(input: CreateBackfillInput): void {
+  if (typeof input.dagId !== "string" || input.dagId === "") throw new InvalidInputError("dagId must name a DAG", { field: "dagId" });
+  const where = { dagId: input.dagId };
+  for (const field of ["from", "to"] as const) {
+    const value = input[field];
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new InvalidInputError(`${field} must be a valid date`, { ...where, field });
+  }
+  if (input.to < input.from) throw new InvalidInputError("to is before from", { ...where, field: "to" });
+  if (!REPROCESS_MODES.includes(input.reprocess)) {
+    throw new InvalidInputError(`reprocess must be one of ${REPROCESS_MODES.join(", ")}; got ${JSON.stringify(input.reprocess)}`, { ...where, field: "reprocess" });
+  }
+  if (!Number.isInteger(input.maxActiveRuns) || input.maxActiveRuns < 1) {
+    throw new InvalidInputError(`maxActiveRuns must be a whole number from 1; got ${String(input.maxActiveRuns)}`, { ...where, field: "maxActiveRuns" });
+  }
+  if (!Array.isArray(input.intervals)) throw new InvalidInputError("intervals must be a list", { ...where, field: "intervals" });
+  const seen = new Set<number>();
+  for (const i of input.intervals) {
+    const ok =
+      i.start instanceof Date &&
+      i.end instanceof Date &&
+      !Number.isNaN(i.start.getTime()) &&
+      i.end.getTime() > i.start.getTime() &&
+      BACKFILL_ACTIONS.includes(i.action) &&
+      (i.action === "create" ? i.existingRunId === null : typeof i.existingRunId === "string") &&
+      !seen.has(i.start.getTime());
+    if (!ok) throw new InvalidInputError("intervals must be the backfill's plan: distinct intervals, each with an action (and its existing run unless created)", { ...where, field: "intervals" });
+    seen.add(i.start.getTime());
+  }
+}

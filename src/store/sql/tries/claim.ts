@@ -1,0 +1,154 @@
+import { sql, type Selectable } from "kysely";
+import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
+import { instanceFromRow, runFromRow } from "../shared/rows.js";
+import { moveTask } from "../shared/transitions.js";
+import type { RowLocks } from "../shared/locks.js";
+import type { TaskInstanceTable } from "../schema.js";
+import type { Tx } from "../shared/tx.js";
+
+/**
+ * Claims queued task instances for a worker: highest priority first, then the longest waiting.
+ * Runs in one write transaction; each state move is conditional on the row still being `queued`,
+ * so a concurrent claimer can never take the same instance.
+ */
+export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
+  if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
+  const at = request.now.getTime();
+  // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
+  // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
+  // already holds the whole database.)
+  if (rowLocks) await lockCapacity(tx, request);
+  const capacity = await loadCapacity(tx, request);
+  const candidates: Selectable<TaskInstanceTable>[] = [];
+  for (;;) {
+    let query = tx
+      .selectFrom("task_instances")
+      .selectAll()
+      .where("state", "=", "queued")
+      .where("dag_id", "in", request.dagIds);
+    // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
+    // query so they do not hide claimable work further down the queue.
+    const fullPools = capacity.fullPools();
+    const fullDags = capacity.fullDags();
+    if (fullPools.length > 0) {
+      query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", fullPools)]));
+    }
+    if (fullDags.length > 0) query = query.where("dag_id", "not in", fullDags);
+    if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
+    if (candidates.length > 0) query = query.where("id", "not in", candidates.map((row) => row.id));
+    // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
+    // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
+    const wanted = request.limit - candidates.length;
+    const fetch = capacity.constrained ? wanted * 4 : wanted;
+    query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
+    // Concurrent claimers skip each other's rows instead of waiting for them.
+    const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
+    for (const row of rows) {
+      if (candidates.length < request.limit && capacity.take(row.pool, row.dag_id)) candidates.push(row);
+    }
+    // Done when the limit is reached or nothing more is queued. Otherwise the rows passed over
+    // belong to pools or DAGs that are full now, which the next read leaves out.
+    if (candidates.length >= request.limit || rows.length < fetch) break;
+  }
+  const claimed: ClaimedTask[] = [];
+  const runs = new Map<string, ClaimedTask["run"]>();
+  for (const row of candidates) {
+    const tryNumber = row.try_number + 1;
+    // The claimer's clock was read before this transaction waited for its locks, and other
+    // machines' clocks differ: never let a try start before the instance's previous try ended or
+    // before it was queued, so tries of one instance never appear to overlap.
+    const startedAt = Math.max(at, Number(row.ended_at ?? 0), Number(row.queued_at ?? 0));
+    await moveTask(tx, { ...row, id: Number(row.id) }, "running", startedAt, {
+      try_number: tryNumber,
+      worker_id: request.workerId,
+      started_at: startedAt,
+      ended_at: null,
+      heartbeat_at: startedAt,
+      next_retry_at: null,
+    });
+    const inserted = await tx
+      .insertInto("task_tries")
+      .values({
+        task_instance_id: Number(row.id),
+        try_number: tryNumber,
+        outcome: "running",
+        worker_id: request.workerId,
+        queued_at: row.queued_at,
+        started_at: startedAt,
+        ended_at: null,
+        error: null,
+        error_kind: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    let run = runs.get(row.run_id);
+    if (!run) {
+      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow());
+      runs.set(row.run_id, run);
+    }
+    claimed.push({
+      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: startedAt }),
+      run,
+      tryId: Number(inserted.id),
+      tryNumber,
+    });
+  }
+  return claimed;
+}
+
+/** Locks the pools and the DAGs with a task limit (in a fixed order: no deadlocks between claimers). */
+async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
+  await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().execute();
+  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+  if (limited.length > 0) {
+    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
+  }
+}
+
+/**
+ * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
+ * running task instances inside the claiming transaction. A pool that is not configured has no
+ * limit.
+ */
+async function loadCapacity(tx: Tx, request: ClaimRequest) {
+  const pools = new Map<string, number>();
+  for (const pool of await tx.selectFrom("pools").select(["name", "slots"]).execute()) pools.set(pool.name, pool.slots);
+  const poolFree = new Map<string, number>(pools);
+  if (pools.size > 0) {
+    const used = await tx
+      .selectFrom("task_instances")
+      .select(["pool", sql<number>`count(*)`.as("n")])
+      .where("state", "=", "running")
+      .where("pool", "in", [...pools.keys()])
+      .groupBy("pool")
+      .execute();
+    for (const row of used) if (row.pool !== null) poolFree.set(row.pool, (pools.get(row.pool) ?? 0) - Number(row.n));
+  }
+  const dagFree = new Map<string, number>();
+  const limits = request.maxActiveTasks ?? new Map<string, number>();
+  if (limits.size > 0) {
+    const used = await tx
+      .selectFrom("task_instances")
+      .select(["dag_id", sql<number>`count(*)`.as("n")])
+      .where("state", "=", "running")
+      .where("dag_id", "in", [...limits.keys()])
+      .groupBy("dag_id")
+      .execute();
+    for (const [dagId, limit] of limits) dagFree.set(dagId, limit);
+    for (const row of used) dagFree.set(row.dag_id, (limits.get(row.dag_id) ?? 0) - Number(row.n));
+  }
+  return {
+    constrained: poolFree.size > 0 || dagFree.size > 0,
+    fullPools: () => [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
+    fullDags: () => [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
+    /** Takes a slot in the instance's pool and DAG if both have one. */
+    take(pool: string | null, dagId: string): boolean {
+      const poolSlots = pool === null ? undefined : poolFree.get(pool);
+      const dagSlots = dagFree.get(dagId);
+      if ((poolSlots !== undefined && poolSlots <= 0) || (dagSlots !== undefined && dagSlots <= 0)) return false;
+      if (pool !== null && poolSlots !== undefined) poolFree.set(pool, poolSlots - 1);
+      if (dagSlots !== undefined) dagFree.set(dagId, dagSlots - 1);
+      return true;
+    },
+  };
+}
