@@ -78,7 +78,8 @@ describe("DAG versions in the web UI", () => {
     const note = page.getByTestId("version-note");
     await note.waitFor({ timeout: 20_000 });
     expect(await note.getAttribute("data-version")).toBe(oldRun.dagVersion);
-    expect(await note.textContent()).toContain("old_step");
+    // The note appears with the run's version; the tasks removed since follow once that version's graph has loaded.
+    await expect.poll(() => note.textContent(), { timeout: 20_000 }).toContain("old_step");
     const removed = page.locator('.graph-task[data-task="old_step"]');
     await removed.waitFor({ timeout: 20_000 });
     expect(await removed.getAttribute("data-removed")).toBe("true");
