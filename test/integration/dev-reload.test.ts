@@ -118,6 +118,17 @@ it("reloads an edited DAG without losing a running try; a syntax error keeps the
   expect(firstRun.state).toBe("success");
   expect((await s.listTaskInstances(first)).find((ti) => ti.taskId === "extract")?.state).toBe("success");
 
+  // A run of the edited version, so that the worker has loaded it too before the file breaks: the
+  // worker reads a DAG file when a try needs it, and keeps the last version that loaded. (Without
+  // this, the worker's last good version could still be the one-task file: the scheduler and the
+  // worker each keep their own last good copy until DAGs are serialised in the store.)
+  const edit = (await s.getDag("reload"))?.graph;
+  if (!edit) throw new Error("no DAG reload in the store");
+  const editedRun = "reload__manual__edited";
+  const at = new Date();
+  await s.createRun({ runId: editedRun, runType: "manual", graph: edit, logicalDate: at, dataIntervalStart: at, dataIntervalEnd: at, params: {}, start: false, now: at });
+  expect((await finished(editedRun)).state).toBe("success");
+
   // A syntax error: reported, and the previous version keeps running.
   writeFileSync(join(dagsDir, "reload.ts"), `import { dag } from ${JSON.stringify(TRIBUTARY)};\nexport default dag("reload", {}, (d) => {\n  d.task("broken", ;\n});\n`);
   const broken = Date.now();
