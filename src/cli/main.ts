@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { TributaryError } from "../core/errors.js";
 import { EXIT, exitCodeFor } from "./exit-codes.js";
-import { importsAbandoned } from "../dsl/import-watch.js";
+import { importsAbandoned } from "../dsl/abandoned-imports.js";
 import { readCredentialFiles } from "../secrets/credential-files.js";
 import { hideEnvironFromTasks } from "../worker/hide-exec-environ.js";
 import { taskEnvAllowList } from "../worker/task-process-env.js";

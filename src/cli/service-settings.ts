@@ -132,12 +132,7 @@ function parseBasePath(text: string | undefined): string | undefined {
 
 /** --port, else TRIBUTARY_PORT (for platforms that hand a service its port), else 8080. */
 function listenPort(flag: string | undefined): number {
-  if (flag !== undefined) return boundedInt(flag, "port", 0, 65_535) ?? 8080;
-  const text = process.env["TRIBUTARY_PORT"];
-  if (text === undefined || text === "") return 8080;
-  const port = Number(text);
-  if (text.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidInputError(`TRIBUTARY_PORT must be an integer from 0 to 65535, got "${text}"`, { field: "TRIBUTARY_PORT" });
-  }
-  return port;
+  const env = process.env["TRIBUTARY_PORT"];
+  if (flag === undefined && env !== undefined && env !== "") return boundedInt(env, "TRIBUTARY_PORT", 0, 65_535, "TRIBUTARY_PORT") ?? 8080;
+  return boundedInt(flag, "port", 0, 65_535) ?? 8080;
 }

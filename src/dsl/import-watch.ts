@@ -5,7 +5,7 @@
  * - a top-level `await` that never settles is an import error as soon as the process has nothing
  *   else left to do (Node would otherwise exit silently, as if all went well);
  * - one that outlasts the import timeout is an import error at the timeout. The command goes on
- *   with the other files, and ends the process when it is done (see `importsAbandoned`): the
+ *   with the other files, and ends the process when it is done (see `importsAbandoned` in abandoned-imports.ts): the
  *   abandoned import may still hold timers;
  * - code that keeps the thread busy past the timeout (an endless loop) cannot be stopped from
  *   inside: a small watchdog thread names the file on stderr and kills the process.
@@ -15,6 +15,7 @@
 import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration } from "../core/duration.js";
+import { markImportAbandoned } from "./abandoned-imports.js";
 import { dagImportTimeoutMs, hangMessages } from "./import-check.js";
 
 const BEAT_MS = 100;
@@ -35,13 +36,6 @@ setInterval(() => {
 }, ${BEAT_MS});
 `;
 
-let abandoned = false;
-
-/** True once an import was given up on: the process should exit when its command is done. */
-export function importsAbandoned(): boolean {
-  return abandoned;
-}
-
 export class ImportWatch {
   readonly #timeoutMs: number;
   readonly #beat = new Int32Array(new SharedArrayBuffer(4));
@@ -61,7 +55,7 @@ export class ImportWatch {
     let onDrained: (() => void) | undefined;
     const hung = new Promise<never>((_resolve, reject) => {
       const giveUp = (message: string) => {
-        abandoned = true;
+        markImportAbandoned();
         reject(new DagImportError(message, file));
       };
       // Unreferenced: a never-settling import must let the event loop drain, which is how it is told apart.

@@ -14,11 +14,11 @@ export interface TaskRequestParts {
   readonly spec: TaskSpec;
   /** The DAG's timezone, for `ds`. */
   readonly timezone: string;
-  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly inputs: Record<string, unknown>;
   /** The element a mapped instance works on; absent for an unmapped task. */
   readonly item?: { readonly value: unknown };
   /** Secret values by name, and why each declared secret that has no value is missing. */
-  readonly secrets: { readonly values: Readonly<Record<string, string>>; readonly unavailable: Readonly<Record<string, string>> };
+  readonly secrets: { readonly values: Record<string, string>; readonly unavailable: Record<string, string> };
 }
 
 export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
@@ -37,11 +37,11 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     ds: formatDs(run.dataIntervalStart, timezone),
     timezone,
     params: run.params,
-    inputs: { ...parts.inputs },
+    inputs: parts.inputs,
     ...(parts.item ? { item: parts.item.value } : {}),
-    secrets: { ...parts.secrets.values },
+    secrets: parts.secrets.values,
     declaredSecrets: spec.secrets,
-    unavailableSecrets: { ...parts.secrets.unavailable },
+    unavailableSecrets: parts.secrets.unavailable,
     timeoutMs: spec.timeoutMs,
   };
 }
