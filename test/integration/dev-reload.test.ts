@@ -112,7 +112,8 @@ it("reloads an edited DAG without losing a running try; a syntax error keeps the
   // (dsl/import-check.ts), which under the full suite's load has taken more than 5 s.
   await waitFor(async () => (await taskIds()).includes("load"), 20_000, "the new task in the store");
   console.info(`dev reload: the new task was in the store ${Date.now() - edited} ms after the edit`);
-  expect(output).toMatch(/reloaded DAG reload \(version [0-9a-f]{16}\) from .*reload\.ts: 2 task\(s\): extract, load/);
+  // The store is written just before the line is printed.
+  await waitFor(() => /reloaded DAG reload \(version [0-9a-f]{16}\) from .*reload\.ts: 2 task\(s\): extract, load/.test(output), 10_000, "the reload to be printed");
 
   const firstRun = await finished(first);
   expect(firstRun.state).toBe("success");
