@@ -16,7 +16,11 @@ export const TASK_TRANSITIONS: Readonly<Record<TaskState, readonly TaskState[]>>
   scheduled: ["queued", "skipped", "upstream_failed", "failed", "success"],
   // queued -> scheduled: cleared before a worker started it.
   queued: ["running", "scheduled", "skipped", "upstream_failed", "failed", "success"],
-  running: ["success", "failed"],
+  // deferred: a sensor's poke found nothing yet; skipped: a sensor with softFail timed out.
+  running: ["success", "failed", "deferred", "skipped"],
+  // queued: its wake-up time came (the try goes on); failed: its run was cancelled or it was
+  // marked failed (its open try is closed either way); success: marked.
+  deferred: ["queued", "failed", "success"],
   // queued: manual retry of a dead letter; scheduled: cleared for a re-run.
   failed: ["retrying", "queued", "scheduled", "success"],
   // skipped: its run was cancelled while it waited for its retry.

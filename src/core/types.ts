@@ -17,11 +17,16 @@
  * This file holds plain data types only: no behaviour, no side effects.
  */
 
-/** The states of a task instance (docs/architecture.md §3). `core/state-machine.ts` owns every move between them. */
+/**
+ * The states of a task instance (docs/architecture.md §3). `core/state-machine.ts` owns every move between them.
+ * `deferred`: waiting for a wake-up time (a sensor between pokes, docs/sensors.md), holding no
+ * worker slot and no process; its try stays open and goes on when it wakes.
+ */
 export type TaskState =
   | "scheduled"
   | "queued"
   | "running"
+  | "deferred"
   | "success"
   | "failed"
   | "retrying"
@@ -32,6 +37,7 @@ export const TASK_STATES: readonly TaskState[] = [
   "scheduled",
   "queued",
   "running",
+  "deferred",
   "success",
   "failed",
   "retrying",
@@ -70,7 +76,23 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
 
 export type Backoff = "fixed" | "exponential";
 
-export type TaskKind = "task" | "shell" | "branch" | "map";
+export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor";
+
+/**
+ * Why a task instance is `deferred`. Only sensors wait so far; durable sleeps and human approvals
+ * are meant to wait the same way, each with a reason of its own.
+ */
+export type WaitReason = "sensor";
+
+/** How a sensor waits (docs/sensors.md). Durations in milliseconds. */
+export interface SensorPolicy {
+  /** Time between the end of one poke and the next. */
+  readonly everyMs: number;
+  /** How long the sensor may wait, from its first poke; then it fails (or is skipped, with softFail). */
+  readonly timeoutMs: number;
+  /** A timeout skips the task instead of failing it. */
+  readonly softFail: boolean;
+}
 
 /** A data interval [start, end). */
 export interface DataInterval {
@@ -117,6 +139,8 @@ export interface TaskSpec {
   readonly secrets: readonly string[];
   /** The task must have succeeded this long after its run's data interval ends (an SLA); none if absent. */
   readonly deadlineMs?: number;
+  /** For `sensor` tasks only: how they wait between pokes (absent for other kinds, so their graphs keep their shape). */
+  readonly sensor?: SensorPolicy;
 }
 
 /**

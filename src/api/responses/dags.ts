@@ -9,7 +9,7 @@ const datasetScheduleSchema = z.object({ uris: z.array(z.string()).readonly(), w
 export const taskSpecSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["task", "shell", "branch", "map"]).optional(),
+    kind: z.enum(["task", "shell", "branch", "map", "sensor"]).optional(),
     upstream: z.array(z.string()).readonly(),
     inputs: z.record(z.string(), z.string()).optional(),
     mapOver: z.string().optional(),
@@ -25,6 +25,10 @@ export const taskSpecSchema = z
     outputDatasets: z.array(z.string()).readonly(),
     secrets: z.array(z.string()).readonly().optional(),
     deadlineMs: z.number().optional(),
+    sensor: z
+      .object({ everyMs: z.number(), timeoutMs: z.number(), softFail: z.boolean() })
+      .optional()
+      .describe("How a sensor waits: the time between pokes and how long it may wait from its first poke (docs/sensors.md)"),
   })
   .meta({ id: "TaskSpec" });
 

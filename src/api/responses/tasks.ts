@@ -3,7 +3,7 @@ import { z } from "zod";
 import { runSchema, stateChangeSchema } from "./runs.js";
 import { json, timestamp } from "./responses.js";
 
-const taskState = z.enum(["scheduled", "queued", "running", "success", "failed", "retrying", "skipped", "upstream_failed"]).meta({ id: "TaskState" });
+const taskState = z.enum(["scheduled", "queued", "running", "deferred", "success", "failed", "retrying", "skipped", "upstream_failed"]).meta({ id: "TaskState" });
 
 const taskInstanceShape = {
   id: z.number(),
@@ -21,6 +21,10 @@ const taskInstanceShape = {
   startedAt: timestamp.nullable(),
   endedAt: timestamp.nullable(),
   nextRetryAt: timestamp.nullable(),
+  wakeAt: timestamp.nullable().describe("When a deferred instance wakes up (a sensor's next poke)"),
+  waitReason: z.enum(["sensor"]).nullable().describe("Why the instance is deferred"),
+  waitingSince: timestamp.nullable().describe("When a sensor's first poke started: its timeout counts from here"),
+  pokes: z.number().describe("How many times a sensor has poked since the instance was created or cleared"),
   workerId: z.string().nullable(),
   result: z.unknown(),
   error: z.string().nullable(),

@@ -51,6 +51,11 @@ export interface LineageStore {
   listDatasetEvents(filter: { uri?: string; runId?: string; afterId?: number; limit?: number }): Promise<DatasetEventRecord[]>;
   /** Every dataset that has events, with its event count and latest event. */
   summariseDatasets(): Promise<DatasetEventSummary[]>;
+  /**
+   * When each of these datasets was last updated (its latest event), for sensors that wait for
+   * fresh data; datasets without events are left out.
+   */
+  lastDatasetUpdates(uris: readonly string[]): Promise<Map<string, Date>>;
   /** The distinct (dataset, DAG, task) writes among events with ids above `afterId`, and the highest id. */
   listDatasetWriters(afterId: number): Promise<{ writers: DatasetWriter[]; lastEventId: number }>;
   /** Changes whenever a DAG is recorded or changed: a cheap check before rebuilding a lineage graph. */

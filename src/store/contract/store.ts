@@ -4,7 +4,7 @@
  * conformance suite runs against every implementation. Nothing here exposes SQL,
  * connections or transactions.
  */
-import type { DagGraph, RunState, RunType, TaskState } from "../../core/types.js";
+import type { DagGraph, RunState, RunType, TaskState, WaitReason } from "../../core/types.js";
 import type { MigrationReport } from "../sql/migrate.js";
 import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
 export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
@@ -51,6 +51,14 @@ export interface TaskInstanceRecord {
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
   readonly nextRetryAt: Date | null;
+  /** When a `deferred` instance wakes up (a sensor's next poke), else null. */
+  readonly wakeAt: Date | null;
+  /** Why a `deferred` instance waits (also set once it is woken, until a worker goes on with its try). */
+  readonly waitReason: WaitReason | null;
+  /** When a sensor's first poke started: its timeout counts from here. */
+  readonly waitingSince: Date | null;
+  /** A sensor's pokes since the instance was created or last cleared. */
+  readonly pokes: number;
   readonly workerId: string | null;
   readonly result: unknown;
   readonly error: string | null;
@@ -162,13 +170,23 @@ export interface ClaimRequest {
   readonly queues?: readonly string[];
   /** Per-DAG limits on running task instances (a DAG's `maxActiveTasks`). */
   readonly maxActiveTasks?: ReadonlyMap<string, number>;
+  /**
+   * DAGs (among `dagIds`) with sensors: slots that no queued task instance takes are filled by
+   * waking their deferred instances that are due (a sensor's next poke), so waking never crowds
+   * out queued work. Leave it out when no DAG has sensors: the claim then costs nothing more.
+   */
+  readonly wakeDagIds?: readonly string[];
   readonly now: Date;
 }
 
 export interface CompleteTryInput {
   readonly taskInstanceId: number;
   readonly tryNumber: number;
-  readonly outcome: "success" | "failed";
+  /**
+   * `deferred`: a sensor's poke found nothing yet. The instance waits (holding no slot) until its
+   * next poke, with its try left open; or, past its timeout, fails (skipped with softFail).
+   */
+  readonly outcome: "success" | "failed" | "deferred";
   /** The task's JSON result (success only). */
   readonly result?: unknown;
   readonly error?: string;
@@ -184,9 +202,11 @@ export interface CompleteTryInput {
 }
 
 export interface CompleteTryResult {
-  /** The state the task instance ended in: success, retrying or failed (dead-lettered). */
+  /** The state the task instance ended in: success, retrying, failed (dead-lettered), deferred or skipped (a sensor). */
   readonly state: TaskState;
   readonly nextRetryAt: Date | null;
+  /** For a deferred instance: when it wakes up. */
+  readonly wakeAt?: Date;
   readonly runState: RunState;
   /** Task instances queued by this completion (downstream tasks that became ready). */
   readonly queued: number;
@@ -386,6 +406,11 @@ export interface Store {
   queueDueRetries(now: Date): Promise<number>;
   /** The earliest pending retry time, so a loop can sleep exactly until then. */
   nextRetryAt(): Promise<Date | undefined>;
+  /**
+   * The earliest wake-up of a deferred task instance of these DAGs (and queues), so that a worker
+   * sleeps until its next poke is due. Due instances are woken by claims (`ClaimRequest.wakeDagIds`).
+   */
+  nextWakeAt(filter: { dagIds: readonly string[]; queues?: readonly string[] }): Promise<Date | undefined>;
 
   /** Secrets of the encrypted backend (src/secrets): ciphertext only; the store never sees a value. */
   putSecret(secret: StoredSecret): Promise<void>;

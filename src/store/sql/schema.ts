@@ -3,7 +3,7 @@
  * same way in SQLite and PostgreSQL); JSON values are stored as text.
  */
 import type { Generated } from "kysely";
-import type { RunState, RunType, TaskState } from "../../core/types.js";
+import type { RunState, RunType, TaskState, WaitReason } from "../../core/types.js";
 import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alerts/alert-tables.js";
 
 export interface DagTable {
@@ -65,6 +65,14 @@ export interface TaskInstanceTable {
   result: string | null;
   error: string | null;
   updated_at: number;
+  /** When a deferred instance wakes up (migration 000013). */
+  wake_at: Generated<number | null>;
+  /** Why it waits; set while deferred and once woken until claimed, which goes on with the open try. */
+  wait_reason: Generated<WaitReason | null>;
+  /** When a sensor's first poke started (its timeout counts from here); kept across retries, reset by a clear. */
+  waiting_since: Generated<number | null>;
+  /** A sensor's pokes since creation or the last clear. */
+  pokes: Generated<number>;
 }
 
 export interface TaskTryTable {

@@ -30,7 +30,8 @@ import type {
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
 import { createRun, startRun } from "./runs/create-run.js";
-import { claimNextTasks } from "./tries/claim.js";
+import { claimWithWakeUps } from "./waits/wake-due.js";
+import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTry } from "./tries/complete-try.js";
 import { moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
@@ -487,7 +488,7 @@ export class SqlStore implements Store {
   }
 
   claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
-    return this.#tx((tx) => claimNextTasks(tx, request, this.#rowLocks));
+    return this.#tx((tx) => claimWithWakeUps(tx, request, this.#rowLocks));
   }
 
   async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
@@ -556,7 +557,7 @@ export class SqlStore implements Store {
       const byInput = new Map<CompleteTryInput, CompleteTryResult>();
       for (const input of ordered) byInput.set(input, await completeTry(tx, input, this.#rowLocks));
       const results = inputs.map((input) => byInput.get(input) as CompleteTryResult);
-      const claimed = claim ? await claimNextTasks(tx, claim, this.#rowLocks) : [];
+      const claimed = claim ? await claimWithWakeUps(tx, claim, this.#rowLocks) : [];
       return { results, claimed };
     });
   }
@@ -615,6 +616,10 @@ export class SqlStore implements Store {
       .where("state", "=", "retrying")
       .executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : toDate(row.next);
+  }
+
+  nextWakeAt(filter: { dagIds: readonly string[]; queues?: readonly string[] }): Promise<Date | undefined> {
+    return nextWakeAt(this.#db, filter);
   }
 
   async readLogs(query: LogQuery): Promise<{

@@ -17,11 +17,14 @@ const RUN_STATES: readonly RunState[] = ["queued", "running", "success", "failed
 
 // The allowed moves of docs/architecture.md §3, written out once more so that a change to the table shows up here.
 // Besides the moves of §3: an operator marks any instance success or failed (from any other
-// state), and a cancelled run skips the instances waiting for a retry.
+// state), and a cancelled run skips the instances waiting for a retry. A sensor waits between
+// pokes in `deferred` (docs/sensors.md): running -> deferred -> queued -> running ..., and a
+// sensor with softFail that times out is skipped from running.
 const EXPECTED_TASK: Record<TaskState, TaskState[]> = {
   scheduled: ["queued", "skipped", "upstream_failed", "failed", "success"],
   queued: ["running", "scheduled", "skipped", "upstream_failed", "failed", "success"],
-  running: ["success", "failed"],
+  running: ["success", "failed", "deferred", "skipped"],
+  deferred: ["queued", "failed", "success"],
   failed: ["retrying", "queued", "scheduled", "success"],
   retrying: ["queued", "scheduled", "failed", "skipped", "success"],
   success: ["scheduled", "failed"],

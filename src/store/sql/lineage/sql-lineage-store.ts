@@ -73,6 +73,22 @@ export class SqlLineageStore implements LineageStore {
     return rows.map(datasetEventFromRow);
   }
 
+  async lastDatasetUpdates(uris: readonly string[]): Promise<Map<string, Date>> {
+    const updates = new Map<string, Date>();
+    if (uris.length === 0) return updates;
+    // The latest event of each is the one with the highest id (the index by uri and id finds it).
+    const rows = await this.#db
+      .selectFrom("dataset_events as e")
+      .select(["e.dataset_uri", "e.at"])
+      .where("e.dataset_uri", "in", uris)
+      .where((eb) =>
+        eb("e.id", "=", eb.selectFrom("dataset_events as l").select((l) => l.fn.max("l.id").as("id")).whereRef("l.dataset_uri", "=", "e.dataset_uri")),
+      )
+      .execute();
+    for (const row of rows) updates.set(row.dataset_uri, toDate(row.at));
+    return updates;
+  }
+
   async summariseDatasets(): Promise<DatasetEventSummary[]> {
     const groups = await this.#db
       .selectFrom("dataset_events")

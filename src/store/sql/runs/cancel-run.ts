@@ -49,16 +49,19 @@ export async function stopUnfinishedRun(
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", run.run_id)
-    .where("state", "in", ["scheduled", "queued", "running", "retrying"])
+    .where("state", "in", ["scheduled", "queued", "running", "deferred", "retrying"])
     // In key order, whichever index the database reads: the history records them in this order.
     .orderBy("task_id")
     .orderBy("map_index");
   // Row locks keep a worker from claiming a queued instance between our read and our write.
   const rows = await (rowLocks ? query.forUpdate() : query).execute();
   const unfinished = rows.map((r) => ({ ...r, id: Number(r.id) }));
-  const running = unfinished.filter((ti) => ti.state === "running");
-  await closeOpenTries(tx, running, { outcome: "failed", error: reason, errorKind: "cancelled" }, at);
-  await moveTasks(tx, running, "failed", at, { ended_at: at, error: reason, worker_id: null }, reason);
-  await moveTasks(tx, unfinished.filter((ti) => ti.state !== "running"), "skipped", at, { ended_at: at, next_retry_at: null }, reason);
+  // A deferred sensor has started (its try is open between pokes): it fails like a running one.
+  const started = unfinished.filter((ti) => ti.state === "running" || ti.state === "deferred");
+  // (A woken wait, queued, has an open try too: every open try of the run is closed.)
+  await closeOpenTries(tx, unfinished, { outcome: "failed", error: reason, errorKind: "cancelled" }, at);
+  const ended = { ended_at: at, worker_id: null, wake_at: null, wait_reason: null };
+  await moveTasks(tx, started, "failed", at, { ...ended, error: reason }, reason);
+  await moveTasks(tx, unfinished.filter((ti) => !started.includes(ti)), "skipped", at, { ...ended, next_retry_at: null }, reason);
   await moveRun(tx, run, "failed", at, { ended_at: at }, reason);
 }

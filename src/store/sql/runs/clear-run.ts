@@ -100,6 +100,11 @@ export async function resetInstances(
     result: null,
     error: null,
     worker_id: null,
+    // A sensor waits afresh: its timeout counts from its next first poke.
+    wake_at: null,
+    wait_reason: null,
+    waiting_since: null,
+    pokes: 0,
   }, "cleared");
   // A cleared instance gets its tries again: as many more as a new one has (see complete-try.ts).
   const byTries = new Map<number, number[]>();

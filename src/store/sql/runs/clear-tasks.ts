@@ -4,7 +4,7 @@
  * that clears a whole run (clear-run.ts). A finished run goes back to `queued`, and the scheduler
  * starts it again; in a running run, the cleared instances whose upstream tasks are done are
  * queued at once. Instances that are scheduled already are left as they are (they will run); an
- * instance in progress (queued, running, waiting for a retry) makes the whole clear a conflict,
+ * instance in progress (queued, running, deferred, waiting for a retry) makes the whole clear a conflict,
  * since clearing it would mean stopping a try: cancel or mark it first, or wait for it.
  */
 import { ConflictError, InvalidInputError, NotFoundError } from "../../../core/errors.js";
@@ -31,7 +31,7 @@ export interface ClearTasksInput {
   readonly now: Date;
 }
 
-const IN_PROGRESS: ReadonlySet<string> = new Set(["queued", "running", "retrying"]);
+const IN_PROGRESS: ReadonlySet<string> = new Set(["queued", "running", "deferred", "retrying"]);
 
 export async function clearTaskInstances(
   tx: Tx,

@@ -63,9 +63,9 @@ async function markInstancesSuccess(tx: Tx, runId: string, reason: string, at: n
     .orderBy("map_index");
   const rows = await (rowLocks ? query.forUpdate() : query).execute();
   const instances = rows.map((r) => ({ ...r, id: Number(r.id) }));
-  const running = instances.filter((ti) => ti.state === "running");
-  await closeOpenTries(tx, running, { outcome: "failed", error: "stopped: the run was marked success", errorKind: "cancelled" }, at);
-  await moveTasks(tx, instances, "success", at, { ended_at: at, worker_id: null, next_retry_at: null, error: null }, reason);
+  // Running tries, and sensors' tries open between pokes: every open try is closed.
+  await closeOpenTries(tx, instances, { outcome: "failed", error: "stopped: the run was marked success", errorKind: "cancelled" }, at);
+  await moveTasks(tx, instances, "success", at, { ended_at: at, worker_id: null, next_retry_at: null, wake_at: null, wait_reason: null, error: null }, reason);
   for (const ids of chunks(instances.map((ti) => ti.id), 500)) {
     await tx.updateTable("dead_letters").set({ resolved_at: at, resolution: "acknowledged" }).where("task_instance_id", "in", ids).where("resolved_at", "is", null).execute();
   }

@@ -64,7 +64,8 @@ export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: R
   }
   const ti = { ...row, id: Number(row.id) };
   const reason = `marked ${input.state}`;
-  if (ti.state === "running") {
+  // A running try, or a sensor's try open between pokes (deferred, or woken and queued).
+  if (ti.state === "running" || ti.wait_reason !== null) {
     await closeOpenTries(tx, [ti], { outcome: "failed", error: `stopped: the task instance was ${reason}`, errorKind: "cancelled" }, at);
   }
   await moveTask(
@@ -76,6 +77,8 @@ export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: R
       ended_at: at,
       worker_id: null,
       next_retry_at: null,
+      wake_at: null,
+      wait_reason: null,
       error: input.state === "success" ? null : (ti.error ?? `${reason} by an operator`),
     },
     reason,

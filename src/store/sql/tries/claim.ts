@@ -5,6 +5,7 @@ import { moveTask } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
+import { resumeWait } from "../waits/resume-wait.js";
 
 /**
  * Claims queued task instances for a worker: highest priority first, then the longest waiting.
@@ -52,7 +53,21 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   }
   const claimed: ClaimedTask[] = [];
   const runs = new Map<string, ClaimedTask["run"]>();
+  const runOf = async (runId: string): Promise<ClaimedTask["run"]> => {
+    let run = runs.get(runId);
+    if (!run) {
+      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", runId).executeTakeFirstOrThrow());
+      runs.set(runId, run);
+    }
+    return run;
+  };
   for (const row of candidates) {
+    // A woken wait (a sensor's next poke) goes on with its open try (sql/waits/resume-wait.ts).
+    const resumed = row.wait_reason === null ? undefined : await resumeWait(tx, row, request.workerId, at);
+    if (resumed) {
+      claimed.push({ ...resumed, run: await runOf(row.run_id) });
+      continue;
+    }
     const tryNumber = row.try_number + 1;
     // The claimer's clock was read before this transaction waited for its locks, and other
     // machines' clocks differ: never let a try start before the instance's previous try ended or
@@ -81,14 +96,9 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    let run = runs.get(row.run_id);
-    if (!run) {
-      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow());
-      runs.set(row.run_id, run);
-    }
     claimed.push({
       instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: startedAt }),
-      run,
+      run: await runOf(row.run_id),
       tryId: Number(inserted.id),
       tryNumber,
     });

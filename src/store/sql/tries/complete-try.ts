@@ -9,6 +9,7 @@ import { moveTask } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
+import { recordPoke } from "../waits/record-poke.js";
 
 /**
  * Records a try's outcome and everything that follows from it, in the caller's transaction:
@@ -28,6 +29,11 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
   // The worker's clock may run behind the claimer's (another machine): a try never ends before it started.
   const at = Math.max(input.now.getTime(), Number(row.started_at ?? 0));
   const spec = indexGraph(input.graph).spec(ti.task_id);
+  // A sensor's poke is counted; one that found nothing defers the instance (sql/waits/record-poke.ts).
+  if (spec?.kind === "sensor" || input.outcome === "deferred") {
+    const deferred = await recordPoke(tx, ti, input, spec, at);
+    if (deferred) return deferred;
+  }
   await tx
     .updateTable("task_tries")
     .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null })

@@ -1,0 +1,39 @@
+/**
+ * Waking deferred task instances whose time has come (a sensor's next poke), inside a worker's
+ * claim: only into the slots no queued task instance took, so pokes never crowd out queued work,
+ * and only instances this worker could run. Due instances are locked with SKIP LOCKED and moved
+ * conditionally on still being `deferred`, so two workers never wake the same one.
+ */
+import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
+import type { RowLocks } from "../shared/locks.js";
+import { moveTasks } from "../shared/transitions.js";
+import type { Tx } from "../shared/tx.js";
+import { claimNextTasks } from "../tries/claim.js";
+
+/** Claims as `claimNextTasks` does; free slots left over are filled with due deferred instances. */
+export async function claimWithWakeUps(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
+  const claimed = await claimNextTasks(tx, request, rowLocks);
+  const spare = request.limit - claimed.length;
+  const dagIds = request.wakeDagIds?.filter((dagId) => request.dagIds.includes(dagId)) ?? [];
+  if (spare <= 0 || dagIds.length === 0) return claimed;
+  const woken = await wakeDue(tx, { ...request, dagIds }, spare, rowLocks);
+  if (woken === 0) return claimed;
+  // Whatever was claimable was claimed above: this claim takes the woken instances (pools permitting).
+  return [...claimed, ...(await claimNextTasks(tx, { ...request, limit: spare }, rowLocks))];
+}
+
+async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: RowLocks): Promise<number> {
+  const at = request.now.getTime();
+  let query = tx
+    .selectFrom("task_instances")
+    .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
+    .where("state", "=", "deferred")
+    .where("wake_at", "<=", at)
+    .where("dag_id", "in", request.dagIds);
+  if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
+  query = query.orderBy("wake_at").orderBy("id").limit(limit);
+  const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
+  const due = rows.map((row) => ({ ...row, id: Number(row.id) }));
+  await moveTasks(tx, due, "queued", at, { queued_at: at, wake_at: null }, "woken: its next poke is due");
+  return due.length;
+}
