@@ -1,5 +1,5 @@
 /**
- * The builder handed to a `dag()` callback: `d.task`, `d.shell`, `d.branch`, `d.map`. It records
+ * The builder handed to a `dag()` callback: `d.task`, `d.shell`, `d.branch`, `d.map`, `d.sensor`. It records
  * one declaration per call, checked on the spot, and hands back a ref to the new task.
  */
 import { DagDefinitionError } from "../core/errors.js";
@@ -53,6 +53,10 @@ export function startBuild<P>(dagId: string, paramNames: readonly string[] | und
     shell: (id, options, command) => declare("shell", id, options, { kind: "command", command }),
     branch: (id, options, fn) => declare("branch", id, options, { kind: "function", fn }),
     map: (id, options, fn) => declare("map", id, options, { kind: "function", fn }),
+    sensor: (id, options) => {
+      const poke: unknown = typeof options === "object" && options !== null ? (options as { poke?: unknown }).poke : undefined;
+      return declare("sensor", id, options, { kind: "function", fn: poke });
+    },
   };
 
   return {

@@ -10,6 +10,7 @@ import { startBuild } from "./builder.js";
 import { resolveDagOptions } from "./dag-options.js";
 import { topologicalOrder } from "./graph-order.js";
 import { assertId } from "./ids.js";
+import { DEFAULT_POKE_TIMEOUT_MS } from "./sensor-policy.js";
 import { assertKnownKeys } from "./known-keys.js";
 import { assertParamsSchema, paramNames, parseParams } from "./params.js";
 import type { TaskDeclaration } from "./task-declaration.js";
@@ -121,7 +122,8 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     mapOver: declaration.mapOver,
     triggerRule: settings.triggerRule,
     retry: Object.freeze(settings.retry),
-    timeoutMs: settings.timeoutMs,
+    // A poke should be quick: without a limit of its own or the DAG's, it gets a minute.
+    timeoutMs: settings.timeoutMs ?? (declaration.sensor ? DEFAULT_POKE_TIMEOUT_MS : undefined),
     pool: settings.pool,
     queue: settings.queue,
     priority: settings.priority,
@@ -129,5 +131,6 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     outputDatasets: Object.freeze([...declaration.outputDatasets]),
     secrets: Object.freeze([...declaration.secrets]),
     ...(declaration.deadlineMs === undefined ? {} : { deadlineMs: declaration.deadlineMs }),
+    ...(declaration.sensor === undefined ? {} : { sensor: Object.freeze({ ...declaration.sensor }) }),
   });
 }

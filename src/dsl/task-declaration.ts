@@ -5,11 +5,12 @@
  * `after` ids naming tasks declared later are resolved once the whole DAG is built.
  */
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
-import type { TaskKind } from "../core/types.js";
+import type { SensorPolicy, TaskKind } from "../core/types.js";
 import { positiveDuration } from "./alert-options.js";
 import { isDataset } from "./dataset.js";
 import { assertKnownKeys } from "./known-keys.js";
 import { checkTaskSettings, SETTING_NAMES, type TaskSettings } from "./task-settings.js";
+import { pokeTimeoutMs, SENSOR_OPTION_NAMES, sensorPolicy } from "./sensor-policy.js";
 import { isTaskRef } from "./task-ref.js";
 import type { Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js";
 
@@ -21,6 +22,7 @@ export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = 
   branch: ["inputs", ...COMMON_OPTIONS],
   map: ["over", "inputs", ...COMMON_OPTIONS],
   shell: COMMON_OPTIONS,
+  sensor: ["inputs", ...new Set([...COMMON_OPTIONS, ...SENSOR_OPTION_NAMES])],
 };
 
 export interface TaskDeclaration {
@@ -37,6 +39,8 @@ export interface TaskDeclaration {
   readonly outputDatasets: readonly string[];
   readonly secrets: readonly string[];
   readonly deadlineMs: number | undefined;
+  /** For sensors: how they wait between pokes. */
+  readonly sensor: SensorPolicy | undefined;
   readonly definition: TaskDefinition;
 }
 
@@ -109,12 +113,19 @@ export function declareTask(
     datasetInputs,
     after: unique(after),
     mapOver,
-    settings: checkTaskSettings(options as TaskDefaults, location),
+    settings: kind === "sensor" ? sensorSettings(options, location) : checkTaskSettings(options as TaskDefaults, location),
     outputDatasets: unique(outputDatasets),
     secrets: unique(secrets),
     deadlineMs: options["deadline"] === undefined ? undefined : positiveDuration(options["deadline"], at("deadline")),
+    sensor: kind === "sensor" ? sensorPolicy(options, location) : undefined,
     definition: definitionOf(kind, body, datasetInputs, location),
   };
+}
+
+/** A sensor's `timeout` is its whole wait (sensor-policy.ts); the time limit of each poke is `pokeTimeout`. */
+function sensorSettings(options: Readonly<Record<string, unknown>>, location: ErrorLocation): TaskSettings {
+  const settings = checkTaskSettings({ ...(options as TaskDefaults), timeout: undefined }, location);
+  return { ...settings, timeoutMs: pokeTimeoutMs(options, location) };
 }
 
 function definitionOf(kind: TaskKind, body: Body, datasetInputs: Readonly<Record<string, Dataset>>, location: ErrorLocation): TaskDefinition {
@@ -125,6 +136,9 @@ function definitionOf(kind: TaskKind, body: Body, datasetInputs: Readonly<Record
     return { kind: "shell", command: body.command };
   }
   if (typeof body.fn !== "function") {
+    if (kind === "sensor") {
+      throw new DagDefinitionError("a sensor needs `poke`: a function that answers true (done), false (not yet) or { done, value }", { ...location, field: "poke" });
+    }
     throw new DagDefinitionError(`a ${kind} task needs a function as its last argument`, location);
   }
   // The function's parameter types were checked by the compiler against the DAG's own types.
@@ -133,6 +147,8 @@ function definitionOf(kind: TaskKind, body: Body, datasetInputs: Readonly<Record
     case "map":
       return { kind, run, datasetInputs };
     case "branch":
+      return { kind, run, datasetInputs };
+    case "sensor":
       return { kind, run, datasetInputs };
     default:
       return { kind: "task", run, datasetInputs };

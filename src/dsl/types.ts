@@ -180,6 +180,51 @@ export type MapFunction<P, U, I extends InputsSpec, R> = (
 /** What a branch task returns: the ids (or refs) of the direct downstream tasks to follow. */
 export type BranchChoice = string | TaskRef<unknown> | readonly (string | TaskRef<unknown>)[] | null;
 
+/** What a sensor's poke answers: `true` (done), `false` (not yet), or `{ done, value }` (the value becomes the task's result). */
+export type PokeReturn<T> = boolean | { readonly done: boolean; readonly value?: T };
+
+/** The context of a sensor's poke: a task's context and what a poke may want to know about its wait. */
+export interface SensorContext<P = Record<string, unknown>> extends TaskContext<P> {
+  /** This poke's number, from 1 (since the instance was created or last cleared). */
+  readonly pokeNumber: number;
+  /** When this poke started (virtual time in the testing kit). */
+  readonly pokedAt: Date;
+  /**
+   * When a dataset the sensor names in its `inputs` was last updated (its latest event, by any
+   * DAG or reported through the API), or null if it never was. Other datasets throw an error
+   * saying to add them to `inputs`.
+   */
+  lastUpdated(dataset: Dataset | string): Date | null;
+}
+
+export type PokeFunction<P, I extends InputsSpec, T> = (ctx: SensorContext<P>, inputs: InputValues<I>) => PokeReturn<T> | Promise<PokeReturn<T>>;
+
+/**
+ * `d.sensor(id, options)`: a task that waits for something (a file, fresh data, a service) by
+ * poking every `every` until the poke says it is done (docs/sensors.md). Between pokes it holds no
+ * worker slot and no process. `timeout` is the whole wait, from the first poke (default 7 days);
+ * `pokeTimeout` limits one poke (default the DAG's `defaults.timeout`, else 1 minute).
+ */
+export type SensorOptions<P, I extends InputsSpec, T> = Omit<TaskOptionsWithInputs<I>, "timeout"> & {
+  readonly poke: PokeFunction<P, I, T>;
+  /** Time between the end of a poke that found nothing and the next (default 1 minute). */
+  readonly every?: Duration;
+  /** How long the sensor may wait from its first poke; then it fails (default 7 days). */
+  readonly timeout?: Duration;
+  /** A timeout skips the sensor (and what depends on it) instead of failing it. */
+  readonly softFail?: boolean;
+  readonly pokeTimeout?: Duration;
+};
+
+/**
+ * What the ready-made sensors (`fileSensor`, `httpSensor`, `datasetFreshSensor`) return: a poke
+ * (and the inputs it needs) to spread into `d.sensor`'s options with the timing you want.
+ */
+export interface SensorDefinition<T, I extends InputsSpec = Record<never, never>> {
+  readonly poke: PokeFunction<unknown, I, T>;
+  readonly inputs?: I;
+}
+
 /** The builder handed to the `dag()` callback. */
 export interface DagBuilder<P> {
   task<R>(id: string, fn: TaskFunction<P, Record<never, never>, R>): TaskRef<Awaited<R>>;
@@ -200,6 +245,8 @@ export interface DagBuilder<P> {
     options: MapOptions<U, I>,
     fn: MapFunction<P, U, I, R>,
   ): TaskRef<Awaited<R>[]>;
+  /** A task that pokes until something is there (docs/sensors.md); its result is the value of the poke that was done. */
+  sensor<T = null, I extends InputsSpec = Record<never, never>>(id: string, options: SensorOptions<P, I, T>): TaskRef<T>;
 }
 
 /**
@@ -221,6 +268,11 @@ export type TaskDefinition =
   | {
       readonly kind: "map";
       readonly run: MapFunction<unknown, unknown, InputsSpec, unknown>;
+      readonly datasetInputs: Readonly<Record<string, Dataset>>;
+    }
+  | {
+      readonly kind: "sensor";
+      readonly run: PokeFunction<unknown, InputsSpec, unknown>;
       readonly datasetInputs: Readonly<Record<string, Dataset>>;
     }
   | { readonly kind: "shell"; readonly command: string };
