@@ -11,6 +11,8 @@ import { DEFAULT_MAX_RESULT_BYTES } from "../worker/process-pool.js";
 import { normaliseBranchChoice, runTaskDefinition } from "../worker/run-task-definition.js";
 import { serialiseResult } from "../worker/serialise-result.js";
 import { buildTaskContext } from "../worker/task-context.js";
+import { buildSensorContext } from "../worker/sensor-context.js";
+import { normalisePokeResult } from "../core/sensor-wait.js";
 import type { EmittedDatasetEvent, LogLevel, LogStream, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
 import { taskRunRequest } from "../worker/task-request.js";
 import { timeoutMessage } from "../worker/try-failures.js";
@@ -40,6 +42,8 @@ export interface RunTryInput {
   readonly scripted: ScriptedTry;
   readonly secrets: Readonly<Record<string, string>>;
   readonly realTimeLimitMs: number;
+  /** For a sensor: the poke's (virtual) start and its input datasets' updates. */
+  readonly poke?: { readonly at: Date; readonly datasetUpdates: ReadonlyMap<string, Date> };
 }
 
 export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry> {
@@ -64,8 +68,10 @@ export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry>
   const running = (async () => {
     if (input.mock !== undefined) {
       const mock = input.mock;
-      const value = typeof mock === "function" ? await mock(ctx, request.inputs, input.item) : mock;
-      // A mocked branch answers like a real one: ids or refs, normalised the same way.
+      const mockCtx = spec.kind === "sensor" ? buildSensorContext(ctx, request.poke) : ctx;
+      const value = typeof mock === "function" ? await mock(mockCtx, request.inputs, input.item) : mock;
+      // A mocked branch or sensor answers like a real one, normalised the same way.
+      if (spec.kind === "sensor") return normalisePokeResult(value);
       return spec.kind === "branch" ? normaliseBranchChoice(value as BranchChoice) : value;
     }
     if (!definition) throw new Error(`task "${spec.id}" has no code in DAG "${dag.id}"`);
@@ -125,5 +131,6 @@ function requestFor(dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, inp
     inputs: input.inputs,
     item: spec.mapOver !== undefined ? { value: input.item } : undefined,
     secrets: { values, unavailable },
+    poke: input.poke,
   });
 }

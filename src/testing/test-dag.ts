@@ -13,6 +13,7 @@ import { triggeredRunId } from "../scheduler/run-ids.js";
 import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, Store, StoredLogLine } from "../store/index.js";
 import { runTryInProcess, type InProcessTry } from "./run-try.js";
+import { tryCompletion } from "../worker/try-completion.js";
 import type {
   InjectedFailures,
   ScriptedTry,
@@ -87,31 +88,38 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
   const specs = new Map(dag.graph.tasks.map((t) => [t.id, t]));
   const maxActiveTasks = new Map<string, number>();
   if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dag.id, dag.options.maxActiveTasks);
+  // Sensors' pokes fall due in virtual time; a claim wakes them, as a worker's does.
+  const waits = dag.graph.tasks.some((t) => t.kind === "sensor");
+  const wakeDagIds = waits ? [dag.id] : undefined;
   const pending: PendingTry[] = [];
   const delays = new Map<string, number>();
   for (;;) {
     await store.queueDueRetries(clock.now());
     const free = concurrency - pending.length;
-    const claimed = free <= 0 ? [] : await store.claimNextTasks({ workerId: WORKER_ID, limit: free, dagIds: [dag.id], maxActiveTasks, now: clock.now() });
+    const claimed = free <= 0 ? [] : await store.claimNextTasks({ workerId: WORKER_ID, limit: free, dagIds: [dag.id], maxActiveTasks, wakeDagIds, now: clock.now() });
     for (const task of claimed) {
       const spec = specs.get(task.instance.taskId);
       if (!spec) throw new Error(`task "${task.instance.taskId}" is not in DAG "${dag.id}"`);
-      const entry: PendingTry = { claimed: task, startedAt: clock.now().getTime(), spec, done: start(store, dag, spec, task, options) };
+      const entry: PendingTry = { claimed: task, startedAt: clock.now().getTime(), spec, done: start(store, dag, spec, task, clock.now(), options) };
       void entry.done.then((settled) => (entry.settled = settled));
       pending.push(entry);
     }
     // Tasks run concurrently in real time; their order in virtual time is decided once all have answered.
     for (const entry of pending) entry.settled ??= await entry.done;
-    const nextRetry = await store.nextRetryAt();
+    // The next timer: a retry falling due, or a sensor's next poke.
+    const retryAt = (await store.nextRetryAt())?.getTime();
+    const wakeAt = waits ? (await store.nextWakeAt({ dagIds: [dag.id] }))?.getTime() : undefined;
+    const timers = [retryAt, wakeAt].filter((t): t is number => t !== undefined);
+    const nextTimer = timers.length === 0 ? undefined : Math.min(...timers);
     const next = pending.reduce<PendingTry | undefined>((a, b) => (a === undefined || end(b) < end(a) ? b : a), undefined);
-    if (next === undefined && nextRetry === undefined) break;
-    if (next !== undefined && (nextRetry === undefined || end(next) <= nextRetry.getTime())) {
+    if (next === undefined && nextTimer === undefined) break;
+    if (next !== undefined && (nextTimer === undefined || end(next) <= nextTimer)) {
       pending.splice(pending.indexOf(next), 1);
       clock.advanceTo(end(next));
       const delay = await complete(store, dag, next, clock.now());
       if (delay !== undefined) delays.set(`${next.claimed.instance.id}:${next.claimed.tryNumber + 1}`, delay);
-    } else if (nextRetry !== undefined) {
-      clock.advanceTo(nextRetry);
+    } else if (nextTimer !== undefined) {
+      clock.advanceTo(nextTimer);
     }
   }
   return delays;
@@ -119,7 +127,7 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
 
 const end = (entry: PendingTry): number => entry.startedAt + (entry.settled?.virtualMs ?? 0);
 
-async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, options: TestDagOptions<unknown>): Promise<InProcessTry> {
+async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, now: Date, options: TestDagOptions<unknown>): Promise<InProcessTry> {
   const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
   const results = await store.getTaskResults(claimed.run.runId, upstreamIds);
   const inputs: Record<string, unknown> = {};
@@ -127,7 +135,10 @@ async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: C
   const over = spec.mapOver === undefined ? undefined : results.get(spec.mapOver);
   const item = Array.isArray(over) && claimed.instance.mapIndex !== null ? (over[claimed.instance.mapIndex] as unknown) : undefined;
   const mock: TaskMock<unknown> | undefined = options.mocks?.[spec.id];
+  // A sensor's poke is told the virtual time and its input datasets' updates in the test's store.
+  const poke = spec.kind === "sensor" ? { at: now, datasetUpdates: await store.lineage.lastDatasetUpdates(spec.inputDatasets) } : undefined;
   return runTryInProcess({
+    poke,
     dag,
     spec,
     claimed,
@@ -155,10 +166,7 @@ async function complete(store: Store, dag: Dag<unknown>, entry: PendingTry, now:
   const result = await store.completeTry({
     taskInstanceId: claimed.instance.id,
     tryNumber: claimed.tryNumber,
-    outcome: outcome.ok ? "success" : "failed",
-    result: outcome.ok ? outcome.result : undefined,
-    error: outcome.ok ? undefined : outcome.error.message,
-    errorKind: outcome.ok ? undefined : outcome.error.kind,
+    ...tryCompletion(outcome, entry.spec.kind),
     emitted: outcome.emitted,
     graph: dag.graph,
     now,
@@ -208,7 +216,7 @@ async function report(store: Store, runId: string, elapsedMs: number, delays: Re
       });
       previousEnd = endedAt;
     }
-    instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, tries });
+    instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, pokes: ti.pokes, tries });
   }
   const taskIds = [...new Set(instances.map((i) => i.taskId))];
   const results = await store.getTaskResults(runId, taskIds);

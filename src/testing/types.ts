@@ -9,7 +9,8 @@ import type { TryErrorKind } from "../store/index.js";
 /**
  * Replaces a task's code in a test: a function called like the task (`inputs` holds the upstream
  * results by input name; `item` is the element of a mapped task instance, else undefined), or a
- * plain value that becomes the task's result. A branch mock returns the ids to follow.
+ * plain value that becomes the task's result. A branch mock returns the ids to follow; a sensor's
+ * mock is called for each poke (with the sensor's context) and answers like a poke.
  */
 export type TaskMock<P = Record<string, unknown>> =
   | ((ctx: TaskContext<P>, inputs: Readonly<Record<string, unknown>>, item: unknown) => unknown)
@@ -78,6 +79,8 @@ export interface TestTaskInstance {
   /** The task's JSON result (as downstream tasks receive it), or null. */
   readonly result: unknown;
   readonly error: string | null;
+  /** How many times a sensor poked (0 for other tasks). */
+  readonly pokes: number;
   readonly tries: readonly TestTry[];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `shell`), inside the task
+ * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `sensor`, `shell`), inside the task
  * process, and returns its raw result.
  */
 import { renderShellTemplate, templateVariables } from "../core/templating.js";
@@ -7,6 +7,8 @@ import { secretEnvVar } from "../secrets/names.js";
 import type { BranchChoice, InputsSpec, InputValues, TaskContext, TaskDefinition } from "../dsl/types.js";
 import { TASK_REF_BRAND } from "../dsl/types.js";
 import { runShellCommand } from "./run-shell-command.js";
+import { normalisePokeResult } from "../core/sensor-wait.js";
+import { buildSensorContext } from "./sensor-context.js";
 import { withParamEnv } from "./param-env.js";
 import type { TaskRunRequest } from "./task-protocol.js";
 
@@ -30,6 +32,9 @@ export async function runTaskDefinition(
       return normaliseBranchChoice(await definition.run(ctx, inputs));
     case "map":
       return definition.run(ctx, request.item, inputs);
+    case "sensor":
+      // `{ done, value }` goes back to the worker, which records a poke that found nothing as a wait.
+      return normalisePokeResult(await definition.run(buildSensorContext(ctx, request.poke), inputs));
     case "shell": {
       const secrets = shellSecrets(definition.command, ctx, request);
       const command = renderShellTemplate(

@@ -31,6 +31,17 @@ export interface TaskRunRequest {
   /** Why each declared secret without a value is unavailable: what `ctx.secrets.get()` throws. */
   readonly unavailableSecrets?: Record<string, string>;
   readonly timeoutMs: number | undefined;
+  /** For a sensor's poke: what its context tells it (sensor-context.ts). */
+  readonly poke?: PokeFacts;
+}
+
+/** What a poke is told about its wait. */
+export interface PokeFacts {
+  readonly pokeNumber: number;
+  /** ISO timestamp of the poke's start (the worker's clock, or the testing kit's virtual one). */
+  readonly pokedAt: string;
+  /** The latest update (ISO) of each dataset among the sensor's inputs; null for one never updated. */
+  readonly datasetUpdates: Readonly<Record<string, string | null>>;
 }
 
 export type LogStream = "stdout" | "stderr" | "log";

@@ -5,7 +5,7 @@
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
 import type { ClaimedTask } from "../store/index.js";
-import type { TaskRunRequest } from "./task-protocol.js";
+import type { PokeFacts, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskRequestParts {
   /** The DAG file the task process imports (a label for in-memory tries). */
@@ -19,6 +19,8 @@ export interface TaskRequestParts {
   readonly item?: { readonly value: unknown };
   /** Secret values by name, and why each declared secret that has no value is missing. */
   readonly secrets: { readonly values: Record<string, string>; readonly unavailable: Record<string, string> };
+  /** For a sensor: when this poke starts and when its input datasets were last updated. */
+  readonly poke?: { readonly at: Date; readonly datasetUpdates: ReadonlyMap<string, Date> };
 }
 
 export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
@@ -43,5 +45,12 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     declaredSecrets: spec.secrets,
     unavailableSecrets: parts.secrets.unavailable,
     timeoutMs: spec.timeoutMs,
+    ...(parts.poke ? { poke: pokeFacts(spec, claimed, parts.poke) } : {}),
   };
+}
+
+function pokeFacts(spec: TaskSpec, claimed: ClaimedTask, poke: NonNullable<TaskRequestParts["poke"]>): PokeFacts {
+  const datasetUpdates: Record<string, string | null> = {};
+  for (const uri of spec.inputDatasets) datasetUpdates[uri] = poke.datasetUpdates.get(uri)?.toISOString() ?? null;
+  return { pokeNumber: claimed.instance.pokes + 1, pokedAt: poke.at.toISOString(), datasetUpdates };
 }

@@ -18,6 +18,7 @@ import { createSecretResolver } from "../secrets/secret-config.js";
 import { maskOutcome } from "./mask-outcome.js";
 import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
+import { tryCompletion } from "./try-completion.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -55,6 +56,20 @@ export interface WorkerOptions {
 }
 
 const LOG_FLUSH_MS = 250;
+/** The shortest sleep before a due poke: a wake-up time this close is as good as now. */
+const MIN_WAKE_SLEEP_MS = 5;
+
+const sensorDags = new WeakMap<Dag<unknown>, boolean>();
+
+/** Whether a DAG has sensors (asked on every claim, so remembered per DAG object). */
+function hasSensors(dag: Dag<unknown>): boolean {
+  let found = sensorDags.get(dag);
+  if (found === undefined) {
+    found = dag.graph.tasks.some((t) => t.kind === "sensor");
+    sensorDags.set(dag, found);
+  }
+  return found;
+}
 
 /** Why a try was stopped when the fault is the infrastructure's: its outcome is recorded as `lost`. */
 class TryLostError extends Error {}
@@ -169,7 +184,12 @@ export class Worker {
       this.#reserved -= free;
     }
     this.#startClaimed(claimed);
-    return claimed.length === 0 || this.#active.size >= concurrency ? idleMs : 0;
+    if (claimed.length > 0 && this.#active.size < concurrency) return 0;
+    // Idle with sensors waiting: look again when the next poke is due (claims wake them).
+    const request = claimed.length === 0 ? this.#claimRequest(0, now()) : undefined;
+    if (!request?.wakeDagIds) return idleMs;
+    const next = await store.nextWakeAt({ dagIds: request.wakeDagIds, queues: this.#options.queues });
+    return next === undefined ? idleMs : Math.min(idleMs, Math.max(MIN_WAKE_SLEEP_MS, next.getTime() - now().getTime()));
   }
 
   #claimRequest(limit: number, at: Date): ClaimRequest {
@@ -178,7 +198,17 @@ export class Worker {
     for (const [dagId, { dag }] of dags) {
       if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dagId, dag.options.maxActiveTasks);
     }
-    return { workerId: this.workerId, limit, dagIds: [...dags.keys()], queues: this.#options.queues, maxActiveTasks, now: at };
+    const wakeDagIds = [...dags].filter(([, { dag }]) => hasSensors(dag)).map(([dagId]) => dagId);
+    return {
+      workerId: this.workerId,
+      limit,
+      dagIds: [...dags.keys()],
+      queues: this.#options.queues,
+      maxActiveTasks,
+      // Free slots are filled with due sensors' pokes (left out when no DAG has sensors: no cost then).
+      ...(wakeDagIds.length > 0 ? { wakeDagIds } : {}),
+      now: at,
+    };
   }
 
   /**
@@ -268,10 +298,8 @@ export class Worker {
     const recorded = await this.#persist(() => this.#completions.complete({
       taskInstanceId: claimed.instance.id,
       tryNumber: claimed.tryNumber,
-      outcome: outcome.ok ? "success" : "failed",
-      result: outcome.ok ? outcome.result : undefined,
-      error: outcome.ok ? undefined : outcome.error.message,
-      errorKind: outcome.ok ? undefined : outcome.error.kind,
+      // A sensor's poke that found nothing is a wait, not the end of the try.
+      ...tryCompletion(outcome, spec?.kind),
       lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
       graph,
@@ -317,7 +345,14 @@ export class Worker {
     const timezone = runnable.dag.options.timezone;
     const secrets = spec.secrets.length === 0 ? { values: {}, unavailable: {} } : await this.#secretResolver().resolve(spec.secrets);
     const item = mapOver !== undefined && mapIndex !== null ? { value: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) } : undefined;
-    return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets });
+    // A sensor is told when its input datasets were last updated (a task process has no store).
+    const poke = spec.kind !== "sensor"
+      ? undefined
+      : {
+          at: (this.#options.now ?? (() => new Date()))(),
+          datasetUpdates: spec.inputDatasets.length === 0 ? new Map<string, Date>() : await this.#options.store.lineage.lastDatasetUpdates(spec.inputDatasets),
+        };
+    return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets, poke });
   }
 }
 

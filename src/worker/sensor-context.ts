@@ -1,0 +1,30 @@
+/**
+ * The context a sensor's poke receives (`SensorContext`, docs/sensors.md): the task context plus
+ * the poke's number, its start time and when the sensor's input datasets were last updated, as
+ * the worker read them from the store before the poke (a task process has no store).
+ */
+import { normaliseDatasetUri } from "../core/dataset-uri.js";
+import type { Dataset, SensorContext, TaskContext } from "../dsl/types.js";
+import type { PokeFacts } from "./task-protocol.js";
+
+export function buildSensorContext(ctx: TaskContext, poke: PokeFacts | undefined): SensorContext {
+  const facts = poke ?? { pokeNumber: 1, pokedAt: new Date().toISOString(), datasetUpdates: {} };
+  return Object.freeze({
+    ...ctx,
+    pokeNumber: facts.pokeNumber,
+    pokedAt: new Date(facts.pokedAt),
+    lastUpdated(dataset: Dataset | string): Date | null {
+      const raw: unknown = typeof dataset === "string" ? dataset : (dataset as { uri?: unknown } | null)?.uri;
+      const uri = normaliseDatasetUri(raw, { dagId: ctx.dagId, taskId: ctx.taskId, field: "lastUpdated" }, "input");
+      if (!(uri in facts.datasetUpdates)) {
+        const known = Object.keys(facts.datasetUpdates);
+        throw new Error(
+          `ctx.lastUpdated("${uri}"): sensor "${ctx.taskId}" does not name this dataset in its inputs ` +
+            `(${known.length === 0 ? "it names none" : `it names ${known.join(", ")}`}); add it to \`inputs\` so the worker reads its updates`,
+        );
+      }
+      const at = facts.datasetUpdates[uri];
+      return at === null || at === undefined ? null : new Date(at);
+    },
+  });
+}
