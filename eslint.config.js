@@ -12,7 +12,7 @@ import tseslint from "typescript-eslint";
 const LAYERS = [
   ["core"],
   ["dsl", "store", "access", "scaffold"],
-  ["runtime", "secrets"],
+  ["runtime", "secrets", "sensors"],
   ["alerts", "lineage", "logging", "observability"],
   // Peers: the scheduler decides what runs, workers run it; only app/ puts them together.
   ["scheduler", "worker"],

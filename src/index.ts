@@ -18,6 +18,8 @@
 export { dag } from "./dsl/dag.js";
 export { dataset } from "./dsl/dataset.js";
 export { createTributary } from "./app/create-tributary.js";
+export { datasetFreshSensor, fileSensor, httpSensor } from "./sensors/index.js";
+export type { FoundFile, FreshDataset, HttpSensorOptions } from "./sensors/index.js";
 export type { Tributary, TributaryOptions } from "./app/create-tributary.js";
 export type { LogFields, LogFn, LogLevel } from "./logging/log-fields.js";
 export type {
@@ -30,7 +32,12 @@ export type {
   Duration,
   InputValues,
   MapOptions,
+  PokeFunction,
+  PokeReturn,
   Schedule,
+  SensorContext,
+  SensorDefinition,
+  SensorOptions,
   TaskContext,
   TaskDefaults,
   TaskLogger,
@@ -38,7 +45,7 @@ export type {
   TaskOptions,
   TaskRef,
 } from "./dsl/types.js";
-export type { Backoff, DataInterval, RunState, RunType, TaskState, TriggerRule } from "./core/types.js";
+export type { Backoff, DataInterval, RunState, RunType, TaskState, TriggerRule, WaitReason } from "./core/types.js";
 export {
   DagDefinitionError,
   DagImportError,

@@ -9,7 +9,7 @@ import { ConflictError } from "../../src/core/errors.js";
 import type { DagGraph, SensorPolicy, TaskSpec } from "../../src/core/types.js";
 import type { ClaimedTask, Store } from "../../src/store/index.js";
 import { at, RunDriver } from "./driver.js";
-import { graph, task, type TaskFixture } from "./fixtures.js";
+import { task, type TaskFixture } from "./fixtures.js";
 import { STORES } from "./stores.js";
 import { useStore } from "./use-store.js";
 
