@@ -9,7 +9,7 @@ import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/index.js"
 import { TaskProcessPool } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
-import type { ClaimedTask } from "../store/index.js";
+import type { ClaimedTask, CompleteTryResult } from "../store/index.js";
 import { register } from "../scheduler/dag-registry.js";
 import { manualDataInterval } from "../scheduler/manual-interval.js";
 import { createRetryTimer } from "../scheduler/retry-timer.js";
@@ -27,7 +27,8 @@ export interface RunToCompletionOptions {
   readonly concurrency?: number;
   /** Grace period before a timed-out try's process is killed. */
   readonly killGraceMs?: number;
-  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome) => void;
+  /** After each try, and each sensor's poke that found nothing (`recorded.state` is then `deferred`). */
+  readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult) => void;
   readonly now?: () => Date;
 }
 
@@ -79,7 +80,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
     now,
     onError,
     onTryFinished: (claimed, outcome, recorded) => {
-      options.onTryFinished?.(claimed, outcome);
+      options.onTryFinished?.(claimed, outcome, recorded);
       // Only a failed try can have scheduled a retry for the timer to plan.
       if (!outcome.ok) timer.wake();
       // The completion says whether it ended the run; read the run only when it may have ended.

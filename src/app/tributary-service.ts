@@ -115,8 +115,20 @@ export class TributaryService {
       now: options.now,
       onError,
       secrets: options.secrets,
-      onTryFinished: (claimed, outcome) => {
+      onTryFinished: (claimed, outcome, recorded) => {
         const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
+        if (recorded.state === "deferred") {
+          // A sensor's poke that found nothing: its try goes on, and nothing changed for the scheduler.
+          log(`waiting ${claimed.run.dagId}.${name} try ${claimed.tryNumber}: next poke at ${recorded.wakeAt?.toISOString() ?? "?"} (${claimed.run.runId})`, {
+            level: "debug",
+            runId: claimed.run.runId,
+            dagId: claimed.run.dagId,
+            taskId: claimed.instance.taskId,
+            mapIndex: claimed.instance.mapIndex,
+            tryNumber: claimed.tryNumber,
+          });
+          return;
+        }
         log(`${outcome.ok ? "success" : "failed "} ${claimed.run.dagId}.${name} try ${claimed.tryNumber} (${claimed.run.runId})`, {
           level: outcome.ok ? "info" : "warn",
           runId: claimed.run.runId,

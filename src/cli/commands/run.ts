@@ -5,7 +5,8 @@ import { DagNotFoundError, InvalidInputError } from "../../core/errors.js";
 import { formatDuration } from "../../core/duration.js";
 import { loadDagFile } from "../../dsl/load.js";
 import type { LoadedDag } from "../../dsl/load.js";
-import type { DagRunRecord, TaskInstanceRecord } from "../../store/index.js";
+import type { ClaimedTask, CompleteTryResult, DagRunRecord, TaskInstanceRecord } from "../../store/index.js";
+import type { TaskRunOutcome } from "../../worker/task-protocol.js";
 import { runToCompletion } from "../../app/run-to-completion.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { positiveInt } from "../flags.js";
@@ -44,13 +45,6 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
 
   const store = await openStore(values.db);
   try {
-    const progress = values.json
-      ? undefined
-      : (taskId: string, mapIndex: number | null, tryNumber: number, ok: boolean, message: string | undefined) => {
-          const name = mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
-          const mark = ok ? "ok  " : "FAIL";
-          process.stderr.write(`${mark} ${name} (try ${tryNumber})${message ? `: ${message}` : ""}\n`);
-        };
     const { run, instances } = await runToCompletion({
       store,
       dag: target.dag,
@@ -58,14 +52,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       logicalDate: values["logical-date"],
       params,
       concurrency,
-      onTryFinished: (claimed, outcome) =>
-        progress?.(
-          claimed.instance.taskId,
-          claimed.instance.mapIndex,
-          claimed.tryNumber,
-          outcome.ok,
-          outcome.ok ? undefined : outcome.error.message,
-        ),
+      onTryFinished: values.json ? undefined : (claimed, outcome, recorded) => process.stderr.write(`${progressLine(claimed, outcome, recorded)}\n`),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(runAsJson(run, instances))}\n`);
     else process.stdout.write(`${renderRun(run, instances)}\n`);
@@ -73,6 +60,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** One line per try (and per sensor's poke that found nothing) on stderr. */
+function progressLine(claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult): string {
+  const { taskId, mapIndex, pokes } = claimed.instance;
+  const name = mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
+  if (recorded.state === "deferred") {
+    return `wait ${name} (try ${claimed.tryNumber}, poke ${pokes + 1}): not yet; next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
+  }
+  return `${outcome.ok ? "ok  " : "FAIL"} ${name} (try ${claimed.tryNumber})${outcome.ok ? "" : `: ${outcome.error.message}`}`;
 }
 
 function pickDag(dags: readonly LoadedDag[], dagId: string | undefined, file: string): LoadedDag {
