@@ -7,6 +7,12 @@
 import { formatDuration } from "./duration.js";
 import type { SensorPolicy } from "./types.js";
 
+/**
+ * The state history's reason when a woken wait goes on (queued -> running for the next poke), so
+ * that readers of the history (OpenLineage, traces) do not take it for the start of a new try.
+ */
+export const WAIT_RESUMED_REASON = "next poke: the wait goes on";
+
 /** After a poke that found nothing: wait until `wakeAt`, or the wait is over (timed out). */
 export type PokeDecision =
   | { readonly kind: "wait"; readonly wakeAt: number }

@@ -9,6 +9,7 @@
  * - DAG run: queued -> running is START; success is COMPLETE; failed is FAIL, or ABORT if cancelled.
  * - task try: -> running is START; success is COMPLETE; running -> failed is FAIL, or ABORT if cancelled.
  */
+import { WAIT_RESUMED_REASON } from "../../core/sensor-wait.js";
 import { RunFacts } from "../../runtime/run-facts.js";
 import { StateChangeFeed } from "../../runtime/state-change-feed.js";
 import type { DagStateChange } from "../../store/index.js";
@@ -129,7 +130,8 @@ export class OpenLineageEmitter {
   }
 }
 
-function eventType(change: DagStateChange): OpenLineageEventType | undefined {
+/** The OpenLineage event a state change makes, if any (exported for its tests). */
+export function eventType(change: DagStateChange): OpenLineageEventType | undefined {
   const cancelled = change.reason?.startsWith("cancelled") === true;
   if (change.taskId === null) {
     if (change.toState === "running" && change.fromState === "queued") return "START";
@@ -137,9 +139,14 @@ function eventType(change: DagStateChange): OpenLineageEventType | undefined {
     if (change.toState === "failed") return cancelled ? "ABORT" : "FAIL";
     return undefined;
   }
-  if (change.toState === "running") return "START";
+  // A sensor's next poke goes on with the try that started before (docs/sensors.md).
+  if (change.toState === "running") return change.reason === WAIT_RESUMED_REASON ? undefined : "START";
   if (change.toState === "success") return "COMPLETE";
-  // Only a try that ran can fail or be aborted; an instance that never started has no OpenLineage run.
-  if (change.toState === "failed" && change.fromState === "running") return cancelled ? "ABORT" : "FAIL";
+  // Only a try that ran can fail or be aborted (a sensor's try runs while it waits between pokes);
+  // an instance that never started has no OpenLineage run.
+  const started = change.fromState === "running" || change.fromState === "deferred";
+  if (change.toState === "failed" && started) return cancelled ? "ABORT" : "FAIL";
+  // A sensor that timed out with softFail: its try ends without an outcome.
+  if (change.toState === "skipped" && started) return "ABORT";
   return undefined;
 }

@@ -15,9 +15,14 @@ export function endsRun(change: StateChangeRecord): boolean {
   return change.taskId === null && (change.toState === "success" || change.toState === "failed");
 }
 
-/** A change that ends a task try: the instance leaves `running`. */
+/**
+ * A change that ends a task try: the instance leaves `running`, except for a sensor's wait between
+ * pokes (its try goes on), which ends when it leaves `deferred` other than to poke again.
+ */
 export function endsTry(change: StateChangeRecord): boolean {
-  return change.taskId !== null && change.fromState === "running";
+  if (change.taskId === null) return false;
+  if (change.fromState === "running") return change.toState !== "deferred";
+  return change.fromState === "deferred" && change.toState !== "queued";
 }
 
 /** Which execution of the run a change belongs to: 1, then one more after each time the run finished. */

@@ -5,6 +5,7 @@
  * reason; each move is conditional on the row's state, like every claim.
  */
 import type { Selectable } from "kysely";
+import { WAIT_RESUMED_REASON } from "../../../core/sensor-wait.js";
 import type { TaskInstanceTable } from "../schema.js";
 import { instanceFromRow } from "../shared/rows.js";
 import { moveTask } from "../shared/transitions.js";
@@ -34,7 +35,7 @@ export async function resumeWait(tx: Tx, row: Selectable<TaskInstanceTable>, wor
   }
   // A poke never appears to start before the wait was woken (clocks of other machines differ).
   const heartbeat = Math.max(at, Number(row.queued_at ?? 0));
-  await moveTask(tx, { ...row, id }, "running", heartbeat, { worker_id: workerId, heartbeat_at: heartbeat, wait_reason: null, wake_at: null });
+  await moveTask(tx, { ...row, id }, "running", heartbeat, { worker_id: workerId, heartbeat_at: heartbeat, wait_reason: null, wake_at: null }, WAIT_RESUMED_REASON);
   return {
     instance: instanceFromRow({ ...row, state: "running", worker_id: workerId, heartbeat_at: heartbeat, wait_reason: null, wake_at: null }),
     tryId: Number(open.id),
