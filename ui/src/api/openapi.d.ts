@@ -1563,6 +1563,8 @@ export interface components {
             readonly mapIndex: number | null;
             readonly maxTries: number;
             readonly nextRetryAt: string | null;
+            /** @description How many times a sensor has poked since the instance was created or cleared */
+            readonly pokes: number;
             readonly pool: string | null;
             readonly priority: number;
             readonly queue: string;
@@ -1573,6 +1575,12 @@ export interface components {
             readonly state: components["schemas"]["TaskState"];
             readonly taskId: string;
             readonly tryNumber: number;
+            /** @description When a sensor's first poke started: its timeout counts from here */
+            readonly waitingSince: string | null;
+            /** @description Why the instance is deferred */
+            readonly waitReason: "sensor" | null;
+            /** @description When a deferred instance wakes up (a sensor's next poke) */
+            readonly wakeAt: string | null;
             readonly workerId: string | null;
         };
         readonly TaskInstanceDetail: {
@@ -1585,6 +1593,8 @@ export interface components {
             readonly mapIndex: number | null;
             readonly maxTries: number;
             readonly nextRetryAt: string | null;
+            /** @description How many times a sensor has poked since the instance was created or cleared */
+            readonly pokes: number;
             readonly pool: string | null;
             readonly priority: number;
             readonly queue: string;
@@ -1596,6 +1606,12 @@ export interface components {
             readonly taskId: string;
             readonly tries: readonly components["schemas"]["TaskTry"][];
             readonly tryNumber: number;
+            /** @description When a sensor's first poke started: its timeout counts from here */
+            readonly waitingSince: string | null;
+            /** @description Why the instance is deferred */
+            readonly waitReason: "sensor" | null;
+            /** @description When a deferred instance wakes up (a sensor's next poke) */
+            readonly wakeAt: string | null;
             readonly workerId: string | null;
         };
         readonly TaskInstanceList: {
@@ -1609,7 +1625,7 @@ export interface components {
                 readonly [key: string]: string;
             };
             /** @enum {string} */
-            readonly kind?: "task" | "shell" | "branch" | "map";
+            readonly kind?: "task" | "shell" | "branch" | "map" | "sensor";
             readonly mapOver?: string;
             readonly outputDatasets: readonly string[];
             readonly pool?: string;
@@ -1623,12 +1639,18 @@ export interface components {
                 readonly retryDelayMs?: number;
             };
             readonly secrets?: readonly string[];
+            /** @description How a sensor waits: the time between pokes and how long it may wait from its first poke (docs/sensors.md) */
+            readonly sensor?: {
+                readonly everyMs: number;
+                readonly softFail: boolean;
+                readonly timeoutMs: number;
+            };
             readonly timeoutMs?: number;
             readonly triggerRule: string;
             readonly upstream: readonly string[];
         };
         /** @enum {string} */
-        readonly TaskState: "scheduled" | "queued" | "running" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
+        readonly TaskState: "scheduled" | "queued" | "running" | "deferred" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskTry: {
             readonly endedAt: string | null;
             readonly error: string | null;

@@ -9,7 +9,7 @@ export function StateDot({ state }: { state: string | undefined }) {
   return <span className={`dot state-${state ?? "none"}`} aria-hidden="true" />;
 }
 
-export const LEGEND_STATES = ["queued", "running", "success", "failed", "retrying", "skipped", "upstream_failed", "scheduled"] as const;
+export const LEGEND_STATES = ["queued", "running", "deferred", "success", "failed", "retrying", "skipped", "upstream_failed", "scheduled"] as const;
 
 export function StateLegend() {
   return (

@@ -2,7 +2,7 @@
 import type { TaskInstance, TaskState } from "../api/types";
 
 /** Which state a group of mapped instances shows: the one that needs attention first. */
-const PRIORITY: readonly TaskState[] = ["failed", "upstream_failed", "retrying", "running", "queued", "scheduled", "skipped", "success"];
+const PRIORITY: readonly TaskState[] = ["failed", "upstream_failed", "retrying", "running", "deferred", "queued", "scheduled", "skipped", "success"];
 
 export function groupState(instances: readonly TaskInstance[]): TaskState | undefined {
   let best: TaskState | undefined;

@@ -61,7 +61,7 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   const ti = detail.data;
   const times = useTimes();
   // The wait of a queued try and the duration of a running one grow with the clock.
-  const now = useNow(ti?.state === "running" || ti?.state === "queued");
+  const now = useNow(ti?.state === "running" || ti?.state === "queued" || ti?.state === "deferred");
   const finished = ti ? ["success", "failed", "skipped", "upstream_failed"].includes(ti.state) : false;
   const tries = ti ? [...ti.tries].sort((a, b) => a.tryNumber - b.tryNumber) : [];
   const shownTry = tryShown ?? (ti && ti.tryNumber > 0 ? ti.tryNumber : undefined);
@@ -94,6 +94,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             <span className="muted small">
               try {ti.tryNumber} of {ti.maxTries} · <span data-testid="task-duration">{formatDuration(between(ti.startedAt, ti.endedAt, now))}</span>
               {ti.nextRetryAt ? ` · next try at ${times.time(ti.nextRetryAt)}` : ""}
+              {ti.pokes > 0 ? ` · ${ti.pokes} ${ti.pokes === 1 ? "poke" : "pokes"}` : ""}
+              {ti.wakeAt ? <span data-testid="task-next-poke">{` · next poke at ${times.time(ti.wakeAt)}`}</span> : ""}
             </span>
           </div>
           {canOperate ? (
