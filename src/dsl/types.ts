@@ -221,7 +221,7 @@ export type SensorOptions<P, I extends InputsSpec, T> = Omit<TaskOptionsWithInpu
  * (and the inputs it needs) to spread into `d.sensor`'s options with the timing you want.
  */
 export interface SensorDefinition<T, I extends InputsSpec = Record<never, never>> {
-  readonly poke: PokeFunction<unknown, I, T>;
+  readonly poke: PokeFunction<Record<string, unknown>, I, T>;
   readonly inputs?: I;
 }
 

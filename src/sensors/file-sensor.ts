@@ -14,7 +14,7 @@ export interface FoundFile {
   readonly modifiedAt: string;
 }
 
-export function fileSensor(path: string | ((ctx: SensorContext<unknown>) => string)): SensorDefinition<FoundFile> {
+export function fileSensor(path: string | ((ctx: SensorContext) => string)): SensorDefinition<FoundFile> {
   if (typeof path !== "function" && (typeof path !== "string" || path === "")) {
     throw new DagDefinitionError(`fileSensor needs a path (a non-empty string, or a function of the context), got ${JSON.stringify(path)}`, { field: "path" });
   }

@@ -14,7 +14,7 @@ export interface HttpSensorOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function httpSensor(url: string | ((ctx: SensorContext<unknown>) => string), options: HttpSensorOptions = {}): SensorDefinition<{ readonly status: number }> {
+export function httpSensor(url: string | ((ctx: SensorContext) => string), options: HttpSensorOptions = {}): SensorDefinition<{ readonly status: number }> {
   if (typeof url === "string") checkUrl(url);
   const expected = [options.expectStatus ?? 200].flat();
   if (expected.length === 0 || expected.some((s) => !Number.isInteger(s) || s < 100 || s > 599)) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DagDefinitionError } from "../../../src/core/errors.js";
+import { z } from "zod";
 import { dag, dataset } from "../../../src/dsl/index.js";
+import { fileSensor } from "../../../src/sensors/index.js";
 
 const orders = dataset("s3://lake/orders");
 
@@ -36,6 +38,14 @@ describe("d.sensor", () => {
     expect(spec).toMatchObject({ kind: "sensor", sensor: { everyMs: 60_000, timeoutMs: 7 * 86_400_000, softFail: false }, timeoutMs: 30_000, retry: { retries: 2 } });
     const alone = dag("alone", {}, (d) => void d.sensor("s", { poke: () => true }));
     expect(alone.graph.tasks[0]?.timeoutMs).toBe(60_000);
+  });
+
+  it("ready-made sensors fit a DAG with typed params, and their results are typed downstream", () => {
+    const typed = dag("typed", { params: z.object({ region: z.enum(["eu", "us"]).default("eu") }) }, (d) => {
+      const file = d.sensor("file", { ...fileSensor((ctx) => `/data/${String(ctx.params["region"])}.csv`), every: "1m" });
+      d.task("size", { inputs: { file } }, (ctx, { file: found }) => `${ctx.params.region}:${found.bytes}`);
+    });
+    expect(typed.graph.tasks.map((t) => t.kind)).toEqual(["sensor", "task"]);
   });
 
   it("other tasks' graphs keep their shape (no sensor field)", () => {
