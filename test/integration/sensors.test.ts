@@ -10,11 +10,27 @@ import { describe, expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
+import { runBuiltCli } from "../support/built-cli.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/sensor-dags/wait-for-file.ts");
 const fixture = sqliteStorePerTest("sensors");
 
 describe("sensors with tributary run", () => {
+  it("the command prints a line per poke that found nothing (the built CLI)", async () => {
+    const db = join(tmpdir(), `tributary-sensor-cli-${process.pid}-${Date.now()}.db`);
+    try {
+      const result = await runBuiltCli(["run", FIXTURE, "--dag", "never_there", "--db", db], tmpdir());
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/^wait file_ready \(try 1, poke 1\): not yet; next poke at \d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+      expect(result.stderr).toMatch(/^wait file_ready \(try 1, poke 2\): not yet/m);
+      expect(result.stdout).toMatch(/file_ready\s+skipped/);
+    } finally {
+      await rm(db, { force: true });
+      await rm(`${db}-wal`, { force: true });
+      await rm(`${db}-shm`, { force: true });
+    }
+  });
+
   it("pokes every 200 ms until the file is there, as one try, then runs its downstream task", async () => {
     const path = join(tmpdir(), `tributary-sensor-${process.pid}-${Date.now()}.txt`);
     const loaded = findDag(await loadDagFile(FIXTURE), "wait_for_file");
