@@ -10,6 +10,7 @@ export * from "./contract/alerts.js";
 export * from "./contract/backfills.js";
 export * from "./contract/lineage.js";
 export * from "./contract/run-notes.js";
+export * from "./contract/query-listener.js";
 export * from "./contract/run-records.js";
 export * from "./contract/store.js";
 export * from "./contract/text-caps.js";

@@ -18,6 +18,7 @@ import { createSecretResolver } from "../secrets/secret-config.js";
 import { maskOutcome } from "./mask-outcome.js";
 import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
+import { MappedItemLoader } from "./mapped-item-loader.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -75,10 +76,12 @@ export class Worker {
   #defaultSecrets: SecretResolver | undefined;
   /** Outcomes of tries that end together are recorded in one transaction. */
   readonly #completions: CompletionBatcher;
+  readonly #mappedItems: MappedItemLoader;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#mappedItems = new MappedItemLoader(options.store);
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
     // Where the store allows it (SQLite), the next claim rides along with the completions: one
     // commit for both (why not on PostgreSQL: open-postgres-store.ts).
@@ -316,7 +319,7 @@ export class Worker {
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;
     const secrets = spec.secrets.length === 0 ? { values: {}, unavailable: {} } : await this.#secretResolver().resolve(spec.secrets);
-    const item = mapOver !== undefined && mapIndex !== null ? { value: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) } : undefined;
+    const item = mapOver !== undefined && mapIndex !== null ? await this.#mappedItems.load(run.runId, mapOver, mapIndex) : undefined;
     return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets });
   }
 }

@@ -356,10 +356,11 @@ export interface Store {
    */
   getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>>;
   /**
-   * Element `index` of what a mapped task maps over: item `index` of task `taskId`'s list result,
-   * or the result of its mapped instance `index` (undefined when there is none).
+   * Elements of what a mapped task maps over, by index: item i of task `taskId`'s list result, or
+   * the result of its mapped instance i. An index with no element is absent from the map. One
+   * call for the instances a worker claimed together.
    */
-  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown>;
+  getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>>;
   appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void>;
   /**
    * Records a try's outcome and, in the same transaction: schedules a retry or dead-letters the

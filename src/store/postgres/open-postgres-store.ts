@@ -1,5 +1,7 @@
 import { Kysely, sql } from "kysely";
 import pg from "pg";
+import type { QueryListener } from "../contract/query-listener.js";
+import { queryLog } from "../sql/shared/query-log.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import type { RunInTransaction } from "../sql/shared/tx.js";
@@ -14,6 +16,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connections in the pool. */
   readonly maxConnections?: number;
+  /** Called after every statement (diagnostics: what the hot path costs, in statements). */
+  readonly onQuery?: QueryListener;
 }
 
 // bigint (int8) columns hold epoch milliseconds and ids, all far below 2^53: read them as numbers.
@@ -41,7 +45,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   // two statements of a transaction emits 'error' on the client with no query to receive it. The
   // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
   pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema), log: queryLog(options.onQuery) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,

@@ -31,7 +31,7 @@ import type {
 import type { RunInTransaction } from "./shared/tx.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimNextTasks } from "./tries/claim.js";
-import { completeTry } from "./tries/complete-try.js";
+import { completeTries } from "./tries/complete-tries.js";
 import { moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
@@ -62,7 +62,7 @@ import { isUniqueViolation } from "./shared/locks.js";
 import { didQueue, type QueuedNotifier } from "./shared/queued-signal.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
-import { getMappedItem } from "./tries/mapped-item.js";
+import { getMappedItems } from "./tries/mapped-item.js";
 import { SqlAccessStore } from "./access/sql-access-store.js";
 import { capText, MAX_STORED_LOG_LINE_CHARS } from "../contract/text-caps.js";
 import type { AccessStore } from "../contract/access.js";
@@ -514,8 +514,8 @@ export class SqlStore implements Store {
     return results;
   }
 
-  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown> {
-    return getMappedItem(this.#db, this.dialect, runId, taskId, index);
+  getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>> {
+    return getMappedItems(this.#db, runId, taskId, indexes);
   }
 
   async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
@@ -539,23 +539,14 @@ export class SqlStore implements Store {
     });
   }
 
-  completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
-    return this.#tx((tx) => completeTry(tx, input, this.#rowLocks));
+  async completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
+    const [result] = await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks));
+    return result as CompleteTryResult;
   }
 
   completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
     return this.#tx(async (tx) => {
-      // Row locks in one order, or two transactions could wait on each other: the runs first, by id
-      // (completeTry locks its run again, a no-op), then the task instances, by id.
-      const ordered = [...inputs].sort((a, b) => a.taskInstanceId - b.taskInstanceId);
-      if (this.#rowLocks && ordered.length > 1) {
-        const owners = await tx.selectFrom("task_instances").select("run_id").distinct().where("id", "in", ordered.map((i) => i.taskInstanceId)).execute();
-        const runIds = owners.map((o) => o.run_id).sort();
-        if (runIds.length > 0) await tx.selectFrom("dag_runs").select("run_id").where("run_id", "in", runIds).orderBy("run_id").forUpdate().execute();
-      }
-      const byInput = new Map<CompleteTryInput, CompleteTryResult>();
-      for (const input of ordered) byInput.set(input, await completeTry(tx, input, this.#rowLocks));
-      const results = inputs.map((input) => byInput.get(input) as CompleteTryResult);
+      const results = await completeTries(tx, inputs, this.#rowLocks);
       const claimed = claim ? await claimNextTasks(tx, claim, this.#rowLocks) : [];
       return { results, claimed };
     });

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from "kysely";
 import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
-import { moveTask } from "../shared/transitions.js";
+import { chunks, moveTasksEach } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
@@ -17,8 +17,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
   // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
   // already holds the whole database.)
-  if (rowLocks) await lockCapacity(tx, request);
-  const capacity = await loadCapacity(tx, request);
+  const capacity = await loadCapacity(tx, request, rowLocks);
   const candidates: Selectable<TaskInstanceTable>[] = [];
   for (;;) {
     let query = tx
@@ -50,59 +49,59 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     // belong to pools or DAGs that are full now, which the next read leaves out.
     if (candidates.length >= request.limit || rows.length < fetch) break;
   }
-  const claimed: ClaimedTask[] = [];
-  const runs = new Map<string, ClaimedTask["run"]>();
-  for (const row of candidates) {
-    const tryNumber = row.try_number + 1;
+  if (candidates.length === 0) return [];
+  // Everything below is a fixed number of statements, however many instances are claimed.
+  const tries = candidates.map((row) => {
     // The claimer's clock was read before this transaction waited for its locks, and other
     // machines' clocks differ: never let a try start before the instance's previous try ended or
     // before it was queued, so tries of one instance never appear to overlap.
     const startedAt = Math.max(at, Number(row.ended_at ?? 0), Number(row.queued_at ?? 0));
-    await moveTask(tx, { ...row, id: Number(row.id) }, "running", startedAt, {
-      try_number: tryNumber,
-      worker_id: request.workerId,
-      started_at: startedAt,
-      ended_at: null,
-      heartbeat_at: startedAt,
-      next_retry_at: null,
-    });
+    return { row, tryNumber: row.try_number + 1, startedAt };
+  });
+  await moveTasksEach(
+    tx,
+    tries.map(({ row, tryNumber, startedAt }) => ({
+      instance: { ...row, id: Number(row.id) },
+      at: startedAt,
+      fields: { try_number: tryNumber, worker_id: request.workerId, started_at: startedAt, ended_at: null, heartbeat_at: startedAt, next_retry_at: null },
+    })),
+    "running",
+  );
+  const tryIds = new Map<number, number>();
+  for (const batch of chunks(tries, 500)) {
     const inserted = await tx
       .insertInto("task_tries")
-      .values({
-        task_instance_id: Number(row.id),
-        try_number: tryNumber,
-        outcome: "running",
-        worker_id: request.workerId,
-        queued_at: row.queued_at,
-        started_at: startedAt,
-        ended_at: null,
-        error: null,
-        error_kind: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    let run = runs.get(row.run_id);
-    if (!run) {
-      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow());
-      runs.set(row.run_id, run);
-    }
-    claimed.push({
+      .values(
+        batch.map(({ row, tryNumber, startedAt }) => ({
+          task_instance_id: Number(row.id),
+          try_number: tryNumber,
+          outcome: "running",
+          worker_id: request.workerId,
+          queued_at: row.queued_at,
+          started_at: startedAt,
+          ended_at: null,
+          error: null,
+          error_kind: null,
+        })),
+      )
+      .returning(["id", "task_instance_id"])
+      .execute();
+    for (const row of inserted) tryIds.set(Number(row.task_instance_id), Number(row.id));
+  }
+  const runIds = [...new Set(candidates.map((row) => row.run_id))];
+  const runRows = await tx.selectFrom("dag_runs").selectAll().where("run_id", "in", runIds).execute();
+  const runs = new Map(runRows.map((row) => [row.run_id, runFromRow(row)]));
+  return tries.map(({ row, tryNumber, startedAt }) => {
+    const run = runs.get(row.run_id);
+    const tryId = tryIds.get(Number(row.id));
+    if (!run || tryId === undefined) throw new Error(`claim of task instance ${row.id}: its run or try row is missing`);
+    return {
       instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: startedAt }),
       run,
-      tryId: Number(inserted.id),
+      tryId,
       tryNumber,
-    });
-  }
-  return claimed;
-}
-
-/** Locks the pools and the DAGs with a task limit (in a fixed order: no deadlocks between claimers). */
-async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
-  await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().execute();
-  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
-  if (limited.length > 0) {
-    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
-  }
+    };
+  });
 }
 
 /**
@@ -110,9 +109,15 @@ async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
  * running task instances inside the claiming transaction. A pool that is not configured has no
  * limit.
  */
-async function loadCapacity(tx: Tx, request: ClaimRequest) {
+async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks) {
   const pools = new Map<string, number>();
-  for (const pool of await tx.selectFrom("pools").select(["name", "slots"]).execute()) pools.set(pool.name, pool.slots);
+  // Locked while read, in a fixed order (no deadlocks between claimers).
+  const poolQuery = tx.selectFrom("pools").select(["name", "slots"]).orderBy("name");
+  for (const pool of await (rowLocks ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
+  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+  if (rowLocks && limited.length > 0) {
+    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
+  }
   const poolFree = new Map<string, number>(pools);
   if (pools.size > 0) {
     const used = await tx
