@@ -83,14 +83,13 @@ export class Worker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#mappedItems = new MappedItemLoader(options.store);
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
-    // Where the store allows it (SQLite), the next claim rides along with the completions: one
-    // commit for both (why not on PostgreSQL: open-postgres-store.ts).
-    this.#completions = new CompletionBatcher(
-      options.store,
-      options.store.capabilities.claimAlongCompletions
-        ? { request: (freed) => this.#claimAlong(freed), done: (request, claimed) => this.#claimedAlong(request, claimed) }
-        : undefined,
-    );
+    // The next claim rides along with the completions: one commit for both, and a finished
+    // task's successor goes straight to this worker. (Such a claim never waits for another
+    // claimer's pool locks: sql/tries/claim.ts.)
+    this.#completions = new CompletionBatcher(options.store, {
+      request: (freed) => this.#claimAlong(freed),
+      done: (request, claimed) => this.#claimedAlong(request, claimed),
+    });
   }
 
   start(): void {

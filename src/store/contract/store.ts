@@ -201,11 +201,6 @@ export interface CompleteTryResult {
  */
 export interface StoreCapabilities {
   /**
-   * A worker's next claim may share the transaction that records its finished tries (one commit
-   * for both). True where writers take turns anyway (SQLite).
-   */
-  readonly claimAlongCompletions: boolean;
-  /**
    * How long a state change may stay unseen behind later ones (a transaction on PostgreSQL may
    * commit a lower id after a higher one): readers of the whole history (`takeStateChanges`)
    * leave younger changes for their next pass.

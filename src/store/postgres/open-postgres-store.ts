@@ -52,11 +52,8 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     dialect: "postgres",
     inTransaction,
     rowLocks: true,
-    // A claim first locks the pools (sql/tries/claim.ts), so a completion holding its runs' locks
-    // would wait for every other worker's claim: the multi-worker soak test
-    // (test/integration/scale-out.test.ts) missed its deadline with claims riding along. A
-    // transaction may commit a lower state-change id after a higher one: readers let 2 s settle.
-    capabilities: { claimAlongCompletions: false, stateChangeSettleMs: 2_000 },
+    // A transaction may commit a lower state-change id after a higher one: readers let 2 s settle.
+    capabilities: { stateChangeSettleMs: 2_000 },
     schema,
     notifier: listenNotifier(options.url, schema),
     beforeMigrate: async () => {

@@ -487,7 +487,7 @@ export class SqlStore implements Store {
   }
 
   claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
-    return this.#tx((tx) => claimNextTasks(tx, request, this.#rowLocks));
+    return this.#tx((tx) => claimNextTasks(tx, request, this.#rowLocks, "wait"));
   }
 
   async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
@@ -547,7 +547,7 @@ export class SqlStore implements Store {
   completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
     return this.#tx(async (tx) => {
       const results = await completeTries(tx, inputs, this.#rowLocks);
-      const claimed = claim ? await claimNextTasks(tx, claim, this.#rowLocks) : [];
+      const claimed = claim ? await claimNextTasks(tx, claim, this.#rowLocks, "skip") : [];
       return { results, claimed };
     });
   }

@@ -50,7 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
     notifier: inProcessNotifier(options.path),
     // One writer at a time: a claim riding along with completions makes no other worker wait,
     // and ids commit in order, so the state history needs no settling.
-    capabilities: { claimAlongCompletions: true, stateChangeSettleMs: 0 },
+    capabilities: { stateChangeSettleMs: 0 },
     onClose: () => Promise.resolve(writeLock.release()),
   });
 }

@@ -8,7 +8,7 @@ import { assertRunTransition, assertTaskTransition } from "../../../core/state-m
 import { TributaryError } from "../../../core/errors.js";
 import type { RunState, TaskState } from "../../../core/types.js";
 import type { DagRunTable, TaskInstanceTable } from "../schema.js";
-import { markQueued } from "./queued-signal.js";
+import { markDequeued, markQueued } from "./queued-signal.js";
 import type { Tx } from "./tx.js";
 
 /** The part of a task instance row a transition needs. */
@@ -83,7 +83,8 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
     }
   }
   await recordTaskHistory(tx, moves.map((move) => ({ ...move.instance, at: move.at })), (ti) => ti.state, to, reason);
-  if (to === "queued") markQueued(tx);
+  if (to === "queued") markQueued(tx, moves.map((move) => move.instance.id));
+  else if (byState.has("queued")) markDequeued(tx, (byState.get("queued") ?? []).map((move) => move.instance.id));
 }
 
 /**

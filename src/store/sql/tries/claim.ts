@@ -11,13 +11,20 @@ import type { Tx } from "../shared/tx.js";
  * Runs in one write transaction; each state move is conditional on the row still being `queued`,
  * so a concurrent claimer can never take the same instance.
  */
-export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
+/**
+ * Whether a claim waits for pools and DAG limits another claimer holds (PostgreSQL), or counts
+ * them as full this time: a claim riding along with completions must not make those completions,
+ * and the run locks they hold, wait for every other worker's claim.
+ */
+export type LockWait = "wait" | "skip";
+
+export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait): Promise<ClaimedTask[]> {
   if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
   const at = request.now.getTime();
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
   // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
   // already holds the whole database.)
-  const capacity = await loadCapacity(tx, request, rowLocks);
+  const capacity = await loadCapacity(tx, request, rowLocks, lockWait);
   const candidates: Selectable<TaskInstanceTable>[] = [];
   for (;;) {
     let query = tx
@@ -109,13 +116,26 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
  * running task instances inside the claiming transaction. A pool that is not configured has no
  * limit.
  */
-async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks) {
+async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait) {
   const pools = new Map<string, number>();
   // Locked while read, in a fixed order (no deadlocks between claimers).
   const poolQuery = tx.selectFrom("pools").select(["name", "slots"]).orderBy("name");
-  for (const pool of await (rowLocks ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
+  for (const pool of await (rowLocks && lockWait === "wait" ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
   const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
-  if (rowLocks && limited.length > 0) {
+  // Pools and DAGs another claimer holds right now: full, for a claim that does not wait.
+  const busy = { pools: new Set<string>(), dags: new Set<string>() };
+  if (rowLocks && lockWait === "skip") {
+    if (pools.size > 0) {
+      const locked = await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().skipLocked().execute();
+      const got = new Set(locked.map((row) => row.name));
+      for (const name of pools.keys()) if (!got.has(name)) busy.pools.add(name);
+    }
+    if (limited.length > 0) {
+      const locked = await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().skipLocked().execute();
+      const got = new Set(locked.map((row) => row.dag_id));
+      for (const dagId of limited) if (!got.has(dagId)) busy.dags.add(dagId);
+    }
+  } else if (rowLocks && limited.length > 0) {
     await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
   }
   const poolFree = new Map<string, number>(pools);
@@ -142,6 +162,8 @@ async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks) {
     for (const [dagId, limit] of limits) dagFree.set(dagId, limit);
     for (const row of used) dagFree.set(row.dag_id, (limits.get(row.dag_id) ?? 0) - Number(row.n));
   }
+  for (const name of busy.pools) poolFree.set(name, 0);
+  for (const dagId of busy.dags) dagFree.set(dagId, 0);
   return {
     constrained: poolFree.size > 0 || dagFree.size > 0,
     fullPools: () => [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),

@@ -38,9 +38,13 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
   if (rowLocks) {
     // A run's completions take turns (shared/locks.ts): lock the runs first, in one order, so
     // two batches never wait on each other.
-    const owners = await tx.selectFrom("task_instances").select("run_id").distinct().where("id", "in", ids).execute();
-    const runIds = owners.map((o) => o.run_id).sort();
-    if (runIds.length > 0) await tx.selectFrom("dag_runs").select("run_id").where("run_id", "in", runIds).orderBy("run_id").forUpdate().execute();
+    await tx
+      .selectFrom("dag_runs")
+      .select("run_id")
+      .where("run_id", "in", (eb) => eb.selectFrom("task_instances").select("run_id").where("id", "in", ids))
+      .orderBy("run_id")
+      .forUpdate()
+      .execute();
   }
   const rows = new Map<number, InstanceRow>();
   for (const batch of chunks(ids, 500)) {
