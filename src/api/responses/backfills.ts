@@ -4,6 +4,8 @@ import { runSchema } from "./runs.js";
 import { timestamp } from "./responses.js";
 
 const reprocessMode = z.enum(["skip", "failed", "all"]).meta({ id: "ReprocessMode" });
+/** paused: an interrupted `tributary backfill`, which starts no runs until it is resumed. */
+export const backfillState = z.enum(["running", "paused", "completed", "cancelled"]).meta({ id: "BackfillState" });
 
 export const backfillSchema = z
   .object({
@@ -13,7 +15,7 @@ export const backfillSchema = z
     to: timestamp,
     reprocess: reprocessMode,
     maxActiveRuns: z.number(),
-    state: z.enum(["running", "completed", "cancelled"]),
+    state: backfillState,
     createdBy: z.string().nullable(),
     createdAt: timestamp,
     endedAt: timestamp.nullable(),

@@ -9,7 +9,7 @@ import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { requireDag } from "../lookups.js";
 import { dagIdParam } from "../route-schemas.js";
-import { backfillListSchema, backfillPlanSchema, backfillSchema } from "../responses/backfills.js";
+import { backfillListSchema, backfillPlanSchema, backfillSchema, backfillState } from "../responses/backfills.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const backfillIdParam = z.object({ id: z.coerce.number().int().min(1) });
@@ -76,7 +76,7 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
         tags: ["backfills"],
         operationId: "listBackfills",
         response: responses({ 200: backfillListSchema }, 400, ...AUTH_ERRORS),
-        querystring: z.object({ dagId: z.string().max(250).optional(), state: z.enum(["running", "completed", "cancelled"]).optional() }),
+        querystring: z.object({ dagId: z.string().max(250).optional(), state: backfillState.optional() }),
       },
     },
     async (request) => ({
@@ -97,11 +97,11 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
   app.post(
     "/backfills/:id/cancel",
     { config: { access: "operator" }, schema: {
-        summary: "Stop a backfill from starting more runs (runs in flight finish)",
+        summary: "Stop a running or paused backfill for good: it starts no more runs (runs in flight finish)",
         tags: ["backfills"],
         operationId: "cancelBackfill",
         params: backfillIdParam,
-        response: responses({ 200: backfillSchema }, 400, 404, ...AUTH_ERRORS),
+        response: responses({ 200: backfillSchema }, 400, 404, 409, ...AUTH_ERRORS),
       },
     },
     async (request) => {
