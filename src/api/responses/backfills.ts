@@ -5,7 +5,8 @@ import { timestamp } from "./responses.js";
 
 const reprocessMode = z.enum(["skip", "failed", "all"]).meta({ id: "ReprocessMode" });
 /** paused: an interrupted `tributary backfill`, which starts no runs until it is resumed. */
-export const backfillState = z.enum(["running", "paused", "completed", "cancelled"]).meta({ id: "BackfillState" });
+export const BACKFILL_STATE_NAMES = ["running", "paused", "completed", "cancelled"] as const;
+const backfillState = z.enum(BACKFILL_STATE_NAMES).meta({ id: "BackfillState" });
 
 export const backfillSchema = z
   .object({
