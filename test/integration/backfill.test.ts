@@ -252,6 +252,38 @@ describe("a backfill of 2024 for a @daily DAG", () => {
   }, 90_000);
 });
 
+describe("a backfill driven by this process and changed elsewhere", () => {
+  it("stops driving when another process pauses it; the runs it started are left consistent", async () => {
+    const entry = await loadFixture("noop.ts", "backfill_noop");
+    const range = { from: new Date("2024-01-01T00:00:00Z"), to: new Date("2024-01-31T00:00:00Z") };
+    const created = await storeBackfill(entry, await planBackfill(store, entry, range, "skip"), range, "skip", 2);
+    const other = openSqliteStore({ path: join(dir, "t.db") });
+    let pausing: Promise<unknown> | undefined;
+    try {
+      const result = await runBackfill({
+        store,
+        entry,
+        backfillId: created.id,
+        concurrency: 2,
+        // Another process (the API, say) pauses it once a few runs are done.
+        onProgress: (b) => {
+          if (pausing === undefined && b.progress.done >= 3) pausing = other.pauseBackfill(created.id, new Date());
+        },
+      });
+      await pausing;
+      expect(result.interrupted).toBe(false);
+      expect(result.backfill.state).toBe("paused");
+      expect(result.backfill.progress.done).toBeLessThan(31);
+      // Every run is one of its intervals, and no task instance is left running.
+      const runs = await allRuns("backfill_noop");
+      expect(runs.length).toBe(result.runs.length);
+      for (const run of runs) expect((await store.listTaskInstances(run.runId)).map((ti) => ti.state)).not.toContain("running");
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
+
 // ---------------------------------------------------------------------------------------------
 // What happens to existing runs
 
