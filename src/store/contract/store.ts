@@ -8,7 +8,7 @@ import type { DagGraph, RunState, RunType, TaskState } from "../../core/types.js
 import type { MigrationReport } from "../sql/migrate.js";
 import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
 export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
-import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
+import type { BackfillIntervalRecord, BackfillIntervalToStart, BackfillRecord, BackfillState, CreateBackfillInput } from "./backfills.js";
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
 import type { AlertStore } from "./alerts.js";
@@ -307,9 +307,18 @@ export interface Store {
   createBackfill(input: CreateBackfillInput): Promise<BackfillRecord>;
   getBackfill(id: number): Promise<BackfillRecord | undefined>;
   /** Backfills, newest first. */
-  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]>;
-  /** Stops a running backfill from starting more runs (runs in flight finish). ConflictError when not running. */
+  listBackfills(filter: { dagId?: string; states?: readonly BackfillState[] }): Promise<BackfillRecord[]>;
+  /** Stops a running or paused backfill for good (runs in flight finish). ConflictError when completed or cancelled. */
   cancelBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /** Stops a running backfill from starting more runs until it is resumed (runs in flight go on). ConflictError when not running. */
+  pauseBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /**
+   * Lets a paused backfill start runs again (a running one stays running), with a new
+   * maxActiveRuns when one is given. ConflictError when completed or cancelled.
+   */
+  resumeBackfill(input: { id: number; maxActiveRuns?: number; now: Date }): Promise<BackfillRecord>;
+  /** A backfill's intervals, oldest first, each with its run and the run's state (none for an unknown id). */
+  listBackfillIntervals(id: number): Promise<BackfillIntervalRecord[]>;
   /**
    * For the scheduler: notes which started intervals' runs have finished (completing the backfill
    * when all have), then reserves the next intervals to start, within its maxActiveRuns. Each

@@ -4,6 +4,7 @@
  */
 import type { Generated } from "kysely";
 import type { RunState, RunType, TaskState } from "../../core/types.js";
+import type { BackfillState } from "../contract/backfills.js";
 import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alerts/alert-tables.js";
 
 export interface DagTable {
@@ -211,8 +212,7 @@ export interface BackfillTable {
   to_date: number;
   reprocess: string;
   max_active_runs: number;
-  /** running, completed or cancelled. */
-  state: string;
+  state: BackfillState;
   created_by: string | null;
   created_at: number;
   updated_at: number;

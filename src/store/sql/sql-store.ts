@@ -42,7 +42,7 @@ import { listRunNotes, setRunNote } from "./runs/run-notes.js";
 import type { RunNoteRecord, SetRunNoteInput } from "../contract/run-notes.js";
 import { clearTaskInstances, type ClearTasksInput } from "./runs/clear-tasks.js";
 import * as backfills from "./backfills/backfills.js";
-import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "../contract/backfills.js";
+import type { BackfillIntervalRecord, BackfillIntervalToStart, BackfillRecord, BackfillState, CreateBackfillInput } from "../contract/backfills.js";
 import { dagVersionFromRow } from "./runs/dag-versions.js";
 import {
   dagFromRow,
@@ -247,12 +247,24 @@ export class SqlStore implements Store {
     return backfills.readBackfill(this.#db, id);
   }
 
-  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]> {
+  listBackfills(filter: { dagId?: string; states?: readonly BackfillState[] }): Promise<BackfillRecord[]> {
     return backfills.listBackfills(this.#db, filter);
   }
 
   cancelBackfill(id: number, now: Date): Promise<BackfillRecord> {
     return this.#tx((tx) => backfills.cancelBackfill(tx, id, now, this.#rowLocks));
+  }
+
+  pauseBackfill(id: number, now: Date): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.pauseBackfill(tx, id, now, this.#rowLocks));
+  }
+
+  resumeBackfill(input: { id: number; maxActiveRuns?: number; now: Date }): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.resumeBackfill(tx, input, this.#rowLocks));
+  }
+
+  listBackfillIntervals(id: number): Promise<BackfillIntervalRecord[]> {
+    return backfills.listBackfillIntervals(this.#db, id);
   }
 
   takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]> {

@@ -199,8 +199,42 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Stop a backfill from starting more runs (runs in flight finish) */
+        /** Stop a running or paused backfill for good: it starts no more runs (runs in flight finish) */
         readonly post: operations["cancelBackfill"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/backfills/{id}/pause": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Pause a running backfill: it starts no more runs until it is resumed (runs in flight go on) */
+        readonly post: operations["pauseBackfill"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/backfills/{id}/resume": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Resume a paused backfill (an interrupted tributary backfill, say): the schedulers start its runs again; a running one stays running */
+        readonly post: operations["resumeBackfill"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1021,8 +1055,7 @@ export interface components {
                 readonly total: number;
             };
             readonly reprocess: components["schemas"]["ReprocessMode"];
-            /** @enum {string} */
-            readonly state: "running" | "completed" | "cancelled";
+            readonly state: components["schemas"]["BackfillState"];
             /** Format: date-time */
             readonly to: string;
         };
@@ -1050,6 +1083,8 @@ export interface components {
             /** Format: date-time */
             readonly to: string;
         };
+        /** @enum {string} */
+        readonly BackfillState: "running" | "paused" | "completed" | "cancelled";
         /** @enum {string} */
         readonly BulkRunAction: "clear_failed" | "mark_success" | "mark_failed" | "cancel";
         readonly BulkRunAnswer: {
@@ -2138,7 +2173,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: {
                 readonly dagId?: string;
-                readonly state?: "running" | "completed" | "cancelled";
+                readonly state?: "running" | "paused" | "completed" | "cancelled";
             };
             readonly header?: never;
             readonly path?: never;
@@ -2291,6 +2326,149 @@ export interface operations {
             };
             /** @description Not found */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly pauseBackfill: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: number;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Backfill"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly resumeBackfill: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: number;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Backfill"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
