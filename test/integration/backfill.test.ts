@@ -16,6 +16,7 @@ import { planBackfill, type PlannedInterval, type ReprocessMode } from "../../sr
 import { register, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
+import { waitFor } from "../support/wait-for.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
@@ -497,11 +498,13 @@ describe("tributary backfill", () => {
     const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
     try {
       // Interrupt once a few runs have finished.
-      const deadline = Date.now() + 30_000;
-      while ((await store.listRuns({ dagId: "backfill_noop", states: ["success"] })).length < 5) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no progress before Ctrl-C; stderr:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`the backfill exited (${child.exitCode}) before Ctrl-C; stderr:\n${stderr}`);
+          return (await store.listRuns({ dagId: "backfill_noop", states: ["success"] })).length >= 5;
+        },
+        { timeoutMs: 30_000, what: () => `5 finished runs before Ctrl-C; stderr:\n${stderr}` },
+      );
       process.kill(-pid, "SIGINT");
       expect(await exited, stderr).toBe(130);
     } finally {
