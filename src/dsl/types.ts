@@ -5,6 +5,7 @@
  */
 import type { ZodType } from "zod";
 import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
+import type { CalendarOption } from "../core/run-calendar.js";
 
 /** Marks DAG and dataset objects so that they are recognised across module copies (src vs dist). */
 export const DAG_BRAND = Symbol.for("tributary.dag");
@@ -143,6 +144,12 @@ export interface DagOptions<P> {
   readonly startDate?: string;
   readonly endDate?: string;
   readonly catchup?: boolean;
+  /**
+   * Which days get scheduled and backfill runs, by the logical date's day in `timezone`:
+   * `{ exclude: ["2024-12-25"], businessDays: "Mon-Fri", onExcluded: "skip" | "shift" }`
+   * (docs/scheduling.md, "Calendars"). Needs a time-based schedule.
+   */
+  readonly calendar?: CalendarOption;
   readonly params?: ZodType<P>;
   readonly defaults?: TaskDefaults;
   readonly tags?: readonly string[];
@@ -233,6 +240,7 @@ export interface ResolvedDagOptions {
   readonly startDate: string | undefined;
   readonly endDate: string | undefined;
   readonly catchup: boolean;
+  readonly calendar: CalendarOption | undefined;
   readonly tags: readonly string[];
   readonly maxActiveRuns: number | undefined;
   readonly maxActiveTasks: number | undefined;

@@ -3,7 +3,7 @@ import { formatDs } from "../../core/calendar.js";
 import { formatDuration } from "../../core/duration.js";
 import { InvalidInputError } from "../../core/errors.js";
 import { runBackfill, type BackfillProgress } from "../../app/run-backfill.js";
-import { backfillRange, planBackfill, type ReprocessMode } from "../../scheduler/backfill.js";
+import { backfillRange, excludedInRange, planBackfill, type ReprocessMode } from "../../scheduler/backfill.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { findDagById } from "../find-dag.js";
 import { positiveInt } from "../flags.js";
@@ -17,7 +17,7 @@ export const BACKFILL_USAGE = `tributary backfill <dagId> --from <date> --to <da
                    [--dry-run] [--json] [--concurrency N] [--dags <dir>] [--db <path>]
 
 Re-processes every logical date in [from, to], both ends included (a date alone as --to means
-that whole day). Existing runs: skip (default) leaves finished runs alone, failed re-runs the
+that whole day); days the DAG's calendar excludes get no run (--dry-run lists them as excluded). Existing runs: skip (default) leaves finished runs alone, failed re-runs the
 failed tasks of failed runs, all re-runs everything. Unfinished runs are resumed. Ctrl-C stops
 creating runs and lets running tries finish; the same command again resumes.
 Exit code: 0 when every run succeeded, 1 when any failed, 2 for invalid input, 130 if interrupted.`;
@@ -71,12 +71,25 @@ export async function backfillCommand(argv: readonly string[]): Promise<number> 
         existing: p.existing ? { runId: p.existing.runId, state: p.existing.state } : null,
         action: p.action,
       }));
-      if (values.json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: rows.length, intervals: rows })}\n`);
+      const excluded = excludedInRange(entry, { from, to }).map((e) => ({
+        tick: e.tick.toISOString(),
+        ds: e.day,
+        reason: e.reason,
+        shiftedTo: e.shiftedTo?.toISOString() ?? null,
+        action: "excluded" as const,
+      }));
+      if (values.json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: rows.length, intervals: rows, excluded })}\n`);
       else {
-        process.stdout.write(
-          `${renderTable(["ds", "interval start", "interval end", "existing run", "action"], rows.map((r) => [r.ds, r.start, r.end, r.existing ? `${r.existing.state}` : "-", r.action]))}\n`,
-        );
-        process.stdout.write(`${rows.length} interval(s); nothing was created (dry run)\n`);
+        const lines = [
+          ...rows.map((r) => ({ at: r.start, cells: [r.ds, r.start, r.end, r.existing ? `${r.existing.state}` : "-", r.action] })),
+          ...excluded.map((e) => ({
+            at: e.tick,
+            cells: [e.ds, e.tick, "-", "-", `excluded (${e.reason})${e.shiftedTo === null ? "" : `: shifted to ${e.shiftedTo}`}`],
+          })),
+        ].sort((a, b) => a.at.localeCompare(b.at));
+        process.stdout.write(`${renderTable(["ds", "interval start", "interval end", "existing run", "action"], lines.map((l) => l.cells))}\n`);
+        const note = excluded.length === 0 ? "" : `, ${excluded.length} schedule tick(s) excluded by the calendar`;
+        process.stdout.write(`${rows.length} interval(s)${note}; nothing was created (dry run)\n`);
       }
       return EXIT.ok;
     }
@@ -158,12 +171,20 @@ async function remoteBackfill(
   const path = `/dags/${encodeURIComponent(dagId)}/backfills`;
   const body = { from: options.from, to: options.to, reprocess: options.reprocess, maxActiveRuns: options.maxActiveRuns, dryRun: options.dryRun };
   if (options.dryRun) {
-    const plan = await callApi<{ intervals: { logicalDate: string; dataIntervalEnd: string; action: string; existingRunId: string | null }[] }>(remote, "POST", path, body);
-    if (options.json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: plan.intervals.length, intervals: plan.intervals })}\n`);
+    const plan = await callApi<{
+      intervals: { logicalDate: string; dataIntervalEnd: string; action: string; existingRunId: string | null }[];
+      excluded?: { tick: string; reason: string; shiftedTo: string | null }[];
+    }>(remote, "POST", path, body);
+    const excluded = plan.excluded ?? [];
+    if (options.json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: plan.intervals.length, intervals: plan.intervals, excluded })}\n`);
     else {
-      const rows = plan.intervals.map((i) => [i.logicalDate, i.dataIntervalEnd, i.existingRunId ?? "-", i.action]);
-      process.stdout.write(`${renderTable(["interval start", "interval end", "existing run", "action"], rows)}\n`);
-      process.stdout.write(`${rows.length} interval(s); nothing was created (dry run)\n`);
+      const rows = [
+        ...plan.intervals.map((i) => ({ at: i.logicalDate, cells: [i.logicalDate, i.dataIntervalEnd, i.existingRunId ?? "-", i.action] })),
+        ...excluded.map((e) => ({ at: e.tick, cells: [e.tick, "-", "-", `excluded (${e.reason})${e.shiftedTo === null ? "" : `: shifted to ${e.shiftedTo}`}`] })),
+      ].sort((a, b) => a.at.localeCompare(b.at));
+      process.stdout.write(`${renderTable(["interval start", "interval end", "existing run", "action"], rows.map((r) => r.cells))}\n`);
+      const note = excluded.length === 0 ? "" : `, ${excluded.length} schedule tick(s) excluded by the calendar`;
+      process.stdout.write(`${plan.intervals.length} interval(s)${note}; nothing was created (dry run)\n`);
     }
     return EXIT.ok;
   }
