@@ -1026,6 +1026,16 @@ export interface components {
             /** Format: date-time */
             readonly to: string;
         };
+        readonly BackfillExcludedTick: {
+            /** @description the tick's day in the DAG's timezone, YYYY-MM-DD */
+            readonly ds: string;
+            /** @enum {string} */
+            readonly reason: "listed" | "not a business day";
+            /** @description with onExcluded: "shift", the logical date the tick moved to */
+            readonly shiftedTo: string | null;
+            /** Format: date-time */
+            readonly tick: string;
+        };
         readonly BackfillInterval: {
             /** @enum {string} */
             readonly action: "create" | "skip" | "rerun" | "rerun_failed" | "resume";
@@ -1044,6 +1054,8 @@ export interface components {
             readonly dagId: string;
             /** @constant */
             readonly dryRun: true;
+            /** @description schedule ticks in the range on days the DAG's calendar excludes: they get no run of their own */
+            readonly excluded: readonly components["schemas"]["BackfillExcludedTick"][];
             /** Format: date-time */
             readonly from: string;
             readonly intervals: readonly components["schemas"]["BackfillInterval"][];
