@@ -9,6 +9,7 @@ import { moveTask } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
+import { storeCachedResult, tryCacheColumns } from "../result-cache/store-cached-result.js";
 
 /**
  * Records a try's outcome and everything that follows from it, in the caller's transaction:
@@ -30,20 +31,22 @@ export async function completeTry(tx: Tx, input: CompleteTryInput, rowLocks: Row
   const spec = indexGraph(input.graph).spec(ti.task_id);
   await tx
     .updateTable("task_tries")
-    .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null })
+    .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null, ...tryCacheColumns(input.cache) })
     .where("task_instance_id", "=", ti.id)
     .where("try_number", "=", input.tryNumber)
     .execute();
 
   if (input.outcome === "success") {
-    await moveTask(tx, ti, "success", at, { ended_at: at, result: JSON.stringify(input.result ?? null), error: null, worker_id: null });
-    // One event per write: a declared output the task also emitted is recorded once, with the emitted metadata.
+    const resultJson = JSON.stringify(input.result ?? null);
+    await moveTask(tx, ti, "success", at, { ended_at: at, result: resultJson, error: null, worker_id: null });
+    if (input.cache) await storeCachedResult(tx, ti, input.cache, resultJson, at);
+    // One event per write: a declared output the task also emitted is recorded once, with the
+    // emitted metadata. A result served from the cache wrote nothing.
     const emitted = input.emitted ?? [];
     const emittedUris = new Set(emitted.map((e) => e.uri));
-    const events = [
-      ...(spec?.outputDatasets ?? []).filter((uri) => !emittedUris.has(uri)).map((uri) => ({ uri, metadata: {} })),
-      ...emitted,
-    ];
+    const events = input.cache?.hit
+      ? []
+      : [...(spec?.outputDatasets ?? []).filter((uri) => !emittedUris.has(uri)).map((uri) => ({ uri, metadata: {} })), ...emitted];
     if (events.length > 0) {
       await tx
         .insertInto("dataset_events")
