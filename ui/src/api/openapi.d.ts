@@ -1642,6 +1642,10 @@ export interface components {
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskTry: {
+            /** @description true when the result came from the cache: the task did not run */
+            readonly cached: boolean;
+            /** @description the task's cache key (secret values masked), for a task with a cache option */
+            readonly cacheKey: string | null;
             readonly endedAt: string | null;
             readonly error: string | null;
             readonly errorKind: ("error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled" | "lost") | null;
