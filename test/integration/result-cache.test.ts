@@ -2,8 +2,8 @@
  * Result caching end to end (docs/concepts.md, "Cached results"): real runs through the worker and
  * its process pool on a SQLite store. A second run of a DAG does not run its cached task again
  * (its side effect, a line in a file, happens once) and hands the cached result downstream; once
- * the TTL has passed (the runs' clock moved on), the task runs again; a key function that throws
- * fails the try.
+ * the TTL has passed (the runs' clock moved on), the task runs again; `tributary cache clear`
+ * (the built command line) forgets stored results; a key function that throws fails the try.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import type { Dag } from "../../src/dsl/types.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store, TaskInstanceRecord } from "../../src/store/index.js";
+import { runBuiltCli } from "../support/built-cli.js";
 
 const DSL = pathToFileURL(resolve(import.meta.dirname, "../../src/dsl/index.js")).href;
 const T0 = Date.UTC(2024, 2, 2, 8, 0, 0);
@@ -93,8 +94,9 @@ describe("a task with a cache option", () => {
     expect(ranIn()).toHaveLength(2);
     expect(await store.listTries(byTask(fourth.instances).get("totals")?.id ?? 0)).toMatchObject([{ cached: true }]);
 
-    // Forgetting the stored results makes the next run compute again.
-    expect(await store.resultCache.invalidate({ dagId: "cached_totals" })).toBe(1);
+    // `tributary cache clear` forgets the stored results: the next run computes again.
+    const cleared = await runBuiltCli(["cache", "clear", "cached_totals", "--task", "totals", "--db", join(dir, "t.db")], dir);
+    expect(cleared, cleared.stderr).toMatchObject({ code: 0, stdout: "1 cached result(s) of cached_totals.totals forgotten\n" });
     await runAt(subject, T0 + 3 * HOUR);
     expect(ranIn()).toHaveLength(3);
   });
