@@ -17,10 +17,10 @@ const COMMON_OPTIONS = ["after", "outputs", "secrets", "deadline", ...SETTING_NA
 
 /** The option names each kind of task accepts: the contract of docs/architecture.md §1. */
 export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = {
-  task: ["inputs", "cache", ...COMMON_OPTIONS],
+  task: ["inputs", ...COMMON_OPTIONS, "cache"],
   branch: ["inputs", ...COMMON_OPTIONS],
   map: ["over", "inputs", ...COMMON_OPTIONS],
-  shell: ["cache", ...COMMON_OPTIONS],
+  shell: [...COMMON_OPTIONS, "cache"],
 };
 
 export interface TaskDeclaration {
