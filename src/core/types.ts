@@ -117,6 +117,8 @@ export interface TaskSpec {
   readonly secrets: readonly string[];
   /** The task must have succeeded this long after its run's data interval ends (an SLA); none if absent. */
   readonly deadlineMs?: number;
+  /** Set when the task caches its result (its `cache` option): how long a stored result is served. */
+  readonly cacheTtlMs?: number;
 }
 
 /**

@@ -129,5 +129,6 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     outputDatasets: Object.freeze([...declaration.outputDatasets]),
     secrets: Object.freeze([...declaration.secrets]),
     ...(declaration.deadlineMs === undefined ? {} : { deadlineMs: declaration.deadlineMs }),
+    ...(declaration.cacheTtlMs === undefined ? {} : { cacheTtlMs: declaration.cacheTtlMs }),
   });
 }

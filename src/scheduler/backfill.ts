@@ -6,6 +6,7 @@
  * (backfill-driver.ts) reaches it.
  */
 import { isTimetable } from "../core/schedule.js";
+import { excludedTicksBetween, type ExcludedTick } from "../core/timetable.js";
 import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
@@ -47,6 +48,14 @@ export async function planBackfill(
     const run = existing.get(interval.start.getTime());
     return { interval, existing: run, action: actionFor(run, reprocess) };
   });
+}
+
+/**
+ * The schedule's ticks in a backfill's range that the DAG's calendar excludes: they get no run of
+ * their own (a dry run lists them; with `shift`, the run of the next allowed day covers them).
+ */
+export function excludedInRange(entry: RegisteredDag, range: { from: Date; to: Date }): ExcludedTick[] {
+  return isTimetable(entry.schedule) ? excludedTicksBetween(entry.schedule, range.from, range.to) : [];
 }
 
 function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): BackfillAction {

@@ -9,6 +9,7 @@ export * from "./contract/alert-records.js";
 export * from "./contract/alerts.js";
 export * from "./contract/backfills.js";
 export * from "./contract/lineage.js";
+export * from "./contract/result-cache.js";
 export * from "./contract/run-notes.js";
 export * from "./contract/query-listener.js";
 export * from "./contract/run-records.js";

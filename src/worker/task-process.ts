@@ -15,6 +15,7 @@ import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
 import { LineSplitter } from "./line-splitter.js";
 import { runTaskDefinition } from "./run-task-definition.js";
+import { computeCacheKey } from "./compute-cache-key.js";
 import { serialiseResult } from "./serialise-result.js";
 import { buildTaskContext } from "./task-context.js";
 import { startWatchdog } from "./process-watchdog.js";
@@ -142,6 +143,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       // The task function's first part runs in this callback, not one of its own.
       watchdog.running(tryId);
       try {
+        if (request.purpose === "cacheKey") return computeCacheKey(definition, ctx, request);
         return runTaskDefinition(definition, ctx, request, {
           onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
           // (A shell command's group is charged by chargeSubprocessesToTries already.)

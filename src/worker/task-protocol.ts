@@ -31,6 +31,11 @@ export interface TaskRunRequest {
   /** Why each declared secret without a value is unavailable: what `ctx.secrets.get()` throws. */
   readonly unavailableSecrets?: Record<string, string>;
   readonly timeoutMs: number | undefined;
+  /**
+   * `cacheKey`: compute the task's cache key (its `cache.key` function) and answer with it as the
+   * result, instead of running the task (worker/result-cache-lookup.ts).
+   */
+  readonly purpose?: "cacheKey";
 }
 
 export type LogStream = "stdout" | "stderr" | "log";

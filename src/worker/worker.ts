@@ -19,6 +19,8 @@ import { maskOutcome } from "./mask-outcome.js";
 import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
+import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
+import type { TryCacheNote } from "../store/index.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -222,6 +224,7 @@ export class Worker {
     const runnable = this.#options.dags().get(claimed.instance.dagId);
     const spec = runnable?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId);
     let outcome: TaskRunOutcome;
+    let cacheNote: TryCacheNote | undefined;
     // The try's secret values, hidden in everything of the try that is stored.
     let masker: Masker = NO_MASK;
     const buffer: Omit<StoredLogLine, "id">[] = [];
@@ -242,13 +245,14 @@ export class Worker {
         // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).
         const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec));
         masker = createMasker(Object.values(request.secrets));
-        outcome = await pool.run(
-          request,
-          (line: LogLine) => {
-            buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
-          },
-          this.#runningIds.get(claimed.instance.id)?.signal,
-        );
+        const onLog = (line: LogLine) => {
+          buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
+        };
+        const signal = this.#runningIds.get(claimed.instance.id)?.signal;
+        // A task with a `cache` option first looks for its stored result (result-cache-lookup.ts).
+        const cached = spec.cacheTtlMs === undefined ? undefined : await lookUpCachedResult({ store, pool, request, onLog, signal, masker, now });
+        outcome = cached?.outcome ?? (await pool.run(request, onLog, signal));
+        if (spec.cacheTtlMs !== undefined) cacheNote = completedCacheNote(cached?.note, outcome, spec.cacheTtlMs, now());
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
         // Stopped because this worker lost its lease: the try was lost, not failed by the task.
         const reason = this.#runningIds.get(claimed.instance.id)?.signal.reason as unknown;
@@ -276,6 +280,7 @@ export class Worker {
       errorKind: outcome.ok ? undefined : outcome.error.kind,
       lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
+      ...(cacheNote === undefined ? {} : { cache: cacheNote }),
       graph,
       now: now(),
     }));

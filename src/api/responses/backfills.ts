@@ -42,6 +42,18 @@ export const backfillPlanSchema = z
         })
         .meta({ id: "BackfillInterval" }),
     ),
+    excluded: z
+      .array(
+        z
+          .object({
+            tick: timestamp,
+            ds: z.string().describe("the tick's day in the DAG's timezone, YYYY-MM-DD"),
+            reason: z.enum(["listed", "not a business day"]),
+            shiftedTo: timestamp.nullable().describe("with onExcluded: \"shift\", the logical date the tick moved to"),
+          })
+          .meta({ id: "BackfillExcludedTick" }),
+      )
+      .describe("schedule ticks in the range on days the DAG's calendar excludes: they get no run of their own"),
   })
   .meta({ id: "BackfillPlan" });
 

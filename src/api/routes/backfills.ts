@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { REPROCESS_MODES, type ReprocessMode } from "../../store/index.js";
-import { backfillRange, planBackfill } from "../../scheduler/backfill.js";
+import { backfillRange, excludedInRange, planBackfill } from "../../scheduler/backfill.js";
 import { storedIntervals } from "../../scheduler/backfill-driver.js";
 import { MAX_API_BACKFILL_INTERVALS } from "../../scheduler/backfill-intervals.js";
 import { actorOf, type ApiContext } from "../context.js";
@@ -45,7 +45,10 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
         action: p.action,
         existingRunId: p.existing?.runId ?? null,
       }));
-      if (request.body.dryRun) return { dryRun: true as const, dagId: entry.dag.id, from, to, intervals };
+      if (request.body.dryRun) {
+        const excluded = excludedInRange(entry, { from, to }).map((e) => ({ tick: e.tick, ds: e.day, reason: e.reason, shiftedTo: e.shiftedTo ?? null }));
+        return { dryRun: true as const, dagId: entry.dag.id, from, to, intervals, excluded };
+      }
       const backfill = await ctx.store.createBackfill({
         dagId: entry.dag.id,
         from,

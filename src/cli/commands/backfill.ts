@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { formatDs } from "../../core/calendar.js";
 import { InvalidInputError } from "../../core/errors.js";
 import { runBackfill, type BackfillRunResult } from "../../app/run-backfill.js";
-import { backfillRange, planBackfill, type PlannedInterval, type ReprocessMode } from "../../scheduler/backfill.js";
+import { backfillRange, excludedInRange, planBackfill, type PlannedInterval, type ReprocessMode } from "../../scheduler/backfill.js";
 import type { RegisteredDag } from "../../scheduler/dag-registry.js";
 import type { Store } from "../../store/index.js";
 import { backfillForRequest, DEFAULT_MAX_ACTIVE_RUNS, resumeStoredBackfill, type BackfillTarget } from "../backfill-target.js";
@@ -22,7 +22,8 @@ export const BACKFILL_USAGE = `tributary backfill <dagId> --from <date> --to <da
 tributary backfill --resume <id> [--max-active-runs N] [--json] [--concurrency N] [--dags <dir>] [--db <path>]
 
 Re-processes every logical date in [from, to], both ends included (a date alone as --to means
-that whole day). Existing runs: skip (default) leaves finished runs alone, failed re-runs the
+that whole day); days the DAG's calendar excludes get no run (--dry-run lists them as excluded).
+Existing runs: skip (default) leaves finished runs alone, failed re-runs the
 failed tasks of failed runs, all re-runs everything. Unfinished runs are resumed. The backfill is
 stored (as one created through the API is) and driven by this command, with its own worker, until
 done; a scheduler on the same store helps drive it. --dry-run lists the intervals and writes
@@ -96,7 +97,7 @@ export async function backfillCommand(argv: readonly string[]): Promise<number> 
   const { from, to } = backfillRange(values.from, values.to, entry.dag.options.timezone);
   return withOpenStore(db, async (store) => {
     const plan = await planBackfill(store, entry, { from, to }, reprocess);
-    if (values["dry-run"]) return printPlan(entry, plan, values.json);
+    if (values["dry-run"]) return printPlan(entry, plan, { from, to }, values.json);
     const target = await backfillForRequest(store, { dagId, from, to, reprocess, maxActiveRuns, plan, now: new Date() });
     return drive(store, entry, target, flags);
   });
@@ -111,8 +112,8 @@ async function withOpenStore(db: string | undefined, fn: (store: Store) => Promi
   }
 }
 
-/** Lists the plan; writes nothing. */
-function printPlan(entry: RegisteredDag, plan: readonly PlannedInterval[], json: boolean): number {
+/** Lists the plan, and the schedule ticks the DAG's calendar excludes from the range; writes nothing. */
+function printPlan(entry: RegisteredDag, plan: readonly PlannedInterval[], range: { readonly from: Date; readonly to: Date }, json: boolean): number {
   const { id: dagId, options } = entry.dag;
   const rows = plan.map((p) => ({
     logicalDate: p.interval.start.toISOString(),
@@ -122,12 +123,25 @@ function printPlan(entry: RegisteredDag, plan: readonly PlannedInterval[], json:
     existing: p.existing ? { runId: p.existing.runId, state: p.existing.state } : null,
     action: p.action,
   }));
-  if (json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: rows.length, intervals: rows })}\n`);
+  const excluded = excludedInRange(entry, range).map((e) => ({
+    tick: e.tick.toISOString(),
+    ds: e.day,
+    reason: e.reason,
+    shiftedTo: e.shiftedTo?.toISOString() ?? null,
+    action: "excluded" as const,
+  }));
+  if (json) process.stdout.write(`${JSON.stringify({ dagId, dryRun: true, total: rows.length, intervals: rows, excluded })}\n`);
   else {
-    process.stdout.write(
-      `${renderTable(["ds", "interval start", "interval end", "existing run", "action"], rows.map((r) => [r.ds, r.start, r.end, r.existing ? `${r.existing.state}` : "-", r.action]))}\n`,
-    );
-    process.stdout.write(`${rows.length} interval(s); nothing was created (dry run)\n`);
+    const lines = [
+      ...rows.map((r) => ({ at: r.start, cells: [r.ds, r.start, r.end, r.existing ? `${r.existing.state}` : "-", r.action] })),
+      ...excluded.map((e) => ({
+        at: e.tick,
+        cells: [e.ds, e.tick, "-", "-", `excluded (${e.reason})${e.shiftedTo === null ? "" : `: shifted to ${e.shiftedTo}`}`],
+      })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
+    process.stdout.write(`${renderTable(["ds", "interval start", "interval end", "existing run", "action"], lines.map((l) => l.cells))}\n`);
+    const note = excluded.length === 0 ? "" : `, ${excluded.length} schedule tick(s) excluded by the calendar`;
+    process.stdout.write(`${rows.length} interval(s)${note}; nothing was created (dry run)\n`);
   }
   return EXIT.ok;
 }

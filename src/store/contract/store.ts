@@ -13,6 +13,7 @@ import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
 import type { AlertStore } from "./alerts.js";
 import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
+import type { ResultCacheStore, TryCacheNote } from "./result-cache.js";
 
 export interface DagRecord {
   readonly dagId: string;
@@ -76,6 +77,10 @@ export interface TaskTryRecord {
   readonly endedAt: Date | null;
   readonly error: string | null;
   readonly errorKind: TryErrorKind | null;
+  /** The task's cache key as shown (secret values masked), for tasks with a `cache` option. */
+  readonly cacheKey: string | null;
+  /** True when the try's result came from the cache: the task did not run. */
+  readonly cached: boolean;
 }
 
 export interface StoredLogLine {
@@ -181,6 +186,8 @@ export interface CompleteTryInput {
   readonly random?: () => number;
   /** How many lost tries (errorKind `zombie`/`lost`) of an instance are retried for free (default 3). */
   readonly lostTryRetries?: number;
+  /** For a task with a `cache` option: its key, whether the result came from the cache, and until when to store it. */
+  readonly cache?: TryCacheNote;
 }
 
 export interface CompleteTryResult {
@@ -218,6 +225,8 @@ export interface Store {
   readonly lineage: LineageStore;
   /** SLA misses, alerts and their escalation timers, metrics counts (src/store/contract/alerts.ts). */
   readonly alerts: AlertStore;
+  /** Cached task results (src/store/contract/result-cache.ts). */
+  readonly resultCache: ResultCacheStore;
 
   /** Applies pending migrations; reports which ran and any error instead of throwing. */
   migrate(): Promise<MigrationReport>;

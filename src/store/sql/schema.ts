@@ -80,6 +80,10 @@ export interface TaskTryTable {
   ended_at: number | null;
   error: string | null;
   error_kind: string | null;
+  /** The task's cache key as shown (migration 000013), for tries of tasks that cache their result. */
+  cache_key: string | null;
+  /** 1 when the try's result came from the cache (it did not run). */
+  cached: Generated<number>;
 }
 
 export interface TaskLogTable {
@@ -241,6 +245,18 @@ export interface RunNoteTable {
   updated_at: number;
 }
 
+/** A cached task result (migration 000013): one per (DAG, task, key), served until `expires_at`. */
+export interface TaskResultCacheTable {
+  dag_id: string;
+  task_id: string;
+  cache_key: string;
+  /** JSON text. */
+  result: string;
+  run_id: string;
+  stored_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   backfills: BackfillTable;
   backfill_intervals: BackfillIntervalTable;
@@ -259,6 +275,7 @@ export interface Database {
   run_notes: RunNoteTable;
   task_instances: TaskInstanceTable;
   task_tries: TaskTryTable;
+  task_result_cache: TaskResultCacheTable;
   task_logs: TaskLogTable;
   state_history: StateHistoryTable;
   dead_letters: DeadLetterTable;

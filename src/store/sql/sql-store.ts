@@ -69,6 +69,8 @@ import type { AccessStore } from "../contract/access.js";
 import { SqlLineageStore } from "./lineage/sql-lineage-store.js";
 import type { LineageStore } from "../contract/lineage.js";
 import { SqlAlertStore } from "./alerts/sql-alert-store.js";
+import { SqlResultCacheStore } from "./result-cache/sql-result-cache-store.js";
+import type { ResultCacheStore } from "../contract/result-cache.js";
 import type { AlertStore } from "../contract/alerts.js";
 
 export interface SqlStoreOptions {
@@ -98,6 +100,7 @@ export class SqlStore implements Store {
   readonly access: AccessStore;
   readonly lineage: LineageStore;
   readonly alerts: AlertStore;
+  readonly resultCache: ResultCacheStore;
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
   readonly #notifier: QueuedNotifier | undefined;
@@ -128,6 +131,7 @@ export class SqlStore implements Store {
     this.access = new SqlAccessStore(this.#db, this.#tx, options.rowLocks === true);
     this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
     this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
+    this.resultCache = new SqlResultCacheStore(this.#db);
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;

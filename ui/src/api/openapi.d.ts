@@ -1059,6 +1059,16 @@ export interface components {
             /** Format: date-time */
             readonly to: string;
         };
+        readonly BackfillExcludedTick: {
+            /** @description the tick's day in the DAG's timezone, YYYY-MM-DD */
+            readonly ds: string;
+            /** @enum {string} */
+            readonly reason: "listed" | "not a business day";
+            /** @description with onExcluded: "shift", the logical date the tick moved to */
+            readonly shiftedTo: string | null;
+            /** Format: date-time */
+            readonly tick: string;
+        };
         readonly BackfillInterval: {
             /** @enum {string} */
             readonly action: "create" | "skip" | "rerun" | "rerun_failed" | "resume";
@@ -1077,6 +1087,8 @@ export interface components {
             readonly dagId: string;
             /** @constant */
             readonly dryRun: true;
+            /** @description schedule ticks in the range on days the DAG's calendar excludes: they get no run of their own */
+            readonly excluded: readonly components["schemas"]["BackfillExcludedTick"][];
             /** Format: date-time */
             readonly from: string;
             readonly intervals: readonly components["schemas"]["BackfillInterval"][];
@@ -1665,6 +1677,10 @@ export interface components {
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskTry: {
+            /** @description true when the result came from the cache: the task did not run */
+            readonly cached: boolean;
+            /** @description the task's cache key (secret values masked), for a task with a cache option */
+            readonly cacheKey: string | null;
             readonly endedAt: string | null;
             readonly error: string | null;
             readonly errorKind: ("error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled" | "lost") | null;

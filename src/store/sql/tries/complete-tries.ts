@@ -11,6 +11,7 @@ import { capError } from "../../contract/text-caps.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
+import { storeCachedResult, tryCacheColumns } from "../result-cache/store-cached-result.js";
 
 type InstanceRow = Selectable<TaskInstanceTable>;
 
@@ -108,15 +109,22 @@ async function recordSuccesses(tx: Tx, successes: readonly Success[], results: M
       .where("try_number", "=", tryNumber)
       .execute();
   }
+  const resultJson = successes.map(({ input }) => JSON.stringify(input.result ?? null));
   await moveTasksEach(
     tx,
-    successes.map(({ input, row, at }) => ({
+    successes.map(({ row, at }, i) => ({
       instance: { ...row, id: Number(row.id) },
       at,
-      fields: { ended_at: at, result: JSON.stringify(input.result ?? null), error: null, worker_id: null },
+      fields: { ended_at: at, result: resultJson[i] ?? "null", error: null, worker_id: null },
     })),
     "success",
   );
+  // Tasks with a `cache` option (not the hot path): the try's cache columns, and a miss's result stored.
+  for (const [i, { input, row, at }] of successes.entries()) {
+    if (input.cache === undefined) continue;
+    await tx.updateTable("task_tries").set(tryCacheColumns(input.cache)).where("task_instance_id", "=", Number(row.id)).where("try_number", "=", input.tryNumber).execute();
+    await storeCachedResult(tx, row, input.cache, resultJson[i] ?? "null", at);
+  }
   await recordDatasetEvents(tx, successes);
 
   // Readiness once per run for its plain successes, and once per branch (its own choice).
@@ -153,9 +161,13 @@ function notChosenBy({ input, row }: Success): Set<string> | undefined {
   return new Set(index.downstream(row.task_id).filter((id) => !chosen.has(id)));
 }
 
-/** One event per write, for all the successes: a declared output also emitted is recorded once, with the emitted metadata. */
+/**
+ * One event per write, for all the successes: a declared output also emitted is recorded once,
+ * with the emitted metadata. A result served from the cache wrote nothing.
+ */
 async function recordDatasetEvents(tx: Tx, successes: readonly Success[]): Promise<void> {
   const events = successes.flatMap(({ input, row, at }) => {
+    if (input.cache?.hit === true) return [];
     const spec = indexGraph(input.graph).spec(row.task_id);
     const emitted = input.emitted ?? [];
     const emittedUris = new Set(emitted.map((e) => e.uri));
@@ -191,7 +203,7 @@ async function recordFailure(tx: Tx, row: InstanceRow, input: CompleteTryInput):
   const spec = indexGraph(input.graph).spec(ti.task_id);
   await tx
     .updateTable("task_tries")
-    .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null })
+    .set({ outcome: input.outcome, ended_at: at, error, error_kind: input.errorKind ?? null, ...tryCacheColumns(input.cache) })
     .where("task_instance_id", "=", ti.id)
     .where("try_number", "=", input.tryNumber)
     .execute();
