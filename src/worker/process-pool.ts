@@ -33,6 +33,7 @@ import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { TaskRunner } from "./task-runner.js";
 
 export interface TaskProcessPoolOptions {
   /** The most tries running at once. */
@@ -71,7 +72,7 @@ interface QueuedTry {
   readonly resolve: (outcome: TaskRunOutcome) => void;
 }
 
-export class TaskProcessPool {
+export class TaskProcessPool implements TaskRunner {
   readonly #size: number;
   readonly #processCount: number;
   /** How many tries one process takes at most: the slots spread evenly over the processes. */

@@ -3,6 +3,7 @@
  * The first half is the contract the worker codes against; the second half is the message format
  * between the pool (parent) and a task process (child), which nothing outside `src/worker` sees.
  */
+import type { Isolation } from "../core/types.js";
 
 /** One try to run. Everything in it crosses a process boundary, so it is plain JSON. */
 export interface TaskRunRequest {
@@ -31,6 +32,8 @@ export interface TaskRunRequest {
   /** Why each declared secret without a value is unavailable: what `ctx.secrets.get()` throws. */
   readonly unavailableSecrets?: Record<string, string>;
   readonly timeoutMs: number | undefined;
+  /** Where the try runs (absent: `process`); task-runners.ts picks the runner by it. */
+  readonly isolation?: Isolation;
 }
 
 export type LogStream = "stdout" | "stderr" | "log";
