@@ -8,7 +8,7 @@
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { RunState } from "../core/types.js";
 import type { Store } from "../store/index.js";
-import { TaskProcessPool } from "../worker/process-pool.js";
+import { TaskRunners } from "../worker/task-runners.js";
 import { Worker } from "../worker/worker.js";
 import { startInterval, type PlannedInterval } from "../scheduler/backfill.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
@@ -70,7 +70,7 @@ export async function runBackfill(options: RunBackfillOptions): Promise<Backfill
     };
   };
 
-  const pool = new TaskProcessPool({ size: options.concurrency });
+  const pool = new TaskRunners({ size: options.concurrency });
   let settle: (() => void) | undefined;
   let failure: unknown;
   const onError = (error: unknown) => {
