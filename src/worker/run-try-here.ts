@@ -26,6 +26,8 @@ export interface TryHere {
   readonly failed: Promise<never>;
   /** The environment a shell task's command starts from (default: this process's). */
   readonly shellEnv?: NodeJS.ProcessEnv;
+  /** Collects `ctx.emit` calls (default: a list of the outcome's own), for a caller that may give up waiting. */
+  readonly emitted?: EmittedDatasetEvent[];
 }
 
 /** A failure that says what kind it is (a `process.exit` stopped by try-scope.ts is a `crash`). */
@@ -53,7 +55,7 @@ export async function runTryHere(files: DagFileCache, run: TryHere & { readonly 
 /** Runs a task's code (already found) as one try; never rejects. */
 export async function runDefinitionHere(definition: TaskDefinition, run: TryHere): Promise<ChildOutcome> {
   const { request, controller } = run;
-  const emitted: EmittedDatasetEvent[] = [];
+  const emitted = run.emitted ?? [];
   try {
     const ctx = buildTaskContext(request, {
       log: (level, text) => run.log("log", level, text),
