@@ -192,6 +192,14 @@ describe.each<Isolation>(["process", "thread"])("isolation %s: what only a stopp
     expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
   });
 
+  it("fails a try whose code throws from a callback as a crash, and goes on", async () => {
+    const error = failure(await runners.run(request("misbehaving.ts", "misbehaving", "async_throw", { isolation }), () => undefined));
+    expect(error.kind).toBe("crash");
+    expect(error.message).toContain("uncaught exception");
+    expect(error.message).toContain("async boom");
+    await expect(runners.run(request("basics.ts", "basics", "noop", { isolation }), () => undefined)).resolves.toMatchObject({ ok: true });
+  });
+
   it("fails a try that leaves an unhandled rejection", async () => {
     const outcome = await runners.run(request("misbehaving.ts", "misbehaving", "unhandled_rejection", { isolation }), () => undefined);
     const error = failure(outcome);
