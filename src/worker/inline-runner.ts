@@ -13,6 +13,7 @@
 import { DagFileCache } from "./dag-file-cache.js";
 import { readChildOutcome } from "./child-outcome.js";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
+import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES } from "./process-pool.js";
 import { runTryHere } from "./run-try-here.js";
 import { taskEnvAllowList, taskProcessEnv } from "./task-process-env.js";
 import type { LogLevel, LogStream, LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
@@ -26,9 +27,6 @@ export interface InlineRunnerOptions {
   /** The largest result, as JSON, a try may return. Default 1 MiB. */
   readonly maxResultBytes?: number;
 }
-
-const DEFAULT_KILL_GRACE_MS = 5_000;
-const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
 
 /** Try ids of this thread's scope (shared by every inline runner in the process). */
 let nextTryId = 1;

@@ -10,11 +10,11 @@
  * `TRIBUTARY_TASK_THREADS`. One try per thread, so a thread that ends takes only its own try with it;
  * tries beyond the thread count wait for a free thread.
  */
-import { availableParallelism } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TSX_API } from "../dsl/tsx-api.js";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
+import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES, defaultCount } from "./process-pool.js";
 import { TaskThreadHandle, type TaskThreadCommand } from "./task-thread-handle.js";
 import { taskEnvAllowList, taskProcessEnv } from "./task-process-env.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
@@ -31,20 +31,9 @@ export interface TaskThreadPoolOptions {
   readonly maxResultBytes?: number;
 }
 
-const DEFAULT_KILL_GRACE_MS = 5_000;
-const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
-
 /** How many task threads a pool of `size` slots uses unless told. */
 export function defaultThreadCount(size: number, env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env["TRIBUTARY_TASK_THREADS"];
-  if (configured !== undefined && configured !== "") {
-    const count = Number(configured);
-    if (!Number.isInteger(count) || count < 1) {
-      throw new RangeError(`TRIBUTARY_TASK_THREADS must be a whole number of at least 1, got "${configured}"`);
-    }
-    return Math.min(size, count);
-  }
-  return Math.min(size, Math.max(2, 2 * availableParallelism()));
+  return defaultCount(size, "TRIBUTARY_TASK_THREADS", env);
 }
 
 interface QueuedTry {
