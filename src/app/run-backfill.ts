@@ -16,7 +16,7 @@ import { ConflictError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { RunState } from "../core/types.js";
 import type { BackfillRecord, Store } from "../store/index.js";
-import { TaskProcessPool } from "../worker/process-pool.js";
+import { TaskRunners } from "../worker/task-runners.js";
 import { Worker } from "../worker/worker.js";
 import { driveBackfill } from "../scheduler/backfill-driver.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
@@ -53,7 +53,7 @@ export interface BackfillRunResult {
 export async function runBackfill(options: RunBackfillOptions): Promise<BackfillRunResult> {
   const { store, entry, backfillId, signal } = options;
   const now = options.now ?? (() => new Date());
-  const pool = new TaskProcessPool({ size: options.concurrency });
+  const pool = new TaskRunners({ size: options.concurrency });
   // A wake-up that arrives during a pass is kept for the next wait (runtime/wakeup.ts).
   const wakeup = new Wakeup();
   let failure: unknown;

@@ -4,7 +4,7 @@
  * tests share.
  */
 import type { ZodType } from "zod";
-import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
+import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, Isolation, TriggerRule } from "../core/types.js";
 import type { CalendarOption } from "../core/run-calendar.js";
 
 /** Marks DAG and dataset objects so that they are recognised across module copies (src vs dist). */
@@ -104,6 +104,11 @@ export interface TaskOptions {
   /** The worker queue that runs this task (default `"default"`): `tributary worker --queues`. */
   readonly queue?: string;
   readonly priority?: number;
+  /**
+   * Where the task's tries run (default `"process"`): `"thread"` or `"inline"` cost less per try but
+   * share the worker process, so only trusted tasks should use them (docs/concepts.md, "Isolation").
+   */
+  readonly isolation?: Isolation;
   /** Names of the secrets the task may read through `ctx.secrets`. */
   readonly secrets?: readonly string[];
   /** The task must have succeeded this long after the data interval ends, or an SLA miss is recorded. */
@@ -113,7 +118,7 @@ export interface TaskOptions {
 /** Defaults for every task of a DAG. */
 export type TaskDefaults = Pick<
   TaskOptions,
-  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "queue" | "priority" | "triggerRule"
+  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "queue" | "priority" | "triggerRule" | "isolation"
 >;
 
 export type TaskOptionsWithInputs<I extends InputsSpec> = TaskOptions & { readonly inputs?: I };

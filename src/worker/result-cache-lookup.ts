@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Store, TryCacheNote } from "../store/index.js";
 import type { Masker } from "../secrets/mask.js";
-import type { TaskProcessPool } from "./process-pool.js";
+import type { TaskRunner } from "./task-runner.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 
 /** How much of a key the try shows (the lookup uses a hash of all of it). */
@@ -23,7 +23,7 @@ export interface CacheLookup {
 
 export interface CacheLookupInput {
   readonly store: Store;
-  readonly pool: TaskProcessPool;
+  readonly pool: TaskRunner;
   readonly request: TaskRunRequest;
   readonly onLog: (line: LogLine) => void;
   readonly signal: AbortSignal | undefined;

@@ -43,5 +43,6 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     declaredSecrets: spec.secrets,
     unavailableSecrets: parts.secrets.unavailable,
     timeoutMs: spec.timeoutMs,
+    ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
   };
 }

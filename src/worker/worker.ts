@@ -1,5 +1,5 @@
 /**
- * A worker: claims queued task instances from the store, runs each try in the process pool with a
+ * A worker: claims queued task instances from the store, runs each try (in the runner of its task's isolation) with a
  * concurrency limit, streams its log into the store, and records the outcome (which, in the same
  * transaction, queues whatever became ready downstream).
  */
@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
-import type { TaskProcessPool } from "./process-pool.js";
+import type { TaskRunner } from "./task-runner.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { isTransientStoreError } from "../store/index.js";
@@ -30,7 +30,8 @@ export interface RunnableDag {
 
 export interface WorkerOptions {
   readonly store: Store;
-  readonly pool: TaskProcessPool;
+  /** Runs the tries: task-runners.ts picks the runner of each task's isolation. */
+  readonly pool: TaskRunner;
   /** The DAGs this worker can run, by id; it claims only their task instances. */
   readonly dags: () => ReadonlyMap<string, RunnableDag>;
   readonly concurrency: number;
@@ -160,8 +161,10 @@ export class Worker {
       // Start the pool's processes and load the DAG files before claiming, so that a try's
       // recorded start and duration do not include starting Node.
       this.#warmedUp = true;
-      const files = [...new Set([...this.#options.dags().values()].map((d) => d.file))];
-      await this.#options.pool.warmUp(files).catch((error: unknown) => this.#options.onError?.(error));
+      const dags = [...this.#options.dags().values()];
+      const files = [...new Set(dags.map((d) => d.file))];
+      const isolations = new Set(dags.flatMap(({ dag }) => dag.graph.tasks.map((task) => task.isolation ?? "process")));
+      await this.#options.pool.warmUp(files, isolations).catch((error: unknown) => this.#options.onError?.(error));
     }
     const free = concurrency - this.#active.size - this.#reserved;
     if (free <= 0) return idleMs;

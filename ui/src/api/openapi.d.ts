@@ -1656,6 +1656,8 @@ export interface components {
                 readonly [key: string]: string;
             };
             /** @enum {string} */
+            readonly isolation?: "process" | "thread" | "inline";
+            /** @enum {string} */
             readonly kind?: "task" | "shell" | "branch" | "map";
             readonly mapOver?: string;
             readonly outputDatasets: readonly string[];
