@@ -1,16 +1,19 @@
 /**
- * `npm run bench [-- --only <name>[,<name>]] [--store sqlite|postgres|both]`: Tributary's benchmarks, each
+ * `npm run bench [-- --only <name>[,<name>]] [--store sqlite|postgres|both] [--isolation process|thread|inline]`: Tributary's benchmarks, each
  * measured in the same run as its baselines (the store's floor: durable single-row transactional
  * updates per second on the same database and settings; the peer: graphile-worker on the same
  * PostgreSQL), so every figure is also a ratio. Prints a table and writes bench/results/latest.json.
  * `--smoke` runs tiny sizes (to check the code, as the smoke test does); `--out <file>` writes elsewhere;
- * `--dags N` runs dags3000 with N files instead (to see how loading scales).
+ * `--dags N` runs dags3000 with N files instead (to see how loading scales); `--isolation` runs
+ * chain40's and fanout10k's tasks with that isolation instead of the default `process` (their
+ * baseline text says so; BENCHMARKS.md's figures are all `process`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { ISOLATIONS } from "../src/core/types.js";
 import { runBench, WORKLOADS } from "./workloads/index.js";
 import type { BenchResult, BenchStore } from "./workloads/types.js";
 
@@ -24,8 +27,14 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
     out: { type: "string" },
     dags: { type: "string" },
+    isolation: { type: "string", default: "process" },
   },
 });
+const isolation = ISOLATIONS.find((candidate) => candidate === values.isolation);
+if (isolation === undefined) {
+  console.error(`--isolation must be one of ${ISOLATIONS.join(", ")} (got ${values.isolation})`);
+  process.exit(2);
+}
 if (!["sqlite", "postgres", "both"].includes(values.store ?? "")) {
   console.error(`--store must be sqlite, postgres or both (got ${values.store})`);
   process.exit(2);
@@ -54,7 +63,7 @@ const save = (results: readonly BenchResult[], complete: boolean) => {
     loadAverage: { before: loadBefore[0], after: loadavg()[0] },
   };
   const seconds = (Date.now() - started) / 1_000;
-  writeFileSync(out, `${JSON.stringify({ machine, command, date: new Date().toISOString(), seconds, complete, results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ machine, command, isolation, date: new Date().toISOString(), seconds, complete, results }, null, 2)}\n`);
 };
 const work = mkdtempSync(join(tmpdir(), "tributary-bench-"));
 let results: BenchResult[];
@@ -66,6 +75,7 @@ try {
     pgUrl: PG_URL,
     smoke: values.smoke,
     dagCount: values.dags === undefined ? undefined : Number(values.dags),
+    isolation,
     log: (m) => console.error(`… ${m} (load ${loadavg()[0]?.toFixed(1)})`),
     onProgress: (so) => save(so, false),
   });
@@ -80,7 +90,8 @@ const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => Str
 const line = (cells: readonly (string | number)[]) => cells.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join("  ").trimEnd();
 console.log(line(headers));
 for (const row of rows) console.log(line(row));
-console.log(`\nload average ${loadBefore[0]?.toFixed(1)} before, ${loadavg()[0]?.toFixed(1)} after; written to ${out}`);
+console.log(`\nchain40 and fanout10k tasks ran with isolation "${isolation}"`);
+console.log(`load average ${loadBefore[0]?.toFixed(1)} before, ${loadavg()[0]?.toFixed(1)} after; written to ${out}`);
 
 function fmt(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);

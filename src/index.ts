@@ -45,7 +45,7 @@ export type {
   TaskOptions,
   TaskRef,
 } from "./dsl/types.js";
-export type { Backoff, DataInterval, RunState, RunType, TaskState, TriggerRule, WaitReason } from "./core/types.js";
+export type { Backoff, DataInterval, Isolation, RunState, RunType, TaskState, TriggerRule, WaitReason } from "./core/types.js";
 export {
   DagDefinitionError,
   DagImportError,

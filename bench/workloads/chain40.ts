@@ -1,21 +1,22 @@
 /**
  * chain40: one DAG of 40 chained no-op tasks, one worker slot: time from trigger to run success,
  * and the per-step latency (end of one task to the start of the next: completing a try, queueing
- * its successor, waking the worker, claiming it and handing it to a warm process).
+ * its successor, waking the worker, claiming it and handing it to a warm process, or to the
+ * runner of `--isolation`).
  */
 import { join } from "node:path";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { openBenchStore, writeDagFile } from "./setup.js";
 import type { BenchResult, WorkloadContext } from "./types.js";
-import { median, percentile, ratio } from "./util.js";
+import { isolationDefaults, median, percentile, ratio, withIsolation } from "./util.js";
 
 export async function chain40(context: WorkloadContext): Promise<BenchResult[]> {
   const steps = context.smoke ? 4 : 40;
   const rounds = context.smoke ? 1 : 3;
   const file = writeDagFile(
     join(context.dir, `chain40-${context.store}.ts`),
-    `export default dag("chain40", {}, (d) => {
+    `export default dag("chain40", ${isolationDefaults(context)}, (d) => {
   let prev = d.task("t0", async () => 0);
   for (let i = 1; i < ${steps}; i++) {
     const p = prev;
@@ -60,7 +61,7 @@ export async function chain40(context: WorkloadContext): Promise<BenchResult[]> 
     metric,
     value,
     unit: "ms",
-    baseline: peer ? `graphile-worker on PostgreSQL: ${what}` : null,
+    baseline: withIsolation(peer ? `graphile-worker on PostgreSQL: ${what}` : null, context),
     ratio: ratio(value, peerValue),
     floor_ratio: value / floorMs,
   });

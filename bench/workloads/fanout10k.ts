@@ -1,21 +1,21 @@
 /**
  * fanout10k: one DAG run whose mapped task has 10,000 no-op instances, worker concurrency 64 (a
- * pool of 64 warm task processes): task instances completed per second, from the first mapped
- * try's start to the last one's end. One run.
+ * pool of 64 warm task processes, or the runner of `--isolation`): task instances completed per
+ * second, from the first mapped try's start to the last one's end. One run.
  */
 import { join } from "node:path";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { openBenchStore, writeDagFile } from "./setup.js";
 import type { BenchResult, WorkloadContext } from "./types.js";
-import { ratio } from "./util.js";
+import { isolationDefaults, ratio, withIsolation } from "./util.js";
 
 export async function fanout10k(context: WorkloadContext): Promise<BenchResult[]> {
   const instances = context.smoke ? 40 : 10_000;
   const concurrency = context.smoke ? 2 : 64;
   const file = writeDagFile(
     join(context.dir, `fanout10k-${context.store}.ts`),
-    `export default dag("fanout10k", {}, (d) => {
+    `export default dag("fanout10k", ${isolationDefaults(context)}, (d) => {
   const items = d.task("items", async () => Array.from({ length: ${instances} }, (_, i) => i));
   d.map("noop", { over: items }, async () => null);
 });
@@ -38,7 +38,7 @@ export async function fanout10k(context: WorkloadContext): Promise<BenchResult[]
         metric: "tasks_per_s",
         value: perSecond,
         unit: "1/s",
-        baseline: context.peer ? `graphile-worker on PostgreSQL: no-op jobs drained per second, concurrency ${concurrency}` : null,
+        baseline: withIsolation(context.peer ? `graphile-worker on PostgreSQL: no-op jobs drained per second, concurrency ${concurrency}` : null, context),
         ratio: ratio(perSecond, context.peer?.drainJobsPerSecond),
         floor_ratio: perSecond / context.floorCommitsPerSecond,
       },

@@ -1,4 +1,5 @@
 /** The workloads by name, in the order a full run measures them; and how one pass runs them. */
+import type { Isolation } from "../../src/core/types.js";
 import { backfill365 } from "./backfill365.js";
 import { chain40 } from "./chain40.js";
 import { dags3000 } from "./dags3000.js";
@@ -23,6 +24,8 @@ export interface BenchPlan {
   readonly pgUrl: string;
   readonly smoke?: boolean;
   readonly dagCount?: number;
+  /** Where chain40's and fanout10k's tasks run (default `process`). */
+  readonly isolation?: Isolation;
   readonly log?: (message: string) => void;
   /** Called with everything measured so far after each step, so a long run that dies keeps its figures. */
   readonly onProgress?: (results: readonly BenchResult[]) => void;
@@ -54,7 +57,7 @@ export async function runBench(plan: BenchPlan): Promise<BenchResult[]> {
     for (const name of plan.names) {
       log(`${name} (${store})`);
       const workload = WORKLOADS[name] as Workload;
-      results.push(...(await workload({ store, dir: plan.dir, pgUrl: plan.pgUrl, floorCommitsPerSecond: floor.value, peer, smoke: plan.smoke, dagCount: plan.dagCount })));
+      results.push(...(await workload({ store, dir: plan.dir, pgUrl: plan.pgUrl, floorCommitsPerSecond: floor.value, peer, smoke: plan.smoke, dagCount: plan.dagCount, isolation: plan.isolation })));
       plan.onProgress?.(results);
     }
   }

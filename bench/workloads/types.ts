@@ -1,3 +1,5 @@
+import type { Isolation } from "../../src/core/types.js";
+
 export type BenchStore = "sqlite" | "postgres";
 
 /** One figure, in the shape bench/results/latest.json promises other tools. */
@@ -38,6 +40,8 @@ export interface WorkloadContext {
   readonly dagCount?: number;
   /** Tiny sizes, for the smoke test in `npm test`: checks the code, not the speed. */
   readonly smoke?: boolean;
+  /** Where chain40's and fanout10k's tasks run (`--isolation`; default `process`, as every recorded figure). */
+  readonly isolation?: Isolation;
 }
 
 export type Workload = (context: WorkloadContext) => Promise<BenchResult[]>;

@@ -35,3 +35,17 @@ export async function dropSchema(url: string, schema: string | undefined): Promi
 export function ratio(value: number, baseline: number | undefined): number | null {
   return baseline === undefined || !Number.isFinite(baseline) || baseline === 0 ? null : value / baseline;
 }
+
+/** The DAG options of a workload whose tasks run with the bench's `--isolation` (none for the default). */
+export function isolationDefaults(context: WorkloadContext): string {
+  const isolation = context.isolation ?? "process";
+  return isolation === "process" ? "{}" : `{ defaults: { isolation: ${JSON.stringify(isolation)} } }`;
+}
+
+/** A figure's baseline text, saying which isolation Tributary's tasks ran with when it is not the default. */
+export function withIsolation(baseline: string | null, context: WorkloadContext): string | null {
+  const isolation = context.isolation ?? "process";
+  if (isolation === "process") return baseline;
+  const note = `Tributary's tasks ran with isolation ${JSON.stringify(isolation)}`;
+  return baseline === null ? note : `${baseline}; ${note}`;
+}

@@ -3,8 +3,7 @@
  * `alerts` object of tributary.config.ts, then `TRIBUTARY_ALERT_*` environment variables, which
  * win. Credentials belong here (or in the environment), not in DAG files.
  */
-import { parseDuration } from "../core/duration.js";
-import { InvalidInputError, type TributaryError } from "../core/errors.js";
+import { configField, configObject, envField, parseConfigEnv, parseConfigSection } from "../core/config-section.js";
 
 export const DEFAULT_ESCALATE_AFTER_MS = 15 * 60_000;
 export const DEFAULT_TICKET_AFTER_MS = 15 * 60_000;
@@ -27,90 +26,83 @@ export interface AlertConfig {
   readonly uiUrl?: string;
 }
 
-type Raw = Readonly<Record<string, unknown>>;
+/** The `alerts` section of the config file. */
+const SECTION = {
+  escalateAfter: configField.optionalDuration,
+  ticketAfter: configField.optionalDuration,
+  slack: configField.optionalHttpUrl,
+  webhooks: configField.optionalHttpUrls,
+  email: configObject({ smtp: configField.optionalText, from: configField.optionalText, to: configField.optionalStrings }).optional(),
+  pagerduty: configObject({ routingKey: configField.optionalText, url: configField.optionalHttpUrl }).optional(),
+  jira: configObject({
+    url: configField.optionalHttpUrl,
+    project: configField.optionalText,
+    issueType: configField.optionalText,
+    user: configField.optionalText,
+    token: configField.optionalText,
+  }).optional(),
+  delivery: configObject({ maxAttempts: configField.positiveInt.optional(), retryDelay: configField.optionalDuration, timeout: configField.optionalDuration }).optional(),
+  uiUrl: configField.optionalHttpUrl,
+};
 
-/** Reads the `alerts` object of a config file and the environment; errors name the field. */
-export function loadAlertConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, file?: string): AlertConfig {
-  const fail = (field: string, message: string): TributaryError => new InvalidInputError(message, { file, field: `alerts.${field}` });
-  const obj = raw === undefined ? {} : raw;
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw fail("", "`alerts` must be an object");
-  const r = obj as Raw;
-  const str = (value: unknown, field: string): string | undefined => {
-    if (value === undefined || value === "") return undefined;
-    if (typeof value !== "string") throw fail(field, `alerts.${field} must be a string`);
-    return value;
-  };
-  const url = (value: unknown, field: string): string | undefined => {
-    const text = str(value, field);
-    if (text === undefined) return undefined;
-    if (!/^https?:\/\//.test(text)) throw fail(field, `alerts.${field} must be an http(s) URL`);
-    return text;
-  };
-  const section = (value: unknown, field: string): Raw => {
-    if (value === undefined) return {};
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw fail(field, `alerts.${field} must be an object`);
-    return value as Raw;
-  };
-  const list = (value: unknown, field: string): string[] | undefined => {
-    if (value === undefined || value === "") return undefined;
-    if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value as string[];
-    throw fail(field, `alerts.${field} must be a list of strings`);
-  };
-  const duration = (value: unknown, field: string): number | undefined => {
-    if (value === undefined || value === "") return undefined;
-    if (typeof value !== "string" && typeof value !== "number") throw fail(field, `alerts.${field} must be a duration such as "15m"`);
-    try {
-      return parseDuration(value, { field: `alerts.${field}` });
-    } catch (error) {
-      throw fail(field, (error as Error).message);
-    }
-  };
-  const int = (value: unknown, field: string): number | undefined => {
-    if (value === undefined || value === "") return undefined;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw fail(field, `alerts.${field} must be a positive integer`);
-    return n;
-  };
+/** The variables that override the section (docs/alerts.md, "Configuration"). */
+const ENV = {
+  TRIBUTARY_ALERT_ESCALATE_AFTER: envField.duration,
+  TRIBUTARY_ALERT_TICKET_AFTER: envField.duration,
+  TRIBUTARY_ALERT_SLACK_URL: envField.httpUrl,
+  TRIBUTARY_ALERT_WEBHOOK_URLS: envField.httpUrls,
+  TRIBUTARY_ALERT_SMTP_URL: envField.text,
+  TRIBUTARY_ALERT_EMAIL_FROM: envField.text,
+  TRIBUTARY_ALERT_EMAIL_TO: envField.strings,
+  TRIBUTARY_ALERT_PAGERDUTY_ROUTING_KEY: envField.text,
+  TRIBUTARY_ALERT_PAGERDUTY_URL: envField.httpUrl,
+  TRIBUTARY_ALERT_JIRA_URL: envField.httpUrl,
+  TRIBUTARY_ALERT_JIRA_PROJECT: envField.text,
+  TRIBUTARY_ALERT_JIRA_USER: envField.text,
+  TRIBUTARY_ALERT_JIRA_TOKEN: envField.text,
+  TRIBUTARY_ALERT_MAX_ATTEMPTS: envField.positiveInt,
+  TRIBUTARY_UI_URL: envField.httpUrl,
+};
 
-  const pd = section(r["pagerduty"], "pagerduty");
-  const jira = section(r["jira"], "jira");
-  const email = section(r["email"], "email");
-  const delivery = section(r["delivery"], "delivery");
-  const routingKey = str(env["TRIBUTARY_ALERT_PAGERDUTY_ROUTING_KEY"] ?? pd["routingKey"], "pagerduty.routingKey");
-  const jiraUrl = url(env["TRIBUTARY_ALERT_JIRA_URL"] ?? jira["url"], "jira.url");
-  const jiraProject = str(env["TRIBUTARY_ALERT_JIRA_PROJECT"] ?? jira["project"], "jira.project");
-  const smtpUrl = str(env["TRIBUTARY_ALERT_SMTP_URL"] ?? email["smtp"], "email.smtp");
-  const to = list(env["TRIBUTARY_ALERT_EMAIL_TO"] ?? email["to"], "email.to") ?? [];
-
+/**
+ * Reads the `alerts` section of a config file and the environment (which wins). Errors name the
+ * file and the field (`alerts.jira.url`), or the variable.
+ */
+export function loadAlertConfig(raw: unknown, env: Readonly<Record<string, string | undefined>> = process.env, file?: string): AlertConfig {
+  const r = parseConfigSection("alerts", SECTION, raw, file);
+  const e = parseConfigEnv(ENV, env);
+  const email = r.email ?? {};
+  const pd = r.pagerduty ?? {};
+  const jira = r.jira ?? {};
+  const routingKey = e.TRIBUTARY_ALERT_PAGERDUTY_ROUTING_KEY ?? pd.routingKey;
+  const jiraUrl = e.TRIBUTARY_ALERT_JIRA_URL ?? jira.url;
+  const jiraProject = e.TRIBUTARY_ALERT_JIRA_PROJECT ?? jira.project;
+  const smtpUrl = e.TRIBUTARY_ALERT_SMTP_URL ?? email.smtp;
   return {
-    escalateAfterMs: duration(env["TRIBUTARY_ALERT_ESCALATE_AFTER"] ?? r["escalateAfter"], "escalateAfter"),
-    ticketAfterMs: duration(env["TRIBUTARY_ALERT_TICKET_AFTER"] ?? r["ticketAfter"], "ticketAfter"),
-    slackUrl: url(env["TRIBUTARY_ALERT_SLACK_URL"] ?? r["slack"], "slack"),
-    webhooks: list(env["TRIBUTARY_ALERT_WEBHOOK_URLS"] ?? r["webhooks"], "webhooks")?.map((u, i) => url(u, `webhooks[${i}]`) ?? u),
+    escalateAfterMs: e.TRIBUTARY_ALERT_ESCALATE_AFTER ?? r.escalateAfter,
+    ticketAfterMs: e.TRIBUTARY_ALERT_TICKET_AFTER ?? r.ticketAfter,
+    slackUrl: e.TRIBUTARY_ALERT_SLACK_URL ?? r.slack,
+    webhooks: e.TRIBUTARY_ALERT_WEBHOOK_URLS ?? r.webhooks,
     email:
       smtpUrl === undefined
         ? undefined
-        : { smtpUrl, from: str(env["TRIBUTARY_ALERT_EMAIL_FROM"] ?? email["from"], "email.from") ?? "tributary@localhost", to },
-    pagerduty:
-      routingKey === undefined
-        ? undefined
-        : { routingKey, url: url(env["TRIBUTARY_ALERT_PAGERDUTY_URL"] ?? pd["url"], "pagerduty.url") ?? DEFAULT_PAGERDUTY_URL },
+        : { smtpUrl, from: e.TRIBUTARY_ALERT_EMAIL_FROM ?? email.from ?? "tributary@localhost", to: e.TRIBUTARY_ALERT_EMAIL_TO ?? email.to ?? [] },
+    pagerduty: routingKey === undefined ? undefined : { routingKey, url: e.TRIBUTARY_ALERT_PAGERDUTY_URL ?? pd.url ?? DEFAULT_PAGERDUTY_URL },
     jira:
       jiraUrl === undefined || jiraProject === undefined
         ? undefined
         : {
             url: jiraUrl,
             project: jiraProject,
-            issueType: str(jira["issueType"], "jira.issueType"),
-            user: str(env["TRIBUTARY_ALERT_JIRA_USER"] ?? jira["user"], "jira.user"),
-            token: str(env["TRIBUTARY_ALERT_JIRA_TOKEN"] ?? jira["token"], "jira.token"),
+            issueType: jira.issueType,
+            user: e.TRIBUTARY_ALERT_JIRA_USER ?? jira.user,
+            token: e.TRIBUTARY_ALERT_JIRA_TOKEN ?? jira.token,
           },
     delivery: {
-      maxAttempts: int(env["TRIBUTARY_ALERT_MAX_ATTEMPTS"] ?? delivery["maxAttempts"], "delivery.maxAttempts"),
-      retryDelayMs: duration(delivery["retryDelay"], "delivery.retryDelay"),
-      timeoutMs: duration(delivery["timeout"], "delivery.timeout"),
+      maxAttempts: e.TRIBUTARY_ALERT_MAX_ATTEMPTS ?? r.delivery?.maxAttempts,
+      retryDelayMs: r.delivery?.retryDelay,
+      timeoutMs: r.delivery?.timeout,
     },
-    uiUrl: url(env["TRIBUTARY_UI_URL"] ?? r["uiUrl"], "uiUrl"),
+    uiUrl: e.TRIBUTARY_UI_URL ?? r.uiUrl,
   };
 }

@@ -1,154 +1,125 @@
 /**
- * Runs a planned backfill inside this process (what `tributary backfill` does): creates (or
- * clears) backfill runs a few at a time and drives them to completion with an in-process worker.
- * Interrupting it stops creating runs and lets running tries finish, so the store stays
- * consistent; running the same backfill again resumes: finished runs are skipped, unfinished ones
- * are picked up where they stopped.
+ * Drives one stored backfill from this process (what `tributary backfill` does): the scheduler's
+ * own driver (scheduler/backfill-driver.ts) starts its runs within its maxActiveRuns, and an
+ * in-process worker runs their tasks in the isolated process pool, until the backfill is
+ * completed. Nothing here decides which intervals run or when: the store and the driver do, as
+ * for a backfill created through the API, and a scheduler sharing the store may drive the same
+ * backfill at the same time (each interval is handed to one driver only).
+ *
+ * Interrupting it (the signal, Ctrl-C) pauses the stored backfill, so that no driver starts more
+ * of its runs, stops claiming and lets the tries in progress finish and be recorded: the store is
+ * left consistent, with the unfinished runs' remaining tasks queued. Resuming the backfill
+ * (store.resumeBackfill) and driving it again continues where it stopped; finished runs are not
+ * run again.
  */
+import { ConflictError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { RunState } from "../core/types.js";
-import type { Store } from "../store/index.js";
-import { TaskProcessPool } from "../worker/process-pool.js";
+import type { BackfillRecord, Store } from "../store/index.js";
+import { TaskRunners } from "../worker/task-runners.js";
 import { Worker } from "../worker/worker.js";
-import { startInterval, type PlannedInterval } from "../scheduler/backfill.js";
+import { driveBackfill } from "../scheduler/backfill-driver.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
 import { createRetryTimer } from "../scheduler/retry-timer.js";
+import { Wakeup } from "../runtime/wakeup.js";
 
-export interface BackfillProgress {
-  readonly total: number;
-  /** Intervals whose run has finished (including skipped ones). */
-  readonly done: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly running: number;
-  readonly startedAt: Date;
-}
-
-export interface BackfillResult extends BackfillProgress {
-  readonly interrupted: boolean;
-  readonly runs: readonly { runId: string; logicalDate: Date; state: RunState }[];
-}
+/** A pass when nothing woke the loop: runs finished by other processes are noticed this late. */
+const IDLE_PASS_MS = 1_000;
 
 export interface RunBackfillOptions {
   readonly store: Store;
+  /** The backfill's DAG, loaded. */
   readonly entry: RegisteredDag;
-  readonly plan: readonly PlannedInterval[];
-  /** Runs of this backfill active at once. */
-  readonly maxActiveRuns: number;
+  /** The stored backfill to drive (store.createBackfill, or resumeBackfill for a paused one). */
+  readonly backfillId: number;
   /** Task tries running at once in this process. */
   readonly concurrency: number;
-  /** Aborted to stop creating runs (Ctrl-C); tries in progress still finish and are recorded. */
+  /** Aborted to stop (Ctrl-C): the backfill is paused; tries in progress finish and are recorded. */
   readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: BackfillProgress) => void;
+  /** Called after every pass with the backfill as stored, its progress included. */
+  readonly onProgress?: (backfill: BackfillRecord) => void;
   readonly now?: () => Date;
 }
 
-export async function runBackfill(options: RunBackfillOptions): Promise<BackfillResult> {
-  const { store, entry, plan } = options;
-  const { dag } = entry;
-  const now = options.now ?? (() => new Date());
-  const startedAt = now();
-  const pending = plan.filter((p) => p.action !== "skip");
-  const finalStates = new Map<string, { runId: string; logicalDate: Date; state: RunState }>();
-  for (const p of plan) {
-    if (p.action === "skip" && p.existing) finalStates.set(p.existing.runId, { runId: p.existing.runId, logicalDate: p.existing.logicalDate, state: p.existing.state });
-  }
-  const skipped = plan.length - pending.length;
-  const active = new Map<string, Date>();
-  let next = 0;
-  const progress = (): BackfillProgress => {
-    const states = [...finalStates.values()];
-    return {
-      total: plan.length,
-      done: states.length,
-      succeeded: states.filter((s) => s.state === "success").length,
-      failed: states.filter((s) => s.state === "failed").length,
-      skipped,
-      running: active.size,
-      startedAt,
-    };
-  };
+export interface BackfillRunResult {
+  /** The backfill as stored when this process stopped driving it. */
+  readonly backfill: BackfillRecord;
+  /** Stopped by the signal before the backfill ended (it was paused). */
+  readonly interrupted: boolean;
+  /** The runs of the backfill's intervals that have one, oldest first. */
+  readonly runs: readonly { runId: string; logicalDate: Date; state: RunState }[];
+}
 
-  const pool = new TaskProcessPool({ size: options.concurrency });
-  let settle: (() => void) | undefined;
+export async function runBackfill(options: RunBackfillOptions): Promise<BackfillRunResult> {
+  const { store, entry, backfillId, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const pool = new TaskRunners({ size: options.concurrency });
+  // A wake-up that arrives during a pass is kept for the next wait (runtime/wakeup.ts).
+  const wakeup = new Wakeup();
   let failure: unknown;
   const onError = (error: unknown) => {
     failure ??= error;
-    settle?.();
+    wakeup.wake();
   };
   const timer = createRetryTimer({ store, now, onQueued: () => worker.wake(), onError });
   const worker = new Worker({
     store,
     pool,
-    dags: () => new Map([[dag.id, entry]]),
+    dags: () => new Map([[entry.dag.id, entry]]),
     concurrency: options.concurrency,
     now,
     onError,
-    onTryFinished: () => {
-      timer.wake();
-      settle?.();
+    onTryFinished: (_claimed, outcome, recorded) => {
+      // Only a failed try can have scheduled a retry for the timer to plan.
+      if (!outcome.ok) timer.wake();
+      // A run that ended makes room for the next one: drive at once.
+      if (!recorded.applied || isTerminalRunState(recorded.runState)) wakeup.wake();
     },
   });
 
-  /** Starts runs while there is room and the backfill was not interrupted. */
-  const fill = async () => {
-    while (active.size < options.maxActiveRuns && next < pending.length && !options.signal?.aborted) {
-      const item = pending[next++] as PlannedInterval;
-      const run = await startInterval(store, entry, item, now());
-      if (isTerminalRunState(run.state)) finalStates.set(run.runId, { runId: run.runId, logicalDate: run.logicalDate, state: run.state });
-      else active.set(run.runId, run.logicalDate);
-    }
-  };
-  /** Moves finished runs out of the active set. */
-  const collect = async () => {
-    for (const [runId, logicalDate] of active) {
-      const run = await store.getRun(runId);
-      if (!run || isTerminalRunState(run.state)) {
-        active.delete(runId);
-        finalStates.set(runId, { runId, logicalDate, state: run?.state ?? "failed" });
-      }
-    }
-  };
-
-  const abort = () => settle?.();
-  options.signal?.addEventListener("abort", abort);
+  const onAbort = () => wakeup.wake();
+  signal?.addEventListener("abort", onAbort);
+  let backfill: BackfillRecord | undefined;
   try {
     worker.start();
     timer.start();
-    for (;;) {
-      await collect();
-      await fill();
-      options.onProgress?.(progress());
-      if (failure !== undefined) break;
-      if (active.size === 0 && (next >= pending.length || options.signal?.aborted)) break;
-      // Interrupted: stop claiming (otherwise the worker keeps starting the next tasks of the
-      // active runs until they all end), wait for the tries in progress to be recorded, and leave
-      // queued work for a resume.
-      if (options.signal?.aborted) {
-        await worker.stop();
-        break;
-      }
-      await new Promise<void>((resolve) => {
-        settle = resolve;
-        setTimeout(resolve, 1_000).unref();
-      });
-      settle = undefined;
+    while (failure === undefined && !signal?.aborted) {
+      const started = await driveBackfill(store, entry, backfillId, now());
+      if (started > 0) worker.wake();
+      backfill = await readBackfill(store, backfillId);
+      options.onProgress?.(backfill);
+      // Completed, or paused or cancelled by someone else: this process has nothing more to start.
+      if (backfill.state !== "running") break;
+      await wakeup.wait(IDLE_PASS_MS);
     }
+    if (signal?.aborted && failure === undefined) backfill = await pause(store, backfillId, now());
   } finally {
-    options.signal?.removeEventListener("abort", abort);
+    signal?.removeEventListener("abort", onAbort);
+    // Stops claiming, then waits for the tries in progress to be recorded; queued work stays queued.
     await worker.stop();
     await timer.stop();
     await pool.close();
   }
   if (failure !== undefined) throw failure;
-  await collect();
-  const result = progress();
-  return {
-    ...result,
-    interrupted: options.signal?.aborted === true && (next < pending.length || active.size > 0),
-    runs: [...finalStates.values(), ...[...active].map(([runId, logicalDate]) => ({ runId, logicalDate, state: "running" as RunState }))].sort(
-      (a, b) => a.logicalDate.getTime() - b.logicalDate.getTime(),
-    ),
-  };
+  const final = await readBackfill(store, backfillId);
+  const runs = (await store.listBackfillIntervals(backfillId)).flatMap((i) =>
+    i.runId === null || i.runState === null ? [] : [{ runId: i.runId, logicalDate: i.start, state: i.runState }],
+  );
+  return { backfill: final, interrupted: signal?.aborted === true && backfill?.state === "paused", runs };
+}
+
+/** Pauses the backfill unless it has ended meanwhile (or was paused by another process). */
+async function pause(store: Store, backfillId: number, at: Date): Promise<BackfillRecord> {
+  try {
+    return await store.pauseBackfill(backfillId, at);
+  } catch (error) {
+    if (error instanceof ConflictError) return readBackfill(store, backfillId);
+    throw error;
+  }
+}
+
+async function readBackfill(store: Store, backfillId: number): Promise<BackfillRecord> {
+  const backfill = await store.getBackfill(backfillId);
+  if (!backfill) throw new Error(`backfill ${backfillId} disappeared from the store`);
+  return backfill;
 }

@@ -6,7 +6,7 @@
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { Dag } from "../dsl/types.js";
 import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/index.js";
-import { TaskProcessPool } from "../worker/process-pool.js";
+import { TaskRunners } from "../worker/task-runners.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
 import type { ClaimedTask, CompleteTryResult } from "../store/index.js";
@@ -58,7 +58,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
   });
 
   const concurrency = options.concurrency ?? 4;
-  const pool = new TaskProcessPool({ size: concurrency, killGraceMs: options.killGraceMs });
+  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs });
   const dags = new Map([[dag.id, { dag, file }]]);
   let finished: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));

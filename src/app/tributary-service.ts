@@ -4,7 +4,7 @@
  * `createTributary` embeds in an existing Node service.
  */
 import type { Store } from "../store/index.js";
-import { TaskProcessPool } from "../worker/process-pool.js";
+import { TaskRunners } from "../worker/task-runners.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
 import { DagRegistry } from "../scheduler/dag-registry.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
@@ -74,7 +74,7 @@ export class TributaryService {
   /** Raises alerts and sends their messages (scheduler role). */
   readonly alertDispatcher: AlertDispatcher;
   readonly #options: ServiceOptions;
-  readonly #pool: TaskProcessPool;
+  readonly #pool: TaskRunners;
   readonly #worker: Worker;
   readonly #timer: ServiceLoop;
   readonly #logRetention: ServiceLoop | undefined;
@@ -91,7 +91,7 @@ export class TributaryService {
     const log = options.log ?? (() => undefined);
     const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`, { level: "error", err: error });
     this.registry = new DagRegistry(options.dagsDir);
-    this.#pool = new TaskProcessPool({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs });
+    this.#pool = new TaskRunners({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs });
     // A live try must heartbeat well within the zombie threshold, or the scheduler fails it as a
     // zombie while it runs (and retries it: the task would run twice).
     const zombieAfterMs = options.zombieAfterMs ?? DEFAULT_ZOMBIE_AFTER_MS;

@@ -8,16 +8,20 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import { z } from "zod";
+import { parseConfigFile } from "../core/config-section.js";
 import { InvalidInputError } from "../core/errors.js";
 
 export interface ProjectConfig {
+  /** The config file these settings came from (undefined: there is none). */
+  readonly file?: string;
   /** Folder of DAG files. */
   readonly dags?: string;
-  /** SQLite file path (or, later, a postgres:// URL). */
+  /** SQLite file path or postgres:// URL. */
   readonly db?: string;
-  /** Where OpenLineage events go: see lineage/openlineage/config.ts. */
+  /** Where OpenLineage events go: checked by lineage/openlineage/config.ts. */
   readonly openlineage?: unknown;
-  /** Where OpenTelemetry trace spans go: see observability/tracing/config.ts. */
+  /** Where OpenTelemetry trace spans go: checked by observability/tracing/config.ts. */
   readonly otlp?: unknown;
   /** Global alert settings: checked by alerts/alert-config.ts. */
   readonly alerts?: unknown;
@@ -26,6 +30,16 @@ export interface ProjectConfig {
 }
 
 const CONFIG_FILES = ["tributary.config.ts", "tributary.config.mts", "tributary.config.js", "tributary.config.mjs"];
+
+/** The top level of the file; each section is checked by the module that knows its settings. */
+const SETTINGS = {
+  dags: z.string({ error: "must be a folder path" }).optional(),
+  db: z.string({ error: "must be a path or URL" }).optional(),
+  openlineage: z.unknown().optional(),
+  otlp: z.unknown().optional(),
+  alerts: z.unknown().optional(),
+  trustProxy: z.unknown().optional(),
+};
 
 export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectConfig> {
   const file = CONFIG_FILES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
@@ -38,23 +52,8 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
   }
   // A .ts config in a package that is not `"type": "module"` is compiled to CommonJS, so its
   // `export default` arrives one level deeper (`default.default`). A config has no `default` key.
-  const config = unwrapDefault(unwrapDefault(loaded));
-  if (typeof config !== "object" || config === null) {
-    throw new InvalidInputError("the config file must export an object", { file });
-  }
-  const { dags, db } = config as Record<string, unknown>;
-  if (dags !== undefined && typeof dags !== "string") throw new InvalidInputError("`dags` must be a folder path", { file, field: "dags" });
-  if (db !== undefined && typeof db !== "string") throw new InvalidInputError("`db` must be a path or URL", { file, field: "db" });
-  return {
-    dags: dags === undefined ? undefined : resolve(cwd, dags),
-    db,
-    // Checked by lineage/openlineage/config.ts, which knows its settings.
-    openlineage: (config as Record<string, unknown>)["openlineage"],
-    // Checked by observability/tracing/config.ts.
-    otlp: (config as Record<string, unknown>)["otlp"],
-    alerts: (config as Record<string, unknown>)["alerts"],
-    trustProxy: (config as Record<string, unknown>)["trustProxy"],
-  };
+  const config = parseConfigFile(SETTINGS, unwrapDefault(unwrapDefault(loaded)), file);
+  return { ...config, file, dags: config.dags === undefined ? undefined : resolve(cwd, config.dags) };
 }
 
 function unwrapDefault(value: unknown): unknown {

@@ -83,10 +83,10 @@ export async function resolveServiceSettings(values: ServiceFlags): Promise<Serv
     lostTryRetries: lostTryRetriesFromEnv(),
     queuedTimeoutMs: (boundedInt(values["queued-timeout"], "queued-timeout", 1, MAX_SECONDS) ?? 600) * 1_000,
     operations: parseOperationsFlags(values),
-    openLineage: resolveOpenLineageConfig(config.openlineage),
-    tracing: resolveOtlpConfig(config.otlp),
-    alerts: loadAlertConfig(config.alerts),
-    trustProxy: resolveTrustProxy(values["trust-proxy"], config.trustProxy),
+    openLineage: resolveOpenLineageConfig(config.openlineage, process.env, config.file),
+    tracing: resolveOtlpConfig(config.otlp, process.env, config.file),
+    alerts: loadAlertConfig(config.alerts, process.env, config.file),
+    trustProxy: resolveTrustProxy(values["trust-proxy"], config.trustProxy, config.file),
   };
 }
 
@@ -102,11 +102,16 @@ function lostTryRetriesFromEnv(): number | undefined {
 }
 
 /** `--trust-proxy`, else `TRIBUTARY_TRUST_PROXY`, else the config file's `trustProxy`, else none. */
-function resolveTrustProxy(flag: string | undefined, fromConfig: unknown): TrustProxy | undefined {
+function resolveTrustProxy(flag: string | undefined, fromConfig: unknown, file: string | undefined): TrustProxy | undefined {
   if (flag !== undefined) return parseTrustProxy(flag, "trust-proxy");
   const env = process.env[TRUST_PROXY_ENV];
   if (env !== undefined && env.trim() !== "") return parseTrustProxy(env, TRUST_PROXY_ENV);
-  return fromConfig === undefined ? undefined : parseTrustProxy(fromConfig, "trustProxy");
+  if (fromConfig === undefined) return undefined;
+  try {
+    return parseTrustProxy(fromConfig, "trustProxy");
+  } catch (error) {
+    throw error instanceof InvalidInputError ? error.at({ file }) : error;
+  }
 }
 
 function parseQueues(text: string | undefined): readonly string[] | undefined {

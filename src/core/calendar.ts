@@ -177,3 +177,21 @@ export function formatWallTimeWithOffset(date: Date, timeZone: string): string {
     `${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`
   );
 }
+
+/** The time of day an instant shows on a wall clock in `timeZone`, in ms since that day's 00:00. */
+export function wallTimeOfDay(date: Date, timeZone: string): number {
+  const w = wallTimeAt(date.getTime(), timeZone);
+  const millis = ((date.getTime() % 1_000) + 1_000) % 1_000;
+  return ((w.hour * 60 + w.minute) * 60 + w.second) * 1_000 + millis;
+}
+
+/**
+ * The instant at which a wall clock in `timeZone` shows `timeOfDayMs` on `day` (`YYYY-MM-DD`), with
+ * the disambiguation of `parseDateInZone`: a time in a DST gap moves forward, a repeated one is the first.
+ */
+export function instantOnDay(day: string, timeOfDayMs: number, timeZone: string): Date {
+  const [year, month, dayOfMonth] = day.split("-").map(Number) as [number, number, number];
+  const seconds = Math.floor(timeOfDayMs / 1_000);
+  const wall: WallTime = { year, month, day: dayOfMonth, hour: Math.floor(seconds / 3_600), minute: Math.floor(seconds / 60) % 60, second: seconds % 60 };
+  return new Date(instantOfWallTime(wall, timeZone) + (timeOfDayMs % 1_000));
+}

@@ -6,9 +6,9 @@
  */
 import { CronSyntaxError, parseCronExpression, type CronExpression } from "./cron-expression.js";
 import { cronTickAfter, cronTickBefore } from "./cron-ticks.js";
-import { DagDefinitionError, InvalidInputError, type ErrorLocation } from "./errors.js";
+import { DagDefinitionError, type ErrorLocation } from "./errors.js";
 import { parseDuration } from "./duration.js";
-import type { DataInterval } from "./types.js";
+import { resolveCalendar, type RunCalendar } from "./run-calendar.js";
 
 export const PRESETS: Readonly<Record<string, string>> = {
   "@hourly": "0 * * * *",
@@ -19,10 +19,13 @@ export const PRESETS: Readonly<Record<string, string>> = {
   "@annually": "0 0 1 1 *",
 };
 
-/** A schedule ready to compute ticks: time-based (cron or fixed interval) or not. */
+/**
+ * A schedule ready to compute ticks: time-based (cron or fixed interval) or not. A time-based one
+ * may carry the DAG's calendar, which timetable.ts applies to its ticks (the functions here ignore it).
+ */
 export type ResolvedSchedule =
-  | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: CronExpression }
-  | { readonly kind: "interval"; readonly everyMs: number; readonly anchor: Date }
+  | { readonly kind: "cron"; readonly expression: string; readonly timezone: string; readonly cron: CronExpression; readonly calendar?: RunCalendar | undefined }
+  | { readonly kind: "interval"; readonly everyMs: number; readonly anchor: Date; readonly calendar?: RunCalendar | undefined }
   | { readonly kind: "datasets"; readonly uris: readonly string[]; readonly when: "all" | "any" }
   | { readonly kind: "none" };
 
@@ -36,15 +39,26 @@ export type ScheduleInput =
   | undefined;
 
 /**
- * Validates a DAG's `schedule` option and prepares it. `anchor` (the DAG's start date) is where a
- * fixed-interval schedule's ticks start from.
+ * Validates a DAG's `schedule` and `calendar` options and prepares them. `anchor` (the DAG's start
+ * date) is where a fixed-interval schedule's ticks start from.
  */
 export function resolveSchedule(
   schedule: ScheduleInput,
   timezone: string,
   anchor: Date | undefined,
   location: ErrorLocation,
+  calendarOption?: unknown,
 ): ResolvedSchedule {
+  const resolved = resolveBareSchedule(schedule, timezone, anchor, location);
+  const calendar = resolveCalendar(calendarOption, timezone, location);
+  if (calendar === undefined) return resolved;
+  if (resolved.kind !== "cron" && resolved.kind !== "interval") {
+    throw new DagDefinitionError("calendar needs a time-based schedule (cron, preset or { every }): it filters the schedule's ticks", { ...location, field: "calendar" });
+  }
+  return { ...resolved, calendar };
+}
+
+function resolveBareSchedule(schedule: ScheduleInput, timezone: string, anchor: Date | undefined, location: ErrorLocation): ResolvedSchedule {
   const where = { ...location, field: "schedule" };
   if (schedule === null || schedule === undefined) return { kind: "none" };
   if (isDatasetList(schedule)) return { kind: "datasets", uris: schedule.map((d) => d.uri), when: "all" };
@@ -91,7 +105,7 @@ export function isTimetable(schedule: ResolvedSchedule): schedule is Extract<Res
   return schedule.kind === "cron" || schedule.kind === "interval";
 }
 
-/** The first tick at or after `at`. */
+/** The first tick at or after `at` (of the schedule alone: timetable.ts applies the calendar). */
 export function tickAtOrAfter(schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>, at: Date): Date {
   if (schedule.kind === "interval") {
     const { everyMs, anchor } = schedule;
@@ -106,26 +120,6 @@ export function tickAfter(schedule: Extract<ResolvedSchedule, { kind: "cron" | "
   return tickAtOrAfter(schedule, new Date(at.getTime() + 1));
 }
 
-/** The data interval that starts at the first tick at or after `at`. */
-export function intervalStartingAtOrAfter(
-  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
-  at: Date,
-): DataInterval {
-  const start = tickAtOrAfter(schedule, at);
-  return { start, end: tickAfter(schedule, start) };
-}
-
-/** The data interval whose start is the latest tick at or before `at` (for a logical date given by hand). */
-export function intervalContaining(
-  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
-  at: Date,
-): DataInterval {
-  const next = tickAtOrAfter(schedule, at);
-  if (next.getTime() === at.getTime()) return { start: next, end: tickAfter(schedule, next) };
-  const start = tickBefore(schedule, at);
-  return { start, end: tickAfter(schedule, start) };
-}
-
 /** The last tick strictly before `at`. */
 export function tickBefore(schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>, at: Date): Date {
   if (schedule.kind === "interval") {
@@ -134,27 +128,4 @@ export function tickBefore(schedule: Extract<ResolvedSchedule, { kind: "cron" | 
     return new Date(anchor.getTime() + steps * everyMs);
   }
   return new Date(cronTickBefore(schedule.cron, schedule.timezone, at.getTime()));
-}
-
-/**
- * Every data interval whose logical date (start) lies in [from, to], both ends included, in order.
- * `limit` guards against a range that would produce an absurd number of runs.
- */
-export function intervalsBetween(
-  schedule: Extract<ResolvedSchedule, { kind: "cron" | "interval" }>,
-  from: Date,
-  to: Date,
-  limit = 100_000,
-): DataInterval[] {
-  const out: DataInterval[] = [];
-  let start = tickAtOrAfter(schedule, from);
-  while (start.getTime() <= to.getTime()) {
-    if (out.length >= limit) {
-      throw new InvalidInputError(`more than ${limit} intervals between ${from.toISOString()} and ${to.toISOString()}: use a shorter range`, { field: "to" });
-    }
-    const end = tickAfter(schedule, start);
-    out.push({ start, end });
-    start = end;
-  }
-  return out;
 }

@@ -94,6 +94,16 @@ export interface SensorPolicy {
   readonly softFail: boolean;
 }
 
+/**
+ * Where a task's tries run (docs/architecture.md, "Running tasks in isolation"): `process`, the
+ * default, in a pool of long-lived task processes; `thread` in a pool of worker threads of the
+ * worker process; `inline` in the worker's own thread. Cheaper down the list, and less isolated:
+ * `thread` and `inline` tasks must be trusted with the worker process.
+ */
+export type Isolation = "process" | "thread" | "inline";
+
+export const ISOLATIONS: readonly Isolation[] = ["process", "thread", "inline"];
+
 /** A data interval [start, end). */
 export interface DataInterval {
   readonly start: Date;
@@ -133,6 +143,8 @@ export interface TaskSpec {
   /** The worker queue that runs the task; workers serve one or more queues. */
   readonly queue: string;
   readonly priority: number;
+  /** Where its tries run; absent means `process`, so graphs of DAGs that do not choose keep their shape. */
+  readonly isolation?: Isolation;
   /** Dataset URIs the task reads and writes (declared; tasks may emit more at run time). */
   readonly inputDatasets: readonly string[];
   readonly outputDatasets: readonly string[];
@@ -141,6 +153,8 @@ export interface TaskSpec {
   readonly deadlineMs?: number;
   /** For `sensor` tasks only: how they wait between pokes (absent for other kinds, so their graphs keep their shape). */
   readonly sensor?: SensorPolicy;
+  /** Set when the task caches its result (its `cache` option): how long a stored result is served. */
+  readonly cacheTtlMs?: number;
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import { parseDateInZone, assertTimeZone } from "../core/calendar.js";
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
-import { resolveSchedule } from "../core/schedule.js";
+import { isTimetable, resolveSchedule } from "../core/schedule.js";
+import { assertCalendarLeavesTicks } from "../core/timetable.js";
 import { positiveDuration, resolveAlertsOption } from "./alert-options.js";
 import { isDataset } from "./dataset.js";
 import { assertKnownKeys } from "./known-keys.js";
@@ -17,6 +18,7 @@ export const DAG_OPTION_NAMES = [
   "startDate",
   "endDate",
   "catchup",
+  "calendar",
   "params",
   "defaults",
   "tags",
@@ -57,8 +59,9 @@ export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorL
     const bad = Array.isArray(list) ? list.findIndex((entry) => !isDataset(entry)) : 0;
     if (bad !== -1) throw new DagDefinitionError("schedule.datasets must list datasets made with dataset(uri)", at(`schedule.datasets[${bad}]`));
   }
-  // Parsing the schedule now makes a bad cron expression a load error, not a scheduler error.
-  resolveSchedule(schedule, timezone, start, location);
+  // Parsing the schedule now makes a bad cron expression (or calendar) a load error, not a scheduler error.
+  const resolved = resolveSchedule(schedule, timezone, start, location, options.calendar);
+  if (isTimetable(resolved) && resolved.calendar) assertCalendarLeavesTicks(resolved, start ?? new Date(), location);
 
   if (options.catchup !== undefined && typeof options.catchup !== "boolean") {
     throw new DagDefinitionError("catchup must be true or false", at("catchup"));
@@ -82,6 +85,7 @@ export function resolveDagOptions(options: DagOptions<unknown>, location: ErrorL
     startDate: options.startDate,
     endDate: options.endDate,
     catchup: options.catchup ?? false,
+    calendar: options.calendar,
     tags: Object.freeze([...new Set(tags)]),
     maxActiveRuns: positiveInteger(options.maxActiveRuns, at("maxActiveRuns")),
     maxActiveTasks: positiveInteger(options.maxActiveTasks, at("maxActiveTasks")),

@@ -127,10 +127,13 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     pool: settings.pool,
     queue: settings.queue,
     priority: settings.priority,
+    // The default stays implicit, so that the graphs (and versions) of DAGs that do not choose keep their shape.
+    ...(settings.isolation === "process" ? {} : { isolation: settings.isolation }),
     inputDatasets: Object.freeze([...new Set(Object.values(declaration.datasetInputs).map((d) => d.uri))]),
     outputDatasets: Object.freeze([...declaration.outputDatasets]),
     secrets: Object.freeze([...declaration.secrets]),
     ...(declaration.deadlineMs === undefined ? {} : { deadlineMs: declaration.deadlineMs }),
     ...(declaration.sensor === undefined ? {} : { sensor: Object.freeze({ ...declaration.sensor }) }),
+    ...(declaration.cacheTtlMs === undefined ? {} : { cacheTtlMs: declaration.cacheTtlMs }),
   });
 }

@@ -8,11 +8,11 @@
  * file alone. The check runs ahead of the process's own imports, one file at a time, so a folder
  * is checked and imported in a pipeline.
  */
-import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
+import { TSX_API } from "./tsx-api.js";
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
 
@@ -48,17 +48,6 @@ export const hangMessages = {
     `importing the file did not finish within ${formatDuration(timeoutMs)} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its top-level code wait for something, or loop?`,
   neverSettles: "importing the file never finished: its top-level code awaits a promise that nothing settles",
 } as const;
-
-/**
- * tsx's ES module API, resolved as an import would (its CommonJS build cannot register hooks from
- * a worker thread). Under a runner without `import.meta.resolve`, the same file by its package path.
- */
-const TSX_API = ((): { tsxEsm: string; tsxCjs: string } => {
-  const require = createRequire(import.meta.url);
-  const tsxCjs = pathToFileURL(require.resolve("tsx/cjs/api")).href;
-  if (typeof import.meta.resolve === "function") return { tsxEsm: import.meta.resolve("tsx/esm/api"), tsxCjs };
-  return { tsxEsm: pathToFileURL(require.resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href, tsxCjs };
-})();
 
 /** A check of some files, started at once; `verdict(file)` resolves when that file's check ends. */
 export class DagImportCheck {

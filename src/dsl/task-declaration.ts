@@ -12,16 +12,16 @@ import { assertKnownKeys } from "./known-keys.js";
 import { checkTaskSettings, SETTING_NAMES, type TaskSettings } from "./task-settings.js";
 import { pokeTimeoutMs, SENSOR_OPTION_NAMES, sensorPolicy } from "./sensor-policy.js";
 import { isTaskRef } from "./task-ref.js";
-import type { Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js";
+import type { CacheKeyFunction, Dataset, TaskDefaults, TaskDefinition, TaskRef } from "./types.js";
 
 const COMMON_OPTIONS = ["after", "outputs", "secrets", "deadline", ...SETTING_NAMES] as const;
 
 /** The option names each kind of task accepts: the contract of docs/architecture.md §1. */
 export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = {
-  task: ["inputs", ...COMMON_OPTIONS],
+  task: ["inputs", ...COMMON_OPTIONS, "cache"],
   branch: ["inputs", ...COMMON_OPTIONS],
   map: ["over", "inputs", ...COMMON_OPTIONS],
-  shell: COMMON_OPTIONS,
+  shell: [...COMMON_OPTIONS, "cache"],
   sensor: ["inputs", ...new Set([...COMMON_OPTIONS, ...SENSOR_OPTION_NAMES])],
 };
 
@@ -41,6 +41,8 @@ export interface TaskDeclaration {
   readonly deadlineMs: number | undefined;
   /** For sensors: how they wait between pokes. */
   readonly sensor: SensorPolicy | undefined;
+  /** Set when the task caches its result: how long a stored result is served. */
+  readonly cacheTtlMs: number | undefined;
   readonly definition: TaskDefinition;
 }
 
@@ -106,6 +108,8 @@ export function declareTask(
     return entry;
   });
 
+  const cache = cacheOption(options["cache"], location);
+  const definition = definitionOf(kind, body, datasetInputs, location);
   return {
     id,
     kind,
@@ -118,7 +122,8 @@ export function declareTask(
     secrets: unique(secrets),
     deadlineMs: options["deadline"] === undefined ? undefined : positiveDuration(options["deadline"], at("deadline")),
     sensor: kind === "sensor" ? sensorPolicy(options, location) : undefined,
-    definition: definitionOf(kind, body, datasetInputs, location),
+    cacheTtlMs: cache?.ttlMs,
+    definition: cache && (definition.kind === "task" || definition.kind === "shell") ? { ...definition, cacheKey: cache.key } : definition,
   };
 }
 
@@ -126,6 +131,20 @@ export function declareTask(
 function sensorSettings(options: Readonly<Record<string, unknown>>, location: ErrorLocation): TaskSettings {
   const settings = checkTaskSettings({ ...(options as TaskDefaults), timeout: undefined }, location);
   return { ...settings, timeoutMs: pokeTimeoutMs(options, location) };
+}
+
+/** `cache: { key: (ctx, inputs) => string, ttl: "7d" }` (only `d.task` and `d.shell` accept it). */
+function cacheOption(value: unknown, location: ErrorLocation): { key: CacheKeyFunction; ttlMs: number } | undefined {
+  if (value === undefined) return undefined;
+  const at = (field: string): ErrorLocation => ({ ...location, field });
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DagDefinitionError('cache must be an object: { key: (ctx, inputs) => string, ttl: "7d" }', at("cache"));
+  }
+  assertKnownKeys(value, ["key", "ttl"], "cache option", location, "cache.");
+  const { key, ttl } = value as { key?: unknown; ttl?: unknown };
+  if (typeof key !== "function") throw new DagDefinitionError("cache.key must be a function (ctx, inputs) => string", at("cache.key"));
+  if (ttl === undefined) throw new DagDefinitionError('cache.ttl is required: how long a stored result is served, such as "7d"', at("cache.ttl"));
+  return { key: key as CacheKeyFunction, ttlMs: positiveDuration(ttl, at("cache.ttl")) };
 }
 
 function definitionOf(kind: TaskKind, body: Body, datasetInputs: Readonly<Record<string, Dataset>>, location: ErrorLocation): TaskDefinition {

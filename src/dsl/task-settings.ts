@@ -1,11 +1,11 @@
 /**
- * The run-time settings of a task (trigger rule, retries, timeout, pool, priority): validated where
+ * The run-time settings of a task (trigger rule, retries, timeout, pool, priority, isolation): validated where
  * they are written, in a DAG's `defaults` or in a task's options, then resolved per task as
  * "the task's own value, else the DAG's default, else the built-in default".
  */
 import { parseDuration } from "../core/duration.js";
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
-import { TRIGGER_RULES, type Backoff, type RetryPolicy, type TriggerRule } from "../core/types.js";
+import { ISOLATIONS, TRIGGER_RULES, type Backoff, type Isolation, type RetryPolicy, type TriggerRule } from "../core/types.js";
 import type { TaskDefaults } from "./types.js";
 
 /** The option names a DAG's `defaults` may hold. */
@@ -20,6 +20,7 @@ export const SETTING_NAMES = [
   "pool",
   "queue",
   "priority",
+  "isolation",
 ] as const satisfies readonly (keyof TaskDefaults)[];
 
 const BACKOFFS: readonly Backoff[] = ["fixed", "exponential"];
@@ -35,6 +36,7 @@ const BUILT_IN = {
   jitter: 0,
   priority: 0,
   queue: "default",
+  isolation: "process",
 } as const;
 
 /** Settings as written and checked; `undefined` means "not set here". */
@@ -49,6 +51,7 @@ export interface TaskSettings {
   readonly pool: string | undefined;
   readonly queue: string | undefined;
   readonly priority: number | undefined;
+  readonly isolation: Isolation | undefined;
 }
 
 export interface ResolvedTaskSettings {
@@ -58,6 +61,7 @@ export interface ResolvedTaskSettings {
   readonly pool: string | undefined;
   readonly queue: string;
   readonly priority: number;
+  readonly isolation: Isolation;
 }
 
 /**
@@ -78,6 +82,7 @@ export function checkTaskSettings(raw: TaskDefaults, location: ErrorLocation, fi
     pool: nonEmptyString(raw.pool, at("pool")),
     queue: nonEmptyString(raw.queue, at("queue")),
     priority: integer(raw.priority, at("priority")),
+    isolation: oneOf(raw.isolation, ISOLATIONS, "isolation", at("isolation")),
   };
 }
 
@@ -95,6 +100,7 @@ export function resolveTaskSettings(own: TaskSettings, defaults: TaskSettings): 
     pool: own.pool ?? defaults.pool,
     queue: own.queue ?? defaults.queue ?? BUILT_IN.queue,
     priority: own.priority ?? defaults.priority ?? BUILT_IN.priority,
+    isolation: own.isolation ?? defaults.isolation ?? BUILT_IN.isolation,
   };
 }
 

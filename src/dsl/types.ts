@@ -4,7 +4,8 @@
  * tests share.
  */
 import type { ZodType } from "zod";
-import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, TriggerRule } from "../core/types.js";
+import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, Isolation, TriggerRule } from "../core/types.js";
+import type { CalendarOption } from "../core/run-calendar.js";
 
 /** Marks DAG and dataset objects so that they are recognised across module copies (src vs dist). */
 export const DAG_BRAND = Symbol.for("tributary.dag");
@@ -103,6 +104,11 @@ export interface TaskOptions {
   /** The worker queue that runs this task (default `"default"`): `tributary worker --queues`. */
   readonly queue?: string;
   readonly priority?: number;
+  /**
+   * Where the task's tries run (default `"process"`): `"thread"` or `"inline"` cost less per try but
+   * share the worker process, so only trusted tasks should use them (docs/concepts.md, "Isolation").
+   */
+  readonly isolation?: Isolation;
   /** Names of the secrets the task may read through `ctx.secrets`. */
   readonly secrets?: readonly string[];
   /** The task must have succeeded this long after the data interval ends, or an SLA miss is recorded. */
@@ -112,10 +118,24 @@ export interface TaskOptions {
 /** Defaults for every task of a DAG. */
 export type TaskDefaults = Pick<
   TaskOptions,
-  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "queue" | "priority" | "triggerRule"
+  "retries" | "retryDelay" | "backoff" | "maxRetryDelay" | "jitter" | "timeout" | "pool" | "queue" | "priority" | "triggerRule" | "isolation"
 >;
 
 export type TaskOptionsWithInputs<I extends InputsSpec> = TaskOptions & { readonly inputs?: I };
+
+/**
+ * Result caching (docs/concepts.md, "Cached results"): a try whose `key` has a successful result
+ * stored within `ttl` is `success` with that result, without running. The key is computed in the
+ * task process, from the context and inputs the task itself would get.
+ */
+export interface CacheOption<P, I extends InputsSpec> {
+  readonly key: (ctx: TaskContext<P>, inputs: InputValues<I>) => string | Promise<string>;
+  /** How long a stored result is served, from the end of the try that produced it: `"7d"`, `"30m"`. */
+  readonly ttl: Duration;
+}
+
+/** The options of a task that may cache its result (`d.task` and `d.shell`). */
+export type CachedTaskOptions<P, I extends InputsSpec> = { readonly cache?: CacheOption<P, I> };
 
 /** `d.map(...)` options: the task whose array result is mapped over, one instance per element. */
 export type MapOptions<U, I extends InputsSpec> = TaskOptionsWithInputs<I> & {
@@ -143,6 +163,12 @@ export interface DagOptions<P> {
   readonly startDate?: string;
   readonly endDate?: string;
   readonly catchup?: boolean;
+  /**
+   * Which days get scheduled and backfill runs, by the logical date's day in `timezone`:
+   * `{ exclude: ["2024-12-25"], businessDays: "Mon-Fri", onExcluded: "skip" | "shift" }`
+   * (docs/scheduling.md, "Calendars"). Needs a time-based schedule.
+   */
+  readonly calendar?: CalendarOption;
   readonly params?: ZodType<P>;
   readonly defaults?: TaskDefaults;
   readonly tags?: readonly string[];
@@ -230,11 +256,11 @@ export interface DagBuilder<P> {
   task<R>(id: string, fn: TaskFunction<P, Record<never, never>, R>): TaskRef<Awaited<R>>;
   task<R, I extends InputsSpec = Record<never, never>>(
     id: string,
-    options: TaskOptionsWithInputs<I>,
+    options: TaskOptionsWithInputs<I> & CachedTaskOptions<P, I>,
     fn: TaskFunction<P, I, R>,
   ): TaskRef<Awaited<R>>;
   /** A templated shell command (`{{ ds }}`, `{{ params.region }}`...); its result is the last line of stdout. */
-  shell(id: string, options: TaskOptions, command: string): TaskRef<string>;
+  shell(id: string, options: TaskOptions & CachedTaskOptions<P, Record<never, never>>, command: string): TaskRef<string>;
   branch<I extends InputsSpec = Record<never, never>>(
     id: string,
     options: TaskOptionsWithInputs<I>,
@@ -259,6 +285,8 @@ export type TaskDefinition =
       readonly kind: "task";
       readonly run: TaskFunction<unknown, InputsSpec, unknown>;
       readonly datasetInputs: Readonly<Record<string, Dataset>>;
+      /** The `cache.key` function, when the task caches its result. */
+      readonly cacheKey?: CacheKeyFunction;
     }
   | {
       readonly kind: "branch";
@@ -275,7 +303,10 @@ export type TaskDefinition =
       readonly run: PokeFunction<unknown, InputsSpec, unknown>;
       readonly datasetInputs: Readonly<Record<string, Dataset>>;
     }
-  | { readonly kind: "shell"; readonly command: string };
+  | { readonly kind: "shell"; readonly command: string; readonly cacheKey?: CacheKeyFunction };
+
+/** A `cache.key` function as the task process calls it. */
+export type CacheKeyFunction = (ctx: TaskContext<unknown>, inputs: InputValues<InputsSpec>) => string | Promise<string>;
 
 /** DAG-level settings after defaults and validation. */
 export interface ResolvedDagOptions {
@@ -285,6 +316,7 @@ export interface ResolvedDagOptions {
   readonly startDate: string | undefined;
   readonly endDate: string | undefined;
   readonly catchup: boolean;
+  readonly calendar: CalendarOption | undefined;
   readonly tags: readonly string[];
   readonly maxActiveRuns: number | undefined;
   readonly maxActiveTasks: number | undefined;

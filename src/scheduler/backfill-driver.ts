@@ -1,11 +1,13 @@
 /**
- * Drives the backfills stored through the API (store/contract/backfills.ts), one pass per scheduler tick:
- * for each running backfill, the store notes which of its runs finished (completing it when all
- * have) and hands this scheduler the next intervals to start, within the backfill's
- * maxActiveRuns; their runs are created, cleared or resumed and started exactly as the CLI's
- * backfill does (startInterval). Workers then run the tasks as for any run. Safe with several
- * schedulers: the store gives each interval to one of them only (the backfill's row is locked
- * while it decides), and starting an interval is idempotent.
+ * Drives stored backfills (store/contract/backfills.ts): the one engine behind every backfill,
+ * whether the REST API or `tributary backfill` created it. One pass for one backfill: the store
+ * notes which of its runs finished (completing it when all have) and hands this driver the next
+ * intervals to start, within the backfill's maxActiveRuns; their runs are created, cleared or
+ * resumed and started (startInterval). Workers then run the tasks as for any run. The scheduler
+ * makes a pass over every running backfill on each tick (driveBackfills); `tributary backfill`
+ * makes passes over its own one (app/run-backfill.ts). Safe with several drivers at once: the
+ * store gives each interval to one of them only (the backfill's row is locked while it decides),
+ * and starting an interval is idempotent.
  */
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { Store } from "../store/index.js";
@@ -16,6 +18,7 @@ import type { RegisteredDag } from "./dag-registry.js";
 /** Finds a loaded DAG by id (a DagRegistry's `get`). */
 export type DagLookup = (dagId: string) => RegisteredDag | undefined;
 
+/** One pass over every running backfill whose DAG this scheduler has loaded. */
 export async function driveBackfills(
   store: Store,
   lookup: DagLookup,
@@ -28,17 +31,24 @@ export async function driveBackfills(
     // A DAG this scheduler has not loaded: a scheduler that has it drives the backfill.
     if (!entry) continue;
     // One backfill's failure must not hold up the others; an interval whose start failed is
-    // handed out again once its reservation is stale (see sql/backfills/backfills.ts).
+    // handed out again once its reservation is stale (see store/sql/backfills/backfills.ts).
     try {
-      for (const interval of await store.takeBackfillIntervals(backfill.id, now)) {
-        await startOne(store, entry, interval, now);
-        started++;
-      }
+      started += await driveBackfill(store, entry, backfill.id, now);
     } catch (error) {
       onError(new Error(`backfill ${backfill.id} of DAG "${backfill.dagId}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
     }
   }
   return { started };
+}
+
+/** One pass for one backfill of `entry`'s DAG: starts the runs it may start now; how many. */
+export async function driveBackfill(store: Store, entry: RegisteredDag, backfillId: number, now: Date): Promise<number> {
+  let started = 0;
+  for (const interval of await store.takeBackfillIntervals(backfillId, now)) {
+    await startOne(store, entry, interval, now);
+    started++;
+  }
+  return started;
 }
 
 async function startOne(store: Store, entry: RegisteredDag, interval: BackfillIntervalToStart, now: Date): Promise<void> {

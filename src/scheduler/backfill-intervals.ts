@@ -5,7 +5,7 @@
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { BackfillTooLargeError } from "../core/errors.js";
-import { tickAfter, tickAtOrAfter, type ResolvedSchedule } from "../core/schedule.js";
+import { firstStartAtOrAfter, intervalAt, nextStart, type Timetable } from "../core/timetable.js";
 import type { DataInterval } from "../core/types.js";
 
 /** The most intervals one backfill through the REST API may cover (docs/backfills.md). */
@@ -15,17 +15,18 @@ export const MAX_CLI_BACKFILL_INTERVALS = 100_000;
 /** Ticks computed between two yields: a few milliseconds of work. */
 const SLICE = 100;
 
-type Timetable = Extract<ResolvedSchedule, { kind: "cron" | "interval" }>;
-
-/** Every interval whose logical date (start) lies in [from, to], both ends included, in order. */
+/**
+ * Every interval whose logical date (start) lies in [from, to], both ends included, in order; the
+ * DAG's calendar applies (days it excludes have no interval, core/timetable.ts).
+ */
 export async function backfillIntervals(schedule: Timetable, from: Date, to: Date, limit: number): Promise<DataInterval[]> {
   const out: DataInterval[] = [];
-  let start = tickAtOrAfter(schedule, from);
+  let start = firstStartAtOrAfter(schedule, from);
   while (start.getTime() <= to.getTime()) {
     if (out.length >= limit) throw new BackfillTooLargeError(limit, from, to);
-    const end = tickAfter(schedule, start);
-    out.push({ start, end });
-    start = end;
+    const interval = intervalAt(schedule, start);
+    out.push(interval);
+    start = nextStart(schedule, interval);
     if (out.length % SLICE === 0) await yieldToEventLoop();
   }
   return out;

@@ -1,11 +1,12 @@
 /**
  * Backfills (docs/architecture.md §4): re-process a range of logical dates. The plan lists every data interval
- * whose logical date lies in the range and what happens to it given the runs that already exist;
- * `startInterval` creates (or clears) and starts the run of one planned interval. The CLI's
- * in-process runner (app/run-backfill.ts) and the scheduler's driver of stored backfills
- * (backfill-driver.ts) both start runs through it.
+ * whose logical date lies in the range and what happens to it given the runs that already exist
+ * (the store records it with createBackfill, the dry run shows it); `startInterval` creates (or
+ * clears) and starts the run of one planned interval, when the driver of stored backfills
+ * (backfill-driver.ts) reaches it.
  */
 import { isTimetable } from "../core/schedule.js";
+import { excludedTicksBetween, type ExcludedTick } from "../core/timetable.js";
 import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
@@ -49,6 +50,14 @@ export async function planBackfill(
   });
 }
 
+/**
+ * The schedule's ticks in a backfill's range that the DAG's calendar excludes: they get no run of
+ * their own (a dry run lists them; with `shift`, the run of the next allowed day covers them).
+ */
+export function excludedInRange(entry: RegisteredDag, range: { from: Date; to: Date }): ExcludedTick[] {
+  return isTimetable(entry.schedule) ? excludedTicksBetween(entry.schedule, range.from, range.to) : [];
+}
+
 function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): BackfillAction {
   if (!run) return "create";
   if (!isTerminalRunState(run.state)) return "resume";
@@ -57,10 +66,7 @@ function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): Bac
   return "skip";
 }
 
-/**
- * Creates, clears or resumes the run of one planned interval, and starts it. Shared by the CLI's
- * in-process backfill (app/run-backfill.ts) and the scheduler's driver of stored backfills (backfill-driver.ts).
- */
+/** Creates, clears or resumes the run of one planned interval, and starts it (for backfill-driver.ts). */
 export async function startInterval(store: Store, entry: RegisteredDag, item: PlannedInterval, now: Date): Promise<DagRunRecord> {
   const { dag } = entry;
   const graph = dag.graph;

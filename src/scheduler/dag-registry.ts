@@ -131,7 +131,7 @@ export function register(loaded: LoadedDag): RegisteredDag {
   const where = { file, dagId: dag.id };
   const startDate = dag.options.startDate === undefined ? undefined : parseDateInZone(dag.options.startDate, timezone, { ...where, field: "startDate" });
   const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
-  const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where);
+  const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where, dag.options.calendar);
   return { dag, file, schedule, startDate, endDate, source: readSource(file) };
 }
 

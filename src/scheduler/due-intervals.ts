@@ -1,12 +1,11 @@
 /**
  * Which data intervals of a timetable DAG are due for a run now (docs/architecture.md §4): an interval is due
  * once it has ended. With `catchup`, every interval since the last run (or since `startDate`) is
- * due; without it, only the latest complete one.
+ * due; without it, only the latest complete one. The DAG's calendar decides which logical dates
+ * have intervals (core/timetable.ts).
  */
-import { tickAfter, tickAtOrAfter, tickBefore, type ResolvedSchedule } from "../core/schedule.js";
+import { firstStartAtOrAfter, intervalAt, lastStartBefore, nextStart, type Timetable } from "../core/timetable.js";
 import type { DataInterval } from "../core/types.js";
-
-type Timetable = Extract<ResolvedSchedule, { kind: "cron" | "interval" }>;
 
 export interface DueIntervalsInput {
   readonly schedule: Timetable;
@@ -22,12 +21,13 @@ export interface DueIntervalsInput {
 
 export function dueIntervals(input: DueIntervalsInput): DataInterval[] {
   const { schedule, now } = input;
-  // The latest interval that has ended: it ends at the last tick at or before now.
-  const lastEnd = tickAtOrAfter(schedule, now).getTime() === now.getTime() ? now : tickBefore(schedule, now);
-  const lastStart = tickBefore(schedule, lastEnd);
+  // The latest interval that has ended. Ends grow with starts, so this walks back at most a step
+  // or two (with a skipping calendar, the latest start may be on a day before a skipped one).
+  let lastStart = lastStartBefore(schedule, now);
+  while (intervalAt(schedule, lastStart).end.getTime() > now.getTime()) lastStart = lastStartBefore(schedule, lastStart);
   let first: Date;
-  if (input.lastLogicalDate !== undefined) first = tickAfter(schedule, input.lastLogicalDate);
-  else if (input.startDate !== undefined) first = tickAtOrAfter(schedule, input.startDate);
+  if (input.lastLogicalDate !== undefined) first = firstStartAtOrAfter(schedule, new Date(input.lastLogicalDate.getTime() + 1));
+  else if (input.startDate !== undefined) first = firstStartAtOrAfter(schedule, input.startDate);
   else first = lastStart;
   if (!input.catchup && first.getTime() < lastStart.getTime()) first = lastStart;
 
@@ -35,13 +35,9 @@ export function dueIntervals(input: DueIntervalsInput): DataInterval[] {
   const limit = input.limit ?? 1_000;
   for (let start = first; start.getTime() <= lastStart.getTime() && out.length < limit; ) {
     if (input.endDate !== undefined && start.getTime() > input.endDate.getTime()) break;
-    if (input.startDate !== undefined && start.getTime() < input.startDate.getTime()) {
-      start = tickAfter(schedule, start);
-      continue;
-    }
-    const end = tickAfter(schedule, start);
-    out.push({ start, end });
-    start = end;
+    const interval = intervalAt(schedule, start);
+    if (input.startDate === undefined || start.getTime() >= input.startDate.getTime()) out.push(interval);
+    start = nextStart(schedule, interval);
   }
   return out;
 }

@@ -4,7 +4,8 @@
  * each DAG's `maxActiveRuns`, and fails zombie tries (running task instances whose worker stopped
  * heartbeating) so they are retried. Tasks never run here: workers run them.
  */
-import { isTimetable, tickAfter } from "../core/schedule.js";
+import { isTimetable } from "../core/schedule.js";
+import { nextBoundaryAfter } from "../core/timetable.js";
 import type { Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
@@ -244,7 +245,7 @@ export class Scheduler {
       }
     }
     // Every due interval has a run now; the next one ends at the next tick after now.
-    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: tickAfter(schedule, now).getTime() });
+    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: nextBoundaryAfter(schedule, now).getTime() });
     return created;
   }
 

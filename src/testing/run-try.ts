@@ -1,18 +1,15 @@
 /**
  * Runs one try of a task inside the test's own process, so that mocks and spies work: the real
- * task context, the real task kinds (`task`, `branch`, `map`, `shell`), the real result checks
- * (JSON, size limit, branch choices). What the worker's task process does, minus the process.
+ * task context, the real task kinds (`task`, `branch`, `map`, `sensor`, `shell`), the real result checks
+ * (JSON, size limit, branch choices), through the same code as every worker isolation
+ * (worker/run-try-here.ts), with virtual time for timeouts.
  */
 import type { TaskSpec } from "../core/types.js";
-import type { BranchChoice, Dag, TaskDefinition } from "../dsl/types.js";
+import type { BranchChoice, Dag, InputsSpec, PokeFunction, TaskDefinition, TaskFunction } from "../dsl/types.js";
 import type { ClaimedTask } from "../store/index.js";
-import { describeError } from "../worker/describe-error.js";
+import { readChildOutcome } from "../worker/child-outcome.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "../worker/process-pool.js";
-import { normaliseBranchChoice, runTaskDefinition } from "../worker/run-task-definition.js";
-import { serialiseResult } from "../worker/serialise-result.js";
-import { buildTaskContext } from "../worker/task-context.js";
-import { buildSensorContext } from "../worker/sensor-context.js";
-import { normalisePokeResult } from "../core/sensor-wait.js";
+import { runDefinitionHere } from "../worker/run-try-here.js";
 import type { EmittedDatasetEvent, LogLevel, LogStream, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
 import { taskRunRequest } from "../worker/task-request.js";
 import { timeoutMessage } from "../worker/try-failures.js";
@@ -59,27 +56,19 @@ export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry>
   }
   const request = requestFor(dag, spec, claimed, input);
   const controller = new AbortController();
-  const ctx = buildTaskContext(request, {
-    log: (level, message) => logs.push({ stream: "log", level, message }),
-    signal: controller.signal,
+  const definition = input.mock === undefined ? dag.definitions.get(spec.id) : mockDefinition(input.mock, spec, input.item);
+  if (!definition) return failed(logs, emitted, "error", `task "${spec.id}" has no code in DAG "${dag.id}"`, 0);
+  // The worker's own way of running a try in this thread, minus the thread's output capture: a
+  // test's console stays the test's.
+  const running = runDefinitionHere(definition, {
+    request,
+    maxResultBytes: DEFAULT_MAX_RESULT_BYTES,
+    controller,
+    log: (stream, level, message) => logs.push({ stream, level, message }),
+    enter: (call) => call(),
+    failed: new Promise<never>(() => undefined),
     emitted,
   });
-  const definition: TaskDefinition | undefined = input.mock === undefined ? dag.definitions.get(spec.id) : undefined;
-  const running = (async () => {
-    if (input.mock !== undefined) {
-      const mock = input.mock;
-      const mockCtx = spec.kind === "sensor" ? buildSensorContext(ctx, request.poke) : ctx;
-      const value = typeof mock === "function" ? await mock(mockCtx, request.inputs, input.item) : mock;
-      // A mocked branch or sensor answers like a real one, normalised the same way.
-      if (spec.kind === "sensor") return normalisePokeResult(value);
-      return spec.kind === "branch" ? normaliseBranchChoice(value as BranchChoice) : value;
-    }
-    if (!definition) throw new Error(`task "${spec.id}" has no code in DAG "${dag.id}"`);
-    return runTaskDefinition(definition, ctx, request, {
-      onLine: (stream, line) => logs.push({ stream, level: stream === "stdout" ? "info" : "warn", message: line }),
-      onProcessGroup: () => undefined,
-    });
-  })();
   let timer: NodeJS.Timeout | undefined;
   const limit = timeoutMs === undefined ? undefined : Math.min(timeoutMs, input.realTimeLimitMs);
   const timedOut = new Promise<"timeout">((resolve) => {
@@ -87,21 +76,32 @@ export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry>
   });
   try {
     const result = await Promise.race([running, timedOut]);
-    if (result === "timeout" && limit !== undefined) {
-      controller.abort(new DOMException(timeoutMessage(timeoutMs ?? limit), "TimeoutError"));
-      running.catch(() => undefined);
-      return failed(logs, emitted, "timeout", timeoutMessage(timeoutMs ?? limit), timeoutMs ?? limit);
+    if (result === "timeout") {
+      const ms = timeoutMs ?? limit ?? 0;
+      controller.abort(new DOMException(timeoutMessage(ms), "TimeoutError"));
+      return failed(logs, emitted, "timeout", timeoutMessage(ms), ms);
     }
-    const serialised = serialiseResult(result, DEFAULT_MAX_RESULT_BYTES);
-    if (!serialised.ok) return failed(logs, emitted, serialised.kind, serialised.message, 0);
-    let outcome: TaskRunOutcome = { ok: true, result: JSON.parse(serialised.json) as unknown, emitted };
+    let outcome = readChildOutcome(result);
     if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, dag, spec);
     return { outcome: { ...outcome, emitted }, virtualMs: 0, logs };
-  } catch (error) {
-    const failure = describeError(error);
-    return { outcome: { ok: false, error: failure, emitted }, virtualMs: 0, logs };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** A mock stands in for the task's code: a value, or a function called like the task (a map's with its item). */
+function mockDefinition(mock: TaskMock<unknown>, spec: TaskSpec, item: unknown): TaskDefinition {
+  const run: TaskFunction<unknown, InputsSpec, unknown> = (ctx, inputs) =>
+    typeof mock === "function" ? mock(ctx, inputs as Readonly<Record<string, unknown>>, item) : mock;
+  // A mocked branch or sensor answers like a real one (ids or refs; a poke's answer), normalised
+  // the same way, and a mocked sensor gets a sensor's context.
+  switch (spec.kind) {
+    case "branch":
+      return { kind: "branch", run: run as TaskFunction<unknown, InputsSpec, BranchChoice>, datasetInputs: {} };
+    case "sensor":
+      return { kind: "sensor", run: run as PokeFunction<unknown, InputsSpec, unknown>, datasetInputs: {} };
+    default:
+      return { kind: "task", run, datasetInputs: {} };
   }
 }
 

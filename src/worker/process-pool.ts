@@ -33,6 +33,7 @@ import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { TaskRunner } from "./task-runner.js";
 
 export interface TaskProcessPoolOptions {
   /** The most tries running at once. */
@@ -53,11 +54,16 @@ export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
 
 /** How many task processes a pool of `size` slots uses unless told (see the header). */
 export function defaultProcessCount(size: number, env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env["TRIBUTARY_TASK_PROCESSES"];
+  return defaultCount(size, "TRIBUTARY_TASK_PROCESSES", env);
+}
+
+/** The rule for task processes and task threads alike: `variable` if set, else `size` up to twice the cores, at least 2. */
+export function defaultCount(size: number, variable: string, env: NodeJS.ProcessEnv): number {
+  const configured = env[variable];
   if (configured !== undefined && configured !== "") {
     const count = Number(configured);
     if (!Number.isInteger(count) || count < 1) {
-      throw new RangeError(`TRIBUTARY_TASK_PROCESSES must be a whole number of at least 1, got "${configured}"`);
+      throw new RangeError(`${variable} must be a whole number of at least 1, got "${configured}"`);
     }
     return Math.min(size, count);
   }
@@ -71,7 +77,7 @@ interface QueuedTry {
   readonly resolve: (outcome: TaskRunOutcome) => void;
 }
 
-export class TaskProcessPool {
+export class TaskProcessPool implements TaskRunner {
   readonly #size: number;
   readonly #processCount: number;
   /** How many tries one process takes at most: the slots spread evenly over the processes. */

@@ -1,6 +1,6 @@
 /**
- * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `sensor`, `shell`), inside the task
- * process, and returns its raw result.
+ * Calls one task's code the way its kind asks (`task`, `branch`, `map`, `sensor`, `shell`),
+ * wherever the try runs (run-try-here.ts), and returns its raw result.
  */
 import { renderShellTemplate, templateVariables } from "../core/templating.js";
 import { secretEnvVar } from "../secrets/names.js";
@@ -15,6 +15,11 @@ import type { TaskRunRequest } from "./task-protocol.js";
 export interface ShellIo {
   readonly onLine: (stream: "stdout" | "stderr", line: string) => void;
   readonly onProcessGroup: (pgid: number | null) => void;
+  /**
+   * The environment the command starts from (default: this process's, which in a task process is
+   * allow-listed already; an inline try passes the allow-listed copy of the worker's).
+   */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function runTaskDefinition(
@@ -36,7 +41,7 @@ export async function runTaskDefinition(
       // `{ done, value }` goes back to the worker, which records a poke that found nothing as a wait.
       return normalisePokeResult(await definition.run(buildSensorContext(ctx, request.poke), inputs));
     case "shell": {
-      const secrets = shellSecrets(definition.command, ctx, request);
+      const secrets = shellSecrets(definition.command, ctx, request, shellIo.env ?? process.env);
       const command = renderShellTemplate(
         definition.command,
         {
@@ -51,7 +56,12 @@ export async function runTaskDefinition(
         },
         { dagId: request.dagId, taskId: request.taskId },
       );
-      return runShellCommand(command, { signal: ctx.signal, env: withParamEnv(secrets.env, request.params), ...shellIo });
+      return runShellCommand(command, {
+        signal: ctx.signal,
+        onLine: shellIo.onLine,
+        onProcessGroup: shellIo.onProcessGroup,
+        env: withParamEnv(secrets.env, request.params),
+      });
     }
   }
 }
@@ -61,9 +71,14 @@ export async function runTaskDefinition(
  * template names must be available (`ctx.secrets.get` throws the error that says why not); the
  * others are passed when a backend holds them, for scripts that read the variables themselves.
  */
-function shellSecrets(template: string, ctx: TaskContext, request: TaskRunRequest): { variables: Record<string, string>; env: NodeJS.ProcessEnv } {
+function shellSecrets(
+  template: string,
+  ctx: TaskContext,
+  request: TaskRunRequest,
+  baseEnv: NodeJS.ProcessEnv,
+): { variables: Record<string, string>; env: NodeJS.ProcessEnv } {
   const variables: Record<string, string> = {};
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...baseEnv };
   const used = new Set(templateVariables(template).filter((n) => n.startsWith("secrets.")).map((n) => n.slice("secrets.".length)));
   for (const name of request.declaredSecrets ?? Object.keys(request.secrets)) {
     variables[name] = secretEnvVar(name);

@@ -6,6 +6,7 @@
  */
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { readChildOutcome } from "./child-outcome.js";
 import { LineSplitter } from "./line-splitter.js";
 import { signalGroup } from "./subprocess-groups.js";
 import { abortFailure, blockingFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
@@ -249,12 +250,7 @@ export class TaskProcessHandle {
 
   #outcomeOf(active: ActiveTry, outcome: ChildOutcome): TaskRunOutcome {
     if (active.aborted) return { ok: false, error: this.#abortFailure(active, active.aborted), emitted: outcome.emitted };
-    if (!outcome.ok) return outcome;
-    try {
-      return { ok: true, result: JSON.parse(outcome.resultJson) as unknown, emitted: outcome.emitted };
-    } catch (error) {
-      return { ok: false, error: { kind: "error", message: `unreadable result: ${String(error)}` }, emitted: outcome.emitted };
-    }
+    return readChildOutcome(outcome);
   }
 
   #abortFailure(active: ActiveTry, aborted: Abort): TaskFailure {

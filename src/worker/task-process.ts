@@ -14,14 +14,11 @@ import { DagFileCache } from "./dag-file-cache.js";
 import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
 import { LineSplitter } from "./line-splitter.js";
-import { runTaskDefinition } from "./run-task-definition.js";
-import { serialiseResult } from "./serialise-result.js";
-import { buildTaskContext } from "./task-context.js";
+import { runTryHere } from "./run-try-here.js";
 import { startWatchdog } from "./process-watchdog.js";
 import { chargeSubprocessesToTries, signalGroup } from "./subprocess-groups.js";
 import type {
   ChildOutcome,
-  EmittedDatasetEvent,
   FromTaskProcess,
   LogLevel,
   LogStream,
@@ -117,7 +114,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
   const failed = new Promise<never>((_, reject) => {
     fail = reject;
   });
-  // Handled here so that a failure arriving before the race below is not itself "unhandled".
+  // Handled here so that a failure arriving before the race in runTryHere is not itself "unhandled".
   failed.catch(() => undefined);
   const active: CurrentTry = {
     tryId,
@@ -128,39 +125,26 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     groups: new Set(),
   };
   tries.set(tryId, active);
-  const emitted: EmittedDatasetEvent[] = [];
   let outcome: ChildOutcome;
   try {
-    const { definition } = await files.find(request.file, request.dagId, request.taskId);
-    send({ type: "started", tryId });
-    const ctx = buildTaskContext(request, {
-      log: (level, text) => log(tryId, "log", level, text),
-      signal: controller.signal,
-      emitted,
+    outcome = await runTryHere(files, {
+      request,
+      maxResultBytes: message.maxResultBytes,
+      controller,
+      log: (stream, level, text) => log(tryId, stream, level, text),
+      started: () => send({ type: "started", tryId }),
+      enter: (call) =>
+        tryContext.run(active, () => {
+          // The task function's first part runs in this callback, not one of its own.
+          watchdog.running(tryId);
+          try {
+            return call();
+          } finally {
+            watchdog.running(0);
+          }
+        }),
+      failed,
     });
-    const running = tryContext.run(active, () => {
-      // The task function's first part runs in this callback, not one of its own.
-      watchdog.running(tryId);
-      try {
-        return runTaskDefinition(definition, ctx, request, {
-          onLine: (stream, line) => log(tryId, stream, stream === "stdout" ? "info" : "warn", line),
-          // (A shell command's group is charged by chargeSubprocessesToTries already.)
-          onProcessGroup: () => undefined,
-        });
-      } finally {
-        watchdog.running(0);
-      }
-    });
-    const result = await Promise.race([running, failed]);
-    const serialised = serialiseResult(result, message.maxResultBytes);
-    outcome = serialised.ok
-      ? { ok: true, resultJson: serialised.json, emitted }
-      : { ok: false, error: { kind: serialised.kind, message: serialised.message }, emitted };
-  } catch (error) {
-    outcome = { ok: false, error: describeError(error), emitted };
-    // The try is over (e.g. failed by an unhandled rejection) but its code may still be running:
-    // with processes shared by tries, tell it to stop.
-    if (!controller.signal.aborted) controller.abort(new DOMException("the try has ended", "AbortError"));
   } finally {
     active.stdout.flush();
     active.stderr.flush();

@@ -3,6 +3,7 @@
  * The first half is the contract the worker codes against; the second half is the message format
  * between the pool (parent) and a task process (child), which nothing outside `src/worker` sees.
  */
+import type { Isolation } from "../core/types.js";
 
 /** One try to run. Everything in it crosses a process boundary, so it is plain JSON. */
 export interface TaskRunRequest {
@@ -33,6 +34,13 @@ export interface TaskRunRequest {
   readonly timeoutMs: number | undefined;
   /** For a sensor's poke: what its context tells it (sensor-context.ts). */
   readonly poke?: PokeFacts;
+  /**
+   * `cacheKey`: compute the task's cache key (its `cache.key` function) and answer with it as the
+   * result, instead of running the task (worker/result-cache-lookup.ts).
+   */
+  readonly purpose?: "cacheKey";
+  /** Where the try runs (absent: `process`); task-runners.ts picks the runner by it. */
+  readonly isolation?: Isolation;
 }
 
 /** What a poke is told about its wait. */

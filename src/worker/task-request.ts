@@ -45,6 +45,7 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     declaredSecrets: spec.secrets,
     unavailableSecrets: parts.secrets.unavailable,
     timeoutMs: spec.timeoutMs,
+    ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
     ...(parts.poke ? { poke: pokeFacts(spec, claimed, parts.poke) } : {}),
   };
 }

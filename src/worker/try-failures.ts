@@ -17,13 +17,28 @@ export function timeoutMessage(timeoutMs: number): string {
   return `timed out after ${formatLimit(timeoutMs)}`;
 }
 
-export function abortFailure(abort: Abort, killedAfterMs: number | undefined): TaskFailure {
+/** `stopped`: what was done to the try that ignored its signal for `killedAfterMs` (its process killed, its thread terminated). */
+export function abortFailure(abort: Abort, killedAfterMs: number | undefined, stopped = "its process was killed"): TaskFailure {
   const kind = abort.reason === "timeout" ? "timeout" : "error";
   if (killedAfterMs === undefined) return { kind, message: abort.message };
   return {
     kind,
-    message: `${abort.message}; the task ignored its abort signal (ctx.signal) for ${formatLimit(killedAfterMs)}, so its process was killed`,
+    message: `${abort.message}; the task ignored its abort signal (ctx.signal) for ${formatLimit(killedAfterMs)}, so ${stopped}`,
   };
+}
+
+/**
+ * An inline try that ignored its abort signal for the grace period: nothing can stop code running
+ * in the worker's own thread, so the try ends without it, and its code may go on running. The
+ * subprocesses it started, if any, were killed.
+ */
+export function abandonedFailure(abort: Abort, graceMs: number, killedSubprocesses: boolean): TaskFailure {
+  const killed = killedSubprocesses ? " (the subprocesses it started were killed)" : "";
+  return abortFailure(
+    abort,
+    graceMs,
+    `the try was abandoned${killed}: an inline task cannot be stopped, and its code may still be running in the worker process`,
+  );
 }
 
 export interface ProcessDeath {

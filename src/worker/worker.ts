@@ -1,5 +1,5 @@
 /**
- * A worker: claims queued task instances from the store, runs each try in the process pool with a
+ * A worker: claims queued task instances from the store, runs each try (in the runner of its task's isolation) with a
  * concurrency limit, streams its log into the store, and records the outcome (which, in the same
  * transaction, queues whatever became ready downstream).
  */
@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
-import type { TaskProcessPool } from "./process-pool.js";
+import type { TaskRunner } from "./task-runner.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { isTransientStoreError } from "../store/index.js";
@@ -19,6 +19,9 @@ import { maskOutcome } from "./mask-outcome.js";
 import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
 import { tryCompletion } from "./try-completion.js";
+import { MappedItemLoader } from "./mapped-item-loader.js";
+import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
+import type { TryCacheNote } from "../store/index.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -28,7 +31,8 @@ export interface RunnableDag {
 
 export interface WorkerOptions {
   readonly store: Store;
-  readonly pool: TaskProcessPool;
+  /** Runs the tries: task-runners.ts picks the runner of each task's isolation. */
+  readonly pool: TaskRunner;
   /** The DAGs this worker can run, by id; it claims only their task instances. */
   readonly dags: () => ReadonlyMap<string, RunnableDag>;
   readonly concurrency: number;
@@ -90,19 +94,20 @@ export class Worker {
   #defaultSecrets: SecretResolver | undefined;
   /** Outcomes of tries that end together are recorded in one transaction. */
   readonly #completions: CompletionBatcher;
+  readonly #mappedItems: MappedItemLoader;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#mappedItems = new MappedItemLoader(options.store);
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
-    // Where the store allows it (SQLite), the next claim rides along with the completions: one
-    // commit for both (why not on PostgreSQL: open-postgres-store.ts).
-    this.#completions = new CompletionBatcher(
-      options.store,
-      options.store.capabilities.claimAlongCompletions
-        ? { request: (freed) => this.#claimAlong(freed), done: (request, claimed) => this.#claimedAlong(request, claimed) }
-        : undefined,
-    );
+    // The next claim rides along with the completions: one commit for both, and a finished
+    // task's successor goes straight to this worker. (Such a claim never waits for another
+    // claimer's pool locks: sql/tries/claim.ts.)
+    this.#completions = new CompletionBatcher(options.store, {
+      request: (freed) => this.#claimAlong(freed),
+      done: (request, claimed) => this.#claimedAlong(request, claimed),
+    });
   }
 
   start(): void {
@@ -171,8 +176,10 @@ export class Worker {
       // Start the pool's processes and load the DAG files before claiming, so that a try's
       // recorded start and duration do not include starting Node.
       this.#warmedUp = true;
-      const files = [...new Set([...this.#options.dags().values()].map((d) => d.file))];
-      await this.#options.pool.warmUp(files).catch((error: unknown) => this.#options.onError?.(error));
+      const dags = [...this.#options.dags().values()];
+      const files = [...new Set(dags.map((d) => d.file))];
+      const isolations = new Set(dags.flatMap(({ dag }) => dag.graph.tasks.map((task) => task.isolation ?? "process")));
+      await this.#options.pool.warmUp(files, isolations).catch((error: unknown) => this.#options.onError?.(error));
     }
     const free = concurrency - this.#active.size - this.#reserved;
     if (free <= 0) return idleMs;
@@ -250,6 +257,7 @@ export class Worker {
     const runnable = this.#options.dags().get(claimed.instance.dagId);
     const spec = runnable?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId);
     let outcome: TaskRunOutcome;
+    let cacheNote: TryCacheNote | undefined;
     // The try's secret values, hidden in everything of the try that is stored.
     let masker: Masker = NO_MASK;
     const buffer: Omit<StoredLogLine, "id">[] = [];
@@ -270,13 +278,14 @@ export class Worker {
         // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).
         const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec));
         masker = createMasker(Object.values(request.secrets));
-        outcome = await pool.run(
-          request,
-          (line: LogLine) => {
-            buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
-          },
-          this.#runningIds.get(claimed.instance.id)?.signal,
-        );
+        const onLog = (line: LogLine) => {
+          buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
+        };
+        const signal = this.#runningIds.get(claimed.instance.id)?.signal;
+        // A task with a `cache` option first looks for its stored result (result-cache-lookup.ts).
+        const cached = spec.cacheTtlMs === undefined ? undefined : await lookUpCachedResult({ store, pool, request, onLog, signal, masker, now });
+        outcome = cached?.outcome ?? (await pool.run(request, onLog, signal));
+        if (spec.cacheTtlMs !== undefined) cacheNote = completedCacheNote(cached?.note, outcome, spec.cacheTtlMs, now());
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
         // Stopped because this worker lost its lease: the try was lost, not failed by the task.
         const reason = this.#runningIds.get(claimed.instance.id)?.signal.reason as unknown;
@@ -302,6 +311,7 @@ export class Worker {
       ...tryCompletion(outcome, spec?.kind),
       lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
+      ...(cacheNote === undefined ? {} : { cache: cacheNote }),
       graph,
       now: now(),
     }));
@@ -344,7 +354,7 @@ export class Worker {
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;
     const secrets = spec.secrets.length === 0 ? { values: {}, unavailable: {} } : await this.#secretResolver().resolve(spec.secrets);
-    const item = mapOver !== undefined && mapIndex !== null ? { value: await this.#options.store.getMappedItem(run.runId, mapOver, mapIndex) } : undefined;
+    const item = mapOver !== undefined && mapIndex !== null ? await this.#mappedItems.load(run.runId, mapOver, mapIndex) : undefined;
     // A sensor is told when its input datasets were last updated (a task process has no store).
     const poke = spec.kind !== "sensor"
       ? undefined

@@ -396,6 +396,55 @@ export function describeOperationsConformance(factory: StoreFactory): void {
       }
     });
 
+    it("pause stops handing out intervals until resumed; a paused backfill keeps its range from a new one; resume may change maxActiveRuns", async () => {
+      const s = ctx.store;
+      const bf = await s.createBackfill({ ...base, maxActiveRuns: 1, intervals: [interval(1), interval(2), interval(3)] });
+      const [first] = await s.takeBackfillIntervals(bf.id, at(1));
+      expect(first?.start).toEqual(day(1));
+      await startAndRecord(s, bf.id, day(1));
+
+      const paused = await s.pauseBackfill(bf.id, at(2));
+      expect(paused).toMatchObject({ id: bf.id, state: "paused", endedAt: null, progress: { total: 3, done: 0, running: 1 } });
+      expect((await s.listBackfills({ states: ["paused"] })).map((b) => b.id)).toEqual([bf.id]);
+      // The run in flight finishes, but nothing new is handed out while paused.
+      await finishAll(s, g, at(3));
+      expect(await s.takeBackfillIntervals(bf.id, at(4))).toEqual([]);
+      expect(await rejection(s.pauseBackfill(bf.id, at(4)))).toBeInstanceOf(ConflictError);
+      expect(await rejection(s.pauseBackfill(bf.id + 1000, at(4)))).toBeInstanceOf(NotFoundError);
+      // A paused backfill still holds its range: resume it (or cancel it) first.
+      expect(await rejection(s.createBackfill({ ...base, intervals: [interval(2)] }))).toMatchObject({ code: "CONFLICT" });
+
+      const resumed = await s.resumeBackfill({ id: bf.id, maxActiveRuns: 2, now: at(5) });
+      expect(resumed).toMatchObject({ state: "running", maxActiveRuns: 2, endedAt: null });
+      // Resuming a running backfill leaves it running (a second driver may pick it up).
+      expect(await s.resumeBackfill({ id: bf.id, now: at(5) })).toMatchObject({ state: "running", maxActiveRuns: 2 });
+      expect((await s.takeBackfillIntervals(bf.id, at(6))).map((i) => i.start)).toEqual([day(2), day(3)]);
+      expect((await s.getBackfill(bf.id))?.progress).toMatchObject({ total: 3, done: 1, succeeded: 1, running: 2 });
+
+      // A paused backfill can be cancelled; completed and cancelled ones cannot be resumed.
+      await s.pauseBackfill(bf.id, at(7));
+      expect(await s.cancelBackfill(bf.id, at(8))).toMatchObject({ state: "cancelled", endedAt: at(8) });
+      expect(await rejection(s.resumeBackfill({ id: bf.id, now: at(9) }))).toMatchObject({ code: "CONFLICT" });
+      expect(await rejection(s.resumeBackfill({ id: bf.id + 1000, now: at(9) }))).toBeInstanceOf(NotFoundError);
+      const other = await s.createBackfill({ ...base, intervals: [interval(1)] });
+      expect(await rejection(s.resumeBackfill({ id: other.id, maxActiveRuns: 0, now: at(9) }))).toMatchObject({ code: "INVALID_INPUT", location: { field: "maxActiveRuns" } });
+    });
+
+    it("lists a backfill's intervals in order with their runs and the runs' states", async () => {
+      const s = ctx.store;
+      const { run: existing } = await s.createRun(runInput(g, { runId: "old-2", runType: "scheduled", logicalDate: day(2) }));
+      await finishAll(s, g, at(1));
+      const bf = await s.createBackfill({ ...base, maxActiveRuns: 1, intervals: [interval(1), interval(2, "skip", existing.runId), interval(3)] });
+      await s.takeBackfillIntervals(bf.id, at(2));
+      const runId = await startAndRecord(s, bf.id, day(1));
+      expect(await s.listBackfillIntervals(bf.id)).toEqual([
+        { start: day(1), end: day(2), action: "create", runId, runState: "running" },
+        { start: day(2), end: day(3), action: "skip", runId: existing.runId, runState: "success" },
+        { start: day(3), end: day(4), action: "create", runId: null, runState: null },
+      ]);
+      expect(await s.listBackfillIntervals(bf.id + 1000)).toEqual([]);
+    });
+
     it("a plan with nothing to run is completed at once", async () => {
       const s = ctx.store;
       const { run } = await s.createRun(runInput(g, { runId: "old-1", runType: "scheduled", logicalDate: day(1) }));

@@ -564,24 +564,26 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         expect(again).toMatchObject({ results: [{ applied: false, state: "success" }], claimed: [] });
       });
 
-      it("getMappedItem gives one element of a list result, or one mapped instance's result, as getTaskResults would", async () => {
+      it("getMappedItems gives elements of a list result, or mapped instances' results, as getTaskResults would", async () => {
         const s = ctx.store;
         const run = await RunDriver.start(s, mapGraph, { runId: "r1" });
-        expect(await s.getMappedItem("r1", "src", 0)).toBeUndefined();
+        expect(await s.getMappedItems("r1", "src", [0])).toEqual(new Map());
         await run.claim(at(1));
         const list = [{ z: 1, a: [2, "x"] }, "two", null, 4.5, [true]];
         await run.succeed("src", list, at(2));
+        const items = await s.getMappedItems("r1", "src", [4, 0, 1, 2, 3, list.length]);
         for (let i = 0; i < list.length; i++) {
-          const item = await s.getMappedItem("r1", "src", i);
-          expect(item).toEqual(list[i]);
+          expect(items.has(i)).toBe(true);
+          expect(items.get(i)).toEqual(list[i]);
           // Key order as stored, as JSON.parse of the whole list gives it.
-          expect(JSON.stringify(item)).toBe(JSON.stringify(list[i]));
+          expect(JSON.stringify(items.get(i))).toBe(JSON.stringify(list[i]));
         }
-        expect(await s.getMappedItem("r1", "src", list.length)).toBeUndefined();
+        // Past the end: absent.
+        expect(items.has(list.length)).toBe(false);
+        expect(await s.getMappedItems("r1", "src", [])).toEqual(new Map());
         await run.claim(at(3));
         for (let i = 0; i < list.length; i++) await run.succeed(`m[${i}]`, `r${i}`, at(4));
-        expect(await s.getMappedItem("r1", "m", 3)).toBe("r3");
-        expect(await s.getMappedItem("r1", "m", 9)).toBeUndefined();
+        expect(await s.getMappedItems("r1", "m", [3, 9, 0])).toEqual(new Map([[3, "r3"], [0, "r0"]]));
       });
     });
 

@@ -285,6 +285,8 @@ for (const factory of STORES) {
               endedAt: null,
               error: null,
               errorKind: null,
+              cacheKey: null,
+              cached: false,
             },
           ]);
           expect(await ctx.store.claimNextTasks({ workerId: "w2", limit: 10, dagIds: ["d"], now: at(5) })).toEqual([]);

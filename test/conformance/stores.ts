@@ -12,6 +12,7 @@ import pg from "pg";
 import SQLite from "better-sqlite3";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import type { QueryListener } from "../../src/store/index.js";
 
 /** The PostgreSQL server the tests use; each place is a schema of its own, dropped afterwards. */
 export const TEST_PG_URL = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -27,13 +28,19 @@ export interface StoreFactory {
   /** Makes a new, empty, unmigrated database nobody else uses. */
   readonly create: () => Promise<StorePlace>;
   /** Opens a store on a place (several stores, even in several processes, may share one). */
-  readonly open: (address: string) => Store;
+  readonly open: (address: string, options?: StoreOpenOptions) => Store;
   /**
    * Optional: deletes every row of a migrated place, keeping its schema, so that a test can reuse
    * it as an empty database, much faster than making and migrating a new place. Without it every
    * test makes its own place.
    */
   readonly empty?: (address: string) => Promise<void>;
+}
+
+/** Options any store accepts when a test opens it. */
+export interface StoreOpenOptions {
+  /** Called after each statement (tests count what an operation costs). */
+  readonly onQuery?: QueryListener;
 }
 
 export const STORES: readonly StoreFactory[] = [
@@ -43,7 +50,7 @@ export const STORES: readonly StoreFactory[] = [
       const dir = await mkdtemp(join(tmpdir(), "tributary-conformance-"));
       return { address: join(dir, "store.db"), dispose: () => rm(dir, { recursive: true, force: true }) };
     },
-    open: (address) => openSqliteStore({ path: address }),
+    open: (address, options) => openSqliteStore({ path: address, onQuery: options?.onQuery }),
     empty: async (address) => {
       const db = new SQLite(address);
       try {
@@ -75,9 +82,9 @@ export const STORES: readonly StoreFactory[] = [
         },
       };
     },
-    open: (address) => {
+    open: (address, options) => {
       const { url, schema } = JSON.parse(address) as { url: string; schema: string };
-      return openPostgresStore({ url, schema, maxConnections: 4 });
+      return openPostgresStore({ url, schema, maxConnections: 4, onQuery: options?.onQuery });
     },
     empty: async (address) => {
       const { url, schema } = JSON.parse(address) as { url: string; schema: string };

@@ -185,6 +185,24 @@ for (const factory of STORES) {
       expect(await run.instance("s")).toMatchObject({ state: "scheduled", pokes: 0, waitingSince: null });
     });
 
+    it("one batch of completions records sensors' pokes one by one beside the set-based successes of other tasks", async () => {
+      const s = ctx.store;
+      const g = dagOf("mixed", [task({ id: "plain" }), sensor({ id: "waits" }), sensor({ id: "done" }), task({ id: "after", upstream: ["plain", "done"] })]);
+      const run = await RunDriver.start(s, g, { runId: "mixed1" });
+      const claimed = await claim(s, g, at(1));
+      const of = (id: string) => claimed.find((c) => c.instance.taskId === id) as ClaimedTask;
+      const input = (c: ClaimedTask, outcome: "success" | "deferred") => ({ taskInstanceId: c.instance.id, tryNumber: c.tryNumber, outcome, result: c.instance.taskId, graph: g, now: at(2) });
+      const { results } = await s.completeTries([input(of("plain"), "success"), input(of("waits"), "deferred"), input(of("done"), "success")]);
+      expect(results.map((r) => r.state)).toEqual(["success", "deferred", "success"]);
+      // The run is reported as it is after the whole batch; `after` was queued once both of its upstreams succeeded.
+      expect(results.every((r) => r.runState === "running")).toBe(true);
+      expect(results.reduce((sum, r) => sum + r.queued, 0)).toBe(1);
+      expect(await run.instance("waits")).toMatchObject({ state: "deferred", pokes: 1, tryNumber: 1 });
+      expect(await run.instance("done")).toMatchObject({ state: "success", pokes: 1, result: "done" });
+      expect(await run.instance("plain")).toMatchObject({ state: "success", pokes: 0 });
+      expect(await run.instance("after")).toMatchObject({ state: "queued" });
+    });
+
     it("two workers waking due sensors at once never wake or claim the same one", async () => {
       const a = ctx.store;
       const b = ctx.openAnother();

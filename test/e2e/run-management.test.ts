@@ -1,6 +1,6 @@
 /**
  * Everyday run management in Chromium, against a real `tributary start`: the Backfills page with
- * live progress and Cancel, bulk actions on runs (the Runs page and a DAG's Runs tab), run notes,
+ * live progress, Pause, Resume and Cancel, bulk actions on runs (the Runs page and a DAG's Runs tab), run notes,
  * and the duration chart of a DAG's recent runs. The tests share the server and the browser and
  * run in order; each leaves a screenshot in test-results/.
  */
@@ -73,7 +73,7 @@ const rowState = (page: Page, runId: string) => page.locator(`tr[data-run-id="${
 const selectRow = (page: Page, runId: string) => page.locator(`tr[data-run-id="${attr(runId)}"] input[type="checkbox"]`).check();
 
 describe("run management in the web UI", () => {
-  it("lists backfills with their progress, updating live, and cancels a running one", async () => {
+  it("lists backfills with their progress, updating live; pauses, resumes and cancels a running one", async () => {
     const { page } = e2e.browser;
     await logIn(page, e2e.server.url);
     const quick = (await apiPost(page, e2e.server.url, "dags/e2e_nightly/backfills", { from: "2024-03-01", to: "2024-03-04", maxActiveRuns: 1 })) as { id: number };
@@ -114,6 +114,12 @@ describe("run management in the web UI", () => {
     // The progress bars grow with a short transition.
     await page.waitForTimeout(400);
     await screenshot(page, "backfills-page");
+    // Paused, it offers Resume (and Cancel) instead of Pause; resumed, it runs again.
+    await slowRow.getByRole("button", { name: `Pause backfill ${slow.id}` }).click();
+    await expect.poll(() => slowRow.locator(".col-state").textContent()).toBe("paused");
+    expect(await slowRow.getByRole("button", { name: `Pause backfill ${slow.id}` }).count()).toBe(0);
+    await slowRow.getByRole("button", { name: `Resume backfill ${slow.id}` }).click();
+    await expect.poll(() => slowRow.locator(".col-state").textContent()).toBe("running");
     await slowRow.getByRole("button", { name: `Cancel backfill ${slow.id}` }).click();
     await expect.poll(() => slowRow.locator(".col-state").textContent()).toBe("cancelled");
     const stored = await getJson<{ state: string; progress: { done: number; total: number } }>(page, `backfills/${slow.id}`);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { countCalls } from "../support/call-counter.js";
 import { waitForValue } from "../support/wait-for.js";
 import { planBackfill } from "../../src/scheduler/backfill.js";
 import { storedIntervals } from "../../src/scheduler/backfill-driver.js";
@@ -93,15 +94,18 @@ describe("backfills driven by the scheduler", () => {
 
   it("cancelling stops it from starting runs; the runs in flight finish", async () => {
     const store = await openStore();
-    const service = await startService(store);
+    // Each scheduler tick reads the paused DAGs once, as it begins: counting them counts ticks.
+    const ticks = countCalls(store, ["listPausedDagIds"]);
+    const service = await startService(ticks.target);
     const created = await createBackfill(store, service, "driven_slow", 1);
     await waitFor("the first run to start", () => store.getBackfill(created.id), (b) => (b?.progress.running ?? 0) > 0);
 
     const cancelled = await store.cancelBackfill(created.id, new Date());
     expect(cancelled.state).toBe("cancelled");
     const settled = await waitFor("the run in flight to finish", () => store.getBackfill(created.id), (b) => b?.progress.running === 0);
-    // Give the scheduler a few more ticks: it must not start anything else.
-    await new Promise((r) => setTimeout(r, 800));
+    // Eight more whole scheduler ticks: it must not start anything else.
+    const tickedAt = ticks.calls("listPausedDagIds");
+    await waitFor("8 more scheduler ticks", () => Promise.resolve(ticks.calls("listPausedDagIds")), (n) => n > tickedAt + 8);
     const runs = await store.listRunsBetween("driven_slow", TEN_DAYS.from, TEN_DAYS.to);
     expect(runs.length).toBeLessThanOrEqual(2);
     expect(runs.every((r) => r.state === "success")).toBe(true);

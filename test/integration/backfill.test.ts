@@ -1,21 +1,23 @@
 /**
- * Backfills (docs/architecture.md §4) end to end: through the library (planBackfill / runBackfill with a real
- * SQLite store, the in-process worker and the process pool) and through the real command line
- * (`node bin/tributary.js backfill ...`, built by `npm run build`). Each test has its own store in
- * a temporary folder.
+ * Backfills (docs/architecture.md §4) end to end: through the library (planBackfill, a stored backfill
+ * from createBackfill, driven by runBackfill with a real SQLite store, the in-process worker and
+ * the process pool) and through the real command line (`node bin/tributary.js backfill ...`,
+ * built by `npm run build`). Each test has its own store in a temporary folder. Interrupting and
+ * resuming the command, on SQLite and PostgreSQL, is backfill-cli-resume.test.ts.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
-import { runBackfill, type BackfillProgress } from "../../src/app/run-backfill.js";
+import { runBackfill } from "../../src/app/run-backfill.js";
 import { planBackfill, type PlannedInterval, type ReprocessMode } from "../../src/scheduler/backfill.js";
+import { storedIntervals } from "../../src/scheduler/backfill-driver.js";
 import { register, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
+import type { BackfillProgressCounts, BackfillRecord, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
@@ -45,6 +47,11 @@ async function loadFixture(file: string, dagId: string): Promise<RegisteredDag> 
   const entry = register(findDag(await loadDagFile(join(FIXTURES, file)), dagId));
   await store.upsertDag({ dagId, file: entry.file, graph: entry.dag.graph, now: new Date() });
   return entry;
+}
+
+/** Records a plan as a stored backfill, as the command and the API do. */
+async function storeBackfill(entry: RegisteredDag, plan: readonly PlannedInterval[], range: { from: Date; to: Date }, reprocess: ReprocessMode, maxActiveRuns: number): Promise<BackfillRecord> {
+  return store.createBackfill({ dagId: entry.dag.id, ...range, reprocess, maxActiveRuns, createdBy: "test", intervals: storedIntervals(plan), now: new Date() });
 }
 
 function actions(plan: readonly PlannedInterval[]): Record<string, number> {
@@ -102,24 +109,24 @@ describe("a backfill of 2024 for a @daily DAG", () => {
     expect(plan.at(-1)?.interval.start.toISOString()).toBe("2024-12-31T00:00:00.000Z");
     expect(plan.at(-1)?.interval.end.toISOString()).toBe("2025-01-01T00:00:00.000Z");
 
-    const reports: BackfillProgress[] = [];
+    const reports: BackfillProgressCounts[] = [];
     const samples: Promise<number>[] = [];
     const started = Date.now();
+    const created = await storeBackfill(entry, plan, YEAR_2024, "skip", 8);
     const result = await runBackfill({
       store,
       entry,
-      plan,
-      maxActiveRuns: 8,
+      backfillId: created.id,
       concurrency: 8,
-      onProgress: (p) => {
-        reports.push(p);
+      onProgress: (b) => {
+        reports.push(b.progress);
         samples.push(store.listRuns({ dagId: "backfill_noop", states: ["running"], limit: 1_000 }).then((r) => r.length));
       },
     });
     const elapsedMs = Date.now() - started;
     console.info(`backfill of 366 daily runs (2 tasks each), 8 runs / 8 tries at once: ${elapsedMs} ms`);
 
-    expect(result).toMatchObject({ total: 366, done: 366, succeeded: 366, failed: 0, skipped: 0, running: 0, interrupted: false });
+    expect(result).toMatchObject({ interrupted: false, backfill: { id: created.id, state: "completed", progress: { total: 366, done: 366, succeeded: 366, failed: 0, skipped: 0, running: 0 } } });
     expect(result.runs).toHaveLength(366);
     expect(elapsedMs).toBeLessThan(60_000);
 
@@ -165,28 +172,30 @@ describe("a backfill of 2024 for a @daily DAG", () => {
   it("can be interrupted, leaves the store consistent, and resumes without a duplicate", async () => {
     const entry = await loadFixture("noop.ts", "backfill_noop");
     const plan = await planBackfill(store, entry, YEAR_2024, "skip");
+    const created = await storeBackfill(entry, plan, YEAR_2024, "skip", 8);
     const controller = new AbortController();
     let doneAtAbort = -1;
     const first = await runBackfill({
       store,
       entry,
-      plan,
-      maxActiveRuns: 8,
+      backfillId: created.id,
       concurrency: 8,
       signal: controller.signal,
-      onProgress: (p) => {
-        if (!controller.signal.aborted && p.done >= 40) {
-          doneAtAbort = p.done;
+      onProgress: (b) => {
+        if (!controller.signal.aborted && b.progress.done >= 40) {
+          doneAtAbort = b.progress.done;
           controller.abort();
         }
       },
     });
     expect(doneAtAbort).toBeGreaterThanOrEqual(40);
     expect(first.interrupted).toBe(true);
-    expect(first.total).toBe(366);
-    expect(first.done).toBeGreaterThanOrEqual(doneAtAbort);
-    expect(first.done).toBeLessThan(366);
-    expect(first.failed).toBe(0);
+    // Paused: no driver starts its runs until it is resumed.
+    expect(first.backfill.state).toBe("paused");
+    expect(first.backfill.progress.total).toBe(366);
+    expect(first.backfill.progress.done).toBeGreaterThanOrEqual(doneAtAbort);
+    expect(first.backfill.progress.done).toBeLessThan(366);
+    expect(first.backfill.progress.failed).toBe(0);
 
     // Consistent: no try left half-done, and every unfinished run is waiting with queued work.
     const afterStop = await allRuns("backfill_noop");
@@ -211,11 +220,11 @@ describe("a backfill of 2024 for a @daily DAG", () => {
     const finished = afterStop.filter((r) => r.state === "success");
     const unfinished = afterStop.filter((r) => r.state !== "success");
     console.info(`interrupted after ${doneAtAbort} done: ${finished.length} runs finished, ${unfinished.length} unfinished, ${366 - afterStop.length} not created`);
-    expect(finished.length).toBe(first.succeeded);
+    expect(finished.length).toBe(first.backfill.progress.succeeded);
     // Stopping did not wait for the active runs to end: some are left for the resume.
     expect(unfinished.length).toBeGreaterThan(0);
 
-    // Running the same backfill again resumes it.
+    // A new plan of the range now (what a dry run shows) agrees with what is left to do.
     const resumePlan = await planBackfill(store, entry, YEAR_2024, "skip");
     expect(actions(resumePlan)).toEqual({
       skip: finished.length,
@@ -227,8 +236,11 @@ describe("a backfill of 2024 for a @daily DAG", () => {
       if (p.existing === undefined) expect(p.action).toBe("create");
       else expect(p.action).toBe(finishedIds.has(p.existing.runId) ? "skip" : "resume");
     }
-    const second = await runBackfill({ store, entry, plan: resumePlan, maxActiveRuns: 8, concurrency: 8 });
-    expect(second).toMatchObject({ total: 366, done: 366, succeeded: 366, failed: 0, skipped: finished.length, interrupted: false });
+    // Resuming the stored backfill continues it.
+    expect(await store.resumeBackfill({ id: created.id, now: new Date() })).toMatchObject({ state: "running" });
+    const second = await runBackfill({ store, entry, backfillId: created.id, concurrency: 8 });
+    expect(second).toMatchObject({ interrupted: false, backfill: { state: "completed", progress: { total: 366, done: 366, succeeded: 366, failed: 0, skipped: 0 } } });
+    expect((await store.listBackfills({})).map((b) => b.id)).toEqual([created.id]);
 
     const runs = await allRuns("backfill_noop");
     expect(runs).toHaveLength(366);
@@ -238,6 +250,38 @@ describe("a backfill of 2024 for a @daily DAG", () => {
     const final = await instancesByRun("backfill_noop");
     for (const run of finished) expect(final.get(run.runId)?.map((ti) => ti.tryNumber)).toEqual([1, 1]);
   }, 90_000);
+});
+
+describe("a backfill driven by this process and changed elsewhere", () => {
+  it("stops driving when another process pauses it; the runs it started are left consistent", async () => {
+    const entry = await loadFixture("noop.ts", "backfill_noop");
+    const range = { from: new Date("2024-01-01T00:00:00Z"), to: new Date("2024-01-31T00:00:00Z") };
+    const created = await storeBackfill(entry, await planBackfill(store, entry, range, "skip"), range, "skip", 2);
+    const other = openSqliteStore({ path: join(dir, "t.db") });
+    let pausing: Promise<unknown> | undefined;
+    try {
+      const result = await runBackfill({
+        store,
+        entry,
+        backfillId: created.id,
+        concurrency: 2,
+        // Another process (the API, say) pauses it once a few runs are done.
+        onProgress: (b) => {
+          if (pausing === undefined && b.progress.done >= 3) pausing = other.pauseBackfill(created.id, new Date());
+        },
+      });
+      await pausing;
+      expect(result.interrupted).toBe(false);
+      expect(result.backfill.state).toBe("paused");
+      expect(result.backfill.progress.done).toBeLessThan(31);
+      // Every run is one of its intervals, and no task instance is left running.
+      const runs = await allRuns("backfill_noop");
+      expect(runs.length).toBe(result.runs.length);
+      for (const run of runs) expect((await store.listTaskInstances(run.runId)).map((ti) => ti.state)).not.toContain("running");
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -250,8 +294,10 @@ describe("reprocess modes", () => {
 
   async function backfill(entry: RegisteredDag, reprocess: ReprocessMode) {
     const plan = await planBackfill(store, entry, RANGE, reprocess);
-    const result = await runBackfill({ store, entry, plan, maxActiveRuns: 4, concurrency: 4 });
-    return { plan, result };
+    const created = await storeBackfill(entry, plan, RANGE, reprocess, 4);
+    const { backfill: stored } = await runBackfill({ store, entry, backfillId: created.id, concurrency: 4 });
+    expect(stored.state).toBe("completed");
+    return { plan, result: stored.progress };
   }
 
   /** Task id -> [state, tryNumber] for each run, by logical date. */
@@ -482,49 +528,6 @@ describe("tributary backfill", () => {
     expect(result.stderr).toMatch(/schedule/);
     expect(await allRuns("manual_only")).toEqual([]);
   });
-
-  it("Ctrl-C stops the backfill with exit 130; the same command again resumes it", async () => {
-    const args = ["backfill", "backfill_noop", "--from", "2024-01-01", "--to", "2024-02-29", "--json", "--dags", FIXTURES, "--db", join(dir, "t.db")];
-    // In its own process group, so that Ctrl-C can be sent the way a terminal sends it: to the
-    // CLI and to its task processes at once.
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const pid = child.pid;
-    if (pid === undefined) throw new Error("the backfill process did not start");
-    const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
-    try {
-      // Interrupt once a few runs have finished.
-      const deadline = Date.now() + 30_000;
-      while ((await store.listRuns({ dagId: "backfill_noop", states: ["success"] })).length < 5) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no progress before Ctrl-C; stderr:\n${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      process.kill(-pid, "SIGINT");
-      expect(await exited, stderr).toBe(130);
-    } finally {
-      if (child.exitCode === null) process.kill(-pid, "SIGKILL");
-    }
-    const interrupted = BackfillJson.parse(JSON.parse(stdout.trim()));
-    expect(interrupted).toMatchObject({ total: 60, interrupted: true, failed: 0 });
-    expect(interrupted.succeeded).toBeLessThan(60);
-    const afterStop = await allRuns("backfill_noop");
-    expect(afterStop.length).toBeLessThan(60);
-    for (const run of afterStop) {
-      const states = (await store.listTaskInstances(run.runId)).map((ti) => ti.state);
-      expect(states).not.toContain("running");
-    }
-
-    const resumed = await backfillCli("backfill_noop", ["--from", "2024-01-01", "--to", "2024-02-29", "--json"]);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(parseJsonLine(resumed, BackfillJson)).toMatchObject({ total: 60, succeeded: 60, failed: 0, interrupted: false, skipped: interrupted.succeeded });
-    const runs = await allRuns("backfill_noop");
-    expect(runs).toHaveLength(60);
-    expect(new Set(runs.map((r) => r.logicalDate.getTime())).size).toBe(60);
-    expect(runs.every((r) => r.state === "success")).toBe(true);
-  }, 60_000);
 
   it("exits 2 for --to before --from, a bad date, or a missing --from", async () => {
     const reversed = await backfillCli("backfill_noop", ["--from", "2024-02-01", "--to", "2024-01-01"]);

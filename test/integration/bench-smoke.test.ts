@@ -68,6 +68,16 @@ describe("benchmark smoke", () => {
     }
   });
 
+  it("`--isolation inline` runs chain40 and fanout10k with inline tasks and says so in each figure's baseline", { timeout: 60_000 }, async () => {
+    const results = await runBench({ names: ["chain40", "fanout10k"], stores: ["sqlite"], dir, pgUrl: PG_URL, smoke: true, isolation: "inline" });
+    const engine = results.filter((r) => r.name === "chain40" || r.name === "fanout10k");
+    expect(engine.length).toBe(4);
+    for (const r of engine) {
+      expect(r.value, `${r.name} ${r.metric}`).toBeGreaterThanOrEqual(0);
+      expect(r.baseline, `${r.name} ${r.metric}`).toMatch(/; Tributary's tasks ran with isolation "inline"$/);
+    }
+  });
+
   it("rejects an unknown workload", async () => {
     await expect(runBench({ names: ["nope"], stores: ["sqlite"], dir, pgUrl: PG_URL, smoke: true })).rejects.toThrow(/unknown workload.*nope/);
   });

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { createTributary } from "../../src/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import { waitForValue } from "../support/wait-for.js";
 
 const DSL = resolve(import.meta.dirname, "../../src/dsl/index.js");
 let dir: string | undefined;
@@ -31,12 +32,11 @@ export default dag("embedded_tick", { schedule: { every: "1s" } }, (d) => {
   expect(tributary.status().importErrors).toHaveLength(1);
   const store = openSqliteStore({ path: db });
   try {
-    const deadline = Date.now() + 15_000;
-    let succeeded = 0;
-    while (Date.now() < deadline && succeeded < 1) {
-      await new Promise((r) => setTimeout(r, 200));
-      succeeded = (await store.listRuns({ dagId: "embedded_tick", states: ["success"] })).length;
-    }
+    const succeeded = await waitForValue(
+      async () => (await store.listRuns({ dagId: "embedded_tick", states: ["success"] })).length,
+      (n) => n >= 1,
+      { timeoutMs: 15_000, intervalMs: 200, what: "successful runs of embedded_tick" },
+    );
     expect(succeeded).toBeGreaterThanOrEqual(1);
   } finally {
     await tributary.stop(5_000);

@@ -15,6 +15,8 @@ import { listDatasets } from "../../src/lineage/datasets.js";
 import { recordExternalDatasetEvent } from "../../src/lineage/external-events.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import { countCalls, type CallCounter } from "../support/call-counter.js";
+import { waitFor } from "../support/wait-for.js";
 import type { Store } from "../../src/store/index.js";
 import { assertOpenLineageEvent } from "../unit/lineage/openlineage-schema.js";
 
@@ -35,13 +37,14 @@ let service: TributaryService;
 let server: Server;
 const received: ReceivedEvent[] = [];
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> => waitFor(check, { what, timeoutMs, intervalMs: 100 });
+/** The scheduler's store, counting its ticks (each one reads the paused DAGs once, as it begins). */
+let ticks: CallCounter<Store>;
+/** Waits for `n` whole scheduler ticks: the one running now may have read the state before. */
+const ticksPass = async (n: number): Promise<void> => {
+  const from = ticks.calls("listPausedDagIds");
+  await until(`${n} scheduler ticks`, () => Promise.resolve(ticks.calls("listPausedDagIds") > from + n));
+};
 
 const runsOf = async (dagId: string, state?: "success") => store.listRuns({ dagId, ...(state ? { states: [state] } : {}) });
 
@@ -59,8 +62,9 @@ beforeAll(async () => {
   store = openSqliteStore({ path: join(dir, "t.db") });
   const report = await store.migrate();
   if (report.error) throw report.error;
+  ticks = countCalls(store, ["listPausedDagIds"]);
   service = new TributaryService({
-    store,
+    store: ticks.target,
     dagsDir: DAGS,
     concurrency: 2,
     tickMs: 100,
@@ -88,7 +92,7 @@ describe("lineage example", () => {
       (await runsOf("daily_revenue_report", "success")).length === 1 && (await runsOf("customer_churn_model", "success")).length === 1,
     );
     // More ticks pass: nothing new is triggered by the same events.
-    await new Promise((r) => setTimeout(r, 500));
+    await ticksPass(5);
     const report = await runsOf("daily_revenue_report");
     const churn = await runsOf("customer_churn_model");
     expect(report.map((r) => r.runType)).toEqual(["event"]);
@@ -122,7 +126,7 @@ describe("lineage example", () => {
     await until("second consumer runs", async () =>
       (await runsOf("daily_revenue_report", "success")).length === 2 && (await runsOf("customer_churn_model", "success")).length === 2,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    await ticksPass(5);
     expect(await runsOf("daily_revenue_report")).toHaveLength(2);
     expect(await runsOf("customer_churn_model")).toHaveLength(2);
     await expect(recordExternalDatasetEvent(store, { uri: "clean_orders" })).rejects.toThrow(/invalid dataset URI/);

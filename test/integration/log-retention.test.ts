@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
+import { countCalls } from "../support/call-counter.js";
 import { createLogRetentionLoop } from "../../src/logging/log-retention.js";
 import type { LogFields } from "../../src/logging/log-fields.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
@@ -33,8 +34,10 @@ it("deletes task logs of tries older than the retention, periodically", async ()
 
     const said: { message: string; fields: LogFields | undefined }[] = [];
     const errors: unknown[] = [];
+    // Each pass of the loop deletes once: counting the deletes counts the passes.
+    const passes = countCalls(store, ["deleteTaskLogsBefore"]);
     const loop = createLogRetentionLoop({
-      store,
+      store: passes.target,
       retentionMs: 30 * DAY,
       intervalMs: 50,
       log: (message, fields) => said.push({ message, fields }),
@@ -42,8 +45,9 @@ it("deletes task logs of tries older than the retention, periodically", async ()
     });
     loop.start();
     await waitFor(() => said.length > 0, { timeoutMs: 10_000, intervalMs: 20, what: "the retention loop's report" });
-    // A few more passes of the loop (every 50 ms): nothing more to delete, nothing more said.
-    await new Promise((r) => setTimeout(r, 200));
+    // A few more passes of the loop: nothing more to delete, nothing more said.
+    const passed = passes.calls("deleteTaskLogsBefore");
+    await waitFor(() => passes.calls("deleteTaskLogsBefore") > passed + 3, { timeoutMs: 10_000, intervalMs: 20, what: "3 more passes of the loop" });
     await loop.stop();
 
     expect(errors).toEqual([]);

@@ -14,6 +14,7 @@ import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/index.js";
 import { assertOpenLineageEvent } from "../unit/lineage/openlineage-schema.js";
+import { waitFor } from "../support/wait-for.js";
 
 const DAGS = resolve(import.meta.dirname, "../fixtures/openlineage-failures");
 
@@ -34,13 +35,7 @@ let service: TributaryService;
 let server: Server;
 const received: ReceivedEvent[] = [];
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> => waitFor(check, { what, timeoutMs, intervalMs: 100 });
 
 const eventsOf = (job: string): ReceivedEvent[] => received.filter((e) => e.job.name === job);
 

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
 import { afterEach, beforeAll, expect } from "vitest";
+import { waitFor } from "../support/wait-for.js";
 
 // bigint columns (times in ms, ids, counts) as numbers, as the store reads them.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -141,14 +142,15 @@ export class Fleet {
    * output; throws at once if a process exited that nobody stopped (`terminate`, `kill9`, `killAll`).
    */
   async waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 200): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await check()) return;
-      const died = this.processes.find((p) => !p.alive() && !this.#stopped.has(p));
-      if (died) throw new Error(`${died.name} exited (${String(died.child.exitCode ?? died.child.signalCode)}) while waiting for ${what}:\n${died.output()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.outputs()}`);
-      await sleep(intervalMs);
-    }
+    await waitFor(
+      async () => {
+        if (await check()) return true;
+        const died = this.processes.find((p) => !p.alive() && !this.#stopped.has(p));
+        if (died) throw new Error(`${died.name} exited (${String(died.child.exitCode ?? died.child.signalCode)}) while waiting for ${what}:\n${died.output()}`);
+        return false;
+      },
+      { timeoutMs, intervalMs, what: () => `${what} (${timeoutMs} ms)\n${this.outputs()}` },
+    );
   }
 
   outputs(): string {

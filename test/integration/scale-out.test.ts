@@ -139,7 +139,12 @@ export default dag("long_zombie", { schedule: { every: "1h" }, catchup: false },
     const victim = workers.find((w) => w.pid === workerPid(first?.worker_id ?? ""));
     const survivor = workers.find((w) => w !== victim);
     if (!victim || !survivor) throw new Error(`try 1 runs on an unknown worker ${first?.worker_id ?? "?"}`);
-    await sleep(1_000);
+    // The victim has heartbeated its try since claiming it: the sweep must wait for the silence.
+    const heartbeat = async () => (await fleet.query<{ heartbeat_at: number | null; started_at: number | null }>("select heartbeat_at, started_at from task_instances"))[0];
+    await fleet.waitFor("a heartbeat of try 1", async () => {
+      const ti = await heartbeat();
+      return ti?.heartbeat_at != null && ti.started_at != null && ti.heartbeat_at > ti.started_at;
+    }, 10_000, 50);
     const killedAt = Date.now();
     await fleet.kill9(victim);
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { waitFor as waitUntil } from "../support/wait-for.js";
+import { waitFor as waitUntil, waitForValue } from "../support/wait-for.js";
 import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
@@ -759,15 +759,16 @@ describe("with a real worker", () => {
     const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onWork: () => worker.wake(), onError: (e) => errors.push(e) });
     worker.start();
     try {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        await scheduler.tick();
-        expect((await store.listRuns({ dagId: "ds_daily", states: ["running"] })).length).toBeLessThanOrEqual(2);
-        const runs = await runsOf(store, "ds_daily");
-        if (runs.length === 5 && runs.every((r) => r.state === "success")) break;
-        if (Date.now() > deadline) throw new Error(`runs did not finish: ${runs.map((r) => r.state).join(", ")}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // Ticks by hand until every run is done, checking maxActiveRuns after each.
+      await waitForValue(
+        async () => {
+          await scheduler.tick();
+          expect((await store.listRuns({ dagId: "ds_daily", states: ["running"] })).length).toBeLessThanOrEqual(2);
+          return (await runsOf(store, "ds_daily")).map((r) => r.state);
+        },
+        (states) => states.length === 5 && states.every((s) => s === "success"),
+        { timeoutMs: 20_000, what: "the 5 runs to succeed" },
+      );
     } finally {
       await worker.stop();
       await pool.close();
@@ -808,11 +809,11 @@ export default dag("long", { schedule: null }, (d) => {
     try {
       const entry = registered(service.registry, "long");
       const run = await trigger(store, entry, new Date());
-      const deadline = Date.now() + 15_000;
-      while ((await store.getRun(run.runId))?.state === "running") {
-        if (Date.now() > deadline) throw new Error(`the run did not finish:\n${lines.join("\n")}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntil(async () => (await store.getRun(run.runId))?.state !== "running", {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+        what: () => `the run to finish:\n${lines.join("\n")}`,
+      });
       const [instance] = await store.listTaskInstances(run.runId);
       const tries = await store.listTries(instance?.id ?? -1);
       expect(tries.map((t) => [t.outcome, t.errorKind])).toEqual([["success", null]]);
@@ -900,9 +901,8 @@ export default dag("quick", { schedule: { every: "2s" }, catchup: false }, (d) =
 
     const restartedAt = Date.now();
     const second = startService(dir);
-    // Running again: at least one run of this lifetime succeeds, and it keeps going for a while.
-    await waitFor(second, "a run of the second lifetime", () => [...succeeded(second)].some((id) => !firstRuns.has(id)), 15_000);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, restartedAt + 3_000 - Date.now())));
+    // Running again: runs of this lifetime succeed, one after the other.
+    await waitFor(second, "two runs of the second lifetime", () => [...succeeded(second)].filter((id) => !firstRuns.has(id)).length >= 2, 15_000);
     const stoppedAgain = await terminate(second);
     expect(stoppedAgain, second.output()).toMatchObject({ code: 0, signal: null });
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSecretKey } from "../../src/secrets/cipher.js";
 import { createSecretResolver } from "../../src/secrets/secret-config.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
+import { waitFor } from "../support/wait-for.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/tributary.js");
 const DSL = resolve(import.meta.dirname, "../../src/dsl/index.ts");
@@ -169,8 +170,11 @@ export default dag("uses_secret", { schedule: { every: "1s" }, startDate: "2024-
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     try {
-      const deadline = Date.now() + 25_000;
-      while (!lines.some((l) => l.includes('"taskId":"connect"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => lines.some((l) => l.includes('"taskId":"connect"')), {
+        timeoutMs: 25_000,
+        intervalMs: 100,
+        what: () => `a log line of the task "connect":\n${lines.join("\n")}\n${stderr}`,
+      });
     } finally {
       child.kill("SIGTERM");
     }

@@ -15,6 +15,7 @@ import { TributaryService } from "../../src/app/tributary-service.js";
 import type { DagRunRecord, Store } from "../../src/store/index.js";
 import { STORES, type StorePlace } from "../conformance/stores.js";
 import { assertTraceRequest, attributesOf, millisOf, type ReceivedSpan } from "../unit/observability/otlp-shape.js";
+import { waitForValue } from "../support/wait-for.js";
 
 const DAGS = resolve(import.meta.dirname, "../fixtures/tracing-dags");
 
@@ -69,14 +70,10 @@ class Collector {
   }
 }
 
+/** The probe's first value that is not undefined or false. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const value = await waitForValue(async () => await probe(), (v) => v !== undefined && v !== false, { what, timeoutMs });
+  return value as T;
 }
 
 for (const factory of STORES) describe.sequential(`OpenTelemetry traces from a running service (${factory.name})`, () => {

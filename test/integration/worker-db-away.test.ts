@@ -12,6 +12,7 @@ import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/index.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
+import { waitFor } from "../support/wait-for.js";
 
 const DSL = resolve(import.meta.dirname, "../../src/dsl/index.js");
 let dir: string | undefined;
@@ -72,8 +73,7 @@ export default dag("pair", {}, (d) => {
       now: new Date(),
     });
     worker.start();
-    const deadline = Date.now() + 15_000;
-    while ((await store.getRun(run.runId))?.state !== "success" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await store.getRun(run.runId))?.state === "success", { timeoutMs: 15_000, what: "the run to succeed" });
     const instances = await store.listTaskInstances(run.runId);
     expect(instances.map((ti) => [ti.taskId, ti.state, ti.tryNumber, ti.result])).toEqual([
       ["first", "success", 1, 20],

@@ -26,12 +26,16 @@ it("cancels its running tries once no heartbeat has reached the store for the le
   await store.migrate();
   const { dag, file } = findDag(await loadDagFile(FIXTURE), "long_task");
   let storeReachable = true;
+  let heartbeats = 0;
   // The same store, except that heartbeats fail while it is "unreachable".
   const flaky: Store = new Proxy(store, {
     get(target, key, receiver) {
       if (key === "heartbeat") {
-        return (...args: Parameters<Store["heartbeat"]>) =>
-          storeReachable ? target.heartbeat(...args) : Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+        return (...args: Parameters<Store["heartbeat"]>) => {
+          if (!storeReachable) return Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+          heartbeats += 1;
+          return target.heartbeat(...args);
+        };
       }
       const value: unknown = Reflect.get(target, key, receiver);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -65,8 +69,9 @@ it("cancels its running tries once no heartbeat has reached the store for the le
     });
     worker.start();
     await waitFor(async () => (await store.listTaskInstances(run.runId))[0]?.state === "running", { timeoutMs: 15_000, what: "the try to run" });
-    // Healthy heartbeats for a while: the try keeps running.
-    await new Promise((r) => setTimeout(r, 800));
+    // Healthy heartbeats for longer than the lease (8 at 100 ms, lease 600 ms): the try keeps running.
+    const beatsBefore = heartbeats;
+    await waitFor(() => heartbeats >= beatsBefore + 8, { timeoutMs: 15_000, what: "8 more heartbeats" });
     expect(finished).toBeUndefined();
     storeReachable = false;
     const cutOffAt = Date.now();

@@ -13,6 +13,8 @@ import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import type { TaskRunOutcome } from "../../src/worker/task-protocol.js";
 import { Worker } from "../../src/worker/worker.js";
+import { countCalls } from "../support/call-counter.js";
+import { waitFor } from "../support/wait-for.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/engine-dags/long.ts");
 let dir: string | undefined;
@@ -27,8 +29,9 @@ it("stops a running try that the zombie sweep has failed, and its late outcome c
   const { dag, file } = findDag(await loadDagFile(FIXTURE), "long_task");
   const pool = new TaskProcessPool({ size: 1, killGraceMs: 500 });
   let finished: TaskRunOutcome | undefined;
+  const counted = countCalls(store, ["heartbeat"]);
   const worker = new Worker({
-    store,
+    store: counted.target,
     pool,
     dags: () => new Map([[dag.id, { dag, file }]]),
     concurrency: 1,
@@ -52,11 +55,10 @@ it("stops a running try that the zombie sweep has failed, and its late outcome c
       now: new Date(),
     });
     worker.start();
-    const deadline = Date.now() + 15_000;
-    while ((await store.listTaskInstances(run.runId))[0]?.state !== "running" && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => (await store.listTaskInstances(run.runId))[0]?.state === "running", { timeoutMs: 15_000, what: "the try to run" });
+    // The worker heartbeats its try a few times: it holds it.
+    const beatsBefore = counted.calls("heartbeat");
+    await waitFor(() => counted.calls("heartbeat") >= beatsBefore + 3, { timeoutMs: 15_000, what: "3 more heartbeats" });
     const [instance] = await store.listTaskInstances(run.runId);
     // The sweep (of a scheduler that saw the heartbeats late) fails the try as a zombie.
     const swept = await store.completeTry({
@@ -70,7 +72,7 @@ it("stops a running try that the zombie sweep has failed, and its late outcome c
     });
     expect(swept.applied).toBe(true);
     const sweptAt = Date.now();
-    while (finished === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => finished !== undefined, { timeoutMs: 15_000, what: "the worker to stop the reclaimed try" });
     expect(finished?.ok).toBe(false);
     expect(Date.now() - sweptAt).toBeLessThan(3_000);
     expect(finished?.ok === false ? finished.error.message : "").toMatch(/no longer this worker's/);

@@ -4,6 +4,9 @@ import { runSchema } from "./runs.js";
 import { timestamp } from "./responses.js";
 
 const reprocessMode = z.enum(["skip", "failed", "all"]).meta({ id: "ReprocessMode" });
+/** paused: an interrupted `tributary backfill`, which starts no runs until it is resumed. */
+export const BACKFILL_STATE_NAMES = ["running", "paused", "completed", "cancelled"] as const;
+const backfillState = z.enum(BACKFILL_STATE_NAMES).meta({ id: "BackfillState" });
 
 export const backfillSchema = z
   .object({
@@ -13,7 +16,7 @@ export const backfillSchema = z
     to: timestamp,
     reprocess: reprocessMode,
     maxActiveRuns: z.number(),
-    state: z.enum(["running", "completed", "cancelled"]),
+    state: backfillState,
     createdBy: z.string().nullable(),
     createdAt: timestamp,
     endedAt: timestamp.nullable(),
@@ -39,6 +42,18 @@ export const backfillPlanSchema = z
         })
         .meta({ id: "BackfillInterval" }),
     ),
+    excluded: z
+      .array(
+        z
+          .object({
+            tick: timestamp,
+            ds: z.string().describe("the tick's day in the DAG's timezone, YYYY-MM-DD"),
+            reason: z.enum(["listed", "not a business day"]),
+            shiftedTo: timestamp.nullable().describe("with onExcluded: \"shift\", the logical date the tick moved to"),
+          })
+          .meta({ id: "BackfillExcludedTick" }),
+      )
+      .describe("schedule ticks in the range on days the DAG's calendar excludes: they get no run of their own"),
   })
   .meta({ id: "BackfillPlan" });
 

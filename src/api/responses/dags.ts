@@ -21,6 +21,8 @@ export const taskSpecSchema = z
     pool: z.string().optional(),
     queue: z.string().optional(),
     priority: z.number().optional(),
+    /** Absent: `process`, the default. */
+    isolation: z.enum(["process", "thread", "inline"]).optional(),
     inputDatasets: z.array(z.string()).readonly(),
     outputDatasets: z.array(z.string()).readonly(),
     secrets: z.array(z.string()).readonly().optional(),

@@ -44,6 +44,8 @@ const taskTrySchema = z
     endedAt: timestamp.nullable(),
     error: z.string().nullable(),
     errorKind: z.enum(["error", "timeout", "crash", "result_too_large", "zombie", "cancelled", "lost"]).nullable(),
+    cacheKey: z.string().nullable().describe("the task's cache key (secret values masked), for a task with a cache option"),
+    cached: z.boolean().describe("true when the result came from the cache: the task did not run"),
   })
   .meta({ id: "TaskTry" });
 

@@ -1,15 +1,15 @@
-/** Backfills: plan (dry run), create, follow progress, cancel. The scheduler drives them. */
+/** Backfills: plan (dry run), create, follow progress, pause, resume, cancel. The scheduler drives them. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { REPROCESS_MODES, type ReprocessMode } from "../../store/index.js";
-import { backfillRange, planBackfill } from "../../scheduler/backfill.js";
+import { backfillRange, excludedInRange, planBackfill } from "../../scheduler/backfill.js";
 import { storedIntervals } from "../../scheduler/backfill-driver.js";
 import { MAX_API_BACKFILL_INTERVALS } from "../../scheduler/backfill-intervals.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { notFound } from "../errors.js";
 import { requireDag } from "../lookups.js";
 import { dagIdParam } from "../route-schemas.js";
-import { backfillListSchema, backfillPlanSchema, backfillSchema } from "../responses/backfills.js";
+import { BACKFILL_STATE_NAMES, backfillListSchema, backfillPlanSchema, backfillSchema } from "../responses/backfills.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 
 const backfillIdParam = z.object({ id: z.coerce.number().int().min(1) });
@@ -45,7 +45,10 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
         action: p.action,
         existingRunId: p.existing?.runId ?? null,
       }));
-      if (request.body.dryRun) return { dryRun: true as const, dagId: entry.dag.id, from, to, intervals };
+      if (request.body.dryRun) {
+        const excluded = excludedInRange(entry, { from, to }).map((e) => ({ tick: e.tick, ds: e.day, reason: e.reason, shiftedTo: e.shiftedTo ?? null }));
+        return { dryRun: true as const, dagId: entry.dag.id, from, to, intervals, excluded };
+      }
       const backfill = await ctx.store.createBackfill({
         dagId: entry.dag.id,
         from,
@@ -76,7 +79,7 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
         tags: ["backfills"],
         operationId: "listBackfills",
         response: responses({ 200: backfillListSchema }, 400, ...AUTH_ERRORS),
-        querystring: z.object({ dagId: z.string().max(250).optional(), state: z.enum(["running", "completed", "cancelled"]).optional() }),
+        querystring: z.object({ dagId: z.string().max(250).optional(), state: z.enum(BACKFILL_STATE_NAMES).optional() }),
       },
     },
     async (request) => ({
@@ -94,21 +97,46 @@ export const backfillRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
     },
   );
 
-  app.post(
-    "/backfills/:id/cancel",
-    { config: { access: "operator" }, schema: {
-        summary: "Stop a backfill from starting more runs (runs in flight finish)",
-        tags: ["backfills"],
-        operationId: "cancelBackfill",
-        params: backfillIdParam,
-        response: responses({ 200: backfillSchema }, 400, 404, ...AUTH_ERRORS),
+  // An operator's state changes: each one transaction in the store, audited.
+  const stateChanges = [
+    {
+      verb: "cancel",
+      summary: "Stop a running or paused backfill for good: it starts no more runs (runs in flight finish)",
+      operationId: "cancelBackfill",
+      apply: (id: number) => ctx.store.cancelBackfill(id, ctx.now()),
+    },
+    {
+      verb: "pause",
+      summary: "Pause a running backfill: it starts no more runs until it is resumed (runs in flight go on)",
+      operationId: "pauseBackfill",
+      apply: (id: number) => ctx.store.pauseBackfill(id, ctx.now()),
+    },
+    {
+      verb: "resume",
+      summary: "Resume a paused backfill (an interrupted tributary backfill, say): the schedulers start its runs again; a running one stays running",
+      operationId: "resumeBackfill",
+      apply: (id: number) => ctx.store.resumeBackfill({ id, now: ctx.now() }),
+    },
+  ] as const;
+  for (const change of stateChanges) {
+    app.post(
+      `/backfills/:id/${change.verb}`,
+      {
+        config: { access: "operator" },
+        schema: {
+          summary: change.summary,
+          tags: ["backfills"],
+          operationId: change.operationId,
+          params: backfillIdParam,
+          response: responses({ 200: backfillSchema }, 400, 404, 409, ...AUTH_ERRORS),
+        },
       },
-    },
-    async (request) => {
-      if (!(await ctx.store.getBackfill(request.params.id))) throw notFound(`backfill ${request.params.id} not found`);
-      const backfill = await ctx.store.cancelBackfill(request.params.id, ctx.now());
-      await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: "backfill.cancel", target: `${backfill.dagId}#${backfill.id}`, now: ctx.now() });
-      return backfill;
-    },
-  );
+      async (request) => {
+        if (!(await ctx.store.getBackfill(request.params.id))) throw notFound(`backfill ${request.params.id} not found`);
+        const backfill = await change.apply(request.params.id);
+        await ctx.store.access.appendAudit({ actor: actorOf(request.principal), action: `backfill.${change.verb}`, target: `${backfill.dagId}#${backfill.id}`, now: ctx.now() });
+        return backfill;
+      },
+    );
+  }
 };

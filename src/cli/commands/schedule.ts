@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { formatDs, formatWallTimeWithOffset, parseDateInZone } from "../../core/calendar.js";
 import { InvalidInputError } from "../../core/errors.js";
-import { intervalStartingAtOrAfter, isTimetable } from "../../core/schedule.js";
+import { describeCalendar } from "../../core/run-calendar.js";
+import { isTimetable } from "../../core/schedule.js";
+import { excludedTicksBetween, intervalStartingAtOrAfter } from "../../core/timetable.js";
 import type { DataInterval } from "../../core/types.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { findDagById } from "../find-dag.js";
@@ -13,7 +15,8 @@ import { describeSchedule } from "../describe-schedule.js";
 export const SCHEDULE_USAGE = `tributary schedule <dagId> [--count N] [--from <date>] [--dags <dir>] [--json]
 
 The next N data intervals of a DAG: logical date, start, end, and when each run will be created
-(once its interval has ended).`;
+(once its interval has ended). With a calendar, the schedule's ticks on excluded days are listed
+too, marked as skipped or shifted (they do not count towards N).`;
 
 export async function scheduleCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -52,17 +55,41 @@ export async function scheduleCommand(argv: readonly string[]): Promise<number> 
     end: i.end.toISOString(),
     runCreatedAt: i.end.toISOString(),
   }));
+  const last = intervals.at(-1);
+  const excluded = last === undefined ? [] : excludedTicksBetween(schedule, from, last.start);
+  const excludedRows = excluded.map((e) => ({
+    tick: e.tick.toISOString(),
+    ds: e.day,
+    reason: e.reason,
+    action: e.shiftedTo === undefined ? ("skip" as const) : ("shift" as const),
+    shiftedTo: e.shiftedTo?.toISOString() ?? null,
+  }));
+  const { calendar } = schedule;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ dagId, timezone, schedule: dag.options.schedule, intervals: rows })}\n`);
-  } else {
-    const local = (d: string) => formatWallTimeWithOffset(new Date(d), timezone);
-    process.stdout.write(`${dagId}: ${describeSchedule(dag.options.schedule)} (${timezone})\n\n`);
-    process.stdout.write(
-      `${renderTable(
-        ["ds", "interval start", "interval end", "run created at"],
-        rows.map((r) => [r.ds, local(r.start), local(r.end), local(r.runCreatedAt)]),
-      )}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ dagId, timezone, schedule: dag.options.schedule, calendar: calendar?.option ?? null, intervals: rows, excluded: excludedRows })}\n`);
+    return EXIT.ok;
   }
+  const local = (d: string) => formatWallTimeWithOffset(new Date(d), timezone);
+  process.stdout.write(`${dagId}: ${describeSchedule(dag.options.schedule)} (${timezone})\n`);
+  if (calendar) process.stdout.write(`calendar: ${describeCalendar(calendar)}\n`);
+  process.stdout.write("\n");
+  if (!calendar) {
+    const table = renderTable(["ds", "interval start", "interval end", "run created at"], rows.map((r) => [r.ds, local(r.start), local(r.end), local(r.runCreatedAt)]));
+    process.stdout.write(`${table}\n`);
+    return EXIT.ok;
+  }
+  // Runs and excluded ticks in time order; a tick shares its instant with no run (its day is excluded).
+  const lines = [
+    ...rows.map((r) => {
+      const from = excluded.filter((e) => e.shiftedTo?.toISOString() === r.start).map((e) => e.day);
+      const note = from.length === 0 ? "" : `includes ticks shifted from ${[...new Set(from)].join(", ")}`;
+      return { at: r.start, cells: [r.ds, local(r.start), local(r.end), local(r.runCreatedAt), note] };
+    }),
+    ...excludedRows.map((e) => ({
+      at: e.tick,
+      cells: [e.ds, local(e.tick), "-", "-", e.shiftedTo === null ? `excluded (${e.reason}): no run` : `excluded (${e.reason}): shifted to ${local(e.shiftedTo)}`],
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  process.stdout.write(`${renderTable(["ds", "interval start", "interval end", "run created at", "calendar"], lines.map((l) => l.cells))}\n`);
   return EXIT.ok;
 }

@@ -1,8 +1,10 @@
 /**
  * Backfills as the store keeps them (docs/architecture.md §4): a date range of one DAG to re-process, planned
- * into intervals when it is created, then driven by the scheduler (scheduler/backfill-driver.ts)
- * a few runs at a time until every interval's run has finished, or until it is cancelled.
+ * into intervals when it is created, then driven (scheduler/backfill-driver.ts, by the scheduler
+ * or by `tributary backfill`) a few runs at a time until every interval's run has finished, or
+ * until it is cancelled. A paused backfill starts no runs until it is resumed.
  */
+import type { RunState } from "../../core/types.js";
 
 /** What to do with intervals that already have a run. */
 export type ReprocessMode = "skip" | "failed" | "all";
@@ -22,8 +24,12 @@ export type BackfillAction =
 export const BACKFILL_ACTIONS: readonly BackfillAction[] = ["create", "skip", "rerun", "rerun_failed", "resume"];
 export const REPROCESS_MODES: readonly ReprocessMode[] = ["skip", "failed", "all"];
 
-export type BackfillState = "running" | "completed" | "cancelled";
-export const BACKFILL_STATES: readonly BackfillState[] = ["running", "completed", "cancelled"];
+/**
+ * `running`: its drivers start its runs; `paused`: none are started until it is resumed (an
+ * interrupted `tributary backfill`); `completed` and `cancelled` are final.
+ */
+export type BackfillState = "running" | "paused" | "completed" | "cancelled";
+export const BACKFILL_STATES: readonly BackfillState[] = ["running", "paused", "completed", "cancelled"];
 
 export interface BackfillProgressCounts {
   readonly total: number;
@@ -78,4 +84,14 @@ export interface BackfillIntervalToStart {
   readonly end: Date;
   readonly action: BackfillAction;
   readonly existingRunId: string | null;
+}
+
+/** One interval of a stored backfill, with the run it has (if any) and that run's state. */
+export interface BackfillIntervalRecord {
+  readonly start: Date;
+  readonly end: Date;
+  readonly action: BackfillAction;
+  /** The run started for it (or, for a skipped interval, the existing one); null until then. */
+  readonly runId: string | null;
+  readonly runState: RunState | null;
 }

@@ -8,11 +8,12 @@ import type { DagGraph, RunState, RunType, TaskState, WaitReason } from "../../c
 import type { MigrationReport } from "../sql/migrate.js";
 import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
 export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
-import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "./backfills.js";
+import type { BackfillIntervalRecord, BackfillIntervalToStart, BackfillRecord, BackfillState, CreateBackfillInput } from "./backfills.js";
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
 import type { AlertStore } from "./alerts.js";
 import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
+import type { ResultCacheStore, TryCacheNote } from "./result-cache.js";
 
 export interface DagRecord {
   readonly dagId: string;
@@ -84,6 +85,10 @@ export interface TaskTryRecord {
   readonly endedAt: Date | null;
   readonly error: string | null;
   readonly errorKind: TryErrorKind | null;
+  /** The task's cache key as shown (secret values masked), for tasks with a `cache` option. */
+  readonly cacheKey: string | null;
+  /** True when the try's result came from the cache: the task did not run. */
+  readonly cached: boolean;
 }
 
 export interface StoredLogLine {
@@ -199,6 +204,8 @@ export interface CompleteTryInput {
   readonly random?: () => number;
   /** How many lost tries (errorKind `zombie`/`lost`) of an instance are retried for free (default 3). */
   readonly lostTryRetries?: number;
+  /** For a task with a `cache` option: its key, whether the result came from the cache, and until when to store it. */
+  readonly cache?: TryCacheNote;
 }
 
 export interface CompleteTryResult {
@@ -221,11 +228,6 @@ export interface CompleteTryResult {
  */
 export interface StoreCapabilities {
   /**
-   * A worker's next claim may share the transaction that records its finished tries (one commit
-   * for both). True where writers take turns anyway (SQLite).
-   */
-  readonly claimAlongCompletions: boolean;
-  /**
    * How long a state change may stay unseen behind later ones (a transaction on PostgreSQL may
    * commit a lower id after a higher one): readers of the whole history (`takeStateChanges`)
    * leave younger changes for their next pass.
@@ -243,6 +245,8 @@ export interface Store {
   readonly lineage: LineageStore;
   /** SLA misses, alerts and their escalation timers, metrics counts (src/store/contract/alerts.ts). */
   readonly alerts: AlertStore;
+  /** Cached task results (src/store/contract/result-cache.ts). */
+  readonly resultCache: ResultCacheStore;
 
   /** Applies pending migrations; reports which ran and any error instead of throwing. */
   migrate(): Promise<MigrationReport>;
@@ -332,9 +336,18 @@ export interface Store {
   createBackfill(input: CreateBackfillInput): Promise<BackfillRecord>;
   getBackfill(id: number): Promise<BackfillRecord | undefined>;
   /** Backfills, newest first. */
-  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]>;
-  /** Stops a running backfill from starting more runs (runs in flight finish). ConflictError when not running. */
+  listBackfills(filter: { dagId?: string; states?: readonly BackfillState[] }): Promise<BackfillRecord[]>;
+  /** Stops a running or paused backfill for good (runs in flight finish). ConflictError when completed or cancelled. */
   cancelBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /** Stops a running backfill from starting more runs until it is resumed (runs in flight go on). ConflictError when not running. */
+  pauseBackfill(id: number, now: Date): Promise<BackfillRecord>;
+  /**
+   * Lets a paused backfill start runs again (a running one stays running), with a new
+   * maxActiveRuns when one is given. ConflictError when completed or cancelled.
+   */
+  resumeBackfill(input: { id: number; maxActiveRuns?: number; now: Date }): Promise<BackfillRecord>;
+  /** A backfill's intervals, oldest first, each with its run and the run's state (none for an unknown id). */
+  listBackfillIntervals(id: number): Promise<BackfillIntervalRecord[]>;
   /**
    * For the scheduler: notes which started intervals' runs have finished (completing the backfill
    * when all have), then reserves the next intervals to start, within its maxActiveRuns. Each
@@ -376,10 +389,11 @@ export interface Store {
    */
   getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>>;
   /**
-   * Element `index` of what a mapped task maps over: item `index` of task `taskId`'s list result,
-   * or the result of its mapped instance `index` (undefined when there is none).
+   * Elements of what a mapped task maps over, by index: item i of task `taskId`'s list result, or
+   * the result of its mapped instance i. An index with no element is absent from the map. One
+   * call for the instances a worker claimed together.
    */
-  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown>;
+  getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>>;
   appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void>;
   /**
    * Records a try's outcome and, in the same transaction: schedules a retry or dead-letters the

@@ -1,5 +1,7 @@
 import { Kysely, sql } from "kysely";
 import pg from "pg";
+import type { QueryListener } from "../contract/query-listener.js";
+import { queryLog } from "../sql/shared/query-log.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import type { RunInTransaction } from "../sql/shared/tx.js";
@@ -14,6 +16,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connections in the pool. */
   readonly maxConnections?: number;
+  /** Called after every statement (diagnostics: what the hot path costs, in statements). */
+  readonly onQuery?: QueryListener;
 }
 
 // bigint (int8) columns hold epoch milliseconds and ids, all far below 2^53: read them as numbers.
@@ -41,18 +45,15 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   // two statements of a transaction emits 'error' on the client with no query to receive it. The
   // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
   pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema), log: queryLog(options.onQuery) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,
     dialect: "postgres",
     inTransaction,
     rowLocks: true,
-    // A claim first locks the pools (sql/tries/claim.ts), so a completion holding its runs' locks
-    // would wait for every other worker's claim: the multi-worker soak test
-    // (test/integration/scale-out.test.ts) missed its deadline with claims riding along. A
-    // transaction may commit a lower state-change id after a higher one: readers let 2 s settle.
-    capabilities: { claimAlongCompletions: false, stateChangeSettleMs: 2_000 },
+    // A transaction may commit a lower state-change id after a higher one: readers let 2 s settle.
+    capabilities: { stateChangeSettleMs: 2_000 },
     schema,
     notifier: listenNotifier(options.url, schema),
     beforeMigrate: async () => {

@@ -4,6 +4,7 @@
  */
 import type { Generated } from "kysely";
 import type { RunState, RunType, TaskState, WaitReason } from "../../core/types.js";
+import type { BackfillState } from "../contract/backfills.js";
 import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alerts/alert-tables.js";
 
 export interface DagTable {
@@ -65,7 +66,7 @@ export interface TaskInstanceTable {
   result: string | null;
   error: string | null;
   updated_at: number;
-  /** When a deferred instance wakes up (migration 000013). */
+  /** When a deferred instance wakes up (migration 000014). */
   wake_at: Generated<number | null>;
   /** Why it waits; set while deferred and once woken until claimed, which goes on with the open try. */
   wait_reason: Generated<WaitReason | null>;
@@ -87,6 +88,10 @@ export interface TaskTryTable {
   ended_at: number | null;
   error: string | null;
   error_kind: string | null;
+  /** The task's cache key as shown (migration 000013), for tries of tasks that cache their result. */
+  cache_key: string | null;
+  /** 1 when the try's result came from the cache (it did not run). */
+  cached: Generated<number>;
 }
 
 export interface TaskLogTable {
@@ -219,8 +224,7 @@ export interface BackfillTable {
   to_date: number;
   reprocess: string;
   max_active_runs: number;
-  /** running, completed or cancelled. */
-  state: string;
+  state: BackfillState;
   created_by: string | null;
   created_at: number;
   updated_at: number;
@@ -249,6 +253,18 @@ export interface RunNoteTable {
   updated_at: number;
 }
 
+/** A cached task result (migration 000013): one per (DAG, task, key), served until `expires_at`. */
+export interface TaskResultCacheTable {
+  dag_id: string;
+  task_id: string;
+  cache_key: string;
+  /** JSON text. */
+  result: string;
+  run_id: string;
+  stored_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   backfills: BackfillTable;
   backfill_intervals: BackfillIntervalTable;
@@ -267,6 +283,7 @@ export interface Database {
   run_notes: RunNoteTable;
   task_instances: TaskInstanceTable;
   task_tries: TaskTryTable;
+  task_result_cache: TaskResultCacheTable;
   task_logs: TaskLogTable;
   state_history: StateHistoryTable;
   dead_letters: DeadLetterTable;

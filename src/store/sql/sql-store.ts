@@ -32,7 +32,7 @@ import type { RunInTransaction } from "./shared/tx.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
-import { completeTry } from "./tries/complete-try.js";
+import { completeTries } from "./tries/complete-tries.js";
 import { moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
@@ -43,7 +43,7 @@ import { listRunNotes, setRunNote } from "./runs/run-notes.js";
 import type { RunNoteRecord, SetRunNoteInput } from "../contract/run-notes.js";
 import { clearTaskInstances, type ClearTasksInput } from "./runs/clear-tasks.js";
 import * as backfills from "./backfills/backfills.js";
-import type { BackfillIntervalToStart, BackfillRecord, CreateBackfillInput } from "../contract/backfills.js";
+import type { BackfillIntervalRecord, BackfillIntervalToStart, BackfillRecord, BackfillState, CreateBackfillInput } from "../contract/backfills.js";
 import { dagVersionFromRow } from "./runs/dag-versions.js";
 import {
   dagFromRow,
@@ -63,13 +63,15 @@ import { isUniqueViolation } from "./shared/locks.js";
 import { didQueue, type QueuedNotifier } from "./shared/queued-signal.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
-import { getMappedItem } from "./tries/mapped-item.js";
+import { getMappedItems } from "./tries/mapped-item.js";
 import { SqlAccessStore } from "./access/sql-access-store.js";
 import { capText, MAX_STORED_LOG_LINE_CHARS } from "../contract/text-caps.js";
 import type { AccessStore } from "../contract/access.js";
 import { SqlLineageStore } from "./lineage/sql-lineage-store.js";
 import type { LineageStore } from "../contract/lineage.js";
 import { SqlAlertStore } from "./alerts/sql-alert-store.js";
+import { SqlResultCacheStore } from "./result-cache/sql-result-cache-store.js";
+import type { ResultCacheStore } from "../contract/result-cache.js";
 import type { AlertStore } from "../contract/alerts.js";
 
 export interface SqlStoreOptions {
@@ -99,6 +101,7 @@ export class SqlStore implements Store {
   readonly access: AccessStore;
   readonly lineage: LineageStore;
   readonly alerts: AlertStore;
+  readonly resultCache: ResultCacheStore;
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
   readonly #notifier: QueuedNotifier | undefined;
@@ -129,6 +132,7 @@ export class SqlStore implements Store {
     this.access = new SqlAccessStore(this.#db, this.#tx, options.rowLocks === true);
     this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
     this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
+    this.resultCache = new SqlResultCacheStore(this.#db);
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;
@@ -248,12 +252,24 @@ export class SqlStore implements Store {
     return backfills.readBackfill(this.#db, id);
   }
 
-  listBackfills(filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]> {
+  listBackfills(filter: { dagId?: string; states?: readonly BackfillState[] }): Promise<BackfillRecord[]> {
     return backfills.listBackfills(this.#db, filter);
   }
 
   cancelBackfill(id: number, now: Date): Promise<BackfillRecord> {
     return this.#tx((tx) => backfills.cancelBackfill(tx, id, now, this.#rowLocks));
+  }
+
+  pauseBackfill(id: number, now: Date): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.pauseBackfill(tx, id, now, this.#rowLocks));
+  }
+
+  resumeBackfill(input: { id: number; maxActiveRuns?: number; now: Date }): Promise<BackfillRecord> {
+    return this.#tx((tx) => backfills.resumeBackfill(tx, input, this.#rowLocks));
+  }
+
+  listBackfillIntervals(id: number): Promise<BackfillIntervalRecord[]> {
+    return backfills.listBackfillIntervals(this.#db, id);
   }
 
   takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]> {
@@ -488,7 +504,7 @@ export class SqlStore implements Store {
   }
 
   claimNextTasks(request: ClaimRequest): Promise<ClaimedTask[]> {
-    return this.#tx((tx) => claimWithWakeUps(tx, request, this.#rowLocks));
+    return this.#tx((tx) => claimWithWakeUps(tx, request, this.#rowLocks, "wait"));
   }
 
   async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
@@ -515,8 +531,8 @@ export class SqlStore implements Store {
     return results;
   }
 
-  getMappedItem(runId: string, taskId: string, index: number): Promise<unknown> {
-    return getMappedItem(this.#db, this.dialect, runId, taskId, index);
+  getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>> {
+    return getMappedItems(this.#db, runId, taskId, indexes);
   }
 
   async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
@@ -540,24 +556,15 @@ export class SqlStore implements Store {
     });
   }
 
-  completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
-    return this.#tx((tx) => completeTry(tx, input, this.#rowLocks));
+  async completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
+    const [result] = await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks));
+    return result as CompleteTryResult;
   }
 
   completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
     return this.#tx(async (tx) => {
-      // Row locks in one order, or two transactions could wait on each other: the runs first, by id
-      // (completeTry locks its run again, a no-op), then the task instances, by id.
-      const ordered = [...inputs].sort((a, b) => a.taskInstanceId - b.taskInstanceId);
-      if (this.#rowLocks && ordered.length > 1) {
-        const owners = await tx.selectFrom("task_instances").select("run_id").distinct().where("id", "in", ordered.map((i) => i.taskInstanceId)).execute();
-        const runIds = owners.map((o) => o.run_id).sort();
-        if (runIds.length > 0) await tx.selectFrom("dag_runs").select("run_id").where("run_id", "in", runIds).orderBy("run_id").forUpdate().execute();
-      }
-      const byInput = new Map<CompleteTryInput, CompleteTryResult>();
-      for (const input of ordered) byInput.set(input, await completeTry(tx, input, this.#rowLocks));
-      const results = inputs.map((input) => byInput.get(input) as CompleteTryResult);
-      const claimed = claim ? await claimWithWakeUps(tx, claim, this.#rowLocks) : [];
+      const results = await completeTries(tx, inputs, this.#rowLocks);
+      const claimed = claim ? await claimWithWakeUps(tx, claim, this.#rowLocks, "skip") : [];
       return { results, claimed };
     });
   }

@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import type { QueryListener } from "../contract/query-listener.js";
+import { queryLog } from "../sql/shared/query-log.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import { acquireWriteLock } from "./write-lock.js";
@@ -14,6 +16,8 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** How long a writer waits for another process's lock before failing (ms). */
   readonly busyTimeoutMs?: number;
+  /** Called after every statement (diagnostics: what the hot path costs, in statements). */
+  readonly onQuery?: QueryListener;
 }
 
 /**
@@ -30,7 +34,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma("synchronous = FULL");
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
   database.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }), log: queryLog(options.onQuery) });
 
   const writeLock = acquireWriteLock(options.path);
 
@@ -46,7 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
     notifier: inProcessNotifier(options.path),
     // One writer at a time: a claim riding along with completions makes no other worker wait,
     // and ids commit in order, so the state history needs no settling.
-    capabilities: { claimAlongCompletions: true, stateChangeSettleMs: 0 },
+    capabilities: { stateChangeSettleMs: 0 },
     onClose: () => Promise.resolve(writeLock.release()),
   });
 }

@@ -16,17 +16,14 @@ import type { Store } from "../../../src/store/index.js";
 import { renderMetrics } from "../../../src/observability/metrics.js";
 import { startReceiver, type Receiver } from "./receivers.js";
 import { parsePrometheusText, sampleValue, type MetricFamily } from "./prometheus-text.js";
+import { waitForValue } from "../../support/wait-for.js";
 
 const DAGS = join(import.meta.dirname, "../../fixtures/alert-dags");
 
+/** The probe's first value that is not undefined or false. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const value = await waitForValue(async () => await probe(), (v) => v !== undefined && v !== false, { what, timeoutMs });
+  return value as T;
 }
 
 describe.sequential("alerts and metrics in a running service", () => {

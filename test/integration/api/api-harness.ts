@@ -21,6 +21,8 @@ export const PASSWORD = "correct horse battery";
 export interface ApiHarness {
   readonly base: string;
   readonly store: Store;
+  /** Where the store is, in its factory's form (test/conformance/stores.ts), for other processes to open. */
+  readonly storeAddress: string;
   readonly registry: DagRegistry;
   readonly tokens: Readonly<Record<Role, string>>;
   readonly routeTable: readonly RouteEntry[];
@@ -52,6 +54,7 @@ export async function startHarness(
   return {
     base: address,
     store,
+    storeAddress: place.address,
     registry,
     tokens,
     routeTable: app.routeTable,

@@ -41,17 +41,37 @@ describe.each(STORES)("API backfills and events on $name", (factory) => {
 
     expect(await api.request("GET", `/api/v1/backfills/${id}`, { as: "viewer" })).toMatchObject({ status: 200, body: { id, state: "running" } });
     expect(await api.request("GET", "/api/v1/backfills?dagId=hourly_sync&state=running", { as: "viewer" })).toMatchObject({ status: 200, body: { backfills: [{ id }] } });
-    expectError(await api.request("GET", "/api/v1/backfills?state=paused", { as: "viewer" }), 400, "querystring.state");
+    expectError(await api.request("GET", "/api/v1/backfills?state=stalled", { as: "viewer" }), 400, "querystring.state");
     expectError(await api.request("GET", "/api/v1/backfills/999999", { as: "viewer" }), 404);
     expectError(await api.request("GET", "/api/v1/backfills/abc", { as: "viewer" }), 400, "params.id");
     expectError(await api.request("GET", "/api/v1/backfills"), 401);
+
+    // Pause and resume: a paused backfill is listed as such and starts nothing until resumed.
+    expectError(await api.request("POST", `/api/v1/backfills/${id}/pause`, { as: "viewer" }), 403);
+    expect(await api.request("POST", `/api/v1/backfills/${id}/pause`, { as: "operator" })).toMatchObject({ status: 200, body: { id, state: "paused" } });
+    expectError(await api.request("POST", `/api/v1/backfills/${id}/pause`, { as: "operator" }), 409);
+    expect(await api.request("GET", "/api/v1/backfills?state=paused", { as: "viewer" })).toMatchObject({ status: 200, body: { backfills: [{ id, state: "paused" }] } });
+    expectError(await api.request("POST", path, { as: "operator", body: { from: "2024-02-02", to: "2024-02-05" } }), 409);
+    expect(await api.request("POST", `/api/v1/backfills/${id}/resume`, { as: "operator" })).toMatchObject({ status: 200, body: { id, state: "running", maxActiveRuns: 2 } });
+    expectError(await api.request("POST", "/api/v1/backfills/999999/resume", { as: "operator" }), 404);
+    expect((await api.store.listBackfills({ states: ["running"] })).map((b) => b.id)).toEqual([id]);
+    await api.request("POST", `/api/v1/backfills/${id}/pause`, { as: "operator" });
 
     expectError(await api.request("POST", `/api/v1/backfills/${id}/cancel`, { as: "viewer" }), 403);
     expect(await api.request("POST", `/api/v1/backfills/${id}/cancel`, { as: "operator" })).toMatchObject({ status: 200, body: { id, state: "cancelled" } });
     expectError(await api.request("POST", `/api/v1/backfills/${id}/cancel`, { as: "operator" }), 409);
     expectError(await api.request("POST", "/api/v1/backfills/999999/cancel", { as: "operator" }), 404);
+    expectError(await api.request("POST", `/api/v1/backfills/${id}/resume`, { as: "operator" }), 409);
     const audit = await api.request("GET", "/api/v1/audit?action=backfill.create", { as: "admin" });
     expect(audit.body).toMatchObject({ entries: [{ actor: "operator (token operator-token)", target: `hourly_sync#${id}` }] });
+    const changes = await api.store.access.listAudit({ actor: "operator" });
+    expect(changes.filter((e) => e.target === `hourly_sync#${id}`).map((e) => e.action).reverse()).toEqual([
+      "backfill.create",
+      "backfill.pause",
+      "backfill.resume",
+      "backfill.pause",
+      "backfill.cancel",
+    ]);
   });
 
   it("POST /events: starts every subscribed DAG with the params; 400, 401, 403, 422", async () => {

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_DAGS } from "./api-harness.js";
 import { waitForServiceUrl } from "../../support/service-url.js";
+import { waitForValue } from "../../support/wait-for.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const BIN = join(ROOT, "bin", "tributary.js");
@@ -68,13 +69,15 @@ describe("the CLI against a server", () => {
     expect(triggered.code, triggered.stderr).toBe(0);
     const { runId, params } = JSON.parse(triggered.stdout) as { runId: string; params: Record<string, unknown> };
     expect(params).toEqual({ region: "us", note: "hello", limit: 10 });
-    let state = "";
-    for (let i = 0; i < 100 && state !== "success" && state !== "failed"; i++) {
-      const listed = await remote(["runs", "list", "report", "--json"]);
-      expect(listed.code, listed.stderr).toBe(0);
-      state = (JSON.parse(listed.stdout) as { runs: { runId: string; state: string }[] }).runs.find((r) => r.runId === runId)?.state ?? "";
-      if (state !== "success") await new Promise((r) => setTimeout(r, 300));
-    }
+    const state = await waitForValue(
+      async () => {
+        const listed = await remote(["runs", "list", "report", "--json"]);
+        expect(listed.code, listed.stderr).toBe(0);
+        return (JSON.parse(listed.stdout) as { runs: { runId: string; state: string }[] }).runs.find((r) => r.runId === runId)?.state ?? "";
+      },
+      (s) => s === "success" || s === "failed",
+      { timeoutMs: 45_000, intervalMs: 300, what: `run ${runId} to finish` },
+    );
     expect(state).toBe("success");
     const logs = await remote(["logs", runId, "extract"]);
     expect(logs.code, logs.stderr).toBe(0);

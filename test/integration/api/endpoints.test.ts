@@ -260,12 +260,33 @@ describe.each(STORES)("API endpoints on $name", (factory) => {
       expect(res).toMatchObject({ status: 200, body: { taskId: "extract", state: "success", tryNumber: 1, result: { task: "extract" } } });
       const body = res.body as { tries: unknown[]; history: unknown[] };
       expect(body.tries).toHaveLength(1);
+      expect(body.tries[0]).toMatchObject({ cached: false, cacheKey: null });
       expect(body.history.length).toBeGreaterThan(0);
       expectError(await api.request("GET", `${enc(done)}/tasks/extract?mapIndex=-1`, { as: "viewer" }), 400, "querystring.mapIndex");
       expectError(await api.request("GET", `${enc(done)}/tasks/extract?mapIndex=3`, { as: "viewer" }), 404);
       expectError(await api.request("GET", `${enc(done)}/tasks/no_such_task`, { as: "viewer" }), 404);
       expectError(await api.request("GET", `/api/v1/runs/${UNKNOWN_RUN}/tasks/extract`, { as: "viewer" }), 404);
       expectError(await api.request("GET", `${enc(done)}/tasks/extract`), 401);
+    });
+
+    it("GET /runs/:runId/tasks/:taskId: a try whose result came from the cache says so, with its key", async () => {
+      const run = await triggerRun(api);
+      const graph = graphOf(api);
+      await api.store.startRun(run.runId, graph, new Date());
+      const claims = await api.store.claimNextTasks({ workerId: "api-test", limit: 100, dagIds: ["report"], now: new Date() });
+      const extract = claims.find((c) => c.run.runId === run.runId && c.instance.taskId === "extract");
+      if (!extract) throw new Error("extract was not claimed");
+      await api.store.completeTry({
+        taskInstanceId: extract.instance.id,
+        tryNumber: extract.tryNumber,
+        outcome: "success",
+        result: { task: "extract" },
+        graph,
+        now: new Date(),
+        cache: { key: "0f".repeat(32), label: "extract:2024-03-01", hit: true },
+      });
+      const res = await api.request("GET", `${enc(run)}/tasks/extract`, { as: "viewer" });
+      expect(res).toMatchObject({ status: 200, body: { state: "success", result: { task: "extract" }, tries: [{ outcome: "success", cached: true, cacheKey: "extract:2024-03-01" }] } });
     });
 
     it("GET .../logs: the lines of a try, paged with `after`; 400, 404", async () => {

@@ -18,6 +18,7 @@ import { STORES } from "../../conformance/stores.js";
 import { expectError, isErrorBody } from "./api-expect.js";
 import { startHarness, type ApiHarness } from "./api-harness.js";
 import { finishedRun, graphOf, nextLogicalDate, type RunJson } from "./api-states.js";
+import { waitForValue } from "../../support/wait-for.js";
 
 const SECRET_DAGS = fileURLToPath(new URL("../../fixtures/api-secret-dags", import.meta.url));
 const SECRET = "hunter2-Zq8vX1-do-not-print";
@@ -166,13 +167,11 @@ describe.each(STORES)("API security on $name", (factory) => {
       worker.start();
       try {
         const all = [...runs.values(), vaultRunId];
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const states = await Promise.all(all.map(async (id) => (await api.store.getRun(id))?.state));
-          if (states.every((s) => s === "success" || s === "failed")) break;
-          if (Date.now() > deadline) throw new Error(`runs did not finish: ${states.join(", ")}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await waitForValue(
+          () => Promise.all(all.map(async (id) => (await api.store.getRun(id))?.state)),
+          (states) => states.every((s) => s === "success" || s === "failed"),
+          { timeoutMs: 60_000, intervalMs: 100, what: "the runs to finish" },
+        );
       } finally {
         await worker.stop();
         await pool.close();

@@ -10,6 +10,7 @@ import { generateToken, hashSecret } from "../../../src/access/tokens.js";
 import { STORES } from "../../conformance/stores.js";
 import { PASSWORD, startHarness, type ApiHarness } from "./api-harness.js";
 import { runningRun } from "./api-states.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const SQLITE = STORES.find((factory) => factory.name === "sqlite");
 if (!SQLITE) throw new Error("no sqlite store factory");
@@ -41,8 +42,7 @@ async function openStream(api: ApiHarness, path: string, headers: Record<string,
     }
   })();
   ended.catch(() => undefined);
-  const deadline = Date.now() + 5_000;
-  while (!text.includes(ready) && endedAt === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(() => text.includes(ready) || endedAt !== undefined, { timeoutMs: 5_000, intervalMs: 20, what: () => `the stream to be live:\n${text}` });
   expect(text, "the stream is live before the credential ends").toContain(ready);
   return { text: () => text, ended, isEnded: () => endedAt !== undefined };
 }

@@ -3,7 +3,7 @@
  * before doing anything: a bad value exits 2 naming the flag, with no store created, no task run
  * and no admin created.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -51,6 +51,21 @@ describe("service commands refuse bad flags before any side effect", { timeout: 
     expect(result.stderr).toContain("TRIBUTARY_TRUST_PROXY must be");
     expect(result.code).toBe(2);
     expect(readdirSync(cwd)).toEqual(["dags"]);
+  });
+
+  it.each([
+    [`{ alerts: { jira: { url: "jira.example.com", project: "OPS" } } }`, "alerts.jira.url", "alerts.jira.url must be an http(s) URL"],
+    [`{ alerts: { slak: "https://hooks" } }`, "alerts.slak", 'unknown alerts setting "slak"'],
+    [`{ openLineage: { url: "http://marquez" } }`, "openLineage", 'unknown setting "openLineage"'],
+  ])("a config file %s exits 2 naming the file and %s", async (settings, field, message) => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    mkdirSync(join(cwd, "dags"));
+    writeFileSync(join(cwd, "tributary.config.mjs"), `export default ${settings};\n`);
+    const db = join(cwd, "state", "t.db");
+    const result = await runCliProcess(["start", "--dags", "dags", "--db", db], { cwd, env: { TRIBUTARY_ADMIN_PASSWORD: "a-long-password-1" }, timeoutMs: 60_000 });
+    expect(result.stderr).toContain(`${join(cwd, "tributary.config.mjs")}, field "${field}": ${message}`);
+    expect(result.code).toBe(2);
+    expect(existsSync(db)).toBe(false);
   });
 
   it("TRIBUTARY_PORT (used without --port) is checked like the flag", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CronSyntaxError, parseCronExpression } from "../../../src/core/cron-expression.js";
-import { intervalsBetween, resolveSchedule } from "../../../src/core/schedule.js";
+import { resolveSchedule } from "../../../src/core/schedule.js";
+import { intervalsBetween } from "../../../src/core/timetable.js";
 
 const values = (allowed: readonly boolean[]) => allowed.flatMap((on, value) => (on ? [value] : []));
 

@@ -4,7 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { intervalsBetween, resolveSchedule, tickAfter, tickBefore, type ResolvedSchedule } from "../../../src/core/schedule.js";
+import { resolveSchedule, tickAfter, tickBefore, type ResolvedSchedule } from "../../../src/core/schedule.js";
+import { intervalsBetween } from "../../../src/core/timetable.js";
 import { dueIntervals } from "../../../src/scheduler/due-intervals.js";
 import { offsetChanges, referenceJob, vixieRuns } from "./vixie-cron-reference.js";
 

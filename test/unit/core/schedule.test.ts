@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  intervalContaining,
-  intervalsBetween,
-  intervalStartingAtOrAfter,
-  resolveSchedule,
-  tickAfter,
-  tickBefore,
-} from "../../../src/core/schedule.js";
+import { resolveSchedule, tickAfter, tickBefore } from "../../../src/core/schedule.js";
+import { intervalContaining, intervalsBetween, intervalStartingAtOrAfter } from "../../../src/core/timetable.js";
 import { DagDefinitionError } from "../../../src/core/errors.js";
 
 const at = (iso: string) => new Date(iso);

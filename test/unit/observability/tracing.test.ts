@@ -47,6 +47,8 @@ const attempt = (id: number, tryNumber: number, s: number, e: number, ok: boolea
   endedAt: at(e),
   error: ok ? null : "Error: boom",
   errorKind: ok ? null : "error",
+  cacheKey: null,
+  cached: false,
 });
 
 describe("OTLP configuration", () => {

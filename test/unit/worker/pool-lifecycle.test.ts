@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../../../src/worker/process-pool.js";
 import type { TaskRunOutcome } from "../../../src/worker/task-protocol.js";
 import { fixture, request } from "./pool-helpers.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const pools: TaskProcessPool[] = [];
 function newPool(size: number): TaskProcessPool {
@@ -85,9 +86,12 @@ describe("TaskProcessPool: lifecycle", () => {
   it("close() ends every process and resolves waiting and running tries as lost", async () => {
     const pool = newPool(1);
     const pid = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined)) as number;
-    const running = pool.run(request("basics.ts", "basics", "sleep300"), () => undefined);
+    let sleeping = false;
+    const running = pool.run(request("basics.ts", "basics", "sleep300"), (line) => {
+      if (line.message === "sleeping") sleeping = true;
+    });
     const waiting = pool.run(request("basics.ts", "basics", "noop"), () => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => sleeping, { timeoutMs: 10_000, what: "the first try to run" });
     await pool.close();
     expect(isAlive(pid)).toBe(false);
     for (const outcome of await Promise.all([running, waiting])) {

@@ -107,10 +107,13 @@ describe("TaskProcessPool: tries sharing one process", () => {
   it("cancels one try through its signal and leaves its neighbour running", async () => {
     const pid = await currentPid();
     const controller = new AbortController();
-    setTimeout(() => controller.abort("stop this one"), 50);
     const ended: string[] = [];
+    // Cancelled once it runs (it logs "waiting" as it starts), while its neighbour still waits.
+    const cancelOnceRunning = (line: LogLine) => {
+      if (line.message === "waiting") controller.abort("stop this one");
+    };
     const [cancelled, neighbour] = await Promise.all([
-      pool.run(sharing("honours_signal"), () => undefined, controller.signal).finally(() => ended.push("cancelled")),
+      pool.run(sharing("honours_signal"), cancelOnceRunning, controller.signal).finally(() => ended.push("cancelled")),
       pool.run(sharing("wait", { params: { ms: 300 } }), () => undefined).finally(() => ended.push("neighbour")),
     ]);
     expect(failure(cancelled)).toEqual({ kind: "error", message: "the try was cancelled: stop this one" });

@@ -199,8 +199,42 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Stop a backfill from starting more runs (runs in flight finish) */
+        /** Stop a running or paused backfill for good: it starts no more runs (runs in flight finish) */
         readonly post: operations["cancelBackfill"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/backfills/{id}/pause": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Pause a running backfill: it starts no more runs until it is resumed (runs in flight go on) */
+        readonly post: operations["pauseBackfill"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/v1/backfills/{id}/resume": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Resume a paused backfill (an interrupted tributary backfill, say): the schedulers start its runs again; a running one stays running */
+        readonly post: operations["resumeBackfill"];
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -1021,10 +1055,19 @@ export interface components {
                 readonly total: number;
             };
             readonly reprocess: components["schemas"]["ReprocessMode"];
-            /** @enum {string} */
-            readonly state: "running" | "completed" | "cancelled";
+            readonly state: components["schemas"]["BackfillState"];
             /** Format: date-time */
             readonly to: string;
+        };
+        readonly BackfillExcludedTick: {
+            /** @description the tick's day in the DAG's timezone, YYYY-MM-DD */
+            readonly ds: string;
+            /** @enum {string} */
+            readonly reason: "listed" | "not a business day";
+            /** @description with onExcluded: "shift", the logical date the tick moved to */
+            readonly shiftedTo: string | null;
+            /** Format: date-time */
+            readonly tick: string;
         };
         readonly BackfillInterval: {
             /** @enum {string} */
@@ -1044,12 +1087,16 @@ export interface components {
             readonly dagId: string;
             /** @constant */
             readonly dryRun: true;
+            /** @description schedule ticks in the range on days the DAG's calendar excludes: they get no run of their own */
+            readonly excluded: readonly components["schemas"]["BackfillExcludedTick"][];
             /** Format: date-time */
             readonly from: string;
             readonly intervals: readonly components["schemas"]["BackfillInterval"][];
             /** Format: date-time */
             readonly to: string;
         };
+        /** @enum {string} */
+        readonly BackfillState: "running" | "paused" | "completed" | "cancelled";
         /** @enum {string} */
         readonly BulkRunAction: "clear_failed" | "mark_success" | "mark_failed" | "cancel";
         readonly BulkRunAnswer: {
@@ -1625,6 +1672,8 @@ export interface components {
                 readonly [key: string]: string;
             };
             /** @enum {string} */
+            readonly isolation?: "process" | "thread" | "inline";
+            /** @enum {string} */
             readonly kind?: "task" | "shell" | "branch" | "map" | "sensor";
             readonly mapOver?: string;
             readonly outputDatasets: readonly string[];
@@ -1652,6 +1701,10 @@ export interface components {
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "deferred" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskTry: {
+            /** @description true when the result came from the cache: the task did not run */
+            readonly cached: boolean;
+            /** @description the task's cache key (secret values masked), for a task with a cache option */
+            readonly cacheKey: string | null;
             readonly endedAt: string | null;
             readonly error: string | null;
             readonly errorKind: ("error" | "timeout" | "crash" | "result_too_large" | "zombie" | "cancelled" | "lost") | null;
@@ -2160,7 +2213,7 @@ export interface operations {
         readonly parameters: {
             readonly query?: {
                 readonly dagId?: string;
-                readonly state?: "running" | "completed" | "cancelled";
+                readonly state?: "running" | "paused" | "completed" | "cancelled";
             };
             readonly header?: never;
             readonly path?: never;
@@ -2313,6 +2366,149 @@ export interface operations {
             };
             /** @description Not found */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly pauseBackfill: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: number;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Backfill"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly resumeBackfill: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly id: number;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Backfill"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 /**
- * Backfills: every backfill, newest first, with its DAG, range, progress and state, and Cancel for
- * operators. Progress follows the runs live (a run finishing is a state change on the stream);
+ * Backfills: every backfill, newest first, with its DAG, range, progress and state, and Pause,
+ * Resume and Cancel for operators (a paused one is often an interrupted `tributary backfill`). Progress follows the runs live (a run finishing is a state change on the stream);
  * while a backfill runs, the page also polls, since the scheduler completes a backfill on its own tick.
  */
 import { useEffect, useMemo, useState } from "react";
@@ -16,9 +16,13 @@ import { TimeText } from "../time/time-text";
 import { timesIn } from "../time/use-times";
 
 const POLL_MS = 3_000;
-const STATES = ["", "running", "completed", "cancelled"] as const;
+const STATES = ["", "running", "paused", "completed", "cancelled"] as const;
 /** Backfill states drawn with the run-state palette. */
-const STATE_COLOUR: Readonly<Record<Backfill["state"], string>> = { running: "running", completed: "success", cancelled: "skipped" };
+const STATE_COLOUR: Readonly<Record<Backfill["state"], string>> = { running: "running", paused: "queued", completed: "success", cancelled: "skipped" };
+type BackfillAction = "pause" | "resume" | "cancel";
+/** The actions each state offers, in button order. */
+const ACTIONS: Readonly<Record<Backfill["state"], readonly BackfillAction[]>> = { running: ["pause", "cancel"], paused: ["resume", "cancel"], completed: [], cancelled: [] };
+const ACTION_LABEL: Readonly<Record<BackfillAction, string>> = { pause: "Pause", resume: "Resume", cancel: "Cancel" };
 
 export function BackfillsPage() {
   const route = useRoute();
@@ -48,11 +52,11 @@ export function BackfillsPage() {
     };
   }, []);
 
-  const cancel = async (id: number) => {
+  const act = async (id: number, action: BackfillAction) => {
     setActionError(undefined);
     try {
-      const cancelled = await post<Backfill>(`backfills/${id}/cancel`);
-      backfills.mutate((data) => data && { backfills: data.backfills.map((b) => (b.id === id ? cancelled : b)) });
+      const changed = await post<Backfill>(`backfills/${id}/${action}`);
+      backfills.mutate((data) => data && { backfills: data.backfills.map((b) => (b.id === id ? changed : b)) });
     } catch (e) {
       setActionError(errorMessage(e));
     }
@@ -124,12 +128,18 @@ export function BackfillsPage() {
                       {b.createdBy ? <div className="muted">by {b.createdBy}</div> : null}
                     </td>
                     {canOperate ? (
-                      <td>
-                        {b.state === "running" ? (
-                          <button type="button" className="btn btn-small btn-danger" aria-label={`Cancel backfill ${b.id}`} onClick={() => void cancel(b.id)}>
-                            Cancel
+                      <td className="row-actions">
+                        {ACTIONS[b.state].map((action) => (
+                          <button
+                            key={action}
+                            type="button"
+                            className={`btn btn-small${action === "cancel" ? " btn-danger" : ""}`}
+                            aria-label={`${ACTION_LABEL[action]} backfill ${b.id}`}
+                            onClick={() => void act(b.id, action)}
+                          >
+                            {ACTION_LABEL[action]}
                           </button>
-                        ) : null}
+                        ))}
                       </td>
                     ) : null}
                   </tr>

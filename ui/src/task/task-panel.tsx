@@ -65,6 +65,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
   const finished = ti ? ["success", "failed", "skipped", "upstream_failed"].includes(ti.state) : false;
   const tries = ti ? [...ti.tries].sort((a, b) => a.tryNumber - b.tryNumber) : [];
   const shownTry = tryShown ?? (ti && ti.tryNumber > 0 ? ti.tryNumber : undefined);
+  // The instance's result came from the cache when its latest try was a cache hit.
+  const latestCached = tries.at(-1)?.cached === true ? tries.at(-1) : undefined;
   const olderRun = versions?.run && versions.current && versions.run !== versions.current ? { run: versions.run, current: versions.current } : undefined;
   const removed = versions?.taskInCurrent === false;
 
@@ -88,6 +90,11 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
         <>
           <div className="task-summary">
             <StateBadge state={ti.state} />
+            {latestCached ? (
+              <span className="badge badge-cached" data-testid="task-cached" title={`The result came from the cache (key ${latestCached.cacheKey ?? "?"}): the task did not run`}>
+                cached
+              </span>
+            ) : null}
             <span data-testid="task-state" data-state={ti.state} className="sr-only">
               {ti.state}
             </span>
@@ -171,6 +178,11 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
                     </td>
                     <td>
                       <StateBadge state={t.outcome} />
+                      {t.cached ? (
+                        <span className="badge badge-cached" title={`The result came from the cache (key ${t.cacheKey ?? "?"}): the task did not run`}>
+                          cached
+                        </span>
+                      ) : null}
                     </td>
                     <td>{formatDuration(between(t.queuedAt, t.startedAt, now))}</td>
                     <td title={`${times.dateTimeSeconds(t.startedAt)} → ${times.dateTimeSeconds(t.endedAt)}`}>{formatDuration(between(t.startedAt, t.endedAt, now))}</td>

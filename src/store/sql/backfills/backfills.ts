@@ -1,29 +1,29 @@
 /**
- * Stored backfills (store/contract/backfills.ts): creating one from its plan, reading it with its progress,
- * cancelling it, and the two steps the scheduler's driver takes on each tick (reserve the next
- * intervals to start, record the runs they got). Every decision about one backfill is made with
- * its row locked (PostgreSQL) or inside SQLite's single writer, so two schedulers never start the
- * same interval twice.
+ * Stored backfills (store/contract/backfills.ts): creating one from its plan, and the two steps a
+ * driver (scheduler/backfill-driver.ts) takes on each pass (reserve the next intervals to start,
+ * record the runs they got). Reading them is backfill-reads.ts; pausing, resuming and cancelling,
+ * backfill-states.ts. Every decision about one backfill is made with its row locked (PostgreSQL)
+ * or inside SQLite's single writer, so two drivers never start the same interval twice.
  */
-import { sql, type Selectable } from "kysely";
+import { sql } from "kysely";
 import type { RunState } from "../../../core/types.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "../../../core/errors.js";
+import { ConflictError, InvalidInputError } from "../../../core/errors.js";
 import {
   BACKFILL_ACTIONS,
   REPROCESS_MODES,
   type BackfillIntervalToStart,
-  type BackfillProgressCounts,
   type BackfillRecord,
-  type BackfillState,
   type CreateBackfillInput,
-  type ReprocessMode,
   type BackfillAction,
 } from "../../contract/backfills.js";
-import type { BackfillTable } from "../schema.js";
 import { chunks } from "../shared/transitions.js";
-import { toDate, toDateOrNull } from "../shared/rows.js";
+import { toDate } from "../shared/rows.js";
 import type { Tx } from "../shared/tx.js";
 import { lockDag, type RowLocks } from "../shared/locks.js";
+import { lockBackfill, readBackfill } from "./backfill-reads.js";
+
+export { listBackfillIntervals, listBackfills, readBackfill } from "./backfill-reads.js";
+export { cancelBackfill, pauseBackfill, resumeBackfill } from "./backfill-states.js";
 
 /**
  * An interval reserved by a driver that died before recording its run is handed out again after
@@ -40,14 +40,15 @@ export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLock
   await lockDag(tx, input.dagId, rowLocks);
   const overlapping = await tx
     .selectFrom("backfills")
-    .select("id")
+    .select(["id", "state"])
     .where("dag_id", "=", input.dagId)
-    .where("state", "=", "running")
+    // A paused backfill holds its range too: it is resumed, not planned again.
+    .where("state", "in", ["running", "paused"])
     .where("from_date", "<=", input.to.getTime())
     .where("to_date", ">=", input.from.getTime())
     .executeTakeFirst();
   if (overlapping) {
-    throw new ConflictError(`backfill ${Number(overlapping.id)} of DAG "${input.dagId}" is still running over an overlapping range: cancel it or wait for it`, {
+    throw new ConflictError(`backfill ${Number(overlapping.id)} of DAG "${input.dagId}" is ${overlapping.state} over an overlapping range: ${overlapping.state === "paused" ? "resume it or cancel it" : "cancel it or wait for it"}`, {
       dagId: input.dagId,
     });
   }
@@ -89,33 +90,6 @@ export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLock
       )
       .execute();
   }
-  return (await readBackfill(tx, id)) as BackfillRecord;
-}
-
-export async function readBackfill(db: Tx, id: number): Promise<BackfillRecord | undefined> {
-  if (!isId(id)) return undefined;
-  const row = await db.selectFrom("backfills").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return undefined;
-  const progress = await progressOf(db, [id]);
-  return backfillFromRow(row, progress.get(id));
-}
-
-export async function listBackfills(db: Tx, filter: { dagId?: string; states?: readonly string[] }): Promise<BackfillRecord[]> {
-  let query = db.selectFrom("backfills").selectAll();
-  if (filter.dagId !== undefined) query = query.where("dag_id", "=", filter.dagId);
-  if (filter.states !== undefined && filter.states.length > 0) query = query.where("state", "in", [...filter.states]);
-  const rows = await query.orderBy("id", "desc").execute();
-  const progress = await progressOf(db, rows.map((r) => Number(r.id)));
-  return rows.map((row) => backfillFromRow(row, progress.get(Number(row.id))));
-}
-
-/** Stops a running backfill from starting more runs; the runs it started finish as usual. */
-export async function cancelBackfill(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillRecord> {
-  const row = isId(id) ? await lockBackfill(tx, id, rowLocks) : undefined;
-  if (!row) throw new NotFoundError(`backfill ${id} not found`, { field: "id" });
-  if (row.state !== "running") throw new ConflictError(`backfill ${id} is ${row.state}, not running: there is nothing to cancel`, { dagId: row.dag_id });
-  const at = now.getTime();
-  await tx.updateTable("backfills").set({ state: "cancelled", ended_at: at, updated_at: at }).where("id", "=", id).where("state", "=", "running").execute();
   return (await readBackfill(tx, id)) as BackfillRecord;
 }
 
@@ -201,64 +175,6 @@ export async function recordBackfillRun(tx: Tx, input: { backfillId: number; log
     .where("backfill_id", "=", input.backfillId)
     .where("logical_date", "=", input.logicalDate.getTime())
     .execute();
-}
-
-/** Ids are positive integers; anything else (NaN from a bad URL, say) names no backfill. */
-const isId = (id: number): boolean => Number.isSafeInteger(id) && id > 0;
-
-async function lockBackfill(tx: Tx, id: number, rowLocks: RowLocks): Promise<Selectable<BackfillTable> | undefined> {
-  const query = tx.selectFrom("backfills").selectAll().where("id", "=", id);
-  return (rowLocks ? query.forUpdate() : query).executeTakeFirst();
-}
-
-/** Progress from the intervals and the current state of their runs, one query for many backfills. */
-async function progressOf(db: Tx, ids: readonly number[]): Promise<Map<number, BackfillProgressCounts>> {
-  const out = new Map<number, { total: number; done: number; succeeded: number; failed: number; skipped: number; running: number }>();
-  if (ids.length === 0) return out;
-  const started = sql<number>`case when bi.started_at is null then 0 else 1 end`;
-  for (const batch of chunks(ids, 500)) {
-    const rows = await db
-      .selectFrom("backfill_intervals as bi")
-      .leftJoin("dag_runs as r", "r.run_id", "bi.run_id")
-      .select(["bi.backfill_id", "bi.action", "bi.done", started.as("started"), "r.state as run_state", sql<number>`count(*)`.as("n")])
-      .where("bi.backfill_id", "in", batch)
-      .groupBy(["bi.backfill_id", "bi.action", "bi.done", started, "r.state"])
-      .execute();
-    for (const row of rows) {
-      const id = Number(row.backfill_id);
-      const p = out.get(id) ?? { total: 0, done: 0, succeeded: 0, failed: 0, skipped: 0, running: 0 };
-      const n = Number(row.n);
-      const finished = row.run_state === "success" || row.run_state === "failed";
-      const done = Number(row.done) === 1 || finished;
-      p.total += n;
-      if (row.action === "skip") p.skipped += n;
-      if (done) {
-        p.done += n;
-        if (row.run_state === "success") p.succeeded += n;
-        if (row.run_state === "failed") p.failed += n;
-      } else if (Number(row.started) === 1) {
-        p.running += n;
-      }
-      out.set(id, p);
-    }
-  }
-  return out;
-}
-
-function backfillFromRow(row: Selectable<BackfillTable>, progress: BackfillProgressCounts | undefined): BackfillRecord {
-  return {
-    id: Number(row.id),
-    dagId: row.dag_id,
-    from: toDate(row.from_date),
-    to: toDate(row.to_date),
-    reprocess: row.reprocess as ReprocessMode,
-    maxActiveRuns: row.max_active_runs,
-    state: row.state as BackfillState,
-    createdBy: row.created_by,
-    createdAt: toDate(row.created_at),
-    endedAt: toDateOrNull(row.ended_at),
-    progress: progress ?? { total: 0, done: 0, succeeded: 0, failed: 0, skipped: 0, running: 0 },
-  };
 }
 
 function validate(input: CreateBackfillInput): void {

@@ -12,7 +12,8 @@ import { claimIndexes } from "./000009-claim-indexes.js";
 import { alertDedupe } from "./000010-alert-dedupe.js";
 import { lostTries } from "./000011-lost-tries.js";
 import { runNotes } from "./000012-run-notes.js";
-import { waits } from "./000013-waits.js";
+import { resultCache } from "./000013-result-cache.js";
+import { waits } from "./000014-waits.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -32,6 +33,7 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000010_alert_dedupe": alertDedupe(dialect),
     "000011_lost_tries": lostTries(dialect),
     "000012_run_notes": runNotes(dialect),
-    "000013_waits": waits(dialect),
+    "000013_result_cache": resultCache(dialect),
+    "000014_waits": waits(dialect),
   };
 }

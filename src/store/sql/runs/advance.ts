@@ -95,20 +95,27 @@ export async function queueRoots(tx: Tx, runId: string, graph: DagGraph, at: num
  * Returns the run's state after the check.
  */
 export async function closeRunIfDone(tx: Tx, runId: string, graph: DagGraph, at: number): Promise<RunState> {
-  const run = await tx.selectFrom("dag_runs").select(["run_id", "dag_id", "state"]).where("run_id", "=", runId).executeTakeFirstOrThrow();
   // Runs on every completion: look for one unfinished instance before reading them all, or a run
   // of n instances costs O(n^2). Walking the run's key backwards meets the instances created and
-  // claimed last (the highest map indexes), which are the likeliest to be unfinished.
-  const open = await tx
-    .selectFrom("task_instances")
-    .select("id")
+  // claimed last (the highest map indexes), which are the likeliest to be unfinished. (One
+  // statement with the run's own row: a round trip on PostgreSQL.)
+  const run = await tx
+    .selectFrom("dag_runs")
+    .select(["run_id", "dag_id", "state"])
+    .select((eb) =>
+      eb
+        .selectFrom("task_instances")
+        .select("task_instances.id")
+        .whereRef("task_instances.run_id", "=", "dag_runs.run_id")
+        .where("task_instances.state", "not in", TERMINAL_TASK_STATES)
+        .orderBy("task_instances.task_id", "desc")
+        .orderBy("task_instances.map_index", "desc")
+        .limit(1)
+        .as("open_instance"),
+    )
     .where("run_id", "=", runId)
-    .where("state", "not in", TERMINAL_TASK_STATES)
-    .orderBy("task_id", "desc")
-    .orderBy("map_index", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  if (open) return run.state;
+    .executeTakeFirstOrThrow();
+  if (run.open_instance !== null) return run.state;
   const rows = await tx.selectFrom("task_instances").select(["task_id", "state"]).where("run_id", "=", runId).execute();
   const instances = rows.map((r) => ({ taskId: r.task_id, state: r.state }));
   if (instances.some((i) => !isTerminalTaskState(i.state))) return run.state;

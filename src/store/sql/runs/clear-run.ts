@@ -106,7 +106,7 @@ export async function resetInstances(
     waiting_since: null,
     pokes: 0,
   }, "cleared");
-  // A cleared instance gets its tries again: as many more as a new one has (see complete-try.ts).
+  // A cleared instance gets its tries again: as many more as a new one has (see complete-tries.ts).
   const byTries = new Map<number, number[]>();
   for (const ti of survivors) {
     const tries = (index.spec(ti.task_id)?.retry.retries ?? 0) + 1;

@@ -90,6 +90,8 @@ export function tryFromRow(row: Selectable<TaskTryTable>): TaskTryRecord {
     endedAt: toDateOrNull(row.ended_at),
     error: row.error,
     errorKind: row.error_kind as TryErrorKind | null,
+    cacheKey: row.cache_key,
+    cached: Number(row.cached) === 1,
   };
 }
 

@@ -3,12 +3,12 @@
  * the state machine (core/state-machine.ts), applied only if the row is still in the state it was
  * read in (so two processes can never both move it), and recorded in the state history.
  */
-import type { Updateable } from "kysely";
+import { sql, type Updateable } from "kysely";
 import { assertRunTransition, assertTaskTransition } from "../../../core/state-machine.js";
 import { TributaryError } from "../../../core/errors.js";
 import type { RunState, TaskState } from "../../../core/types.js";
 import type { DagRunTable, TaskInstanceTable } from "../schema.js";
-import { markQueued } from "./queued-signal.js";
+import { markDequeued, markQueued } from "./queued-signal.js";
 import type { Tx } from "./tx.js";
 
 /** The part of a task instance row a transition needs. */
@@ -34,7 +34,7 @@ export class ConcurrentChangeError extends TributaryError {
  * Moves task instances (all in the same current state) to `to`, with the same extra fields.
  * Batched: one UPDATE and one history INSERT per call, however many instances.
  */
-export async function moveTasks(
+export function moveTasks(
   tx: Tx,
   instances: readonly InstanceRef[],
   to: TaskState,
@@ -42,29 +42,91 @@ export async function moveTasks(
   fields: InstanceFields = {},
   reason: string | null = null,
 ): Promise<void> {
-  if (instances.length === 0) return;
-  const byState = new Map<TaskState, InstanceRef[]>();
-  for (const ti of instances) {
+  return moveTasksEach(tx, instances.map((instance) => ({ instance, at, fields })), to, reason);
+}
+
+/** One instance's part in `moveTasksEach`: its own time and fields. */
+export interface InstanceMove {
+  readonly instance: InstanceRef;
+  readonly at: number;
+  readonly fields: InstanceFields;
+}
+
+/**
+ * Moves task instances to `to`, each with its own time and fields (a batch of completions, each
+ * with its own end and result; a claim, each try with its own number). Still one UPDATE per
+ * current state and one history INSERT: a field whose value differs between instances is set by
+ * a CASE on the instance's id. Every move names the same fields.
+ */
+export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: TaskState, reason: string | null = null): Promise<void> {
+  if (moves.length === 0) return;
+  const byState = new Map<TaskState, InstanceMove[]>();
+  for (const move of moves) {
+    const ti = move.instance;
     assertTaskTransition(ti.state, to, { dagId: ti.dag_id, taskId: ti.task_id });
     const group = byState.get(ti.state) ?? [];
-    group.push(ti);
+    group.push(move);
     byState.set(ti.state, group);
   }
   for (const [from, group] of byState) {
-    for (const ids of chunks(group.map((ti) => ti.id), 500)) {
+    for (const batch of chunks(group, 500)) {
+      const ids = batch.map((move) => move.instance.id);
       const result = await tx
         .updateTable("task_instances")
-        .set({ ...fields, state: to, updated_at: at })
+        .set({ ...perInstanceValues(batch), state: to })
         .where("id", "in", ids)
         .where("state", "=", from)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== ids.length) {
-        throw new ConcurrentChangeError(`a task instance of run ${group[0]?.run_id ?? "?"}`);
+        throw new ConcurrentChangeError(`a task instance of run ${batch[0]?.instance.run_id ?? "?"}`);
       }
     }
   }
-  await recordTaskHistory(tx, instances, (ti) => ti.state, to, at, reason);
-  if (to === "queued") markQueued(tx);
+  await recordTaskHistory(tx, moves.map((move) => ({ ...move.instance, at: move.at })), (ti) => ti.state, to, reason);
+  if (to === "queued") markQueued(tx, moves.map((move) => move.instance.id));
+  else if (byState.has("queued")) markDequeued(tx, (byState.get("queued") ?? []).map((move) => move.instance.id));
+}
+
+/**
+ * SQL types of the columns a move may set per instance: a CASE's branches are parameters, whose
+ * type PostgreSQL cannot infer from the column, so each value is cast.
+ */
+const COLUMN_TYPES: Readonly<Record<string, "bigint" | "text" | "integer">> = {
+  updated_at: "bigint",
+  started_at: "bigint",
+  ended_at: "bigint",
+  queued_at: "bigint",
+  heartbeat_at: "bigint",
+  next_retry_at: "bigint",
+  wake_at: "bigint",
+  waiting_since: "bigint",
+  try_number: "integer",
+  pokes: "integer",
+  max_tries: "integer",
+  lost_tries: "integer",
+  result: "text",
+  error: "text",
+  worker_id: "text",
+  wait_reason: "text",
+};
+
+/** The SET values of a batch of moves: a constant where all agree, a CASE on the id where not. */
+function perInstanceValues(batch: readonly InstanceMove[]): Record<string, unknown> {
+  const rows = batch.map((move) => ({ ...move.fields, updated_at: move.at }) as Record<string, unknown>);
+  const first = rows[0] ?? {};
+  const values: Record<string, unknown> = {};
+  for (const column of Object.keys(first)) {
+    const value = first[column];
+    if (rows.every((row) => Object.is(row[column], value))) {
+      values[column] = value;
+      continue;
+    }
+    const type = COLUMN_TYPES[column];
+    if (type === undefined) throw new Error(`moveTasksEach: no SQL type known for per-instance column "${column}"`);
+    const branches = batch.map((move, i) => sql`when ${move.instance.id} then cast(${rows[i]?.[column] ?? null} as ${sql.raw(type)})`);
+    values[column] = sql`case ${sql.ref("id")} ${sql.join(branches, sql` `)} end`;
+  }
+  return values;
 }
 
 export function moveTask(
@@ -80,15 +142,14 @@ export function moveTask(
 
 /** Records the creation of task instances (no previous state) in the history. */
 export function recordCreated(tx: Tx, instances: readonly InstanceRef[], at: number): Promise<void> {
-  return recordTaskHistory(tx, instances, () => null, (ti) => ti.state, at, null);
+  return recordTaskHistory(tx, instances.map((ti) => ({ ...ti, at })), () => null, (ti) => ti.state, null);
 }
 
-async function recordTaskHistory(
+async function recordTaskHistory<T extends InstanceRef & { readonly at: number }>(
   tx: Tx,
-  instances: readonly InstanceRef[],
-  from: (ti: InstanceRef) => string | null,
-  to: string | ((ti: InstanceRef) => string),
-  at: number,
+  instances: readonly T[],
+  from: (ti: T) => string | null,
+  to: string | ((ti: T) => string),
   reason: string | null,
 ): Promise<void> {
   for (const batch of chunks(instances, 500)) {
@@ -102,7 +163,7 @@ async function recordTaskHistory(
           map_index: ti.map_index,
           from_state: from(ti),
           to_state: typeof to === "string" ? to : to(ti),
-          at,
+          at: ti.at,
           reason,
         })),
       )

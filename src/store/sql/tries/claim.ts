@@ -1,25 +1,31 @@
 import { sql, type Selectable } from "kysely";
 import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
-import { moveTask } from "../shared/transitions.js";
+import { chunks, moveTasksEach } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
-import { resumeWait } from "../waits/resume-wait.js";
+import { resumeWaits } from "../waits/resume-wait.js";
 
 /**
  * Claims queued task instances for a worker: highest priority first, then the longest waiting.
  * Runs in one write transaction; each state move is conditional on the row still being `queued`,
  * so a concurrent claimer can never take the same instance.
  */
-export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
+/**
+ * Whether a claim waits for pools and DAG limits another claimer holds (PostgreSQL), or counts
+ * them as full this time: a claim riding along with completions must not make those completions,
+ * and the run locks they hold, wait for every other worker's claim.
+ */
+export type LockWait = "wait" | "skip";
+
+export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait): Promise<ClaimedTask[]> {
   if (request.limit <= 0 || request.dagIds.length === 0 || request.queues?.length === 0) return [];
   const at = request.now.getTime();
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
   // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
   // already holds the whole database.)
-  if (rowLocks) await lockCapacity(tx, request);
-  const capacity = await loadCapacity(tx, request);
+  const capacity = await loadCapacity(tx, request, rowLocks, lockWait);
   const candidates: Selectable<TaskInstanceTable>[] = [];
   for (;;) {
     let query = tx
@@ -51,68 +57,73 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     // belong to pools or DAGs that are full now, which the next read leaves out.
     if (candidates.length >= request.limit || rows.length < fetch) break;
   }
-  const claimed: ClaimedTask[] = [];
-  const runs = new Map<string, ClaimedTask["run"]>();
-  const runOf = async (runId: string): Promise<ClaimedTask["run"]> => {
-    let run = runs.get(runId);
-    if (!run) {
-      run = runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", runId).executeTakeFirstOrThrow());
-      runs.set(runId, run);
-    }
-    return run;
-  };
-  for (const row of candidates) {
-    // A woken wait (a sensor's next poke) goes on with its open try (sql/waits/resume-wait.ts).
-    const resumed = row.wait_reason === null ? undefined : await resumeWait(tx, row, request.workerId, at);
-    if (resumed) {
-      claimed.push({ ...resumed, run: await runOf(row.run_id) });
-      continue;
-    }
-    const tryNumber = row.try_number + 1;
+  if (candidates.length === 0) return [];
+  // Everything below is a fixed number of statements, however many instances are claimed.
+  // Woken waits (a sensor's next poke) go on with their open tries (sql/waits/resume-wait.ts);
+  // ordinary claims carry no wait reason and pay nothing for this.
+  const waking = candidates.filter((row) => row.wait_reason !== null);
+  const resumed = await resumeWaits(tx, waking, request.workerId, at);
+  const fresh = candidates
+    .filter((row) => !resumed.has(Number(row.id)))
+    .map((row) => (row.wait_reason === null ? row : { ...row, wait_reason: null, wake_at: null }));
+  const tries = fresh.map((row) => {
     // The claimer's clock was read before this transaction waited for its locks, and other
     // machines' clocks differ: never let a try start before the instance's previous try ended or
     // before it was queued, so tries of one instance never appear to overlap.
     const startedAt = Math.max(at, Number(row.ended_at ?? 0), Number(row.queued_at ?? 0));
-    await moveTask(tx, { ...row, id: Number(row.id) }, "running", startedAt, {
-      try_number: tryNumber,
-      worker_id: request.workerId,
-      started_at: startedAt,
-      ended_at: null,
-      heartbeat_at: startedAt,
-      next_retry_at: null,
-    });
+    return { row, tryNumber: row.try_number + 1, startedAt };
+  });
+  await moveTasksEach(
+    tx,
+    tries.map(({ row, tryNumber, startedAt }) => ({
+      instance: { ...row, id: Number(row.id) },
+      at: startedAt,
+      fields: { try_number: tryNumber, worker_id: request.workerId, started_at: startedAt, ended_at: null, heartbeat_at: startedAt, next_retry_at: null },
+    })),
+    "running",
+  );
+  const tryIds = new Map<number, number>();
+  for (const batch of chunks(tries, 500)) {
     const inserted = await tx
       .insertInto("task_tries")
-      .values({
-        task_instance_id: Number(row.id),
-        try_number: tryNumber,
-        outcome: "running",
-        worker_id: request.workerId,
-        queued_at: row.queued_at,
-        started_at: startedAt,
-        ended_at: null,
-        error: null,
-        error_kind: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    claimed.push({
-      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: request.workerId, started_at: startedAt }),
-      run: await runOf(row.run_id),
-      tryId: Number(inserted.id),
-      tryNumber,
-    });
+      .values(
+        batch.map(({ row, tryNumber, startedAt }) => ({
+          task_instance_id: Number(row.id),
+          try_number: tryNumber,
+          outcome: "running",
+          worker_id: request.workerId,
+          queued_at: row.queued_at,
+          started_at: startedAt,
+          ended_at: null,
+          error: null,
+          error_kind: null,
+        })),
+      )
+      .returning(["id", "task_instance_id"])
+      .execute();
+    for (const row of inserted) tryIds.set(Number(row.task_instance_id), Number(row.id));
   }
-  return claimed;
-}
-
-/** Locks the pools and the DAGs with a task limit (in a fixed order: no deadlocks between claimers). */
-async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
-  await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().execute();
-  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
-  if (limited.length > 0) {
-    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
-  }
+  const runIds = [...new Set(candidates.map((row) => row.run_id))];
+  const runRows = await tx.selectFrom("dag_runs").selectAll().where("run_id", "in", runIds).execute();
+  const runs = new Map(runRows.map((row) => [row.run_id, runFromRow(row)]));
+  const started = new Map(tries.map((t) => [Number(t.row.id), t]));
+  // In the order claimed: highest priority first, then the longest waiting.
+  return candidates.map((row) => {
+    const id = Number(row.id);
+    const run = runs.get(row.run_id);
+    if (!run) throw new Error(`claim of task instance ${row.id}: its run is missing`);
+    const wait = resumed.get(id);
+    if (wait) return { ...wait, run };
+    const claim = started.get(id);
+    const tryId = tryIds.get(id);
+    if (!claim || tryId === undefined) throw new Error(`claim of task instance ${row.id}: its try row is missing`);
+    return {
+      instance: instanceFromRow({ ...claim.row, state: "running", try_number: claim.tryNumber, worker_id: request.workerId, started_at: claim.startedAt }),
+      run,
+      tryId,
+      tryNumber: claim.tryNumber,
+    };
+  });
 }
 
 /**
@@ -120,9 +131,28 @@ async function lockCapacity(tx: Tx, request: ClaimRequest): Promise<void> {
  * running task instances inside the claiming transaction. A pool that is not configured has no
  * limit.
  */
-async function loadCapacity(tx: Tx, request: ClaimRequest) {
+async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait) {
   const pools = new Map<string, number>();
-  for (const pool of await tx.selectFrom("pools").select(["name", "slots"]).execute()) pools.set(pool.name, pool.slots);
+  // Locked while read, in a fixed order (no deadlocks between claimers).
+  const poolQuery = tx.selectFrom("pools").select(["name", "slots"]).orderBy("name");
+  for (const pool of await (rowLocks && lockWait === "wait" ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
+  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+  // Pools and DAGs another claimer holds right now: full, for a claim that does not wait.
+  const busy = { pools: new Set<string>(), dags: new Set<string>() };
+  if (rowLocks && lockWait === "skip") {
+    if (pools.size > 0) {
+      const locked = await tx.selectFrom("pools").select("name").orderBy("name").forUpdate().skipLocked().execute();
+      const got = new Set(locked.map((row) => row.name));
+      for (const name of pools.keys()) if (!got.has(name)) busy.pools.add(name);
+    }
+    if (limited.length > 0) {
+      const locked = await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().skipLocked().execute();
+      const got = new Set(locked.map((row) => row.dag_id));
+      for (const dagId of limited) if (!got.has(dagId)) busy.dags.add(dagId);
+    }
+  } else if (rowLocks && limited.length > 0) {
+    await tx.selectFrom("dags").select("dag_id").where("dag_id", "in", limited).orderBy("dag_id").forUpdate().execute();
+  }
   const poolFree = new Map<string, number>(pools);
   if (pools.size > 0) {
     const used = await tx
@@ -147,6 +177,8 @@ async function loadCapacity(tx: Tx, request: ClaimRequest) {
     for (const [dagId, limit] of limits) dagFree.set(dagId, limit);
     for (const row of used) dagFree.set(row.dag_id, (limits.get(row.dag_id) ?? 0) - Number(row.n));
   }
+  for (const name of busy.pools) poolFree.set(name, 0);
+  for (const dagId of busy.dags) dagFree.set(dagId, 0);
   return {
     constrained: poolFree.size > 0 || dagFree.size > 0,
     fullPools: () => [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),

@@ -1,25 +1,34 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../schema.js";
+import { chunks } from "../shared/transitions.js";
 import { parseJson, UNMAPPED } from "../shared/rows.js";
 
 /**
- * Element `index` of what a mapped task maps over (see Store.getMappedItem). For a list result the
- * database picks the element out of the stored JSON, so a mapped instance never reads and parses
- * the whole list: with n instances that would be O(n) each, O(n^2) for the run.
+ * Elements of what a mapped task maps over (see Store.getMappedItems): the results of the task's
+ * mapped instances at `indexes`, or, for an unmapped task, elements of its list result. The list
+ * is read and parsed once for all the indexes asked together (a worker asks once per claim), not
+ * once per element.
  */
-export async function getMappedItem(db: Kysely<Database>, dialect: "sqlite" | "postgres", runId: string, taskId: string, index: number): Promise<unknown> {
-  // `->` gives the element as JSON text on both (SQLite 3.38+; PostgreSQL's `json`, not `jsonb`,
-  // keeps the element's text as stored, key order included).
-  const element = dialect === "postgres" ? sql<string | null>`(result::json -> ${index}::int)::text` : sql<string | null>`result -> ${`$[${index}]`}`;
-  const rows = await db
-    .selectFrom("task_instances")
-    .select(["map_index", "result", element.as("element")])
-    .where("run_id", "=", runId)
-    .where("task_id", "=", taskId)
-    .where("map_index", "in", [UNMAPPED, index])
-    .execute();
-  const mapped = rows.find((row) => row.map_index === index);
-  if (mapped) return parseJson(mapped.result);
-  const unmapped = rows.find((row) => row.map_index === UNMAPPED);
-  return unmapped?.element == null ? undefined : parseJson(unmapped.element);
+export async function getMappedItems(db: Kysely<Database>, runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>> {
+  const items = new Map<number, unknown>();
+  if (indexes.length === 0) return items;
+  const wanted = [...new Set(indexes)];
+  let list: unknown;
+  for (const batch of chunks(wanted, 500)) {
+    const rows = await db
+      .selectFrom("task_instances")
+      .select(["map_index", "result"])
+      .where("run_id", "=", runId)
+      .where("task_id", "=", taskId)
+      .where("map_index", "in", list === undefined ? [UNMAPPED, ...batch] : batch)
+      .execute();
+    for (const row of rows) {
+      if (row.map_index === UNMAPPED) list = parseJson(row.result);
+      else items.set(row.map_index, parseJson(row.result));
+    }
+  }
+  if (Array.isArray(list)) {
+    for (const index of wanted) if (index >= 0 && index < list.length) items.set(index, list[index] as unknown);
+  }
+  return items;
 }

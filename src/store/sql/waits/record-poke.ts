@@ -1,5 +1,5 @@
 /**
- * A sensor's poke, recorded in the transaction of its completion (sql/tries/complete-try.ts):
+ * A sensor's poke, recorded in the transaction of its completion (sql/tries/complete-tries.ts):
  * every poke is counted, the first one starts the wait's clock, and a poke that found nothing
  * defers the instance (docs/sensors.md). Its try stays open: the wait is one try however many
  * pokes it takes, and the claim that wakes it goes on with that try (resume-wait.ts).

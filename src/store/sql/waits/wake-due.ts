@@ -8,18 +8,23 @@ import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
 import type { RowLocks } from "../shared/locks.js";
 import { moveTasks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
-import { claimNextTasks } from "../tries/claim.js";
+import { claimNextTasks, type LockWait } from "../tries/claim.js";
 
-/** Claims as `claimNextTasks` does; free slots left over are filled with due deferred instances. */
-export async function claimWithWakeUps(tx: Tx, request: ClaimRequest, rowLocks: RowLocks): Promise<ClaimedTask[]> {
-  const claimed = await claimNextTasks(tx, request, rowLocks);
+/**
+ * Claims as `claimNextTasks` does; free slots left over are filled with due deferred instances.
+ * Without `wakeDagIds` (no DAG has sensors) this is exactly `claimNextTasks`.
+ */
+export async function claimWithWakeUps(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait): Promise<ClaimedTask[]> {
+  const claimed = await claimNextTasks(tx, request, rowLocks, lockWait);
   const spare = request.limit - claimed.length;
   const dagIds = request.wakeDagIds?.filter((dagId) => request.dagIds.includes(dagId)) ?? [];
   if (spare <= 0 || dagIds.length === 0) return claimed;
   const woken = await wakeDue(tx, { ...request, dagIds }, spare, rowLocks);
   if (woken === 0) return claimed;
-  // Whatever was claimable was claimed above: this claim takes the woken instances (pools permitting).
-  return [...claimed, ...(await claimNextTasks(tx, { ...request, limit: spare }, rowLocks))];
+  // Whatever was claimable was claimed above: this claim takes the woken instances (pools
+  // permitting). Those it cannot take stay queued, and moveTasks has marked them for the
+  // notification of other workers.
+  return [...claimed, ...(await claimNextTasks(tx, { ...request, limit: spare }, rowLocks, lockWait))];
 }
 
 async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: RowLocks): Promise<number> {
@@ -32,6 +37,8 @@ async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: R
     .where("dag_id", "in", request.dagIds);
   if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
   query = query.orderBy("wake_at").orderBy("id").limit(limit);
+  // Another waker's rows are skipped, never waited for (PostgreSQL); the move below is
+  // conditional on `deferred` as well.
   const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
   const due = rows.map((row) => ({ ...row, id: Number(row.id) }));
   await moveTasks(tx, due, "queued", at, { queued_at: at, wake_at: null }, "woken: its next poke is due");

@@ -1,0 +1,89 @@
+/**
+ * Runs one try in the JavaScript thread that calls it: the one implementation behind every
+ * isolation (a task process, a task thread, the worker's own thread for `inline` tasks) and the
+ * testing kit's in-memory tries. It finds the task's code, builds its `ctx`, calls it the way its
+ * kind asks, and checks its result as the store will keep it (JSON, size limit), so a try ends the
+ * same way wherever it runs. Timeouts and kills belong to the caller, which owns the controller.
+ */
+import type { TaskDefinition } from "../dsl/types.js";
+import type { DagFileCache } from "./dag-file-cache.js";
+import { describeError } from "./describe-error.js";
+import { computeCacheKey } from "./compute-cache-key.js";
+import { runTaskDefinition } from "./run-task-definition.js";
+import { serialiseResult } from "./serialise-result.js";
+import { buildTaskContext } from "./task-context.js";
+import type { ChildOutcome, EmittedDatasetEvent, LogLevel, LogStream, TaskFailure, TaskRunRequest } from "./task-protocol.js";
+
+export interface TryHere {
+  readonly request: TaskRunRequest;
+  readonly maxResultBytes: number;
+  /** Aborts the try's `ctx.signal`; aborted here too when the try fails, so that its leftovers stop. */
+  readonly controller: AbortController;
+  /** Receives `ctx.log` calls (stream `log`) and a shell command's output lines. */
+  readonly log: (stream: LogStream, level: LogLevel, message: string) => void;
+  /** Calls the task function's first part in the try's own async context (output capture, blame). */
+  readonly enter: <T>(call: () => T) => T;
+  /** Rejects when the try fails from outside its own promise chain (an unhandled rejection it caused). */
+  readonly failed: Promise<never>;
+  /** The environment a shell task's command starts from (default: this process's). */
+  readonly shellEnv?: NodeJS.ProcessEnv;
+  /** Collects `ctx.emit` calls (default: a list of the outcome's own), for a caller that may give up waiting. */
+  readonly emitted?: EmittedDatasetEvent[];
+}
+
+/** A failure that says what kind it is (a `process.exit` stopped by try-scope.ts is a `crash`). */
+export class KindedTryError extends Error {
+  readonly kind: TaskFailure["kind"];
+
+  constructor(kind: TaskFailure["kind"], message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** Finds the request's task in its DAG file (loaded once per thread), then runs it. `started` says the timeout may start. */
+export async function runTryHere(files: DagFileCache, run: TryHere & { readonly started: () => void }): Promise<ChildOutcome> {
+  let definition: TaskDefinition;
+  try {
+    ({ definition } = await files.find(run.request.file, run.request.dagId, run.request.taskId));
+  } catch (error) {
+    return { ok: false, error: describeError(error), emitted: [] };
+  }
+  run.started();
+  return runDefinitionHere(definition, run);
+}
+
+/** Runs a task's code (already found) as one try; never rejects. */
+export async function runDefinitionHere(definition: TaskDefinition, run: TryHere): Promise<ChildOutcome> {
+  const { request, controller } = run;
+  const emitted = run.emitted ?? [];
+  try {
+    const ctx = buildTaskContext(request, {
+      log: (level, text) => run.log("log", level, text),
+      signal: controller.signal,
+      emitted,
+    });
+    const running = run.enter(() =>
+      // A cached task's first request asks for its key only (worker/result-cache-lookup.ts).
+      request.purpose === "cacheKey"
+        ? computeCacheKey(definition, ctx, request)
+        : runTaskDefinition(definition, ctx, request, {
+            onLine: (stream, line) => run.log(stream, stream === "stdout" ? "info" : "warn", line),
+            // A command's process group is charged to the try where it is spawned (subprocess-groups.ts).
+            onProcessGroup: () => undefined,
+            ...(run.shellEnv === undefined ? {} : { env: run.shellEnv }),
+          }),
+    );
+    // `failed` first: a try failed while its code ran (a process.exit it caught) stays failed,
+    // even when its code went on to return a value.
+    const result = await Promise.race([run.failed, running]);
+    const serialised = serialiseResult(result, run.maxResultBytes);
+    return serialised.ok
+      ? { ok: true, resultJson: serialised.json, emitted }
+      : { ok: false, error: { kind: serialised.kind, message: serialised.message }, emitted };
+  } catch (error) {
+    // The try is over but its code may still be running (it failed from outside its chain): tell it to stop.
+    if (!controller.signal.aborted) controller.abort(new DOMException("the try has ended", "AbortError"));
+    return { ok: false, error: describeError(error, error instanceof KindedTryError ? error.kind : "error"), emitted };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The hot path's cost in statements (issue 17): claiming n queued task instances, and recording n
+ * outcomes in one completeTries, each take a number of statements that does not grow with n. On
+ * PostgreSQL every statement is a round trip; on SQLite each one costs query building and a step
+ * on the event loop, so a per-instance statement caps throughput whatever the database's speed.
+ * Waking n due sensors (docs/sensors.md) in a claim is held to the same bound.
+ */
+import { describe, expect, it } from "vitest";
+import type { DagGraph } from "../../src/core/types.js";
+import type { ClaimedTask, CompleteTryInput, Store } from "../../src/store/index.js";
+import { at, runInput } from "./driver.js";
+import { graph, task } from "./fixtures.js";
+import { STORES } from "./stores.js";
+import { useStore } from "./use-store.js";
+
+/** n independent tasks a000..a(n-1), all feeding one `join`. */
+function fanIn(dagId: string, n: number): DagGraph {
+  const roots = Array.from({ length: n }, (_, i) => ({ id: `a${String(i).padStart(3, "0")}` }));
+  return graph(dagId, [...roots, { id: "join", upstream: roots.map((r) => r.id) }]);
+}
+
+/** A source task whose list result is mapped over by `m`, then `sum` reads all of `m`. */
+const MAPPED: DagGraph = graph("mapped", [{ id: "src" }, { id: "m", mapOver: "src" }, { id: "sum", upstream: ["m"], inputs: { m: "m" } }]);
+
+/** n independent sensors that poke every 10 s. */
+function sensors(dagId: string, n: number): DagGraph {
+  const tasks = Array.from({ length: n }, (_, i) => ({
+    ...task({ id: `s${String(i).padStart(3, "0")}` }),
+    kind: "sensor" as const,
+    sensor: { everyMs: 10_000, timeoutMs: 600_000, softFail: false },
+  }));
+  return { dagId, tasks };
+}
+
+function success(claim: ClaimedTask, g: DagGraph, now: Date): CompleteTryInput {
+  return { taskInstanceId: claim.instance.id, tryNumber: claim.tryNumber, outcome: "success", result: claim.instance.mapIndex, graph: g, now };
+}
+
+for (const factory of STORES) {
+  describe.sequential(`hot path statements: ${factory.name}`, () => {
+    const ctx = useStore(factory, { migrate: true });
+    let statements = 0;
+    const counting = (): Store => factory.open(ctx.place.address, { onQuery: () => statements++ });
+    const count = async <T>(fn: () => Promise<T>): Promise<{ value: T; statements: number }> => {
+      statements = 0;
+      const value = await fn();
+      return { value, statements };
+    };
+
+    /** Claims all n roots of a fan-in run, then records their n successes in one batch. */
+    async function fanInCosts(store: Store, n: number) {
+      const g = fanIn(`fan${n}`, n);
+      await store.createRun(runInput(g, { runId: `r${n}` }));
+      const claim = await count(() => store.claimNextTasks({ workerId: "w", limit: 1_000, dagIds: [g.dagId], now: at(1) }));
+      expect(claim.value).toHaveLength(n);
+      const complete = await count(() => store.completeTries(claim.value.map((c) => success(c, g, at(2)))));
+      expect(complete.value.results.every((r) => r.applied && r.state === "success")).toBe(true);
+      // The last outcome made `join` ready.
+      expect(complete.value.results.reduce((sum, r) => sum + r.queued, 0)).toBe(1);
+      return { claim: claim.statements, complete: complete.statements };
+    }
+
+    it("claiming n instances and recording n outcomes cost the same statements for n = 4 and n = 60", async () => {
+      const store = counting();
+      try {
+        const small = await fanInCosts(store, 4);
+        const large = await fanInCosts(store, 60);
+        expect(large).toEqual(small);
+        expect(large.claim).toBeLessThanOrEqual(8);
+        expect(large.complete).toBeLessThanOrEqual(16);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("mapped instances: claims and outcomes of 4 or 60 elements cost the same statements", async () => {
+      const store = counting();
+      try {
+        const costs = [];
+        for (const n of [4, 60]) {
+          const runId = `m${n}`;
+          await store.createRun(runInput(MAPPED, { runId }));
+          const [src] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["mapped"], now: at(1) });
+          if (!src) throw new Error("src not claimed");
+          await store.completeTry({ ...success(src, MAPPED, at(2)), result: Array.from({ length: n }, (_, i) => i) });
+          const claim = await count(() => store.claimNextTasks({ workerId: "w", limit: 1_000, dagIds: ["mapped"], now: at(3) }));
+          expect(claim.value).toHaveLength(n);
+          const complete = await count(() => store.completeTries(claim.value.map((c) => success(c, MAPPED, at(4)))));
+          expect(complete.value.results.reduce((sum, r) => sum + r.queued, 0)).toBe(1);
+          const [sum] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["mapped"], now: at(5) });
+          expect(sum?.instance.taskId).toBe("sum");
+          expect((await store.getTaskResults(runId, ["m"])).get("m")).toEqual(Array.from({ length: n }, (_, i) => i));
+          costs.push({ claim: claim.statements, complete: complete.statements });
+        }
+        expect(costs[1]).toEqual(costs[0]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("a claim that wakes n due sensors and goes on with their open tries costs the same statements for n = 4 and n = 60", async () => {
+      const store = counting();
+      try {
+        const costs = [];
+        for (const n of [4, 60]) {
+          const g = sensors(`sensors${n}`, n);
+          await store.createRun(runInput(g, { runId: `s${n}` }));
+          const request = (now: Date) => ({ workerId: "w", limit: 1_000, dagIds: [g.dagId], wakeDagIds: [g.dagId], now });
+          const first = await store.claimNextTasks(request(at(1)));
+          expect(first).toHaveLength(n);
+          // Every poke finds nothing: each instance waits with its try open.
+          const pokes = await store.completeTries(first.map((c) => ({ ...success(c, g, at(2)), outcome: "deferred" as const })));
+          expect(pokes.results.every((r) => r.applied && r.state === "deferred")).toBe(true);
+          const woken = await count(() => store.claimNextTasks(request(new Date(at(2).getTime() + 10_000))));
+          expect(woken.value.map((c) => [c.instance.id, c.tryId, c.tryNumber]).sort()).toEqual(first.map((c) => [c.instance.id, c.tryId, 1]).sort());
+          expect(woken.value.every((c) => c.instance.state === "running" && c.instance.workerId === "w")).toBe(true);
+          costs.push(woken.statements);
+        }
+        expect(costs[1]).toEqual(costs[0]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
