@@ -19,7 +19,8 @@ function sqliteFloor(path: string): number {
   const db = new SQLite(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
-  db.exec("create table t (id integer primary key, v integer not null); insert into t values (1, 0);");
+  // (A second run in the same directory, e.g. two smoke runs, finds the table there.)
+  db.exec("create table if not exists t (id integer primary key, v integer not null); insert or replace into t values (1, 0);");
   const begin = db.prepare("begin immediate");
   const update = db.prepare("update t set v = v + 1 where id = 1");
   const commit = db.prepare("commit");
