@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
-import type { ClaimedTask, ClaimRequest, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
+import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
 import type { TaskRunner } from "./task-runner.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
@@ -95,6 +95,8 @@ export class Worker {
   /** Outcomes of tries that end together are recorded in one transaction. */
   readonly #completions: CompletionBatcher;
   readonly #mappedItems: MappedItemLoader;
+  /** Task instances whose outcome's claim already looked for more work (see #claimedAlong). */
+  readonly #lookedAfter = new Set<number>();
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -106,7 +108,7 @@ export class Worker {
     // claimer's pool locks: sql/tries/claim.ts.)
     this.#completions = new CompletionBatcher(options.store, {
       request: (freed) => this.#claimAlong(freed),
-      done: (request, claimed) => this.#claimedAlong(request, claimed),
+      done: (request, claimed, outcomes) => this.#claimedAlong(request, claimed, outcomes),
     });
   }
 
@@ -232,8 +234,12 @@ export class Worker {
     return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
   }
 
-  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[]): void {
+  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[]): void {
     this.#reserved -= request.limit;
+    // A claim that came back short found nothing more of ours queued at that moment: the tries
+    // it rode along with need not wake the loop to look again (new work wakes it when queued).
+    // On a busy SQLite worker that saves a write transaction per batch of outcomes.
+    if (claimed.length < request.limit) for (const outcome of outcomes) this.#lookedAfter.add(outcome.taskInstanceId);
     this.#startClaimed(claimed);
   }
 
@@ -245,7 +251,7 @@ export class Worker {
         .finally(() => {
           this.#runningIds.delete(task.instance.id);
           this.#active.delete(done);
-          this.#loop.wake();
+          if (!this.#lookedAfter.delete(task.instance.id)) this.#loop.wake();
         });
       this.#active.add(done);
     }

@@ -61,6 +61,7 @@ import {
 import { NotFoundError } from "../../core/errors.js";
 import { isUniqueViolation } from "./shared/locks.js";
 import { didQueue, type QueuedNotifier } from "./shared/queued-signal.js";
+import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
 import { getMappedItems } from "./tries/mapped-item.js";
@@ -117,10 +118,12 @@ export class SqlStore implements Store {
     this.#db = options.db;
     this.#notifier = options.notifier;
     const notifier = options.notifier;
+    const txFeatures = { writesInWith: options.dialect === "postgres" };
     // Every write transaction: when it queued work, wake workers once it has committed.
     this.#tx = async (fn) => {
       let queued = false;
       const result = await options.inTransaction(async (tx) => {
+        registerTxFeatures(tx, txFeatures);
         const value = await fn(tx);
         queued = didQueue(tx);
         if (queued) await notifier?.inTransaction?.(tx);

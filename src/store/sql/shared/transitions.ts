@@ -3,12 +3,13 @@
  * the state machine (core/state-machine.ts), applied only if the row is still in the state it was
  * read in (so two processes can never both move it), and recorded in the state history.
  */
-import { sql, type Updateable } from "kysely";
+import { sql, type QueryCreator, type Updateable } from "kysely";
 import { assertRunTransition, assertTaskTransition } from "../../../core/state-machine.js";
 import { TributaryError } from "../../../core/errors.js";
 import type { RunState, TaskState } from "../../../core/types.js";
-import type { DagRunTable, TaskInstanceTable } from "../schema.js";
+import type { Database, DagRunTable, TaskInstanceTable } from "../schema.js";
 import { markDequeued, markQueued } from "./queued-signal.js";
+import { txFeatures } from "./tx-features.js";
 import type { Tx } from "./tx.js";
 
 /** The part of a task instance row a transition needs. */
@@ -68,21 +69,45 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
     group.push(move);
     byState.set(ti.state, group);
   }
+  const withHistory = txFeatures(tx).writesInWith;
   for (const [from, group] of byState) {
     for (const batch of chunks(group, 500)) {
       const ids = batch.map((move) => move.instance.id);
-      const result = await tx
-        .updateTable("task_instances")
-        .set({ ...perInstanceValues(batch), state: to })
-        .where("id", "in", ids)
-        .where("state", "=", from)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== ids.length) {
+      const update = (db: QueryCreator<Database>) =>
+        db
+          .updateTable("task_instances")
+          .set({ ...perInstanceValues(batch), state: to })
+          .where("id", "in", ids)
+          .where("state", "=", from);
+      let moved: number;
+      if (withHistory) {
+        // One round trip: the rows moved, and their history from what the UPDATE returned.
+        const row = await tx
+          .with("moved", (db) => update(db).returning(["id", "run_id", "task_id", "map_index", "updated_at"]))
+          .with("history", (db) =>
+            db
+              .insertInto("state_history")
+              .columns(["run_id", "task_instance_id", "task_id", "map_index", "from_state", "to_state", "at", "reason"])
+              .expression((eb) =>
+                eb
+                  .selectFrom("moved")
+                  .select(["moved.run_id", "moved.id", "moved.task_id", "moved.map_index"])
+                  .select([sql<string>`${from}`.as("from_state"), sql<string>`${to}`.as("to_state"), "moved.updated_at", sql<string | null>`cast(${reason} as text)`.as("reason")]),
+              ),
+          )
+          .selectFrom("moved")
+          .select(sql<number>`count(*)`.as("n"))
+          .executeTakeFirstOrThrow();
+        moved = Number(row.n);
+      } else {
+        moved = Number((await update(tx).executeTakeFirst()).numUpdatedRows);
+      }
+      if (moved !== ids.length) {
         throw new ConcurrentChangeError(`a task instance of run ${batch[0]?.instance.run_id ?? "?"}`);
       }
     }
   }
-  await recordTaskHistory(tx, moves.map((move) => ({ ...move.instance, at: move.at })), (ti) => ti.state, to, reason);
+  if (!withHistory) await recordTaskHistory(tx, moves.map((move) => ({ ...move.instance, at: move.at })), (ti) => ti.state, to, reason);
   if (to === "queued") markQueued(tx, moves.map((move) => move.instance.id));
   else if (byState.has("queued")) markDequeued(tx, (byState.get("queued") ?? []).map((move) => move.instance.id));
 }
