@@ -239,7 +239,10 @@ export class Worker {
     // A claim that came back short found nothing more of ours queued at that moment: the tries
     // it rode along with need not wake the loop to look again (new work wakes it when queued).
     // On a busy SQLite worker that saves a write transaction per batch of outcomes.
-    if (claimed.length < request.limit) for (const outcome of outcomes) this.#lookedAfter.add(outcome.taskInstanceId);
+    // (A deferred poke still wakes it: the loop's sleep must now end at the sensor's next poke.)
+    if (claimed.length < request.limit) {
+      for (const outcome of outcomes) if (outcome.outcome !== "deferred") this.#lookedAfter.add(outcome.taskInstanceId);
+    }
     this.#startClaimed(claimed);
   }
 
