@@ -4,7 +4,7 @@
  */
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
-import type { ClaimedTask } from "../store/index.js";
+import type { ClaimedTask, StepRecord } from "../store/index.js";
 import type { TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskRequestParts {
@@ -19,6 +19,8 @@ export interface TaskRequestParts {
   readonly item?: { readonly value: unknown };
   /** Secret values by name, and why each declared secret that has no value is missing. */
   readonly secrets: { readonly values: Record<string, string>; readonly unavailable: Record<string, string> };
+  /** The steps earlier tries of the instance completed (none: the try runs every step). */
+  readonly steps?: readonly StepRecord[];
 }
 
 export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
@@ -44,5 +46,8 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     unavailableSecrets: parts.secrets.unavailable,
     timeoutMs: spec.timeoutMs,
     ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
+    ...(parts.steps === undefined || parts.steps.length === 0
+      ? {}
+      : { steps: parts.steps.map(({ number, name, tryNumber, resultJson }) => ({ number, name, tryNumber, resultJson })) }),
   };
 }

@@ -13,6 +13,7 @@ import { alertDedupe } from "./000010-alert-dedupe.js";
 import { lostTries } from "./000011-lost-tries.js";
 import { runNotes } from "./000012-run-notes.js";
 import { resultCache } from "./000013-result-cache.js";
+import { taskSteps } from "./000015-task-steps.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -33,5 +34,7 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000011_lost_tries": lostTries(dialect),
     "000012_run_notes": runNotes(dialect),
     "000013_result_cache": resultCache(dialect),
+    // 000014 is taken by another branch.
+    "000015_task_steps": taskSteps(dialect),
   };
 }
