@@ -6,11 +6,11 @@
  */
 import type { TaskSpec } from "../core/types.js";
 import type { BranchChoice, Dag, InputsSpec, TaskDefinition, TaskFunction } from "../dsl/types.js";
-import type { ClaimedTask } from "../store/index.js";
+import type { ClaimedTask, StepRecord } from "../store/index.js";
 import { readChildOutcome } from "../worker/child-outcome.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "../worker/process-pool.js";
 import { runDefinitionHere } from "../worker/run-try-here.js";
-import type { EmittedDatasetEvent, LogLevel, LogStream, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
+import type { EmittedDatasetEvent, LogLevel, LogStream, RecordStep, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
 import { taskRunRequest } from "../worker/task-request.js";
 import { timeoutMessage } from "../worker/try-failures.js";
 import { checkBranchChoice } from "../worker/worker.js";
@@ -39,6 +39,12 @@ export interface RunTryInput {
   readonly scripted: ScriptedTry;
   readonly secrets: Readonly<Record<string, string>>;
   readonly realTimeLimitMs: number;
+  /** Steps earlier tries of the instance completed (replayed by `ctx.step`). */
+  readonly steps: readonly StepRecord[];
+  /** Stores the steps this try completes (in the test's in-memory store). */
+  readonly recordStep: RecordStep;
+  /** The virtual clock: step times are virtual like every other time of the run. */
+  readonly now: () => Date;
 }
 
 export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry> {
@@ -66,6 +72,8 @@ export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry>
     enter: (call) => call(),
     failed: new Promise<never>(() => undefined),
     emitted,
+    recordStep: input.recordStep,
+    now: input.now,
   });
   let timer: NodeJS.Timeout | undefined;
   const limit = timeoutMs === undefined ? undefined : Math.min(timeoutMs, input.realTimeLimitMs);
@@ -123,5 +131,6 @@ function requestFor(dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, inp
     inputs: input.inputs,
     item: spec.mapOver !== undefined ? { value: input.item } : undefined,
     secrets: { values, unavailable },
+    steps: input.steps,
   });
 }
