@@ -35,7 +35,7 @@ export function StepList({ steps }: Props) {
               </td>
               <td title="the try that completed the step; later tries replay its result">#{s.tryNumber}</td>
               <td title={`${times.dateTimeSeconds(s.startedAt)} → ${times.dateTimeSeconds(s.endedAt)}`}>{formatDuration(between(s.startedAt, s.endedAt))}</td>
-              <td className="error-cell" title={`${s.resultBytes} bytes of JSON`}>
+              <td className="step-result" title={`${s.resultBytes} bytes of JSON`}>
                 <code>{s.resultPreview}</code>
               </td>
             </tr>
