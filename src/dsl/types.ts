@@ -84,6 +84,13 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly signal: AbortSignal;
   /** Records that this try wrote (a part of) a dataset. */
   emit(dataset: Dataset | string, metadata?: DatasetEventMetadata): void;
+  /**
+   * A durable step (docs/durable-steps.md): calls `fn` and stores its JSON result once it
+   * completes; a later try of this task instance gets the stored result back without calling
+   * `fn` again. Steps are matched by call order and name, so call them in the same order on
+   * every try. Resolves to the result as JSON reads it back (a `Date` becomes its ISO string).
+   */
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
 }
 
 /** Options shared by every kind of task. Durations accept `Duration` strings. */

@@ -30,5 +30,6 @@ export type {
   TestDatasetEvent,
   TestLogLine,
   TestTaskInstance,
+  TestStep,
   TestTry,
 } from "./types.js";

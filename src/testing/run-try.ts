@@ -6,11 +6,11 @@
  */
 import type { TaskSpec } from "../core/types.js";
 import type { BranchChoice, Dag, InputsSpec, PokeFunction, TaskDefinition, TaskFunction } from "../dsl/types.js";
-import type { ClaimedTask } from "../store/index.js";
+import type { ClaimedTask, StepRecord } from "../store/index.js";
 import { readChildOutcome } from "../worker/child-outcome.js";
 import { DEFAULT_MAX_RESULT_BYTES } from "../worker/process-pool.js";
 import { runDefinitionHere } from "../worker/run-try-here.js";
-import type { EmittedDatasetEvent, LogLevel, LogStream, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
+import type { EmittedDatasetEvent, LogLevel, LogStream, RecordStep, TaskRunOutcome, TaskRunRequest } from "../worker/task-protocol.js";
 import { taskRunRequest } from "../worker/task-request.js";
 import { timeoutMessage } from "../worker/try-failures.js";
 import { checkBranchChoice } from "../worker/worker.js";
@@ -41,6 +41,12 @@ export interface RunTryInput {
   readonly realTimeLimitMs: number;
   /** For a sensor: the poke's (virtual) start and its input datasets' updates. */
   readonly poke?: { readonly at: Date; readonly datasetUpdates: ReadonlyMap<string, Date> };
+  /** Steps earlier tries of the instance completed (replayed by `ctx.step`). */
+  readonly steps: readonly StepRecord[];
+  /** Stores the steps this try completes (in the test's in-memory store). */
+  readonly recordStep: RecordStep;
+  /** The virtual clock: step times are virtual like every other time of the run. */
+  readonly now: () => Date;
 }
 
 export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry> {
@@ -68,6 +74,8 @@ export async function runTryInProcess(input: RunTryInput): Promise<InProcessTry>
     enter: (call) => call(),
     failed: new Promise<never>(() => undefined),
     emitted,
+    recordStep: input.recordStep,
+    now: input.now,
   });
   let timer: NodeJS.Timeout | undefined;
   const limit = timeoutMs === undefined ? undefined : Math.min(timeoutMs, input.realTimeLimitMs);
@@ -132,5 +140,6 @@ function requestFor(dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, inp
     item: spec.mapOver !== undefined ? { value: input.item } : undefined,
     secrets: { values, unavailable },
     poke: input.poke,
+    steps: input.steps,
   });
 }

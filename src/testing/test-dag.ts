@@ -100,7 +100,7 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
     for (const task of claimed) {
       const spec = specs.get(task.instance.taskId);
       if (!spec) throw new Error(`task "${task.instance.taskId}" is not in DAG "${dag.id}"`);
-      const entry: PendingTry = { claimed: task, startedAt: clock.now().getTime(), spec, done: start(store, dag, spec, task, clock.now(), options) };
+      const entry: PendingTry = { claimed: task, startedAt: clock.now().getTime(), spec, done: start(store, dag, spec, task, options, clock) };
       void entry.done.then((settled) => (entry.settled = settled));
       pending.push(entry);
     }
@@ -127,7 +127,14 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
 
 const end = (entry: PendingTry): number => entry.startedAt + (entry.settled?.virtualMs ?? 0);
 
-async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: ClaimedTask, now: Date, options: TestDagOptions<unknown>): Promise<InProcessTry> {
+async function start(
+  store: Store,
+  dag: Dag<unknown>,
+  spec: TaskSpec,
+  claimed: ClaimedTask,
+  options: TestDagOptions<unknown>,
+  clock: VirtualClock,
+): Promise<InProcessTry> {
   const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver ? [spec.mapOver] : [])])];
   const results = await store.getTaskResults(claimed.run.runId, upstreamIds);
   const inputs: Record<string, unknown> = {};
@@ -136,7 +143,8 @@ async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: C
   const item = Array.isArray(over) && claimed.instance.mapIndex !== null ? (over[claimed.instance.mapIndex] as unknown) : undefined;
   const mock: TaskMock<unknown> | undefined = options.mocks?.[spec.id];
   // A sensor's poke is told the virtual time and its input datasets' updates in the test's store.
-  const poke = spec.kind === "sensor" ? { at: now, datasetUpdates: await store.lineage.lastDatasetUpdates(spec.inputDatasets) } : undefined;
+  const poke = spec.kind === "sensor" ? { at: clock.now(), datasetUpdates: await store.lineage.lastDatasetUpdates(spec.inputDatasets) } : undefined;
+  const steps = claimed.tryNumber > 1 ? await store.steps.list(claimed.instance.id) : [];
   return runTryInProcess({
     poke,
     dag,
@@ -148,6 +156,22 @@ async function start(store: Store, dag: Dag<unknown>, spec: TaskSpec, claimed: C
     scripted: scriptedTry(options.failures?.[spec.id], claimed.tryNumber),
     secrets: options.secrets ?? {},
     realTimeLimitMs: options.realTimeLimitMs ?? 10_000,
+    steps,
+    // Recorded as the worker records them: refused once the try no longer owns its instance.
+    recordStep: async (step) => {
+      const recorded = await store.steps.record({
+        taskInstanceId: claimed.instance.id,
+        number: step.number,
+        name: step.name,
+        kind: step.kind,
+        tryNumber: claimed.tryNumber,
+        resultJson: step.resultJson,
+        startedAt: new Date(step.startedAt),
+        endedAt: new Date(step.endedAt),
+      });
+      if (!recorded) throw new Error(`step ${step.number} "${step.name}" was not recorded: try ${claimed.tryNumber} no longer owns its task instance`);
+    },
+    now: () => clock.now(),
   });
 }
 
@@ -216,7 +240,15 @@ async function report(store: Store, runId: string, elapsedMs: number, delays: Re
       });
       previousEnd = endedAt;
     }
-    instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, pokes: ti.pokes, tries });
+    const steps = (await store.steps.list(ti.id)).map(({ number, name, tryNumber, resultJson, startedAt, endedAt }) => ({
+      number,
+      name,
+      tryNumber,
+      result: JSON.parse(resultJson) as unknown,
+      startedAt,
+      endedAt,
+    }));
+    instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, pokes: ti.pokes, tries, steps });
   }
   const taskIds = [...new Set(instances.map((i) => i.taskId))];
   const results = await store.getTaskResults(runId, taskIds);

@@ -82,6 +82,21 @@ export interface TestTaskInstance {
   /** How many times a sensor poked (0 for other tasks). */
   readonly pokes: number;
   readonly tries: readonly TestTry[];
+  /** The durable steps (`ctx.step`) its tries completed, in call order; a cleared instance has none. */
+  readonly steps: readonly TestStep[];
+}
+
+/** A completed durable step: a later try replays `result` instead of calling the step's function. */
+export interface TestStep {
+  /** Its position in call order, from 1. */
+  readonly number: number;
+  readonly name: string;
+  /** The try that completed it. */
+  readonly tryNumber: number;
+  readonly result: unknown;
+  /** Virtual times (the clock stands still while a try runs, so they are its start). */
+  readonly startedAt: Date;
+  readonly endedAt: Date;
 }
 
 export interface TestDatasetEvent {

@@ -16,7 +16,7 @@ import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES } from "./process-pool.js";
 import { runTryHere } from "./run-try-here.js";
 import { taskEnvAllowList, taskProcessEnv } from "./task-process-env.js";
-import type { LogLevel, LogStream, LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLevel, LogStream, LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 import { abandonedFailure, abortFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
 import { tryScope } from "./try-scope.js";
@@ -50,7 +50,7 @@ export class InlineRunner implements TaskRunner {
     hideEnvironFromTasks(allowEnv);
   }
 
-  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<TaskRunOutcome> {
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
     if (this.#closed) return Promise.resolve(lostOutcome("the inline runner was closed (a shutdown)"));
     if (signal?.aborted) {
       return Promise.resolve({ ok: false, error: { kind: "error", message: "the try was cancelled before it started" }, emitted: [] });
@@ -116,6 +116,8 @@ export class InlineRunner implements TaskRunner {
         enter: (call) => scope.enter(scoped, call),
         failed: scoped.failed,
         shellEnv: this.#shellEnv,
+        // No boundary to cross: the worker's recorder is called directly.
+        ...(recordStep === undefined ? {} : { recordStep }),
       }).then((outcome) => {
         // Stopped at its timeout or cancelled: that is the outcome, whatever the code made of its signal.
         finish(aborted ? { ok: false, error: abortFailure(aborted, undefined), emitted: outcome.emitted } : readChildOutcome(outcome));

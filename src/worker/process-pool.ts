@@ -32,7 +32,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
-import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 
 export interface TaskProcessPoolOptions {
@@ -74,6 +74,7 @@ interface QueuedTry {
   readonly request: TaskRunRequest;
   readonly onLog: (line: LogLine) => void;
   readonly signal: AbortSignal | undefined;
+  readonly recordStep: RecordStep | undefined;
   readonly resolve: (outcome: TaskRunOutcome) => void;
 }
 
@@ -117,11 +118,11 @@ export class TaskProcessPool implements TaskRunner {
    * timeouts, crashes and a closed pool are all outcomes. `signal` cancels the try like a timeout
    * does (its `ctx.signal` is aborted, and its process killed if it ignores that).
    */
-  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<TaskRunOutcome> {
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
     if (this.#closed) return Promise.resolve(closedOutcome());
     this.#files.add(request.file);
     return new Promise((resolve) => {
-      this.#queue.push({ request, onLog, signal, resolve });
+      this.#queue.push({ request, onLog, signal, recordStep, resolve });
       this.#dispatch();
     });
   }
@@ -192,6 +193,7 @@ export class TaskProcessPool implements TaskRunner {
           killGraceMs: this.#killGraceMs,
           maxResultBytes: this.#maxResultBytes,
           signal: queued.signal,
+          recordStep: queued.recordStep,
         })
         .then((outcome) => {
           this.#running--;

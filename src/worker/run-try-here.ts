@@ -11,8 +11,10 @@ import { describeError } from "./describe-error.js";
 import { computeCacheKey } from "./compute-cache-key.js";
 import { runTaskDefinition } from "./run-task-definition.js";
 import { serialiseResult } from "./serialise-result.js";
+import { StepJournal } from "./step-journal.js";
 import { buildTaskContext } from "./task-context.js";
-import type { ChildOutcome, EmittedDatasetEvent, LogLevel, LogStream, TaskFailure, TaskRunRequest } from "./task-protocol.js";
+import { KindedTryError } from "./try-error.js";
+import type { ChildOutcome, EmittedDatasetEvent, LogLevel, LogStream, RecordStep, TaskRunRequest } from "./task-protocol.js";
 
 export interface TryHere {
   readonly request: TaskRunRequest;
@@ -29,16 +31,10 @@ export interface TryHere {
   readonly shellEnv?: NodeJS.ProcessEnv;
   /** Collects `ctx.emit` calls (default: a list of the outcome's own), for a caller that may give up waiting. */
   readonly emitted?: EmittedDatasetEvent[];
-}
-
-/** A failure that says what kind it is (a `process.exit` stopped by try-scope.ts is a `crash`). */
-export class KindedTryError extends Error {
-  readonly kind: TaskFailure["kind"];
-
-  constructor(kind: TaskFailure["kind"], message: string) {
-    super(message);
-    this.kind = kind;
-  }
+  /** Records the try's `ctx.step` results durably (absent: a runner without a store, whose steps fail). */
+  readonly recordStep?: RecordStep;
+  /** The clock of step times (default: the real one). */
+  readonly now?: () => Date;
 }
 
 /** Finds the request's task in its DAG file (loaded once per thread), then runs it. `started` says the timeout may start. */
@@ -58,10 +54,18 @@ export async function runDefinitionHere(definition: TaskDefinition, run: TryHere
   const { request, controller } = run;
   const emitted = run.emitted ?? [];
   try {
+    const steps = new StepJournal({
+      replayed: request.steps ?? [],
+      record: stepRecorder(run),
+      log: (text) => run.log("log", "info", text),
+      maxResultBytes: run.maxResultBytes,
+      now: run.now ?? (() => new Date()),
+    });
     const ctx = buildTaskContext(request, {
       log: (level, text) => run.log("log", level, text),
       signal: controller.signal,
       emitted,
+      steps,
     });
     const running = run.enter(() =>
       // A cached task's first request asks for its key only (worker/result-cache-lookup.ts).
@@ -72,6 +76,9 @@ export async function runDefinitionHere(definition: TaskDefinition, run: TryHere
             // A command's process group is charged to the try where it is spawned (subprocess-groups.ts).
             onProcessGroup: () => undefined,
             ...(run.shellEnv === undefined ? {} : { env: run.shellEnv }),
+          }).then((result) => {
+            steps.checkAllReplayed();
+            return result;
           }),
     );
     // `failed` first: a try failed while its code ran (a process.exit it caught) stays failed,
@@ -86,4 +93,12 @@ export async function runDefinitionHere(definition: TaskDefinition, run: TryHere
     if (!controller.signal.aborted) controller.abort(new DOMException("the try has ended", "AbortError"));
     return { ok: false, error: describeError(error, error instanceof KindedTryError ? error.kind : "error"), emitted };
   }
+}
+
+/** Where the try's steps are recorded: nowhere for a cache key (it must not have steps), else the runner's recorder. */
+function stepRecorder(run: TryHere): RecordStep {
+  if (run.request.purpose === "cacheKey") {
+    return () => Promise.reject(new Error("ctx.step cannot be used in a cache.key function: compute the key without steps"));
+  }
+  return run.recordStep ?? (() => Promise.reject(new Error("ctx.step needs a worker that records steps in a store; this runner has none")));
 }

@@ -8,12 +8,13 @@ export type SerialisedResult =
   | { readonly ok: true; readonly json: string }
   | { readonly ok: false; readonly kind: "error" | "result_too_large"; readonly message: string };
 
-export function serialiseResult(value: unknown, maxBytes: number): SerialisedResult {
+/** `what` names the value in messages: a task's result, or a step's (step-journal.ts). */
+export function serialiseResult(value: unknown, maxBytes: number, what = "the task's result"): SerialisedResult {
   let json: string;
   try {
     json = JSON.stringify(value === undefined ? null : value, rejectNonJson) ?? "null";
   } catch (error) {
-    return { ok: false, kind: "error", message: `the task's result is not JSON: ${errorMessage(error)}` };
+    return { ok: false, kind: "error", message: `${what} is not JSON: ${errorMessage(error)}` };
   }
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > maxBytes) {
@@ -21,7 +22,7 @@ export function serialiseResult(value: unknown, maxBytes: number): SerialisedRes
       ok: false,
       kind: "result_too_large",
       message:
-        `the task's result is ${formatBytes(bytes)} of JSON, above the limit of ${formatBytes(maxBytes)}: ` +
+        `${what} is ${formatBytes(bytes)} of JSON, above the limit of ${formatBytes(maxBytes)}: ` +
         "results are kept in Tributary's store, so write large data to your own storage " +
         "(a file, a bucket, a table) and return a reference to it (a path, a URI, a row count)",
     };

@@ -6,6 +6,7 @@ import { format } from "node:util";
 import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { createSecretAccessor } from "../secrets/accessor.js";
 import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
+import type { StepJournal } from "./step-journal.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskContextHooks {
@@ -14,6 +15,8 @@ export interface TaskContextHooks {
   readonly signal: AbortSignal;
   /** Collects `ctx.emit` calls; the pool reports them with the try's outcome. */
   readonly emitted: EmittedDatasetEvent[];
+  /** Runs and replays `ctx.step` calls. */
+  readonly steps: StepJournal;
 }
 
 export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHooks): TaskContext {
@@ -44,6 +47,9 @@ export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHook
       const raw: unknown = typeof dataset === "string" ? dataset : (dataset as { uri?: unknown } | null)?.uri;
       const uri = normaliseDatasetUri(raw, { dagId: request.dagId, taskId: request.taskId, field: "emit" }, "input");
       hooks.emitted.push({ uri, metadata: { ...metadata } });
+    },
+    step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+      return hooks.steps.step<T>(name, fn);
     },
   });
 }

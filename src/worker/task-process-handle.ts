@@ -8,6 +8,7 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readChildOutcome } from "./child-outcome.js";
 import { LineSplitter } from "./line-splitter.js";
+import { answerStep } from "./step-messages.js";
 import { signalGroup } from "./subprocess-groups.js";
 import { abortFailure, blockingFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
 import { parseMark } from "./process-marks.js";
@@ -17,6 +18,7 @@ import type {
   ChildOutcome,
   FromTaskProcess,
   LogLine,
+  RecordStep,
   TaskFailure,
   TaskRunOutcome,
   TaskRunRequest,
@@ -35,6 +37,8 @@ export interface TryOptions {
   readonly killGraceMs: number;
   readonly maxResultBytes: number;
   readonly signal: AbortSignal | undefined;
+  /** Records the try's steps (see task-runner.ts). */
+  readonly recordStep?: RecordStep | undefined;
 }
 
 /** How many stderr lines a crash report quotes. */
@@ -241,6 +245,10 @@ export class TaskProcessHandle {
         if (!active) return;
         if (message.line.stream === "stderr") this.#rememberStderr(message.line.message);
         deliver(active, message.line);
+        return;
+      case "step":
+        // Recorded even for an aborted try: the store refuses it if the try is no longer current.
+        if (active) answerStep(active.options.recordStep, message, (answer) => this.#send(answer));
         return;
       case "done":
         if (active) this.#finish(active, this.#outcomeOf(active, message.outcome));

@@ -15,6 +15,7 @@ import { captureOutput } from "./capture-output.js";
 import { describeError } from "./describe-error.js";
 import { LineSplitter } from "./line-splitter.js";
 import { runTryHere } from "./run-try-here.js";
+import { StepRequests } from "./step-messages.js";
 import { startWatchdog } from "./process-watchdog.js";
 import { chargeSubprocessesToTries, signalGroup } from "./subprocess-groups.js";
 import type {
@@ -51,6 +52,7 @@ if (!process.send) {
 }
 
 const files = new DagFileCache();
+const stepRequests = new StepRequests((message) => send(message));
 /** The tries running in this process, by the pool's try id. */
 const tries = new Map<number, CurrentTry>();
 const tryContext = new AsyncLocalStorage<CurrentTry>();
@@ -133,6 +135,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       controller,
       log: (stream, level, text) => log(tryId, stream, level, text),
       started: () => send({ type: "started", tryId }),
+      recordStep: stepRequests.recorder(tryId),
       enter: (call) =>
         tryContext.run(active, () => {
           // The task function's first part runs in this callback, not one of its own.
@@ -150,6 +153,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     active.stderr.flush();
     // Nothing the try started outlives it.
     for (const pgid of [...active.groups]) endGroup(active, pgid);
+    stepRequests.forget(tryId);
     tries.delete(tryId);
   }
   send({ type: "done", tryId, outcome });
@@ -163,6 +167,8 @@ process.on("message", (message: ToTaskProcess) => {
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
   } else if (message.type === "ping") {
     send({ type: "pong", seq: message.seq });
+  } else if (message.type === "stepRecorded") {
+    stepRequests.answer(message);
   } else if (message.type === "abort") {
     const name = message.reason === "timeout" ? "TimeoutError" : "AbortError";
     const active = tries.get(message.tryId);

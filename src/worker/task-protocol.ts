@@ -41,6 +41,8 @@ export interface TaskRunRequest {
   readonly purpose?: "cacheKey";
   /** Where the try runs (absent: `process`); task-runners.ts picks the runner by it. */
   readonly isolation?: Isolation;
+  /** The steps earlier tries of this task instance completed, in call order: replayed, not run again (step-journal.ts). */
+  readonly steps?: readonly ReplayedStep[];
 }
 
 /** What a poke is told about its wait. */
@@ -51,6 +53,35 @@ export interface PokeFacts {
   /** The latest update (ISO) of each dataset among the sensor's inputs; null for one never updated. */
   readonly datasetUpdates: Readonly<Record<string, string | null>>;
 }
+
+/** A step an earlier try completed, as the try that replays it receives it. */
+export interface ReplayedStep {
+  /** Its position in call order, from 1. */
+  readonly number: number;
+  readonly name: string;
+  /** The try that completed it. */
+  readonly tryNumber: number;
+  readonly resultJson: string;
+}
+
+/** A step this try has just completed, for the worker to record before the task goes on. */
+export interface FinishedStep {
+  readonly number: number;
+  readonly name: string;
+  readonly kind: "run";
+  /** JSON text, checked where it was produced (JSON only, size limit). */
+  readonly resultJson: string;
+  /** ISO timestamps. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+/**
+ * Records a finished step durably; resolves once it is, rejects with the reason it was not (the
+ * try no longer owns its task instance, or the runner records no steps). The task's `ctx.step`
+ * awaits it, so a step whose promise resolved survives a kill -9 of everything right after.
+ */
+export type RecordStep = (step: FinishedStep) => Promise<void>;
 
 export type LogStream = "stdout" | "stderr" | "log";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -98,7 +129,9 @@ export type ToTaskProcess =
   /** Aborts the try's `ctx.signal`: its time is up, or the worker cancelled it. */
   | { readonly type: "abort"; readonly tryId: number; readonly reason: AbortReason; readonly message: string }
   /** Answered at once unless the process is stuck (task-process-handle.ts, deciding whom to blame). */
-  | { readonly type: "ping"; readonly seq: number };
+  | { readonly type: "ping"; readonly seq: number }
+  /** The answer to a `step` message: recorded (no `error`), or why not. */
+  | { readonly type: "stepRecorded"; readonly tryId: number; readonly number: number; readonly error?: string };
 
 export type AbortReason = "timeout" | "cancel";
 
@@ -123,6 +156,8 @@ export type FromTaskProcess =
    * pool kills the try's groups when it kills the task process, which cannot do it itself then.
    */
   | { readonly type: "group"; readonly tryId: number; readonly pgid: number; readonly ended: boolean }
+  /** A step the try completed: the pool records it and answers with `stepRecorded`. */
+  | { readonly type: "step"; readonly tryId: number; readonly step: FinishedStep }
   | { readonly type: "done"; readonly tryId: number; readonly outcome: ChildOutcome }
   /** An uncaught exception: the child reports it (and the try whose code threw, if known) and exits. */
   | { readonly type: "fatal"; readonly message: string; readonly stack?: string; readonly tryId?: number };

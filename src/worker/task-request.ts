@@ -4,7 +4,7 @@
  */
 import { formatDs } from "../core/calendar.js";
 import type { TaskSpec } from "../core/types.js";
-import type { ClaimedTask } from "../store/index.js";
+import type { ClaimedTask, StepRecord } from "../store/index.js";
 import type { PokeFacts, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskRequestParts {
@@ -21,6 +21,8 @@ export interface TaskRequestParts {
   readonly secrets: { readonly values: Record<string, string>; readonly unavailable: Record<string, string> };
   /** For a sensor: when this poke starts and when its input datasets were last updated. */
   readonly poke?: { readonly at: Date; readonly datasetUpdates: ReadonlyMap<string, Date> };
+  /** The steps earlier tries of the instance completed (none: the try runs every step). */
+  readonly steps?: readonly StepRecord[];
 }
 
 export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
@@ -47,6 +49,9 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     timeoutMs: spec.timeoutMs,
     ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
     ...(parts.poke ? { poke: pokeFacts(spec, claimed, parts.poke) } : {}),
+    ...(parts.steps === undefined || parts.steps.length === 0
+      ? {}
+      : { steps: parts.steps.map(({ number, name, tryNumber, resultJson }) => ({ number, name, tryNumber, resultJson })) }),
   };
 }
 

@@ -5,15 +5,16 @@
  * (inline-runner.ts), and task-runners.ts, which hands each try to the one its task asks for.
  */
 import type { Isolation } from "../core/types.js";
-import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 
 export interface TaskRunner {
   /**
    * Runs one try. Never rejects: task errors, timeouts, crashes and a closed runner are all
    * outcomes. `signal` cancels the try like a timeout does (its `ctx.signal` is aborted, and the
-   * try stopped if it ignores that for the grace period).
+   * try stopped if it ignores that for the grace period). `recordStep` stores each step the try
+   * completes (`ctx.step`) before the task goes on; without it, a try's steps fail.
    */
-  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<TaskRunOutcome>;
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome>;
   /**
    * Gets ready ahead of the first tries (starts processes or threads, loads `files`, absolute DAG
    * file paths), so that a try's recorded duration does not include that. `isolations`: the ones

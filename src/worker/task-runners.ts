@@ -16,7 +16,7 @@
 import type { Isolation } from "../core/types.js";
 import { InlineRunner } from "./inline-runner.js";
 import { TaskProcessPool, type TaskProcessPoolOptions } from "./process-pool.js";
-import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 import { TaskThreadPool } from "./thread-pool.js";
 
@@ -38,8 +38,8 @@ export class TaskRunners implements TaskRunner {
     this.#process = new TaskProcessPool(options);
   }
 
-  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<TaskRunOutcome> {
-    return this.#runner(request.isolation ?? "process").run(request, onLog, signal);
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
+    return this.#runner(request.isolation ?? "process").run(request, onLog, signal, recordStep);
   }
 
   /** Warms the runners of `isolations` (the ones the worker's DAGs use). */

@@ -7,9 +7,10 @@
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { readChildOutcome } from "./child-outcome.js";
+import { answerStep } from "./step-messages.js";
 import { signalGroup } from "./subprocess-groups.js";
 import { abortFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
-import type { AbortReason, FromTaskProcess, LogLine, TaskFailure, TaskRunOutcome, TaskRunRequest, ToTaskProcess } from "./task-protocol.js";
+import type { AbortReason, FromTaskProcess, LogLine, RecordStep, TaskFailure, TaskRunOutcome, TaskRunRequest, ToTaskProcess } from "./task-protocol.js";
 
 export interface TaskThreadCommand {
   /** task-thread.ts or .js. */
@@ -24,6 +25,8 @@ export interface ThreadTryOptions {
   readonly killGraceMs: number;
   readonly maxResultBytes: number;
   readonly signal: AbortSignal | undefined;
+  /** Records the try's steps (see task-runner.ts). */
+  readonly recordStep?: RecordStep | undefined;
 }
 
 interface ActiveTry {
@@ -161,6 +164,9 @@ export class TaskThreadHandle {
         return;
       case "log":
         if (active) deliver(active, message.line);
+        return;
+      case "step":
+        if (active) answerStep(active.options.recordStep, message, (answer) => this.#send(answer));
         return;
       case "done":
         if (!active) return;

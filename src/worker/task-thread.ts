@@ -9,6 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import { DagFileCache } from "./dag-file-cache.js";
 import { runTryHere } from "./run-try-here.js";
+import { StepRequests } from "./step-messages.js";
 import type { FromTaskProcess, LogLevel, LogStream, ToTaskProcess } from "./task-protocol.js";
 import { signalGroup } from "./subprocess-groups.js";
 import { tryScope, type ScopedTry } from "./try-scope.js";
@@ -18,6 +19,7 @@ if (!port) throw new Error("task-thread.ts is started by Tributary's task thread
 
 const send = (message: FromTaskProcess): void => port.postMessage(message);
 const files = new DagFileCache();
+const stepRequests = new StepRequests(send);
 const scope = tryScope();
 scope.onGroup = (tryId, pgid, ended) => send({ type: "group", tryId, pgid, ended });
 /** The try running in this thread, with its abort controller. */
@@ -39,6 +41,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       controller,
       log: (stream, level, text) => log(tryId, stream, level, text),
       started: () => send({ type: "started", tryId }),
+      recordStep: stepRequests.recorder(tryId),
       enter: (call) => scope.enter(scoped, call),
       failed: scoped.failed,
     });
@@ -47,6 +50,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
     send({ type: "done", tryId, outcome });
   } finally {
     scope.end(scoped);
+    stepRequests.forget(tryId);
     running.delete(tryId);
   }
 }
@@ -59,6 +63,8 @@ port.on("message", (message: ToTaskProcess) => {
     void files.preload(message.files).catch(() => undefined).then(() => send({ type: "preloaded" }));
   } else if (message.type === "ping") {
     send({ type: "pong", seq: message.seq });
+  } else if (message.type === "stepRecorded") {
+    stepRequests.answer(message);
   } else if (message.type === "abort") {
     const active = running.get(message.tryId);
     active?.controller.abort(new DOMException(message.message, message.reason === "timeout" ? "TimeoutError" : "AbortError"));

@@ -17,7 +17,7 @@ import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES, defaultCount } from "./process-pool.js";
 import { TaskThreadHandle, type TaskThreadCommand } from "./task-thread-handle.js";
 import { taskEnvAllowList, taskProcessEnv } from "./task-process-env.js";
-import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 
 export interface TaskThreadPoolOptions {
@@ -40,6 +40,7 @@ interface QueuedTry {
   readonly request: TaskRunRequest;
   readonly onLog: (line: LogLine) => void;
   readonly signal: AbortSignal | undefined;
+  readonly recordStep: RecordStep | undefined;
   readonly resolve: (outcome: TaskRunOutcome) => void;
 }
 
@@ -71,11 +72,11 @@ export class TaskThreadPool implements TaskRunner {
     hideEnvironFromTasks(allowEnv);
   }
 
-  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal): Promise<TaskRunOutcome> {
+  run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
     if (this.#closed) return Promise.resolve(closedOutcome());
     this.#files.add(request.file);
     return new Promise((resolve) => {
-      this.#queue.push({ request, onLog, signal, resolve });
+      this.#queue.push({ request, onLog, signal, recordStep, resolve });
       this.#dispatch();
     });
   }
@@ -127,7 +128,7 @@ export class TaskThreadPool implements TaskRunner {
         continue;
       }
       void handle
-        .run(queued.request, queued.onLog, { killGraceMs: this.#killGraceMs, maxResultBytes: this.#maxResultBytes, signal: queued.signal })
+        .run(queued.request, queued.onLog, { killGraceMs: this.#killGraceMs, maxResultBytes: this.#maxResultBytes, signal: queued.signal, recordStep: queued.recordStep })
         .then((outcome) => {
           queued.resolve(outcome);
           this.#dispatch();

@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
 import { captureOutput } from "./capture-output.js";
 import { LineSplitter } from "./line-splitter.js";
-import { KindedTryError } from "./run-try-here.js";
+import { KindedTryError } from "./try-error.js";
 import { chargeSubprocessesToTries, signalGroup } from "./subprocess-groups.js";
 import { describeError } from "./describe-error.js";
 

@@ -9,7 +9,7 @@ import type { TaskSpec } from "../core/types.js";
 import type { Dag } from "../dsl/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
 import type { TaskRunner } from "./task-runner.js";
-import type { LogLine, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
+import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { isTransientStoreError } from "../store/index.js";
 import { createMasker, NO_MASK, type Masker } from "../secrets/mask.js";
@@ -293,7 +293,7 @@ export class Worker {
         const signal = this.#runningIds.get(claimed.instance.id)?.signal;
         // A task with a `cache` option first looks for its stored result (result-cache-lookup.ts).
         const cached = spec.cacheTtlMs === undefined ? undefined : await lookUpCachedResult({ store, pool, request, onLog, signal, masker, now });
-        outcome = cached?.outcome ?? (await pool.run(request, onLog, signal));
+        outcome = cached?.outcome ?? (await pool.run(request, onLog, signal, this.#stepRecorder(claimed, masker)));
         if (spec.cacheTtlMs !== undefined) cacheNote = completedCacheNote(cached?.note, outcome, spec.cacheTtlMs, now());
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
         // Stopped because this worker lost its lease: the try was lost, not failed by the task.
@@ -346,6 +346,34 @@ export class Worker {
     }
   }
 
+  /**
+   * Records each step the try completes (`ctx.step`) before the task goes on, waiting out a store
+   * that is away like the outcome does; a try that no longer owns its instance is told so, and fails.
+   */
+  #stepRecorder(claimed: ClaimedTask, masker: Masker): RecordStep {
+    return async (step) => {
+      const resultJson = masker.active ? JSON.stringify(masker.value(JSON.parse(step.resultJson))) : step.resultJson;
+      const recorded = await this.#persist(() =>
+        this.#options.store.steps.record({
+          taskInstanceId: claimed.instance.id,
+          number: step.number,
+          name: step.name,
+          kind: step.kind,
+          tryNumber: claimed.tryNumber,
+          resultJson,
+          startedAt: new Date(step.startedAt),
+          endedAt: new Date(step.endedAt),
+        }),
+      );
+      if (!recorded) {
+        throw new Error(
+          `step ${step.number} "${step.name}" was not recorded: try ${claimed.tryNumber} no longer owns its task instance ` +
+            "(failed as a zombie, cancelled, or marked by an operator)",
+        );
+      }
+    };
+  }
+
   #secretResolver(): SecretResolver {
     this.#defaultSecrets ??= this.#options.secrets ?? createSecretResolver({ store: this.#options.store });
     return this.#defaultSecrets;
@@ -371,7 +399,9 @@ export class Worker {
           at: (this.#options.now ?? (() => new Date()))(),
           datasetUpdates: spec.inputDatasets.length === 0 ? new Map<string, Date>() : await this.#options.store.lineage.lastDatasetUpdates(spec.inputDatasets),
         };
-    return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets, poke });
+    // Only a later try can have steps to replay (a clear forgets them), and shell tasks have none.
+    const steps = claimed.tryNumber > 1 && spec.kind !== "shell" ? await this.#options.store.steps.list(instance.id) : [];
+    return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets, poke, steps });
   }
 }
 

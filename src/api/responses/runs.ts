@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RUN_ACTIONS } from "../run-actions.js";
 import { errorDetail, json, timestamp } from "./responses.js";
+import { runStepSchema } from "./steps.js";
 
 export const runState = z.enum(["queued", "running", "success", "failed"]).meta({ id: "RunState" });
 export const runType = z.enum(["scheduled", "manual", "backfill", "event"]).meta({ id: "RunType" });
@@ -48,7 +49,12 @@ export const stateChangeSchema = z
   })
   .meta({ id: "StateChange" });
 
-export const runHistorySchema = z.object({ changes: z.array(stateChangeSchema) }).meta({ id: "RunHistory" });
+export const runHistorySchema = z
+  .object({
+    changes: z.array(stateChangeSchema),
+    steps: z.array(runStepSchema).describe("the durable steps (ctx.step) its task instances completed, for the Gantt view"),
+  })
+  .meta({ id: "RunHistory" });
 
 const bulkRunAction = z.enum(RUN_ACTIONS).meta({ id: "BulkRunAction" });
 export const bulkRunResultSchema = z

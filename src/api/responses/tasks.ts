@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { runSchema, stateChangeSchema } from "./runs.js";
 import { json, timestamp } from "./responses.js";
+import { taskStepSchema } from "./steps.js";
 
 const taskState = z.enum(["scheduled", "queued", "running", "deferred", "success", "failed", "retrying", "skipped", "upstream_failed"]).meta({ id: "TaskState" });
 
@@ -54,7 +55,13 @@ const taskDatasetEventSchema = z
   .meta({ id: "TaskDatasetEvent" });
 
 export const taskInstanceDetailSchema = z
-  .object({ ...taskInstanceShape, tries: z.array(taskTrySchema), history: z.array(stateChangeSchema), datasetEvents: z.array(taskDatasetEventSchema) })
+  .object({
+    ...taskInstanceShape,
+    tries: z.array(taskTrySchema),
+    history: z.array(stateChangeSchema),
+    datasetEvents: z.array(taskDatasetEventSchema),
+    steps: z.array(taskStepSchema).describe("the durable steps (ctx.step) its tries completed, in call order"),
+  })
   .meta({ id: "TaskInstanceDetail" });
 
 export const clearTasksAnswerSchema = z.object({ run: runSchema, cleared: z.number().describe("How many task instances were cleared") }).meta({ id: "ClearTasksAnswer" });

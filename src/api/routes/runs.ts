@@ -9,6 +9,7 @@ import { dagIdParam, paging, runIdParam } from "../route-schemas.js";
 import { requireDag, requireRun } from "../lookups.js";
 import { cancelRunAs, clearRunAs } from "../run-actions.js";
 import { withNote, withNotes } from "../run-notes-view.js";
+import { runStepViews } from "../step-view.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 import { runHistorySchema, runListSchema, runSchema, runWithNoteSchema } from "../responses/runs.js";
 
@@ -107,7 +108,7 @@ export const runRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
     },
     async (request) => {
       await requireRun(ctx, request.params.runId);
-      return { changes: await ctx.store.listStateHistory(request.params.runId) };
+      return { changes: await ctx.store.listStateHistory(request.params.runId), steps: await runStepViews(ctx.store, request.params.runId) };
     },
   );
 

@@ -8,6 +8,7 @@ import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
 import { logFile } from "../log-download.js";
+import { stepView } from "../step-view.js";
 import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
 import { clearTasksAnswerSchema, logPageSchema, taskInstanceDetailSchema, taskInstanceListSchema, taskInstanceSchema } from "../responses/tasks.js";
 
@@ -63,7 +64,8 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       const ti = await findInstance(request.params.runId, request.params.taskId, request.query.mapIndex);
       const history = (await ctx.store.listStateHistory(ti.runId)).filter((c) => c.taskId === ti.taskId && c.mapIndex === ti.mapIndex);
       const events = (await ctx.store.listDatasetEvents({ runId: ti.runId })).filter((e) => e.taskId === ti.taskId);
-      return { ...ti, tries: await ctx.store.listTries(ti.id), history, datasetEvents: events };
+      const steps = (await ctx.store.steps.list(ti.id)).map(stepView);
+      return { ...ti, tries: await ctx.store.listTries(ti.id), history, datasetEvents: events, steps };
     },
   );
 

@@ -14,6 +14,7 @@ import type { LineageStore } from "./lineage.js";
 import type { AlertStore } from "./alerts.js";
 import type { RunNoteRecord, SetRunNoteInput } from "./run-notes.js";
 import type { ResultCacheStore, TryCacheNote } from "./result-cache.js";
+import type { StepStore } from "./steps.js";
 
 export interface DagRecord {
   readonly dagId: string;
@@ -247,6 +248,8 @@ export interface Store {
   readonly alerts: AlertStore;
   /** Cached task results (src/store/contract/result-cache.ts). */
   readonly resultCache: ResultCacheStore;
+  /** Completed durable steps of task instances (src/store/contract/steps.ts). */
+  readonly steps: StepStore;
 
   /** Applies pending migrations; reports which ran and any error instead of throwing. */
   migrate(): Promise<MigrationReport>;

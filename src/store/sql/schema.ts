@@ -265,6 +265,20 @@ export interface TaskResultCacheTable {
   expires_at: number;
 }
 
+/** A completed durable step (migration 000015): one per (task instance, step number). */
+export interface TaskStepTable {
+  task_instance_id: number;
+  step_number: number;
+  name: string;
+  /** `run` (store/contract/steps.ts). */
+  kind: string;
+  try_number: number;
+  /** JSON text. */
+  result: string;
+  started_at: number;
+  ended_at: number;
+}
+
 export interface Database {
   backfills: BackfillTable;
   backfill_intervals: BackfillIntervalTable;
@@ -284,6 +298,7 @@ export interface Database {
   task_instances: TaskInstanceTable;
   task_tries: TaskTryTable;
   task_result_cache: TaskResultCacheTable;
+  task_steps: TaskStepTable;
   task_logs: TaskLogTable;
   state_history: StateHistoryTable;
   dead_letters: DeadLetterTable;

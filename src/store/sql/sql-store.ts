@@ -72,7 +72,9 @@ import { SqlLineageStore } from "./lineage/sql-lineage-store.js";
 import type { LineageStore } from "../contract/lineage.js";
 import { SqlAlertStore } from "./alerts/sql-alert-store.js";
 import { SqlResultCacheStore } from "./result-cache/sql-result-cache-store.js";
+import { SqlStepStore } from "./steps/sql-step-store.js";
 import type { ResultCacheStore } from "../contract/result-cache.js";
+import type { StepStore } from "../contract/steps.js";
 import type { AlertStore } from "../contract/alerts.js";
 
 export interface SqlStoreOptions {
@@ -103,6 +105,7 @@ export class SqlStore implements Store {
   readonly lineage: LineageStore;
   readonly alerts: AlertStore;
   readonly resultCache: ResultCacheStore;
+  readonly steps: StepStore;
   readonly #db: Kysely<Database>;
   readonly #tx: RunInTransaction;
   readonly #notifier: QueuedNotifier | undefined;
@@ -136,6 +139,7 @@ export class SqlStore implements Store {
     this.lineage = new SqlLineageStore(this.#db, this.#tx, options.rowLocks === true);
     this.alerts = new SqlAlertStore(this.#db, this.#tx, options.rowLocks === true);
     this.resultCache = new SqlResultCacheStore(this.#db);
+    this.steps = new SqlStepStore(this.#db, this.#tx, options.rowLocks === true);
     this.#onClose = options.onClose;
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;

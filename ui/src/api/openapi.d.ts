@@ -1486,6 +1486,8 @@ export interface components {
         };
         readonly RunHistory: {
             readonly changes: readonly components["schemas"]["StateChange"][];
+            /** @description the durable steps (ctx.step) its task instances completed, for the Gantt view */
+            readonly steps: readonly components["schemas"]["RunStep"][];
         };
         readonly RunList: {
             readonly limit: number;
@@ -1507,6 +1509,28 @@ export interface components {
         };
         /** @enum {string} */
         readonly RunState: "queued" | "running" | "success" | "failed";
+        readonly RunStep: {
+            /** Format: date-time */
+            readonly endedAt: string;
+            /**
+             * @description run: a function called once, its result kept
+             * @enum {string}
+             */
+            readonly kind: "run";
+            readonly mapIndex: number | null;
+            readonly name: string;
+            /** @description the step's position in call order, from 1 */
+            readonly number: number;
+            /** @description the size of the stored result, as JSON */
+            readonly resultBytes: number;
+            /** @description the stored result as JSON, cut after 200 characters */
+            readonly resultPreview: string;
+            /** Format: date-time */
+            readonly startedAt: string;
+            readonly taskId: string;
+            /** @description the try that completed the step; later tries replay its result */
+            readonly tryNumber: number;
+        };
         readonly RunSummary: {
             readonly endedAt: string | null;
             /** Format: date-time */
@@ -1650,6 +1674,8 @@ export interface components {
             readonly runId: string;
             readonly startedAt: string | null;
             readonly state: components["schemas"]["TaskState"];
+            /** @description the durable steps (ctx.step) its tries completed, in call order */
+            readonly steps: readonly components["schemas"]["TaskStep"][];
             readonly taskId: string;
             readonly tries: readonly components["schemas"]["TaskTry"][];
             readonly tryNumber: number;
@@ -1700,6 +1726,26 @@ export interface components {
         };
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "deferred" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
+        readonly TaskStep: {
+            /** Format: date-time */
+            readonly endedAt: string;
+            /**
+             * @description run: a function called once, its result kept
+             * @enum {string}
+             */
+            readonly kind: "run";
+            readonly name: string;
+            /** @description the step's position in call order, from 1 */
+            readonly number: number;
+            /** @description the size of the stored result, as JSON */
+            readonly resultBytes: number;
+            /** @description the stored result as JSON, cut after 200 characters */
+            readonly resultPreview: string;
+            /** Format: date-time */
+            readonly startedAt: string;
+            /** @description the try that completed the step; later tries replay its result */
+            readonly tryNumber: number;
+        };
         readonly TaskTry: {
             /** @description true when the result came from the cache: the task did not run */
             readonly cached: boolean;

@@ -85,6 +85,8 @@ export type SlaMiss = Schemas["SlaMiss"];
 // The answers that wrap lists (GET /runs, /dags...) and actions, as the UI asks for them.
 export type RunList = Schemas["RunList"];
 export type RunHistory = Schemas["RunHistory"];
+export type TaskStep = Schemas["TaskStep"];
+export type RunStep = Schemas["RunStep"];
 export type RunNoteAnswer = Schemas["RunNoteAnswer"];
 export type BulkRunAnswer = Schemas["BulkRunAnswer"];
 export type DagList = Schemas["DagList"];

@@ -2,7 +2,7 @@
  * Gantt bars from a run's state history: for each task instance and each try, the queue wait
  * (queued → running) and the run time (running → the state that ended the try).
  */
-import type { StateChange } from "../api/types";
+import type { RunStep, StateChange } from "../api/types";
 
 export interface TrySegment {
   readonly tryNumber: number;
@@ -21,6 +21,26 @@ export interface GanttRow {
 }
 
 const ENDS = new Set(["success", "failed", "retrying", "skipped", "upstream_failed", "scheduled"]);
+
+/** A durable step as the Gantt view draws it: within the try that ran it (replayed steps did not run again). */
+export interface StepSegment {
+  readonly number: number;
+  readonly name: string;
+  readonly tryNumber: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/** The steps of each task instance, keyed like the rows (`taskId`, NUL, map index). */
+export function stepsByInstance(steps: readonly RunStep[]): Map<string, StepSegment[]> {
+  const byKey = new Map<string, StepSegment[]>();
+  for (const step of steps) {
+    const key = `${step.taskId}\u0000${step.mapIndex ?? ""}`;
+    const segment = { number: step.number, name: step.name, tryNumber: step.tryNumber, startedAt: Date.parse(step.startedAt), endedAt: Date.parse(step.endedAt) };
+    byKey.set(key, [...(byKey.get(key) ?? []), segment]);
+  }
+  return byKey;
+}
 
 export function ganttRows(changes: readonly StateChange[], order: readonly string[]): GanttRow[] {
   const rows = new Map<string, { taskId: string; mapIndex: number | null; tries: TrySegment[]; open: { queuedAt: number | null; startedAt: number | null } | null }>();

@@ -1,4 +1,7 @@
-/** The Gantt chart of one run: per task instance and try, the queue wait (pale) and the run time (solid). */
+/**
+ * The Gantt chart of one run: per task instance and try, the queue wait (pale) and the run time
+ * (solid), with the durable steps each try ran as thin bars under it.
+ */
 import { useEffect, useMemo } from "react";
 import { get, seg } from "../api/client";
 import type { DagDetail, RunHistory } from "../api/types";
@@ -8,7 +11,7 @@ import { formatDuration, instanceName } from "../format";
 import { useChangeTick } from "../live/live-updates";
 import { useNow } from "../time/use-now";
 import { useTimes } from "../time/use-times";
-import { ganttRows } from "./gantt-segments";
+import { ganttRows, stepsByInstance } from "./gantt-segments";
 
 interface Props {
   readonly dag: DagDetail;
@@ -24,6 +27,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   }, [tick, history.reload]);
   const times = useTimes();
   const rows = useMemo(() => ganttRows(history.data?.changes ?? [], dag.tasks.map((t) => t.id)), [history.data, dag.tasks]);
+  const steps = useMemo(() => stepsByInstance(history.data?.steps ?? []), [history.data]);
   // While something runs, the open bars grow with the clock.
   const now = useNow(rows.some((r) => r.tries.some((t) => t.endedAt === null)));
 
@@ -32,6 +36,7 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
   if (rows.length === 0) return <Empty title="Nothing has run yet in this run" />;
 
   const instants = rows.flatMap((r) => r.tries.flatMap((t) => [t.queuedAt ?? t.startedAt, t.endedAt ?? now])).filter((t): t is number => t !== null);
+  for (const list of steps.values()) for (const s of list) instants.push(s.startedAt, s.endedAt);
   const start = Math.min(...instants);
   const end = Math.max(...instants, start + 1);
   const span = end - start;
@@ -69,10 +74,14 @@ export function GanttView({ dag, runId, onSelectTask }: Props) {
                 </span>
               );
             })}
+            {(steps.get(`${row.taskId}\u0000${row.mapIndex ?? ""}`) ?? []).map((s) => {
+              const title = `step ${s.number} "${s.name}" (try ${s.tryNumber}): ran ${formatDuration(s.endedAt - s.startedAt)}`;
+              return <span key={s.number} className="gantt-step" data-testid="gantt-step" title={title} aria-label={title} style={{ left: pct(s.startedAt), width: width(s.startedAt, s.endedAt) }} />;
+            })}
           </span>
         </div>
       ))}
-      <p className="muted small">Pale: waiting in the queue. Solid: running, coloured by how the try ended. Hover a bar for its times.</p>
+      <p className="muted small">Pale: waiting in the queue. Solid: running, coloured by how the try ended. Thin: a durable step, under the try that ran it. Hover a bar for its times.</p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * One task instance: state, actions (by role), tries with duration and error, the log of any try,
+ * One task instance: state, actions (by role), tries with duration and error, its durable steps, the log of any try,
  * state history, result and dataset events. It refreshes live while the instance changes. For a run
  * of an older DAG version, Clear says that the task runs again with the version loaded now.
  */
@@ -19,6 +19,7 @@ import { TimeText } from "../time/time-text";
 import { useNow } from "../time/use-now";
 import { useTimes } from "../time/use-times";
 import { LogViewer } from "./log-viewer";
+import { StepList } from "./step-list";
 
 interface Props {
   readonly runId: string;
@@ -192,6 +193,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
               </tbody>
             </table>
           )}
+
+          <StepList steps={ti.steps} />
 
           <div className="log-heading">
             <h3>Log{shownTry !== undefined ? ` · try ${shownTry}` : ""}</h3>

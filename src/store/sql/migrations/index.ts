@@ -14,6 +14,7 @@ import { lostTries } from "./000011-lost-tries.js";
 import { runNotes } from "./000012-run-notes.js";
 import { resultCache } from "./000013-result-cache.js";
 import { waits } from "./000014-waits.js";
+import { taskSteps } from "./000015-task-steps.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -35,5 +36,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000012_run_notes": runNotes(dialect),
     "000013_result_cache": resultCache(dialect),
     "000014_waits": waits(dialect),
+    "000015_task_steps": taskSteps(dialect),
   };
 }

@@ -10,6 +10,7 @@ import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { DagRunTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { versionAfterClear } from "./dag-versions.js";
+import { deleteSteps } from "../steps/delete-steps.js";
 
 const UNSUCCESSFUL: readonly TaskState[] = ["failed", "upstream_failed"];
 
@@ -85,6 +86,7 @@ export async function resetInstances(
   for (const batch of chunks(extra.map((ti) => ti.id), 500)) {
     await tx.deleteFrom("task_instances").where("id", "in", batch).execute();
   }
+  await deleteSteps(tx, extra.map((ti) => ti.id));
   const chosen = new Set(toClear.map((ti) => ti.id));
   // A collapsed task's instance 0 becomes its placeholder, chosen or not.
   const firsts = instances.filter((ti) => ti.map_index === 0 && collapsed.has(ti.task_id));
@@ -106,6 +108,8 @@ export async function resetInstances(
     waiting_since: null,
     pokes: 0,
   }, "cleared");
+  // A cleared instance runs all its steps again: a re-run, not a resume.
+  await deleteSteps(tx, survivors.map((ti) => ti.id));
   // A cleared instance gets its tries again: as many more as a new one has (see complete-tries.ts).
   const byTries = new Map<number, number[]>();
   for (const ti of survivors) {

@@ -1,0 +1,41 @@
+/**
+ * Durable steps (docs/durable-steps.md): `await ctx.step("name", fn)` inside a function task
+ * stores the step's JSON result when it completes, so that a later try of the same task instance
+ * replays it instead of calling `fn` again. A step is identified by its task instance and its
+ * number in call order; its name is kept to detect a changed order on replay.
+ */
+
+/**
+ * What a step does. `run` calls a function once and keeps its result. The kind leaves room for
+ * steps that wait (a sleep, an event), which will complete later through the deferred state.
+ */
+export type StepKind = "run";
+
+/** A completed step of a task instance. */
+export interface StepRecord {
+  readonly taskInstanceId: number;
+  /** Its position in call order, from 1 (like try numbers). */
+  readonly number: number;
+  readonly name: string;
+  readonly kind: StepKind;
+  /** The try that completed it (a later try replays it). */
+  readonly tryNumber: number;
+  /** Its result as JSON text, as the task receives it on replay. */
+  readonly resultJson: string;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+}
+
+export interface StepStore {
+  /** The completed steps of a task instance, in call order. */
+  list(taskInstanceId: number): Promise<StepRecord[]>;
+  /** The completed steps of every task instance of a run (for its Gantt view), by task instance id. */
+  listForRun(runId: string): Promise<Map<number, StepRecord[]>>;
+  /**
+   * Records a completed step, if `tryNumber` is still the task instance's running try. Resolves to
+   * false when it is not (the try was failed as a zombie, cancelled, marked or cleared meanwhile):
+   * nothing is written, and the try must not go on as if its step were durable. Recording the
+   * same step of the same try again is harmless (true, the first record kept).
+   */
+  record(step: StepRecord): Promise<boolean>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The durable steps (`ctx.step`) of a task instance: what each completed, in which try, how long it
+ * ran, and a preview of its stored result. A later try replays these instead of running them again.
+ */
+import type { TaskStep } from "../api/types";
+import { between, formatDuration } from "../format";
+import { useTimes } from "../time/use-times";
+
+interface Props {
+  readonly steps: readonly TaskStep[];
+}
+
+export function StepList({ steps }: Props) {
+  const times = useTimes();
+  if (steps.length === 0) return null;
+  return (
+    <>
+      <h3>Steps</h3>
+      <table className="table compact" data-testid="task-steps">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Step</th>
+            <th scope="col">Try</th>
+            <th scope="col">Ran</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {steps.map((s) => (
+            <tr key={s.number}>
+              <td>{s.number}</td>
+              <td>
+                <code>{s.name}</code>
+              </td>
+              <td title="the try that completed the step; later tries replay its result">#{s.tryNumber}</td>
+              <td title={`${times.dateTimeSeconds(s.startedAt)} → ${times.dateTimeSeconds(s.endedAt)}`}>{formatDuration(between(s.startedAt, s.endedAt))}</td>
+              <td className="step-result" title={`${s.resultBytes} bytes of JSON`}>
+                <code>{s.resultPreview}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
