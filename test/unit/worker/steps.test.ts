@@ -21,7 +21,7 @@ function recorder(): { steps: FinishedStep[]; record: RecordStep } {
 }
 
 const replayed = (steps: readonly FinishedStep[], tryNumber = 1): ReplayedStep[] =>
-  steps.map(({ number, name, resultJson }) => ({ number, name, tryNumber, resultJson }));
+  steps.map(({ number, name, kind, resultJson }) => ({ number, name, kind, tryNumber, resultJson }));
 
 describe.each<Isolation>(["process", "thread", "inline"])("ctx.step in isolation %s", (isolation) => {
   let runners: TaskRunners;
