@@ -83,6 +83,22 @@ describe("testDag with ctx.sleep", () => {
     expect(result.task("nested").error).toContain('ctx.sleep was called inside step "outer"');
   });
 
+  it("refuses ctx.sleep in a sensor's poke: a sensor waits between pokes already", async () => {
+    const pipeline = dag("sleepy_sensor", { startDate: "2024-03-01", schedule: "@daily" }, (d) => {
+      d.sensor("wait_for_file", {
+        every: "1m",
+        timeout: "1h",
+        poke: async (ctx) => {
+          await ctx.sleep("5m");
+          return true;
+        },
+      });
+    });
+    const result = await testDag(pipeline, { logicalDate: "2024-03-01" });
+    expect(result.states).toEqual({ wait_for_file: "failed" });
+    expect(result.task("wait_for_file").error).toContain('ctx.sleep cannot be used in sensor "wait_for_file"');
+  });
+
   it("fails a resumed try whose code no longer sleeps where it slept, naming the step", async () => {
     let resumed = false;
     const pipeline = dag("changed", { startDate: "2024-03-01", schedule: "@daily" }, (d) => {
