@@ -3,19 +3,52 @@
  * `npm run build`) with concurrency 1 runs task A, which does a step then sleeps 2 s, and task B,
  * independent of A. A's sleep gives the only slot back: B runs and finishes during it; A resumes
  * about 2 s after it fell asleep, replays its step (whose side effect happened once) and succeeds.
+ * On SQLite and PostgreSQL.
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStoreAt } from "../../src/store/open-store.js";
+import { TEST_PG_URL } from "../conformance/stores.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
 /** What the generated DAG file imports `dag` from (tsx resolves the .js specifier to the .ts source). */
 const DSL = join(ROOT, "src", "dsl", "index.js");
 const SLEEP_MS = 2_000;
+
+interface Place {
+  readonly url: string;
+  readonly dispose: () => Promise<void>;
+}
+
+const PLACES: { readonly name: string; readonly create: (dir: string) => Place }[] = [
+  { name: "sqlite", create: (dir) => ({ url: join(dir, "store.db"), dispose: () => Promise.resolve() }) },
+  {
+    name: "postgres",
+    create: () => {
+      const schema = `sleep_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+      const url = new URL(TEST_PG_URL);
+      url.searchParams.set("schema", schema);
+      return {
+        url: url.toString(),
+        dispose: async () => {
+          const client = new pg.Client({ connectionString: TEST_PG_URL });
+          await client.connect();
+          try {
+            await client.query(`drop schema if exists ${schema} cascade`);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    },
+  },
+];
 
 function dagSource(effects: string): string {
   return `
@@ -37,9 +70,9 @@ export default dag("durable_sleep", { schedule: null }, (d) => {
 `;
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 function run(args: readonly string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
@@ -54,15 +87,17 @@ function run(args: readonly string[]): Promise<{ code: number | null; stderr: st
   });
 }
 
-describe("ctx.sleep with a real worker", () => {
+describe.each(PLACES)("ctx.sleep with a real worker on $name", ({ create }) => {
   it("frees the only slot for 2 s: B runs meanwhile, A resumes on time without redoing its step", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-sleep-"));
-    dirs.push(dir);
+    cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+    const place = create(dir);
+    cleanups.push(place.dispose);
     const effects = join(dir, "effects.log");
     writeFileSync(effects, "");
     const file = join(dir, "sleepy.ts");
     writeFileSync(file, dagSource(effects));
-    const db = join(dir, "store.db");
+    const db = place.url;
 
     const started = Date.now();
     const result = await run(["run", file, "--db", db, "--concurrency", "1"]);
