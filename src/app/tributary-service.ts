@@ -118,8 +118,9 @@ export class TributaryService {
       onTryFinished: (claimed, outcome, recorded) => {
         const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
         if (recorded.state === "deferred") {
-          // A sensor's poke that found nothing: its try goes on, and nothing changed for the scheduler.
-          log(`waiting ${claimed.run.dagId}.${name} try ${claimed.tryNumber}: next poke at ${recorded.wakeAt?.toISOString() ?? "?"} (${claimed.run.runId})`, {
+          // A sensor's poke that found nothing, or a ctx.sleep: its try goes on, and nothing changed for the scheduler.
+          const until = outcome.ok && outcome.sleepsUntil !== undefined ? `sleeping until ${outcome.sleepsUntil}` : `next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
+          log(`waiting ${claimed.run.dagId}.${name} try ${claimed.tryNumber}: ${until} (${claimed.run.runId})`, {
             level: "debug",
             runId: claimed.run.runId,
             dagId: claimed.run.dagId,

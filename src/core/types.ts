@@ -79,10 +79,10 @@ export type Backoff = "fixed" | "exponential";
 export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor";
 
 /**
- * Why a task instance is `deferred`. Only sensors wait so far; durable sleeps and human approvals
- * are meant to wait the same way, each with a reason of its own.
+ * Why a task instance is `deferred`: `sensor`, a sensor between pokes (docs/sensors.md); `sleep`, a
+ * task's `ctx.sleep` (docs/durable-steps.md). Human approvals are meant to wait the same way.
  */
-export type WaitReason = "sensor";
+export type WaitReason = "sensor" | "sleep";
 
 /** How a sensor waits (docs/sensors.md). Durations in milliseconds. */
 export interface SensorPolicy {

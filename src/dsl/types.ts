@@ -91,6 +91,12 @@ export interface TaskContext<P = Record<string, unknown>> {
    * every try. Resolves to the result as JSON reads it back (a `Date` becomes its ISO string).
    */
   step<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * A durable sleep (docs/durable-steps.md): a step that resolves once `duration` has passed. The
+   * try does not hold its worker slot meanwhile: it waits `deferred` in the store, and is resumed
+   * from its start when the time comes (steps before the sleep replay, the code after it runs).
+   */
+  sleep(duration: Duration): Promise<void>;
 }
 
 /** Options shared by every kind of task. Durations accept `Duration` strings. */

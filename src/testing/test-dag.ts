@@ -88,8 +88,8 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
   const specs = new Map(dag.graph.tasks.map((t) => [t.id, t]));
   const maxActiveTasks = new Map<string, number>();
   if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dag.id, dag.options.maxActiveTasks);
-  // Sensors' pokes fall due in virtual time; a claim wakes them, as a worker's does.
-  const waits = dag.graph.tasks.some((t) => t.kind === "sensor");
+  // Sensors' pokes and sleeps (ctx.sleep) fall due in virtual time; a claim wakes them, as a worker's does.
+  const waits = dag.graph.tasks.some((t) => t.kind !== "shell");
   const wakeDagIds = waits ? [dag.id] : undefined;
   const pending: PendingTry[] = [];
   const delays = new Map<string, number>();
@@ -144,7 +144,7 @@ async function start(
   const mock: TaskMock<unknown> | undefined = options.mocks?.[spec.id];
   // A sensor's poke is told the virtual time and its input datasets' updates in the test's store.
   const poke = spec.kind === "sensor" ? { at: clock.now(), datasetUpdates: await store.lineage.lastDatasetUpdates(spec.inputDatasets) } : undefined;
-  const steps = claimed.tryNumber > 1 ? await store.steps.list(claimed.instance.id) : [];
+  const steps = claimed.tryNumber > 1 || claimed.resumed === true ? await store.steps.list(claimed.instance.id) : [];
   return runTryInProcess({
     poke,
     dag,
@@ -240,9 +240,10 @@ async function report(store: Store, runId: string, elapsedMs: number, delays: Re
       });
       previousEnd = endedAt;
     }
-    const steps = (await store.steps.list(ti.id)).map(({ number, name, tryNumber, resultJson, startedAt, endedAt }) => ({
+    const steps = (await store.steps.list(ti.id)).map(({ number, name, kind, tryNumber, resultJson, startedAt, endedAt }) => ({
       number,
       name,
+      kind,
       tryNumber,
       result: JSON.parse(resultJson) as unknown,
       startedAt,

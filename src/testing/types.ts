@@ -4,7 +4,7 @@
  */
 import type { RunState, TaskState } from "../core/types.js";
 import type { TaskContext, TaskRef } from "../dsl/types.js";
-import type { TryErrorKind } from "../store/index.js";
+import type { StepKind, TryErrorKind } from "../store/index.js";
 
 /**
  * Replaces a task's code in a test: a function called like the task (`inputs` holds the upstream
@@ -91,6 +91,8 @@ export interface TestStep {
   /** Its position in call order, from 1. */
   readonly number: number;
   readonly name: string;
+  /** `run` (ctx.step) or `sleep` (ctx.sleep, its result `{ wakeAt }`). */
+  readonly kind: StepKind;
   /** The try that completed it. */
   readonly tryNumber: number;
   readonly result: unknown;

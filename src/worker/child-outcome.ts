@@ -8,7 +8,10 @@ import type { ChildOutcome, TaskRunOutcome } from "./task-protocol.js";
 export function readChildOutcome(outcome: ChildOutcome): TaskRunOutcome {
   if (!outcome.ok) return outcome;
   try {
-    return { ok: true, result: JSON.parse(outcome.resultJson) as unknown, emitted: outcome.emitted };
+    const result = JSON.parse(outcome.resultJson) as unknown;
+    return outcome.sleepsUntil === undefined
+      ? { ok: true, result, emitted: outcome.emitted }
+      : { ok: true, result, emitted: outcome.emitted, sleepsUntil: outcome.sleepsUntil };
   } catch (error) {
     return { ok: false, error: { kind: "error", message: `unreadable result: ${String(error)}` }, emitted: outcome.emitted };
   }

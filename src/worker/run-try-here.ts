@@ -83,7 +83,18 @@ export async function runDefinitionHere(definition: TaskDefinition, run: TryHere
     );
     // `failed` first: a try failed while its code ran (a process.exit it caught) stays failed,
     // even when its code went on to return a value.
-    const result = await Promise.race([run.failed, running]);
+    const ended = await Promise.race([
+      run.failed,
+      Promise.resolve(running).then((value) => ({ value })),
+      steps.suspended.then((sleepsUntil) => ({ sleepsUntil })),
+    ]);
+    if ("sleepsUntil" in ended) {
+      // Suspended at a ctx.sleep: the try goes on later from its start (replaying its steps);
+      // whatever this run left going (other promises of the task) is told to stop.
+      controller.abort(new DOMException("the try is sleeping (ctx.sleep)", "AbortError"));
+      return { ok: true, resultJson: "null", emitted, sleepsUntil: ended.sleepsUntil };
+    }
+    const result = ended.value;
     const serialised = serialiseResult(result, run.maxResultBytes);
     return serialised.ok
       ? { ok: true, resultJson: serialised.json, emitted }

@@ -11,6 +11,13 @@ export function buildSensorContext(ctx: TaskContext, poke: PokeFacts | undefined
   const facts = poke ?? { pokeNumber: 1, pokedAt: new Date().toISOString(), datasetUpdates: {} };
   return Object.freeze({
     ...ctx,
+    // A sensor already waits between pokes (`every`); a sleep inside a poke would be a second
+    // clock for the same wait, and would restart its timeout.
+    sleep(): Promise<void> {
+      return Promise.reject(
+        new TypeError(`ctx.sleep cannot be used in sensor "${ctx.taskId}": a sensor waits between its pokes already; set its \`every\` instead`),
+      );
+    },
     pokeNumber: facts.pokeNumber,
     pokedAt: new Date(facts.pokedAt),
     lastUpdated(dataset: Dataset | string): Date | null {

@@ -5,10 +5,17 @@
  * through `record` (by the worker, over IPC or directly) before the step's promise resolves, so a
  * kill -9 right after cannot lose it. A step whose function throws records nothing: the error
  * fails the try like any other.
+ *
+ * `ctx.sleep` is a step of kind `sleep` whose result is its wake-up time: recorded when first
+ * reached, it then suspends the try (`suspended` settles, and the sleep's promise never does), and
+ * the worker records the try as `deferred` until then. The resumed try replays its steps from the
+ * start; a sleep whose time has come replays as done, one whose time has not suspends again.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { formatDuration, parseDuration } from "../core/duration.js";
 import { serialiseResult } from "./serialise-result.js";
 import { KindedTryError } from "./try-error.js";
+import type { StepKind } from "../store/index.js";
 import type { FinishedStep, RecordStep, ReplayedStep } from "./task-protocol.js";
 
 export interface StepJournalOptions {
@@ -44,10 +51,74 @@ export class StepJournal {
   /** Set inside a step's function: steps do not nest (a replayed outer step would skip the inner ones' numbers). */
   readonly #inside = new AsyncLocalStorage<string>();
   #called = 0;
+  #suspend: (wakeAt: string) => void = () => undefined;
+  /** Settles with the wake-up time (ISO) when the try reaches a sleep whose time has not come. */
+  readonly suspended: Promise<string>;
 
   constructor(options: StepJournalOptions) {
     this.#options = options;
     this.#replayed = new Map(options.replayed.map((step) => [step.number, step]));
+    this.suspended = new Promise<string>((resolve) => (this.#suspend = resolve));
+  }
+
+  /**
+   * `ctx.sleep(duration)`: the next step in call order, of kind `sleep`. Resolves when its wake-up
+   * time has come; before that, records it (first time) and suspends the try: the returned
+   * promise never settles, the try ends as `deferred`, and a later claim resumes it.
+   */
+  async sleep(duration: unknown): Promise<void> {
+    if (typeof duration !== "string" && typeof duration !== "number") {
+      throw new TypeError(`ctx.sleep needs a duration ("10m", "1h30m" or milliseconds), got ${describe(duration)}`);
+    }
+    let ms: number;
+    try {
+      ms = parseDuration(duration, {});
+    } catch (error) {
+      throw new TypeError(`ctx.sleep: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const outer = this.#inside.getStore();
+    if (outer !== undefined) {
+      throw new TypeError(`ctx.sleep was called inside step "${outer}": a step cannot sleep; sleep between steps, in the task`);
+    }
+    const number = ++this.#called;
+    const stored = this.#replayed.get(number);
+    let wakeAt: Date;
+    if (stored !== undefined) {
+      if (stored.kind !== "sleep") throw this.#orderError(number, SLEEP_STEP_NAME, "sleep", stored);
+      wakeAt = new Date((JSON.parse(stored.resultJson) as { wakeAt: string }).wakeAt);
+    } else {
+      const started = this.#options.now();
+      wakeAt = new Date(started.getTime() + ms);
+      await this.#options.record({
+        number,
+        name: SLEEP_STEP_NAME,
+        kind: "sleep",
+        resultJson: JSON.stringify({ wakeAt: wakeAt.toISOString() }),
+        startedAt: started.toISOString(),
+        // A sleep's end is its wake-up time, known from the start.
+        endedAt: wakeAt.toISOString(),
+      });
+      this.#options.log(`step ${number} "sleep" for ${formatDuration(ms)}: the try waits until ${wakeAt.toISOString()} without a worker slot`);
+    }
+    if (this.#options.now().getTime() >= wakeAt.getTime()) {
+      if (stored !== undefined) this.#options.log(`step ${number} "sleep" done: woke at ${wakeAt.toISOString()}`);
+      return;
+    }
+    this.#suspend(wakeAt.toISOString());
+    return new Promise<never>(() => undefined);
+  }
+
+  #orderError(number: number, calledName: string, calledKind: StepKind, stored: ReplayedStep): StepOrderError {
+    const called = calledKind === "sleep" ? "a sleep" : `"${calledName}"`;
+    const was = stored.kind === "sleep" ? "a sleep" : `"${stored.name}"`;
+    return new StepOrderError(
+      number,
+      calledName,
+      stored.name,
+      stored.tryNumber,
+      `step ${number} is ${called} in this try but was ${was} when it completed (try ${stored.tryNumber}): ` +
+        "steps must be called in the same order on every try; clear the task instance to run all its steps again",
+    );
   }
 
   /** Runs (or replays) the next step in call order. */
@@ -63,16 +134,7 @@ export class StepJournal {
     const number = ++this.#called;
     const stored = this.#replayed.get(number);
     if (stored !== undefined) {
-      if (stored.name !== name) {
-        throw new StepOrderError(
-          number,
-          name,
-          stored.name,
-          stored.tryNumber,
-          `step ${number} is "${name}" in this try but was "${stored.name}" when it completed (try ${stored.tryNumber}): ` +
-            "steps must be called in the same order on every try; clear the task instance to run all its steps again",
-        );
-      }
+      if (stored.name !== name || stored.kind !== "run") throw this.#orderError(number, name, "run", stored);
       this.#options.log(`step ${number} "${name}" replayed from try ${stored.tryNumber}`);
       return JSON.parse(stored.resultJson) as T;
     }
@@ -114,6 +176,9 @@ export class StepJournal {
     );
   }
 }
+
+/** The stored name of every `ctx.sleep` step (its duration may change between deploys; its place may not). */
+const SLEEP_STEP_NAME = "sleep";
 
 function describe(value: unknown): string {
   if (value === null) return "null";

@@ -5,7 +5,7 @@
 import { format } from "node:util";
 import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { createSecretAccessor } from "../secrets/accessor.js";
-import type { Dataset, DatasetEventMetadata, TaskContext, TaskLogger } from "../dsl/types.js";
+import type { Dataset, DatasetEventMetadata, Duration, TaskContext, TaskLogger } from "../dsl/types.js";
 import type { StepJournal } from "./step-journal.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
 
@@ -50,6 +50,9 @@ export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHook
     },
     step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
       return hooks.steps.step<T>(name, fn);
+    },
+    sleep(duration: Duration): Promise<void> {
+      return hooks.steps.sleep(duration);
     },
   });
 }

@@ -4,6 +4,7 @@
  * between the pool (parent) and a task process (child), which nothing outside `src/worker` sees.
  */
 import type { Isolation } from "../core/types.js";
+import type { StepKind } from "../store/index.js";
 
 /** One try to run. Everything in it crosses a process boundary, so it is plain JSON. */
 export interface TaskRunRequest {
@@ -61,6 +62,7 @@ export interface ReplayedStep {
   readonly name: string;
   /** The try that completed it. */
   readonly tryNumber: number;
+  readonly kind: StepKind;
   readonly resultJson: string;
 }
 
@@ -68,7 +70,7 @@ export interface ReplayedStep {
 export interface FinishedStep {
   readonly number: number;
   readonly name: string;
-  readonly kind: "run";
+  readonly kind: StepKind;
   /** JSON text, checked where it was produced (JSON only, size limit). */
   readonly resultJson: string;
   /** ISO timestamps. */
@@ -112,8 +114,12 @@ export interface TaskFailure {
   readonly stack?: string;
 }
 
+/**
+ * `sleepsUntil` (ISO): the try reached a `ctx.sleep` whose time has not come; it is suspended, not
+ * finished, and its result is null (docs/durable-steps.md).
+ */
 export type TaskRunOutcome =
-  | { readonly ok: true; readonly result: unknown; readonly emitted: EmittedDatasetEvent[] }
+  | { readonly ok: true; readonly result: unknown; readonly emitted: EmittedDatasetEvent[]; readonly sleepsUntil?: string }
   | { readonly ok: false; readonly error: TaskFailure; readonly emitted: EmittedDatasetEvent[] };
 
 // ---- Messages between the pool and a task process (internal) ----
@@ -140,7 +146,7 @@ export type AbortReason = "timeout" | "cancel";
  * the child so that an oversized result never crosses the channel.
  */
 export type ChildOutcome =
-  | { readonly ok: true; readonly resultJson: string; readonly emitted: EmittedDatasetEvent[] }
+  | { readonly ok: true; readonly resultJson: string; readonly emitted: EmittedDatasetEvent[]; readonly sleepsUntil?: string }
   | { readonly ok: false; readonly error: TaskFailure; readonly emitted: EmittedDatasetEvent[] };
 
 export type FromTaskProcess =

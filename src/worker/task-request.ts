@@ -51,7 +51,7 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     ...(parts.poke ? { poke: pokeFacts(spec, claimed, parts.poke) } : {}),
     ...(parts.steps === undefined || parts.steps.length === 0
       ? {}
-      : { steps: parts.steps.map(({ number, name, tryNumber, resultJson }) => ({ number, name, tryNumber, resultJson })) }),
+      : { steps: parts.steps.map(({ number, name, kind, tryNumber, resultJson }) => ({ number, name, kind, tryNumber, resultJson })) }),
   };
 }
 

@@ -63,14 +63,17 @@ const LOG_FLUSH_MS = 250;
 /** The shortest sleep before a due poke: a wake-up time this close is as good as now. */
 const MIN_WAKE_SLEEP_MS = 5;
 
-const sensorDags = new WeakMap<Dag<unknown>, boolean>();
+const waitingDags = new WeakMap<Dag<unknown>, boolean>();
 
-/** Whether a DAG has sensors (asked on every claim, so remembered per DAG object). */
-function hasSensors(dag: Dag<unknown>): boolean {
-  let found = sensorDags.get(dag);
+/**
+ * Whether a DAG's task instances can wait `deferred`: a sensor between pokes, or a function task
+ * at a ctx.sleep (any task but a shell task). Asked on every claim, so remembered per DAG object.
+ */
+function mayWait(dag: Dag<unknown>): boolean {
+  let found = waitingDags.get(dag);
   if (found === undefined) {
-    found = dag.graph.tasks.some((t) => t.kind === "sensor");
-    sensorDags.set(dag, found);
+    found = dag.graph.tasks.some((t) => t.kind !== "shell");
+    waitingDags.set(dag, found);
   }
   return found;
 }
@@ -194,7 +197,7 @@ export class Worker {
     }
     this.#startClaimed(claimed);
     if (claimed.length > 0 && this.#active.size < concurrency) return 0;
-    // Idle with sensors waiting: look again when the next poke is due (claims wake them).
+    // Idle with waits (sensors, sleeps): look again when the next is due (claims wake them).
     const request = claimed.length === 0 ? this.#claimRequest(0, now()) : undefined;
     if (!request?.wakeDagIds) return idleMs;
     const next = await store.nextWakeAt({ dagIds: request.wakeDagIds, queues: this.#options.queues });
@@ -207,14 +210,16 @@ export class Worker {
     for (const [dagId, { dag }] of dags) {
       if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dagId, dag.options.maxActiveTasks);
     }
-    const wakeDagIds = [...dags].filter(([, { dag }]) => hasSensors(dag)).map(([dagId]) => dagId);
+    // Any function task may call ctx.sleep, so any DAG with one may have waits to wake; a DAG of
+    // shell tasks only has waits if it has sensors.
+    const wakeDagIds = [...dags].filter(([, { dag }]) => mayWait(dag)).map(([dagId]) => dagId);
     return {
       workerId: this.workerId,
       limit,
       dagIds: [...dags.keys()],
       queues: this.#options.queues,
       maxActiveTasks,
-      // Free slots are filled with due sensors' pokes (left out when no DAG has sensors: no cost then).
+      // Free slots are filled with due waits: sensors' pokes, sleeps that are over (left out when no DAG can wait: no cost then).
       ...(wakeDagIds.length > 0 ? { wakeDagIds } : {}),
       now: at,
     };
@@ -399,8 +404,10 @@ export class Worker {
           at: (this.#options.now ?? (() => new Date()))(),
           datasetUpdates: spec.inputDatasets.length === 0 ? new Map<string, Date>() : await this.#options.store.lineage.lastDatasetUpdates(spec.inputDatasets),
         };
-    // Only a later try can have steps to replay (a clear forgets them), and shell tasks have none.
-    const steps = claimed.tryNumber > 1 && spec.kind !== "shell" ? await this.#options.store.steps.list(instance.id) : [];
+    // Only a later try, or a resumed one (after a ctx.sleep), can have steps to replay (a clear
+    // forgets them), and shell tasks have none.
+    const replays = (claimed.tryNumber > 1 || claimed.resumed === true) && spec.kind !== "shell";
+    const steps = replays ? await this.#options.store.steps.list(instance.id) : [];
     return taskRunRequest({ file: runnable.file, claimed, spec, timezone, inputs, item, secrets, poke, steps });
   }
 }

@@ -5,7 +5,7 @@ import { timestamp } from "./responses.js";
 const stepShape = {
   number: z.number().describe("the step's position in call order, from 1"),
   name: z.string(),
-  kind: z.enum(["run"]).describe("run: a function called once, its result kept"),
+  kind: z.enum(["run", "sleep"]).describe("run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time"),
   tryNumber: z.number().describe("the try that completed the step; later tries replay its result"),
   startedAt: timestamp,
   endedAt: timestamp,

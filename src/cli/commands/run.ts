@@ -62,10 +62,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** One line per try (and per sensor's poke that found nothing) on stderr. */
+/** One line per try (and per sensor's poke that found nothing, and per ctx.sleep) on stderr. */
 function progressLine(claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult): string {
   const { taskId, mapIndex, pokes } = claimed.instance;
   const name = mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
+  if (recorded.state === "deferred" && outcome.ok && outcome.sleepsUntil !== undefined) {
+    return `wait ${name} (try ${claimed.tryNumber}): sleeping until ${outcome.sleepsUntil}`;
+  }
   if (recorded.state === "deferred") {
     return `wait ${name} (try ${claimed.tryNumber}, poke ${pokes + 1}): not yet; next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
   }

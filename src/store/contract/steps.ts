@@ -6,10 +6,11 @@
  */
 
 /**
- * What a step does. `run` calls a function once and keeps its result. The kind leaves room for
- * steps that wait (a sleep, an event), which will complete later through the deferred state.
+ * What a step does. `run` calls a function once and keeps its result. `sleep` (`ctx.sleep`) keeps
+ * its wake-up time (`{"wakeAt": ISO}`): the try waits `deferred` until then, holding no slot, and
+ * its resumption replays the step as done. The kind leaves room for `ctx.waitForEvent`.
  */
-export type StepKind = "run";
+export type StepKind = "run" | "sleep";
 
 /** A completed step of a task instance. */
 export interface StepRecord {

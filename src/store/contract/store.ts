@@ -165,6 +165,8 @@ export interface ClaimedTask {
   readonly run: DagRunRecord;
   readonly tryId: number;
   readonly tryNumber: number;
+  /** The claim goes on with a try that waited `deferred` (a sensor's next poke, a ctx.sleep that is over). */
+  readonly resumed?: true;
 }
 
 export interface ClaimRequest {
@@ -193,6 +195,11 @@ export interface CompleteTryInput {
    * next poke, with its try left open; or, past its timeout, fails (skipped with softFail).
    */
   readonly outcome: "success" | "failed" | "deferred";
+  /**
+   * With `deferred`: the try reached a `ctx.sleep` (docs/durable-steps.md) and waits, its try
+   * open, until this time (wait reason `sleep`; no poke is counted, no sensor timeout applies).
+   */
+  readonly sleepsUntil?: Date;
   /** The task's JSON result (success only). */
   readonly result?: unknown;
   readonly error?: string;

@@ -21,7 +21,7 @@ function recorder(): { steps: FinishedStep[]; record: RecordStep } {
 }
 
 const replayed = (steps: readonly FinishedStep[], tryNumber = 1): ReplayedStep[] =>
-  steps.map(({ number, name, resultJson }) => ({ number, name, tryNumber, resultJson }));
+  steps.map(({ number, name, kind, resultJson }) => ({ number, name, kind, tryNumber, resultJson }));
 
 describe.each<Isolation>(["process", "thread", "inline"])("ctx.step in isolation %s", (isolation) => {
   let runners: TaskRunners;
@@ -60,6 +60,35 @@ describe.each<Isolation>(["process", "thread", "inline"])("ctx.step in isolation
       expect.stringMatching(/^step 2 "transform" done in \d+ ms$/),
       expect.stringMatching(/^step 3 "load" done in \d+ ms$/),
     ]);
+  });
+
+  it("ctx.sleep records a sleep step and suspends the try; resumed after its time, it replays as done", async () => {
+    const first = recorder();
+    const sent = Date.now();
+    const suspended = await run("sleeps", { record: first.record });
+    if (!suspended.ok || suspended.sleepsUntil === undefined) throw new Error(`expected a suspended try, got ${JSON.stringify(suspended)}`);
+    expect(suspended.result).toBeNull();
+    const wakeAt = Date.parse(suspended.sleepsUntil);
+    expect(wakeAt - sent).toBeGreaterThanOrEqual(3_600_000 - 50);
+    expect(wakeAt - Date.now()).toBeLessThanOrEqual(3_600_000);
+    expect(first.steps.map(({ number, name, kind, resultJson, endedAt }) => ({ number, name, kind, resultJson, endedAt }))).toEqual([
+      { number: 1, name: "before", kind: "run", resultJson: '"done before"', endedAt: expect.any(String) as string },
+      { number: 2, name: "sleep", kind: "sleep", resultJson: JSON.stringify({ wakeAt: suspended.sleepsUntil }), endedAt: suspended.sleepsUntil },
+    ]);
+
+    // Resumed too early (another worker's clock runs ahead): it sleeps again, for the rest only.
+    const early = recorder();
+    const again = await run("sleeps", { steps: replayed(first.steps), record: early.record });
+    expect(again).toMatchObject({ ok: true, result: null, sleepsUntil: suspended.sleepsUntil });
+    expect(early.steps).toEqual([]);
+
+    // Resumed once its time has come: the step and the sleep replay, the code after them runs.
+    const past = new Date(Date.now() - 1_000).toISOString();
+    const due = first.steps.map((step) => (step.kind === "sleep" ? { ...step, resultJson: JSON.stringify({ wakeAt: past }) } : step));
+    const log = logSink();
+    const resumed = await run("sleeps", { steps: replayed(due), record: recorder().record }, log.onLog);
+    expect(resumed).toEqual({ ok: true, result: { before: "done before", after: true }, emitted: [] });
+    expect(log.messages().filter((m) => m.startsWith("step "))).toEqual(['step 1 "before" replayed from try 1', `step 2 "sleep" done: woke at ${past}`]);
   });
 
   it("replays the steps an earlier try completed and runs only the rest", async () => {

@@ -1513,10 +1513,10 @@ export interface components {
             /** Format: date-time */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
              * @enum {string}
              */
-            readonly kind: "run";
+            readonly kind: "run" | "sleep";
             readonly mapIndex: number | null;
             readonly name: string;
             /** @description the step's position in call order, from 1 */
@@ -1648,8 +1648,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred */
-            readonly waitReason: "sensor" | null;
+            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
+            readonly waitReason: ("sensor" | "sleep") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1681,8 +1681,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred */
-            readonly waitReason: "sensor" | null;
+            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
+            readonly waitReason: ("sensor" | "sleep") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1730,10 +1730,10 @@ export interface components {
             /** Format: date-time */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
              * @enum {string}
              */
-            readonly kind: "run";
+            readonly kind: "run" | "sleep";
             readonly name: string;
             /** @description the step's position in call order, from 1 */
             readonly number: number;

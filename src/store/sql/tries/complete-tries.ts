@@ -13,6 +13,7 @@ import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { storeCachedResult, tryCacheColumns } from "../result-cache/store-cached-result.js";
 import { recordPoke } from "../waits/record-poke.js";
+import { recordSleep } from "../waits/record-sleep.js";
 
 type InstanceRow = Selectable<TaskInstanceTable>;
 
@@ -199,6 +200,8 @@ async function completeOne(tx: Tx, input: CompleteTryInput): Promise<CompleteTry
     const runState = row ? await currentRunState(tx, row.run_id) : "failed";
     return { state: (row?.state ?? "failed") as CompleteTryResult["state"], nextRetryAt: null, runState, queued: 0, applied: false };
   }
+  // A try suspended at a ctx.sleep waits until its wake-up time (sql/waits/record-sleep.ts).
+  if (input.outcome === "deferred" && input.sleepsUntil !== undefined) return recordSleep(tx, row, input, input.sleepsUntil);
   // A sensor's poke is counted; one that found nothing defers the instance (sql/waits/record-poke.ts).
   if (isSensor(row, input) || input.outcome === "deferred") {
     const at = Math.max(input.now.getTime(), Number(row.started_at ?? 0));

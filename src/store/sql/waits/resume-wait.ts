@@ -17,6 +17,7 @@ export interface ResumedWait {
   readonly instance: TaskInstanceRecord;
   readonly tryId: number;
   readonly tryNumber: number;
+  readonly resumed: true;
 }
 
 /**
@@ -75,6 +76,7 @@ export async function resumeWaits(
       instance: instanceFromRow({ ...row, state: "running", worker_id: workerId, heartbeat_at: heartbeat, wait_reason: null, wake_at: null }),
       tryId: tryIds.get(id) as number,
       tryNumber: row.try_number,
+      resumed: true,
     });
   }
   return resumed;
