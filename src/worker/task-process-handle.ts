@@ -94,6 +94,8 @@ export class TaskProcessHandle {
   #fatal: { readonly message: string; readonly stack?: string; readonly tryId?: number } | undefined;
   #exited = false;
   #closing = false;
+  /** The process was sent SIGKILL: it takes no more tries, though what it sent before may still arrive. */
+  #killing = false;
   /** Resolvers of `preload()` calls, answered in order. */
   readonly #preloads: (() => void)[] = [];
   readonly #closed: Promise<void>;
@@ -172,8 +174,9 @@ export class TaskProcessHandle {
     return this.#active.size;
   }
 
+  /** Able to take tries: neither dead nor being killed (its exit event comes later). */
   get alive(): boolean {
-    return !this.#exited && !this.#closing;
+    return !this.#exited && !this.#closing && !this.#killing;
   }
 
   run(request: TaskRunRequest, onLog: (line: LogLine) => void, options: TryOptions): Promise<TaskRunOutcome> {
@@ -357,6 +360,7 @@ export class TaskProcessHandle {
   }
 
   #kill(): void {
+    this.#killing = true;
     this.#killGroups();
     this.#child.kill("SIGKILL");
   }

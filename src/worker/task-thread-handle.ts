@@ -60,6 +60,8 @@ export class TaskThreadHandle {
   #uncaught: Error | undefined;
   #exited = false;
   #closing = false;
+  /** Terminate was called: the thread takes no more tries, though it may still send what it sent before. */
+  #terminating = false;
 
   constructor(command: TaskThreadCommand, onExit: (handle: TaskThreadHandle) => void) {
     const options = { env: command.env, stdout: false, stderr: false };
@@ -105,8 +107,9 @@ export class TaskThreadHandle {
     });
   }
 
+  /** Able to take tries: neither ended nor being terminated (its exit event comes later). */
   get alive(): boolean {
-    return !this.#exited && !this.#closing;
+    return !this.#exited && !this.#closing && !this.#terminating;
   }
 
   get busy(): boolean {
@@ -169,8 +172,10 @@ export class TaskThreadHandle {
         if (active) answerStep(active.options.recordStep, message, (answer) => this.#send(answer));
         return;
       case "done":
+        // A result sent just before the grace was over can arrive after the thread was told to
+        // terminate: the try was stopped all the same.
         if (!active) return;
-        this.#finish(active, active.aborted ? { ok: false, error: abortFailure(active.aborted, undefined), emitted: message.outcome.emitted } : readChildOutcome(message.outcome));
+        this.#finish(active, active.aborted ? { ok: false, error: this.#abortFailure(active, active.aborted), emitted: message.outcome.emitted } : readChildOutcome(message.outcome));
         return;
       default:
         return;
@@ -183,7 +188,7 @@ export class TaskThreadHandle {
     if (!active) return;
     let error: TaskFailure;
     if (active.terminatedAfterGrace) {
-      error = abortFailure(active.aborted ?? { reason: "timeout", message: "stopped" }, active.options.killGraceMs, "its thread was terminated");
+      error = this.#abortFailure(active, active.aborted ?? { reason: "timeout", message: "stopped" });
     } else if (this.#closing) {
       error = { kind: "lost", message: "the task thread pool was closed while the try was running (a shutdown past its grace period); the try was lost and will be retried" };
     } else if (this.#uncaught) {
@@ -193,6 +198,10 @@ export class TaskThreadHandle {
       error = { kind: "crash", message: `the task's thread exited with code ${code} before the task finished` };
     }
     this.#finish(active, { ok: false, error, emitted: [] });
+  }
+
+  #abortFailure(active: ActiveTry, aborted: Abort): TaskFailure {
+    return active.terminatedAfterGrace ? abortFailure(aborted, active.options.killGraceMs, "its thread was terminated") : abortFailure(aborted, undefined);
   }
 
   #finish(active: ActiveTry, outcome: TaskRunOutcome): void {
@@ -225,6 +234,7 @@ export class TaskThreadHandle {
 
   /** Terminates the thread (stopping whatever it runs, an endless loop included) and kills its try's subprocesses. */
   #terminate(): void {
+    this.#terminating = true;
     for (const pgid of this.#active?.groups ?? []) signalGroup(pgid, "SIGKILL");
     void this.#thread.terminate();
   }

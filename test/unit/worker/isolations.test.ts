@@ -202,6 +202,40 @@ describe.each<Isolation>(["process", "thread"])("isolation %s: what only a stopp
     expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
   });
 
+  it("stops a try that returns as its grace runs out, and runs the next try where nothing is being stopped", async () => {
+    // The task returns 100 ms after its abort (at 200 ms), within its grace (over at 400 ms). Holding
+    // the worker's event loop from the abort until past 400 ms, as a loaded machine does, makes the
+    // grace timer and the task's result wait for the same turn of the loop, whose timers come before
+    // its messages: the grace timer stops the try first, then the result it sent before it was
+    // stopped arrives. (Held from setImmediate: a timer that expires during another timer's callback
+    // waits for the next turn, after the messages.) A runner of its own, warm, so that the timeout is
+    // not spent loading the DAG file in a thread or process started for an earlier test's try.
+    const warm = new TaskRunners({ size: 1, killGraceMs: GRACE_MS });
+    try {
+      await warm.warmUp(FILES, new Set([isolation]));
+      let held = false;
+      const onLog = (): void => {
+        const loggedAt = Date.now();
+        // Due with the timeout (started just before the log line), and after it: the abort is sent first.
+        setTimeout(() => {
+          setImmediate(() => {
+            while (Date.now() - loggedAt < TIMEOUT_MS + GRACE_MS + 400) {
+              // Blocks the event loop, as a loaded machine would.
+            }
+            held = true;
+          });
+        }, TIMEOUT_MS);
+      };
+      const late = request("misbehaving.ts", "misbehaving", "returns_late", { timeoutMs: TIMEOUT_MS, params: { ms: GRACE_MS / 2 }, isolation });
+      const outcome = await warm.run(late, onLog);
+      expect(held).toBe(true);
+      expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
+      await expect(warm.run(request("basics.ts", "basics", "noop", { isolation }), () => undefined)).resolves.toEqual({ ok: true, result: null, emitted: [] });
+    } finally {
+      await warm.close();
+    }
+  });
+
   it("fails a try whose code throws from a callback as a crash, and goes on", async () => {
     const error = failure(await runners.run(request("misbehaving.ts", "misbehaving", "async_throw", { isolation }), () => undefined));
     expect(error.kind).toBe("crash");
