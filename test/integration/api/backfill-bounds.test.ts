@@ -37,9 +37,10 @@ describe("backfill ranges through the API", () => {
     const latencies: number[] = [];
     let settled = false;
     void huge.finally(() => (settled = true));
-    // Give the request time to reach its handler, then probe while it runs.
+    // Give the request time to reach its handler, then probe while it runs (at least once: on a
+    // fast day the check is over before the first probe, which is then as good as any).
     await new Promise((resolve) => setTimeout(resolve, 30));
-    for (let i = 0; i < 5 && !settled; i++) {
+    for (let i = 0; i < 5 && (i === 0 || !settled); i++) {
       const started = performance.now();
       const health = await api.request("GET", "/health");
       latencies.push(performance.now() - started);
