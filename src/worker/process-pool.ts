@@ -32,6 +32,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
+import { PreloadedFiles } from "./preload-files.js";
 import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 
@@ -89,7 +90,7 @@ export class TaskProcessPool implements TaskRunner {
   readonly #processes = new Set<TaskProcessHandle>();
   readonly #queue: QueuedTry[] = [];
   /** DAG files this pool has run (or was warmed with): new processes load them ahead of time. */
-  readonly #files = new Set<string>();
+  readonly #files = new PreloadedFiles();
   #closed = false;
   /** Tries handed to a process and not yet ended. */
   #running = 0;
@@ -120,7 +121,7 @@ export class TaskProcessPool implements TaskRunner {
    */
   run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
     if (this.#closed) return Promise.resolve(closedOutcome());
-    this.#files.add(request.file);
+    this.#files.note([request.file]);
     return new Promise((resolve) => {
       this.#queue.push({ request, onLog, signal, recordStep, resolve });
       this.#dispatch();
@@ -143,16 +144,9 @@ export class TaskProcessPool implements TaskRunner {
    * replace one that died, load the files this pool has seen as soon as they start.
    */
   async warmUp(files: readonly string[] = []): Promise<void> {
-    const known = [...this.#files];
-    for (const file of files) this.#files.add(file);
+    const fresh = this.#files.note(files);
     while (!this.#closed && this.#liveProcesses().length < this.#processCount) this.#fork();
-    const fresh = files.filter((file) => !known.includes(file));
-    await Promise.all(
-      this.#liveProcesses().map(async (handle) => {
-        await handle.ready();
-        await handle.preload(fresh);
-      }),
-    );
+    await this.#files.load(this.#liveProcesses(), fresh);
   }
 
   /**
@@ -161,13 +155,8 @@ export class TaskProcessPool implements TaskRunner {
    * break again, and keeps that one as its last good version (see dag-file-cache.ts).
    */
   async reload(files: readonly string[]): Promise<void> {
-    for (const file of files) this.#files.add(file);
-    await Promise.all(
-      this.#liveProcesses().map(async (handle) => {
-        await handle.ready();
-        await handle.preload(files);
-      }),
-    );
+    this.#files.note(files);
+    await this.#files.load(this.#liveProcesses(), files);
   }
 
   /** Kills every task process; tries still running or waiting end as crashed. */
@@ -230,7 +219,7 @@ export class TaskProcessPool implements TaskRunner {
       this.#perProcess > 1,
     );
     this.#processes.add(handle);
-    void handle.preload([...this.#files]);
+    void handle.preload(this.#files.all);
     return handle;
   }
 

@@ -17,6 +17,7 @@ import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES, defaultCount } from "./process-pool.js";
 import { TaskThreadHandle, type TaskThreadCommand } from "./task-thread-handle.js";
 import { taskEnvAllowList, taskProcessEnv } from "./task-process-env.js";
+import { PreloadedFiles } from "./preload-files.js";
 import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
 import type { TaskRunner } from "./task-runner.js";
 
@@ -52,7 +53,7 @@ export class TaskThreadPool implements TaskRunner {
   readonly #threads = new Set<TaskThreadHandle>();
   readonly #queue: QueuedTry[] = [];
   /** DAG files this pool has run (or was warmed with): new threads load them ahead of time. */
-  readonly #files = new Set<string>();
+  readonly #files = new PreloadedFiles();
   #closed = false;
 
   constructor(options: TaskThreadPoolOptions) {
@@ -74,7 +75,7 @@ export class TaskThreadPool implements TaskRunner {
 
   run(request: TaskRunRequest, onLog: (line: LogLine) => void, signal?: AbortSignal, recordStep?: RecordStep): Promise<TaskRunOutcome> {
     if (this.#closed) return Promise.resolve(closedOutcome());
-    this.#files.add(request.file);
+    this.#files.note([request.file]);
     return new Promise((resolve) => {
       this.#queue.push({ request, onLog, signal, recordStep, resolve });
       this.#dispatch();
@@ -88,26 +89,14 @@ export class TaskThreadPool implements TaskRunner {
 
   /** Starts every thread now and loads `files` in each. */
   async warmUp(files: readonly string[] = []): Promise<void> {
-    const known = [...this.#files];
-    for (const file of files) this.#files.add(file);
+    const fresh = this.#files.note(files);
     while (!this.#closed && this.#liveThreads().length < this.#threadCount) this.#start();
-    const fresh = files.filter((file) => !known.includes(file));
-    await Promise.all(
-      this.#liveThreads().map(async (handle) => {
-        await handle.ready();
-        await handle.preload(fresh);
-      }),
-    );
+    await this.#files.load(this.#liveThreads(), fresh);
   }
 
   async reload(files: readonly string[]): Promise<void> {
-    for (const file of files) this.#files.add(file);
-    await Promise.all(
-      this.#liveThreads().map(async (handle) => {
-        await handle.ready();
-        await handle.preload(files);
-      }),
-    );
+    this.#files.note(files);
+    await this.#files.load(this.#liveThreads(), files);
   }
 
   /** Terminates every thread; tries still running or waiting end as lost. */
@@ -146,7 +135,7 @@ export class TaskThreadPool implements TaskRunner {
       this.#dispatch();
     });
     this.#threads.add(handle);
-    void handle.preload([...this.#files]);
+    void handle.preload(this.#files.all);
     return handle;
   }
 
