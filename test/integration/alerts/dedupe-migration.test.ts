@@ -4,11 +4,12 @@
  * after the upgrade counts on the newest open alert of its DAG/task instead of opening another.
  */
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { alertDedupKey } from "../../../src/alerts/alert-text.js";
 import { migrationsFor } from "../../../src/store/sql/migrations/index.js";
+import { SchemaScopedPostgresDialect } from "../../../src/store/postgres/schema-introspector.js";
 import type { SqlDialectName } from "../../../src/store/sql/migrations/dialect-name.js";
 import { RunDriver } from "../../conformance/driver.js";
 import { graph } from "../../conformance/fixtures.js";
@@ -18,7 +19,10 @@ import { STORES } from "../../conformance/stores.js";
 async function rawDb(name: string, address: string): Promise<{ db: Kysely<unknown>; dialect: SqlDialectName; schema?: string }> {
   if (name === "sqlite") return { db: new Kysely({ dialect: new SqliteDialect({ database: new SQLite(address) }) }), dialect: "sqlite" };
   const { url, schema } = JSON.parse(address) as { url: string; schema: string };
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` }) }) });
+  // Introspecting only its own schema, as the store does: Kysely's migrator would otherwise list
+  // every schema's tables and fail when another test drops its schema meanwhile.
+  const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
+  const db = new Kysely<unknown>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   return { db, dialect: "postgres", schema };
 }

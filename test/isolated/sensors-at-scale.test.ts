@@ -239,8 +239,11 @@ it(`${SENSORS} sensors wait on one worker with --concurrency 4 while a chain run
   expect(figures.minDeferredAtOnce).toBeGreaterThanOrEqual(SENSORS - 8);
   // They kept poking (as fast as the free slots allow: on a busy machine, less often than every 5 s).
   expect(figures.pokesWhileWaiting).toBeGreaterThanOrEqual(SENSORS / 4);
-  // The chain runs at its normal speed: pokes only take slots the chain leaves free.
-  expect(withSensors).toBeLessThan(Math.max(alone * 1.6, alone + 400));
+  // The chain runs at its normal speed: pokes only take slots the chain leaves free. They still
+  // share the 2 cores with the chain's CPU-bound tasks (about 200 pokes/s): quiet runs measured
+  // 1.43x and 1.48x the chain alone, so the bound is 2x. A chain starved of its slots would take
+  // many times longer.
+  expect(withSensors).toBeLessThan(Math.max(alone * 2, alone + 400));
   // Flat: no memory per waiting sensor or per poke in the worker.
   expect(lateMax - earlyMax).toBeLessThan(10);
   expect(Math.max(...workerRss) - idleRss).toBeLessThan(30);
