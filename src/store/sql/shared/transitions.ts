@@ -92,7 +92,10 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
                 eb
                   .selectFrom("moved")
                   .select(["moved.run_id", "moved.id", "moved.task_id", "moved.map_index"])
-                  .select([sql<string>`${from}`.as("from_state"), sql<string>`${to}`.as("to_state"), "moved.updated_at", sql<string | null>`cast(${reason} as text)`.as("reason")]),
+                  .select([sql<string>`${from}`.as("from_state"), sql<string>`${to}`.as("to_state"), "moved.updated_at", sql<string | null>`cast(${reason} as text)`.as("reason")])
+                  // History ids in the order of the moves, as the two-statement path writes them
+                  // (RETURNING gives the rows in no promised order).
+                  .orderBy(sql`case ${sql.ref("moved.id")} ${sql.join(ids.map((id, i) => sql`when ${id} then cast(${i} as integer)`), sql` `)} end`),
               ),
           )
           .selectFrom("moved")
