@@ -27,14 +27,18 @@ export interface PokeFacts {
   readonly pokes: number;
 }
 
-export function afterPoke(policy: SensorPolicy, facts: PokeFacts): PokeDecision {
+/** `approval`: a human approval, which waits the same way with one wake-up, its deadline (docs/approvals.md). */
+export function afterPoke(policy: SensorPolicy, facts: PokeFacts, waiter: "sensor" | "approval" = "sensor"): PokeDecision {
   const deadline = facts.waitingSince + policy.timeoutMs;
   if (facts.now >= deadline) {
     const waited = formatDuration(facts.now - facts.waitingSince);
     return {
       kind: "timeout",
       softFail: policy.softFail,
-      message: `the sensor timed out: not done after waiting ${waited} (${facts.pokes} ${facts.pokes === 1 ? "poke" : "pokes"})`,
+      message:
+        waiter === "approval"
+          ? `the approval timed out: no answer after waiting ${waited}`
+          : `the sensor timed out: not done after waiting ${waited} (${facts.pokes} ${facts.pokes === 1 ? "poke" : "pokes"})`,
     };
   }
   return { kind: "wait", wakeAt: Math.min(facts.now + policy.everyMs, deadline) };

@@ -76,13 +76,36 @@ export const TRIGGER_RULES: readonly TriggerRule[] = [
 
 export type Backoff = "fixed" | "exponential";
 
-export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor";
+export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor" | "approval";
 
 /**
  * Why a task instance is `deferred`: `sensor`, a sensor between pokes (docs/sensors.md); `sleep`, a
- * task's `ctx.sleep` (docs/durable-steps.md). Human approvals are meant to wait the same way.
+ * task's `ctx.sleep` (docs/durable-steps.md); `approval`, a human approval waiting for its answer
+ * (docs/approvals.md).
  */
-export type WaitReason = "sensor" | "sleep";
+export type WaitReason = "sensor" | "sleep" | "approval";
+
+/** Who may answer an approval: everyone with a role (or a role above it), or named users. */
+export type Approvers = { readonly role: "viewer" | "operator" | "admin" } | { readonly users: readonly string[] };
+
+/** What an approval's timeout does: fail the task, skip it, or succeed with a default answer. */
+export type ApprovalTimeout = { readonly kind: "fail" } | { readonly kind: "skip" } | { readonly kind: "answer"; readonly answer: unknown };
+
+/**
+ * How a human approval waits (docs/approvals.md). The wait itself is a sensor's (its `sensor`
+ * policy: one wake-up, at the deadline); an answer ends it early through the store.
+ */
+export interface ApprovalPolicy {
+  readonly approvers: Approvers;
+  readonly timeoutMs: number;
+  readonly onTimeout: ApprovalTimeout;
+  /** The answer's form as JSON Schema (from the approval's zod schema): the UI draws it, the API documents it. */
+  readonly form: Readonly<Record<string, unknown>>;
+  /** Told to the approvers (the UI shows it above the form). */
+  readonly description?: string;
+  /** Whether a waiting approval is announced on the DAG's alert channels. */
+  readonly notify: boolean;
+}
 
 /** How a sensor waits (docs/sensors.md). Durations in milliseconds. */
 export interface SensorPolicy {
@@ -151,8 +174,10 @@ export interface TaskSpec {
   readonly secrets: readonly string[];
   /** The task must have succeeded this long after its run's data interval ends (an SLA); none if absent. */
   readonly deadlineMs?: number;
-  /** For `sensor` tasks only: how they wait between pokes (absent for other kinds, so their graphs keep their shape). */
+  /** For `sensor` and `approval` tasks only: how they wait between pokes (absent for other kinds, so their graphs keep their shape). */
   readonly sensor?: SensorPolicy;
+  /** For `approval` tasks only: who answers, with what form, and what a timeout does. */
+  readonly approval?: ApprovalPolicy;
   /** Set when the task caches its result (its `cache` option): how long a stored result is served. */
   readonly cacheTtlMs?: number;
 }

@@ -1,5 +1,5 @@
 /**
- * The builder handed to a `dag()` callback: `d.task`, `d.shell`, `d.branch`, `d.map`, `d.sensor`. It records
+ * The builder handed to a `dag()` callback: `d.task`, `d.shell`, `d.branch`, `d.map`, `d.sensor`, `d.approval`. It records
  * one declaration per call, checked on the spot, and hands back a ref to the new task.
  */
 import { DagDefinitionError } from "../core/errors.js";
@@ -57,6 +57,8 @@ export function startBuild<P>(dagId: string, paramNames: readonly string[] | und
       const poke: unknown = typeof options === "object" && options !== null ? (options as { poke?: unknown }).poke : undefined;
       return declare("sensor", id, options, { kind: "function", fn: poke });
     },
+    // No code: the declaration's definition is the form (task-declaration.ts).
+    approval: (id, options) => declare("approval", id, options, { kind: "function", fn: undefined }),
   };
 
   return {

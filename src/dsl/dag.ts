@@ -113,7 +113,9 @@ function orderedSpecs(dagId: string, declarations: readonly TaskDeclaration[], d
 }
 
 function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defaults: TaskSettings): TaskSpec {
-  const settings = resolveTaskSettings(declaration.settings, defaults);
+  const resolved = resolveTaskSettings(declaration.settings, defaults);
+  // An approval runs no code: the DAG's defaults for code (a time limit, a pool, an isolation) do not apply to it.
+  const settings = declaration.approval ? { ...resolved, timeoutMs: undefined, pool: undefined, isolation: "process" as const } : resolved;
   return Object.freeze({
     id: declaration.id,
     kind: declaration.kind,
@@ -123,7 +125,7 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     triggerRule: settings.triggerRule,
     retry: Object.freeze(settings.retry),
     // A poke should be quick: without a limit of its own or the DAG's, it gets a minute.
-    timeoutMs: settings.timeoutMs ?? (declaration.sensor ? DEFAULT_POKE_TIMEOUT_MS : undefined),
+    timeoutMs: settings.timeoutMs ?? (declaration.sensor && !declaration.approval ? DEFAULT_POKE_TIMEOUT_MS : undefined),
     pool: settings.pool,
     queue: settings.queue,
     priority: settings.priority,
@@ -134,6 +136,7 @@ function toSpec(declaration: TaskDeclaration, upstream: readonly string[], defau
     secrets: Object.freeze([...declaration.secrets]),
     ...(declaration.deadlineMs === undefined ? {} : { deadlineMs: declaration.deadlineMs }),
     ...(declaration.sensor === undefined ? {} : { sensor: Object.freeze({ ...declaration.sensor }) }),
+    ...(declaration.approval === undefined ? {} : { approval: Object.freeze({ ...declaration.approval }) }),
     ...(declaration.cacheTtlMs === undefined ? {} : { cacheTtlMs: declaration.cacheTtlMs }),
   });
 }

@@ -5,7 +5,8 @@
  * `after` ids naming tasks declared later are resolved once the whole DAG is built.
  */
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
-import type { SensorPolicy, TaskKind } from "../core/types.js";
+import type { ApprovalPolicy, SensorPolicy, TaskKind } from "../core/types.js";
+import { APPROVAL_OPTION_NAMES, approvalOptions } from "./approval-options.js";
 import { positiveDuration } from "./alert-options.js";
 import { isDataset } from "./dataset.js";
 import { assertKnownKeys } from "./known-keys.js";
@@ -23,6 +24,8 @@ export const TASK_OPTION_NAMES: Readonly<Record<TaskKind, readonly string[]>> = 
   map: ["over", "inputs", ...COMMON_OPTIONS],
   shell: [...COMMON_OPTIONS, "cache"],
   sensor: ["inputs", ...new Set([...COMMON_OPTIONS, ...SENSOR_OPTION_NAMES])],
+  // No code runs for an approval: no retries, pools, isolation or outputs; `timeout` is the whole wait.
+  approval: ["after", "triggerRule", "queue", "priority", "deadline", ...APPROVAL_OPTION_NAMES],
 };
 
 export interface TaskDeclaration {
@@ -39,8 +42,10 @@ export interface TaskDeclaration {
   readonly outputDatasets: readonly string[];
   readonly secrets: readonly string[];
   readonly deadlineMs: number | undefined;
-  /** For sensors: how they wait between pokes. */
+  /** For sensors (and approvals): how they wait between pokes. */
   readonly sensor: SensorPolicy | undefined;
+  /** For approvals: who answers, with what form. */
+  readonly approval: ApprovalPolicy | undefined;
   /** Set when the task caches its result: how long a stored result is served. */
   readonly cacheTtlMs: number | undefined;
   readonly definition: TaskDefinition;
@@ -109,7 +114,8 @@ export function declareTask(
   });
 
   const cache = cacheOption(options["cache"], location);
-  const definition = definitionOf(kind, body, datasetInputs, location);
+  const approval = kind === "approval" ? approvalOptions(options, location) : undefined;
+  const definition = approval ? { kind: "approval" as const, form: approval.form } : definitionOf(kind, body, datasetInputs, location);
   return {
     id,
     kind,
@@ -117,11 +123,17 @@ export function declareTask(
     datasetInputs,
     after: unique(after),
     mapOver,
-    settings: kind === "sensor" ? sensorSettings(options, location) : checkTaskSettings(options as TaskDefaults, location),
+    settings:
+      kind === "sensor"
+        ? sensorSettings(options, location)
+        : approval
+          ? approvalSettings(options, location)
+          : checkTaskSettings(options as TaskDefaults, location),
     outputDatasets: unique(outputDatasets),
     secrets: unique(secrets),
     deadlineMs: options["deadline"] === undefined ? undefined : positiveDuration(options["deadline"], at("deadline")),
-    sensor: kind === "sensor" ? sensorPolicy(options, location) : undefined,
+    sensor: kind === "sensor" ? sensorPolicy(options, location) : approval?.wait,
+    approval: approval?.policy,
     cacheTtlMs: cache?.ttlMs,
     definition: cache && (definition.kind === "task" || definition.kind === "shell") ? { ...definition, cacheKey: cache.key } : definition,
   };
@@ -131,6 +143,12 @@ export function declareTask(
 function sensorSettings(options: Readonly<Record<string, unknown>>, location: ErrorLocation): TaskSettings {
   const settings = checkTaskSettings({ ...(options as TaskDefaults), timeout: undefined }, location);
   return { ...settings, timeoutMs: pokeTimeoutMs(options, location) };
+}
+
+/** An approval runs no code: one try (its wait), never retried, with no time limit of its own but the wait's. */
+function approvalSettings(options: Readonly<Record<string, unknown>>, location: ErrorLocation): TaskSettings {
+  const { triggerRule, queue, priority } = options as TaskDefaults;
+  return { ...checkTaskSettings({ triggerRule, queue, priority }, location), retries: 0 };
 }
 
 /** `cache: { key: (ctx, inputs) => string, ttl: "7d" }` (only `d.task` and `d.shell` accept it). */

@@ -3,7 +3,7 @@
  * take and return. The option names here are the contract of docs/architecture.md §1 that examples, docs and
  * tests share.
  */
-import type { ZodType } from "zod";
+import type { z, ZodType } from "zod";
 import type { AlertPolicySpec, Backoff, DagGraph, DataInterval, Isolation, TriggerRule } from "../core/types.js";
 import type { CalendarOption } from "../core/run-calendar.js";
 
@@ -264,6 +264,32 @@ export interface SensorDefinition<T, I extends InputsSpec = Record<never, never>
   readonly inputs?: I;
 }
 
+/**
+ * `d.approval(id, options)`: the run waits for a person's answer (docs/approvals.md). The answer
+ * fills `form` (a zod object schema, drawn as a form in the UI) and becomes the task's result for
+ * downstream tasks; a rejection fails the task. Between the request and the answer the approval
+ * holds no worker slot.
+ */
+export interface ApprovalOptions<F extends ZodType> {
+  /** The answer's schema: a zod object schema. The UI draws it as a form; the API and CLI check answers against it. */
+  readonly form: F;
+  /** Who may answer: a role (and every role above it; default `"operator"`) or a list of user names. */
+  readonly approvers?: "viewer" | "operator" | "admin" | readonly string[];
+  /** How long the run waits for an answer (default 7 days). */
+  readonly timeout?: Duration;
+  /** What a timeout does: fail the task (default), skip it (and what depends on it), or succeed with this answer. */
+  readonly onTimeout?: "fail" | "skip" | z.input<F>;
+  /** Told to the approvers, above the form. */
+  readonly description?: string;
+  /** Announce the waiting approval on the DAG's alert channels (default true). */
+  readonly notify?: boolean;
+  readonly after?: readonly (TaskRef<unknown> | string)[];
+  readonly triggerRule?: TriggerRule;
+  readonly queue?: string;
+  readonly priority?: number;
+  readonly deadline?: Duration;
+}
+
 /** The builder handed to the `dag()` callback. */
 export interface DagBuilder<P> {
   task<R>(id: string, fn: TaskFunction<P, Record<never, never>, R>): TaskRef<Awaited<R>>;
@@ -286,6 +312,8 @@ export interface DagBuilder<P> {
   ): TaskRef<Awaited<R>[]>;
   /** A task that pokes until something is there (docs/sensors.md); its result is the value of the poke that was done. */
   sensor<T = null, I extends InputsSpec = Record<never, never>>(id: string, options: SensorOptions<P, I, T>): TaskRef<T>;
+  /** A person's answer (docs/approvals.md); its result is the answer, as the form parsed it. */
+  approval<F extends ZodType>(id: string, options: ApprovalOptions<F>): TaskRef<z.output<F>>;
 }
 
 /**
@@ -316,7 +344,9 @@ export type TaskDefinition =
       readonly run: PokeFunction<unknown, InputsSpec, unknown>;
       readonly datasetInputs: Readonly<Record<string, Dataset>>;
     }
-  | { readonly kind: "shell"; readonly command: string; readonly cacheKey?: CacheKeyFunction };
+  | { readonly kind: "shell"; readonly command: string; readonly cacheKey?: CacheKeyFunction }
+  /** No code: the form answers are checked against (the worker never runs an approval). */
+  | { readonly kind: "approval"; readonly form: ZodType<unknown> };
 
 /** A `cache.key` function as the task process calls it. */
 export type CacheKeyFunction = (ctx: TaskContext<unknown>, inputs: InputValues<InputsSpec>) => string | Promise<string>;

@@ -25,6 +25,7 @@ export type {
   InjectedFailures,
   ScriptedTry,
   TaskMock,
+  TestApproval,
   TestDagOptions,
   TestDagResult,
   TestDatasetEvent,

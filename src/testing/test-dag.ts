@@ -14,10 +14,14 @@ import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, Store, StoredLogLine } from "../store/index.js";
 import { runTryInProcess, type InProcessTry } from "./run-try.js";
 import { tryCompletion } from "../worker/try-completion.js";
+import { approvalOutcome } from "../worker/approval-wait.js";
+import { parseApprovalAnswer } from "../dsl/approval-answer.js";
+import { parseDuration } from "../core/duration.js";
 import type {
   InjectedFailures,
   ScriptedTry,
   TaskMock,
+  TestApproval,
   TestDagOptions,
   TestDagResult,
   TestLogLine,
@@ -47,6 +51,7 @@ export async function testDag<P>(dag: Dag<P>, options: TestDagOptions<P> = {}): 
   const file = `<testDag ${dag.id}>`;
   checkTaskIds(subject, options.mocks, "mocks");
   checkTaskIds(subject, options.failures, "failures");
+  checkTaskIds(subject, options.approvals, "approvals");
   const { schedule } = register({ dag: dag as unknown as Dag, file, exportName: "default" });
   const logicalDate = options.logicalDate ?? subject.options.startDate ?? new Date().toISOString().slice(0, 10);
   const interval = manualDataInterval(schedule, logicalDate, subject.options.timezone, new Date());
@@ -93,6 +98,8 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
   const wakeDagIds = waits ? [dag.id] : undefined;
   const pending: PendingTry[] = [];
   const delays = new Map<string, number>();
+  // Approvals waiting for the test's answer, with the virtual time it is given.
+  const answers: PendingAnswer[] = [];
   for (;;) {
     await store.queueDueRetries(clock.now());
     const free = concurrency - pending.length;
@@ -109,17 +116,26 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
     // The next timer: a retry falling due, or a sensor's next poke.
     const retryAt = (await store.nextRetryAt())?.getTime();
     const wakeAt = waits ? (await store.nextWakeAt({ dagIds: [dag.id] }))?.getTime() : undefined;
-    const timers = [retryAt, wakeAt].filter((t): t is number => t !== undefined);
+    const answerAt = answers.length === 0 ? undefined : Math.min(...answers.map((a) => a.at));
+    const timers = [retryAt, wakeAt, answerAt].filter((t): t is number => t !== undefined);
     const nextTimer = timers.length === 0 ? undefined : Math.min(...timers);
     const next = pending.reduce<PendingTry | undefined>((a, b) => (a === undefined || end(b) < end(a) ? b : a), undefined);
     if (next === undefined && nextTimer === undefined) break;
     if (next !== undefined && (nextTimer === undefined || end(next) <= nextTimer)) {
       pending.splice(pending.indexOf(next), 1);
       clock.advanceTo(end(next));
-      const delay = await complete(store, dag, next, clock.now());
-      if (delay !== undefined) delays.set(`${next.claimed.instance.id}:${next.claimed.tryNumber + 1}`, delay);
+      const completed = await complete(store, dag, next, clock.now());
+      if (completed.retryDelayMs !== undefined) delays.set(`${next.claimed.instance.id}:${next.claimed.tryNumber + 1}`, completed.retryDelayMs);
+      const answer = options.approvals?.[next.spec.id];
+      if (next.spec.kind === "approval" && completed.state === "deferred" && next.claimed.resumed !== true && answer !== undefined) {
+        answers.push({ claimed: next.claimed, answer, at: clock.now().getTime() + (answer.after === undefined ? 0 : parseDuration(answer.after, { dagId: dag.id, taskId: next.spec.id, field: "approvals.after" })) });
+      }
     } else if (nextTimer !== undefined) {
       clock.advanceTo(nextTimer);
+      for (const due of answers.filter((a) => a.at <= clock.now().getTime())) {
+        answers.splice(answers.indexOf(due), 1);
+        await answerApproval(store, dag, due, clock.now());
+      }
     }
   }
   return delays;
@@ -141,6 +157,8 @@ async function start(
   for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
   const over = spec.mapOver === undefined ? undefined : results.get(spec.mapOver);
   const item = Array.isArray(over) && claimed.instance.mapIndex !== null ? (over[claimed.instance.mapIndex] as unknown) : undefined;
+  // No code runs for an approval: it waits for the test's answer (worker/approval-wait.ts).
+  if (spec.kind === "approval") return { outcome: approvalOutcome(spec, claimed), virtualMs: 0, logs: [] };
   const mock: TaskMock<unknown> | undefined = options.mocks?.[spec.id];
   // A sensor's poke is told the virtual time and its input datasets' updates in the test's store.
   const poke = spec.kind === "sensor" ? { at: clock.now(), datasetUpdates: await store.lineage.lastDatasetUpdates(spec.inputDatasets) } : undefined;
@@ -175,8 +193,31 @@ async function start(
   });
 }
 
-/** Records a try's log and outcome in the store; resolves to the retry delay it scheduled, if any. */
-async function complete(store: Store, dag: Dag<unknown>, entry: PendingTry, now: Date): Promise<number | undefined> {
+interface PendingAnswer {
+  readonly claimed: ClaimedTask;
+  readonly answer: TestApproval;
+  /** The virtual time it is given. */
+  readonly at: number;
+}
+
+/** The test's answer to an approval, checked against its form like the API's (dsl/approval-answer.ts). */
+async function answerApproval(store: Store, dag: Dag<unknown>, pending: PendingAnswer, now: Date): Promise<void> {
+  const { instance } = pending.claimed;
+  const approve = "answer" in pending.answer;
+  await store.answerApproval({
+    runId: instance.runId,
+    taskId: instance.taskId,
+    mapIndex: instance.mapIndex,
+    decision: approve ? "approve" : "reject",
+    ...("answer" in pending.answer ? { answer: parseApprovalAnswer(dag, instance.taskId, pending.answer.answer) } : { comment: pending.answer.reject }),
+    actor: pending.answer.by ?? "test",
+    graph: dag.graph,
+    now,
+  });
+}
+
+/** Records a try's log and outcome in the store; resolves to the state it left and the retry delay it scheduled, if any. */
+async function complete(store: Store, dag: Dag<unknown>, entry: PendingTry, now: Date): Promise<{ state: string; retryDelayMs: number | undefined }> {
   const { claimed } = entry;
   const settled = entry.settled ?? (await entry.done);
   const started = new Date(entry.startedAt);
@@ -195,7 +236,7 @@ async function complete(store: Store, dag: Dag<unknown>, entry: PendingTry, now:
     graph: dag.graph,
     now,
   });
-  return result.nextRetryAt === null ? undefined : result.nextRetryAt.getTime() - now.getTime();
+  return { state: result.state, retryDelayMs: result.nextRetryAt === null ? undefined : result.nextRetryAt.getTime() - now.getTime() };
 }
 
 function scriptedTry(failures: InjectedFailures | undefined, tryNumber: number): ScriptedTry {

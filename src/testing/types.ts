@@ -3,7 +3,7 @@
  * instance has tries; each try has its log, its (virtual) timing and its outcome.
  */
 import type { RunState, TaskState } from "../core/types.js";
-import type { TaskContext, TaskRef } from "../dsl/types.js";
+import type { Duration, TaskContext, TaskRef } from "../dsl/types.js";
 import type { StepKind, TryErrorKind } from "../store/index.js";
 
 /**
@@ -31,6 +31,16 @@ export type ScriptedTry = "fail" | "timeout" | "crash" | "run";
  */
 export type InjectedFailures = number | readonly ScriptedTry[];
 
+/**
+ * How a test answers a human approval (docs/approvals.md), `after` (default 0) virtual time from
+ * when it started to wait: approve with an `answer` (checked against the approval's form, as the
+ * API does) or `reject` with a reason. `by` names who answered (default "test"). An approval the
+ * test does not answer meets its timeout in virtual time.
+ */
+export type TestApproval =
+  | { readonly answer: unknown; readonly after?: Duration; readonly by?: string }
+  | { readonly reject: string; readonly after?: Duration; readonly by?: string };
+
 export interface TestDagOptions<P = Record<string, unknown>> {
   /** `YYYY-MM-DD` or an ISO timestamp; default the DAG's `startDate`, else today (UTC). */
   readonly logicalDate?: string;
@@ -47,6 +57,8 @@ export interface TestDagOptions<P = Record<string, unknown>> {
    * recorded duration is the task's timeout). Default 10 s.
    */
   readonly realTimeLimitMs?: number;
+  /** Answers to human approvals, by task id. */
+  readonly approvals?: Readonly<Record<string, TestApproval>>;
   /** Tries that may run at once (real concurrency); default 16. */
   readonly concurrency?: number;
 }

@@ -29,6 +29,10 @@ export async function runTaskDefinition(
   shellIo: ShellIo,
 ): Promise<unknown> {
   // Upstream results come as JSON with the request; dataset inputs are the definition's own objects.
+  if (definition.kind === "approval") {
+    // The worker answers for an approval itself (worker/approval-wait.ts): no code of it ever runs.
+    throw new Error(`task "${request.taskId}" is an approval: it has no code to run`);
+  }
   const inputs = (definition.kind === "shell" ? {} : { ...request.inputs, ...definition.datasetInputs }) as InputValues<InputsSpec>;
   switch (definition.kind) {
     case "task":

@@ -12,8 +12,8 @@ export function tryCompletion(outcome: TaskRunOutcome, kind: TaskKind | undefine
   if (!outcome.ok) return { outcome: "failed", error: outcome.error.message, errorKind: outcome.error.kind };
   // A try suspended at a ctx.sleep waits, its try open, until its wake-up time (docs/durable-steps.md).
   if (outcome.sleepsUntil !== undefined) return { outcome: "deferred", sleepsUntil: new Date(outcome.sleepsUntil) };
-  if (kind !== "sensor") return { outcome: "success", result: outcome.result };
-  // A poke's answer, as the task process normalised it (core/sensor-wait.ts).
+  if (kind !== "sensor" && kind !== "approval") return { outcome: "success", result: outcome.result };
+  // A poke's answer, as the task process normalised it (core/sensor-wait.ts), or an approval's (approval-wait.ts).
   const poke = outcome.result as { readonly done?: unknown; readonly value?: unknown } | null;
   return poke?.done === true ? { outcome: "success", result: poke.value ?? null } : { outcome: "deferred" };
 }

@@ -19,6 +19,7 @@ import { maskOutcome } from "./mask-outcome.js";
 import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
 import { tryCompletion } from "./try-completion.js";
+import { approvalOutcome } from "./approval-wait.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
@@ -287,6 +288,9 @@ export class Worker {
     try {
       if (!runnable || !spec) {
         outcome = failure(`task "${claimed.instance.taskId}" is not in DAG "${claimed.instance.dagId}" as loaded by this worker`);
+      } else if (spec.kind === "approval") {
+        // No code runs: the approval starts to wait for its answer, or has met its deadline.
+        outcome = approvalOutcome(spec, claimed);
       } else {
         // Reading the upstream results may meet the database away: wait for it like the outcome
         // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).

@@ -5,11 +5,23 @@ import { timestamp } from "./responses.js";
 
 const datasetScheduleSchema = z.object({ uris: z.array(z.string()).readonly(), when: z.enum(["all", "any"]) }).meta({ id: "DatasetSchedule" });
 
+/** Who answers a human approval, with what form, and what its timeout does (docs/approvals.md). */
+export const approvalPolicySchema = z
+  .object({
+    approvers: z.union([z.object({ role: z.enum(["viewer", "operator", "admin"]) }), z.object({ users: z.array(z.string()).readonly() })]),
+    timeoutMs: z.number(),
+    onTimeout: z.union([z.object({ kind: z.literal("fail") }), z.object({ kind: z.literal("skip") }), z.object({ kind: z.literal("answer"), answer: z.unknown() })]),
+    form: z.record(z.string(), z.unknown()).describe("The answer's form as JSON Schema"),
+    description: z.string().optional(),
+    notify: z.boolean(),
+  })
+  .meta({ id: "ApprovalPolicy" });
+
 /** A task as its DAG declares it. Graphs stored by older versions may lack the newer fields. */
 export const taskSpecSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["task", "shell", "branch", "map", "sensor"]).optional(),
+    kind: z.enum(["task", "shell", "branch", "map", "sensor", "approval"]).optional(),
     upstream: z.array(z.string()).readonly(),
     inputs: z.record(z.string(), z.string()).optional(),
     mapOver: z.string().optional(),
@@ -31,6 +43,7 @@ export const taskSpecSchema = z
       .object({ everyMs: z.number(), timeoutMs: z.number(), softFail: z.boolean() })
       .optional()
       .describe("How a sensor waits: the time between pokes and how long it may wait from its first poke (docs/sensors.md)"),
+    approval: approvalPolicySchema.optional(),
   })
   .meta({ id: "TaskSpec" });
 

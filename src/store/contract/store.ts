@@ -187,6 +187,27 @@ export interface ClaimRequest {
   readonly now: Date;
 }
 
+export interface AnswerApprovalInput {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  /** `approve` with the answer (already checked against the approval's form), or `reject`. */
+  readonly decision: "approve" | "reject";
+  readonly answer?: unknown;
+  /** Why, in the answerer's words: kept in the state history, and a rejection's error. */
+  readonly comment?: string;
+  /** Who answered, as the audit log names them. */
+  readonly actor: string;
+  readonly graph: DagGraph;
+  readonly now: Date;
+}
+
+/** An approval waiting for its answer: its instance (`wakeAt` is its deadline) and its run. */
+export interface WaitingApproval {
+  readonly instance: TaskInstanceRecord;
+  readonly run: DagRunRecord;
+}
+
 export interface CompleteTryInput {
   readonly taskInstanceId: number;
   readonly tryNumber: number;
@@ -328,6 +349,14 @@ export interface Store {
     graph: DagGraph;
     now: Date;
   }): Promise<TaskInstanceRecord>;
+  /**
+   * Answers a human approval waiting for its answer (sql/runs/answer-approval.ts): approved, it
+   * ends `success` with the answer as its result; rejected, `failed`. Downstream instances follow.
+   * ConflictError unless it is `deferred` waiting for an answer (answered already, timed out).
+   */
+  answerApproval(input: AnswerApprovalInput): Promise<TaskInstanceRecord>;
+  /** Approvals waiting for an answer, with their runs, oldest request first (of these DAGs, if given). */
+  listWaitingApprovals(filter?: { readonly dagIds?: readonly string[] }): Promise<WaitingApproval[]>;
   /**
    * Clears chosen tasks of a run, and optionally all downstream of them, to run again
    * (sql/runs/clear-tasks.ts). ConflictError when one of them is queued, running or retrying.

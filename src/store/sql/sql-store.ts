@@ -7,6 +7,8 @@ import type { DagGraph } from "../../core/types.js";
 import type { Database } from "./schema.js";
 import { migrateToLatest, type MigrationReport } from "./migrate.js";
 import type {
+  AnswerApprovalInput,
+  WaitingApproval,
   ClaimedTask,
   ClaimRequest,
   CompleteTryInput,
@@ -38,6 +40,8 @@ import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
 import { cancelRun } from "./runs/cancel-run.js";
 import { markTaskInstance, type MarkTaskInput } from "./runs/mark-task.js";
+import { answerApproval } from "./runs/answer-approval.js";
+import { listWaitingApprovals } from "./runs/waiting-approvals.js";
 import { markRun, type MarkRunInput } from "./runs/mark-run.js";
 import { listRunNotes, setRunNote } from "./runs/run-notes.js";
 import type { RunNoteRecord, SetRunNoteInput } from "../contract/run-notes.js";
@@ -245,6 +249,14 @@ export class SqlStore implements Store {
 
   markTaskInstance(input: MarkTaskInput): Promise<TaskInstanceRecord> {
     return this.#tx((tx) => markTaskInstance(tx, input, this.#rowLocks));
+  }
+
+  answerApproval(input: AnswerApprovalInput): Promise<TaskInstanceRecord> {
+    return this.#tx((tx) => answerApproval(tx, input, this.#rowLocks));
+  }
+
+  listWaitingApprovals(filter?: { readonly dagIds?: readonly string[] }): Promise<WaitingApproval[]> {
+    return listWaitingApprovals(this.#db, filter);
   }
 
   clearTaskInstances(input: ClearTasksInput): Promise<{ run: DagRunRecord; cleared: number }> {

@@ -84,8 +84,9 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
 }
 
 /** A sensor's outcome is a poke: recorded one by one (completeOne), off the hot path. */
+/** A task that waits between pokes: a sensor, or an approval (whose one "poke" is its deadline). */
 function isSensor(row: InstanceRow, input: CompleteTryInput): boolean {
-  return indexGraph(input.graph).spec(row.task_id)?.kind === "sensor";
+  return indexGraph(input.graph).spec(row.task_id)?.sensor !== undefined;
 }
 
 /** Whether the input is the instance's try in progress (a stale outcome changes nothing). */

@@ -37,8 +37,10 @@ export async function recordPoke(
     return undefined;
   }
   const name = ti.map_index < 0 ? ti.task_id : `${ti.task_id}[${ti.map_index}]`;
+  // An approval waits as a sensor does, with one wake-up: its deadline (docs/approvals.md).
+  const approval = spec?.kind === "approval";
   const decision = spec?.sensor
-    ? afterPoke(spec.sensor, { now: at, waitingSince, pokes })
+    ? afterPoke(spec.sensor, { now: at, waitingSince, pokes }, approval ? "approval" : "sensor")
     : // Only sensors wait: a graph without this sensor (changed under a running try) ends the wait.
       { kind: "timeout" as const, softFail: false, message: `task "${name}" waited, but it is not a sensor in the DAG this worker loaded` };
   if (decision.kind === "wait") {
@@ -47,8 +49,8 @@ export async function recordPoke(
       ti,
       "deferred",
       at,
-      { wake_at: decision.wakeAt, wait_reason: "sensor", waiting_since: waitingSince, pokes, worker_id: null },
-      `poke ${pokes} found nothing; next poke in ${decision.wakeAt - at}ms`,
+      { wake_at: decision.wakeAt, wait_reason: approval ? "approval" : "sensor", waiting_since: waitingSince, pokes, worker_id: null },
+      approval ? `waiting for an answer until ${new Date(decision.wakeAt).toISOString()}` : `poke ${pokes} found nothing; next poke in ${decision.wakeAt - at}ms`,
     );
     const run = await tx.selectFrom("dag_runs").select("state").where("run_id", "=", ti.run_id).executeTakeFirst();
     return { state: "deferred", nextRetryAt: null, wakeAt: new Date(decision.wakeAt), runState: run?.state ?? "running", queued: 0, applied: true };
@@ -63,9 +65,9 @@ export async function recordPoke(
     .execute();
   const fields = { ended_at: at, error, worker_id: null, waiting_since: waitingSince, pokes };
   if (decision.softFail) {
-    await moveTask(tx, ti, "skipped", at, fields, "the sensor timed out (softFail)");
+    await moveTask(tx, ti, "skipped", at, fields, `the ${approval ? "approval" : "sensor"} timed out (${approval ? 'onTimeout: "skip"' : "softFail"})`);
   } else {
-    await moveTask(tx, ti, "failed", at, fields, "the sensor timed out");
+    await moveTask(tx, ti, "failed", at, fields, `the ${approval ? "approval" : "sensor"} timed out`);
     await recordDeadLetter(tx, ti, input.tryNumber, error, at);
   }
   const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at);
