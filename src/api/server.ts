@@ -33,6 +33,7 @@ import { authRoutes } from "./routes/auth.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { lineageRoutes } from "./routes/lineage.js";
 import { backfillRoutes } from "./routes/backfills.js";
+import { approvalRoutes } from "./routes/approvals.js";
 import { eventRoutes } from "./routes/events.js";
 import { dagRoutes } from "./routes/dags.js";
 import { deadLetterRoutes } from "./routes/dead-letters.js";
@@ -183,6 +184,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           await api.register(deadLetterRoutes(ctx));
           await api.register(backfillRoutes(ctx));
           await api.register(eventRoutes(ctx));
+          await api.register(approvalRoutes(ctx));
           await api.register(alertRoutes(ctx));
           await api.register(lineageRoutes(ctx));
           await api.register(adminRoutes(ctx));

@@ -62,7 +62,10 @@ describe.each(STORES)("API access on $name", (factory) => {
       expect(table.filter((r) => r.access === "public").map((r) => `${r.method} ${r.url}`).sort()).toEqual([...PUBLIC].sort());
       // Writes need at least an operator, except what a user does to their own session.
       const ownSession = new Set(["/api/v1/auth/logout", "/api/v1/auth/password", "/api/v1/auth/login"]);
-      for (const route of table.filter((r) => r.method !== "GET" && !ownSession.has(r.url))) {
+      // An approval's answer is open to viewers at the door: the approval names its approvers (a
+      // role, or users who may be viewers), and the route checks them (approvals.test.ts: 403).
+      const ownRule = new Set(["/api/v1/runs/:runId/tasks/:taskId/approval"]);
+      for (const route of table.filter((r) => r.method !== "GET" && !ownSession.has(r.url) && !ownRule.has(r.url))) {
         expect(RANK[route.access as Role], `${route.method} ${route.url} writes with the ${route.access} role`).toBeGreaterThanOrEqual(RANK.operator);
       }
       // The user, token, audit and secret routes are for admins only; so are changes to pools.

@@ -71,6 +71,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/approvals": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Approvals waiting for an answer, oldest request first (`mine=true`: only those the caller may answer) */
+        readonly get: operations["listWaitingApprovals"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/audit": {
         readonly parameters: {
             readonly query?: never;
@@ -634,6 +651,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/v1/runs/{runId}/tasks/{taskId}/approval": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Answer a human approval: approve with an answer that fits its form, or reject */
+        readonly post: operations["answerApproval"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/v1/runs/{runId}/tasks/{taskId}/clear": {
         readonly parameters: {
             readonly query?: never;
@@ -1021,6 +1055,32 @@ export interface components {
         };
         readonly ApiTokenList: {
             readonly tokens: readonly components["schemas"]["ApiToken"][];
+        };
+        readonly ApprovalPolicy: {
+            readonly approvers: {
+                /** @enum {string} */
+                readonly role: "viewer" | "operator" | "admin";
+            } | {
+                readonly users: readonly string[];
+            };
+            readonly description?: string;
+            /** @description The answer's form as JSON Schema */
+            readonly form: {
+                readonly [key: string]: unknown;
+            };
+            readonly notify: boolean;
+            readonly onTimeout: {
+                /** @constant */
+                readonly kind: "fail";
+            } | {
+                /** @constant */
+                readonly kind: "skip";
+            } | {
+                readonly answer: unknown;
+                /** @constant */
+                readonly kind: "answer";
+            };
+            readonly timeoutMs: number;
         };
         readonly AuditEntry: {
             readonly action: string;
@@ -1648,8 +1708,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
-            readonly waitReason: ("sensor" | "sleep") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or an approval waiting for its answer */
+            readonly waitReason: ("sensor" | "sleep" | "approval") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1681,8 +1741,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
-            readonly waitReason: ("sensor" | "sleep") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or an approval waiting for its answer */
+            readonly waitReason: ("sensor" | "sleep" | "approval") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1691,6 +1751,7 @@ export interface components {
             readonly taskInstances: readonly components["schemas"]["TaskInstance"][];
         };
         readonly TaskSpec: {
+            readonly approval?: components["schemas"]["ApprovalPolicy"];
             readonly deadlineMs?: number;
             readonly id: string;
             readonly inputDatasets: readonly string[];
@@ -1700,7 +1761,7 @@ export interface components {
             /** @enum {string} */
             readonly isolation?: "process" | "thread" | "inline";
             /** @enum {string} */
-            readonly kind?: "task" | "shell" | "branch" | "map" | "sensor";
+            readonly kind?: "task" | "shell" | "branch" | "map" | "sensor" | "approval";
             readonly mapOver?: string;
             readonly outputDatasets: readonly string[];
             readonly pool?: string;
@@ -1774,6 +1835,25 @@ export interface components {
         };
         readonly UserList: {
             readonly users: readonly components["schemas"]["User"][];
+        };
+        readonly WaitingApproval: {
+            /** @description Whether the caller may answer it */
+            readonly canAnswer: boolean;
+            readonly dagId: string;
+            /** @description When it times out without an answer */
+            readonly deadline: string | null;
+            /** Format: date-time */
+            readonly logicalDate: string;
+            readonly mapIndex: number | null;
+            /** @description Who answers, the form (JSON Schema) and what a timeout does; null when the DAG is not loaded */
+            readonly policy: components["schemas"]["ApprovalPolicy"] | null;
+            /** @description When the approval started to wait */
+            readonly requestedAt: string | null;
+            readonly runId: string;
+            readonly taskId: string;
+        };
+        readonly WaitingApprovalList: {
+            readonly approvals: readonly components["schemas"]["WaitingApproval"][];
         };
     };
     responses: never;
@@ -2000,6 +2080,56 @@ export interface operations {
             };
             /** @description Not found */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listWaitingApprovals: {
+        readonly parameters: {
+            readonly query?: {
+                readonly dagId?: string;
+                readonly mine?: "true" | "false";
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["WaitingApprovalList"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -4034,6 +4164,97 @@ export interface operations {
             };
             /** @description Not found */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly answerApproval: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly runId: string;
+                readonly taskId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    /** @description The form's values (approve only) */
+                    readonly answer?: {
+                        readonly [key: string]: unknown;
+                    };
+                    /** @description Why: kept in the state history; a rejection's error */
+                    readonly comment?: string;
+                    /** @enum {string} */
+                    readonly decision: "approve" | "reject";
+                    readonly mapIndex?: number | null;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description OK */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["TaskInstance"];
+                };
+            };
+            /** @description Invalid input (the field is named) */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's role does not allow it (or a one-time password must be changed first) */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well-formed but refused (params that fail the DAG's schema, a backfill too large) */
+            readonly 422: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
