@@ -39,6 +39,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   dags: async () => { const m = await import("./commands/dags.js"); return { run: m.dagsCommand, usage: m.DAGS_USAGE }; },
   logs: async () => { const m = await import("./commands/logs.js"); return { run: m.logsCommand, usage: m.LOGS_USAGE }; },
   pools: async () => { const m = await import("./commands/pools.js"); return { run: m.poolsCommand, usage: m.POOLS_USAGE }; },
+  approvals: async () => { const m = await import("./commands/approvals.js"); return { run: m.approvalsCommand, usage: m.APPROVALS_USAGE }; },
   cache: async () => { const m = await import("./commands/cache.js"); return { run: m.cacheCommand, usage: m.CACHE_USAGE }; },
   alerts: async () => { const m = await import("./commands/alerts.js"); return { run: m.alertsCommand, usage: m.ALERTS_USAGE }; },
   secrets: async () => { const m = await import("./commands/secrets.js"); return { run: m.secretsCommand, usage: m.SECRETS_USAGE }; },
