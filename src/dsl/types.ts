@@ -281,8 +281,6 @@ export interface ApprovalOptions<F extends ZodType> {
   readonly onTimeout?: "fail" | "skip" | z.input<F>;
   /** Told to the approvers, above the form. */
   readonly description?: string;
-  /** Announce the waiting approval on the DAG's alert channels (default true). */
-  readonly notify?: boolean;
   readonly after?: readonly (TaskRef<unknown> | string)[];
   readonly triggerRule?: TriggerRule;
   readonly queue?: string;

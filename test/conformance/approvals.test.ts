@@ -21,7 +21,7 @@ function approval(id: string, onTimeout: ApprovalTimeout = { kind: "fail" }): Ta
     ...task({ id }),
     kind: "approval",
     sensor: { everyMs: TIMEOUT, timeoutMs: TIMEOUT, softFail: onTimeout.kind === "skip" },
-    approval: { approvers: { role: "operator" }, timeoutMs: TIMEOUT, onTimeout, form: { type: "object" }, notify: false },
+    approval: { approvers: { role: "operator" }, timeoutMs: TIMEOUT, onTimeout, form: { type: "object" } },
   };
 }
 

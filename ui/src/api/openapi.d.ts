@@ -1068,7 +1068,6 @@ export interface components {
             readonly form: {
                 readonly [key: string]: unknown;
             };
-            readonly notify: boolean;
             readonly onTimeout: {
                 /** @constant */
                 readonly kind: "fail";
