@@ -82,7 +82,7 @@ export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor";
  * Why a task instance is `deferred`: `sensor`, a sensor between pokes (docs/sensors.md); `sleep`, a
  * task's `ctx.sleep` (docs/durable-steps.md). Human approvals are meant to wait the same way.
  */
-export type WaitReason = "sensor" | "sleep";
+export type WaitReason = "sensor" | "sleep" | "event";
 
 /** How a sensor waits (docs/sensors.md). Durations in milliseconds. */
 export interface SensorPolicy {
