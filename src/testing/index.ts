@@ -26,6 +26,7 @@ export type {
   ScriptedTry,
   TaskMock,
   TestDagOptions,
+  TestEvent,
   TestDagResult,
   TestDatasetEvent,
   TestLogLine,
