@@ -421,7 +421,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Post an event: starts a run of every DAG subscribed to it */
+        /** Post an event: starts a run of every DAG subscribed to it, and reaches every task waiting for it */
         readonly post: operations["postEvent"];
         readonly delete?: never;
         readonly options?: never;
@@ -1353,7 +1353,10 @@ export interface components {
             };
         };
         readonly EventAnswer: {
+            /** @description how many tasks waiting for the event (ctx.waitForEvent) it reached */
+            readonly delivered: number;
             readonly event: string;
+            /** @description the runs started: one per DAG subscribed to the event */
             readonly runs: readonly components["schemas"]["Run"][];
         };
         readonly Health: {
@@ -1510,13 +1513,16 @@ export interface components {
         /** @enum {string} */
         readonly RunState: "queued" | "running" | "success" | "failed";
         readonly RunStep: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it completed; for an event step still waiting, its deadline
+             */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time; event: a ctx.waitForEvent named after its event, its result the payload (null while waiting or timed out)
              * @enum {string}
              */
-            readonly kind: "run" | "sleep";
+            readonly kind: "run" | "sleep" | "event";
             readonly mapIndex: number | null;
             readonly name: string;
             /** @description the step's position in call order, from 1 */
@@ -1530,6 +1536,8 @@ export interface components {
             readonly taskId: string;
             /** @description the try that completed the step; later tries replay its result */
             readonly tryNumber: number;
+            /** @description an event step the event has not reached (yet): waiting until endedAt, or timed out once that has passed */
+            readonly waiting: boolean;
         };
         readonly RunSummary: {
             readonly endedAt: string | null;
@@ -1648,8 +1656,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
-            readonly waitReason: ("sensor" | "sleep") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or a ctx.waitForEvent */
+            readonly waitReason: ("sensor" | "sleep" | "event") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1681,8 +1689,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, or a ctx.sleep */
-            readonly waitReason: ("sensor" | "sleep") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or a ctx.waitForEvent */
+            readonly waitReason: ("sensor" | "sleep" | "event") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1727,13 +1735,16 @@ export interface components {
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "deferred" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskStep: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it completed; for an event step still waiting, its deadline
+             */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time; event: a ctx.waitForEvent named after its event, its result the payload (null while waiting or timed out)
              * @enum {string}
              */
-            readonly kind: "run" | "sleep";
+            readonly kind: "run" | "sleep" | "event";
             readonly name: string;
             /** @description the step's position in call order, from 1 */
             readonly number: number;
@@ -1745,6 +1756,8 @@ export interface components {
             readonly startedAt: string;
             /** @description the try that completed the step; later tries replay its result */
             readonly tryNumber: number;
+            /** @description an event step the event has not reached (yet): waiting until endedAt, or timed out once that has passed */
+            readonly waiting: boolean;
         };
         readonly TaskTry: {
             /** @description true when the result came from the cache: the task did not run */
