@@ -8,7 +8,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { EVENT_NAME } from "../../dsl/dag-options.js";
-import { triggerRun } from "../../scheduler/trigger-run.js";
+import { postEvent } from "../../scheduler/post-event.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { eventAnswerSchema } from "../responses/backfills.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
@@ -31,13 +31,9 @@ export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     },
     async (request, reply) => {
       const { event, params } = request.body;
-      const subscribers = [...ctx.dags.all().values()].filter((entry) => entry.dag.options.events.includes(event));
-      // Validate every subscriber's params first (throws a 422 naming the DAG and field).
-      for (const entry of subscribers) entry.dag.parseParams(params);
       const now = ctx.now();
-      const delivered = await ctx.store.steps.deliverEvent({ name: event, payloadJson: JSON.stringify(params), now });
-      const runs = [];
-      for (const entry of subscribers) runs.push(await triggerRun(ctx.store, entry, { runType: "event", params, now }));
+      // A subscriber's bad param throws a 422 naming the DAG and field, before anything happens.
+      const { runs, delivered } = await postEvent(ctx.store, ctx.dags.all().values(), { event, params, now });
       await ctx.store.access.appendAudit({
         actor: actorOf(request.principal),
         action: "event.post",
