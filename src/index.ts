@@ -44,6 +44,7 @@ export type {
   TaskSecrets,
   TaskOptions,
   TaskRef,
+  WaitForEventOptions,
 } from "./dsl/types.js";
 export type { Backoff, DataInterval, Isolation, RunState, RunType, TaskState, TriggerRule, WaitReason } from "./core/types.js";
 export {

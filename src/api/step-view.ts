@@ -10,6 +10,8 @@ export interface StepView {
   readonly tryNumber: number;
   readonly startedAt: Date;
   readonly endedAt: Date;
+  /** An event step not reached by its event: waiting until `endedAt`, or timed out. */
+  readonly waiting: boolean;
   readonly resultBytes: number;
   readonly resultPreview: string;
 }
@@ -17,7 +19,7 @@ export interface StepView {
 export function stepView(step: StepRecord): StepView {
   const { number, name, kind, tryNumber, startedAt, endedAt, resultJson } = step;
   const resultPreview = resultJson.length > PREVIEW_CHARS ? `${resultJson.slice(0, PREVIEW_CHARS - 1)}…` : resultJson;
-  return { number, name, kind, tryNumber, startedAt, endedAt, resultBytes: Buffer.byteLength(resultJson, "utf8"), resultPreview };
+  return { number, name, kind, tryNumber, startedAt, endedAt, waiting: step.waiting === true, resultBytes: Buffer.byteLength(resultJson, "utf8"), resultPreview };
 }
 
 /** Every completed step of a run, with the task instance it belongs to. */

@@ -45,6 +45,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   secrets: async () => { const m = await import("./commands/secrets.js"); return { run: m.secretsCommand, usage: m.SECRETS_USAGE }; },
   lineage: async () => { const m = await import("./commands/lineage.js"); return { run: m.lineageCommand, usage: m.LINEAGE_USAGE }; },
   datasets: async () => { const m = await import("./commands/datasets.js"); return { run: m.datasetsCommand, usage: m.DATASETS_USAGE }; },
+  events: async () => { const m = await import("./commands/events.js"); return { run: m.eventsCommand, usage: m.EVENTS_USAGE }; },
 };
 
 async function generalUsage(): Promise<string> {

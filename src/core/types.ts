@@ -80,10 +80,10 @@ export type TaskKind = "task" | "shell" | "branch" | "map" | "sensor" | "approva
 
 /**
  * Why a task instance is `deferred`: `sensor`, a sensor between pokes (docs/sensors.md); `sleep`, a
- * task's `ctx.sleep` (docs/durable-steps.md); `approval`, a human approval waiting for its answer
+ * task's `ctx.sleep` (docs/durable-steps.md); `event`, a task's `ctx.waitForEvent`; `approval`, a human approval waiting for its answer
  * (docs/approvals.md).
  */
-export type WaitReason = "sensor" | "sleep" | "approval";
+export type WaitReason = "sensor" | "sleep" | "event" | "approval";
 
 /** Who may answer an approval: everyone with a role (or a role above it), or named users. */
 export type Approvers = { readonly role: "viewer" | "operator" | "admin" } | { readonly users: readonly string[] };

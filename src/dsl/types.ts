@@ -97,6 +97,20 @@ export interface TaskContext<P = Record<string, unknown>> {
    * from its start when the time comes (steps before the sleep replay, the code after it runs).
    */
   sleep(duration: Duration): Promise<void>;
+  /**
+   * Waits for an event (docs/durable-steps.md): a step, named after the event, that resolves to
+   * the payload (the `params`) of the first `POST /api/v1/events` (or `tributary events send`) of
+   * that name after the wait started, or to `null` if none came within `timeout` (required). The
+   * try holds no worker slot meanwhile: it waits `deferred`, and is resumed from its start when
+   * the event arrives or the deadline passes (steps before the wait replay).
+   */
+  waitForEvent<T = unknown>(name: string, options: WaitForEventOptions): Promise<T | null>;
+}
+
+/** Options of `ctx.waitForEvent`. */
+export interface WaitForEventOptions {
+  /** How long to wait for the event ("2h", "30m" or milliseconds); then the wait resolves to `null`. */
+  readonly timeout: Duration;
 }
 
 /** Options shared by every kind of task. Durations accept `Duration` strings. */

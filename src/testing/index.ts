@@ -27,6 +27,7 @@ export type {
   TaskMock,
   TestApproval,
   TestDagOptions,
+  TestEvent,
   TestDagResult,
   TestDatasetEvent,
   TestLogLine,

@@ -13,6 +13,7 @@ import { triggeredRunId } from "../scheduler/run-ids.js";
 import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, Store, StoredLogLine } from "../store/index.js";
 import { runTryInProcess, type InProcessTry } from "./run-try.js";
+import { scheduleEvents, type ScheduledEvent } from "./test-events.js";
 import { tryCompletion } from "../worker/try-completion.js";
 import { approvalOutcome } from "../worker/approval-wait.js";
 import { parseApprovalAnswer } from "../dsl/approval-answer.js";
@@ -59,6 +60,7 @@ export async function testDag<P>(dag: Dag<P>, options: TestDagOptions<P> = {}): 
   // The run starts when its data interval has ended, as a scheduled run would.
   const clock = new VirtualClock(interval.end);
   const startedAt = clock.now();
+  const events = scheduleEvents(options.events, startedAt);
 
   const store = openSqliteStore({ path: ":memory:" });
   try {
@@ -76,7 +78,7 @@ export async function testDag<P>(dag: Dag<P>, options: TestDagOptions<P> = {}): 
       start: true,
       now: clock.now(),
     });
-    const delays = await drive(store, subject, clock, options as TestDagOptions<unknown>);
+    const delays = await drive(store, subject, clock, options as TestDagOptions<unknown>, events);
     return await report(store, run.runId, clock.now().getTime() - startedAt.getTime(), delays);
   } finally {
     await store.close();
@@ -85,10 +87,16 @@ export async function testDag<P>(dag: Dag<P>, options: TestDagOptions<P> = {}): 
 
 /**
  * The loop: claim what is queued and run it; then let the earliest event happen in virtual time
- * (a try ending, or a retry falling due), until nothing is left. Returns the retry delays the
- * engine chose, by `instanceId:tryNumber` of the try they precede.
+ * (a try ending, a retry or a wait falling due, an event posted), until nothing is left. Returns
+ * the retry delays the engine chose, by `instanceId:tryNumber` of the try they precede.
  */
-async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, options: TestDagOptions<unknown>): Promise<Map<string, number>> {
+async function drive(
+  store: Store,
+  dag: Dag<unknown>,
+  clock: VirtualClock,
+  options: TestDagOptions<unknown>,
+  events: readonly ScheduledEvent[],
+): Promise<Map<string, number>> {
   const concurrency = options.concurrency ?? 16;
   const specs = new Map(dag.graph.tasks.map((t) => [t.id, t]));
   const maxActiveTasks = new Map<string, number>();
@@ -100,6 +108,7 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
   const delays = new Map<string, number>();
   // Approvals waiting for the test's answer, with the virtual time it is given.
   const answers: PendingAnswer[] = [];
+  const posts = [...events];
   for (;;) {
     await store.queueDueRetries(clock.now());
     const free = concurrency - pending.length;
@@ -117,7 +126,9 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
     const retryAt = (await store.nextRetryAt())?.getTime();
     const wakeAt = waits ? (await store.nextWakeAt({ dagIds: [dag.id] }))?.getTime() : undefined;
     const answerAt = answers.length === 0 ? undefined : Math.min(...answers.map((a) => a.at));
-    const timers = [retryAt, wakeAt, answerAt].filter((t): t is number => t !== undefined);
+    // An event matters only while something is left to happen (a waiting task always has a wake-up: its deadline).
+    const postAt = retryAt === undefined && wakeAt === undefined && pending.length === 0 ? undefined : posts[0]?.at;
+    const timers = [retryAt, wakeAt, answerAt, postAt].filter((t): t is number => t !== undefined);
     const nextTimer = timers.length === 0 ? undefined : Math.min(...timers);
     const next = pending.reduce<PendingTry | undefined>((a, b) => (a === undefined || end(b) < end(a) ? b : a), undefined);
     if (next === undefined && nextTimer === undefined) break;
@@ -135,6 +146,11 @@ async function drive(store: Store, dag: Dag<unknown>, clock: VirtualClock, optio
       for (const due of answers.filter((a) => a.at <= clock.now().getTime())) {
         answers.splice(answers.indexOf(due), 1);
         await answerApproval(store, dag, due, clock.now());
+      }
+      // Posted as POST /api/v1/events posts them: to the tasks waiting at that moment.
+      while (posts[0] !== undefined && posts[0].at <= clock.now().getTime()) {
+        const post = posts.shift() as ScheduledEvent;
+        await store.steps.deliverEvent({ name: post.name, payloadJson: post.payloadJson, now: clock.now() });
       }
     }
   }
@@ -186,6 +202,7 @@ async function start(
         resultJson: step.resultJson,
         startedAt: new Date(step.startedAt),
         endedAt: new Date(step.endedAt),
+        ...(step.waiting === true ? { waiting: true } : {}),
       });
       if (!recorded) throw new Error(`step ${step.number} "${step.name}" was not recorded: try ${claimed.tryNumber} no longer owns its task instance`);
     },
@@ -281,7 +298,7 @@ async function report(store: Store, runId: string, elapsedMs: number, delays: Re
       });
       previousEnd = endedAt;
     }
-    const steps = (await store.steps.list(ti.id)).map(({ number, name, kind, tryNumber, resultJson, startedAt, endedAt }) => ({
+    const steps = (await store.steps.list(ti.id)).map(({ number, name, kind, tryNumber, resultJson, startedAt, endedAt, waiting }) => ({
       number,
       name,
       kind,
@@ -289,6 +306,7 @@ async function report(store: Store, runId: string, elapsedMs: number, delays: Re
       result: JSON.parse(resultJson) as unknown,
       startedAt,
       endedAt,
+      ...(kind === "event" ? { waiting: waiting === true } : {}),
     }));
     instances.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state, result: ti.result, error: ti.error, pokes: ti.pokes, tries, steps });
   }

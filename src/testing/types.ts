@@ -61,6 +61,22 @@ export interface TestDagOptions<P = Record<string, unknown>> {
   readonly approvals?: Readonly<Record<string, TestApproval>>;
   /** Tries that may run at once (real concurrency); default 16. */
   readonly concurrency?: number;
+  /**
+   * Events posted during the run, at virtual times after its start (`ctx.waitForEvent`,
+   * docs/durable-steps.md): each reaches the tasks waiting for its name at that moment, as
+   * `POST /api/v1/events` does.
+   */
+  readonly events?: readonly TestEvent[];
+}
+
+/** An event posted during a test run. */
+export interface TestEvent {
+  /** When, after the run's start: "5m", "1h30m" or milliseconds. */
+  readonly at: string | number;
+  /** The event's name (letters, digits, and _ . : / -). */
+  readonly name: string;
+  /** Its payload (the API's `params`); default `{}`. */
+  readonly payload?: Readonly<Record<string, unknown>>;
 }
 
 export interface TestLogLine {
@@ -103,14 +119,17 @@ export interface TestStep {
   /** Its position in call order, from 1. */
   readonly number: number;
   readonly name: string;
-  /** `run` (ctx.step) or `sleep` (ctx.sleep, its result `{ wakeAt }`). */
+  /** `run` (ctx.step), `sleep` (ctx.sleep, its result `{ wakeAt }`) or `event` (ctx.waitForEvent, named after the event, its result the payload). */
   readonly kind: StepKind;
   /** The try that completed it. */
   readonly tryNumber: number;
   readonly result: unknown;
   /** Virtual times (the clock stands still while a try runs, so they are its start). */
   readonly startedAt: Date;
+  /** For an event wait: when the event came, or its deadline if none did. */
   readonly endedAt: Date;
+  /** For an event wait (else absent): true if no event reached it (it timed out, resolving to null). */
+  readonly waiting?: boolean;
 }
 
 export interface TestDatasetEvent {

@@ -18,6 +18,11 @@ export function buildSensorContext(ctx: TaskContext, poke: PokeFacts | undefined
         new TypeError(`ctx.sleep cannot be used in sensor "${ctx.taskId}": a sensor waits between its pokes already; set its \`every\` instead`),
       );
     },
+    waitForEvent(): Promise<null> {
+      return Promise.reject(
+        new TypeError(`ctx.waitForEvent cannot be used in sensor "${ctx.taskId}": a sensor waits by poking; wait for the event in a function task`),
+      );
+    },
     pokeNumber: facts.pokeNumber,
     pokedAt: new Date(facts.pokedAt),
     lastUpdated(dataset: Dataset | string): Date | null {

@@ -10,9 +10,15 @@
  * reached, it then suspends the try (`suspended` settles, and the sleep's promise never does), and
  * the worker records the try as `deferred` until then. The resumed try replays its steps from the
  * start; a sleep whose time has come replays as done, one whose time has not suspends again.
+ *
+ * `ctx.waitForEvent` is a step of kind `event`, named after the event, that suspends the same way
+ * until its deadline; delivery (the store's `steps.deliverEvent`) gives it the payload and wakes
+ * the try. On replay a delivered wait resolves to its payload, one past its deadline to null, and
+ * any other suspends again.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { formatDuration, parseDuration } from "../core/duration.js";
+import { EVENT_NAME } from "../dsl/dag-options.js";
 import { serialiseResult } from "./serialise-result.js";
 import { KindedTryError } from "./try-error.js";
 import type { StepKind } from "../store/index.js";
@@ -108,9 +114,65 @@ export class StepJournal {
     return new Promise<never>(() => undefined);
   }
 
+  /**
+   * `ctx.waitForEvent(name, { timeout })`: the next step in call order, of kind `event`. Resolves to
+   * the event's payload once delivered, or to null once the deadline (its start + timeout) has
+   * passed; before that, records it waiting (first time) and suspends the try like a sleep.
+   */
+  async waitForEvent<T>(name: unknown, options: unknown): Promise<T | null> {
+    if (typeof name !== "string" || !EVENT_NAME.test(name)) {
+      throw new TypeError(`ctx.waitForEvent needs an event name (letters, digits, and _ . : / -, at most 200) as its first argument, got ${describe(name)}`);
+    }
+    const timeout = (options as { timeout?: unknown } | null | undefined)?.timeout;
+    if (typeof timeout !== "string" && typeof timeout !== "number") {
+      throw new TypeError(`ctx.waitForEvent("${name}") needs { timeout } ("2h", "30m" or milliseconds) as its second argument, got ${describe(timeout)} for timeout`);
+    }
+    let ms: number;
+    try {
+      ms = parseDuration(timeout, {});
+    } catch (error) {
+      throw new TypeError(`ctx.waitForEvent("${name}") timeout: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const outer = this.#inside.getStore();
+    if (outer !== undefined) {
+      throw new TypeError(`ctx.waitForEvent("${name}") was called inside step "${outer}": a step cannot wait; wait between steps, in the task`);
+    }
+    const number = ++this.#called;
+    const stored = this.#replayed.get(number);
+    let deadline: Date;
+    if (stored !== undefined) {
+      if (stored.kind !== "event" || stored.name !== name) throw this.#orderError(number, name, "event", stored);
+      if (stored.waiting !== true) {
+        this.#options.log(`step ${number} event "${name}" received at ${stored.endedAt ?? "?"}`);
+        return JSON.parse(stored.resultJson) as T;
+      }
+      deadline = new Date(stored.endedAt ?? 0);
+    } else {
+      const started = this.#options.now();
+      deadline = new Date(started.getTime() + ms);
+      await this.#options.record({
+        number,
+        name,
+        kind: "event",
+        resultJson: "null",
+        startedAt: started.toISOString(),
+        // While it waits, its end is its deadline; delivery sets the time the event came.
+        endedAt: deadline.toISOString(),
+        waiting: true,
+      });
+      this.#options.log(`step ${number} waits for event "${name}" until ${deadline.toISOString()} without a worker slot`);
+    }
+    if (this.#options.now().getTime() >= deadline.getTime()) {
+      this.#options.log(`step ${number} event "${name}" timed out at ${deadline.toISOString()}: resolves to null`);
+      return null;
+    }
+    this.#suspend(deadline.toISOString());
+    return new Promise<never>(() => undefined);
+  }
+
   #orderError(number: number, calledName: string, calledKind: StepKind, stored: ReplayedStep): StepOrderError {
-    const called = calledKind === "sleep" ? "a sleep" : `"${calledName}"`;
-    const was = stored.kind === "sleep" ? "a sleep" : `"${stored.name}"`;
+    const called = stepWords(calledKind, calledName);
+    const was = stepWords(stored.kind, stored.name);
     return new StepOrderError(
       number,
       calledName,
@@ -179,6 +241,13 @@ export class StepJournal {
 
 /** The stored name of every `ctx.sleep` step (its duration may change between deploys; its place may not). */
 const SLEEP_STEP_NAME = "sleep";
+
+/** How an order error names a step: a sleep has no name of its own. */
+function stepWords(kind: StepKind, name: string): string {
+  if (kind === "sleep") return "a sleep";
+  if (kind === "event") return `a wait for event "${name}"`;
+  return `"${name}"`;
+}
 
 function describe(value: unknown): string {
   if (value === null) return "null";

@@ -5,7 +5,7 @@
 import { format } from "node:util";
 import { normaliseDatasetUri } from "../core/dataset-uri.js";
 import { createSecretAccessor } from "../secrets/accessor.js";
-import type { Dataset, DatasetEventMetadata, Duration, TaskContext, TaskLogger } from "../dsl/types.js";
+import type { Dataset, DatasetEventMetadata, Duration, TaskContext, TaskLogger, WaitForEventOptions } from "../dsl/types.js";
 import type { StepJournal } from "./step-journal.js";
 import type { EmittedDatasetEvent, LogLevel, TaskRunRequest } from "./task-protocol.js";
 
@@ -53,6 +53,9 @@ export function buildTaskContext(request: TaskRunRequest, hooks: TaskContextHook
     },
     sleep(duration: Duration): Promise<void> {
       return hooks.steps.sleep(duration);
+    },
+    waitForEvent<T = unknown>(name: string, options: WaitForEventOptions): Promise<T | null> {
+      return hooks.steps.waitForEvent<T>(name, options);
     },
   });
 }

@@ -64,6 +64,10 @@ export interface ReplayedStep {
   readonly tryNumber: number;
   readonly kind: StepKind;
   readonly resultJson: string;
+  /** An `event` step the event has not reached (yet): its result is null and `endedAt` its deadline. */
+  readonly waiting?: boolean;
+  /** ISO; given for `event` steps only: when the event arrived, or the deadline of one still waiting. */
+  readonly endedAt?: string;
 }
 
 /** A step this try has just completed, for the worker to record before the task goes on. */
@@ -76,6 +80,8 @@ export interface FinishedStep {
   /** ISO timestamps. */
   readonly startedAt: string;
   readonly endedAt: string;
+  /** An `event` step first reached: it waits for its event until `endedAt` (its deadline). */
+  readonly waiting?: boolean;
 }
 
 /**

@@ -51,7 +51,17 @@ export function taskRunRequest(parts: TaskRequestParts): TaskRunRequest {
     ...(parts.poke ? { poke: pokeFacts(spec, claimed, parts.poke) } : {}),
     ...(parts.steps === undefined || parts.steps.length === 0
       ? {}
-      : { steps: parts.steps.map(({ number, name, kind, tryNumber, resultJson }) => ({ number, name, kind, tryNumber, resultJson })) }),
+      : {
+          steps: parts.steps.map(({ number, name, kind, tryNumber, resultJson, waiting, endedAt }) => ({
+            number,
+            name,
+            kind,
+            tryNumber,
+            resultJson,
+            // An event wait replays by whether it was delivered, and by its deadline.
+            ...(kind === "event" ? { waiting: waiting === true, endedAt: endedAt.toISOString() } : {}),
+          })),
+        }),
   };
 }
 

@@ -372,6 +372,7 @@ export class Worker {
           resultJson,
           startedAt: new Date(step.startedAt),
           endedAt: new Date(step.endedAt),
+          ...(step.waiting === true ? { waiting: true } : {}),
         }),
       );
       if (!recorded) {

@@ -57,4 +57,10 @@ export const backfillPlanSchema = z
   })
   .meta({ id: "BackfillPlan" });
 
-export const eventAnswerSchema = z.object({ event: z.string(), runs: z.array(runSchema) }).meta({ id: "EventAnswer" });
+export const eventAnswerSchema = z
+  .object({
+    event: z.string(),
+    runs: z.array(runSchema).describe("the runs started: one per DAG subscribed to the event"),
+    delivered: z.number().describe("how many tasks waiting for the event (ctx.waitForEvent) it reached"),
+  })
+  .meta({ id: "EventAnswer" });

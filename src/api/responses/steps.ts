@@ -5,10 +5,13 @@ import { timestamp } from "./responses.js";
 const stepShape = {
   number: z.number().describe("the step's position in call order, from 1"),
   name: z.string(),
-  kind: z.enum(["run", "sleep"]).describe("run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time"),
+  kind: z
+    .enum(["run", "sleep", "event"])
+    .describe("run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time; event: a ctx.waitForEvent named after its event, its result the payload (null while waiting or timed out)"),
   tryNumber: z.number().describe("the try that completed the step; later tries replay its result"),
   startedAt: timestamp,
-  endedAt: timestamp,
+  endedAt: timestamp.describe("when it completed; for an event step still waiting, its deadline"),
+  waiting: z.boolean().describe("an event step the event has not reached (yet): waiting until endedAt, or timed out once that has passed"),
   resultBytes: z.number().describe("the size of the stored result, as JSON"),
   resultPreview: z.string().describe("the stored result as JSON, cut after 200 characters"),
 };

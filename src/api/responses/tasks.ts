@@ -23,7 +23,7 @@ const taskInstanceShape = {
   endedAt: timestamp.nullable(),
   nextRetryAt: timestamp.nullable(),
   wakeAt: timestamp.nullable().describe("When a deferred instance wakes up (a sensor's next poke)"),
-  waitReason: z.enum(["sensor", "sleep", "approval"]).nullable().describe("Why the instance is deferred: a sensor between pokes, a ctx.sleep, or an approval waiting for its answer"),
+  waitReason: z.enum(["sensor", "sleep", "event", "approval"]).nullable().describe("Why the instance is deferred: a sensor between pokes, a ctx.sleep, a ctx.waitForEvent, or an approval waiting for its answer"),
   waitingSince: timestamp.nullable().describe("When a sensor's first poke started: its timeout counts from here"),
   pokes: z.number().describe("How many times a sensor has poked since the instance was created or cleared"),
   workerId: z.string().nullable(),

@@ -2,11 +2,13 @@
  * Events (docs/architecture.md §4): `POST /api/v1/events` with an event name starts one run of every DAG that
  * subscribes to it (the DAG option `events`), each with the event's params validated against
  * that DAG's schema. All DAGs are checked before any run is created: a bad param creates nothing.
+ * It also delivers the event to every task waiting for it (`ctx.waitForEvent`, docs/durable-steps.md):
+ * the params are the wait's payload.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { EVENT_NAME } from "../../dsl/dag-options.js";
-import { triggerRun } from "../../scheduler/trigger-run.js";
+import { postEvent } from "../../scheduler/post-event.js";
 import { actorOf, type ApiContext } from "../context.js";
 import { eventAnswerSchema } from "../responses/backfills.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
@@ -17,7 +19,7 @@ export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     {
       config: { access: "operator" },
       schema: {
-        summary: "Post an event: starts a run of every DAG subscribed to it",
+        summary: "Post an event: starts a run of every DAG subscribed to it, and reaches every task waiting for it",
         tags: ["events"],
         operationId: "postEvent",
         response: responses({ 202: eventAnswerSchema }, 400, 409, 422, ...AUTH_ERRORS),
@@ -29,20 +31,17 @@ export const eventRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (ap
     },
     async (request, reply) => {
       const { event, params } = request.body;
-      const subscribers = [...ctx.dags.all().values()].filter((entry) => entry.dag.options.events.includes(event));
-      // Validate every subscriber's params first (throws a 422 naming the DAG and field).
-      for (const entry of subscribers) entry.dag.parseParams(params);
       const now = ctx.now();
-      const runs = [];
-      for (const entry of subscribers) runs.push(await triggerRun(ctx.store, entry, { runType: "event", params, now }));
+      // A subscriber's bad param throws a 422 naming the DAG and field, before anything happens.
+      const { runs, delivered } = await postEvent(ctx.store, ctx.dags.all().values(), { event, params, now });
       await ctx.store.access.appendAudit({
         actor: actorOf(request.principal),
         action: "event.post",
         target: event,
-        details: { runs: runs.map((r) => r.runId) },
+        details: { runs: runs.map((r) => r.runId), delivered },
         now,
       });
-      return reply.status(202).send({ event, runs });
+      return reply.status(202).send({ event, runs, delivered });
     },
   );
 };

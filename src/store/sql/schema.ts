@@ -270,13 +270,16 @@ export interface TaskStepTable {
   task_instance_id: number;
   step_number: number;
   name: string;
-  /** `run` (store/contract/steps.ts). */
+  /** `run`, `sleep` or `event` (store/contract/steps.ts). */
   kind: string;
   try_number: number;
   /** JSON text. */
   result: string;
   started_at: number;
+  /** For an `event` step still waiting: its deadline. */
   ended_at: number;
+  /** The event an `event` step still waits for; null once delivered, and for other kinds. */
+  awaiting_event: string | null;
 }
 
 export interface Database {

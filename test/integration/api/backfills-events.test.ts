@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer } from "../../../src/api/server.js";
 import { DagRegistry } from "../../../src/scheduler/dag-registry.js";
 import { STORES } from "../../conformance/stores.js";
+import { at, RunDriver } from "../../conformance/driver.js";
+import { graph } from "../../conformance/fixtures.js";
 import { expectError } from "./api-expect.js";
 import { startHarness, type ApiHarness } from "./api-harness.js";
 
@@ -98,8 +100,41 @@ describe.each(STORES)("API backfills and events on $name", (factory) => {
       expectError(await post({ event: "files.uploaded" }, api.tokens.viewer), 403);
       expectError(await post({ event: "files.uploaded" }, null), 401);
       expect((await api.store.listRuns({ dagId: "on_upload" })).length).toBe(1);
+      expect(ok.body).toMatchObject({ delivered: 0 });
     } finally {
       await server.close();
     }
+  });
+
+  it("POST /events: delivers to the tasks waiting for the event (ctx.waitForEvent) and says how many it reached; 400 for a bad name", async () => {
+    const waiter = graph("event_waiter", [{ id: "wait" }]);
+    const now = new Date();
+    const run = await RunDriver.start(api.store, waiter, { now: at(0) });
+    const [claimed] = await api.store.claimNextTasks({ workerId: "w", limit: 1, dagIds: [waiter.dagId], now: at(1) });
+    if (!claimed) throw new Error("nothing claimed");
+    const deadline = new Date(now.getTime() + 3_600_000);
+    await api.store.steps.record({
+      taskInstanceId: claimed.instance.id,
+      number: 1,
+      name: "orders.shipped",
+      kind: "event",
+      tryNumber: 1,
+      resultJson: "null",
+      startedAt: at(2),
+      endedAt: deadline,
+      waiting: true,
+    });
+    await api.store.completeTry({ taskInstanceId: claimed.instance.id, tryNumber: 1, outcome: "deferred", sleepsUntil: deadline, graph: waiter, now: at(2) });
+
+    const post = (body: unknown) => api.request("POST", "/api/v1/events", { as: "operator", body });
+    expect(await post({ event: "orders.cancelled" })).toMatchObject({ status: 202, body: { event: "orders.cancelled", runs: [], delivered: 0 } });
+    expectError(await post({ event: "orders shipped" }), 400, "event");
+    expect(await post({ event: "orders.shipped", params: { carrier: "ups" } })).toMatchObject({ status: 202, body: { runs: [], delivered: 1 } });
+    const [step] = await api.store.steps.list(claimed.instance.id);
+    expect(step).toMatchObject({ resultJson: '{"carrier":"ups"}' });
+    expect(step?.waiting).toBeUndefined();
+    expect(await run.instance("wait")).toMatchObject({ state: "queued", waitReason: "event" });
+    // Delivered once.
+    expect(await post({ event: "orders.shipped", params: {} })).toMatchObject({ status: 202, body: { delivered: 0 } });
   });
 });

@@ -91,6 +91,40 @@ describe.each<Isolation>(["process", "thread", "inline"])("ctx.step in isolation
     expect(log.messages().filter((m) => m.startsWith("step "))).toEqual(['step 1 "before" replayed from try 1', `step 2 "sleep" done: woke at ${past}`]);
   });
 
+  it("ctx.waitForEvent records a waiting event step and suspends the try until its deadline; on replay it resolves to the payload, or null once timed out", async () => {
+    const first = recorder();
+    const sent = Date.now();
+    const suspended = await run("awaits_event", { record: first.record });
+    if (!suspended.ok || suspended.sleepsUntil === undefined) throw new Error(`expected a suspended try, got ${JSON.stringify(suspended)}`);
+    const deadline = suspended.sleepsUntil;
+    expect(Date.parse(deadline) - sent).toBeGreaterThanOrEqual(7_200_000 - 50);
+    const [, wait] = first.steps;
+    expect(wait).toMatchObject({ number: 2, name: "orders.shipped", kind: "event", resultJson: "null", endedAt: deadline, waiting: true });
+    const base = replayed(first.steps.slice(0, 1));
+    const asReplayed = (step: Partial<ReplayedStep>): ReplayedStep[] => [...base, { number: 2, name: "orders.shipped", kind: "event", tryNumber: 1, resultJson: "null", ...step }];
+
+    // Still waiting before its deadline (woken early): it suspends again until the same deadline, recording nothing.
+    const early = recorder();
+    expect(await run("awaits_event", { steps: asReplayed({ waiting: true, endedAt: deadline }), record: early.record })).toMatchObject({ ok: true, sleepsUntil: deadline });
+    expect(early.steps).toEqual([]);
+
+    // Delivered: the payload is the wait's value.
+    const at = new Date(sent + 1_000).toISOString();
+    const log = logSink();
+    const delivered = await run("awaits_event", { steps: asReplayed({ waiting: false, endedAt: at, resultJson: '{"carrier":"ups"}' }), record: recorder().record }, log.onLog);
+    expect(delivered).toEqual({ ok: true, result: { before: "done before", shipped: { carrier: "ups" } }, emitted: [] });
+    expect(log.messages()).toContain(`step 2 event "orders.shipped" received at ${at}`);
+
+    // Its deadline passed with no event: null.
+    const past = new Date(Date.now() - 1_000).toISOString();
+    const timedOut = await run("awaits_event", { steps: asReplayed({ waiting: true, endedAt: past }), record: recorder().record });
+    expect(timedOut).toEqual({ ok: true, result: { before: "done before", shipped: null }, emitted: [] });
+
+    // Another step at its place: the order changed.
+    const moved = failure(await run("awaits_event", { steps: [...base, { number: 2, name: "sleep", kind: "sleep", tryNumber: 1, resultJson: JSON.stringify({ wakeAt: past }) }], record: recorder().record }));
+    expect(moved.message).toMatch(/^StepOrderError: step 2 is a wait for event "orders.shipped" in this try but was a sleep when it completed \(try 1\)/);
+  });
+
   it("replays the steps an earlier try completed and runs only the rest", async () => {
     const first = recorder();
     await run("three", { record: first.record });

@@ -438,7 +438,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Post an event: starts a run of every DAG subscribed to it */
+        /** Post an event: starts a run of every DAG subscribed to it, and reaches every task waiting for it */
         readonly post: operations["postEvent"];
         readonly delete?: never;
         readonly options?: never;
@@ -1412,7 +1412,10 @@ export interface components {
             };
         };
         readonly EventAnswer: {
+            /** @description how many tasks waiting for the event (ctx.waitForEvent) it reached */
+            readonly delivered: number;
             readonly event: string;
+            /** @description the runs started: one per DAG subscribed to the event */
             readonly runs: readonly components["schemas"]["Run"][];
         };
         readonly Health: {
@@ -1569,13 +1572,16 @@ export interface components {
         /** @enum {string} */
         readonly RunState: "queued" | "running" | "success" | "failed";
         readonly RunStep: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it completed; for an event step still waiting, its deadline
+             */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time; event: a ctx.waitForEvent named after its event, its result the payload (null while waiting or timed out)
              * @enum {string}
              */
-            readonly kind: "run" | "sleep";
+            readonly kind: "run" | "sleep" | "event";
             readonly mapIndex: number | null;
             readonly name: string;
             /** @description the step's position in call order, from 1 */
@@ -1589,6 +1595,8 @@ export interface components {
             readonly taskId: string;
             /** @description the try that completed the step; later tries replay its result */
             readonly tryNumber: number;
+            /** @description an event step the event has not reached (yet): waiting until endedAt, or timed out once that has passed */
+            readonly waiting: boolean;
         };
         readonly RunSummary: {
             readonly endedAt: string | null;
@@ -1707,8 +1715,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or an approval waiting for its answer */
-            readonly waitReason: ("sensor" | "sleep" | "approval") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, a ctx.waitForEvent, or an approval waiting for its answer */
+            readonly waitReason: ("sensor" | "sleep" | "event" | "approval") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1740,8 +1748,8 @@ export interface components {
             readonly tryNumber: number;
             /** @description When a sensor's first poke started: its timeout counts from here */
             readonly waitingSince: string | null;
-            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, or an approval waiting for its answer */
-            readonly waitReason: ("sensor" | "sleep" | "approval") | null;
+            /** @description Why the instance is deferred: a sensor between pokes, a ctx.sleep, a ctx.waitForEvent, or an approval waiting for its answer */
+            readonly waitReason: ("sensor" | "sleep" | "event" | "approval") | null;
             /** @description When a deferred instance wakes up (a sensor's next poke) */
             readonly wakeAt: string | null;
             readonly workerId: string | null;
@@ -1787,13 +1795,16 @@ export interface components {
         /** @enum {string} */
         readonly TaskState: "scheduled" | "queued" | "running" | "deferred" | "success" | "failed" | "retrying" | "skipped" | "upstream_failed";
         readonly TaskStep: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description when it completed; for an event step still waiting, its deadline
+             */
             readonly endedAt: string;
             /**
-             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time
+             * @description run: a function called once, its result kept; sleep: a ctx.sleep, its result the wake-up time; event: a ctx.waitForEvent named after its event, its result the payload (null while waiting or timed out)
              * @enum {string}
              */
-            readonly kind: "run" | "sleep";
+            readonly kind: "run" | "sleep" | "event";
             readonly name: string;
             /** @description the step's position in call order, from 1 */
             readonly number: number;
@@ -1805,6 +1816,8 @@ export interface components {
             readonly startedAt: string;
             /** @description the try that completed the step; later tries replay its result */
             readonly tryNumber: number;
+            /** @description an event step the event has not reached (yet): waiting until endedAt, or timed out once that has passed */
+            readonly waiting: boolean;
         };
         readonly TaskTry: {
             /** @description true when the result came from the cache: the task did not run */

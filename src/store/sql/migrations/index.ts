@@ -15,6 +15,7 @@ import { runNotes } from "./000012-run-notes.js";
 import { resultCache } from "./000013-result-cache.js";
 import { waits } from "./000014-waits.js";
 import { taskSteps } from "./000015-task-steps.js";
+import { eventWaits } from "./000016-event-waits.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -37,5 +38,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000013_result_cache": resultCache(dialect),
     "000014_waits": waits(dialect),
     "000015_task_steps": taskSteps(dialect),
+    "000016_event_waits": eventWaits(dialect),
   };
 }

@@ -1,10 +1,11 @@
 /** The StepStore over Kysely, shared by both dialects (store/contract/steps.ts). */
 import type { Kysely, Selectable } from "kysely";
-import type { StepKind, StepRecord, StepStore } from "../../contract/steps.js";
+import type { DeliverEventInput, StepKind, StepRecord, StepStore } from "../../contract/steps.js";
 import type { Database, TaskStepTable } from "../schema.js";
 import type { RowLocks } from "../shared/locks.js";
 import { toDate } from "../shared/rows.js";
 import type { RunInTransaction } from "../shared/tx.js";
+import { deliverEvent } from "../waits/deliver-event.js";
 
 export class SqlStepStore implements StepStore {
   readonly #db: Kysely<Database>;
@@ -67,11 +68,17 @@ export class SqlStepStore implements StepStore {
           result: step.resultJson,
           started_at: step.startedAt.getTime(),
           ended_at: step.endedAt.getTime(),
+          // An event step waits under its name until delivery (sql/waits/deliver-event.ts).
+          awaiting_event: step.kind === "event" && step.waiting === true ? step.name : null,
         })
         .onConflict((oc) => oc.columns(["task_instance_id", "step_number"]).doNothing())
         .execute();
       return true;
     });
+  }
+
+  deliverEvent(input: DeliverEventInput): Promise<number> {
+    return this.#tx((tx) => deliverEvent(tx, input, this.#rowLocks));
   }
 }
 
@@ -85,5 +92,6 @@ function stepFromRow(row: Selectable<TaskStepTable>): StepRecord {
     resultJson: row.result,
     startedAt: toDate(row.started_at),
     endedAt: toDate(row.ended_at),
+    ...(row.awaiting_event === null ? {} : { waiting: true }),
   };
 }
