@@ -21,6 +21,7 @@ import { AlertDispatcher } from "../alerts/alert-dispatcher.js";
 import { loadAlertConfig, type AlertConfig } from "../alerts/alert-config.js";
 import { checkSlas } from "../alerts/sla-check.js";
 import { TributaryMetrics } from "../observability/metrics.js";
+import { waitText } from "../worker/wait-text.js";
 
 const DEFAULT_ZOMBIE_AFTER_MS = 60_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -118,8 +119,9 @@ export class TributaryService {
       onTryFinished: (claimed, outcome, recorded) => {
         const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
         if (recorded.state === "deferred") {
-          // A sensor's poke that found nothing, or a ctx.sleep: its try goes on, and nothing changed for the scheduler.
-          const until = outcome.ok && outcome.sleepsUntil !== undefined ? `sleeping until ${outcome.sleepsUntil}` : `next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
+          // A sensor's poke that found nothing, a suspended try or an approval asked: its try goes on, and nothing changed for the scheduler.
+          const kind = runnable().get(claimed.run.dagId)?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId)?.kind;
+          const until = waitText(kind, outcome, recorded) ?? `next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
           log(`waiting ${claimed.run.dagId}.${name} try ${claimed.tryNumber}: ${until} (${claimed.run.runId})`, {
             level: "debug",
             runId: claimed.run.runId,

@@ -103,7 +103,7 @@ describe.each(PLACES)("ctx.sleep with a real worker on $name", ({ create }) => {
     const result = await run(["run", file, "--db", db, "--concurrency", "1"]);
     const elapsed = Date.now() - started;
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/wait a \(try 1\): sleeping until \S+Z/);
+    expect(result.stderr).toMatch(/wait a \(try 1\): suspended until \S+Z/);
 
     const marks = readFileSync(effects, "utf8").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as { what: string; at: number });
     expect(marks.map((m) => m.what)).toEqual(["a before", "b", "a after"]);

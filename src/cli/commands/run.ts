@@ -1,3 +1,5 @@
+import type { TaskKind } from "../../core/types.js";
+import { waitText } from "../../worker/wait-text.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -52,7 +54,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       logicalDate: values["logical-date"],
       params,
       concurrency,
-      onTryFinished: values.json ? undefined : (claimed, outcome, recorded) => process.stderr.write(`${progressLine(claimed, outcome, recorded)}\n`),
+      onTryFinished: values.json ? undefined : (claimed, outcome, recorded) => process.stderr.write(`${progressLine(claimed, outcome, recorded, target.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId)?.kind)}\n`),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(runAsJson(run, instances))}\n`);
     else process.stdout.write(`${renderRun(run, instances)}\n`);
@@ -62,13 +64,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** One line per try (and per sensor's poke that found nothing, and per ctx.sleep) on stderr. */
-function progressLine(claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult): string {
+/** One line per try (and per sensor's poke that found nothing, per suspension, per approval asked) on stderr. */
+function progressLine(claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult, kind: TaskKind | undefined): string {
   const { taskId, mapIndex, pokes } = claimed.instance;
   const name = mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
-  if (recorded.state === "deferred" && outcome.ok && outcome.sleepsUntil !== undefined) {
-    return `wait ${name} (try ${claimed.tryNumber}): sleeping until ${outcome.sleepsUntil}`;
-  }
+  const waiting = recorded.state === "deferred" ? waitText(kind, outcome, recorded) : undefined;
+  if (waiting !== undefined) return `wait ${name} (try ${claimed.tryNumber}): ${waiting}`;
   if (recorded.state === "deferred") {
     return `wait ${name} (try ${claimed.tryNumber}, poke ${pokes + 1}): not yet; next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
   }

@@ -8,8 +8,8 @@
 import { ConflictError, NotFoundError } from "../../../core/errors.js";
 import type { AnswerApprovalInput, TaskInstanceRecord } from "../../contract/store.js";
 import { capError } from "../../contract/text-caps.js";
-import { lockRun, type RowLocks } from "../shared/locks.js";
-import { fromMapIndex, instanceFromRow } from "../shared/rows.js";
+import { lockRun, lockTaskInstance, type RowLocks } from "../shared/locks.js";
+import { instanceFromRow } from "../shared/rows.js";
 import { moveTask } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
@@ -17,13 +17,7 @@ import { advanceRun, closeRunIfDone } from "./advance.js";
 export async function answerApproval(tx: Tx, input: AnswerApprovalInput, rowLocks: RowLocks): Promise<TaskInstanceRecord> {
   const name = input.mapIndex === null ? input.taskId : `${input.taskId}[${input.mapIndex}]`;
   await lockRun(tx, input.runId, rowLocks);
-  const query = tx
-    .selectFrom("task_instances")
-    .selectAll()
-    .where("run_id", "=", input.runId)
-    .where("task_id", "=", input.taskId)
-    .where("map_index", "=", fromMapIndex(input.mapIndex));
-  const row = await (rowLocks ? query.forUpdate() : query).executeTakeFirst();
+  const row = await lockTaskInstance(tx, input, rowLocks);
   if (!row) throw new NotFoundError(`no task instance "${name}" in DAG run ${input.runId}`, { taskId: input.taskId, field: "taskId" });
   if (row.state !== "deferred" || row.wait_reason !== "approval") {
     const now = row.state === "deferred" ? `deferred (${row.wait_reason ?? "waiting"})` : row.state;

@@ -19,8 +19,8 @@ import { advanceRun, closeRunIfDone } from "./advance.js";
 import { closeOpenTries } from "../tries/close-tries.js";
 import { startRun } from "./create-run.js";
 import { indexGraph } from "../shared/graph-index.js";
-import { lockRun, type RowLocks } from "../shared/locks.js";
-import { fromMapIndex, instanceFromRow } from "../shared/rows.js";
+import { lockRun, lockTaskInstance, type RowLocks } from "../shared/locks.js";
+import { instanceFromRow } from "../shared/rows.js";
 import { moveRun, moveTask } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 
@@ -44,13 +44,7 @@ export async function markTaskInstance(tx: Tx, input: MarkTaskInput, rowLocks: R
   await lockRun(tx, input.runId, rowLocks);
   const run = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", input.runId).executeTakeFirst();
   if (!run) throw new NotFoundError(`DAG run ${input.runId} not found`, { field: "runId" });
-  const query = tx
-    .selectFrom("task_instances")
-    .selectAll()
-    .where("run_id", "=", input.runId)
-    .where("task_id", "=", input.taskId)
-    .where("map_index", "=", fromMapIndex(input.mapIndex));
-  const row = await (rowLocks ? query.forUpdate() : query).executeTakeFirst();
+  const row = await lockTaskInstance(tx, input, rowLocks);
   const name = input.mapIndex === null ? input.taskId : `${input.taskId}[${input.mapIndex}]`;
   if (!row) {
     throw new NotFoundError(`no task instance "${name}" in DAG run ${input.runId}`, {

@@ -7,6 +7,9 @@
  * common downstream task. Locking the run row first makes completions of one run take turns
  * (runs still complete in parallel with each other).
  */
+import type { Selectable } from "kysely";
+import type { TaskInstanceTable } from "../schema.js";
+import { fromMapIndex } from "./rows.js";
 import type { Tx } from "./tx.js";
 
 /**
@@ -30,4 +33,19 @@ export async function lockDag(tx: Tx, dagId: string, rowLocks: RowLocks): Promis
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** One task instance of a run, locked for the caller's transaction (after its run: the same order as completions). */
+export async function lockTaskInstance(
+  tx: Tx,
+  key: { readonly runId: string; readonly taskId: string; readonly mapIndex: number | null },
+  rowLocks: RowLocks,
+): Promise<Selectable<TaskInstanceTable> | undefined> {
+  const query = tx
+    .selectFrom("task_instances")
+    .selectAll()
+    .where("run_id", "=", key.runId)
+    .where("task_id", "=", key.taskId)
+    .where("map_index", "=", fromMapIndex(key.mapIndex));
+  return (rowLocks ? query.forUpdate() : query).executeTakeFirst();
 }
