@@ -118,11 +118,12 @@ export class AlertDispatcher {
         dagId: source.dagId,
         runId: source.runId,
         taskId: source.taskId,
-        mapIndex: source.kind === "dead_letter" ? source.mapIndex : null,
-        taskInstanceId: source.kind === "dead_letter" ? source.taskInstanceId : null,
+        mapIndex: source.kind === "sla_miss" ? null : source.mapIndex,
+        taskInstanceId: source.kind === "sla_miss" ? null : source.taskInstanceId,
         title: mask(text.title),
         details: mask(text.details),
-        deliveries: planDeliveries(policy, now),
+        // An approval waiting is news for the approvers (step 1), not an incident to page or ticket.
+        deliveries: planDeliveries(policy, now).filter((delivery) => source.kind !== "approval" || delivery.step === 1),
         now,
       });
       if (result?.created) {

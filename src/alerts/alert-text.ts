@@ -7,7 +7,9 @@ import type { AlertSource } from "../store/index.js";
  * paged and ticketed once, not once per run. `task` is empty for a DAG's own SLA. Ids cannot
  * contain ':' (src/dsl/ids.ts), so the key is unambiguous.
  */
-export function alertDedupKey(source: Pick<AlertSource, "kind" | "dagId" | "taskId">): string {
+export function alertDedupKey(source: Pick<AlertSource, "kind" | "dagId" | "taskId"> & { readonly runId?: string; readonly mapIndex?: number | null }): string {
+  // Each approval request is news of its own: one alert per run (and map index), never a count.
+  if (source.kind === "approval") return `approval:${source.dagId}:${source.taskId ?? ""}:${source.runId ?? ""}:${source.mapIndex ?? ""}`;
   return `${source.kind}:${source.dagId}:${source.taskId ?? ""}`;
 }
 
@@ -17,6 +19,13 @@ export function alertText(source: AlertSource): { title: string; details: string
     return {
       title: `${source.dagId}.${task} failed for good (dead letter)`,
       details: `Run ${source.runId}, try ${source.tryNumber} failed and no retries are left.\nError: ${source.error ?? "(none recorded)"}`,
+    };
+  }
+  if (source.kind === "approval") {
+    const task = source.mapIndex === null ? source.taskId : `${source.taskId}[${source.mapIndex}]`;
+    return {
+      title: `Approval waiting: ${source.dagId}.${task}`,
+      details: `Run ${source.runId} waits for an answer to ${task} until ${source.deadlineAt.toISOString()}. Answer it in the UI (Approvals), with the API, or with \`tributary approvals\`.`,
     };
   }
   const what = source.taskId === null ? `DAG ${source.dagId}` : `task ${source.dagId}.${source.taskId}`;

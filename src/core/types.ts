@@ -103,6 +103,8 @@ export interface ApprovalPolicy {
   readonly form: Readonly<Record<string, unknown>>;
   /** Told to the approvers (the UI shows it above the form). */
   readonly description?: string;
+  /** Whether a waiting approval is announced on the DAG's alert channels (step 1: Slack, webhooks, email). */
+  readonly notify: boolean;
 }
 
 /** How a sensor waits (docs/sensors.md). Durations in milliseconds. */

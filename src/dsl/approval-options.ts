@@ -10,7 +10,7 @@ import type { ApprovalPolicy, Approvers, ApprovalTimeout, SensorPolicy } from ".
 import { positiveDuration } from "./alert-options.js";
 
 /** The option names only an approval has. */
-export const APPROVAL_OPTION_NAMES = ["form", "approvers", "timeout", "onTimeout", "description"] as const;
+export const APPROVAL_OPTION_NAMES = ["form", "approvers", "timeout", "onTimeout", "description", "notify"] as const;
 
 /** An approval nobody answers fails after a week, like a sensor's default wait. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 7 * 86_400_000;
@@ -34,6 +34,8 @@ export function approvalOptions(options: Readonly<Record<string, unknown>>, loca
   const timeoutMs = options["timeout"] === undefined ? DEFAULT_APPROVAL_TIMEOUT_MS : positiveDuration(options["timeout"], at("timeout"));
   const description = options["description"];
   if (description !== undefined && typeof description !== "string") throw new DagDefinitionError("description must be a string", at("description"));
+  const notify = options["notify"] ?? true;
+  if (typeof notify !== "boolean") throw new DagDefinitionError(`notify must be true or false, got ${JSON.stringify(notify)}`, at("notify"));
   const onTimeout = timeoutOption(options["onTimeout"], form, at("onTimeout"));
   let jsonSchema: Record<string, unknown>;
   try {
@@ -48,6 +50,7 @@ export function approvalOptions(options: Readonly<Record<string, unknown>>, loca
       onTimeout,
       form: jsonSchema,
       ...(description === undefined ? {} : { description }),
+      notify,
     },
     wait: { everyMs: timeoutMs, timeoutMs, softFail: onTimeout.kind === "skip" },
     form,

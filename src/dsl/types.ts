@@ -295,6 +295,8 @@ export interface ApprovalOptions<F extends ZodType> {
   readonly onTimeout?: "fail" | "skip" | z.input<F>;
   /** Told to the approvers, above the form. */
   readonly description?: string;
+  /** Announce the waiting approval on the DAG's alert channels, step 1 only: Slack, webhooks, email (default true). */
+  readonly notify?: boolean;
   readonly after?: readonly (TaskRef<unknown> | string)[];
   readonly triggerRule?: TriggerRule;
   readonly queue?: string;

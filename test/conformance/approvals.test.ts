@@ -16,17 +16,17 @@ import { useStore } from "./use-store.js";
 
 const TIMEOUT = 3_600_000;
 
-function approval(id: string, onTimeout: ApprovalTimeout = { kind: "fail" }): TaskSpec {
+function approval(id: string, onTimeout: ApprovalTimeout = { kind: "fail" }, notify = false): TaskSpec {
   return {
     ...task({ id }),
     kind: "approval",
     sensor: { everyMs: TIMEOUT, timeoutMs: TIMEOUT, softFail: onTimeout.kind === "skip" },
-    approval: { approvers: { role: "operator" }, timeoutMs: TIMEOUT, onTimeout, form: { type: "object" } },
+    approval: { approvers: { role: "operator" }, timeoutMs: TIMEOUT, onTimeout, form: { type: "object" }, notify },
   };
 }
 
-function pipeline(dagId: string, onTimeout?: ApprovalTimeout): DagGraph {
-  return { dagId, tasks: [approval("review", onTimeout), task({ id: "ship", upstream: ["review"] })] };
+function pipeline(dagId: string, onTimeout?: ApprovalTimeout, notify = false): DagGraph {
+  return { dagId, tasks: [approval("review", onTimeout, notify), task({ id: "ship", upstream: ["review"] })] };
 }
 
 function claim(store: Store, g: DagGraph, now: Date): Promise<ClaimedTask[]> {
@@ -82,6 +82,61 @@ for (const factory of STORES) {
       expect(rejected).toMatchObject({ state: "failed", error: "rejected by bob: not this week" });
       expect(await run.instance("ship")).toMatchObject({ state: "upstream_failed" });
       expect((await s.getRun(run.runId))?.state).toBe("failed");
+    });
+
+    it("with notify, a waiting approval is an alert source once; its alert is resolved by the answer, or by the timeout", async () => {
+      const s = ctx.store;
+      const quiet = pipeline("quiet");
+      await RunDriver.start(s, quiet, { now: at(0) });
+      await startWaiting(s, quiet, at(1));
+      expect((await s.alerts.listAlertSources()).filter((src) => src.dagId === "quiet")).toEqual([]);
+
+      for (const [dagId, end] of [["told", "answer"], ["told-late", "timeout"]] as const) {
+        const g = pipeline(dagId, { kind: "fail" }, true);
+        const run = await RunDriver.start(s, g, { now: at(0) });
+        const claimed = await startWaiting(s, g, at(1));
+        const sources = (await s.alerts.listAlertSources()).filter((src) => src.dagId === dagId);
+        expect(sources).toEqual([
+          {
+            kind: "approval",
+            sourceId: expect.any(Number),
+            dagId,
+            runId: run.runId,
+            taskId: "review",
+            mapIndex: null,
+            taskInstanceId: claimed.instance.id,
+            deadlineAt: new Date(at(1).getTime() + TIMEOUT),
+            at: at(1),
+          },
+        ]);
+        const source = sources[0];
+        if (source?.kind !== "approval") throw new Error("no approval source");
+        const raised = await s.alerts.raiseAlert({
+          source: { kind: "approval", id: source.sourceId },
+          dedupKey: `approval:${dagId}:review:${run.runId}`,
+          dagId,
+          runId: run.runId,
+          taskId: "review",
+          mapIndex: null,
+          taskInstanceId: claimed.instance.id,
+          title: "approval waiting",
+          details: "",
+          deliveries: [],
+          now: at(2),
+        });
+        expect(raised).toMatchObject({ created: true, alert: { kind: "approval", state: "open" } });
+        expect((await s.alerts.listAlertSources()).filter((src) => src.dagId === dagId)).toEqual([]);
+        if (end === "answer") {
+          await s.answerApproval({ runId: run.runId, taskId: "review", mapIndex: null, decision: "approve", answer: {}, actor: "alice", graph: g, now: at(3) });
+          expect(await s.alerts.getAlert(raised?.alert.id ?? 0)).toMatchObject({ state: "resolved", resolvedBy: "alice" });
+        } else {
+          const deadline = new Date(at(1).getTime() + TIMEOUT);
+          const [woken] = await claim(s, g, deadline);
+          if (!woken) throw new Error("not woken");
+          await s.completeTry({ taskInstanceId: woken.instance.id, tryNumber: 1, outcome: "deferred", graph: g, now: deadline });
+          expect(await s.alerts.getAlert(raised?.alert.id ?? 0)).toMatchObject({ state: "resolved", resolvedBy: "timeout" });
+        }
+      }
     });
 
     it("the deadline wakes it without an answer: it fails (or is skipped), and a late answer is a conflict", async () => {

@@ -27,7 +27,7 @@ export async function sendJira(target: JiraTarget, alert: AlertRecord, message: 
         summary: message.title.slice(0, 250),
         description,
         issuetype: { name: target.issueType },
-        labels: ["tributary", alert.kind === "sla_miss" ? "sla-miss" : "dead-letter"],
+        labels: ["tributary", alert.kind.replace("_", "-")],
       },
     },
     { headers, timeoutMs },

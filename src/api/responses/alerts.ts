@@ -5,7 +5,7 @@ import { timestamp } from "./responses.js";
 export const alertSchema = z
   .object({
     id: z.number(),
-    kind: z.enum(["dead_letter", "sla_miss"]),
+    kind: z.enum(["dead_letter", "sla_miss", "approval"]),
     dedupKey: z.string(),
     dagId: z.string(),
     runId: z.string().nullable(),

@@ -13,6 +13,7 @@ export const approvalPolicySchema = z
     onTimeout: z.union([z.object({ kind: z.literal("fail") }), z.object({ kind: z.literal("skip") }), z.object({ kind: z.literal("answer"), answer: z.unknown() })]),
     form: z.record(z.string(), z.unknown()).describe("The answer's form as JSON Schema"),
     description: z.string().optional(),
+    notify: z.boolean(),
   })
   .meta({ id: "ApprovalPolicy" });
 

@@ -24,7 +24,8 @@ export interface SlaMissRecord {
   readonly alertId: number | null;
 }
 
-export type AlertKind = "dead_letter" | "sla_miss";
+/** `approval`: a human approval waiting for its answer (docs/approvals.md), told on step 1 only. */
+export type AlertKind = "dead_letter" | "sla_miss" | "approval";
 export type AlertState = "open" | "acknowledged" | "resolved";
 export const ALERT_STATES: readonly AlertState[] = ["open", "acknowledged", "resolved"];
 
@@ -77,6 +78,17 @@ export type AlertSource =
       readonly taskId: string | null;
       readonly deadlineAt: Date;
       readonly stateAtDetection: string;
+      readonly at: Date;
+    }
+  | {
+      readonly kind: "approval";
+      readonly sourceId: number;
+      readonly dagId: string;
+      readonly runId: string;
+      readonly taskId: string;
+      readonly mapIndex: number | null;
+      readonly taskInstanceId: number;
+      readonly deadlineAt: Date;
       readonly at: Date;
     };
 

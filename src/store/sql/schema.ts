@@ -5,7 +5,7 @@
 import type { Generated } from "kysely";
 import type { RunState, RunType, TaskState, WaitReason } from "../../core/types.js";
 import type { BackfillState } from "../contract/backfills.js";
-import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, SlaMissTable } from "./alerts/alert-tables.js";
+import type { AlertDeliveryAttemptTable, AlertDeliveryTable, AlertTable, ApprovalRequestTable, SlaMissTable } from "./alerts/alert-tables.js";
 
 export interface DagTable {
   dag_id: string;
@@ -287,6 +287,7 @@ export interface Database {
   backfill_intervals: BackfillIntervalTable;
   secrets: SecretTable;
   sla_misses: SlaMissTable;
+  approval_requests: ApprovalRequestTable;
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
   alert_delivery_attempts: AlertDeliveryAttemptTable;

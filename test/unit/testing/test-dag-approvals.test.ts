@@ -79,3 +79,18 @@ describe("testDag with d.approval", () => {
     ).toThrow(/retries/);
   });
 });
+
+describe("the approval policy in the graph", () => {
+  it("notifies by default, approvers default to operators, and the form is JSON Schema", () => {
+    const pipeline = dag("policy", { startDate: "2024-03-01" }, (d) => {
+      d.approval("review", { form: z.object({ approved: z.boolean() }) });
+      d.approval("quiet", { form: z.object({ ok: z.boolean() }), notify: false, approvers: ["alice"], timeout: "1h", onTimeout: "skip" });
+    });
+    const [review, quiet] = pipeline.graph.tasks;
+    expect(review?.approval).toMatchObject({ approvers: { role: "operator" }, timeoutMs: 7 * 86_400_000, onTimeout: { kind: "fail" }, notify: true });
+    expect(review?.approval?.form).toMatchObject({ type: "object", properties: { approved: { type: "boolean" } } });
+    expect(review?.retry.retries).toBe(0);
+    expect(quiet?.approval).toMatchObject({ approvers: { users: ["alice"] }, timeoutMs: 3_600_000, onTimeout: { kind: "skip" }, notify: false });
+    expect(quiet?.sensor).toEqual({ everyMs: 3_600_000, timeoutMs: 3_600_000, softFail: true });
+  });
+});

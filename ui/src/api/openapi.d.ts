@@ -958,7 +958,7 @@ export interface components {
             readonly details: string;
             readonly id: number;
             /** @enum {string} */
-            readonly kind: "dead_letter" | "sla_miss";
+            readonly kind: "dead_letter" | "sla_miss" | "approval";
             /** @description The run of the latest occurrence (`runId` is the first one's) */
             readonly lastRunId: string | null;
             /** Format: date-time */
@@ -1002,7 +1002,7 @@ export interface components {
             readonly details: string;
             readonly id: number;
             /** @enum {string} */
-            readonly kind: "dead_letter" | "sla_miss";
+            readonly kind: "dead_letter" | "sla_miss" | "approval";
             /** @description The run of the latest occurrence (`runId` is the first one's) */
             readonly lastRunId: string | null;
             /** Format: date-time */
@@ -1068,6 +1068,7 @@ export interface components {
             readonly form: {
                 readonly [key: string]: unknown;
             };
+            readonly notify: boolean;
             readonly onTimeout: {
                 /** @constant */
                 readonly kind: "fail";

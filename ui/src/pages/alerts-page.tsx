@@ -14,6 +14,8 @@ import { Empty, ErrorBox, Loading } from "../components/status";
 import { formatDuration, instanceName, relativeTime } from "../format";
 import { useRefresh } from "../live/use-refresh";
 import { href, setQuery, useRoute } from "../router";
+
+const KIND_LABELS = { dead_letter: "dead letter", sla_miss: "SLA miss", approval: "approval waiting" } as const;
 import { useTimes } from "../time/use-times";
 
 const POLL_MS = 5_000;
@@ -101,7 +103,7 @@ export function AlertsPage() {
                           <button type="button" className="link" onClick={() => setQuery(route, { alert: a.id })}>
                             #{a.id} {a.title}
                           </button>
-                          <div className="muted small">{a.kind === "dead_letter" ? "dead letter" : "SLA miss"}</div>
+                          <div className="muted small">{KIND_LABELS[a.kind]}</div>
                         </td>
                         <td>
                           <a href={taskLink(a.dagId, a.runId, a.taskId, a.mapIndex)}>
@@ -169,7 +171,7 @@ function AlertPanel({ id, onChanged, onClose }: { id: string; onChanged: () => v
     <SidePanel
       titleId="alert-panel-title"
       title={`Alert #${id}`}
-      subtitle={a ? <div className="muted small">{a.kind === "dead_letter" ? "dead letter" : "SLA miss"}</div> : null}
+      subtitle={a ? <div className="muted small">{KIND_LABELS[a.kind]}</div> : null}
       what="alert"
       testId="alert-panel"
       onClose={onClose}

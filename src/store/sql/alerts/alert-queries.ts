@@ -70,7 +70,21 @@ export async function listAlertSources(db: Db, limit: number): Promise<AlertSour
     .limit(limit)
     .execute();
   const misses = await db.selectFrom("sla_misses").selectAll().where("alert_id", "is", null).orderBy("id").limit(limit).execute();
+  const asked = await db.selectFrom("approval_requests").selectAll().where("alert_id", "is", null).orderBy("id").limit(limit).execute();
   const sources: AlertSource[] = [
+    ...asked.map(
+      (r): AlertSource => ({
+        kind: "approval",
+        sourceId: Number(r.id),
+        dagId: r.dag_id,
+        runId: r.run_id,
+        taskId: r.task_id,
+        mapIndex: toMapIndex(r.map_index),
+        taskInstanceId: Number(r.task_instance_id),
+        deadlineAt: toDate(r.deadline_at),
+        at: toDate(r.requested_at),
+      }),
+    ),
     ...dead.map(
       (r): AlertSource => ({
         kind: "dead_letter",

@@ -6,6 +6,7 @@
  * - dead letter: the task succeeded in a run with a later logical date, or the very task instance
  *   of the latest occurrence succeeded (retried by hand). A success in an earlier run (a backfill
  *   of old dates) says nothing about the problem.
+ * - approval: never here; it is resolved when the approval's wait ends.
  * - SLA miss: a later scheduled run (or, for a task deadline, its task) succeeded within the same
  *   SLA. A late success is not a recovery: it is recorded as one more miss.
  */
@@ -37,6 +38,8 @@ export async function findRecoveredAlerts(db: Db, limit = 200): Promise<Recovere
     .select(["id", "kind", "dag_id", "task_id", "last_run_id", "last_task_instance_id"])
     .where("state", "in", ["open", "acknowledged"])
     .where("last_run_id", "is not", null)
+    // An approval's alert ends with its wait, answered or timed out (sql/waits/approval-requests.ts).
+    .where("kind", "<>", "approval")
     .orderBy("id")
     .limit(limit)
     .execute();

@@ -13,6 +13,20 @@ export interface SlaMissTable {
   alert_id: number | null;
 }
 
+/** Migration 000017: an approval with \`notify\` that started to wait, the source of its alert. */
+export interface ApprovalRequestTable {
+  id: Generated<number>;
+  task_instance_id: number;
+  try_number: number;
+  dag_id: string;
+  run_id: string;
+  task_id: string;
+  map_index: number;
+  requested_at: number;
+  deadline_at: number;
+  alert_id: number | null;
+}
+
 export interface AlertTable {
   id: Generated<number>;
   kind: string;

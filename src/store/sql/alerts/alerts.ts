@@ -92,12 +92,15 @@ export async function recordSlaMisses(tx: Tx, input: SlaCheckInput): Promise<Sla
   return recorded;
 }
 
+/** Where each kind of alert source lives; each has an `alert_id` (null until its alert is raised). */
+const SOURCE_TABLES = { dead_letter: "dead_letters", sla_miss: "sla_misses", approval: "approval_requests" } as const;
+
 /**
  * Opens an alert for a source (or counts it on the open alert with the same dedup key) and marks
  * the source handled. Resolves to `undefined` when another process handled the source first.
  */
 export async function raiseAlert(tx: Tx, input: RaiseAlertInput): Promise<RaiseAlertResult | undefined> {
-  const table = input.source.kind === "dead_letter" ? "dead_letters" : "sla_misses";
+  const table = SOURCE_TABLES[input.source.kind];
   // Claim the source first (0 = being handled): the conditional update lets only one process through.
   const claimed = await tx
     .updateTable(table)

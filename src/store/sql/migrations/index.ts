@@ -16,6 +16,7 @@ import { resultCache } from "./000013-result-cache.js";
 import { waits } from "./000014-waits.js";
 import { taskSteps } from "./000015-task-steps.js";
 import { eventWaits } from "./000016-event-waits.js";
+import { approvalRequests } from "./000017-approval-requests.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -39,5 +40,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000014_waits": waits(dialect),
     "000015_task_steps": taskSteps(dialect),
     "000016_event_waits": eventWaits(dialect),
+    "000017_approval_requests": approvalRequests(dialect),
   };
 }

@@ -13,6 +13,7 @@ import { instanceFromRow } from "../shared/rows.js";
 import { moveTask } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
+import { closeApprovalRequest } from "../waits/approval-requests.js";
 
 export async function answerApproval(tx: Tx, input: AnswerApprovalInput, rowLocks: RowLocks): Promise<TaskInstanceRecord> {
   const name = input.mapIndex === null ? input.taskId : `${input.taskId}[${input.mapIndex}]`;
@@ -48,6 +49,7 @@ export async function answerApproval(tx: Tx, input: AnswerApprovalInput, rowLock
     approved ? { ...fields, result: JSON.stringify(input.answer ?? null) } : fields,
     `${approved ? "approved" : "rejected"} by ${input.actor}${said}`,
   );
+  await closeApprovalRequest(tx, ti, input.actor, at);
   await advanceRun(tx, input.runId, input.graph, [input.taskId], at);
   await closeRunIfDone(tx, input.runId, input.graph, at);
   const updated = await tx.selectFrom("task_instances").selectAll().where("id", "=", ti.id).executeTakeFirstOrThrow();

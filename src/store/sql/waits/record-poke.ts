@@ -14,6 +14,7 @@ import type { TaskInstanceTable } from "../schema.js";
 import { moveTask } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 import { recordDeadLetter } from "../tries/dead-letters.js";
+import { closeApprovalRequest, recordApprovalRequest } from "./approval-requests.js";
 
 type RunningRow = Selectable<TaskInstanceTable> & { readonly id: number };
 
@@ -52,6 +53,7 @@ export async function recordPoke(
       { wake_at: decision.wakeAt, wait_reason: approval ? "approval" : "sensor", waiting_since: waitingSince, pokes, worker_id: null },
       approval ? `waiting for an answer until ${new Date(decision.wakeAt).toISOString()}` : `poke ${pokes} found nothing; next poke in ${decision.wakeAt - at}ms`,
     );
+    if (approval && pokes === 1) await recordApprovalRequest(tx, ti, spec, waitingSince, decision.wakeAt);
     const run = await tx.selectFrom("dag_runs").select("state").where("run_id", "=", ti.run_id).executeTakeFirst();
     return { state: "deferred", nextRetryAt: null, wakeAt: new Date(decision.wakeAt), runState: run?.state ?? "running", queued: 0, applied: true };
   }
@@ -64,6 +66,7 @@ export async function recordPoke(
     .where("try_number", "=", input.tryNumber)
     .execute();
   const fields = { ended_at: at, error, worker_id: null, waiting_since: waitingSince, pokes };
+  if (approval) await closeApprovalRequest(tx, ti, "timeout", at);
   if (decision.softFail) {
     await moveTask(tx, ti, "skipped", at, fields, `the ${approval ? "approval" : "sensor"} timed out (${approval ? 'onTimeout: "skip"' : "softFail"})`);
   } else {
