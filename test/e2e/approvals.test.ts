@@ -112,16 +112,15 @@ describe("human approvals in the web UI", () => {
     const panel = page.getByTestId("task-panel");
     const form = panel.getByTestId("approval");
     await form.waitFor({ timeout: 15_000 });
-    await screenshot(page, "approvals-task-panel");
+    await page.getByText("approval · deferred").waitFor();
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    await screenshot(page, "approvals-task-panel-dark");
     await form.getByLabel("Comment").fill("Not during the freeze");
     await form.getByRole("button", { name: "Reject" }).click();
     await expect.poll(() => panel.getByTestId("task-state").getAttribute("data-state"), { timeout: 15_000 }).toBe("failed");
     await expect.poll(() => panel.locator(".error-text").textContent()).toContain("Not during the freeze");
     await expect.poll(() => form.count()).toBe(0);
     await expect.poll(async () => (await instance(page, runId, "rollout"))?.state, { timeout: 30_000 }).toBe("upstream_failed");
-    await page.evaluate(() => {
-      (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset["theme"] = "dark";
-    });
     await screenshot(page, "approvals-rejected-dark");
   }, 90_000);
 });

@@ -29,6 +29,17 @@ export function describeApprovers(approvers: ApprovalPolicy["approvers"]): strin
   return names.length === 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
 }
 
+/**
+ * A field's error as shown under the field: the server's message names the DAG, the task and the
+ * field before what is wrong ("…: ticket: a change ticket such as REL-42"); the label says those.
+ */
+function underField(error: { field?: string; message: string } | undefined): { field?: string; message: string } | undefined {
+  if (!error?.field) return error;
+  const marker = `${error.field.replace(/^answer\./, "")}: `;
+  const at = error.message.lastIndexOf(marker);
+  return at < 0 ? error : { field: error.field, message: error.message.slice(at + marker.length) };
+}
+
 /** Why an answer was refused, in words for the person who sent it. */
 function refusal(error: unknown): { field?: string; message: string } {
   if (error instanceof ApiError && error.status === 403) return { message: `You may not answer this approval: ${error.message}` };
@@ -105,7 +116,7 @@ export function ApprovalForm({ approval, onAnswered, onGone }: Props) {
         </p>
       ) : null}
       <fieldset className="approval-fields" disabled={disabled || busy !== undefined}>
-        <SchemaForm schema={schema} values={values} error={error} onChange={setValues} idPrefix={idPrefix} errorPrefix="answer" emptyText="The answer has no fields: approve or reject." />
+        <SchemaForm schema={schema} values={values} error={underField(error)} onChange={setValues} idPrefix={idPrefix} errorPrefix="answer" emptyText="The answer has no fields: approve or reject." />
         <div className="field">
           <label htmlFor={`${idPrefix}-comment`}>Comment</label>
           <textarea id={`${idPrefix}-comment`} className="approval-comment" rows={2} maxLength={2_000} value={comment} onChange={(e) => setComment(e.target.value)} aria-describedby={`${idPrefix}-comment-hint`} />

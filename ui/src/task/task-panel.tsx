@@ -104,7 +104,7 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             <span className="muted small">
               try {ti.tryNumber} of {ti.maxTries} · <span data-testid="task-duration">{formatDuration(between(ti.startedAt, ti.endedAt, now))}</span>
               {ti.nextRetryAt ? ` · next try at ${times.time(ti.nextRetryAt)}` : ""}
-              {ti.pokes > 0 ? ` · ${ti.pokes} ${ti.pokes === 1 ? "poke" : "pokes"}` : ""}
+              {ti.pokes > 0 && ti.waitReason !== "approval" ? ` · ${ti.pokes} ${ti.pokes === 1 ? "poke" : "pokes"}` : ""}
               {ti.wakeAt ? <span data-testid="task-next-poke">{ti.waitReason === "approval" ? ` · deadline ${times.dateTime(ti.wakeAt)}` : ` · next poke at ${times.time(ti.wakeAt)}`}</span> : ""}
             </span>
           </div>
