@@ -2,7 +2,8 @@
  * Human approvals in Chromium, against a real `tributary start`: a run waits at an approval; the
  * Approvals page (with its count in the navigation) lists it; a value the form refuses (in the
  * browser, or on the server: 422 next to the field) leaves the run waiting; a valid answer
- * approves it and the downstream task receives it. A second run is rejected from the task panel.
+ * approves it and the downstream task receives it. A second run is rejected from the task panel;
+ * a viewer sees a third one only among all waiting approvals, with the form disabled.
  * The tests share the server and the browser and run in order; each leaves a screenshot.
  */
 import { copyFileSync } from "node:fs";
@@ -123,4 +124,22 @@ describe("human approvals in the web UI", () => {
     await expect.poll(async () => (await instance(page, runId, "rollout"))?.state, { timeout: 30_000 }).toBe("upstream_failed");
     await screenshot(page, "approvals-rejected-dark");
   }, 90_000);
+
+  it("shows a viewer the waiting approvals only when asked for all of them, with the form disabled", async () => {
+    const { page, context } = e2e.browser;
+    await apiPost(page, e2e.server.url, "users", { username: "vera", role: "viewer", password: "vera's long password" });
+    const runId = await runWaitingForReview(page);
+    await context.clearCookies();
+    await logIn(page, e2e.server.url, { username: "vera", password: "vera's long password" });
+    await page.goto(`${e2e.server.url}#/approvals`);
+    await page.getByText("Nothing waits for you").waitFor();
+    expect(await page.getByTestId("approvals-count").count()).toBe(0);
+    await page.getByLabel("Show every waiting approval").check();
+    const entry = page.locator(`[data-testid="approval"][data-run="${attr(runId)}"]`);
+    await entry.waitFor();
+    expect(await entry.getByRole("status").textContent()).toBe("Only the operator role or above may answer this approval.");
+    expect(await entry.getByRole("button", { name: "Approve" }).isDisabled()).toBe(true);
+    expect(await entry.getByRole("button", { name: "Reject" }).isDisabled()).toBe(true);
+    await screenshot(page, "approvals-viewer");
+  }, 60_000);
 });
