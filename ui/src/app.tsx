@@ -11,6 +11,7 @@ import { Layout } from "./components/layout";
 import { Loading } from "./components/status";
 import { LiveUpdatesProvider } from "./live/live-updates";
 import { AlertsPage } from "./pages/alerts-page";
+import { ApprovalsPage } from "./pages/approvals-page";
 import { BackfillsPage } from "./pages/backfills-page";
 import { ChangePasswordPage } from "./pages/change-password-page";
 import { DagPage } from "./pages/dag-page";
@@ -83,6 +84,8 @@ function Page() {
       return id === "lineage" ? <LineagePage /> : <DatasetsPage />;
     case "alerts":
       return <AlertsPage />;
+    case "approvals":
+      return <ApprovalsPage />;
     case "admin":
       return <AdminPage tab={id} />;
     default:

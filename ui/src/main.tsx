@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app";
 import "./styles.css";
 import "./run-management.css";
+import "./approvals.css";
 
 const root = document.getElementById("root");
 if (root) {

@@ -79,6 +79,11 @@ export type AlertDelivery = Schemas["AlertDelivery"];
 export type DeliveryAttempt = Schemas["DeliveryAttempt"];
 export type AlertDetail = Schemas["AlertDetail"];
 
+/** A human approval waiting for an answer (GET /approvals), with its policy (who answers, the form). */
+export type WaitingApproval = Schemas["WaitingApproval"];
+export type ApprovalPolicy = Schemas["ApprovalPolicy"];
+export type WaitingApprovalList = Schemas["WaitingApprovalList"];
+
 export type DeadLetter = Schemas["DeadLetter"];
 export type SlaMiss = Schemas["SlaMiss"];
 

@@ -1,7 +1,8 @@
-/** The header (brand, navigation, live status, theme, user and role) around every page. */
+/** The header (brand, navigation with the count of approvals waiting for me, live status, theme, user and role) around every page. */
 import { useEffect, useState, type ReactNode } from "react";
 import { useCan, useSession } from "../auth";
 import { useLiveStatus } from "../live/live-updates";
+import { useWaitingApprovals } from "../live/use-waiting-approvals";
 import { Logo } from "../pages/login-page";
 import { useRoute } from "../router";
 import { ZonePicker } from "../time/zone-picker";
@@ -12,11 +13,15 @@ const NAV = [
   { section: "runs", label: "Runs" },
   { section: "backfills", label: "Backfills" },
   { section: "datasets", label: "Datasets" },
+  { section: "approvals", label: "Approvals" },
   { section: "alerts", label: "Dead letters & alerts" },
 ] as const;
 
 /** Admins get the admin pages; everyone else the pools alone (read-only). */
 const adminNav = (isAdmin: boolean) => ({ section: "admin", href: isAdmin ? "#/admin" : "#/admin/pools", label: isAdmin ? "Admin" : "Pools" });
+
+/** The approvals count in the navigation also follows the live stream; polling is the fallback. */
+const NAV_COUNT_POLL_MS = 60_000;
 
 type Theme = "light" | "dark";
 
@@ -34,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [menuOpen, setMenuOpen] = useState(false);
   const current = route.parts[0] ?? "dags";
+  const waitingForMe = useWaitingApprovals({ mine: true }, NAV_COUNT_POLL_MS).data?.approvals.length ?? 0;
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -61,6 +67,11 @@ export function Layout({ children }: { children: ReactNode }) {
           {[...NAV.map((item) => ({ ...item, href: `#/${item.section}` })), adminNav(isAdmin)].map((item) => (
             <a key={item.section} href={item.href} aria-current={current === item.section ? "page" : undefined}>
               {item.label}
+              {item.section === "approvals" && waitingForMe > 0 ? (
+                <span className="nav-count" data-testid="approvals-count" aria-label={`${waitingForMe} waiting for me`}>
+                  {waitingForMe}
+                </span>
+              ) : null}
             </a>
           ))}
         </nav>

@@ -1,7 +1,9 @@
 /**
- * Form fields generated from a params JSON Schema (the DAG's zod schema, converted by the
- * server): enums become selects, booleans checkboxes, numbers number inputs, strings text
- * inputs, anything else a JSON text area. The server validates; its message lands on the field.
+ * Form fields generated from a JSON Schema (a DAG's params or an approval's answer, from the DAG's
+ * zod schema, converted by the server): enums become selects, booleans checkboxes, numbers number
+ * inputs, strings text inputs, anything else a JSON text area. The browser checks what the schema
+ * says plainly (required, numbers and their bounds); the server validates the rest, and its
+ * message lands on the field it names.
  */
 import type { JsonSchema } from "../api/types";
 import { describeType } from "../dag/details-view";
@@ -26,8 +28,14 @@ export function initialValues(schema: JsonSchema | null): FormValues {
   return values;
 }
 
-/** The params to send: empty fields are left out (the schema's defaults apply on the server). */
-export function paramsFrom(schema: JsonSchema | null, values: FormValues): { params: Record<string, unknown>; error?: { field: string; message: string } } {
+/** A field the form found wrong, and why. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The values to send: empty fields are left out (the schema's defaults apply on the server). */
+export function paramsFrom(schema: JsonSchema | null, values: FormValues): { params: Record<string, unknown>; error?: FieldError } {
   const params: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(schema?.properties ?? {})) {
     const value = values[name];
@@ -36,10 +44,14 @@ export function paramsFrom(schema: JsonSchema | null, values: FormValues): { par
       params[name] = value;
       continue;
     }
-    if (value === undefined || value === "") continue;
+    if (value === undefined || value === "") {
+      if (schema?.required?.includes(name) === true && field.default === undefined) return { params, error: { field: name, message: `${name}: required` } };
+      continue;
+    }
     if (kind === "number" || kind === "integer") {
       const n = Number(value);
-      if (!Number.isFinite(n)) return { params, error: { field: name, message: `${name}: "${value}" is not a number` } };
+      const outOfBounds = numberError(name, value, field, kind);
+      if (outOfBounds) return { params, error: { field: name, message: outOfBounds } };
       params[name] = n;
     } else if (kind === "object" || kind === "array" || kind === "json") {
       try {
@@ -57,24 +69,45 @@ export function paramsFrom(schema: JsonSchema | null, values: FormValues): { par
   return { params };
 }
 
+/** What is wrong with a number field's value, by the schema's type and bounds; undefined when nothing. */
+function numberError(name: string, value: string, field: JsonSchema, kind: string): string | undefined {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return `${name}: "${value}" is not a number`;
+  if (kind === "integer" && !Number.isInteger(n)) return `${name}: must be a whole number`;
+  if (field.minimum !== undefined && n < field.minimum) return `${name}: must be at least ${field.minimum}`;
+  if (field.maximum !== undefined && n > field.maximum) return `${name}: must be at most ${field.maximum}`;
+  return undefined;
+}
+
+/** Whether an error (the form's, or the server's naming `<prefix>.<field>`) is about this field. */
+export function isFieldError(error: { readonly field?: string } | undefined, name: string, prefix: string): boolean {
+  return error?.field === name || error?.field === `${prefix}.${name}`;
+}
+
 interface Props {
   readonly schema: JsonSchema | null;
   readonly values: FormValues;
   /** The field the server (or the form) found wrong, and why. */
   readonly error: { field?: string; message: string } | undefined;
   onChange(values: FormValues): void;
+  /** Makes the fields' ids unique when several forms share a page (default "param"). */
+  readonly idPrefix?: string;
+  /** How the server names the fields in its errors: `params.region`, `answer.ticket` (default "params"). */
+  readonly errorPrefix?: string;
+  /** What a schema without fields says. */
+  readonly emptyText?: string;
 }
 
-export function SchemaForm({ schema, values, error, onChange }: Props) {
+export function SchemaForm({ schema, values, error, onChange, idPrefix = "param", errorPrefix = "params", emptyText = "This DAG takes no params." }: Props) {
   const fields = Object.entries(schema?.properties ?? {});
-  if (fields.length === 0) return <p className="muted">This DAG takes no params.</p>;
+  if (fields.length === 0) return <p className="muted">{emptyText}</p>;
   const set = (name: string, value: string | boolean) => onChange({ ...values, [name]: value });
   return (
     <div className="schema-form">
       {fields.map(([name, field]) => {
         const kind = typeOf(field);
-        const id = `param-${name}`;
-        const invalid = error?.field === name || error?.field === `params.${name}`;
+        const id = `${idPrefix}-${name}`;
+        const invalid = isFieldError(error, name, errorPrefix);
         const required = schema?.required?.includes(name) === true && field.default === undefined;
         const value = values[name];
         const describedBy = invalid ? `${id}-error` : `${id}-hint`;

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError, errorMessage, post, seg } from "../api/client";
 import type { DagDetail, DagRun } from "../api/types";
 import { Dialog } from "../components/dialog";
-import { initialValues, paramsFrom, SchemaForm, type FormValues } from "./schema-form";
+import { initialValues, isFieldError, paramsFrom, SchemaForm, type FormValues } from "./schema-form";
 
 export function TriggerDialog({ dag, onClose, onTriggered }: { dag: DagDetail; onClose: () => void; onTriggered: (runId: string) => void }) {
   const [values, setValues] = useState<FormValues>(() => initialValues(dag.params));
@@ -31,7 +31,7 @@ export function TriggerDialog({ dag, onClose, onTriggered }: { dag: DagDetail; o
   };
 
   const fieldNames = Object.keys(dag.params?.properties ?? {});
-  const unplaced = error && !fieldNames.some((n) => error.field === n || error.field === `params.${n}`);
+  const unplaced = error && !fieldNames.some((n) => isFieldError(error, n, "params"));
   return (
     <Dialog title={`Trigger ${dag.dagId}`} onClose={onClose}>
       <form onSubmit={(e) => void submit(e)} className="dialog-body" noValidate>

@@ -1,7 +1,8 @@
 /**
  * One task instance: state, actions (by role), tries with duration and error, its durable steps, the log of any try,
  * state history, result and dataset events. It refreshes live while the instance changes. For a run
- * of an older DAG version, Clear says that the task runs again with the version loaded now.
+ * of an older DAG version, Clear says that the task runs again with the version loaded now. An
+ * instance waiting for a human approval shows the approval's answer form.
  */
 import { useEffect, useState } from "react";
 import { errorMessage, get, post, seg } from "../api/client";
@@ -20,6 +21,7 @@ import { useNow } from "../time/use-now";
 import { useTimes } from "../time/use-times";
 import { LogViewer } from "./log-viewer";
 import { StepList } from "./step-list";
+import { TaskApproval } from "./task-approval";
 
 interface Props {
   readonly runId: string;
@@ -102,8 +104,8 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             <span className="muted small">
               try {ti.tryNumber} of {ti.maxTries} · <span data-testid="task-duration">{formatDuration(between(ti.startedAt, ti.endedAt, now))}</span>
               {ti.nextRetryAt ? ` · next try at ${times.time(ti.nextRetryAt)}` : ""}
-              {ti.pokes > 0 ? ` · ${ti.pokes} ${ti.pokes === 1 ? "poke" : "pokes"}` : ""}
-              {ti.wakeAt ? <span data-testid="task-next-poke">{` · next poke at ${times.time(ti.wakeAt)}`}</span> : ""}
+              {ti.pokes > 0 && ti.waitReason !== "approval" ? ` · ${ti.pokes} ${ti.pokes === 1 ? "poke" : "pokes"}` : ""}
+              {ti.wakeAt ? <span data-testid="task-next-poke">{ti.waitReason === "approval" ? ` · deadline ${times.dateTime(ti.wakeAt)}` : ` · next poke at ${times.time(ti.wakeAt)}`}</span> : ""}
             </span>
           </div>
           {canOperate ? (
@@ -154,6 +156,18 @@ export function TaskPanel({ runId, taskId, mapIndex, versions, onClose }: Props)
             </p>
           ) : null}
           {ti.error ? <pre className="error-text">{ti.error}</pre> : null}
+          {ti.state === "deferred" && ti.waitReason === "approval" ? (
+            <TaskApproval
+              dagId={ti.dagId}
+              runId={runId}
+              taskId={taskId}
+              mapIndex={index}
+              onAnswered={(_answered, decision) => {
+                setAction({ busy: false, message: decision === "approve" ? "Approved." : "Rejected." });
+                detail.reload();
+              }}
+            />
+          ) : null}
 
           <h3>Tries</h3>
           {tries.length === 0 ? (
