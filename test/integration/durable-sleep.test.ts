@@ -6,14 +6,12 @@
  * On SQLite and PostgreSQL.
  */
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStoreAt } from "../../src/store/open-store.js";
-import { TEST_PG_URL } from "../conformance/stores.js";
+import { STORE_URL_PLACES } from "../support/store-urls.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
@@ -21,34 +19,7 @@ const BIN = join(ROOT, "bin", "tributary.js");
 const DSL = join(ROOT, "src", "dsl", "index.js");
 const SLEEP_MS = 2_000;
 
-interface Place {
-  readonly url: string;
-  readonly dispose: () => Promise<void>;
-}
 
-const PLACES: { readonly name: string; readonly create: (dir: string) => Place }[] = [
-  { name: "sqlite", create: (dir) => ({ url: join(dir, "store.db"), dispose: () => Promise.resolve() }) },
-  {
-    name: "postgres",
-    create: () => {
-      const schema = `sleep_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-      const url = new URL(TEST_PG_URL);
-      url.searchParams.set("schema", schema);
-      return {
-        url: url.toString(),
-        dispose: async () => {
-          const client = new pg.Client({ connectionString: TEST_PG_URL });
-          await client.connect();
-          try {
-            await client.query(`drop schema if exists ${schema} cascade`);
-          } finally {
-            await client.end();
-          }
-        },
-      };
-    },
-  },
-];
 
 function dagSource(effects: string): string {
   return `
@@ -87,7 +58,7 @@ function run(args: readonly string[]): Promise<{ code: number | null; stderr: st
   });
 }
 
-describe.each(PLACES)("ctx.sleep with a real worker on $name", ({ create }) => {
+describe.each(STORE_URL_PLACES)("ctx.sleep with a real worker on $name", ({ create }) => {
   it("frees the only slot for 2 s: B runs meanwhile, A resumes on time without redoing its step", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-sleep-"));
     cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));

@@ -7,15 +7,13 @@
  * step 3 started twice but done once, and steps 4-5 once. On SQLite and PostgreSQL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStoreAt } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/index.js";
-import { TEST_PG_URL } from "../conformance/stores.js";
+import { STORE_URL_PLACES } from "../support/store-urls.js";
 import { waitFor } from "../support/wait-for.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -24,34 +22,7 @@ const BIN = join(ROOT, "bin", "tributary.js");
 const DSL = join(ROOT, "src", "dsl", "index.js");
 const DAG_ID = "durable_steps";
 
-interface Place {
-  readonly url: string;
-  readonly dispose: () => Promise<void>;
-}
 
-const PLACES: { readonly name: string; readonly create: (dir: string) => Place }[] = [
-  { name: "sqlite", create: (dir) => ({ url: join(dir, "store.db"), dispose: () => Promise.resolve() }) },
-  {
-    name: "postgres",
-    create: () => {
-      const schema = `steps_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-      const url = new URL(TEST_PG_URL);
-      url.searchParams.set("schema", schema);
-      return {
-        url: url.toString(),
-        dispose: async () => {
-          const client = new pg.Client({ connectionString: TEST_PG_URL });
-          await client.connect();
-          try {
-            await client.query(`drop schema if exists ${schema} cascade`);
-          } finally {
-            await client.end();
-          }
-        },
-      };
-    },
-  },
-];
 
 /** Five steps; each marks its start and end; step 3 waits until the release file exists. */
 function dagSource(effects: string, release: string): string {
@@ -110,7 +81,7 @@ function tributary(role: "scheduler" | "worker", dagsDir: string, url: string, o
   return child;
 }
 
-describe.each(PLACES)("durable steps on $name", ({ create }) => {
+describe.each(STORE_URL_PLACES)("durable steps on $name", ({ create }) => {
   it("kill -9 of the worker during step 3 of 5 resumes at step 3 without running steps 1-2 again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-steps-kill-"));
     cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));

@@ -7,17 +7,15 @@
  * deadline with the payload. On SQLite and PostgreSQL.
  */
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateToken, hashSecret } from "../../src/access/tokens.js";
 import { createApiServer } from "../../src/api/server.js";
 import { DagRegistry } from "../../src/scheduler/dag-registry.js";
 import { openStoreAt } from "../../src/store/open-store.js";
-import { TEST_PG_URL } from "../conformance/stores.js";
+import { STORE_URL_PLACES } from "../support/store-urls.js";
 import { waitForValue } from "../support/wait-for.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -25,29 +23,6 @@ const BIN = join(ROOT, "bin", "tributary.js");
 /** What the generated DAG file imports `dag` from (tsx resolves the .js specifier to the .ts source). */
 const DSL = join(ROOT, "src", "dsl", "index.js");
 
-const PLACES: { readonly name: string; readonly create: (dir: string) => { url: string; dispose: () => Promise<void> } }[] = [
-  { name: "sqlite", create: (dir) => ({ url: join(dir, "store.db"), dispose: () => Promise.resolve() }) },
-  {
-    name: "postgres",
-    create: () => {
-      const schema = `event_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-      const url = new URL(TEST_PG_URL);
-      url.searchParams.set("schema", schema);
-      return {
-        url: url.toString(),
-        dispose: async () => {
-          const client = new pg.Client({ connectionString: TEST_PG_URL });
-          await client.connect();
-          try {
-            await client.query(`drop schema if exists ${schema} cascade`);
-          } finally {
-            await client.end();
-          }
-        },
-      };
-    },
-  },
-];
 
 const DAG_SOURCE = `
 import { dag } from ${JSON.stringify(DSL)};
@@ -78,7 +53,7 @@ function run(args: readonly string[]): Promise<{ code: number | null; stderr: st
   });
 }
 
-describe.each(PLACES)("ctx.waitForEvent with a real worker and POST /api/v1/events on $name", ({ create }) => {
+describe.each(STORE_URL_PLACES)("ctx.waitForEvent with a real worker and POST /api/v1/events on $name", ({ create }) => {
   it("the event posted over HTTP reaches the waiting task, which resumes with its payload; a wait nobody answers resolves to null", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tributary-event-"));
     cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
