@@ -1,6 +1,7 @@
 /**
  * A fanout run for profiling (`node --cpu-prof --import tsx bench/profile-fanout.ts <instances>
- * <concurrency> [sqlite|postgres]`): like fanout10k, at a chosen size, printing tasks per second.
+ * <concurrency> [sqlite|postgres] [process|thread|inline]`): like fanout10k, at a chosen size,
+ * printing tasks per second.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import { runToCompletion } from "../src/app/run-to-completion.js";
 import { openStoreAt } from "../src/store/open-store.js";
 import { writeDagFile } from "./workloads/setup.js";
 
-const [instancesArg, concurrencyArg, kind] = process.argv.slice(2);
+const [instancesArg, concurrencyArg, kind, isolation = "process"] = process.argv.slice(2);
 const instances = Number(instancesArg ?? "2000");
 const concurrency = Number(concurrencyArg ?? "64");
 const dir = mkdtempSync(join(tmpdir(), "tributary-profile-"));
@@ -21,7 +22,7 @@ try {
     join(dir, "fanout.ts"),
     `export default dag("fanout", {}, (d) => {
   const items = d.task("items", async () => Array.from({ length: ${instances} }, (_, i) => i));
-  d.map("noop", { over: items }, async () => null);
+  d.map("noop", { over: items, isolation: ${JSON.stringify(isolation)} }, async () => null);
 });
 `,
   );

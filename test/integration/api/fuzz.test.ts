@@ -158,6 +158,14 @@ describe.each(STORES)("API fuzzing on $name", (factory) => {
       path: () => fc.tuple(idOf([running.runId, finished.runId]), idOf(["extract", "echo_note"])).map(([r, t]) => `/api/v1/runs/${segment(r)}/tasks/${segment(t)}/mark`),
       fields: ["state", "mapIndex"],
     },
+    {
+      // These DAGs have no approval: every answer is refused (404, 409, 400, 422), changing nothing.
+      name: "POST /runs/:runId/tasks/:taskId/approval",
+      method: "POST",
+      as: "operator",
+      path: () => fc.tuple(idOf([running.runId, finished.runId]), idOf(["extract", "echo_note"])).map(([r, t]) => `/api/v1/runs/${segment(r)}/tasks/${segment(t)}/approval`),
+      fields: ["decision", "answer", "comment", "mapIndex"],
+    },
     { name: "POST /users", method: "POST", as: "admin", path: () => fc.constant("/api/v1/users"), fields: ["username", "role", "password"] },
     { name: "PATCH /users/:username", method: "PATCH", as: "admin", path: () => idOf(["operator", "viewer"]).map((u) => `/api/v1/users/${segment(u)}`), fields: ["role", "password"] },
     { name: "DELETE /users/:username", method: "DELETE", as: "admin", path: () => fc.string({ minLength: 1, maxLength: 12 }).filter((u) => !["admin", "operator", "viewer"].includes(u)).map((u) => `/api/v1/users/${segment(u)}`), fields: [], share: 0.3 },

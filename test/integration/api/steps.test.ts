@@ -50,8 +50,8 @@ describe.each(STORES)("durable steps in the API ($name)", (factory) => {
     const { steps, result } = answer.body as { steps: Record<string, unknown>[]; result: unknown };
     expect(result).toBe(3);
     expect(steps).toEqual([
-      { number: 1, name: "extract", kind: "run", tryNumber: 1, startedAt: expect.any(String), endedAt: expect.any(String), resultBytes: 7, resultPreview: "[1,2,3]" },
-      { number: 2, name: "load", kind: "run", tryNumber: 1, startedAt: expect.any(String), endedAt: expect.any(String), resultBytes: 1, resultPreview: "3" },
+      { number: 1, name: "extract", kind: "run", tryNumber: 1, startedAt: expect.any(String), endedAt: expect.any(String), resultBytes: 7, resultPreview: "[1,2,3]", waiting: false },
+      { number: 2, name: "load", kind: "run", tryNumber: 1, startedAt: expect.any(String), endedAt: expect.any(String), resultBytes: 1, resultPreview: "3", waiting: false },
     ]);
     const [first] = steps;
     expect(Date.parse(String(first?.endedAt))).toBeGreaterThanOrEqual(Date.parse(String(first?.startedAt)));
