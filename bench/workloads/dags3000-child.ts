@@ -4,7 +4,7 @@
  * recorded in the store), then times scheduler ticks. Prints one JSON line.
  * Arguments: <dags dir> <store location> <ticks>.
  */
-import { DagRegistry } from "../../src/scheduler/dag-registry.js";
+import { DagRegistry, storedDags } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { openStoreAt } from "../../src/store/open-store.js";
 
@@ -23,9 +23,7 @@ const loadStarted = performance.now();
 const registry = new DagRegistry(dir);
 await registry.refresh();
 const loaded = registry.all().size;
-for (const entry of registry.all().values()) {
-  await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: now() });
-}
+await store.upsertDags({ dags: storedDags(registry.all().values()), now: now() });
 const loadSeconds = (performance.now() - loadStarted) / 1_000;
 const errors = registry.importErrors().map((e) => e.message);
 

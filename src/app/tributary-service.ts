@@ -6,7 +6,7 @@
 import type { Store } from "../store/index.js";
 import { TaskRunners } from "../worker/task-runners.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
-import { DagRegistry } from "../scheduler/dag-registry.js";
+import { DagRegistry, storedDags } from "../scheduler/dag-registry.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { createRetryTimer } from "../scheduler/retry-timer.js";
 import { Scheduler } from "../scheduler/scheduler.js";
@@ -216,9 +216,7 @@ export class TributaryService {
     this.#started = true;
     const now = (this.#options.now ?? (() => new Date()))();
     await this.registry.refresh();
-    for (const entry of this.registry.all().values()) {
-      await this.#options.store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
-    }
+    await this.#options.store.upsertDags({ dags: storedDags(this.registry.all().values()), now });
     if (this.#roles.scheduler) {
       // The first pass fixes where reporting starts, before this process changes anything.
       await this.#openLineage?.pass().catch(onErrorOf(this.#options));

@@ -11,7 +11,6 @@
  * alone; the other files still load. DAGs are recognised by their `DAG_BRAND` symbol rather than
  * by class, because a DAG file may build them with another copy of Tributary.
  */
-import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -191,9 +190,25 @@ class LoadSession {
  */
 function startNamespace(): ScopedImport {
   forgetNamespacedCommonJs();
-  const namespace = randomUUID();
+  const namespace = nextNamespaceName();
   registerCommonJs({ namespace });
   return register({ namespace }).import;
+}
+
+const NAMESPACE_COUNT = Symbol.for("tributary.dagLoadNamespaces");
+
+/**
+ * Namespace names need only be new within this process, so they are counted (`tributary-1`, `-2`...)
+ * rather than random: tsx writes a file compiled to CommonJS with its namespace in the code, and its
+ * transform cache is keyed by that code, so with random names no compile was ever reused (and every
+ * start left one more cache entry per file in the OS temp folder). Counted, a process's first load
+ * (a service's start, a task process's) finds what the previous process compiled. The count lives
+ * on `globalThis` so that two copies of this module in one process (src and dist) never share a name.
+ */
+function nextNamespaceName(): string {
+  const counter = globalThis as { [NAMESPACE_COUNT]?: number };
+  counter[NAMESPACE_COUNT] = (counter[NAMESPACE_COUNT] ?? 0) + 1;
+  return `tributary-${counter[NAMESPACE_COUNT]}`;
 }
 
 /**

@@ -124,6 +124,11 @@ export class DagRegistry {
   }
 }
 
+/** What the store records of each DAG (`store.upsertDags`). */
+export function storedDags(entries: Iterable<RegisteredDag>): { dagId: string; file: string; graph: Dag["graph"] }[] {
+  return [...entries].map((entry) => ({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph }));
+}
+
 /** Precomputes a loaded DAG's schedule and dates; throws a DagDefinitionError naming the field. */
 export function register(loaded: LoadedDag): RegisteredDag {
   const { dag, file } = loaded;

@@ -8,7 +8,7 @@ import { isTimetable } from "../core/schedule.js";
 import { nextBoundaryAfter } from "../core/timetable.js";
 import type { Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
-import type { DagRegistry, RegisteredDag } from "./dag-registry.js";
+import { storedDags, type DagRegistry, type RegisteredDag } from "./dag-registry.js";
 import { dueIntervals } from "./due-intervals.js";
 import { createDatasetTriggeredRun } from "./dataset-triggers.js";
 import { scheduledRunId } from "./run-ids.js";
@@ -181,17 +181,18 @@ export class Scheduler {
   async #recordDags(now: Date): Promise<void> {
     const { store, registry } = this.#options;
     let stored: Map<string, { file: string; graph: string }> | undefined;
+    const changed: RegisteredDag[] = [];
     for (const entry of registry.all().values()) {
       const dagId = entry.dag.id;
       if (this.#recorded.get(dagId) === entry) continue;
       // After a restart every DAG is new to this process: compare with the store before writing.
       stored ??= new Map((await store.listDags()).map((d) => [d.dagId, { file: d.file, graph: JSON.stringify(d.graph) }]));
       const record = stored.get(dagId);
-      if (record === undefined || record.file !== entry.file || record.graph !== JSON.stringify(entry.dag.graph)) {
-        await store.upsertDag({ dagId, file: entry.file, graph: entry.dag.graph, now });
-      }
-      this.#recorded.set(dagId, entry);
+      if (record === undefined || record.file !== entry.file || record.graph !== JSON.stringify(entry.dag.graph)) changed.push(entry);
     }
+    // One transaction for all of them: a start with thousands of new DAGs would otherwise commit each.
+    if (changed.length > 0) await store.upsertDags({ dags: storedDags(changed), now });
+    for (const entry of registry.all().values()) this.#recorded.set(entry.dag.id, entry);
   }
 
   /** The DAGs with queued runs, or undefined when there are too many to list (then every DAG is tried). */

@@ -132,6 +132,23 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       expect(await s.getDag("nope")).toBeUndefined();
       expect((await s.listDags()).map((d) => d.dagId)).toEqual(["a", "b"]);
     });
+
+    it("upsertDags records many DAGs at once, as upsertDag does each: new ones unpaused, known ones keep their paused flag", async () => {
+      const s = ctx.store;
+      await s.upsertDag({ dagId: "b", file: "dags/b.ts", graph: graph("b", [{ id: "x" }]), now: at(0) });
+      await s.setDagPaused("b", true, at(1));
+      await s.upsertDags({ dags: [], now: at(2) });
+      // More than one statement's worth of rows, so that batching is exercised.
+      const many = Array.from({ length: 450 }, (_, n) => ({ dagId: `many_${String(n).padStart(3, "0")}`, file: `dags/many_${n}.ts`, graph: graph(`many_${n}`, [{ id: "t" }]) }));
+      const gb2 = graph("b", [{ id: "x" }, { id: "z", upstream: ["x"] }]);
+      const ga = graph("a", [{ id: "y" }]);
+      await s.upsertDags({ dags: [{ dagId: "b", file: "dags/b2.ts", graph: gb2 }, { dagId: "a", file: "dags/a.ts", graph: ga }, ...many], now: at(3) });
+      expect(await s.getDag("b")).toEqual({ dagId: "b", file: "dags/b2.ts", isPaused: true, graph: gb2, updatedAt: at(3) });
+      expect(await s.getDag("a")).toEqual({ dagId: "a", file: "dags/a.ts", isPaused: false, graph: ga, updatedAt: at(3) });
+      expect(await s.getDag("many_449")).toEqual({ dagId: "many_449", file: "dags/many_449.ts", isPaused: false, graph: graph("many_449", [{ id: "t" }]), updatedAt: at(3) });
+      expect(await s.listDags()).toHaveLength(452);
+      expect(await s.listPausedDagIds()).toEqual(["b"]);
+    });
   });
 
   describe.sequential("runs a scheduler reads", () => {

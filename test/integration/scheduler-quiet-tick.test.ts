@@ -33,15 +33,18 @@ function writeDag(name: string, body: string, bumpSeconds = 0): void {
   utimesSync(file, later, later);
 }
 
-/** The real store, with a count of the calls of each method. */
+/** The real store, with a count of the calls of each method, and of the DAGs written (`dagsWritten`, by upsertDag or upsertDags). */
 function counting(target: Store): { store: Store; calls: Map<string, number> } {
   const calls = new Map<string, number>();
+  const add = (key: string, count: number) => calls.set(key, (calls.get(key) ?? 0) + count);
   const store = new Proxy(target, {
     get(object, key, receiver) {
       const value = Reflect.get(object, key, receiver) as unknown;
       if (typeof value !== "function" || typeof key !== "string") return value;
       return (...args: unknown[]) => {
-        calls.set(key, (calls.get(key) ?? 0) + 1);
+        add(key, 1);
+        if (key === "upsertDag") add("dagsWritten", 1);
+        if (key === "upsertDags") add("dagsWritten", (args[0] as Parameters<Store["upsertDags"]>[0]).dags.length);
         return (value as (...a: unknown[]) => unknown).apply(object, args);
       };
     },
@@ -59,9 +62,9 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
   const errors: unknown[] = [];
   const scheduler = new Scheduler({ store: counted, registry: new DagRegistry(join(dir, "dags")), now: () => new Date(clock), reloadMs: 1, onError: (e) => errors.push(e) });
 
-  // First tick: both DAGs written, the two missed days created and started.
+  // First tick: both DAGs written (in one transaction), the two missed days created and started.
   expect(await scheduler.tick()).toMatchObject({ created: 2, started: 2 });
-  expect(calls.get("upsertDag")).toBe(2);
+  expect([calls.get("dagsWritten"), calls.get("upsertDags")]).toEqual([2, 1]);
   expect(calls.get("latestLogicalDate")).toBe(1);
 
   // Quiet ticks: no DAG written, no latest logical date asked, no start-queued-runs transaction.
@@ -70,13 +73,13 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
     clock += 60_000;
     expect(await scheduler.tick()).toMatchObject({ created: 0, started: 0 });
   }
-  expect([calls.get("upsertDag"), calls.get("latestLogicalDate"), calls.get("startQueuedRuns")]).toEqual([undefined, undefined, undefined]);
+  expect([calls.get("upsertDags"), calls.get("latestLogicalDate"), calls.get("startQueuedRuns")]).toEqual([undefined, undefined, undefined]);
 
   // One file changes: only its DAG is written again.
   writeDag("manual.ts", `export default dag("manual", {}, (d) => { d.task("a", () => null); d.task("b", () => null); });`, 5);
   clock += 60_000;
   await scheduler.tick();
-  expect(calls.get("upsertDag")).toBe(1);
+  expect(calls.get("dagsWritten")).toBe(1);
   expect((await store.getDag("manual"))?.graph.tasks.map((t) => t.id)).toEqual(["a", "b"]);
 
   // The next day's interval ends at midnight: created then (queued behind maxActiveRuns), not before.
@@ -98,6 +101,6 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
   calls.clear();
   const restarted = new Scheduler({ store: counted, registry: new DagRegistry(join(dir, "dags")), now: () => new Date(clock), reloadMs: 1, onError: (e) => errors.push(e) });
   expect(await restarted.tick()).toMatchObject({ created: 0 });
-  expect(calls.get("upsertDag")).toBeUndefined();
+  expect(calls.get("dagsWritten")).toBeUndefined();
   expect(errors).toEqual([]);
 });

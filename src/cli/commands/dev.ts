@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { relative } from "node:path";
 import { dagVersion } from "../../core/dag-version.js";
-import type { DagRegistry } from "../../scheduler/dag-registry.js";
+import { storedDags, type DagRegistry } from "../../scheduler/dag-registry.js";
 import { startWith, type ServeHook } from "./start.js";
 
 export const DEV_USAGE = `tributary dev [--dags <dir>] [--db <path|url>] [--port N] [start's options]
@@ -42,9 +42,7 @@ const watchDagFolder: ServeHook = async ({ service, store, dagsDir, log }) => {
     }
     if (changedFiles.size > 0) {
       const now = new Date();
-      for (const entry of service.registry.all().values()) {
-        await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
-      }
+      await store.upsertDags({ dags: storedDags(service.registry.all().values()), now });
       await service.reloadTaskCode([...changedFiles]);
     }
     for (const dagId of known.keys()) if (!current.has(dagId)) log(`removed DAG ${dagId}`);

@@ -296,6 +296,8 @@ export interface Store {
   setDagPaused(dagId: string, paused: boolean, now: Date): Promise<boolean>;
   /** Records (or refreshes) a DAG's file and structure; keeps its paused flag. */
   upsertDag(input: { dagId: string; file: string; graph: DagGraph; now: Date }): Promise<void>;
+  /** `upsertDag` for many DAGs in one transaction (a start records thousands; one commit each is most of the time). */
+  upsertDags(input: { dags: readonly { dagId: string; file: string; graph: DagGraph }[]; now: Date }): Promise<void>;
   getDag(dagId: string): Promise<DagRecord | undefined>;
 
   /**

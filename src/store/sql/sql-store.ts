@@ -102,6 +102,9 @@ export interface SqlStoreOptions {
   readonly onClose?: () => Promise<void>;
 }
 
+/** Rows per statement in `upsertDags` (5 parameters each). */
+const UPSERT_DAGS_PER_STATEMENT = 200;
+
 export class SqlStore implements Store {
   readonly dialect: "sqlite" | "postgres";
   readonly capabilities: StoreCapabilities;
@@ -190,6 +193,24 @@ export class SqlStore implements Store {
         .onConflict((oc) => oc.column("dag_id").doUpdateSet(values))
         .execute(),
     );
+  }
+
+  async upsertDags(input: { dags: readonly { dagId: string; file: string; graph: DagGraph }[]; now: Date }): Promise<void> {
+    if (input.dags.length === 0) return;
+    const updatedAt = input.now.getTime();
+    const rows = input.dags.map((dag) => ({ dag_id: dag.dagId, is_paused: 0, file: dag.file, graph: JSON.stringify(dag.graph), updated_at: updatedAt }));
+    await this.#tx(async (tx) => {
+      // Several rows per statement, few enough to stay under SQLite's 32,766 bound parameters.
+      for (let start = 0; start < rows.length; start += UPSERT_DAGS_PER_STATEMENT) {
+        await tx
+          .insertInto("dags")
+          .values(rows.slice(start, start + UPSERT_DAGS_PER_STATEMENT))
+          .onConflict((oc) =>
+            oc.column("dag_id").doUpdateSet((eb) => ({ file: eb.ref("excluded.file"), graph: eb.ref("excluded.graph"), updated_at: eb.ref("excluded.updated_at") })),
+          )
+          .execute();
+      }
+    });
   }
 
   async onTasksQueued(listener: () => void): Promise<() => Promise<void>> {
