@@ -1,8 +1,11 @@
 /**
  * A fanout run for profiling (`node --cpu-prof --import tsx bench/profile-fanout.ts <instances>
  * <concurrency> [sqlite|postgres] [process|thread|inline]`): like fanout10k, at a chosen size,
- * printing tasks per second.
+ * printing tasks per second. With PROFILE_OUT=<file.cpuprofile>, the drain alone (not the start-up)
+ * is CPU-profiled into that file.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +45,18 @@ try {
     },
   });
   const { dag } = findDag(await loadDagFile(file), "fanout");
+  const profileOut = process.env["PROFILE_OUT"];
+  const session = profileOut === undefined ? undefined : new Session();
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+  }
   const { instances: done } = await runToCompletion({ store: counted, dag, file, params: {}, concurrency });
+  if (session && profileOut !== undefined) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(profileOut, JSON.stringify(profile));
+  }
   const mapped = done.filter((ti) => ti.taskId === "noop");
   const first = Math.min(...mapped.map((ti) => ti.startedAt?.getTime() ?? Number.NaN));
   const last = Math.max(...mapped.map((ti) => ti.endedAt?.getTime() ?? Number.NaN));

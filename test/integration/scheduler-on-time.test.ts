@@ -1,6 +1,6 @@
 /**
  * A real `tributary start` on the real clock with a `* * * * *` DAG: the run of each minute's
- * interval is created within 2 s of the interval's end, three minutes in a row, and
+ * interval is created within 2 s of the interval's end, two minutes in a row, and
  * tributary_scheduler_lag_seconds on /metrics says so. (A first version created each cron run a
  * whole period late: croner ignored the milliseconds of "now".)
  */
@@ -15,7 +15,7 @@ import { waitForValue } from "../support/wait-for.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/tributary.js");
-const MINUTES = 3;
+const MINUTES = 2;
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-on-time-"));
 let server: ChildProcess | undefined;
