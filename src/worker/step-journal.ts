@@ -143,7 +143,13 @@ export class StepJournal {
     if (stored !== undefined) {
       if (stored.kind !== "event" || stored.name !== name) throw this.#orderError(number, name, "event", stored);
       if (stored.waiting !== true) {
-        this.#options.log(`step ${number} event "${name}" received at ${stored.endedAt ?? "?"}`);
+        // Settled: delivered (a payload is an object), or settled to null by the wake-up at its deadline (sql/waits/wake-due.ts).
+        const timedOut = stored.resultJson === "null";
+        this.#options.log(
+          timedOut
+            ? `step ${number} event "${name}" timed out at ${stored.endedAt ?? "?"}: resolves to null`
+            : `step ${number} event "${name}" received at ${stored.endedAt ?? "?"}`,
+        );
         return JSON.parse(stored.resultJson) as T;
       }
       deadline = new Date(stored.endedAt ?? 0);

@@ -107,9 +107,31 @@ for (const factory of STORES) {
       // Posted before the task reached its wait: nobody waits yet.
       expect(await s.steps.deliverEvent({ name: EVENT, payloadJson: "1", now: at(1) })).toBe(0);
       expect(await s.steps.record(waitStep(claimed, at(2), at(600)))).toBe(true);
-      // A wait whose recorded start is after the event's time (another machine's clock) is not reached either.
-      expect(await s.steps.deliverEvent({ name: EVENT, payloadJson: "1", now: at(1.5) })).toBe(0);
       expect((await s.steps.list(claimed.instance.id))[0]).toMatchObject({ waiting: true, resultJson: "null" });
+      expect(await run.instance("waiter")).toMatchObject({ state: "running" });
+    });
+
+    it("reaches a wait recorded before the event even when the wait's start, from another machine's clock, is later", async () => {
+      const s = ctx.store;
+      await RunDriver.start(s, pipeline, { now: at(0) });
+      const [mine] = await claim(s, pipeline, at(1), 1);
+      if (!mine) throw new Error("nothing claimed");
+      expect(await s.steps.record(waitStep(mine, at(5), at(600)))).toBe(true);
+      // The worker's clock runs ahead of the API's: the event's time is before the recorded start.
+      expect(await s.steps.deliverEvent({ name: EVENT, payloadJson: "1", now: at(3) })).toBe(1);
+      expect((await s.steps.list(mine.instance.id))[0]).toMatchObject({ resultJson: "1" });
+    });
+
+    it("a wait woken by its deadline is settled to null: an event delivered later reaches nothing", async () => {
+      const s = ctx.store;
+      const { run, claimed, deadline } = await waiting(s, true);
+      const [woken] = await claim(s, pipeline, deadline);
+      expect(woken).toMatchObject({ tryId: claimed.tryId, resumed: true });
+      // Posted with a time before the deadline (a skewed clock), after the wake-up committed.
+      expect(await s.steps.deliverEvent({ name: EVENT, payloadJson: '"late"', now: new Date(deadline.getTime() - 10) })).toBe(0);
+      const [step] = await s.steps.list(claimed.instance.id);
+      expect(step).toMatchObject({ resultJson: "null" });
+      expect(step?.waiting).toBeUndefined();
       expect(await run.instance("waiter")).toMatchObject({ state: "running" });
     });
 

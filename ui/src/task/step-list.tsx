@@ -14,7 +14,8 @@ interface Props {
 
 /** What an event wait's "Ran" cell says: its deadline while it waits, else when it ended. */
 function eventWaitText(step: TaskStep, now: number, at: (iso: string) => string): string {
-  if (!step.waiting) return `received at ${at(step.endedAt)}`;
+  // Settled: a delivered payload is an object; null is a wait settled at its deadline (timed out).
+  if (!step.waiting) return step.resultPreview === "null" ? `timed out at ${at(step.endedAt)}` : `received at ${at(step.endedAt)}`;
   return Date.parse(step.endedAt) > now ? `waiting until ${at(step.endedAt)}` : `timed out at ${at(step.endedAt)}`;
 }
 

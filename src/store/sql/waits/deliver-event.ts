@@ -2,8 +2,10 @@
  * Delivering an event to the tasks waiting for it (`ctx.waitForEvent`, docs/durable-steps.md):
  * each waiting `event` step of that name gets the payload as its result, and a task instance
  * waiting `deferred` on one is queued at once (its open try resumes and replays the step as
- * delivered). Only waits that started no later than the event and whose deadline is after it are
- * reached: an event is not kept for a wait that starts later.
+ * delivered). Only waits recorded (committed) before the delivery and still waiting are reached:
+ * an event is not kept for a wait that starts later, and a wait whose deadline woke it was settled
+ * to null by that wake-up (wake-due.ts), so a late event can no longer change what it replayed.
+ * (No comparison with the wait's start: that time comes from another machine's clock.)
  *
  * The race with a try suspending at the same step (PostgreSQL, READ COMMITTED): the step is
  * recorded waiting, the event is delivered, and only then the try's completion records the
@@ -32,7 +34,6 @@ export async function deliverEvent(tx: Tx, input: DeliverEventInput, rowLocks: R
     .select(["task_steps.task_instance_id", "task_instances.run_id"])
     .where("task_steps.awaiting_event", "=", input.name)
     .where("task_steps.ended_at", ">", at)
-    .where("task_steps.started_at", "<=", at)
     .where("task_instances.state", "in", UNFINISHED)
     .execute();
   if (found.length === 0) return 0;
@@ -52,20 +53,21 @@ export async function deliverEvent(tx: Tx, input: DeliverEventInput, rowLocks: R
       .where("task_instance_id", "in", (eb) => eb.selectFrom("task_instances").select("id").where("id", "in", batch).where("state", "in", UNFINISHED))
       .where("awaiting_event", "=", input.name)
       .where("ended_at", ">", at)
-      .where("started_at", "<=", at)
       .returning("task_instance_id")
       .execute();
     reached.push(...updated.map((row) => Number(row.task_instance_id)));
   }
   // The instances already suspended at their wait go back to the queue: their next claim resumes the open try.
   for (const batch of chunks([...new Set(reached)], 500)) {
-    const suspended = await tx
+    const query = tx
       .selectFrom("task_instances")
       .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
       .where("id", "in", batch)
       .where("state", "=", "deferred")
-      .where("wait_reason", "=", "event")
-      .execute();
+      .where("wait_reason", "=", "event");
+    // Locked, so that a wake-up at the deadline taking the same rows (wake-due.ts) either goes
+    // first (the row is no longer deferred when this re-reads it) or skips them.
+    const suspended = await (rowLocks ? query.forUpdate() : query).execute();
     await moveTasks(
       tx,
       suspended.map((row) => ({ ...row, id: Number(row.id) })),

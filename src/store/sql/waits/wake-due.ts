@@ -31,7 +31,7 @@ async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: R
   const at = request.now.getTime();
   let query = tx
     .selectFrom("task_instances")
-    .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
+    .select(["id", "run_id", "dag_id", "task_id", "map_index", "state", "wait_reason"])
     .where("state", "=", "deferred")
     .where("wake_at", "<=", at)
     .where("dag_id", "in", request.dagIds);
@@ -42,5 +42,11 @@ async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: R
   const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
   const due = rows.map((row) => ({ ...row, id: Number(row.id) }));
   await moveTasks(tx, due, "queued", at, { queued_at: at, wake_at: null }, "woken: its next poke is due");
+  // An event wait woken by its deadline is settled now, to null: the try replays it as timed out,
+  // and an event delivered later finds no waiting step to change (deliver-event.ts).
+  const timedOut = due.filter((row) => row.wait_reason === "event").map((row) => row.id);
+  if (timedOut.length > 0) {
+    await tx.updateTable("task_steps").set({ awaiting_event: null, result: "null" }).where("task_instance_id", "in", timedOut).where("awaiting_event", "is not", null).execute();
+  }
   return due.length;
 }
