@@ -7,9 +7,9 @@ import type { AlertSource } from "../store/index.js";
  * paged and ticketed once, not once per run. `task` is empty for a DAG's own SLA. Ids cannot
  * contain ':' (src/dsl/ids.ts), so the key is unambiguous.
  */
-export function alertDedupKey(source: Pick<AlertSource, "kind" | "dagId" | "taskId"> & { readonly runId?: string; readonly mapIndex?: number | null }): string {
-  // Each approval request is news of its own: one alert per run (and map index), never a count.
-  if (source.kind === "approval") return `approval:${source.dagId}:${source.taskId ?? ""}:${source.runId ?? ""}:${source.mapIndex ?? ""}`;
+export function alertDedupKey(source: Pick<AlertSource, "kind" | "dagId" | "taskId"> & { readonly sourceId?: number }): string {
+  // Each approval request is news of its own (a clear asks again): one alert per request, never a count.
+  if (source.kind === "approval") return `approval:${source.dagId}:${source.taskId ?? ""}:${source.sourceId ?? ""}`;
   return `${source.kind}:${source.dagId}:${source.taskId ?? ""}`;
 }
 

@@ -139,6 +139,18 @@ for (const factory of STORES) {
       }
     });
 
+    it("takes no answer once its deadline has passed, even before a worker wakes it", async () => {
+      const s = ctx.store;
+      const g = pipeline("overdue");
+      const run = await RunDriver.start(s, g, { now: at(0) });
+      await startWaiting(s, g, at(1));
+      const deadline = new Date(at(1).getTime() + TIMEOUT);
+      await expect(s.answerApproval({ runId: run.runId, taskId: "review", mapIndex: null, decision: "approve", answer: {}, actor: "alice", graph: g, now: deadline })).rejects.toThrow(
+        /timed out at .*: it takes no answer any more/,
+      );
+      expect(await run.instance("review")).toMatchObject({ state: "deferred", waitReason: "approval" });
+    });
+
     it("the deadline wakes it without an answer: it fails (or is skipped), and a late answer is a conflict", async () => {
       const s = ctx.store;
       for (const [dagId, onTimeout, state] of [["late-fail", { kind: "fail" }, "failed"], ["late-skip", { kind: "skip" }, "skipped"]] as const) {

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { TaskInstanceRecord } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
-import { notFound } from "../errors.js";
+import { forbidden, notFound } from "../errors.js";
+import { describeApprovers, mayAnswer } from "../auth/approvers.js";
 import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
@@ -114,7 +115,7 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
         summary: "Mark a task instance success or failed",
         tags: ["task instances"],
         operationId: "markTaskInstance",
-        response: responses({ 200: taskInstanceSchema }, 400, 404, 409, ...AUTH_ERRORS),
+        response: responses({ 200: taskInstanceSchema }, 400, 403, 404, 409, ...AUTH_ERRORS),
         params: taskParams,
         body: z.strictObject({ state: z.enum(["success", "failed"]), mapIndex: z.number().int().min(0).nullable().optional() }),
       },
@@ -122,6 +123,11 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
     async (request) => {
       const ti = await findInstance(request.params.runId, request.params.taskId, request.body.mapIndex ?? undefined);
       const { graph } = await dagToRun(ctx, ti.dagId);
+      // Marking a waiting approval decides it: only its approvers may (docs/approvals.md).
+      const approval = ti.state === "deferred" && ti.waitReason === "approval" ? graph.tasks.find((t) => t.id === ti.taskId)?.approval : undefined;
+      if (approval && !(request.principal && mayAnswer(approval.approvers, request.principal))) {
+        throw forbidden(`approval "${ti.taskId}" waits for an answer from ${describeApprovers(approval.approvers)}: answer it (POST .../approval) rather than marking it`);
+      }
       const marked = await ctx.store.markTaskInstance({ runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state: request.body.state, graph, now: ctx.now() });
       await ctx.store.access.appendAudit({
         actor: actorOf(request.principal),

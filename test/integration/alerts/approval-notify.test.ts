@@ -68,6 +68,24 @@ for (const factory of STORES) {
       expect(String(w.slack.requests[2]?.body["text"])).toMatch(/resolved/i);
     });
 
+    it("a wait that ends otherwise (marked, or a default answer at the deadline) resolves its alert on the next pass; none is raised for it afterwards", async () => {
+      const w = world();
+      const g = releaseGraph("marked", true);
+      await waitingApproval(g, "marked-run-1");
+      await w.tick();
+      expect(w.slack.requests).toHaveLength(1);
+      await w.store.markTaskInstance({ runId: "marked-run-1", taskId: "review", mapIndex: null, state: "success", graph: g, now: new Date(w.clock) });
+      // A second request, marked before the dispatcher ever saw it: never announced.
+      await waitingApproval(g, "marked-run-2");
+      await w.store.markTaskInstance({ runId: "marked-run-2", taskId: "review", mapIndex: null, state: "failed", graph: g, now: new Date(w.clock) });
+      w.clock += 10_000;
+      await w.tick();
+      const alerts = await w.store.alerts.listAlerts({ dagId: "marked" });
+      expect(alerts.map((a) => [a.runId, a.state, a.resolvedBy])).toEqual([["marked-run-1", "resolved", "tributary: the approval marked.review of run marked-run-1 no longer waits"]]);
+      expect(w.slack.requests).toHaveLength(2);
+      expect(String(w.slack.requests[1]?.body["text"])).toMatch(/resolved/i);
+    });
+
     it("an approval without notify is never told; one answered before the dispatcher's pass is not told either", async () => {
       const w = world();
       await waitingApproval(releaseGraph("quiet", false), "quiet-run");

@@ -86,6 +86,12 @@ describe.each(STORES)("human approvals in the API ($name)", (factory) => {
     const again = await api.request("POST", path, { as: "admin", body: { decision: "reject" } });
     expect(again.status).toBe(409);
 
+    // Marking a waiting approval decides it: only its approvers (or an admin) may.
+    const markedByOperator = await api.request("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tasks/signoff/mark`, { as: "operator", body: { state: "success" } });
+    expect(markedByOperator.status).toBe(403);
+    expect((markedByOperator.body as { error: { message: string } }).error.message).toMatch(/answer it .* rather than marking it/);
+    expect(await stateOf(api.store, runId, "signoff")).toBe("deferred");
+
     // A named approver needs no role: the viewer answers the sign-off; the run then succeeds.
     const signoff = await api.request("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tasks/signoff/approval`, { as: "viewer", body: { decision: "approve", answer: { ok: true } } });
     expect(signoff.status).toBe(200);

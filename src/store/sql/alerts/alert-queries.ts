@@ -70,7 +70,18 @@ export async function listAlertSources(db: Db, limit: number): Promise<AlertSour
     .limit(limit)
     .execute();
   const misses = await db.selectFrom("sla_misses").selectAll().where("alert_id", "is", null).orderBy("id").limit(limit).execute();
-  const asked = await db.selectFrom("approval_requests").selectAll().where("alert_id", "is", null).orderBy("id").limit(limit).execute();
+  // Only requests whose approval still waits for that answer (a wait that ended is not news).
+  const asked = await db
+    .selectFrom("approval_requests as r")
+    .innerJoin("task_instances as ti", "ti.id", "r.task_instance_id")
+    .selectAll("r")
+    .where("r.alert_id", "is", null)
+    .where("ti.state", "=", "deferred")
+    .where("ti.wait_reason", "=", "approval")
+    .whereRef("ti.try_number", "=", "r.try_number")
+    .orderBy("r.id")
+    .limit(limit)
+    .execute();
   const sources: AlertSource[] = [
     ...asked.map(
       (r): AlertSource => ({

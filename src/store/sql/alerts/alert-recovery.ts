@@ -6,7 +6,8 @@
  * - dead letter: the task succeeded in a run with a later logical date, or the very task instance
  *   of the latest occurrence succeeded (retried by hand). A success in an earlier run (a backfill
  *   of old dates) says nothing about the problem.
- * - approval: never here; it is resolved when the approval's wait ends.
+ * - approval: its wait is over (answered or timed out: resolved then already, in the same
+ *   transaction; marked, cancelled, cleared, or answered by default at the deadline: here).
  * - SLA miss: a later scheduled run (or, for a task deadline, its task) succeeded within the same
  *   SLA. A late success is not a recovery: it is recorded as one more miss.
  */
@@ -38,8 +39,6 @@ export async function findRecoveredAlerts(db: Db, limit = 200): Promise<Recovere
     .select(["id", "kind", "dag_id", "task_id", "last_run_id", "last_task_instance_id"])
     .where("state", "in", ["open", "acknowledged"])
     .where("last_run_id", "is not", null)
-    // An approval's alert ends with its wait, answered or timed out (sql/waits/approval-requests.ts).
-    .where("kind", "<>", "approval")
     .orderBy("id")
     .limit(limit)
     .execute();
@@ -53,12 +52,30 @@ export async function findRecoveredAlerts(db: Db, limit = 200): Promise<Recovere
       lastRunId: row.last_run_id ?? "",
       lastTaskInstanceId: row.last_task_instance_id === null ? null : Number(row.last_task_instance_id),
     };
+    const subject = candidate.taskId === null ? candidate.dagId : `${candidate.dagId}.${candidate.taskId}`;
+    if (candidate.kind === "approval") {
+      const ended = await approvalEnded(db, candidate);
+      if (ended !== undefined) found.push({ alertId: candidate.id, runId: ended, by: `tributary: the approval ${subject} of run ${ended} no longer waits` });
+      continue;
+    }
     const runId = candidate.kind === "dead_letter" ? await taskSucceededSince(db, candidate) : await slaMetSince(db, candidate);
     if (runId === undefined) continue;
-    const subject = candidate.taskId === null ? candidate.dagId : `${candidate.dagId}.${candidate.taskId}`;
     found.push({ alertId: candidate.id, runId, by: `tributary: ${subject} succeeded in run ${runId}` });
   }
   return found;
+}
+
+/** The run of an approval alert's request whose wait is over; undefined while it still waits. */
+async function approvalEnded(db: Db, alert: Candidate): Promise<string | undefined> {
+  const request = await db
+    .selectFrom("approval_requests as r")
+    .innerJoin("task_instances as ti", "ti.id", "r.task_instance_id")
+    .select(["ti.state", "ti.wait_reason", "ti.try_number", "r.try_number as asked_try", "ti.run_id"])
+    .where("r.alert_id", "=", alert.id)
+    .executeTakeFirst();
+  if (!request) return alert.lastRunId;
+  const waiting = request.state === "deferred" && request.wait_reason === "approval" && request.try_number === request.asked_try;
+  return waiting ? undefined : request.run_id;
 }
 
 async function taskSucceededSince(db: Db, alert: Candidate): Promise<string | undefined> {

@@ -27,6 +27,13 @@ export async function answerApproval(tx: Tx, input: AnswerApprovalInput, rowLock
       taskId: input.taskId,
     });
   }
+  // Past its deadline the question is closed, even before a worker applies `onTimeout`.
+  if (row.wake_at !== null && Number(row.wake_at) <= input.now.getTime()) {
+    throw new ConflictError(
+      `approval "${name}" of DAG run ${input.runId} timed out at ${new Date(Number(row.wake_at)).toISOString()}: it takes no answer any more`,
+      { dagId: row.dag_id, taskId: input.taskId },
+    );
+  }
   const ti = { ...row, id: Number(row.id) };
   // A wait never ends before it started (a skewed clock on the answerer's machine).
   const at = Math.max(input.now.getTime(), Number(row.waiting_since ?? 0));

@@ -30,21 +30,16 @@ export async function recordApprovalRequest(tx: Tx, ti: Instance, spec: TaskSpec
     .execute();
 }
 
-/** Resolves the alert of the instance's current request, if one was raised (`by`: who answered, or `timeout`). */
+/**
+ * Resolves the alerts of the instance's requests (`by`: who answered, or `timeout`). A request no
+ * alert was raised for yet is deleted: none will be raised for a closed question (a raise that
+ * comes later finds no source; one under way holds the row, and the delete waits for it on
+ * PostgreSQL, then its alert is found and resolved). Other ends of a wait (a mark, a cancelled
+ * run, a default answer at the deadline) are caught by the dispatcher's recovery pass
+ * (alerts/alert-recovery.ts), and no alert is raised for a request whose wait is over.
+ */
 export async function closeApprovalRequest(tx: Tx, ti: Instance, by: string, at: number): Promise<void> {
-  const request = await tx
-    .selectFrom("approval_requests")
-    .select("alert_id")
-    .where("task_instance_id", "=", ti.id)
-    .where("try_number", "=", ti.try_number)
-    .executeTakeFirst();
-  if (request?.alert_id === null || request?.alert_id === undefined) {
-    // No alert yet: none will be raised for a question that is closed (a raise that comes later
-    // finds no source; one under way holds the row, and this delete waits for it on PostgreSQL).
-    await tx.deleteFrom("approval_requests").where("task_instance_id", "=", ti.id).where("try_number", "=", ti.try_number).where("alert_id", "is", null).execute();
-    const raced = await tx.selectFrom("approval_requests").select("alert_id").where("task_instance_id", "=", ti.id).where("try_number", "=", ti.try_number).executeTakeFirst();
-    if (raced?.alert_id !== null && raced?.alert_id !== undefined) await closeAlert(tx, Number(raced.alert_id), by, at);
-    return;
-  }
-  await closeAlert(tx, Number(request.alert_id), by, at);
+  await tx.deleteFrom("approval_requests").where("task_instance_id", "=", ti.id).where("alert_id", "is", null).execute();
+  const raised = await tx.selectFrom("approval_requests").select("alert_id").where("task_instance_id", "=", ti.id).execute();
+  for (const request of raised) if (request.alert_id !== null && Number(request.alert_id) > 0) await closeAlert(tx, Number(request.alert_id), by, at);
 }
