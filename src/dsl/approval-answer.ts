@@ -3,7 +3,7 @@
  * API, the CLI and the testing kit all check answers here, with the DAG's own zod schema, so an
  * answer downstream tasks receive has the form's shape (its defaults applied, its transforms run).
  */
-import { DagNotFoundError, ParamsError } from "../core/errors.js";
+import { DagDefinitionError, DagNotFoundError, ParamsError } from "../core/errors.js";
 import type { Dag } from "./types.js";
 
 /** The answer as the form parsed it, as JSON; ParamsError (field `answer.<path>`) when it does not fit. */
@@ -12,7 +12,17 @@ export function parseApprovalAnswer(dag: Dag<unknown>, taskId: string, answer: u
   if (definition?.kind !== "approval") {
     throw new DagNotFoundError(`task "${taskId}" of DAG "${dag.id}" is not an approval`, { dagId: dag.id, taskId, field: "taskId" });
   }
-  const parsed = definition.form.safeParse(answer ?? {});
+  let parsed: ReturnType<typeof definition.form.safeParse>;
+  try {
+    parsed = definition.form.safeParse(answer ?? {});
+  } catch (error) {
+    // An async refinement or a transform that throws: the DAG's form, not the answer, is at fault.
+    throw new DagDefinitionError(`the form of approval "${taskId}" cannot check an answer: ${error instanceof Error ? error.message : String(error)}`, {
+      dagId: dag.id,
+      taskId,
+      field: "form",
+    });
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.map(String) ?? [];

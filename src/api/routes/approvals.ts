@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { parseApprovalAnswer } from "../../dsl/approval-answer.js";
+import { answerApproval } from "../../scheduler/answer-approval.js";
 import { describeApprovers, mayAnswer } from "../auth/approvers.js";
 import { actorOf, type ApiContext, type Principal } from "../context.js";
 import { conflict, forbidden, notFound } from "../errors.js";
@@ -78,29 +78,17 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       if (!callerMayAnswer(spec.approval.approvers, request.principal)) {
         throw forbidden(`approval "${taskId}" of DAG "${run.dagId}" is answered by ${describeApprovers(spec.approval.approvers)}`);
       }
-      const { decision, comment } = request.body;
-      const answer = decision === "approve" ? parseApprovalAnswer(entry.dag, taskId, request.body.answer ?? {}) : undefined;
-      const actor = actorOf(request.principal);
-      const now = ctx.now();
-      const answered = await ctx.store.answerApproval({
+      const { decision, comment, answer } = request.body;
+      return answerApproval(ctx.store, entry.dag, {
         runId: run.runId,
         taskId,
         mapIndex: request.body.mapIndex ?? null,
         decision,
         ...(answer === undefined ? {} : { answer }),
         ...(comment === undefined ? {} : { comment }),
-        actor,
-        graph: entry.dag.graph,
-        now,
+        actor: actorOf(request.principal),
+        now: ctx.now(),
       });
-      await ctx.store.access.appendAudit({
-        actor,
-        action: `approval.${decision}`,
-        target: `${run.runId}/${taskId}${answered.mapIndex === null ? "" : `[${answered.mapIndex}]`}`,
-        details: { ...(answer === undefined ? {} : { answer }), ...(comment === undefined ? {} : { comment }) },
-        now,
-      });
-      return answered;
     },
   );
 };

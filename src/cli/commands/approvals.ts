@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { NotFoundError } from "../../core/errors.js";
-import { parseApprovalAnswer } from "../../dsl/approval-answer.js";
+import { answerApproval } from "../../scheduler/answer-approval.js";
 import type { Store } from "../../store/index.js";
 import { cliActor } from "../cli-actor.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -64,26 +64,15 @@ export async function approvalsCommand(argv: readonly string[]): Promise<number>
     const run = await store.getRun(runId);
     if (!run) throw new NotFoundError(`no DAG run ${runId}`, { field: "runId" });
     const entry = await findDagById(run.dagId, dagsDir);
-    const answer = sub === "approve" ? parseApprovalAnswer(entry.dag, taskId, raw) : undefined;
-    const actor = cliActor();
-    const now = new Date();
-    const answered = await store.answerApproval({
+    const answered = await answerApproval(store, entry.dag, {
       runId,
       taskId,
       mapIndex,
       decision: sub,
-      ...(answer === undefined ? {} : { answer }),
+      ...(sub === "approve" ? { answer: raw } : {}),
       ...(values.comment === undefined ? {} : { comment: values.comment }),
-      actor,
-      graph: entry.dag.graph,
-      now,
-    });
-    await store.access.appendAudit({
-      actor,
-      action: `approval.${sub}`,
-      target: `${runId}/${taskId}${mapIndex === null ? "" : `[${mapIndex}]`}`,
-      details: { ...(answer === undefined ? {} : { answer }), ...(values.comment === undefined ? {} : { comment: values.comment }) },
-      now,
+      actor: cliActor(),
+      now: new Date(),
     });
     process.stdout.write(`${taskId} of run ${runId}: ${sub === "approve" ? "approved" : "rejected"} (${answered.state})\n`);
     return EXIT.ok;

@@ -105,6 +105,9 @@ describe.each(STORES)("human approvals in the API ($name)", (factory) => {
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ state: "failed", error: "rejected by operator (token operator-token): not this week" });
     expect(await stateOf(api.store, runId, "ship")).toBe("upstream_failed");
+    const rejectWithAnswer = await api.request("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tasks/signoff/approval`, { as: "admin", body: { decision: "reject", answer: { ok: false } } });
+    expect(rejectWithAnswer.status).toBe(400);
+    expect((rejectWithAnswer.body as { error: { field: string } }).error.field).toBe("answer");
     const missing = await api.request("POST", `/api/v1/runs/${encodeURIComponent(runId)}/tasks/build/approval`, { as: "operator", body: { decision: "approve" } });
     expect(missing.status).toBe(404);
   });

@@ -1,0 +1,49 @@
+/**
+ * Answering a human approval (API `POST .../approval`, CLI `tributary approvals approve|reject`,
+ * docs/approvals.md): the answer is checked against the approval's form with the DAG's own zod
+ * schema, recorded (the store ends the wait), and audited. Who may answer is the caller's rule
+ * (the API checks the approvers; a local command has the store's keys).
+ */
+import { InvalidInputError } from "../core/errors.js";
+import { parseApprovalAnswer } from "../dsl/approval-answer.js";
+import type { Dag } from "../dsl/types.js";
+import type { Store, TaskInstanceRecord } from "../store/index.js";
+
+export interface ApprovalAnswer {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number | null;
+  readonly decision: "approve" | "reject";
+  /** The form's values (approve only). */
+  readonly answer?: unknown;
+  readonly comment?: string;
+  /** Who answered, as the audit log names them. */
+  readonly actor: string;
+  readonly now: Date;
+}
+
+export async function answerApproval(store: Store, dag: Dag<unknown>, input: ApprovalAnswer): Promise<TaskInstanceRecord> {
+  if (input.decision === "reject" && input.answer !== undefined) {
+    throw new InvalidInputError("a rejection takes no answer: say why in the comment", { dagId: dag.id, taskId: input.taskId, field: "answer" });
+  }
+  const answer = input.decision === "approve" ? parseApprovalAnswer(dag, input.taskId, input.answer ?? {}) : undefined;
+  const answered = await store.answerApproval({
+    runId: input.runId,
+    taskId: input.taskId,
+    mapIndex: input.mapIndex,
+    decision: input.decision,
+    ...(answer === undefined ? {} : { answer }),
+    ...(input.comment === undefined ? {} : { comment: input.comment }),
+    actor: input.actor,
+    graph: dag.graph,
+    now: input.now,
+  });
+  await store.access.appendAudit({
+    actor: input.actor,
+    action: `approval.${input.decision}`,
+    target: `${input.runId}/${input.taskId}${answered.mapIndex === null ? "" : `[${answered.mapIndex}]`}`,
+    details: { ...(answer === undefined ? {} : { answer }), ...(input.comment === undefined ? {} : { comment: input.comment }) },
+    now: input.now,
+  });
+  return answered;
+}
