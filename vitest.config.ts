@@ -10,9 +10,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, "test/isolated/**"],
     // Most test files wait on child processes, servers and timers rather than compute: on the
     // 2-core CI machine, vitest's default (cores - 1 = one file at a time) leaves the CPU idle.
-    // 4 rather than 3 since the real-clock files (scheduler-on-time: two minutes of waiting) hold a
-    // worker while using almost no CPU.
-    maxWorkers: 4,
+    maxWorkers: 3,
     // The longest files first, so that none of them is left running alone at the end.
     sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
