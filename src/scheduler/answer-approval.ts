@@ -7,20 +7,10 @@
 import { InvalidInputError } from "../core/errors.js";
 import { parseApprovalAnswer } from "../dsl/approval-answer.js";
 import type { Dag } from "../dsl/types.js";
-import type { Store, TaskInstanceRecord } from "../store/index.js";
+import type { AnswerApprovalInput, Store, TaskInstanceRecord } from "../store/index.js";
 
-export interface ApprovalAnswer {
-  readonly runId: string;
-  readonly taskId: string;
-  readonly mapIndex: number | null;
-  readonly decision: "approve" | "reject";
-  /** The form's values (approve only). */
-  readonly answer?: unknown;
-  readonly comment?: string;
-  /** Who answered, as the audit log names them. */
-  readonly actor: string;
-  readonly now: Date;
-}
+/** An answer as a caller gives it: `answer` is the raw form values (checked here), and the graph is the DAG's. */
+export type ApprovalAnswer = Omit<AnswerApprovalInput, "graph">;
 
 export async function answerApproval(store: Store, dag: Dag<unknown>, input: ApprovalAnswer): Promise<TaskInstanceRecord> {
   if (input.decision === "reject" && input.answer !== undefined) {
