@@ -53,7 +53,8 @@ export interface BackfillRunResult {
 export async function runBackfill(options: RunBackfillOptions): Promise<BackfillRunResult> {
   const { store, entry, backfillId, signal } = options;
   const now = options.now ?? (() => new Date());
-  const pool = new TaskRunners({ size: options.concurrency });
+  // A one-shot command warms one task process; more start only if its tries need them (process-pool.ts).
+  const pool = new TaskRunners({ size: options.concurrency, warmProcesses: 1 });
   // A wake-up that arrives during a pass is kept for the next wait (runtime/wakeup.ts).
   const wakeup = new Wakeup();
   let failure: unknown;

@@ -58,7 +58,8 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
   });
 
   const concurrency = options.concurrency ?? 4;
-  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs });
+  // A one-shot run warms one task process; more start only if its tries need them (process-pool.ts).
+  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: 1 });
   const dags = new Map([[dag.id, { dag, file }]]);
   let finished: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));

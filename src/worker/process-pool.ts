@@ -48,6 +48,12 @@ export interface TaskProcessPoolOptions {
   readonly killGraceMs?: number;
   /** The largest result, as JSON, a try may return. Default 1 MiB. */
   readonly maxResultBytes?: number;
+  /**
+   * How many task processes `warmUp` starts (default: all of them). The others start when tries
+   * need them, their first try then waiting for Node to start. A one-shot `tributary run` warms one:
+   * most small DAGs never need more, and each process costs a Node start and a load of the DAG files.
+   */
+  readonly warmProcesses?: number;
 }
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
@@ -82,6 +88,7 @@ interface QueuedTry {
 export class TaskProcessPool implements TaskRunner {
   readonly #size: number;
   readonly #processCount: number;
+  readonly #warmProcesses: number;
   /** How many tries one process takes at most: the slots spread evenly over the processes. */
   readonly #perProcess: number;
   readonly #killGraceMs: number;
@@ -105,6 +112,7 @@ export class TaskProcessPool implements TaskRunner {
       throw new RangeError(`a task process pool needs at least 1 process, got ${processes}`);
     }
     this.#processCount = Math.min(processes, options.size);
+    this.#warmProcesses = Math.min(this.#processCount, options.warmProcesses ?? this.#processCount);
     this.#perProcess = Math.ceil(options.size / this.#processCount);
     this.#killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
@@ -145,7 +153,7 @@ export class TaskProcessPool implements TaskRunner {
    */
   async warmUp(files: readonly string[] = []): Promise<void> {
     const fresh = this.#files.note(files);
-    while (!this.#closed && this.#liveProcesses().length < this.#processCount) this.#fork();
+    while (!this.#closed && this.#liveProcesses().length < this.#warmProcesses) this.#fork();
     await this.#files.load(this.#liveProcesses(), fresh);
   }
 
