@@ -179,8 +179,8 @@ export class Worker {
     const now = this.#options.now ?? (() => new Date());
     const idleMs = this.#options.pollIntervalMs ?? 1_000;
     if (!this.#warmedUp) {
-      // Start the pool's processes and load the DAG files before claiming, so that a try's
-      // recorded start and duration do not include starting Node.
+      // Start the pool's first processes (its `warmProcesses`) and load the DAG files before
+      // claiming, so that the first tries' recorded start and duration do not include starting Node.
       this.#warmedUp = true;
       const dags = [...this.#options.dags().values()];
       const files = [...new Set(dags.map((d) => d.file))];
