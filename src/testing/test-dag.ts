@@ -16,7 +16,8 @@ import { runTryInProcess, type InProcessTry } from "./run-try.js";
 import { scheduleEvents, type ScheduledEvent } from "./test-events.js";
 import { tryCompletion } from "../worker/try-completion.js";
 import { approvalOutcome } from "../worker/approval-wait.js";
-import { parseApprovalAnswer } from "../dsl/approval-answer.js";
+import { answerApproval } from "../scheduler/answer-approval.js";
+import { graphMayWait, stepRecord } from "../worker/step-record.js";
 import { parseDuration } from "../core/duration.js";
 import type {
   InjectedFailures,
@@ -102,7 +103,7 @@ async function drive(
   const maxActiveTasks = new Map<string, number>();
   if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dag.id, dag.options.maxActiveTasks);
   // Sensors' pokes and sleeps (ctx.sleep) fall due in virtual time; a claim wakes them, as a worker's does.
-  const waits = dag.graph.tasks.some((t) => t.kind !== "shell");
+  const waits = graphMayWait(dag.graph.tasks);
   const wakeDagIds = waits ? [dag.id] : undefined;
   const pending: PendingTry[] = [];
   const delays = new Map<string, number>();
@@ -145,7 +146,7 @@ async function drive(
       clock.advanceTo(nextTimer);
       for (const due of answers.filter((a) => a.at <= clock.now().getTime())) {
         answers.splice(answers.indexOf(due), 1);
-        await answerApproval(store, dag, due, clock.now());
+        await answer(store, dag, due, clock.now());
       }
       // Posted as POST /api/v1/events posts them: to the tasks waiting at that moment.
       while (posts[0] !== undefined && posts[0].at <= clock.now().getTime()) {
@@ -193,17 +194,7 @@ async function start(
     steps,
     // Recorded as the worker records them: refused once the try no longer owns its instance.
     recordStep: async (step) => {
-      const recorded = await store.steps.record({
-        taskInstanceId: claimed.instance.id,
-        number: step.number,
-        name: step.name,
-        kind: step.kind,
-        tryNumber: claimed.tryNumber,
-        resultJson: step.resultJson,
-        startedAt: new Date(step.startedAt),
-        endedAt: new Date(step.endedAt),
-        ...(step.waiting === true ? { waiting: true } : {}),
-      });
+      const recorded = await store.steps.record(stepRecord(claimed, step));
       if (!recorded) throw new Error(`step ${step.number} "${step.name}" was not recorded: try ${claimed.tryNumber} no longer owns its task instance`);
     },
     now: () => clock.now(),
@@ -217,18 +208,15 @@ interface PendingAnswer {
   readonly at: number;
 }
 
-/** The test's answer to an approval, checked against its form like the API's (dsl/approval-answer.ts). */
-async function answerApproval(store: Store, dag: Dag<unknown>, pending: PendingAnswer, now: Date): Promise<void> {
+/** The test's answer to an approval, by the API's path (scheduler/answer-approval.ts): checked against its form, recorded, audited. */
+async function answer(store: Store, dag: Dag<unknown>, pending: PendingAnswer, now: Date): Promise<void> {
   const { instance } = pending.claimed;
-  const approve = "answer" in pending.answer;
-  await store.answerApproval({
+  await answerApproval(store, dag, {
     runId: instance.runId,
     taskId: instance.taskId,
     mapIndex: instance.mapIndex,
-    decision: approve ? "approve" : "reject",
-    ...("answer" in pending.answer ? { answer: parseApprovalAnswer(dag, instance.taskId, pending.answer.answer) } : { comment: pending.answer.reject }),
+    ...("answer" in pending.answer ? { decision: "approve" as const, answer: pending.answer.answer } : { decision: "reject" as const, comment: pending.answer.reject }),
     actor: pending.answer.by ?? "test",
-    graph: dag.graph,
     now,
   });
 }

@@ -20,6 +20,7 @@ import { taskRunRequest } from "./task-request.js";
 import { CompletionBatcher } from "./completion-batch.js";
 import { tryCompletion } from "./try-completion.js";
 import { approvalOutcome } from "./approval-wait.js";
+import { graphMayWait, stepRecord } from "./step-record.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
@@ -66,14 +67,11 @@ const MIN_WAKE_SLEEP_MS = 5;
 
 const waitingDags = new WeakMap<Dag<unknown>, boolean>();
 
-/**
- * Whether a DAG's task instances can wait `deferred`: a sensor between pokes, or a function task
- * at a ctx.sleep (any task but a shell task). Asked on every claim, so remembered per DAG object.
- */
+/** Whether a DAG's task instances can wait (step-record.ts); asked on every claim, so remembered per DAG object. */
 function mayWait(dag: Dag<unknown>): boolean {
   let found = waitingDags.get(dag);
   if (found === undefined) {
-    found = dag.graph.tasks.some((t) => t.kind !== "shell");
+    found = graphMayWait(dag.graph.tasks);
     waitingDags.set(dag, found);
   }
   return found;
@@ -363,17 +361,7 @@ export class Worker {
     return async (step) => {
       const resultJson = masker.active ? JSON.stringify(masker.value(JSON.parse(step.resultJson))) : step.resultJson;
       const recorded = await this.#persist(() =>
-        this.#options.store.steps.record({
-          taskInstanceId: claimed.instance.id,
-          number: step.number,
-          name: step.name,
-          kind: step.kind,
-          tryNumber: claimed.tryNumber,
-          resultJson,
-          startedAt: new Date(step.startedAt),
-          endedAt: new Date(step.endedAt),
-          ...(step.waiting === true ? { waiting: true } : {}),
-        }),
+        this.#options.store.steps.record(stepRecord(claimed, step, resultJson)),
       );
       if (!recorded) {
         throw new Error(

@@ -40,7 +40,9 @@ export class SqlStepStore implements StepStore {
     const byInstance = new Map<number, StepRecord[]>();
     for (const row of rows) {
       const step = stepFromRow(row);
-      byInstance.set(step.taskInstanceId, [...(byInstance.get(step.taskInstanceId) ?? []), step]);
+      const steps = byInstance.get(step.taskInstanceId);
+      if (steps) steps.push(step);
+      else byInstance.set(step.taskInstanceId, [step]);
     }
     return byInstance;
   }

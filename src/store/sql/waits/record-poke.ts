@@ -18,6 +18,12 @@ import { closeApprovalRequest, recordApprovalRequest } from "./approval-requests
 
 type RunningRow = Selectable<TaskInstanceTable> & { readonly id: number };
 
+/** How the history words a wait: a sensor's, or an approval's (which waits the same way, with one wake-up: its deadline). */
+const WAITERS = {
+  sensor: { waiting: (pokes: number, wakeAt: number, at: number) => `poke ${pokes} found nothing; next poke in ${wakeAt - at}ms`, skip: "softFail" },
+  approval: { waiting: (_pokes: number, wakeAt: number) => `waiting for an answer until ${new Date(wakeAt).toISOString()}`, skip: 'onTimeout: "skip"' },
+} as const;
+
 /**
  * Counts the poke; for a `deferred` outcome also decides what follows and resolves to the
  * completion's result. Resolves to undefined when the completion goes on as usual (a poke that
@@ -39,9 +45,10 @@ export async function recordPoke(
   }
   const name = ti.map_index < 0 ? ti.task_id : `${ti.task_id}[${ti.map_index}]`;
   // An approval waits as a sensor does, with one wake-up: its deadline (docs/approvals.md).
-  const approval = spec?.kind === "approval";
+  const waiter = spec?.kind === "approval" ? "approval" : "sensor";
+  const approval = waiter === "approval";
   const decision = spec?.sensor
-    ? afterPoke(spec.sensor, { now: at, waitingSince, pokes }, approval ? "approval" : "sensor")
+    ? afterPoke(spec.sensor, { now: at, waitingSince, pokes }, waiter)
     : // Only sensors wait: a graph without this sensor (changed under a running try) ends the wait.
       { kind: "timeout" as const, softFail: false, message: `task "${name}" waited, but it is not a sensor in the DAG this worker loaded` };
   if (decision.kind === "wait") {
@@ -50,8 +57,8 @@ export async function recordPoke(
       ti,
       "deferred",
       at,
-      { wake_at: decision.wakeAt, wait_reason: approval ? "approval" : "sensor", waiting_since: waitingSince, pokes, worker_id: null },
-      approval ? `waiting for an answer until ${new Date(decision.wakeAt).toISOString()}` : `poke ${pokes} found nothing; next poke in ${decision.wakeAt - at}ms`,
+      { wake_at: decision.wakeAt, wait_reason: waiter, waiting_since: waitingSince, pokes, worker_id: null },
+      WAITERS[waiter].waiting(pokes, decision.wakeAt, at),
     );
     if (approval && pokes === 1) await recordApprovalRequest(tx, ti, spec, waitingSince, decision.wakeAt);
     const run = await tx.selectFrom("dag_runs").select("state").where("run_id", "=", ti.run_id).executeTakeFirst();
@@ -68,9 +75,9 @@ export async function recordPoke(
   const fields = { ended_at: at, error, worker_id: null, waiting_since: waitingSince, pokes };
   if (approval) await closeApprovalRequest(tx, ti, "timeout", at);
   if (decision.softFail) {
-    await moveTask(tx, ti, "skipped", at, fields, `the ${approval ? "approval" : "sensor"} timed out (${approval ? 'onTimeout: "skip"' : "softFail"})`);
+    await moveTask(tx, ti, "skipped", at, fields, `the ${waiter} timed out (${WAITERS[waiter].skip})`);
   } else {
-    await moveTask(tx, ti, "failed", at, fields, `the ${approval ? "approval" : "sensor"} timed out`);
+    await moveTask(tx, ti, "failed", at, fields, `the ${waiter} timed out`);
     await recordDeadLetter(tx, ti, input.tryNumber, error, at);
   }
   const queued = await advanceRun(tx, ti.run_id, input.graph, [ti.task_id], at);
