@@ -123,7 +123,7 @@ export class AlertDispatcher {
         title: mask(text.title),
         details: mask(text.details),
         // An approval waiting is news for the approvers (step 1), not an incident to page or ticket.
-        deliveries: planDeliveries(policy, now).filter((delivery) => source.kind !== "approval" || delivery.step === 1),
+        deliveries: planDeliveries(policy, now, source.kind === "approval"),
         now,
       });
       if (result?.created) {

@@ -51,14 +51,15 @@ export function effectivePolicy(config: AlertConfig, dag: AlertPolicySpec | unde
   };
 }
 
-/** The messages a new alert gets, with when each is due. */
-export function planDeliveries(policy: EffectivePolicy, now: Date): PlannedDelivery[] {
+/** The messages a new alert gets, with when each is due; `notifyOnly` plans step 1 alone (news, not an incident: an approval waiting). */
+export function planDeliveries(policy: EffectivePolicy, now: Date, notifyOnly = false): PlannedDelivery[] {
   const pageAt = new Date(now.getTime() + policy.escalateAfterMs);
   const ticketAt = new Date(pageAt.getTime() + policy.ticketAfterMs);
   const plan: PlannedDelivery[] = [];
   if (policy.slackUrl !== undefined) plan.push({ step: 1, channel: "slack", event: "notify", dueAt: now });
   policy.webhooks.forEach((_, i) => plan.push({ step: 1, channel: `webhook:${i}`, event: "notify", dueAt: now }));
   if (policy.email !== undefined) plan.push({ step: 1, channel: "email", event: "notify", dueAt: now });
+  if (notifyOnly) return plan;
   if (policy.pagerduty !== undefined) plan.push({ step: 2, channel: "pagerduty", event: "trigger", dueAt: pageAt });
   if (policy.jira !== undefined) plan.push({ step: 3, channel: "jira", event: "ticket", dueAt: ticketAt });
   return plan;

@@ -50,8 +50,8 @@ export interface TaskProcessPoolOptions {
   readonly maxResultBytes?: number;
   /**
    * How many task processes `warmUp` starts (default: all of them). The others start when tries
-   * need them, their first try then waiting for Node to start. A one-shot `tributary run` warms one:
-   * most small DAGs never need more, and each process costs a Node start and a load of the DAG files.
+   * need them, their first try then waiting for Node to start. Workers warm one (app/): most small
+   * DAGs never need more, and each process costs a Node start and a load of the DAG files.
    */
   readonly warmProcesses?: number;
 }

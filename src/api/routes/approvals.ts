@@ -6,9 +6,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { answerApproval } from "../../scheduler/answer-approval.js";
-import { describeApprovers, mayAnswer } from "../auth/approvers.js";
-import { actorOf, type ApiContext, type Principal } from "../context.js";
-import { conflict, forbidden, notFound } from "../errors.js";
+import { mayAnswer, requireApprover } from "../auth/approvers.js";
+import { actorOf, type ApiContext } from "../context.js";
+import { conflict, notFound } from "../errors.js";
 import { requireRun } from "../lookups.js";
 import { waitingApprovalListSchema } from "../responses/approvals.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
@@ -42,7 +42,7 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
           requestedAt: instance.waitingSince,
           deadline: instance.wakeAt,
           policy,
-          canAnswer: policy !== null && callerMayAnswer(policy.approvers, request.principal),
+          canAnswer: policy !== null && mayAnswer(policy.approvers, request.principal),
         };
       });
       return { approvals: mine === "true" ? approvals.filter((a) => a.canAnswer) : approvals };
@@ -75,9 +75,7 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       const spec = entry?.dag.graph.tasks.find((t) => t.id === taskId);
       if (!entry) throw conflict(`DAG "${run.dagId}" is not loaded: its approval's form cannot be checked (fix or restore the DAG file)`);
       if (!spec?.approval) throw notFound(`DAG "${run.dagId}" has no approval "${taskId}"`);
-      if (!callerMayAnswer(spec.approval.approvers, request.principal)) {
-        throw forbidden(`approval "${taskId}" of DAG "${run.dagId}" is answered by ${describeApprovers(spec.approval.approvers)}`);
-      }
+      requireApprover(spec.approval.approvers, request.principal, `approval "${taskId}" of DAG "${run.dagId}"`);
       const { decision, comment, answer } = request.body;
       return answerApproval(ctx.store, entry.dag, {
         runId: run.runId,
@@ -92,7 +90,3 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
     },
   );
 };
-
-function callerMayAnswer(approvers: Parameters<typeof mayAnswer>[0], principal: Principal | undefined): boolean {
-  return principal !== undefined && mayAnswer(approvers, principal);
-}

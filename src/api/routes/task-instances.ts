@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { TaskInstanceRecord } from "../../store/index.js";
 import { actorOf, type ApiContext } from "../context.js";
-import { forbidden, notFound } from "../errors.js";
-import { describeApprovers, mayAnswer } from "../auth/approvers.js";
+import { notFound } from "../errors.js";
+import { requireApprover } from "../auth/approvers.js";
 import { dagToRun, requireRun } from "../lookups.js";
 import { mapIndexQuery, runIdParam, taskParams } from "../route-schemas.js";
 import { watchStreamCredential } from "../auth/stream-credential.js";
@@ -125,9 +125,7 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       const { graph } = await dagToRun(ctx, ti.dagId);
       // Marking a waiting approval decides it: only its approvers may (docs/approvals.md).
       const approval = ti.state === "deferred" && ti.waitReason === "approval" ? graph.tasks.find((t) => t.id === ti.taskId)?.approval : undefined;
-      if (approval && !(request.principal && mayAnswer(approval.approvers, request.principal))) {
-        throw forbidden(`approval "${ti.taskId}" waits for an answer from ${describeApprovers(approval.approvers)}: answer it (POST .../approval) rather than marking it`);
-      }
+      if (approval) requireApprover(approval.approvers, request.principal, `approval "${ti.taskId}"`, ": answer it (POST .../approval) rather than marking it");
       const marked = await ctx.store.markTaskInstance({ runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state: request.body.state, graph, now: ctx.now() });
       await ctx.store.access.appendAudit({
         actor: actorOf(request.principal),

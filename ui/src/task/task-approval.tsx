@@ -1,7 +1,8 @@
 /** The answer form in the task panel, for an instance that waits for a human approval. */
-import type { TaskInstance } from "../api/types";
+import { get } from "../api/client";
+import type { TaskInstance, WaitingApprovalList } from "../api/types";
+import { useResource } from "../api/use-resource";
 import { ErrorBox } from "../components/status";
-import { useWaitingApprovals } from "../live/use-waiting-approvals";
 import { ApprovalForm } from "./approval-form";
 
 interface Props {
@@ -13,7 +14,9 @@ interface Props {
 }
 
 export function TaskApproval({ dagId, runId, taskId, mapIndex, onAnswered }: Props) {
-  const approvals = useWaitingApprovals({ mine: false, dagId });
+  // Loaded once: what the entry says does not change while it waits, and the task panel, which
+  // follows the instance live, unmounts this form when the wait ends.
+  const approvals = useResource((signal) => get<WaitingApprovalList>("approvals", { mine: false, dagId }, signal), [dagId]);
   const approval = approvals.data?.approvals.find((a) => a.runId === runId && a.taskId === taskId && a.mapIndex === mapIndex);
   if (approvals.error && !approvals.data) return <ErrorBox error={approvals.error} onRetry={approvals.reload} />;
   if (!approval) return null;
