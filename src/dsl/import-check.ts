@@ -5,8 +5,8 @@
  * imported in a worker thread, which can be stopped whatever it runs; only a file that finished
  * there is imported by the process itself. A file that does not finish within the import timeout,
  * never settles, or ends its thread (`process.exit` at import) becomes an import error for that
- * file alone. The check runs ahead of the process's own imports, one file at a time, so a folder
- * is checked and imported in a pipeline.
+ * file alone. The check runs ahead of the process's own imports, several files at a time, so a
+ * folder is checked and imported in a pipeline.
  */
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -22,23 +22,48 @@ export function dagImportTimeoutMs(env: NodeJS.ProcessEnv = process.env): number
   return text === undefined || text === "" ? DEFAULT_IMPORT_TIMEOUT_MS : parseDuration(text, { field: "TRIBUTARY_DAG_IMPORT_TIMEOUT" });
 }
 
+/** How often the thread says it is not blocked, and how long without a beat means it is. */
+const BEAT_MS = 200;
+const BLOCKED_AFTER_MS = 1_000;
+
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
-// It imports each file in a tsx namespace of its own and reports when each starts and ends.
+// It imports the files in a tsx namespace named as the process's load names its own (a thread has
+// its own modules, so the names cannot clash): tsx writes the name into code it compiles to
+// CommonJS and keys its compile cache by that code, so the load that follows finds each file
+// compiled. It imports up to `width` files at once, and reports when each
+// starts and ends.
 const CHECKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 (async () => {
   const { register } = await import(workerData.tsxEsm);
   const { register: registerCommonJs } = await import(workerData.tsxCjs);
-  registerCommonJs({ namespace: "import-check" });
-  const api = register({ namespace: "import-check" });
-  for (const url of workerData.urls) {
-    parentPort.postMessage({ url, event: "start" });
-    // A file that throws is reported by the process's own import, with the full error.
-    await api.import(url, url).catch(() => undefined);
-    parentPort.postMessage({ url, event: "end" });
-  }
+  registerCommonJs({ namespace: workerData.namespace });
+  const api = register({ namespace: workerData.namespace });
+  // A beat while the thread's event loop turns: a file that outlasts the timeout while beats still
+  // come is stuck on its own (an await), not blocking the files beside it.
+  setInterval(() => parentPort.postMessage({ event: "beat" }), ${BEAT_MS}).unref();
+  let next = 0;
+  const lane = async () => {
+    while (next < workerData.urls.length) {
+      const index = next++;
+      const url = workerData.urls[index];
+      parentPort.postMessage({ index, event: "start" });
+      // A file that throws is reported by the process's own import, with the full error.
+      await api.import(url, url).catch(() => undefined);
+      parentPort.postMessage({ index, event: "end" });
+    }
+  };
+  await Promise.all(Array.from({ length: workerData.width }, lane));
 })();
 `;
+
+/**
+ * How many files the thread imports at once: one at a time it mostly waits on tsx's hooks thread
+ * (see IMPORT_WIDTH in load.ts). When files in flight together stop the thread (an endless loop
+ * blocks all of them, a `process.exit` ends all of them), the check cannot tell whose code it was,
+ * so those files are checked again one at a time, and only a file that fails alone is blamed.
+ */
+const CHECK_WIDTH = 16;
 
 type Verdict = DagImportError | undefined;
 
@@ -55,11 +80,16 @@ export class DagImportCheck {
   readonly #verdicts = new Map<string, { promise: Promise<Verdict>; resolve: (verdict: Verdict) => void }>();
 
   readonly #signal: AbortSignal | undefined;
+  readonly #namespace: string;
 
-  /** `signal` stops the check: the files not yet checked become errors (the process is stopping). */
-  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+  /**
+   * `signal` stops the check: the files not yet checked become errors (the process is stopping).
+   * `namespace`: the tsx namespace of the load that follows (see CHECKER_SOURCE).
+   */
+  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; namespace?: string } = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
     this.#signal = options.signal;
+    this.#namespace = options.namespace ?? "import-check";
     for (const file of files) {
       let resolve!: (verdict: Verdict) => void;
       const promise = new Promise<Verdict>((r) => (resolve = r));
@@ -74,77 +104,106 @@ export class DagImportCheck {
   }
 
   async #run(files: string[]): Promise<void> {
-    // A file that hangs stops its thread; the files after it go on in a new one.
+    // A file that hangs stops its thread; the files not yet judged go on in a new one. After a stop
+    // that could not be pinned on one file, they go one at a time.
+    let width = CHECK_WIDTH;
     while (files.length > 0) {
-      const done = await this.#checkInThread(files);
-      files = files.slice(done);
+      const stop = await this.#checkInThread(files, width);
+      files = stop.unjudged;
+      if (stop.ambiguous) width = 1;
     }
   }
 
-  /** Checks files in one thread until one fails; returns how many files it dealt with. */
-  #checkInThread(files: readonly string[]): Promise<number> {
+  /** Checks files in one thread until it stops; returns the files it did not judge. */
+  #checkInThread(files: readonly string[], width: number): Promise<{ unjudged: string[]; ambiguous: boolean }> {
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
-      workerData: { urls, ...TSX_API },
+      workerData: { urls, width, namespace: this.#namespace, ...TSX_API },
       // The thread's output is the DAG files' own, printed again by the real import.
       stdout: true,
       stderr: true,
     });
-    return new Promise<number>((resolveDone) => {
-      const onAbort = () => {
-        while (index < files.length) settle(new DagImportError("loading was stopped before this file was imported", files[index] ?? ""));
-        finish(files.length);
-      };
-      let index = 0;
-      let started = false;
+    return new Promise((resolveDone) => {
+      /** Files started and not yet ended, by index, with the time the thread has turned since. */
+      const inFlight = new Map<number, { waitedMs: number }>();
+      const judged = new Set<number>();
+      let startedAny = false;
       let finished = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (count: number) => {
-        clearTimeout(timer);
+      let lastBeat = Date.now();
+      let lastLook = Date.now();
+      const unjudged = () => files.filter((_, index) => !judged.has(index));
+      const finish = (ambiguous = false) => {
+        clearInterval(looking);
         this.#signal?.removeEventListener("abort", onAbort);
         if (finished) return;
         finished = true;
         void worker.terminate();
-        resolveDone(count);
+        resolveDone({ unjudged: unjudged(), ambiguous });
       };
-      const settle = (verdict: Verdict) => {
-        const file = files[index];
-        if (file !== undefined) this.#verdicts.get(file)?.resolve(verdict);
-        index++;
-        started = false;
+      const settle = (index: number, verdict: Verdict) => {
+        inFlight.delete(index);
+        judged.add(index);
+        this.#verdicts.get(files[index] ?? "")?.resolve(verdict);
       };
-      const failCurrent = (message: string) => {
-        if (finished) return;
-        if (!started && index > 0) return finish(index); // between two files: go on in a new thread
-        if (!started) {
-          // The thread could not start: a fault of Tributary's, reported for every file rather than hidden.
-          while (index < files.length) settle(new DagImportError(`the DAG import check could not run: ${message}`, files[index] ?? ""));
-          return finish(files.length);
+      const onAbort = () => {
+        for (let index = 0; index < files.length; index++) {
+          if (!judged.has(index)) settle(index, new DagImportError("loading was stopped before this file was imported", files[index] ?? ""));
         }
-        const file = files[index];
-        if (file !== undefined) settle(new DagImportError(message, file));
-        finish(index);
+        finish();
       };
-      worker.on("message", (message: { event: "start" | "end" }) => {
+      /** The thread stopped (or must be stopped) while `inFlight` were importing. */
+      const stopped = (message: string) => {
+        if (finished) return;
+        if (!startedAny) {
+          // The thread could not start: a fault of Tributary's, reported for every file rather than hidden.
+          for (let index = 0; index < files.length; index++) {
+            if (!judged.has(index)) settle(index, new DagImportError(`the DAG import check could not run: ${message}`, files[index] ?? ""));
+          }
+          return finish();
+        }
+        const culprits = [...inFlight.keys()];
+        if (culprits.length > 1) return finish(true); // whose code was it? Checked again one at a time.
+        const culprit = culprits[0];
+        if (culprit !== undefined) settle(culprit, new DagImportError(message, files[culprit] ?? ""));
+        finish(); // between two files (none in flight): go on in a new thread
+      };
+      // A file's timeout counts the time its thread kept turning (beats came): such a file waits on
+      // its own and is judged alone while the others go on. A thread that stops beating for the
+      // timeout is blocked (an endless loop) by one of the files in flight.
+      const looking = setInterval(() => {
+        const now = Date.now();
+        const elapsed = now - lastLook;
+        lastLook = now;
+        if (finished || !startedAny) return; // the thread is still starting
+        if (now - lastBeat >= this.#timeoutMs) return stopped(hangMessages.timeout(this.#timeoutMs));
+        if (now - lastBeat > BLOCKED_AFTER_MS) return;
+        let judgedWaiting = false;
+        for (const [index, file] of inFlight) {
+          file.waitedMs += elapsed;
+          if (file.waitedMs < this.#timeoutMs) continue;
+          settle(index, new DagImportError(hangMessages.timeout(this.#timeoutMs), files[index] ?? ""));
+          judgedWaiting = true;
+        }
+        if (judged.size === files.length) return finish();
+        // Every lane held a file that waits: the rest go on in a new thread.
+        if (judgedWaiting && inFlight.size === 0) finish();
+      }, BEAT_MS);
+      worker.on("message", (message: { index: number; event: "start" | "end" | "beat" }) => {
+        lastBeat = Date.now();
+        if (message.event === "beat") return;
         if (message.event === "start") {
-          started = true;
-          timer = setTimeout(
-            () => failCurrent(hangMessages.timeout(this.#timeoutMs)),
-            this.#timeoutMs,
-          );
+          startedAny = true;
+          inFlight.set(message.index, { waitedMs: 0 });
           return;
         }
-        clearTimeout(timer);
-        settle(undefined);
-        if (index === files.length) finish(index);
+        settle(message.index, undefined);
+        if (judged.size === files.length) finish();
       });
       if (this.#signal?.aborted) return onAbort();
       this.#signal?.addEventListener("abort", onAbort);
-      worker.on("error", (error) => failCurrent(`importing the file failed outside its own code: ${error.message}`));
-      worker.on("exit", () =>
-        failCurrent(`${hangMessages.neverSettles}, or it ends the process (process.exit)`),
-      );
+      worker.on("error", (error) => stopped(`importing the file failed outside its own code: ${error.message}`));
+      worker.on("exit", () => stopped(`${hangMessages.neverSettles}, or it ends the process (process.exit)`));
     });
   }
 }
