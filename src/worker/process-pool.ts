@@ -50,7 +50,7 @@ export interface TaskProcessPoolOptions {
   readonly maxResultBytes?: number;
   /**
    * How many task processes `warmUp` starts (default: all of them). The others start when tries
-   * need them, their first try then waiting for Node to start. Workers warm one (app/): most small
+   * need them (see `#processFor` for where tries wait meanwhile). Workers warm one (app/): most small
    * DAGs never need more, and each process costs a Node start and a load of the DAG files.
    */
   readonly warmProcesses?: number;
@@ -176,7 +176,7 @@ export class TaskProcessPool implements TaskRunner {
 
   #dispatch(): void {
     while (this.#queue.length > 0 && !this.#closed && this.#running < this.#size) {
-      const handle = this.#idleProcess() ?? this.#forkIfRoom() ?? this.#leastBusy();
+      const handle = this.#processFor();
       if (!handle) return;
       const queued = this.#queue.shift();
       if (!queued) return;
@@ -200,21 +200,28 @@ export class TaskProcessPool implements TaskRunner {
     }
   }
 
-  /** A live process with nothing to do, preferred so that tries share processes only when they must. */
-  #idleProcess(): TaskProcessHandle | undefined {
-    return this.#liveProcesses().find((candidate) => candidate.load === 0);
-  }
-
-  #forkIfRoom(): TaskProcessHandle | undefined {
+  /**
+   * Where the next try goes, or undefined to keep it queued. A started process is preferred: an
+   * idle one, then the least busy one with room. When every started process is full, one more
+   * process starts (up to the limit), but the try waits in the queue for whichever comes first, a
+   * started process freeing a slot or the new one becoming ready: a burst of tries (a fan-out's
+   * first claim) would otherwise wait for Node to start, when the warm process finishes small tries
+   * in milliseconds. With no started process at all, tries go to starting ones, so that a process
+   * that cannot start fails its try rather than leaving it queued.
+   */
+  #processFor(): TaskProcessHandle | undefined {
+    const live = this.#liveProcesses();
+    const started = live.filter((handle) => handle.started);
+    const idle = started.find((handle) => handle.load === 0);
+    if (idle) return idle;
+    const roomy = leastBusy(started, this.#perProcess);
     // A dead process whose exit is still being processed no longer counts against the limit.
-    return this.#liveProcesses().length < this.#processCount ? this.#fork() : undefined;
-  }
-
-  /** The live process with the fewest tries, if it has room for one more. */
-  #leastBusy(): TaskProcessHandle | undefined {
-    let best: TaskProcessHandle | undefined;
-    for (const candidate of this.#liveProcesses()) if (!best || candidate.load < best.load) best = candidate;
-    return best && best.load < this.#perProcess ? best : undefined;
+    const mayFork = live.length < this.#processCount;
+    if (started.length > 0) {
+      if (!roomy && mayFork && live.every((handle) => handle.started)) this.#fork();
+      return roomy;
+    }
+    return mayFork ? this.#fork() : leastBusy(live, this.#perProcess);
   }
 
   #fork(): TaskProcessHandle {
@@ -228,6 +235,8 @@ export class TaskProcessPool implements TaskRunner {
     );
     this.#processes.add(handle);
     void handle.preload(this.#files.all);
+    // Tries queued while it started may go to it now.
+    void handle.ready().then(() => this.#dispatch());
     return handle;
   }
 
@@ -236,6 +245,13 @@ export class TaskProcessPool implements TaskRunner {
   }
 
 
+}
+
+/** The process with the fewest tries, if it has room for one more. */
+function leastBusy(processes: readonly TaskProcessHandle[], perProcess: number): TaskProcessHandle | undefined {
+  let best: TaskProcessHandle | undefined;
+  for (const candidate of processes) if (!best || candidate.load < best.load) best = candidate;
+  return best && best.load < perProcess ? best : undefined;
 }
 
 /**

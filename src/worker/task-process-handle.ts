@@ -93,6 +93,7 @@ export class TaskProcessHandle {
   #pong = 0;
   #fatal: { readonly message: string; readonly stack?: string; readonly tryId?: number } | undefined;
   #exited = false;
+  #started = false;
   #closing = false;
   /** The process was sent SIGKILL: it takes no more tries, though what it sent before may still arrive. */
   #killing = false;
@@ -122,6 +123,7 @@ export class TaskProcessHandle {
       const onReady = (message: FromTaskProcess) => {
         if (message.type !== "ready") return;
         this.#child.off("message", onReady);
+        this.#started = true;
         resolve();
       };
       this.#child.on("message", onReady);
@@ -153,6 +155,11 @@ export class TaskProcessHandle {
         }
       });
     });
+  }
+
+  /** Node has started in the process, and it said it is ready for tries. */
+  get started(): boolean {
+    return this.#started;
   }
 
   /** Resolves once the process is ready for tries (or has died trying). */

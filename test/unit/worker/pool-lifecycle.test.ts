@@ -63,6 +63,22 @@ describe("TaskProcessPool: lifecycle", () => {
     expect(Date.now() - queuedStart).toBeGreaterThanOrEqual(595);
   });
 
+  it("starts more processes when tries need them, while the tries go to a started process that frees up first", async () => {
+    const pool = new TaskProcessPool({ size: 2, processes: 2, warmProcesses: 1, killGraceMs: 200 });
+    pools.push(pool);
+    await pool.warmUp([fixture("basics.ts")]);
+    const warm = resultOf(await pool.run(request("basics.ts", "basics", "pid"), () => undefined));
+    // The second try would otherwise wait for a new process to start (Node, then the DAG file):
+    // the warm process is free again long before.
+    const both = await Promise.all([1, 2].map(() => pool.run(request("basics.ts", "basics", "pid"), () => undefined)));
+    expect(both.map(resultOf)).toEqual([warm, warm]);
+    // The second process was started meanwhile, and takes tries from then on.
+    await waitFor(async () => new Set((await Promise.all([1, 2].map(() => pool.run(request("basics.ts", "basics", "sleep300"), () => undefined)))).map(resultOf)).size === 2, {
+      timeoutMs: 15_000,
+      what: "two tries at once in two processes",
+    });
+  });
+
   it("reloads a DAG file that changed since it was loaded", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tributary-pool-"));
     try {
