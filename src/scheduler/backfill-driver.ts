@@ -12,7 +12,7 @@
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { Store } from "../store/index.js";
 import type { BackfillIntervalToStart, PlannedBackfillInterval } from "../store/index.js";
-import { startInterval, type PlannedInterval } from "./backfill.js";
+import { backfillRunInput, startInterval, type PlannedInterval } from "./backfill.js";
 import type { RegisteredDag } from "./dag-registry.js";
 
 /** Finds a loaded DAG by id (a DagRegistry's `get`). */
@@ -44,8 +44,9 @@ export async function driveBackfills(
 /** One pass for one backfill of `entry`'s DAG: starts the runs it may start now; how many. */
 export async function driveBackfill(store: Store, entry: RegisteredDag, backfillId: number, now: Date): Promise<number> {
   let started = 0;
-  for (const interval of await store.takeBackfillIntervals(backfillId, now)) {
-    await startOne(store, entry, interval, now);
+  // New runs are created in the transaction that takes their intervals; the rest start here.
+  for (const interval of await store.takeBackfillIntervals(backfillId, now, (taken) => backfillRunInput(entry, taken, now))) {
+    if (!interval.run) await startOne(store, entry, interval, now);
     started++;
   }
   return started;

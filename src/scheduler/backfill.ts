@@ -11,10 +11,10 @@ import { formatDs, parseDateInZone } from "../core/calendar.js";
 import { InvalidInputError } from "../core/errors.js";
 import { isTerminalRunState } from "../core/state-machine.js";
 import type { DataInterval } from "../core/types.js";
-import type { DagRunRecord, Store } from "../store/index.js";
+import type { CreateRunInput, DagRunRecord, Store } from "../store/index.js";
 import type { BackfillAction, ReprocessMode } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
-import { scheduledRunId } from "./run-ids.js";
+import { intervalRunInput } from "./interval-run-input.js";
 import { backfillIntervals, MAX_CLI_BACKFILL_INTERVALS } from "./backfill-intervals.js";
 
 // The actions and modes are stored with API-created backfills, so the store defines them.
@@ -67,22 +67,16 @@ function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): Bac
 }
 
 /** Creates, clears or resumes the run of one planned interval, and starts it (for backfill-driver.ts). */
+/** The run a backfill creates for an interval: started at once, with the DAG's default params. */
+export function backfillRunInput(entry: RegisteredDag, interval: { readonly start: Date; readonly end: Date }, now: Date): CreateRunInput {
+  return intervalRunInput(entry, interval, { runType: "backfill", start: true }, now);
+}
+
 export async function startInterval(store: Store, entry: RegisteredDag, item: PlannedInterval, now: Date): Promise<DagRunRecord> {
   const { dag } = entry;
   const graph = dag.graph;
   if (item.action === "create") {
-    const { run } = await store.createRun({
-      runId: scheduledRunId(dag.id, "backfill", item.interval.start),
-      runType: "backfill",
-      graph,
-      logicalDate: item.interval.start,
-      dataIntervalStart: item.interval.start,
-      dataIntervalEnd: item.interval.end,
-      params: dag.parseParams({}) as Record<string, unknown>,
-      source: entry.source,
-      start: true,
-      now,
-    });
+    const { run } = await store.createRun(backfillRunInput(entry, item.interval, now));
     // Another process may have created it meanwhile (created: false): it is then resumed below.
     return run.state === "queued" ? store.startRun(run.runId, graph, now) : run;
   }

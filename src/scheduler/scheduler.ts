@@ -11,7 +11,7 @@ import { ServiceLoop } from "../runtime/service-loop.js";
 import { storedDags, type DagRegistry, type RegisteredDag } from "./dag-registry.js";
 import { dueIntervals } from "./due-intervals.js";
 import { createDatasetTriggeredRun } from "./dataset-triggers.js";
-import { scheduledRunId } from "./run-ids.js";
+import { intervalRunInput } from "./interval-run-input.js";
 import { driveBackfills } from "./backfill-driver.js";
 import type { LogFn } from "../logging/log-fields.js";
 
@@ -227,18 +227,7 @@ export class Scheduler {
     });
     let created = 0;
     for (const interval of due) {
-      const result = await store.createRun({
-        runId: scheduledRunId(dag.id, "scheduled", interval.start),
-        runType: "scheduled",
-        graph: dag.graph,
-        logicalDate: interval.start,
-        dataIntervalStart: interval.start,
-        dataIntervalEnd: interval.end,
-        params: dag.parseParams({}) as Record<string, unknown>,
-        source: entry.source,
-        start: false,
-        now,
-      });
+      const result = await store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now));
       if (result.created) {
         created++;
         this.#options.observer?.runCreated(dag.id, now.getTime() - interval.end.getTime());

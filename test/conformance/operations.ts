@@ -353,6 +353,29 @@ export function describeOperationsConformance(factory: StoreFactory): void {
       });
     });
 
+    it("creates and records the runs of intervals to create in the taking transaction, and leaves the others (and an interval whose date has a run by now) to the driver", async () => {
+      const s = ctx.store;
+      const { run: existing } = await s.createRun(runInput(g, { runId: "old-2", runType: "scheduled", logicalDate: day(2) }));
+      const bf = await s.createBackfill({ ...base, maxActiveRuns: 3, reprocess: "all", intervals: [interval(1), interval(2, "rerun", existing.runId), interval(3), interval(4)] });
+      // Day 3 got a scheduled run after the plan was made: the driver finds it and resumes it.
+      await s.createRun(runInput(g, { runId: "late-3", runType: "scheduled", logicalDate: day(3), start: false }));
+      const asked: string[] = [];
+      const taken = await s.takeBackfillIntervals(bf.id, at(1), (i) => {
+        asked.push(i.start.toISOString());
+        return runInput(g, { runId: `bf-${i.start.getTime()}`, runType: "backfill", logicalDate: i.start, now: at(1), start: true });
+      });
+      expect(asked).toEqual([day(1).toISOString(), day(3).toISOString()]);
+      expect(taken.map((i) => [i.start, i.action, i.run?.runId, i.run?.state])).toEqual([
+        [day(1), "create", `bf-${day(1).getTime()}`, "running"],
+        [day(2), "rerun", undefined, undefined],
+        [day(3), "create", undefined, undefined],
+      ]);
+      const intervals = await s.listBackfillIntervals(bf.id);
+      expect(intervals.map((i) => i.runId)).toEqual([`bf-${day(1).getTime()}`, null, null, null]);
+      // All three are in flight (reserved), whoever starts their runs.
+      expect((await s.getBackfill(bf.id))?.progress).toMatchObject({ running: 3, done: 0 });
+    });
+
     it("two stores taking intervals at once never get the same one, nor more than maxActiveRuns together", async () => {
       const s = ctx.store;
       const other = ctx.openAnother();

@@ -5,6 +5,7 @@
  * until it is cancelled. A paused backfill starts no runs until it is resumed.
  */
 import type { RunState } from "../../core/types.js";
+import type { DagRunRecord } from "./run-records.js";
 
 /** What to do with intervals that already have a run. */
 export type ReprocessMode = "skip" | "failed" | "all";
@@ -84,6 +85,8 @@ export interface BackfillIntervalToStart {
   readonly end: Date;
   readonly action: BackfillAction;
   readonly existingRunId: string | null;
+  /** The run takeBackfillIntervals created and recorded for it (see its `create`). */
+  readonly run?: DagRunRecord;
 }
 
 /** One interval of a stored backfill, with the run it has (if any) and that run's state. */

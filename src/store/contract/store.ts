@@ -393,8 +393,19 @@ export interface Store {
    * For the scheduler: notes which started intervals' runs have finished (completing the backfill
    * when all have), then reserves the next intervals to start, within its maxActiveRuns. Each
    * interval is handed to one caller only, however many schedulers ask.
+   *
+   * `create`, when given, is asked for the run of each reserved interval whose action is `create`
+   * (and which has no run yet): that run is created, started if its input says so, and recorded
+   * in the same transaction, and the interval comes back with it (`run`). One transaction starts a
+   * pass's runs instead of three per run. An interval whose date has a run by now (a scheduler made
+   * one since the plan) comes back without `run`, like every other action, for the caller to
+   * start and record.
    */
-  takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]>;
+  takeBackfillIntervals(
+    backfillId: number,
+    now: Date,
+    create?: (interval: BackfillIntervalToStart) => CreateRunInput,
+  ): Promise<BackfillIntervalToStart[]>;
   /** For the scheduler: the run an interval reserved by takeBackfillIntervals got (done: it has already finished). */
   recordBackfillRun(input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void>;
   /**

@@ -312,8 +312,8 @@ export class SqlStore implements Store {
     return backfills.listBackfillIntervals(this.#db, id);
   }
 
-  takeBackfillIntervals(backfillId: number, now: Date): Promise<BackfillIntervalToStart[]> {
-    return this.#tx((tx) => backfills.takeBackfillIntervals(tx, backfillId, now, this.#rowLocks));
+  takeBackfillIntervals(backfillId: number, now: Date, create?: (interval: BackfillIntervalToStart) => CreateRunInput): Promise<BackfillIntervalToStart[]> {
+    return this.#tx((tx) => backfills.takeBackfillIntervals(tx, backfillId, now, this.#rowLocks, create));
   }
 
   recordBackfillRun(input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {

@@ -7,6 +7,9 @@
  */
 import { sql } from "kysely";
 import type { RunState } from "../../../core/types.js";
+import { isTerminalRunState } from "../../../core/state-machine.js";
+import type { CreateRunInput } from "../../contract/store.js";
+import { createRun } from "../runs/create-run.js";
 import { ConflictError, InvalidInputError } from "../../../core/errors.js";
 import {
   BACKFILL_ACTIONS,
@@ -98,7 +101,13 @@ export async function createBackfill(tx: Tx, input: CreateBackfillInput, rowLock
  * (completing the backfill once all are), then reserves the next intervals, oldest first, while
  * fewer than max_active_runs are in flight.
  */
-export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLocks: RowLocks): Promise<BackfillIntervalToStart[]> {
+export async function takeBackfillIntervals(
+  tx: Tx,
+  id: number,
+  now: Date,
+  rowLocks: RowLocks,
+  create?: (interval: BackfillIntervalToStart) => CreateRunInput,
+): Promise<BackfillIntervalToStart[]> {
   const row = await lockBackfill(tx, id, rowLocks);
   if (!row || row.state !== "running") return [];
   const at = now.getTime();
@@ -158,7 +167,7 @@ export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLo
     .where("logical_date", "in", next.map((i) => i.logical_date))
     .execute();
   await tx.updateTable("backfills").set({ updated_at: at }).where("id", "=", id).execute();
-  return next.map((i) => ({
+  const taken: BackfillIntervalToStart[] = next.map((i) => ({
     backfillId: id,
     dagId: row.dag_id,
     start: toDate(i.interval_start),
@@ -166,6 +175,23 @@ export async function takeBackfillIntervals(tx: Tx, id: number, now: Date, rowLo
     action: i.action as BackfillAction,
     existingRunId: i.existing_run_id,
   }));
+  if (!create) return taken;
+  const started: BackfillIntervalToStart[] = [];
+  for (const interval of taken) {
+    if (interval.action !== "create" || interval.existingRunId !== null) {
+      started.push(interval);
+      continue;
+    }
+    const { run, created } = await createRun(tx, create(interval), rowLocks);
+    // A run another scheduler made for this date since the plan: the caller resumes it.
+    if (!created) {
+      started.push(interval);
+      continue;
+    }
+    await recordBackfillRun(tx, { backfillId: id, logicalDate: interval.start, runId: run.runId, done: isTerminalRunState(run.state) });
+    started.push({ ...interval, run });
+  }
+  return started;
 }
 
 export async function recordBackfillRun(tx: Tx, input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {
