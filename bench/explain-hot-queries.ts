@@ -1,7 +1,7 @@
 /**
  * Prints the query plans of the engine's hot queries (the claim, readiness, the completion check)
  * on both dialects, on a store holding one run of 10,000 mapped instances, to check that they use
- * the claim and run-state indexes (migration 000009). `node --import tsx bench/explain-hot-queries.ts`
+ * the claim and run-state indexes (migration 000009) and the wait indexes (migration 000018). `node --import tsx bench/explain-hot-queries.ts`
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +18,15 @@ const waiting = `select id from task_instances where run_id = 'r' and task_id = 
 const counts = `select state, count(*) as n from task_instances where run_id = 'r' and task_id in ('m') group by state`;
 const probe = `select state from task_instances where run_id = 'r' and state in ('scheduled', 'queued', 'running', 'retrying') and task_id in ('m') limit 1`;
 const open = `select id from task_instances where run_id = 'r' and state not in ('success', 'failed', 'skipped', 'upstream_failed') order by task_id desc, map_index desc limit 1`;
-const queries = { claim, waiting, counts, probe, open };
+const retryDue = `select id from task_instances where state = 'retrying' and next_retry_at <= 5000 limit 1`;
+const nextRetry = `select min(next_retry_at) as next from task_instances where state = 'retrying'`;
+const nextWake = `select wake_at from task_instances where state = 'deferred' and wake_at is not null and dag_id in ('d') order by wake_at limit 1`;
+const wakeDue = `select id from task_instances where state = 'deferred' and wake_at <= 5000 and dag_id in ('d') order by wake_at, id limit 64`;
+const queries = { claim, waiting, counts, probe, open, retryDue, nextRetry, nextWake, wakeDue };
+
+/** A few instances that wait: retrying ones (next_retry_at) and deferred ones (wake_at), migration 000018. */
+const waiters = `insert into task_instances (run_id, dag_id, task_id, map_index, state, try_number, max_tries, priority, queued_at, updated_at, next_retry_at, wake_at)
+  values ${Array.from({ length: 50 }, (_, i) => `('r', 'd', 'w', ${i}, '${i % 2 === 0 ? "retrying" : "deferred"}', 1, 3, 0, null, 1, ${i % 2 === 0 ? 1000 * i : "null"}, ${i % 2 === 0 ? "null" : 1000 * i})`).join(", ")}`;
 
 /** One run: 10,000 queued instances of `m`, 1,000 finished ones of an older run, a waiting `sum`. */
 function rows(): string {
@@ -41,7 +49,8 @@ try {
   const db = new SQLite(path);
   db.exec(runs);
   db.exec(rows());
-  db.exec("analyze");
+  db.exec(waiters);
+  if (!process.env["NO_ANALYZE"]) db.exec("analyze");
   console.log("SQLite");
   for (const [name, query] of Object.entries(queries)) {
     const plan = db.prepare(`explain query plan ${query}`).all() as { detail: string }[];
@@ -59,6 +68,7 @@ try {
   try {
     await client.query(runs);
     await client.query(rows());
+    await client.query(waiters);
     await client.query("analyze task_instances");
     console.log("PostgreSQL");
     for (const [name, query] of Object.entries(queries)) {

@@ -17,6 +17,7 @@ import { waits } from "./000014-waits.js";
 import { taskSteps } from "./000015-task-steps.js";
 import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
+import { waitIndexes } from "./000018-wait-indexes.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -41,5 +42,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000015_task_steps": taskSteps(dialect),
     "000016_event_waits": eventWaits(dialect),
     "000017_approval_requests": approvalRequests(dialect),
+    "000018_wait_indexes": waitIndexes(),
   };
 }

@@ -73,12 +73,15 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     const startedAt = Math.max(at, Number(row.ended_at ?? 0), Number(row.queued_at ?? 0));
     return { row, tryNumber: row.try_number + 1, startedAt };
   });
+  // A queued instance's retry time was cleared when it was queued; assigning it again anyway
+  // would rewrite its index entry (migration 000018) for nothing.
+  const staleRetryAt = fresh.some((row) => row.next_retry_at !== null) ? { next_retry_at: null } : {};
   await moveTasksEach(
     tx,
     tries.map(({ row, tryNumber, startedAt }) => ({
       instance: { ...row, id: Number(row.id) },
       at: startedAt,
-      fields: { try_number: tryNumber, worker_id: request.workerId, started_at: startedAt, ended_at: null, heartbeat_at: startedAt, next_retry_at: null },
+      fields: { try_number: tryNumber, worker_id: request.workerId, started_at: startedAt, ended_at: null, heartbeat_at: startedAt, ...staleRetryAt },
     })),
     "running",
   );
