@@ -44,12 +44,17 @@ export class CompletionBatcher {
   complete(input: CompleteTryInput): Promise<CompleteTryResult> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ input, resolve, reject });
-      if (!this.#flushing) void this.#flush();
+      if (this.#flushing) return;
+      this.#flushing = true;
+      // After the I/O callbacks of this turn of the event loop: the other tries whose outcomes
+      // have already arrived (task processes' messages, read in the same poll) join this batch.
+      // On SQLite a transaction never yields to the event loop, so without this every message
+      // read after a commit opened a transaction of its own.
+      setImmediate(() => void this.#flush());
     });
   }
 
   async #flush(): Promise<void> {
-    this.#flushing = true;
     try {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, MAX_BATCH);
