@@ -47,7 +47,7 @@ export async function dags3000(context: WorkloadContext): Promise<BenchResult[]>
   // the same files, in a new process with a new store, finds them in tsx's compile cache (warm):
   // what a restarted service pays.
   const cold = await loadInChild(context, dir, count, ticks, "dags3000");
-  const warm = await loadInChild(context, dir, count, 0, "dags3000-warm");
+  const warm = await loadInChild(context, dir, count, 0, "dags3000_warm");
   const row = (metric: string, value: number, unit: string): BenchResult => ({ name: "dags3000", store: context.store, metric, value, unit, baseline: null, ratio: null });
   return [
     row("load_s", cold.loadSeconds, "s"),
