@@ -104,18 +104,26 @@ export class DagImportCheck {
   }
 
   async #run(files: string[]): Promise<void> {
-    // A file that hangs stops its thread; the files not yet judged go on in a new one. After a stop
-    // that could not be pinned on one file, they go one at a time.
-    let width = CHECK_WIDTH;
-    while (files.length > 0) {
-      const stop = await this.#checkInThread(files, width);
-      files = stop.unjudged;
-      if (stop.ambiguous) width = 1;
+    // A file that hangs stops its thread; the files not yet judged go on in a new one. The files in
+    // flight at a stop that could not be pinned on one of them (suspects) are checked first, one
+    // at a time, then the rest side by side again.
+    let suspects: string[] = [];
+    while (files.length > 0 || suspects.length > 0) {
+      if (suspects.length > 0) {
+        suspects = (await this.#checkInThread(suspects, 1)).unjudged;
+        continue;
+      }
+      const stop = await this.#checkInThread(files, CHECK_WIDTH);
+      suspects = stop.suspects;
+      files = stop.unjudged.filter((file) => !suspects.includes(file));
     }
   }
 
-  /** Checks files in one thread until it stops; returns the files it did not judge. */
-  #checkInThread(files: readonly string[], width: number): Promise<{ unjudged: string[]; ambiguous: boolean }> {
+  /**
+   * Checks files in one thread until it stops; returns the files it did not judge, and those in
+   * flight when it stopped for a reason that could not be pinned on one of them.
+   */
+  #checkInThread(files: readonly string[], width: number): Promise<{ unjudged: string[]; suspects: string[] }> {
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
@@ -133,13 +141,13 @@ export class DagImportCheck {
       let lastBeat = Date.now();
       let lastLook = Date.now();
       const unjudged = () => files.filter((_, index) => !judged.has(index));
-      const finish = (ambiguous = false) => {
+      const finish = (suspects: readonly number[] = []) => {
         clearInterval(looking);
         this.#signal?.removeEventListener("abort", onAbort);
         if (finished) return;
         finished = true;
         void worker.terminate();
-        resolveDone({ unjudged: unjudged(), ambiguous });
+        resolveDone({ unjudged: unjudged(), suspects: suspects.map((index) => files[index] ?? "") });
       };
       const settle = (index: number, verdict: Verdict) => {
         inFlight.delete(index);
@@ -163,13 +171,13 @@ export class DagImportCheck {
           return finish();
         }
         const culprits = [...inFlight.keys()];
-        if (culprits.length > 1) return finish(true); // whose code was it? Checked again one at a time.
+        if (culprits.length > 1) return finish(culprits); // whose code was it? Checked again one at a time.
         const culprit = culprits[0];
         if (culprit !== undefined) settle(culprit, new DagImportError(message, files[culprit] ?? ""));
         finish(); // between two files (none in flight): go on in a new thread
       };
-      // A file's timeout counts the time its thread kept turning (beats came): such a file waits on
-      // its own and is judged alone while the others go on. A thread that stops beating for the
+      // A file's timeout counts its share of the time its thread kept turning (beats came): such
+      // a file waits on its own and is judged alone while the others go on. A thread that stops beating for the
       // timeout is blocked (an endless loop) by one of the files in flight.
       const looking = setInterval(() => {
         const now = Date.now();
@@ -179,8 +187,11 @@ export class DagImportCheck {
         if (now - lastBeat >= this.#timeoutMs) return stopped(hangMessages.timeout(this.#timeoutMs));
         if (now - lastBeat > BLOCKED_AFTER_MS) return;
         let judgedWaiting = false;
+        // Each file in flight is credited its share of the thread's time: side by side, a file
+        // that is busy being compiled and evaluated in turn with 15 others is not stuck.
+        const share = elapsed / inFlight.size;
         for (const [index, file] of inFlight) {
-          file.waitedMs += elapsed;
+          file.waitedMs += share;
           if (file.waitedMs < this.#timeoutMs) continue;
           settle(index, new DagImportError(hangMessages.timeout(this.#timeoutMs), files[index] ?? ""));
           judgedWaiting = true;

@@ -18,6 +18,16 @@ const dagFile = (id: string, topLevel = "") => `import { dag } from ${dsl};\n${t
 
 let dir: string;
 
+/** Runs `fn` with TRIBUTARY_DAG_IMPORT_TIMEOUT set to `value`. */
+async function withImportTimeout(value: string, fn: () => Promise<void>): Promise<void> {
+  process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"] = value;
+  try {
+    await fn();
+  } finally {
+    delete process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"];
+  }
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "tributary-import-check-"));
   await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
@@ -37,8 +47,7 @@ afterAll(async () => {
 
 describe("loading a folder with files that hang at import", () => {
   it("makes each one an import error naming its file, within the timeout, and loads the others", async () => {
-    process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"] = "1500ms";
-    try {
+    await withImportTimeout("1500ms", async () => {
       const started = Date.now();
       const { dags, errors } = await loadDagFolder(dir);
       const elapsed = Date.now() - started;
@@ -56,9 +65,7 @@ describe("loading a folder with files that hang at import", () => {
       for (const error of errors) expect(error).toBeInstanceOf(DagImportError);
       // Two timeouts, the rest quick: the process itself never waited on a hanging file.
       expect(elapsed).toBeLessThan(15_000);
-    } finally {
-      delete process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"];
-    }
+    });
   });
 
   it("imports files side by side, in the check's thread and in the process: a file waiting on another file's import is not stuck behind it", async () => {
@@ -68,15 +75,28 @@ describe("loading a folder with files that hang at import", () => {
     const opened = "(globalThis as { sideBySideOpened?: boolean })";
     await writeFile(join(sideBySide, "a-waits.ts"), dagFile("waits", `await new Promise((r) => { const look = () => (${opened}.sideBySideOpened ? r(null) : setTimeout(look, 5)); look(); });`));
     await writeFile(join(sideBySide, "b-opens.ts"), dagFile("opens", `${opened}.sideBySideOpened = true;`));
-    process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"] = "3s";
-    try {
+    await withImportTimeout("3s", async () => {
       const { dags, errors } = await loadDagFolder(sideBySide);
       expect(errors.map((e) => e.message)).toEqual([]);
       // Recorded in the files' order, whichever import ended first.
       expect(dags.map((d) => d.dag.id)).toEqual(["waits", "opens"]);
-    } finally {
-      delete process.env["TRIBUTARY_DAG_IMPORT_TIMEOUT"];
-    }
+    });
+  });
+
+  it("after a file blocks the thread, checks the files in flight with it one at a time, then the rest side by side again", async () => {
+    const folder = join(dir, "after-a-block");
+    await mkdir(folder);
+    await writeFile(join(folder, "a-loops.ts"), dagFile("loops_first", "while (Date.now() > 0) { /* forever */ }"));
+    for (let i = 0; i < 40; i++) await writeFile(join(folder, `b-good-${String(i).padStart(2, "0")}.ts`), dagFile(`good_${i}`));
+    // Only side by side can this pair load: the first waits for the second's import.
+    const opened = "(globalThis as { afterBlockOpened?: boolean })";
+    await writeFile(join(folder, "y-waits.ts"), dagFile("waits_late", `await new Promise((r) => { const look = () => (${opened}.afterBlockOpened ? r(null) : setTimeout(look, 5)); look(); });`));
+    await writeFile(join(folder, "z-opens.ts"), dagFile("opens_late", `${opened}.afterBlockOpened = true;`));
+    await withImportTimeout("1500ms", async () => {
+      const { dags, errors } = await loadDagFolder(folder);
+      expect(errors.map((e) => [e.location.file?.split("/").at(-1), e.message.slice(0, 60)])).toEqual([["a-loops.ts", "importing the file did not finish within 1.50s (TRIBUTARY_DA"]]);
+      expect(dags).toHaveLength(42);
+    });
   });
 
   it("stops at once when asked to (a process that is stopping), leaving no file half-judged", async () => {
