@@ -67,6 +67,9 @@ const CHECK_WIDTH = 16;
 
 type Verdict = DagImportError | undefined;
 
+/** The verdict of a file not checked because the check was stopped (the process is stopping). */
+const STOPPED = "loading was stopped before this file was imported";
+
 /** The import errors of a file that hangs, the same whether a thread (here) or a watch (import-watch.ts) caught it. */
 export const hangMessages = {
   timeout: (timeoutMs: number) =>
@@ -124,6 +127,11 @@ export class DagImportCheck {
    * flight when it stopped for a reason that could not be pinned on one of them.
    */
   #checkInThread(files: readonly string[], width: number): Promise<{ unjudged: string[]; suspects: string[] }> {
+    if (this.#signal?.aborted) {
+      // Stopped between two threads: no new one is started only to be stopped.
+      for (const file of files) this.#verdicts.get(file)?.resolve(new DagImportError(STOPPED, file));
+      return Promise.resolve({ unjudged: [], suspects: [] });
+    }
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
@@ -140,6 +148,8 @@ export class DagImportCheck {
       let finished = false;
       let lastBeat = Date.now();
       let lastLook = Date.now();
+      /** A file of this thread was judged as waiting on its own: its code still runs here. */
+      let judgedAsWaiting = false;
       const unjudged = () => files.filter((_, index) => !judged.has(index));
       const finish = (suspects: readonly number[] = []) => {
         clearInterval(looking);
@@ -156,7 +166,7 @@ export class DagImportCheck {
       };
       const onAbort = () => {
         for (let index = 0; index < files.length; index++) {
-          if (!judged.has(index)) settle(index, new DagImportError("loading was stopped before this file was imported", files[index] ?? ""));
+          if (!judged.has(index)) settle(index, new DagImportError(STOPPED, files[index] ?? ""));
         }
         finish();
       };
@@ -171,7 +181,10 @@ export class DagImportCheck {
           return finish();
         }
         const culprits = [...inFlight.keys()];
-        if (culprits.length > 1) return finish(culprits); // whose code was it? Checked again one at a time.
+        // Whose code was it? Several files in flight, or one beside a file already judged as
+        // waiting (whose code still runs in this thread and may be what ended or blocked it):
+        // checked again one at a time.
+        if (culprits.length > 1 || (culprits.length === 1 && judgedAsWaiting)) return finish(culprits);
         const culprit = culprits[0];
         if (culprit !== undefined) settle(culprit, new DagImportError(message, files[culprit] ?? ""));
         finish(); // between two files (none in flight): go on in a new thread
@@ -183,6 +196,12 @@ export class DagImportCheck {
         const now = Date.now();
         const elapsed = now - lastLook;
         lastLook = now;
+        // This process itself was held up (a long synchronous step): the beats it has not read
+        // yet say nothing about the thread. Judge on the next look.
+        if (elapsed > BLOCKED_AFTER_MS) {
+          lastBeat = now;
+          return;
+        }
         if (finished || !startedAny) return; // the thread is still starting
         if (now - lastBeat >= this.#timeoutMs) return stopped(hangMessages.timeout(this.#timeoutMs));
         if (now - lastBeat > BLOCKED_AFTER_MS) return;
@@ -195,6 +214,7 @@ export class DagImportCheck {
           if (file.waitedMs < this.#timeoutMs) continue;
           settle(index, new DagImportError(hangMessages.timeout(this.#timeoutMs), files[index] ?? ""));
           judgedWaiting = true;
+          judgedAsWaiting = true;
         }
         if (judged.size === files.length) return finish();
         // Every lane held a file that waits: the rest go on in a new thread.

@@ -101,6 +101,8 @@ export class TaskProcessPool implements TaskRunner {
   #closed = false;
   /** Tries handed to a process and not yet ended. */
   #running = 0;
+  /** Processes that died before they were ready, since one last became ready. */
+  #diedStarting = 0;
 
   constructor(options: TaskProcessPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
@@ -217,8 +219,12 @@ export class TaskProcessPool implements TaskRunner {
     const roomy = leastBusy(started, this.#perProcess);
     // A dead process whose exit is still being processed no longer counts against the limit.
     const mayFork = live.length < this.#processCount;
-    if (started.length > 0) {
-      if (!roomy && mayFork && live.every((handle) => handle.started)) this.#fork();
+    // After a process died before it was ready, new ones take tries at once again, so that a
+    // process that cannot start fails tries instead of being forked again and again.
+    if (started.length > 0 && this.#diedStarting === 0) {
+      // Enough processes starting for the tries that wait (this one is still in the queue).
+      const starting = live.length - started.length;
+      if (!roomy && mayFork && starting * this.#perProcess < this.#queue.length) this.#fork();
       return roomy;
     }
     return mayFork ? this.#fork() : leastBusy(live, this.#perProcess);
@@ -229,6 +235,7 @@ export class TaskProcessPool implements TaskRunner {
       this.#command,
       (exited) => {
         this.#processes.delete(exited);
+        if (!exited.started) this.#diedStarting++;
         this.#dispatch();
       },
       this.#perProcess > 1,
@@ -236,7 +243,10 @@ export class TaskProcessPool implements TaskRunner {
     this.#processes.add(handle);
     void handle.preload(this.#files.all);
     // Tries queued while it started may go to it now.
-    void handle.ready().then(() => this.#dispatch());
+    void handle.ready().then(() => {
+      if (handle.started) this.#diedStarting = 0;
+      this.#dispatch();
+    });
     return handle;
   }
 

@@ -376,6 +376,22 @@ export function describeOperationsConformance(factory: StoreFactory): void {
       expect((await s.getBackfill(bf.id))?.progress).toMatchObject({ running: 3, done: 0 });
     });
 
+    it("a run that cannot be created in the taking transaction leaves that interval to the driver and keeps the others' runs", async () => {
+      const s = ctx.store;
+      const bf = await s.createBackfill({ ...base, maxActiveRuns: 3, intervals: [interval(1), interval(2), interval(3)] });
+      const taken = await s.takeBackfillIntervals(bf.id, at(1), (i) => {
+        if (i.start.getTime() === day(2).getTime()) throw new Error("params do not parse");
+        return runInput(g, { runId: `bf-${i.start.getTime()}`, runType: "backfill", logicalDate: i.start, now: at(1), start: true });
+      });
+      expect(taken.map((i) => [i.start, i.run?.runId])).toEqual([
+        [day(1), `bf-${day(1).getTime()}`],
+        [day(2), undefined],
+        [day(3), `bf-${day(3).getTime()}`],
+      ]);
+      expect((await s.listBackfillIntervals(bf.id)).map((i) => i.runId)).toEqual([`bf-${day(1).getTime()}`, null, `bf-${day(3).getTime()}`]);
+      expect((await s.getBackfill(bf.id))?.progress).toMatchObject({ running: 3 });
+    });
+
     it("two stores taking intervals at once never get the same one, nor more than maxActiveRuns together", async () => {
       const s = ctx.store;
       const other = ctx.openAnother();

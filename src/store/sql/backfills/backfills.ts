@@ -8,7 +8,7 @@
 import { sql } from "kysely";
 import type { RunState } from "../../../core/types.js";
 import { isTerminalRunState } from "../../../core/state-machine.js";
-import type { CreateRunInput } from "../../contract/store.js";
+import type { CreateRunInput, CreateRunResult, DagRunRecord } from "../../contract/store.js";
 import { createRun } from "../runs/create-run.js";
 import { ConflictError, InvalidInputError } from "../../../core/errors.js";
 import {
@@ -182,9 +182,10 @@ export async function takeBackfillIntervals(
       started.push(interval);
       continue;
     }
-    const { run, created } = await createRun(tx, create(interval), rowLocks);
-    // A run another scheduler made for this date since the plan: the caller resumes it.
-    if (!created) {
+    const run = await createInSavepoint(tx, () => createRun(tx, create(interval), rowLocks));
+    // A run another scheduler made for this date since the plan, or one that could not be made
+    // here: the caller starts it the slow way (and meets the same error, for this interval alone).
+    if (run === undefined) {
       started.push(interval);
       continue;
     }
@@ -192,6 +193,25 @@ export async function takeBackfillIntervals(
     started.push({ ...interval, run });
   }
   return started;
+}
+
+/**
+ * A run created within a savepoint, or undefined if it was not created (it exists already) or
+ * failed. A failed statement aborts a whole PostgreSQL transaction, so without the savepoint a
+ * unique-key race with another scheduler, or a DAG whose params do not parse, would undo the
+ * reservations and runs of the whole pass.
+ */
+async function createInSavepoint(tx: Tx, create: () => Promise<CreateRunResult>): Promise<DagRunRecord | undefined> {
+  await sql`savepoint backfill_run`.execute(tx);
+  try {
+    const { run, created } = await create();
+    await sql`release savepoint backfill_run`.execute(tx);
+    return created ? run : undefined;
+  } catch {
+    await sql`rollback to savepoint backfill_run`.execute(tx);
+    await sql`release savepoint backfill_run`.execute(tx);
+    return undefined;
+  }
 }
 
 export async function recordBackfillRun(tx: Tx, input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {
