@@ -17,6 +17,7 @@ import { isTerminalRunState } from "../core/state-machine.js";
 import type { RunState } from "../core/types.js";
 import type { BackfillRecord, Store } from "../store/index.js";
 import { TaskRunners } from "../worker/task-runners.js";
+import { WORKER_WARM_PROCESSES } from "../worker/process-pool.js";
 import { Worker } from "../worker/worker.js";
 import { driveBackfill } from "../scheduler/backfill-driver.js";
 import type { RegisteredDag } from "../scheduler/dag-registry.js";
@@ -53,8 +54,7 @@ export interface BackfillRunResult {
 export async function runBackfill(options: RunBackfillOptions): Promise<BackfillRunResult> {
   const { store, entry, backfillId, signal } = options;
   const now = options.now ?? (() => new Date());
-  // A one-shot command warms one task process; more start only if its tries need them (process-pool.ts).
-  const pool = new TaskRunners({ size: options.concurrency, warmProcesses: 1 });
+  const pool = new TaskRunners({ size: options.concurrency, warmProcesses: WORKER_WARM_PROCESSES });
   // A wake-up that arrives during a pass is kept for the next wait (runtime/wakeup.ts).
   const wakeup = new Wakeup();
   let failure: unknown;

@@ -7,6 +7,7 @@ import { isTerminalRunState } from "../core/state-machine.js";
 import type { Dag } from "../dsl/types.js";
 import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/index.js";
 import { TaskRunners } from "../worker/task-runners.js";
+import { WORKER_WARM_PROCESSES } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
 import { Worker } from "../worker/worker.js";
 import type { ClaimedTask, CompleteTryResult } from "../store/index.js";
@@ -58,8 +59,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
   });
 
   const concurrency = options.concurrency ?? 4;
-  // A one-shot run warms one task process; more start only if its tries need them (process-pool.ts).
-  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: 1 });
+  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: WORKER_WARM_PROCESSES });
   const dags = new Map([[dag.id, { dag, file }]]);
   let finished: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));

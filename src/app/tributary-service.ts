@@ -5,6 +5,7 @@
  */
 import type { Store } from "../store/index.js";
 import { TaskRunners } from "../worker/task-runners.js";
+import { WORKER_WARM_PROCESSES } from "../worker/process-pool.js";
 import { Worker, type RunnableDag } from "../worker/worker.js";
 import { DagRegistry, storedDags } from "../scheduler/dag-registry.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
@@ -92,9 +93,7 @@ export class TributaryService {
     const log = options.log ?? (() => undefined);
     const onError = (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`, { level: "error", err: error });
     this.registry = new DagRegistry(options.dagsDir);
-    // One task process is started up front; the others when tries need them (process-pool.ts), and
-    // they stay: an idle service holds one, and a small deployment never pays for the rest.
-    this.#pool = new TaskRunners({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs, warmProcesses: 1 });
+    this.#pool = new TaskRunners({ size: options.concurrency ?? 4, killGraceMs: options.killGraceMs, warmProcesses: WORKER_WARM_PROCESSES });
     // A live try must heartbeat well within the zombie threshold, or the scheduler fails it as a
     // zombie while it runs (and retries it: the task would run twice).
     const zombieAfterMs = options.zombieAfterMs ?? DEFAULT_ZOMBIE_AFTER_MS;

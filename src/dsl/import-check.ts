@@ -132,6 +132,7 @@ export class DagImportCheck {
       for (const file of files) this.#verdicts.get(file)?.resolve(new DagImportError(STOPPED, file));
       return Promise.resolve({ unjudged: [], suspects: [] });
     }
+    // Not aborted now, nor before the listener below is added (nothing runs in between).
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
@@ -164,22 +165,19 @@ export class DagImportCheck {
         judged.add(index);
         this.#verdicts.get(files[index] ?? "")?.resolve(verdict);
       };
-      const onAbort = () => {
+      /** Every file not judged yet gets this verdict, and the thread ends. */
+      const settleRest = (message: string) => {
         for (let index = 0; index < files.length; index++) {
-          if (!judged.has(index)) settle(index, new DagImportError(STOPPED, files[index] ?? ""));
+          if (!judged.has(index)) settle(index, new DagImportError(message, files[index] ?? ""));
         }
         finish();
       };
+      const onAbort = () => settleRest(STOPPED);
       /** The thread stopped (or must be stopped) while `inFlight` were importing. */
       const stopped = (message: string) => {
         if (finished) return;
-        if (!startedAny) {
-          // The thread could not start: a fault of Tributary's, reported for every file rather than hidden.
-          for (let index = 0; index < files.length; index++) {
-            if (!judged.has(index)) settle(index, new DagImportError(`the DAG import check could not run: ${message}`, files[index] ?? ""));
-          }
-          return finish();
-        }
+        // The thread could not start: a fault of Tributary's, reported for every file rather than hidden.
+        if (!startedAny) return settleRest(`the DAG import check could not run: ${message}`);
         const culprits = [...inFlight.keys()];
         // Whose code was it? Several files in flight, or one beside a file already judged as
         // waiting (whose code still runs in this thread and may be what ended or blocked it):
@@ -190,8 +188,8 @@ export class DagImportCheck {
         finish(); // between two files (none in flight): go on in a new thread
       };
       // A file's timeout counts its share of the time its thread kept turning (beats came): such
-      // a file waits on its own and is judged alone while the others go on. A thread that stops beating for the
-      // timeout is blocked (an endless loop) by one of the files in flight.
+      // a file waits on its own and is judged alone while the others go on. A thread that stops
+      // beating for the timeout is blocked (an endless loop) by one of the files in flight.
       const looking = setInterval(() => {
         const now = Date.now();
         const elapsed = now - lastLook;
@@ -205,7 +203,7 @@ export class DagImportCheck {
         if (finished || !startedAny) return; // the thread is still starting
         if (now - lastBeat >= this.#timeoutMs) return stopped(hangMessages.timeout(this.#timeoutMs));
         if (now - lastBeat > BLOCKED_AFTER_MS) return;
-        let judgedWaiting = false;
+        const judgedBefore = judged.size;
         // Each file in flight is credited its share of the thread's time: side by side, a file
         // that is busy being compiled and evaluated in turn with 15 others is not stuck.
         const share = elapsed / inFlight.size;
@@ -213,12 +211,11 @@ export class DagImportCheck {
           file.waitedMs += share;
           if (file.waitedMs < this.#timeoutMs) continue;
           settle(index, new DagImportError(hangMessages.timeout(this.#timeoutMs), files[index] ?? ""));
-          judgedWaiting = true;
           judgedAsWaiting = true;
         }
         if (judged.size === files.length) return finish();
         // Every lane held a file that waits: the rest go on in a new thread.
-        if (judgedWaiting && inFlight.size === 0) finish();
+        if (judged.size > judgedBefore && inFlight.size === 0) finish();
       }, BEAT_MS);
       worker.on("message", (message: { index: number; event: "start" | "end" | "beat" }) => {
         lastBeat = Date.now();
@@ -231,7 +228,6 @@ export class DagImportCheck {
         settle(message.index, undefined);
         if (judged.size === files.length) finish();
       });
-      if (this.#signal?.aborted) return onAbort();
       this.#signal?.addEventListener("abort", onAbort);
       worker.on("error", (error) => stopped(`importing the file failed outside its own code: ${error.message}`));
       worker.on("exit", () => stopped(`${hangMessages.neverSettles}, or it ends the process (process.exit)`));

@@ -66,12 +66,12 @@ function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): Bac
   return "skip";
 }
 
-/** Creates, clears or resumes the run of one planned interval, and starts it (for backfill-driver.ts). */
 /** The run a backfill creates for an interval: started at once, with the DAG's default params. */
 export function backfillRunInput(entry: RegisteredDag, interval: { readonly start: Date; readonly end: Date }, now: Date): CreateRunInput {
   return intervalRunInput(entry, interval, { runType: "backfill", start: true }, now);
 }
 
+/** Creates, clears or resumes the run of one planned interval, and starts it (for backfill-driver.ts). */
 export async function startInterval(store: Store, entry: RegisteredDag, item: PlannedInterval, now: Date): Promise<DagRunRecord> {
   const { dag } = entry;
   const graph = dag.graph;

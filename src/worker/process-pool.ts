@@ -50,11 +50,18 @@ export interface TaskProcessPoolOptions {
   readonly maxResultBytes?: number;
   /**
    * How many task processes `warmUp` starts (default: all of them). The others start when tries
-   * need them (see `#processFor` for where tries wait meanwhile). Workers warm one (app/): most small
-   * DAGs never need more, and each process costs a Node start and a load of the DAG files.
+   * need them (see `#processFor` for where tries wait meanwhile). Workers warm
+   * WORKER_WARM_PROCESSES.
    */
   readonly warmProcesses?: number;
 }
+
+/**
+ * What every worker (services and one-shot commands, app/) warms: one process. Most small DAGs
+ * never need more, each process costs a Node start and a load of the DAG files, and the others
+ * start when tries need them, and then stay.
+ */
+export const WORKER_WARM_PROCESSES = 1;
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
 export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
@@ -204,9 +211,9 @@ export class TaskProcessPool implements TaskRunner {
 
   /**
    * Where the next try goes, or undefined to keep it queued. A started process is preferred: an
-   * idle one, then the least busy one with room. When every started process is full, one more
-   * process starts (up to the limit), but the try waits in the queue for whichever comes first, a
-   * started process freeing a slot or the new one becoming ready: a burst of tries (a fan-out's
+   * idle one, then the least busy one with room. When every started process is full, as many more
+   * processes start as the queued tries need (up to the limit), but the try waits in the queue for
+   * whichever comes first, a started process freeing a slot or a new one becoming ready: a burst of tries (a fan-out's
    * first claim) would otherwise wait for Node to start, when the warm process finishes small tries
    * in milliseconds. With no started process at all, tries go to starting ones, so that a process
    * that cannot start fails its try rather than leaving it queued.
