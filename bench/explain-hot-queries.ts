@@ -1,6 +1,6 @@
 /**
  * Prints the query plans of the engine's hot queries (the claim, readiness, the completion check)
- * on both dialects, on a store holding one run of 10,000 mapped instances, to check that they use
+ * on both dialects, on a store holding one run of 10,000 mapped instances (and 2,000 finished runs), to check that they use
  * the claim and run-state indexes (migration 000009) and the wait indexes (migration 000018). `node --import tsx bench/explain-hot-queries.ts`
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,8 +13,8 @@ import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js"
 
 const PG_URL = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 
-const claim = `select * from task_instances where state = 'queued' and dag_id in ('d') order by priority desc, queued_at asc, id asc limit 64`;
-const waiting = `select id from task_instances where run_id = 'r' and task_id = 'sum' and state = 'scheduled'`;
+const claim = `select task_instances.*, dag_runs.state as run_state from task_instances inner join dag_runs on dag_runs.run_id = task_instances.run_id where task_instances.state = 'queued' and task_instances.dag_id in ('d') order by priority desc, queued_at asc, id asc limit 64`;
+const waiting = `select 'waiting' as part, id, state, 1 as n from task_instances where run_id = 'r' and task_id = 'sum' and state = 'scheduled' union all select 'upstream' as part, 0 as id, state, count(*) as n from task_instances where run_id = 'r' and task_id in ('m') group by state order by part desc`;
 const counts = `select state, count(*) as n from task_instances where run_id = 'r' and task_id in ('m') group by state`;
 const probe = `select state from task_instances where run_id = 'r' and state in ('scheduled', 'queued', 'running', 'retrying') and task_id in ('m') limit 1`;
 const open = `select id from task_instances where run_id = 'r' and state not in ('success', 'failed', 'skipped', 'upstream_failed') order by task_id desc, map_index desc limit 1`;
@@ -37,7 +37,8 @@ function rows(): string {
   return `insert into task_instances (run_id, dag_id, task_id, map_index, state, try_number, max_tries, priority, queued_at, updated_at) values ${values.join(", ")}`;
 }
 const runs = `insert into dag_runs (run_id, dag_id, run_type, state, logical_date, data_interval_start, data_interval_end, params, created_at, updated_at)
-  values ('r', 'd', 'manual', 'running', 0, 0, 0, '{}', 0, 0), ('old', 'd', 'manual', 'success', 0, 0, 0, '{}', 0, 0)`;
+  values ('r', 'd', 'manual', 'running', 0, 0, 0, '{}', 0, 0), ('old', 'd', 'manual', 'success', 0, 0, 0, '{}', 0, 0),
+  ${Array.from({ length: 2_000 }, (_, i) => `('older${i}', 'd', 'manual', 'success', ${i + 1}, 0, 0, '{}', 0, 0)`).join(", ")}`;
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-explain-"));
 try {

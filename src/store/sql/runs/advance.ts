@@ -47,7 +47,10 @@ export async function advanceRun(
     const taskId = pending.shift() as string;
     const spec = index.spec(taskId);
     if (!spec) continue;
-    const waiting = await instancesOf(tx, runId, taskId, "scheduled");
+    const mappedUpstream = spec.upstream.some((id) => index.spec(id)?.kind === "map");
+    // An upstream of a few instances is counted with the waiting instances, in one statement.
+    const read = mappedUpstream ? { waiting: await instancesOf(tx, runId, taskId, "scheduled") } : await waitingWithUpstreamCounts(tx, runId, taskId, spec.upstream);
+    const { waiting } = read;
     if (waiting.length === 0) continue;
 
     if (options.notChosen?.has(taskId)) {
@@ -55,8 +58,7 @@ export async function advanceRun(
       enqueue(index.downstream(taskId));
       continue;
     }
-    const mappedUpstream = spec.upstream.some((id) => index.spec(id)?.kind === "map");
-    const { counts, total } = mappedUpstream ? await upstreamSummary(tx, runId, spec.upstream) : await upstreamCounts(tx, runId, spec.upstream);
+    const { counts, total } = "upstream" in read ? read.upstream : await upstreamSummary(tx, runId, spec.upstream);
     const decision = evaluateTriggerRule(spec.triggerRule, counts, total);
     if (decision === "wait") continue;
     if (decision === "skip" || decision === "upstream_failed") {
@@ -137,6 +139,48 @@ async function instancesOf(tx: Tx, runId: string, taskId: string, state: TaskSta
     .orderBy("map_index")
     .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/**
+ * A task's instances waiting in `scheduled`, and its upstream instances counted by state: the
+ * two reads readiness makes of a task, in one statement (a round trip on PostgreSQL).
+ */
+async function waitingWithUpstreamCounts(
+  tx: Tx,
+  runId: string,
+  taskId: string,
+  upstream: readonly string[],
+): Promise<{ waiting: InstanceRef[]; upstream: { counts: UpstreamStateCounts; total: number } }> {
+  if (upstream.length === 0) return { waiting: await instancesOf(tx, runId, taskId, "scheduled"), upstream: { counts: {}, total: 0 } };
+  const rows = await tx
+    .selectFrom("task_instances")
+    .select([sql<string>`'waiting'`.as("part"), "id", "dag_id", "map_index", "state", sql<number>`1`.as("n")])
+    .where("run_id", "=", runId)
+    .where("task_id", "=", taskId)
+    .where("state", "=", "scheduled")
+    .unionAll((eb) =>
+      eb
+        .selectFrom("task_instances")
+        .select([sql<string>`'upstream'`.as("part"), sql<number>`0`.as("id"), sql<string>`''`.as("dag_id"), sql<number>`0`.as("map_index"), "state", sql<number>`count(*)`.as("n")])
+        .where("run_id", "=", runId)
+        .where("task_id", "in", upstream)
+        .groupBy("state"),
+    )
+    .orderBy("part", "desc")
+    .orderBy("map_index")
+    .execute();
+  const waiting: InstanceRef[] = [];
+  const counts: Partial<Record<TaskState, number>> = {};
+  let total = 0;
+  for (const row of rows) {
+    if (row.part === "waiting") {
+      waiting.push({ id: Number(row.id), run_id: runId, dag_id: row.dag_id, task_id: taskId, map_index: Number(row.map_index), state: row.state });
+    } else {
+      counts[row.state] = Number(row.n);
+      total += Number(row.n);
+    }
+  }
+  return { waiting, upstream: { counts, total } };
 }
 
 async function upstreamCounts(

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from "kysely";
-import type { ClaimedTask, ClaimRequest } from "../../contract/store.js";
+import type { ClaimedTask, ClaimRequest, DagRunRecord } from "../../contract/store.js";
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
 import { chunks, moveTasksEach } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
@@ -27,12 +27,29 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   // already holds the whole database.)
   const capacity = await loadCapacity(tx, request, rowLocks, lockWait);
   const candidates: Selectable<TaskInstanceTable>[] = [];
+  // Each candidate comes with its run's row, which the claimed task is handed with: no statement
+  // of its own (a round trip on PostgreSQL at every step of a chain).
+  const runs = new Map<string, DagRunRecord>();
   for (;;) {
     let query = tx
       .selectFrom("task_instances")
-      .selectAll()
-      .where("state", "=", "queued")
-      .where("dag_id", "in", request.dagIds);
+      .innerJoin("dag_runs", "dag_runs.run_id", "task_instances.run_id")
+      .selectAll("task_instances")
+      .select([
+        "dag_runs.run_type as run_type",
+        "dag_runs.state as run_state",
+        "dag_runs.logical_date as run_logical_date",
+        "dag_runs.data_interval_start as run_data_interval_start",
+        "dag_runs.data_interval_end as run_data_interval_end",
+        "dag_runs.params as run_params",
+        "dag_runs.created_at as run_created_at",
+        "dag_runs.started_at as run_started_at",
+        "dag_runs.ended_at as run_ended_at",
+        "dag_runs.updated_at as run_updated_at",
+        "dag_runs.dag_version as run_dag_version",
+      ])
+      .where("task_instances.state", "=", "queued")
+      .where("task_instances.dag_id", "in", request.dagIds);
     // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
     // query so they do not hide claimable work further down the queue.
     const fullPools = capacity.fullPools();
@@ -40,7 +57,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     if (fullPools.length > 0) {
       query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", fullPools)]));
     }
-    if (fullDags.length > 0) query = query.where("dag_id", "not in", fullDags);
+    if (fullDags.length > 0) query = query.where("task_instances.dag_id", "not in", fullDags);
     if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
     if (candidates.length > 0) query = query.where("id", "not in", candidates.map((row) => row.id));
     // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
@@ -48,10 +65,28 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     const wanted = request.limit - candidates.length;
     const fetch = capacity.constrained ? wanted * 4 : wanted;
     query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
-    // Concurrent claimers skip each other's rows instead of waiting for them.
-    const rows = await (rowLocks ? query.forUpdate().skipLocked() : query).execute();
-    for (const row of rows) {
-      if (candidates.length < request.limit && capacity.take(row.pool, row.dag_id)) candidates.push(row);
+    // Concurrent claimers skip each other's rows instead of waiting for them (the runs' rows
+    // are read, not locked: a completion holds its run's lock while it claims).
+    const rows = await (rowLocks ? query.forUpdate("task_instances").skipLocked() : query).execute();
+    for (const { run_type, run_state, run_logical_date, run_data_interval_start, run_data_interval_end, run_params, run_created_at, run_started_at, run_ended_at, run_updated_at, run_dag_version, ...row } of rows) {
+      if (candidates.length >= request.limit || !capacity.take(row.pool, row.dag_id)) continue;
+      candidates.push(row);
+      const run = {
+        run_id: row.run_id,
+        dag_id: row.dag_id,
+        run_type,
+        state: run_state,
+        logical_date: run_logical_date,
+        data_interval_start: run_data_interval_start,
+        data_interval_end: run_data_interval_end,
+        params: run_params,
+        created_at: run_created_at,
+        started_at: run_started_at,
+        ended_at: run_ended_at,
+        updated_at: run_updated_at,
+        dag_version: run_dag_version,
+      };
+      if (!runs.has(row.run_id)) runs.set(row.run_id, runFromRow(run));
     }
     // Done when the limit is reached or nothing more is queued. Otherwise the rows passed over
     // belong to pools or DAGs that are full now, which the next read leaves out.
@@ -106,9 +141,6 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       .execute();
     for (const row of inserted) tryIds.set(Number(row.task_instance_id), Number(row.id));
   }
-  const runIds = [...new Set(candidates.map((row) => row.run_id))];
-  const runRows = await tx.selectFrom("dag_runs").selectAll().where("run_id", "in", runIds).execute();
-  const runs = new Map(runRows.map((row) => [row.run_id, runFromRow(row)]));
   const started = new Map(tries.map((t) => [Number(t.row.id), t]));
   // In the order claimed: highest priority first, then the longest waiting.
   return candidates.map((row) => {

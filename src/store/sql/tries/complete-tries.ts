@@ -39,21 +39,7 @@ interface Success {
 export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[], rowLocks: RowLocks): Promise<CompleteTryResult[]> {
   if (inputs.length === 0) return [];
   const ids = [...new Set(inputs.map((input) => input.taskInstanceId))].sort((a, b) => a - b);
-  if (rowLocks) {
-    // A run's completions take turns (shared/locks.ts): lock the runs first, in one order, so
-    // two batches never wait on each other.
-    await tx
-      .selectFrom("dag_runs")
-      .select("run_id")
-      .where("run_id", "in", (eb) => eb.selectFrom("task_instances").select("run_id").where("id", "in", ids))
-      .orderBy("run_id")
-      .forUpdate()
-      .execute();
-  }
-  const rows = new Map<number, InstanceRow>();
-  for (const batch of chunks(ids, 500)) {
-    for (const row of await tx.selectFrom("task_instances").selectAll().where("id", "in", batch).execute()) rows.set(Number(row.id), row);
-  }
+  const { rows, runStates: lockedRunStates } = await lockAndReadInstances(tx, ids, rowLocks);
 
   const results = new Map<CompleteTryInput, CompleteTryResult>();
   const successes: Success[] = [];
@@ -71,7 +57,7 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
     }
   }
 
-  const runStates = await recordSuccesses(tx, successes, results);
+  const runStates = await recordSuccesses(tx, successes, results, lockedRunStates);
   for (const input of others) results.set(input, await completeOne(tx, input));
   // A run's state after the whole batch: a failure recorded after its successes may have ended it.
   if (others.length > 0) for (const runId of runStates.keys()) runStates.set(runId, await currentRunState(tx, runId));
@@ -81,6 +67,44 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
     if (result && runState !== undefined) results.set(input, { ...result, runState });
   }
   return inputs.map((input) => results.get(input) as CompleteTryResult);
+}
+
+/**
+ * The instances' rows, and their runs' states, read with the runs locked: a run's completions
+ * take turns (shared/locks.ts). One statement for a batch of up to 500 (a round trip on
+ * PostgreSQL): each row locks its run and then itself, in the order of run and id, the order
+ * every completion takes them in; the instance rows are about to be written anyway, and a locked
+ * row is read as last committed, never as of before the wait. A larger batch locks all its runs
+ * first, in one statement, so that two large batches never lock their runs in different orders.
+ */
+async function lockAndReadInstances(tx: Tx, ids: readonly number[], rowLocks: RowLocks): Promise<{ rows: Map<number, InstanceRow>; runStates: Map<string, RunState> }> {
+  const batches = chunks(ids, 500);
+  if (rowLocks && batches.length > 1) {
+    await tx
+      .selectFrom("dag_runs")
+      .select("run_id")
+      .where("run_id", "in", (eb) => eb.selectFrom("task_instances").select("run_id").where("id", "in", ids))
+      .orderBy("run_id")
+      .forUpdate()
+      .execute();
+  }
+  const rows = new Map<number, InstanceRow>();
+  const runStates = new Map<string, RunState>();
+  for (const batch of batches) {
+    const query = tx
+      .selectFrom("task_instances")
+      .innerJoin("dag_runs", "dag_runs.run_id", "task_instances.run_id")
+      .selectAll("task_instances")
+      .select("dag_runs.state as run_state")
+      .where("task_instances.id", "in", batch)
+      .orderBy("task_instances.run_id")
+      .orderBy("task_instances.id");
+    for (const { run_state, ...row } of await (rowLocks ? query.forUpdate(["dag_runs", "task_instances"]) : query).execute()) {
+      rows.set(Number(row.id), row);
+      runStates.set(row.run_id, run_state);
+    }
+  }
+  return { rows, runStates };
 }
 
 /** A sensor's outcome is a poke: recorded one by one (completeOne), off the hot path. */
@@ -99,7 +123,12 @@ function isCurrentTry(row: InstanceRow, input: CompleteTryInput): boolean {
  * per run (a branch's success on its own, since what it did not choose is its own), then each
  * run closed if done. Returns the runs' states.
  */
-async function recordSuccesses(tx: Tx, successes: readonly Success[], results: Map<CompleteTryInput, CompleteTryResult>): Promise<Map<string, RunState>> {
+async function recordSuccesses(
+  tx: Tx,
+  successes: readonly Success[],
+  results: Map<CompleteTryInput, CompleteTryResult>,
+  knownRunStates: ReadonlyMap<string, RunState> = new Map(),
+): Promise<Map<string, RunState>> {
   const runStates = new Map<string, RunState>();
   if (successes.length === 0) return runStates;
   for (const batch of chunks(successes, 500)) {
@@ -145,17 +174,26 @@ async function recordSuccesses(tx: Tx, successes: readonly Success[], results: M
     group.push(success);
     groups.set(key, group);
   }
+  const queuedRuns = new Set<string>();
   for (const group of groups.values()) {
     const first = group[0] as Success;
     const graph = first.input.graph;
     const changed = [...new Set(group.map((s) => s.row.task_id))];
     const at = Math.max(...group.map((s) => s.at));
     const queued = await advanceRun(tx, first.row.run_id, graph, changed, at, { notChosen: notChosenBy(first) });
+    if (queued > 0) queuedRuns.add(first.row.run_id);
     // What the group queued is reported on its last outcome, so the batch's total is exact.
     group.forEach((s, i) => results.set(s.input, { state: "success", nextRetryAt: null, runState: "running", queued: i === group.length - 1 ? queued : 0, applied: true }));
   }
   const graphs = new Map(successes.map((s) => [s.row.run_id, { graph: s.input.graph, at: s.at }]));
   for (const [runId, { graph }] of graphs) {
+    // A run that just queued an instance is not done: its state is the one read with its lock
+    // (nothing above moves a run), which saves a statement at every step of a chain.
+    const known = knownRunStates.get(runId);
+    if (queuedRuns.has(runId) && known !== undefined) {
+      runStates.set(runId, known);
+      continue;
+    }
     const at = Math.max(...successes.filter((s) => s.row.run_id === runId).map((s) => s.at));
     runStates.set(runId, await closeRunIfDone(tx, runId, graph, at));
   }
