@@ -6,6 +6,7 @@ import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
 import type { RunInTransaction } from "../sql/shared/tx.js";
 import { isUniqueViolation } from "../sql/shared/locks.js";
+import { claimStatisticsRefresher } from "./claim-statistics.js";
 import { listenNotifier } from "./listen-notifier.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 
@@ -56,6 +57,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     capabilities: { stateChangeSettleMs: 2_000 },
     schema,
     notifier: listenNotifier(options.url, schema),
+    claimStatistics: claimStatisticsRefresher(db),
     beforeMigrate: async () => {
       if (schema === "public") return;
       // Two processes starting at once may both try: losing that race is fine.

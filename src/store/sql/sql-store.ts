@@ -64,7 +64,7 @@ import {
 } from "./shared/rows.js";
 import { NotFoundError } from "../../core/errors.js";
 import { isUniqueViolation } from "./shared/locks.js";
-import { didQueue, type QueuedNotifier } from "./shared/queued-signal.js";
+import { queuedCount, type QueuedNotifier } from "./shared/queued-signal.js";
 import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
@@ -100,7 +100,16 @@ export interface SqlStoreOptions {
   readonly rowLocks?: boolean;
   readonly capabilities: StoreCapabilities;
   readonly onClose?: () => Promise<void>;
+  /**
+   * PostgreSQL: refreshes the planner's statistics after a transaction that left at least
+   * `MANY_QUEUED` instances queued has committed (postgres/claim-statistics.ts), in the
+   * background; the store waits for it to settle before closing.
+   */
+  readonly claimStatistics?: { readonly refresh: () => void; readonly settled: () => Promise<void> };
 }
+
+/** What counts as many instances queued at once: a fan-out, not a run's roots. */
+export const MANY_QUEUED = 1_000;
 
 /** Rows per statement in `upsertDags` (5 parameters each). */
 const UPSERT_DAGS_PER_STATEMENT = 200;
@@ -121,6 +130,7 @@ export class SqlStore implements Store {
   readonly #rowLocks: boolean;
   readonly #beforeMigrate: (() => Promise<void>) | undefined;
   readonly #schema: string | undefined;
+  readonly #claimStatistics: SqlStoreOptions["claimStatistics"];
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -130,16 +140,19 @@ export class SqlStore implements Store {
     const notifier = options.notifier;
     const txFeatures = { writesInWith: options.dialect === "postgres" };
     // Every write transaction: when it queued work, wake workers once it has committed.
+    const claimStatistics = options.claimStatistics;
+    this.#claimStatistics = claimStatistics;
     this.#tx = async (fn) => {
-      let queued = false;
+      let queued = 0;
       const result = await options.inTransaction(async (tx) => {
         registerTxFeatures(tx, txFeatures);
         const value = await fn(tx);
-        queued = didQueue(tx);
-        if (queued) await notifier?.inTransaction?.(tx);
+        queued = queuedCount(tx);
+        if (queued > 0) await notifier?.inTransaction?.(tx);
         return value;
       });
-      if (queued) notifier?.afterCommit?.();
+      if (queued > 0) notifier?.afterCommit?.();
+      if (queued >= MANY_QUEUED) claimStatistics?.refresh();
       return result;
     };
     this.access = new SqlAccessStore(this.#db, this.#tx, options.rowLocks === true);
@@ -178,6 +191,7 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#claimStatistics?.settled();
     await this.#db.destroy();
     await this.#onClose?.();
   }

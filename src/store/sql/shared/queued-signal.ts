@@ -30,7 +30,12 @@ export function markDequeued(tx: Tx, instanceIds: readonly number[]): void {
  * other worker, and costs PostgreSQL no pg_notify.
  */
 export function didQueue(tx: Tx): boolean {
-  return (queuedIn.get(tx)?.size ?? 0) > 0;
+  return queuedCount(tx) > 0;
+}
+
+/** How many instances the transaction left queued (see `didQueue`). */
+export function queuedCount(tx: Tx): number {
+  return queuedIn.get(tx)?.size ?? 0;
 }
 
 /** A dialect's way to wake workers. */

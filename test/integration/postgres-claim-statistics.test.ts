@@ -1,0 +1,65 @@
+// A claim reads the queued instances in priority order through the claim index, and stops at its
+// limit. PostgreSQL takes that plan only when its statistics know how many instances are queued:
+// on a table it has never analysed, or after a mapped task queued thousands of instances at once,
+// it reads every queued row and sorts them, on every claim (measured: 0.05 ms a claim with
+// statistics, 0.9 ms without, at 2,500 queued). Autovacuum analyses a table a minute or more
+// later; a fan-out is drained by then. So the store analyses task_instances itself, after
+// committing a transaction that queued many instances.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, expect, it } from "vitest";
+import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import { TEST_PG_URL } from "../conformance/stores.js";
+import { at, runInput } from "../conformance/driver.js";
+import { graph } from "../conformance/fixtures.js";
+
+const schema = `claim_stats_${randomBytes(4).toString("hex")}`;
+const client = new pg.Client({ connectionString: TEST_PG_URL });
+
+afterAll(async () => {
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+});
+
+async function claimPlan(): Promise<string> {
+  await client.query("begin");
+  try {
+    const plan = await client.query<{ "QUERY PLAN": string }>(
+      `explain select * from ${schema}.task_instances where state = 'queued' and dag_id in ('fan') order by priority desc, queued_at asc, id asc limit 64 for update skip locked`,
+    );
+    return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
+  } finally {
+    await client.query("rollback");
+  }
+}
+
+it("after a mapped task queues 3,000 instances, the claim reads them through its index, not a sort of them all", { timeout: 30_000 }, async () => {
+  await client.connect();
+  const store = openPostgresStore({ url: TEST_PG_URL, schema, maxConnections: 2 });
+  try {
+    const report = await store.migrate();
+    if (report.error) throw report.error;
+    const g = graph("fan", [{ id: "src" }, { id: "m", mapOver: "src" }]);
+    await store.createRun(runInput(g, { runId: "fan" }));
+    const [src] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["fan"], now: at(1) });
+    if (!src) throw new Error("src not claimed");
+    const { results } = await store.completeTries([
+      { taskInstanceId: src.instance.id, tryNumber: src.tryNumber, outcome: "success", result: Array.from({ length: 3_000 }, (_, i) => i), graph: g, now: at(2) },
+    ]);
+    expect(results[0]?.queued).toBe(3_000);
+    // The analysis runs after the commit, off the completing call's path: wait for it.
+    const deadline = Date.now() + 10_000;
+    let analysed = false;
+    while (!analysed && Date.now() < deadline) {
+      const row = await client.query<{ n: string }>(`select count(*) as n from pg_stats where schemaname = $1 and tablename = 'task_instances' and attname = 'state'`, [schema]);
+      analysed = Number(row.rows[0]?.n) > 0;
+      if (!analysed) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(analysed).toBe(true);
+    const plan = await claimPlan();
+    expect(plan).toMatch(/Index Scan using task_instances_claim_order/);
+    expect(plan).not.toMatch(/Sort/);
+  } finally {
+    await store.close();
+  }
+});
