@@ -3,7 +3,7 @@
  * the state machine (core/state-machine.ts), applied only if the row is still in the state it was
  * read in (so two processes can never both move it), and recorded in the state history.
  */
-import { sql, type QueryCreator, type Updateable } from "kysely";
+import { sql, type InsertQueryBuilder, type QueryCreator, type Updateable, type UpdateQueryBuilder } from "kysely";
 import { assertRunTransition, assertTaskTransition } from "../../../core/state-machine.js";
 import { TributaryError } from "../../../core/errors.js";
 import type { RunState, TaskState } from "../../../core/types.js";
@@ -35,7 +35,7 @@ export class ConcurrentChangeError extends TributaryError {
  * Moves task instances (all in the same current state) to `to`, with the same extra fields.
  * Batched: one UPDATE and one history INSERT per call, however many instances.
  */
-export function moveTasks(
+export async function moveTasks(
   tx: Tx,
   instances: readonly InstanceRef[],
   to: TaskState,
@@ -43,7 +43,7 @@ export function moveTasks(
   fields: InstanceFields = {},
   reason: string | null = null,
 ): Promise<void> {
-  return moveTasksEach(tx, instances.map((instance) => ({ instance, at, fields })), to, reason);
+  await moveTasksEach(tx, instances.map((instance) => ({ instance, at, fields })), to, reason);
 }
 
 /** One instance's part in `moveTasksEach`: its own time and fields. */
@@ -53,14 +53,31 @@ export interface InstanceMove {
   readonly fields: InstanceFields;
 }
 
+/** The rows a `TriesWrite` returns: the tries it wrote, by instance. */
+export interface TryRow {
+  readonly id: number;
+  readonly task_instance_id: number;
+}
+
+/**
+ * The write to `task_tries` that goes with a move (a claim opens the instances' tries, a
+ * completion closes them), built for one batch of the moves. On PostgreSQL it is part of the
+ * move's statement; on SQLite a statement of its own, after the move.
+ */
+export type TriesWrite = (
+  batch: readonly InstanceMove[],
+) => (db: QueryCreator<Database>) => UpdateQueryBuilder<Database, "task_tries", "task_tries", TryRow> | InsertQueryBuilder<Database, "task_tries", TryRow>;
+
 /**
  * Moves task instances to `to`, each with its own time and fields (a batch of completions, each
  * with its own end and result; a claim, each try with its own number). Still one UPDATE per
  * current state and one history INSERT: a field whose value differs between instances is set by
- * a CASE on the instance's id. Every move names the same fields.
+ * a CASE on the instance's id. Every move names the same fields. With `tries`, the tries' write
+ * goes along (on PostgreSQL, in the same statement): returns the tries it wrote.
  */
-export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: TaskState, reason: string | null = null): Promise<void> {
-  if (moves.length === 0) return;
+export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: TaskState, reason: string | null = null, tries?: TriesWrite): Promise<TryRow[]> {
+  const written: TryRow[] = [];
+  if (moves.length === 0) return written;
   const byState = new Map<TaskState, InstanceMove[]>();
   for (const move of moves) {
     const ti = move.instance;
@@ -81,9 +98,12 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
           .where("state", "=", from);
       let moved: number;
       if (withHistory) {
-        // One round trip: the rows moved, and their history from what the UPDATE returned.
+        // One round trip: the rows moved, their history from what the UPDATE returned, and the
+        // tries' write if any (built on the transaction itself: a CTE's query is only its SQL).
+        const triesWrite = tries?.(batch);
         const row = await tx
-          .with("moved", (db) => update(db).returning(["id", "run_id", "task_id", "map_index", "updated_at"]))
+          .with("tries", () => (triesWrite ? triesWrite(tx) : tx.selectFrom("task_tries").select(["id", "task_instance_id"]).where(sql<boolean>`false`)))
+          .with("moved", () => update(tx).returning(["id", "run_id", "task_id", "map_index", "updated_at"]))
           .with("history", (db) =>
             db
               .insertInto("state_history")
@@ -100,10 +120,13 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
           )
           .selectFrom("moved")
           .select(sql<number>`count(*)`.as("n"))
+          .select(sql<TryRow[]>`(select coalesce(json_agg(json_build_object('id', tries.id, 'task_instance_id', tries.task_instance_id)), '[]') from tries)`.as("tries"))
           .executeTakeFirstOrThrow();
         moved = Number(row.n);
+        if (tries) written.push(...row.tries);
       } else {
         moved = Number((await update(tx).executeTakeFirst()).numUpdatedRows);
+        if (tries && moved === ids.length) written.push(...(await tries(batch)(tx).execute()));
       }
       if (moved !== ids.length) {
         throw new ConcurrentChangeError(`a task instance of run ${batch[0]?.instance.run_id ?? "?"}`);
@@ -113,6 +136,7 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
   if (!withHistory) await recordTaskHistory(tx, moves.map((move) => ({ ...move.instance, at: move.at })), (ti) => ti.state, to, reason);
   if (to === "queued") markQueued(tx, moves.map((move) => move.instance.id));
   else if (byState.has("queued")) markDequeued(tx, (byState.get("queued") ?? []).map((move) => move.instance.id));
+  return written;
 }
 
 /**

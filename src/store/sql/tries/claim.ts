@@ -1,7 +1,7 @@
 import { sql, type Selectable } from "kysely";
 import type { ClaimedTask, ClaimRequest, DagRunRecord } from "../../contract/store.js";
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
-import { chunks, moveTasksEach } from "../shared/transitions.js";
+import { moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
@@ -111,7 +111,26 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   // A queued instance's retry time was cleared when it was queued; assigning it again anyway
   // would rewrite its index entry (migration 000018) for nothing.
   const staleRetryAt = fresh.some((row) => row.next_retry_at !== null) ? { next_retry_at: null } : {};
-  await moveTasksEach(
+  const queuedAt = new Map(fresh.map((row) => [Number(row.id), row.queued_at]));
+  // The tries opened with the move (on PostgreSQL in its statement).
+  const openTries: TriesWrite = (batch) => (db) =>
+    db
+      .insertInto("task_tries")
+      .values(
+        batch.map(({ instance, at: startedAt, fields }) => ({
+          task_instance_id: instance.id,
+          try_number: Number(fields.try_number),
+          outcome: "running",
+          worker_id: request.workerId,
+          queued_at: queuedAt.get(instance.id) ?? null,
+          started_at: startedAt,
+          ended_at: null,
+          error: null,
+          error_kind: null,
+        })),
+      )
+      .returning(["id", "task_instance_id"]);
+  const opened = await moveTasksEach(
     tx,
     tries.map(({ row, tryNumber, startedAt }) => ({
       instance: { ...row, id: Number(row.id) },
@@ -119,28 +138,10 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       fields: { try_number: tryNumber, worker_id: request.workerId, started_at: startedAt, ended_at: null, heartbeat_at: startedAt, ...staleRetryAt },
     })),
     "running",
+    null,
+    openTries,
   );
-  const tryIds = new Map<number, number>();
-  for (const batch of chunks(tries, 500)) {
-    const inserted = await tx
-      .insertInto("task_tries")
-      .values(
-        batch.map(({ row, tryNumber, startedAt }) => ({
-          task_instance_id: Number(row.id),
-          try_number: tryNumber,
-          outcome: "running",
-          worker_id: request.workerId,
-          queued_at: row.queued_at,
-          started_at: startedAt,
-          ended_at: null,
-          error: null,
-          error_kind: null,
-        })),
-      )
-      .returning(["id", "task_instance_id"])
-      .execute();
-    for (const row of inserted) tryIds.set(Number(row.task_instance_id), Number(row.id));
-  }
+  const tryIds = new Map(opened.map((row) => [Number(row.task_instance_id), Number(row.id)]));
   const started = new Map(tries.map((t) => [Number(t.row.id), t]));
   // In the order claimed: highest priority first, then the longest waiting.
   return candidates.map((row) => {

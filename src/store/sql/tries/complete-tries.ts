@@ -6,7 +6,7 @@ import type { RunState } from "../../../core/types.js";
 import { advanceRun, closeRunIfDone } from "../runs/advance.js";
 import { recordDeadLetter } from "./dead-letters.js";
 import { indexGraph } from "../shared/graph-index.js";
-import { chunks, moveTask, moveTasksEach } from "../shared/transitions.js";
+import { chunks, moveTask, moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
@@ -131,23 +131,21 @@ async function recordSuccesses(
 ): Promise<Map<string, RunState>> {
   const runStates = new Map<string, RunState>();
   if (successes.length === 0) return runStates;
-  for (const batch of chunks(successes, 500)) {
-    const ended = sql<number>`case ${sql.ref("task_instance_id")} ${sql.join(
-      batch.map((s) => sql`when ${Number(s.row.id)} then cast(${s.at} as bigint)`),
-      sql` `,
-    )} end`;
-    const tryNumber = sql<number>`case ${sql.ref("task_instance_id")} ${sql.join(
-      batch.map((s) => sql`when ${Number(s.row.id)} then cast(${s.input.tryNumber} as integer)`),
-      sql` `,
-    )} end`;
-    await tx
-      .updateTable("task_tries")
-      .set({ outcome: "success", ended_at: ended, error: null, error_kind: null })
-      .where("task_instance_id", "in", batch.map((s) => Number(s.row.id)))
-      .where("try_number", "=", tryNumber)
-      .execute();
-  }
   const resultJson = successes.map(({ input }) => JSON.stringify(input.result ?? null));
+  const tryNumbers = new Map(successes.map(({ row, input }) => [Number(row.id), input.tryNumber]));
+  // The tries closed with the move (on PostgreSQL in its statement): each ends when its instance does.
+  const closeTries: TriesWrite = (batch) => (db) =>
+    db
+      .updateTable("task_tries")
+      .set({
+        outcome: "success",
+        ended_at: sql<number>`case ${sql.ref("task_instance_id")} ${sql.join(batch.map((m) => sql`when ${m.instance.id} then cast(${m.at} as bigint)`), sql` `)} end`,
+        error: null,
+        error_kind: null,
+      })
+      .where("task_instance_id", "in", batch.map((m) => m.instance.id))
+      .where("try_number", "=", sql<number>`case ${sql.ref("task_instance_id")} ${sql.join(batch.map((m) => sql`when ${m.instance.id} then cast(${tryNumbers.get(m.instance.id)} as integer)`), sql` `)} end`)
+      .returning(["id", "task_instance_id"]);
   await moveTasksEach(
     tx,
     successes.map(({ row, at }, i) => ({
@@ -156,6 +154,8 @@ async function recordSuccesses(
       fields: { ended_at: at, result: resultJson[i] ?? "null", error: null, worker_id: null },
     })),
     "success",
+    null,
+    closeTries,
   );
   // Tasks with a `cache` option (not the hot path): the try's cache columns, and a miss's result stored.
   for (const [i, { input, row, at }] of successes.entries()) {
