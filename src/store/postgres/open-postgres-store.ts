@@ -8,6 +8,7 @@ import type { RunInTransaction } from "../sql/shared/tx.js";
 import { isUniqueViolation } from "../sql/shared/locks.js";
 import { claimStatisticsRefresher } from "./claim-statistics.js";
 import { listenNotifier } from "./listen-notifier.js";
+import { preparingPool } from "./prepared-statements.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 
 export interface PostgresStoreOptions {
@@ -46,7 +47,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   // two statements of a transaction emits 'error' on the client with no query to receive it. The
   // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
   pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema), log: queryLog(options.onQuery) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: preparingPool(pool) }, schema), log: queryLog(options.onQuery) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,
