@@ -9,7 +9,13 @@ import { fileURLToPath } from "node:url";
 import { InvalidInputError } from "../core/errors.js";
 
 export type StoreLocation =
-  | { readonly kind: "postgres"; readonly url: string; readonly schema: string | undefined }
+  | {
+      readonly kind: "postgres";
+      readonly url: string;
+      readonly schema: string | undefined;
+      /** `?prepare=false` turns named prepared statements off (postgres/prepared-statements.ts). */
+      readonly prepare: boolean;
+    }
   | { readonly kind: "sqlite"; readonly path: string };
 
 const POSTGRES = /^postgres(ql)?:\/\//i;
@@ -28,8 +34,13 @@ export function parseStoreLocation(location: string): StoreLocation {
       throw new InvalidInputError(`invalid PostgreSQL URL "${describeStoreLocation(location)}"`, { field: "db" });
     }
     const schema = url.searchParams.get("schema") ?? undefined;
+    const prepare = url.searchParams.get("prepare") ?? "true";
+    if (prepare !== "true" && prepare !== "false") {
+      throw new InvalidInputError(`invalid prepare=${prepare} in "${describeStoreLocation(location)}": use true or false`, { field: "db" });
+    }
     url.searchParams.delete("schema");
-    return { kind: "postgres", url: url.toString(), schema };
+    url.searchParams.delete("prepare");
+    return { kind: "postgres", url: url.toString(), schema, prepare: prepare === "true" };
   }
   if (SQLITE.test(location)) return sqlitePath(location.slice("sqlite:".length));
   if (FILE.test(location)) {

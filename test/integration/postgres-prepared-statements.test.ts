@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTransientStoreError } from "../../src/store/contract/transient-error.js";
+import { openStoreAt } from "../../src/store/open-store.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
 import { preparingPool } from "../../src/store/postgres/prepared-statements.js";
 import { at, runInput } from "../conformance/driver.js";
@@ -90,6 +91,28 @@ describe("the store across a migration made elsewhere", () => {
       // The claim's prepared `task_instances.*` went stale: that transaction failed, once.
       expect(failures.map((error) => (error as Error).message)).toEqual(["cached plan must not change result type"]);
       expect(done.results[0]).toMatchObject({ state: "success", runState: "success", applied: true });
+    } finally {
+      await store.close();
+      await admin.query(`drop schema if exists ${storeSchema} cascade`);
+    }
+  });
+});
+
+describe("?prepare=false", () => {
+  it("runs every statement unnamed: a migration made elsewhere fails none of them", async () => {
+    const storeSchema = `${schema}_unnamed`;
+    const store = openStoreAt(`${TEST_PG_URL}?schema=${storeSchema}&prepare=false`);
+    try {
+      const report = await store.migrate();
+      if (report.error) throw report.error;
+      const g = graph("unnamed", [{ id: "a" }, { id: "b", upstream: ["a"] }]);
+      await store.createRun(runInput(g, { runId: "unnamed" }));
+      const [a] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["unnamed"], now: at(1) });
+      if (!a) throw new Error("a not claimed");
+      await store.completeTries([{ taskInstanceId: a.instance.id, tryNumber: a.tryNumber, outcome: "success", result: 1, graph: g, now: at(2) }]);
+      await admin.query(`alter table ${storeSchema}.task_instances add column added_elsewhere text`);
+      const [b] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["unnamed"], now: at(3) });
+      expect(b?.instance.taskId).toBe("b");
     } finally {
       await store.close();
       await admin.query(`drop schema if exists ${storeSchema} cascade`);

@@ -18,6 +18,12 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Connections in the pool. */
   readonly maxConnections?: number;
+  /**
+   * Named prepared statements (default true; postgres/prepared-statements.ts). Off for a
+   * connection pooler that hands each transaction to any server connection without carrying
+   * prepared statements along (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
   /** Called after every statement (diagnostics: what the hot path costs, in statements). */
   readonly onQuery?: QueryListener;
 }
@@ -47,7 +53,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   // two statements of a transaction emits 'error' on the client with no query to receive it. The
   // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
   pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: preparingPool(pool) }, schema), log: queryLog(options.onQuery) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }, schema), log: queryLog(options.onQuery) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,

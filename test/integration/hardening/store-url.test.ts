@@ -15,13 +15,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("store locations", () => {
   it("accepts postgres:// and postgresql:// in any case, and sqlite:/file: paths", () => {
-    expect(parseStoreLocation("Postgres://u@h:5432/db?schema=s")).toEqual({ kind: "postgres", url: "postgres://u@h:5432/db", schema: "s" });
+    expect(parseStoreLocation("Postgres://u@h:5432/db?schema=s")).toEqual({ kind: "postgres", url: "postgres://u@h:5432/db", schema: "s", prepare: true });
     expect(parseStoreLocation("POSTGRESQL://u@h/db")).toMatchObject({ kind: "postgres", schema: undefined });
     expect(parseStoreLocation("sqlite:/tmp/a.db")).toEqual({ kind: "sqlite", path: "/tmp/a.db" });
     expect(parseStoreLocation("SQLite::memory:")).toEqual({ kind: "sqlite", path: ":memory:" });
     expect(parseStoreLocation("file:///tmp/b.db")).toEqual({ kind: "sqlite", path: "/tmp/b.db" });
     expect(parseStoreLocation("file:rel/c.db")).toMatchObject({ kind: "sqlite", path: expect.stringMatching(/\/rel\/c\.db$/) });
     expect(parseStoreLocation("plain/path.db")).toMatchObject({ kind: "sqlite", path: expect.stringMatching(/\/plain\/path\.db$/) });
+  });
+
+  it("turns prepared statements off with ?prepare=false (PgBouncer in transaction pooling mode), and refuses another value", () => {
+    expect(parseStoreLocation("postgres://u@h/db?prepare=false&schema=s")).toEqual({ kind: "postgres", url: "postgres://u@h/db", schema: "s", prepare: false });
+    expect(parseStoreLocation("postgres://u@h/db?prepare=true")).toMatchObject({ prepare: true });
+    expect(() => parseStoreLocation("postgres://u@h/db?prepare=no")).toThrow(/prepare=no.*true or false/);
   });
 
   it.each(["mysql://root@localhost/db", "http://example.com/db", "sqlite3://x.db", "postgress://u@h/db", "Redis://h"])("refuses %s", (url) => {
