@@ -54,16 +54,24 @@ export interface TaskProcessPoolOptions {
    * WORKER_WARM_PROCESSES.
    */
   readonly warmProcesses?: number;
+  /**
+   * How long a process started beyond the warm ones may stay idle before it is ended (default
+   * DEFAULT_IDLE_PROCESS_MS): a burst of tries (a fan-out, the examples' first runs) starts
+   * processes of about 100 MB each, which would otherwise stay for the life of the worker.
+   */
+  readonly idleProcessMs?: number;
 }
 
 /**
  * What every worker (services and one-shot commands, app/) warms: one process. Most small DAGs
  * never need more, each process costs a Node start and a load of the DAG files, and the others
- * start when tries need them, and then stay.
+ * start when tries need them, and end once idle for `idleProcessMs`.
  */
 export const WORKER_WARM_PROCESSES = 1;
 
 export const DEFAULT_KILL_GRACE_MS = 5_000;
+/** Long enough that tries every few seconds keep their processes; a minute of quiet gives the memory back. */
+export const DEFAULT_IDLE_PROCESS_MS = 30_000;
 export const DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
 
 /** How many task processes a pool of `size` slots uses unless told (see the header). */
@@ -110,6 +118,9 @@ export class TaskProcessPool implements TaskRunner {
   #running = 0;
   /** Processes that died before they were ready, since one last became ready. */
   #diedStarting = 0;
+  readonly #idleProcessMs: number;
+  /** When each idle process beyond the warm ones is to end (cleared when it takes a try). */
+  readonly #idleTimers = new Map<TaskProcessHandle, NodeJS.Timeout>();
 
   constructor(options: TaskProcessPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
@@ -124,6 +135,7 @@ export class TaskProcessPool implements TaskRunner {
     this.#warmProcesses = Math.min(this.#processCount, options.warmProcesses ?? this.#processCount);
     this.#perProcess = Math.ceil(options.size / this.#processCount);
     this.#killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.#idleProcessMs = options.idleProcessMs ?? DEFAULT_IDLE_PROCESS_MS;
     this.#maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     const allowEnv = taskEnvAllowList();
     this.#command = taskProcessCommand(allowEnv);
@@ -155,6 +167,11 @@ export class TaskProcessPool implements TaskRunner {
     return this.#processCount;
   }
 
+  /** How many task processes are running and able to take tries now. */
+  get startedProcesses(): number {
+    return this.#liveProcesses().filter((handle) => handle.started).length;
+  }
+
   /**
    * Forks every process now and loads `files` (absolute DAG file paths) in each, so that the first
    * tries pay neither for starting Node nor for loading their DAG. Processes forked later, to
@@ -179,6 +196,8 @@ export class TaskProcessPool implements TaskRunner {
   /** Kills every task process; tries still running or waiting end as crashed. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
+    this.#idleTimers.clear();
     for (const queued of this.#queue.splice(0)) queued.resolve(closedOutcome());
     await Promise.all([...this.#processes].map((handle) => handle.close()));
   }
@@ -194,6 +213,7 @@ export class TaskProcessPool implements TaskRunner {
         continue;
       }
       this.#running++;
+      this.#stopIdleTimer(handle);
       void handle
         .run(queued.request, queued.onLog, {
           killGraceMs: this.#killGraceMs,
@@ -205,8 +225,33 @@ export class TaskProcessPool implements TaskRunner {
           this.#running--;
           queued.resolve(outcome);
           this.#dispatch();
+          if (handle.load === 0 && handle.alive) this.#startIdleTimer(handle);
         });
     }
+  }
+
+  /**
+   * An idle process ends after `idleProcessMs` if more than the warm ones are running then; the
+   * warm ones stay, so that the next try does not wait for Node to start.
+   */
+  #startIdleTimer(handle: TaskProcessHandle): void {
+    this.#stopIdleTimer(handle);
+    const timer = setTimeout(() => {
+      this.#idleTimers.delete(handle);
+      if (this.#closed || handle.load > 0 || !handle.alive) return;
+      if (this.#liveProcesses().length <= this.#warmProcesses) return;
+      void handle.close();
+    }, this.#idleProcessMs);
+    // An idle pool must not keep a one-shot command (tributary run) alive.
+    timer.unref();
+    this.#idleTimers.set(handle, timer);
+  }
+
+  #stopIdleTimer(handle: TaskProcessHandle): void {
+    const timer = this.#idleTimers.get(handle);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#idleTimers.delete(handle);
   }
 
   /**
@@ -242,6 +287,7 @@ export class TaskProcessPool implements TaskRunner {
       this.#command,
       (exited) => {
         this.#processes.delete(exited);
+        this.#stopIdleTimer(exited);
         if (!exited.started) this.#diedStarting++;
         this.#dispatch();
       },

@@ -79,6 +79,21 @@ describe("TaskProcessPool: lifecycle", () => {
     });
   });
 
+  it("ends the processes started beyond the warm ones once they have been idle for idleProcessMs, and starts them again when tries need them", async () => {
+    const pool = new TaskProcessPool({ size: 2, processes: 2, warmProcesses: 1, idleProcessMs: 1_000, killGraceMs: 200 });
+    pools.push(pool);
+    await pool.warmUp([fixture("basics.ts")]);
+    const twoAtOnce = async () => new Set((await Promise.all([1, 2].map(() => pool.run(request("basics.ts", "basics", "sleep300"), () => undefined)))).map(resultOf)).size === 2;
+    await waitFor(twoAtOnce, { timeoutMs: 15_000, what: "two tries at once in two processes" });
+    expect(pool.startedProcesses).toBe(2);
+    // Idle for longer than idleProcessMs: back to the one warm process, which stays.
+    await waitFor(async () => pool.startedProcesses === 1, { timeoutMs: 5_000, what: "the second process ended" });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(pool.startedProcesses).toBe(1);
+    // A burst later starts the second process again.
+    await waitFor(twoAtOnce, { timeoutMs: 15_000, what: "two tries at once in two processes, again" });
+  });
+
   it("reloads a DAG file that changed since it was loaded", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tributary-pool-"));
     try {
