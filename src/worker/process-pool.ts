@@ -119,8 +119,10 @@ export class TaskProcessPool implements TaskRunner {
   /** Processes that died before they were ready, since one last became ready. */
   #diedStarting = 0;
   readonly #idleProcessMs: number;
-  /** When each idle process beyond the warm ones is to end (cleared when it takes a try). */
-  readonly #idleTimers = new Map<TaskProcessHandle, NodeJS.Timeout>();
+  /** Since when each idle process has been idle (performance.now()); a try removes its entry. */
+  readonly #idleSince = new Map<TaskProcessHandle, number>();
+  /** The one timer that ends processes idle for too long (one per pool: a timer per try costs 30 µs). */
+  #idleSweep: NodeJS.Timeout | undefined;
 
   constructor(options: TaskProcessPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
@@ -196,8 +198,8 @@ export class TaskProcessPool implements TaskRunner {
   /** Kills every task process; tries still running or waiting end as crashed. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
-    this.#idleTimers.clear();
+    clearTimeout(this.#idleSweep);
+    this.#idleSince.clear();
     for (const queued of this.#queue.splice(0)) queued.resolve(closedOutcome());
     await Promise.all([...this.#processes].map((handle) => handle.close()));
   }
@@ -213,7 +215,7 @@ export class TaskProcessPool implements TaskRunner {
         continue;
       }
       this.#running++;
-      this.#stopIdleTimer(handle);
+      this.#idleSince.delete(handle);
       void handle
         .run(queued.request, queued.onLog, {
           killGraceMs: this.#killGraceMs,
@@ -225,7 +227,7 @@ export class TaskProcessPool implements TaskRunner {
           this.#running--;
           queued.resolve(outcome);
           this.#dispatch();
-          if (handle.load === 0 && handle.alive) this.#startIdleTimer(handle);
+          if (handle.load === 0 && handle.alive) this.#becameIdle(handle);
         });
     }
   }
@@ -234,24 +236,40 @@ export class TaskProcessPool implements TaskRunner {
    * An idle process ends after `idleProcessMs` if more than the warm ones are running then; the
    * warm ones stay, so that the next try does not wait for Node to start.
    */
-  #startIdleTimer(handle: TaskProcessHandle): void {
-    this.#stopIdleTimer(handle);
-    const timer = setTimeout(() => {
-      this.#idleTimers.delete(handle);
-      if (this.#closed || handle.load > 0 || !handle.alive) return;
-      if (this.#liveProcesses().length <= this.#warmProcesses) return;
-      void handle.close();
-    }, this.#idleProcessMs);
-    // An idle pool must not keep a one-shot command (tributary run) alive.
-    timer.unref();
-    this.#idleTimers.set(handle, timer);
+  #becameIdle(handle: TaskProcessHandle): void {
+    this.#idleSince.set(handle, performance.now());
+    if (this.#idleSweep === undefined && this.#liveProcesses().length > this.#warmProcesses) this.#armIdleSweep(this.#idleProcessMs);
   }
 
-  #stopIdleTimer(handle: TaskProcessHandle): void {
-    const timer = this.#idleTimers.get(handle);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#idleTimers.delete(handle);
+  #armIdleSweep(afterMs: number): void {
+    this.#idleSweep = setTimeout(() => this.#sweepIdle(), afterMs);
+    // An idle pool must not keep a one-shot command (tributary run) alive.
+    this.#idleSweep.unref();
+  }
+
+  #sweepIdle(): void {
+    this.#idleSweep = undefined;
+    if (this.#closed) return;
+    const now = performance.now();
+    let live = this.#liveProcesses().length;
+    let next = Number.POSITIVE_INFINITY;
+    // Longest idle first.
+    for (const [handle, since] of [...this.#idleSince].sort((a, b) => a[1] - b[1])) {
+      if (live <= this.#warmProcesses) break;
+      if (handle.load > 0 || !handle.alive) {
+        this.#idleSince.delete(handle);
+        continue;
+      }
+      const due = since + this.#idleProcessMs;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      this.#idleSince.delete(handle);
+      live--;
+      void handle.close();
+    }
+    if (next !== Number.POSITIVE_INFINITY && live > this.#warmProcesses) this.#armIdleSweep(next - now);
   }
 
   /**
@@ -287,7 +305,7 @@ export class TaskProcessPool implements TaskRunner {
       this.#command,
       (exited) => {
         this.#processes.delete(exited);
-        this.#stopIdleTimer(exited);
+        this.#idleSince.delete(exited);
         if (!exited.started) this.#diedStarting++;
         this.#dispatch();
       },

@@ -4,6 +4,7 @@
  * signal, then kill the process after a grace period) and turns the process's death into crashed
  * tries: the try that brought it down, and any other try it was running, which says so.
  */
+import { IpcOutbox } from "./ipc-outbox.js";
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readChildOutcome } from "./child-outcome.js";
@@ -94,6 +95,14 @@ export class TaskProcessHandle {
   #fatal: { readonly message: string; readonly stack?: string; readonly tryId?: number } | undefined;
   #exited = false;
   #started = false;
+  /** The messages of one turn go as one write (ipc-outbox.ts). */
+  readonly #outbox = new IpcOutbox<ToTaskProcess>((message) => {
+    if (this.#exited || !this.#child.connected) return;
+    // A send that fails means the process is dying; its exit ends the try.
+    this.#child.send(message, (error) => {
+      if (error) this.#kill();
+    });
+  });
   #closing = false;
   /** The process was sent SIGKILL: it takes no more tries, though what it sent before may still arrive. */
   #killing = false;
@@ -382,11 +391,7 @@ export class TaskProcessHandle {
   }
 
   #send(message: ToTaskProcess): void {
-    if (this.#exited || !this.#child.connected) return;
-    // A send that fails means the process is dying; its exit ends the try.
-    this.#child.send(message, (error) => {
-      if (error) this.#kill();
-    });
+    this.#outbox.send(message);
   }
 
   /**

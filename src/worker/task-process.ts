@@ -6,6 +6,7 @@
  * unhandled rejections are charged to the try whose code caused them. When something kills the
  * process, the pool reports its tries as crashed and starts another process.
  */
+import { unbatched, type MessageBatch } from "./ipc-outbox.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeSync } from "node:fs";
 import { exitMark } from "./process-marks.js";
@@ -159,7 +160,11 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
   send({ type: "done", tryId, outcome });
 }
 
-process.on("message", (message: ToTaskProcess) => {
+process.on("message", (received: ToTaskProcess | MessageBatch<ToTaskProcess>) => {
+  for (const message of unbatched(received)) onMessage(message);
+});
+
+function onMessage(message: ToTaskProcess): void {
   if (message.type === "run") {
     void runTry(message);
   } else if (message.type === "preload") {
@@ -176,7 +181,7 @@ process.on("message", (message: ToTaskProcess) => {
     // Its subprocesses get the same notice; whatever is left of them dies when the try ends.
     for (const pgid of active?.groups ?? []) signalGroup(pgid, "SIGTERM");
   }
-});
+}
 
 process.on("unhandledRejection", (reason) => {
   // Node runs this handler in the async context of the rejected promise: the try that caused it.
