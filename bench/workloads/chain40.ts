@@ -68,7 +68,7 @@ export async function chain40(context: WorkloadContext): Promise<BenchResult[]> 
     floor_ratio: value / floorMs,
   });
   return [
-    row("total_ms", total, peer?.chainTotalMs, `${steps}-job chain, first start to last end`),
+    row("total_ms", total, peer?.chainTotalMs, `${steps}-job chain, first job's start to the last's (a no-op's end)`),
     // No peer figure: graphile-worker's worker is started before its chain is queued.
     { ...row("first_start_ms", median(firstStarts), undefined, ""), baseline: withIsolation("trigger to the first task's start (with its task process's start)", context) },
     row("step_p50_ms", p50, peer?.chainStepP50Ms, "job-to-job hand-off p50"),

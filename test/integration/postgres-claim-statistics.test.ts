@@ -21,21 +21,25 @@ afterAll(async () => {
   await client.end();
 });
 
-async function claimPlan(): Promise<string> {
+/** The plan of the claim's own SQL (as the store sent it) with its parameters, planned as `mode` says. */
+async function claimPlan(claimSql: string, mode: "force_custom_plan" | "force_generic_plan"): Promise<string> {
   await client.query("begin");
   try {
-    const plan = await client.query<{ "QUERY PLAN": string }>(
-      `explain select * from ${schema}.task_instances where state = 'queued' and dag_id in ('fan') order by priority desc, queued_at asc, id asc limit 64 for update skip locked`,
-    );
+    await client.query(`set local search_path = ${schema}`);
+    await client.query(`set local plan_cache_mode = ${mode}`);
+    await client.query(`prepare claim as ${claimSql}`);
+    const plan = await client.query<{ "QUERY PLAN": string }>(`explain execute claim('queued', 'fan', 64)`);
     return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
   } finally {
     await client.query("rollback");
+    await client.query("deallocate all");
   }
 }
 
 it("after a mapped task queues 3,000 instances, the claim reads them through its index, not a sort of them all", { timeout: 30_000 }, async () => {
   await client.connect();
-  const store = openPostgresStore({ url: TEST_PG_URL, schema, maxConnections: 2 });
+  const statements: string[] = [];
+  const store = openPostgresStore({ url: TEST_PG_URL, schema, maxConnections: 2, onQuery: (text) => statements.push(text) });
   try {
     const report = await store.migrate();
     if (report.error) throw report.error;
@@ -56,9 +60,16 @@ it("after a mapped task queues 3,000 instances, the claim reads them through its
       if (!analysed) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(analysed).toBe(true);
-    const plan = await claimPlan();
-    expect(plan).toMatch(/Index Scan using task_instances_claim_order/);
-    expect(plan).not.toMatch(/Sort/);
+    // The claim as the store sends it: queued instances of the DAG, its limit, nothing else.
+    const claimSql = statements.find((text) => /from "task_instances" inner join "dag_runs"/.test(text) && /skip locked/.test(text));
+    if (claimSql === undefined) throw new Error("no claim statement seen");
+    expect(claimSql.match(/\$\d+/g)).toEqual(["$1", "$2", "$3"]);
+    // The store's statements are prepared: PostgreSQL may keep a generic plan after five runs.
+    for (const mode of ["force_custom_plan", "force_generic_plan"] as const) {
+      const plan = await claimPlan(claimSql, mode);
+      expect(plan, mode).toMatch(/Index Scan using task_instances_claim_order/);
+      expect(plan, mode).not.toMatch(/Sort/);
+    }
   } finally {
     await store.close();
   }

@@ -48,13 +48,22 @@ describe("preparingPool", () => {
 
   it("runs a statement again once a change of its table made its prepared plan stale, outside a transaction", async () => {
     const pool = new pg.Pool({ connectionString: TEST_PG_URL, max: 1, options: `-c search_path=${schema}` });
-    const client = await preparingPool(pool).connect();
+    const preparing = preparingPool(pool);
+    const client = await preparing.connect();
     try {
       expect((await client.query("select * from t where id = $1", [1])).rows).toEqual([{ id: 1, a: "one" }]);
       await admin.query(`alter table ${schema}.t add column b text default 'bee'`);
       expect((await client.query("select * from t where id = $1", [1])).rows).toEqual([{ id: 1, a: "one", b: "bee" }]);
     } finally {
       client.release();
+    }
+    // Next time out of the pool, the connection holding the stale statement is a new one.
+    const again = await preparing.connect();
+    try {
+      const prepared = await again.query<{ name: string }>("select name from pg_prepared_statements", []);
+      expect(prepared.rows.map((row) => row.name)).toEqual([expect.stringMatching(/^tributary_1_/)]);
+    } finally {
+      again.release();
       await pool.end();
     }
   });

@@ -11,8 +11,9 @@ export function isTransientStoreError(error: unknown): boolean {
     code.startsWith("57P") || // admin shutdown, crash shutdown, cannot connect now
     code === "40001" || // serialization failure
     code === "40P01" || // deadlock detected
-    // A prepared statement outlived a migration made elsewhere (postgres/prepared-statements.ts).
-    (code === "0A000" && /cached plan must not change result type/.test(message)) ||
+    // A prepared statement outlived a migration made elsewhere (postgres/prepared-statements.ts),
+    // told by the server function that raised it (a server may translate its messages).
+    (code === "0A000" && (error as { routine?: unknown }).routine === "RevalidateCachedQuery") ||
     /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)
   );
 }

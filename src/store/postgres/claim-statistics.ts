@@ -10,7 +10,9 @@
  *
  * ANALYZE reads a fixed-size sample (not the whole table) and takes a lock that conflicts with no
  * reader or writer, only with another ANALYZE or VACUUM of the table: one at a time per store,
- * and a request arriving meanwhile runs once more after it, so the last fan-out is counted.
+ * and a request arriving meanwhile runs once more after it, so the last fan-out is counted. Only
+ * the table's owner may analyse it: for another role PostgreSQL skips it with a warning, and the
+ * claims wait for autovacuum's statistics as before.
  */
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../sql/schema.js";
@@ -23,7 +25,16 @@ export function claimStatisticsRefresher(db: Kysely<Database>): { readonly refre
       again = false;
       // A failure (the store closing, the server away) costs only the better plan: the next
       // fan-out, or autovacuum, analyses the table again.
-      await sql`analyze task_instances`.execute(db).catch(() => undefined);
+      // Its lock conflicts with VACUUM's: waiting for an autovacuum for longer than
+      // deadlock_timeout would cancel that vacuum, and a wait behind a manual VACUUM or a
+      // migration would hold up the store's close. So it gives up after 200 ms instead.
+      await db
+        .transaction()
+        .execute(async (tx) => {
+          await sql`set local lock_timeout = '200ms'`.execute(tx);
+          await sql`analyze task_instances`.execute(tx);
+        })
+        .catch(() => undefined);
     } while (again);
     running = undefined;
   };

@@ -13,6 +13,8 @@
  * elsewhere has added a column: the pool then names every text anew (a new generation of names,
  * prepared again). A statement outside a transaction is run again at once; inside one, the
  * transaction is lost, and the error is transient (contract/transient-error.ts): callers retry it.
+ * Each connection that held statements of the older names is closed when next checked out, which
+ * frees them in the server.
  *
  * PostgreSQL plans a prepared statement for its parameters the first five times, then may keep a
  * generic plan. For the claim, the generic plan estimates a state's rows as the table's average
@@ -40,37 +42,54 @@ export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool & { read
     generation++;
     names = new Map();
   };
+  // One wrapper per connection, so that Kysely recognises a connection it has seen before.
+  const wrappers = new WeakMap<pg.PoolClient, { readonly wrapper: PostgresPoolClient; readonly generation: number }>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let inTransaction = false;
+    const run = async <R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
+      const name = nameOf(text);
+      return (await client.query({ text, values: [...values], ...(name === undefined ? {} : { name }) })) as unknown as PostgresQueryResult<R>;
+    };
+    const query = async <R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
+      if (TRANSACTION_START.test(text)) inTransaction = true;
+      else if (TRANSACTION_END.test(text)) inTransaction = false;
+      try {
+        return await run<R>(text, values);
+      } catch (error) {
+        if (!isStalePlan(error)) throw error;
+        invalidate();
+        if (inTransaction) throw error;
+        return run<R>(text, values);
+      }
+    };
+    return { query: query as PostgresPoolClient["query"], release: (destroy?: boolean) => client.release(destroy) };
+  };
   return {
     invalidate,
     connect: async (): Promise<PostgresPoolClient> => {
-      const client = await pool.connect();
-      let inTransaction = false;
-      const run = async <R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
-        const name = nameOf(text);
-        return (await client.query({ text, values: [...values], ...(name === undefined ? {} : { name }) })) as unknown as PostgresQueryResult<R>;
-      };
-      const query = async <R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
-        if (TRANSACTION_START.test(text)) inTransaction = true;
-        else if (TRANSACTION_END.test(text)) inTransaction = false;
-        try {
-          return await run<R>(text, values);
-        } catch (error) {
-          if (!isStalePlan(error)) throw error;
-          invalidate();
-          if (inTransaction) throw error;
-          return run<R>(text, values);
+      for (;;) {
+        const client = await pool.connect();
+        const entry = wrappers.get(client);
+        if (entry === undefined) {
+          const wrapper = wrap(client);
+          wrappers.set(client, { wrapper, generation });
+          return wrapper;
         }
-      };
-      return {
-        query: query as PostgresPoolClient["query"],
-        release: (destroy?: boolean) => client.release(destroy),
-      };
+        if (entry.generation === generation) return entry.wrapper;
+        // A connection from before the names were renewed holds statements that will never run
+        // again: closed, which frees them in the server, and replaced by a new one.
+        client.release(true);
+      }
     },
     end: () => pool.end(),
   };
 }
 
-/** "cached plan must not change result type": a prepared statement outlived a change of its table. */
+/**
+ * "cached plan must not change result type": a prepared statement outlived a change of its table.
+ * Told by the server function that raises it, not by its message, which a server may translate.
+ */
 export function isStalePlan(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "0A000" && /cached plan must not change result type/.test(String((error as Error).message));
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  return code === "0A000" && routine === "RevalidateCachedQuery";
 }

@@ -360,8 +360,11 @@ export class SqlStore implements Store {
   async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]> {
     if (taskInstanceIds.length === 0) return [];
     const rows = await this.#tx(async (tx) => {
-      // Locked by id first, the order a batch of completions takes them in (completeTries): no deadlock.
-      if (this.#rowLocks) await tx.selectFrom("task_instances").select("id").where("id", "in", taskInstanceIds).orderBy("id").forUpdate().execute();
+      // Locked in the order of run and id first, the order a batch of completions takes them in
+      // (complete-tries.ts): a heartbeat running beside its worker's own completions never deadlocks.
+      if (this.#rowLocks) {
+        await tx.selectFrom("task_instances").select("id").where("id", "in", taskInstanceIds).orderBy("run_id").orderBy("id").forUpdate().execute();
+      }
       return tx
         .updateTable("task_instances")
         .set({ heartbeat_at: now.getTime() })

@@ -100,6 +100,8 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
       if (withHistory) {
         // One round trip: the rows moved, their history from what the UPDATE returned, and the
         // tries' write if any (built on the transaction itself: a CTE's query is only its SQL).
+        // The tries' write runs even when fewer rows moved than asked, unlike SQLite's below:
+        // harmless, because the ConcurrentChangeError thrown then undoes the whole transaction.
         const triesWrite = tries?.(batch);
         const row = await tx
           .with("tries", () => (triesWrite ? triesWrite(tx) : tx.selectFrom("task_tries").select(["id", "task_instance_id"]).where(sql<boolean>`false`)))
