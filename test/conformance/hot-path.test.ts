@@ -93,6 +93,23 @@ for (const factory of STORES) {
       }
     });
 
+    it("a batch of 600 outcomes, over the 500 rows a statement reads, is recorded whole", async () => {
+      const store = counting();
+      try {
+        const g = fanIn("fan600", 600);
+        await store.createRun(runInput(g, { runId: "r600" }));
+        const claimed = await store.claimNextTasks({ workerId: "w", limit: 1_000, dagIds: [g.dagId], now: at(1) });
+        expect(claimed).toHaveLength(600);
+        const { results } = await store.completeTries(claimed.map((c) => success(c, g, at(2))));
+        expect(results.every((r) => r.applied && r.state === "success")).toBe(true);
+        expect(results.reduce((sum, r) => sum + r.queued, 0)).toBe(1);
+        const [join] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: [g.dagId], now: at(3) });
+        expect(join?.instance.taskId).toBe("join");
+      } finally {
+        await store.close();
+      }
+    });
+
     it("mapped instances: claims and outcomes of 4 or 60 elements cost the same statements", async () => {
       const store = counting();
       try {

@@ -75,7 +75,8 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
  * PostgreSQL): each row locks its run and then itself, in the order of run and id, the order
  * every completion takes them in; the instance rows are about to be written anyway, and a locked
  * row is read as last committed, never as of before the wait. A larger batch locks all its runs
- * first, in one statement, so that two large batches never lock their runs in different orders.
+ * and then all its instances first, each in one statement in that order, as its reads in chunks
+ * of ids would not (a heartbeat takes instances in the same order: sql-store.ts).
  */
 async function lockAndReadInstances(tx: Tx, ids: readonly number[], rowLocks: RowLocks): Promise<{ rows: Map<number, InstanceRow>; runStates: Map<string, RunState> }> {
   const batches = chunks(ids, 500);
@@ -87,6 +88,7 @@ async function lockAndReadInstances(tx: Tx, ids: readonly number[], rowLocks: Ro
       .orderBy("run_id")
       .forUpdate()
       .execute();
+    await tx.selectFrom("task_instances").select("id").where("id", "in", ids).orderBy("run_id").orderBy("id").forUpdate().execute();
   }
   const rows = new Map<number, InstanceRow>();
   const runStates = new Map<string, RunState>();
