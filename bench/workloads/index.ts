@@ -1,4 +1,6 @@
 /** The workloads by name, in the order a full run measures them; and how one pass runs them. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Isolation } from "../../src/core/types.js";
 import { backfill365 } from "./backfill365.js";
 import { chain40 } from "./chain40.js";
@@ -36,6 +38,11 @@ export async function runBench(plan: BenchPlan): Promise<BenchResult[]> {
   const unknown = plan.names.filter((name) => !(name in WORKLOADS));
   if (unknown.length > 0) throw new Error(`unknown workload(s) ${unknown.join(", ")}; known: ${Object.keys(WORKLOADS).join(", ")}`);
   const log = plan.log ?? (() => undefined);
+  // The DAG files the workloads write are ES modules, as in a project `tributary init` creates
+  // (its package.json says "type": "module"). Without it Node takes a .ts file in a folder with no
+  // package.json for CommonJS, whose every require of the DSL is a blocking round trip to the
+  // loader's thread: 3,000 files load in 8.5 s instead of 6.1 s cold, 4.9 s instead of 3.7 s warm.
+  writeFileSync(join(plan.dir, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
   const results: BenchResult[] = [];
   let peer: PeerBaseline | undefined;
   if (plan.names.some((name) => NEED_PEER.has(name))) {
