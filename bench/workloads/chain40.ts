@@ -52,7 +52,6 @@ export async function chain40(context: WorkloadContext): Promise<BenchResult[]> 
     await handle.close();
   }
   const floorMs = 1_000 / context.floorCommitsPerSecond;
-  // The last step's start to its end is a no-op's, as the peer's last job's is.
   const total = median(totals);
   const p50 = percentile(gaps, 0.5);
   const p99 = percentile(gaps, 0.99);

@@ -1,10 +1,11 @@
 /**
  * Messages to a task process, sent once per turn of the event loop. Each IPC send is a JSON
- * serialisation and a write to the channel's pipe: at a fan-out's pace (a group commit claims
- * dozens of tries at once, handed to a few shared processes) those writes cost the worker more
- * than the tries themselves (62 µs a try, `bench/profile-fanout.ts 5000 64 sqlite process`).
- * Messages sent in the same turn go as one `batch` message, in order; a lone message goes as
- * itself. The turn ends before any I/O is waited for (setImmediate), so nothing waits longer.
+ * serialisation and a write to the channel's pipe; at a fan-out's pace (a group commit claims
+ * dozens of tries at once, handed to a few shared processes) those writes took 62 µs of the
+ * worker's thread a try, 36 µs batched (`bench/profile-fanout.ts 5000 64 sqlite process`; the
+ * rate itself did not move, BENCHMARKS.md). Messages sent in the same turn go as one `batch`
+ * message, in order; a lone message goes as itself. The turn ends before any I/O is waited for
+ * (setImmediate), so nothing waits longer.
  */
 
 export interface MessageBatch<M> {

@@ -4,7 +4,6 @@
  * signal, then kill the process after a grace period) and turns the process's death into crashed
  * tries: the try that brought it down, and any other try it was running, which says so.
  */
-import { IpcOutbox } from "./ipc-outbox.js";
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readChildOutcome } from "./child-outcome.js";
@@ -26,6 +25,7 @@ import type {
   ToTaskProcess,
 } from "./task-protocol.js";
 import { SHARED_ARG } from "./task-protocol.js";
+import { IpcOutbox } from "./ipc-outbox.js";
 
 export interface TaskProcessCommand {
   readonly entry: string;

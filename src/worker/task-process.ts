@@ -6,7 +6,6 @@
  * unhandled rejections are charged to the try whose code caused them. When something kills the
  * process, the pool reports its tries as crashed and starts another process.
  */
-import { unbatched, type MessageBatch } from "./ipc-outbox.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeSync } from "node:fs";
 import { exitMark } from "./process-marks.js";
@@ -27,6 +26,7 @@ import type {
   TaskFailure,
   ToTaskProcess,
 } from "./task-protocol.js";
+import { unbatched, type MessageBatch } from "./ipc-outbox.js";
 
 interface CurrentTry {
   readonly tryId: number;

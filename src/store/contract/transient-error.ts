@@ -11,9 +11,17 @@ export function isTransientStoreError(error: unknown): boolean {
     code.startsWith("57P") || // admin shutdown, crash shutdown, cannot connect now
     code === "40001" || // serialization failure
     code === "40P01" || // deadlock detected
-    // A prepared statement outlived a migration made elsewhere (postgres/prepared-statements.ts),
-    // told by the server function that raised it (a server may translate its messages).
-    (code === "0A000" && (error as { routine?: unknown }).routine === "RevalidateCachedQuery") ||
+    isStalePreparedPlan(error) ||
     /Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message)
   );
+}
+
+/**
+ * "cached plan must not change result type": a prepared statement outlived a change of its table
+ * made elsewhere (a migration; postgres/prepared-statements.ts). Told by the server function that
+ * raises it, not by its message, which a server may translate.
+ */
+export function isStalePreparedPlan(error: unknown): boolean {
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  return code === "0A000" && routine === "RevalidateCachedQuery";
 }

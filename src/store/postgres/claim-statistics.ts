@@ -23,11 +23,11 @@ export function claimStatisticsRefresher(db: Kysely<Database>): { readonly refre
   const run = async (): Promise<void> => {
     do {
       again = false;
-      // A failure (the store closing, the server away) costs only the better plan: the next
-      // fan-out, or autovacuum, analyses the table again.
       // Its lock conflicts with VACUUM's: waiting for an autovacuum for longer than
       // deadlock_timeout would cancel that vacuum, and a wait behind a manual VACUUM or a
-      // migration would hold up the store's close. So it gives up after 200 ms instead.
+      // migration would hold up the store's close, so it gives up after 200 ms. A failure (that,
+      // the store closing, the server away) costs only the better plan: the next fan-out, or
+      // autovacuum, analyses the table again.
       await db
         .transaction()
         .execute(async (tx) => {

@@ -22,12 +22,13 @@
  */
 import type pg from "pg";
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
+import { isStalePreparedPlan } from "../contract/transient-error.js";
 
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
 const TRANSACTION_END = /^\s*(commit|rollback)\s*;?\s*$/i;
 
-export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool & { readonly invalidate: () => void } {
+export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool {
   let generation = 0;
   let names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
@@ -56,7 +57,7 @@ export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool & { read
       try {
         return await run<R>(text, values);
       } catch (error) {
-        if (!isStalePlan(error)) throw error;
+        if (!isStalePreparedPlan(error)) throw error;
         invalidate();
         if (inTransaction) throw error;
         return run<R>(text, values);
@@ -65,7 +66,6 @@ export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool & { read
     return { query: query as PostgresPoolClient["query"], release: (destroy?: boolean) => client.release(destroy) };
   };
   return {
-    invalidate,
     connect: async (): Promise<PostgresPoolClient> => {
       for (;;) {
         const client = await pool.connect();
@@ -83,13 +83,4 @@ export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool & { read
     },
     end: () => pool.end(),
   };
-}
-
-/**
- * "cached plan must not change result type": a prepared statement outlived a change of its table.
- * Told by the server function that raises it, not by its message, which a server may translate.
- */
-export function isStalePlan(error: unknown): boolean {
-  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
-  return code === "0A000" && routine === "RevalidateCachedQuery";
 }

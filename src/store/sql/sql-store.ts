@@ -63,7 +63,7 @@ import {
   UNMAPPED,
 } from "./shared/rows.js";
 import { NotFoundError } from "../../core/errors.js";
-import { isUniqueViolation } from "./shared/locks.js";
+import { isUniqueViolation, lockInstancesInRunOrder } from "./shared/locks.js";
 import { queuedCount, type QueuedNotifier } from "./shared/queued-signal.js";
 import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
@@ -109,7 +109,7 @@ export interface SqlStoreOptions {
 }
 
 /** What counts as many instances queued at once: a fan-out, not a run's roots. */
-export const MANY_QUEUED = 1_000;
+const MANY_QUEUED = 1_000;
 
 /** Rows per statement in `upsertDags` (5 parameters each). */
 const UPSERT_DAGS_PER_STATEMENT = 200;
@@ -360,11 +360,8 @@ export class SqlStore implements Store {
   async heartbeat(workerId: string, taskInstanceIds: readonly number[], now: Date): Promise<number[]> {
     if (taskInstanceIds.length === 0) return [];
     const rows = await this.#tx(async (tx) => {
-      // Locked in the order of run and id first, the order a batch of completions takes them in
-      // (complete-tries.ts): a heartbeat running beside its worker's own completions never deadlocks.
-      if (this.#rowLocks) {
-        await tx.selectFrom("task_instances").select("id").where("id", "in", taskInstanceIds).orderBy("run_id").orderBy("id").forUpdate().execute();
-      }
+      // Locked first, in the completions' order: a heartbeat beside its worker's own completion batch never deadlocks.
+      await lockInstancesInRunOrder(tx, taskInstanceIds, this.#rowLocks);
       return tx
         .updateTable("task_instances")
         .set({ heartbeat_at: now.getTime() })

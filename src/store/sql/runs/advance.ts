@@ -169,18 +169,10 @@ async function waitingWithUpstreamCounts(
     .orderBy("part", "desc")
     .orderBy("map_index")
     .execute();
-  const waiting: InstanceRef[] = [];
-  const counts: Partial<Record<TaskState, number>> = {};
-  let total = 0;
-  for (const row of rows) {
-    if (row.part === "waiting") {
-      waiting.push({ id: Number(row.id), run_id: runId, dag_id: row.dag_id, task_id: taskId, map_index: Number(row.map_index), state: row.state });
-    } else {
-      counts[row.state] = Number(row.n);
-      total += Number(row.n);
-    }
-  }
-  return { waiting, upstream: { counts, total } };
+  const waiting = rows
+    .filter((row) => row.part === "waiting")
+    .map((row): InstanceRef => ({ id: Number(row.id), run_id: runId, dag_id: row.dag_id, task_id: taskId, map_index: Number(row.map_index), state: row.state }));
+  return { waiting, upstream: countsByState(rows.filter((row) => row.part === "upstream")) };
 }
 
 async function upstreamCounts(
@@ -196,6 +188,11 @@ async function upstreamCounts(
     .where("task_id", "in", upstream)
     .groupBy("state")
     .execute();
+  return countsByState(rows);
+}
+
+/** Upstream instances counted by state, from rows of a state and its count. */
+function countsByState(rows: readonly { readonly state: TaskState; readonly n: number | string }[]): { counts: UpstreamStateCounts; total: number } {
   const counts: Partial<Record<TaskState, number>> = {};
   let total = 0;
   for (const row of rows) {

@@ -29,6 +29,16 @@ export async function lockDag(tx: Tx, dagId: string, rowLocks: RowLocks): Promis
   await tx.selectFrom("dags").select("dag_id").where("dag_id", "=", dagId).forUpdate().execute();
 }
 
+/**
+ * Locks task instances in the order of run and id: the order every writer that takes several
+ * instances takes them in (a completion batch, each after its run; a heartbeat), so that two of
+ * them never wait on each other.
+ */
+export async function lockInstancesInRunOrder(tx: Tx, ids: readonly number[], rowLocks: RowLocks): Promise<void> {
+  if (!rowLocks || ids.length === 0) return;
+  await tx.selectFrom("task_instances").select("id").where("id", "in", ids).orderBy("run_id").orderBy("id").forUpdate().execute();
+}
+
 /** True for a unique-key violation, in either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

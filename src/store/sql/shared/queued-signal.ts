@@ -25,15 +25,10 @@ export function markDequeued(tx: Tx, instanceIds: readonly number[]): void {
 }
 
 /**
- * Whether the transaction left queued work for someone: a completion whose claim took what it
+ * How many instances the transaction left queued for someone (0: none). A completion whose claim took what it
  * queued (the chain's next task, claimed by the worker that finished the previous one) wakes no
  * other worker, and costs PostgreSQL no pg_notify.
  */
-export function didQueue(tx: Tx): boolean {
-  return queuedCount(tx) > 0;
-}
-
-/** How many instances the transaction left queued (see `didQueue`). */
 export function queuedCount(tx: Tx): number {
   return queuedIn.get(tx)?.size ?? 0;
 }

@@ -8,7 +8,7 @@ import { recordDeadLetter } from "./dead-letters.js";
 import { indexGraph } from "../shared/graph-index.js";
 import { chunks, moveTask, moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
-import type { RowLocks } from "../shared/locks.js";
+import { lockInstancesInRunOrder, type RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { storeCachedResult, tryCacheColumns } from "../result-cache/store-cached-result.js";
@@ -76,7 +76,7 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
  * every completion takes them in; the instance rows are about to be written anyway, and a locked
  * row is read as last committed, never as of before the wait. A larger batch locks all its runs
  * and then all its instances first, each in one statement in that order, as its reads in chunks
- * of ids would not (a heartbeat takes instances in the same order: sql-store.ts).
+ * of ids would not (shared/locks.ts `lockInstancesInRunOrder`).
  */
 async function lockAndReadInstances(tx: Tx, ids: readonly number[], rowLocks: RowLocks): Promise<{ rows: Map<number, InstanceRow>; runStates: Map<string, RunState> }> {
   const batches = chunks(ids, 500);
@@ -88,7 +88,7 @@ async function lockAndReadInstances(tx: Tx, ids: readonly number[], rowLocks: Ro
       .orderBy("run_id")
       .forUpdate()
       .execute();
-    await tx.selectFrom("task_instances").select("id").where("id", "in", ids).orderBy("run_id").orderBy("id").forUpdate().execute();
+    await lockInstancesInRunOrder(tx, ids, rowLocks);
   }
   const rows = new Map<number, InstanceRow>();
   const runStates = new Map<string, RunState>();
