@@ -2,7 +2,9 @@
  * The measured side of dags3000, in a process of its own so that its resident memory is the
  * scheduler's alone: loads the DAG folder as `tributary start` does (DagRegistry, then each DAG
  * recorded in the store), then times scheduler ticks. Prints one JSON line.
- * Arguments: <dags dir> <store location> <ticks>.
+ * Arguments: <dags dir> <store location> <ticks>. A DAG file whose content is unchanged since
+ * the last start is registered from the cache of what it gave (scheduler/dag-shape-cache.ts) and
+ * imported again in the background: `revalidatedSeconds` is when that ended.
  */
 import { DagRegistry, storedDags } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
@@ -25,6 +27,8 @@ await registry.refresh();
 const loaded = registry.all().size;
 await store.upsertDags({ dags: storedDags(registry.all().values()), now: now() });
 const loadSeconds = (performance.now() - loadStarted) / 1_000;
+// A start that registered files from the cache imports them again in the background: when that ends.
+const reimported = registry.revalidated().then(() => (performance.now() - loadStarted) / 1_000);
 const errors = registry.importErrors().map((e) => e.message);
 
 const errorsInTicks: string[] = [];
@@ -44,7 +48,8 @@ for (let i = 0; i < ticks; i++) {
 }
 global.gc?.();
 const rssMb = process.memoryUsage().rss / 2 ** 20;
+const revalidatedSeconds = await reimported;
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ loaded, errors: errors.slice(0, 3), errorsInTicks: errorsInTicks.slice(0, 3), loadSeconds, dueTickMs, created: first.created, started: first.started, loops, rssMb })}\n`,
+  `${JSON.stringify({ loaded, errors: errors.slice(0, 3), errorsInTicks: errorsInTicks.slice(0, 3), loadSeconds, revalidatedSeconds, dueTickMs, created: first.created, started: first.started, loops, rssMb })}\n`,
 );

@@ -8,11 +8,13 @@
  * file alone. The check runs ahead of the process's own imports, several files at a time, so a
  * folder is checked and imported in a pipeline.
  */
-import { pathToFileURL } from "node:url";
+import { extname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
 import { TSX_API } from "./tsx-api.js";
+import type { FileEvaluation } from "./dag-shape.js";
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
 
@@ -29,9 +31,13 @@ const BLOCKED_AFTER_MS = 1_000;
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
 // It imports the files in a tsx namespace named as the process's load names its own (a thread has
 // its own modules, so the names cannot clash): tsx writes the name into code it compiles to
-// CommonJS and keys its compile cache by that code, so the load that follows finds each file
-// compiled. It imports up to `width` files at once, and reports when each
-// starts and ends.
+// CommonJS and keys its compile cache by that code, so a load that follows finds each file
+// compiled. It imports up to `width` files at once, and reports when each starts and ends; with
+// `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs' shapes and
+// its errors, so that the process need not import the file itself.
+/** dag-shape.ts as this copy runs it (`.ts` from src/ under tsx, `.js` from dist/). */
+const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
 const CHECKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 (async () => {
@@ -42,15 +48,30 @@ const { parentPort, workerData } = require("node:worker_threads");
   // A beat while the thread's event loop turns: a file that outlasts the timeout while beats still
   // come is stuck on its own (an await), not blocking the files beside it.
   setInterval(() => parentPort.postMessage({ event: "beat" }), ${BEAT_MS}).unref();
+  const shapes = workerData.shapeUrl ? await api.import(workerData.shapeUrl, workerData.shapeUrl) : undefined;
+  const evaluate = async (url) => {
+    try {
+      const exports = await api.import(url, url);
+      return shapes?.evaluatedFile(exports, require("node:url").fileURLToPath(url));
+    } catch (error) {
+      // Without shapes, a file that throws is reported by the process's own import, with the full error.
+      return shapes ? { error: shapes.plainError(error) } : undefined;
+    }
+  };
   let next = 0;
   const lane = async () => {
     while (next < workerData.urls.length) {
       const index = next++;
       const url = workerData.urls[index];
       parentPort.postMessage({ index, event: "start" });
-      // A file that throws is reported by the process's own import, with the full error.
-      await api.import(url, url).catch(() => undefined);
-      parentPort.postMessage({ index, event: "end" });
+      const result = await evaluate(url);
+      try {
+        parentPort.postMessage({ index, event: "end", result });
+      } catch (error) {
+        // Something in a DAG's options is not data (a function where a value belongs).
+        const message = "the DAGs of this file cannot be read as data: " + (error && error.message);
+        parentPort.postMessage({ index, event: "end", result: { error: { message } } });
+      }
     }
   };
   await Promise.all(Array.from({ length: workerData.width }, lane));
@@ -67,6 +88,9 @@ const CHECK_WIDTH = 16;
 
 type Verdict = DagImportError | undefined;
 
+/** A file's check: it hung (or could not be checked), or it finished, with what it gave when the check evaluates. */
+export type CheckedFile = { readonly hung: DagImportError } | { readonly hung?: undefined; readonly evaluation: FileEvaluation | undefined };
+
 /** The verdict of a file not checked because the check was stopped (the process is stopping). */
 const STOPPED = "loading was stopped before this file was imported";
 
@@ -80,22 +104,25 @@ export const hangMessages = {
 /** A check of some files, started at once; `verdict(file)` resolves when that file's check ends. */
 export class DagImportCheck {
   readonly #timeoutMs: number;
-  readonly #verdicts = new Map<string, { promise: Promise<Verdict>; resolve: (verdict: Verdict) => void }>();
+  readonly #verdicts = new Map<string, { promise: Promise<CheckedFile>; resolve: (checked: CheckedFile) => void }>();
 
   readonly #signal: AbortSignal | undefined;
   readonly #namespace: string;
+  readonly #evaluate: boolean;
 
   /**
    * `signal` stops the check: the files not yet checked become errors (the process is stopping).
    * `namespace`: the tsx namespace of the load that follows (see CHECKER_SOURCE).
+   * `evaluate`: each file's check also gives its DAGs as data (`checked(file).evaluation`).
    */
-  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; namespace?: string } = {}) {
+  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; namespace?: string; evaluate?: boolean } = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
     this.#signal = options.signal;
     this.#namespace = options.namespace ?? "import-check";
+    this.#evaluate = options.evaluate ?? false;
     for (const file of files) {
-      let resolve!: (verdict: Verdict) => void;
-      const promise = new Promise<Verdict>((r) => (resolve = r));
+      let resolve!: (checked: CheckedFile) => void;
+      const promise = new Promise<CheckedFile>((r) => (resolve = r));
       this.#verdicts.set(file, { promise, resolve });
     }
     void this.#run([...files]);
@@ -103,7 +130,12 @@ export class DagImportCheck {
 
   /** Undefined when the file finished importing in the thread (it may still have thrown). */
   verdict(file: string): Promise<Verdict> {
-    return this.#verdicts.get(file)?.promise ?? Promise.resolve(undefined);
+    return this.checked(file).then((checked) => checked.hung);
+  }
+
+  /** The file's check when it ends; a file not given to this check is `{ evaluation: undefined }`. */
+  checked(file: string): Promise<CheckedFile> {
+    return this.#verdicts.get(file)?.promise ?? Promise.resolve({ evaluation: undefined });
   }
 
   async #run(files: string[]): Promise<void> {
@@ -129,14 +161,14 @@ export class DagImportCheck {
   #checkInThread(files: readonly string[], width: number): Promise<{ unjudged: string[]; suspects: string[] }> {
     if (this.#signal?.aborted) {
       // Stopped between two threads: no new one is started only to be stopped.
-      for (const file of files) this.#verdicts.get(file)?.resolve(new DagImportError(STOPPED, file));
+      for (const file of files) this.#verdicts.get(file)?.resolve({ hung: new DagImportError(STOPPED, file) });
       return Promise.resolve({ unjudged: [], suspects: [] });
     }
     // Not aborted now, nor before the listener below is added (nothing runs in between).
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
-      workerData: { urls, width, namespace: this.#namespace, ...TSX_API },
+      workerData: { urls, width, namespace: this.#namespace, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },
       // The thread's output is the DAG files' own, printed again by the real import.
       stdout: true,
       stderr: true,
@@ -160,10 +192,10 @@ export class DagImportCheck {
         void worker.terminate();
         resolveDone({ unjudged: unjudged(), suspects: suspects.map((index) => files[index] ?? "") });
       };
-      const settle = (index: number, verdict: Verdict) => {
+      const settle = (index: number, verdict: Verdict, evaluation?: FileEvaluation) => {
         inFlight.delete(index);
         judged.add(index);
-        this.#verdicts.get(files[index] ?? "")?.resolve(verdict);
+        this.#verdicts.get(files[index] ?? "")?.resolve(verdict ? { hung: verdict } : { evaluation });
       };
       /** Every file not judged yet gets this verdict, and the thread ends. */
       const settleRest = (message: string) => {
@@ -217,7 +249,7 @@ export class DagImportCheck {
         // Every lane held a file that waits: the rest go on in a new thread.
         if (judged.size > judgedBefore && inFlight.size === 0) finish();
       }, BEAT_MS);
-      worker.on("message", (message: { index: number; event: "start" | "end" | "beat" }) => {
+      worker.on("message", (message: { index: number; event: "start" | "end" | "beat"; result?: FileEvaluation }) => {
         lastBeat = Date.now();
         if (message.event === "beat") return;
         if (message.event === "start") {
@@ -225,7 +257,7 @@ export class DagImportCheck {
           inFlight.set(message.index, { waitedMs: 0 });
           return;
         }
-        settle(message.index, undefined);
+        settle(message.index, undefined, message.result);
         if (judged.size === files.length) finish();
       });
       this.#signal?.addEventListener("abort", onAbort);

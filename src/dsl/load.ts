@@ -17,23 +17,24 @@ import { pathToFileURL } from "node:url";
 import { register as registerCommonJs } from "tsx/cjs/api";
 import { register } from "tsx/esm/api";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
+import { collectDags } from "./dag-shape.js";
 import { adoptError } from "./adopt-error.js";
 import { DagImportCheck } from "./import-check.js";
 import { ImportWatch } from "./import-watch.js";
 import { listDagFiles } from "./dag-files.js";
-import { isDag } from "./is-dag.js";
 import type { Dag } from "./types.js";
 
-export interface LoadedDag {
-  readonly dag: Dag;
+/** A DAG a load found: with its code (`Dag`), or as data (`DagShape`, evaluate-dag-files.ts). */
+export interface LoadedDag<D = Dag> {
+  readonly dag: D;
   /** Absolute path of the file that exports the DAG. */
   readonly file: string;
   /** `"default"` or the name of the export. */
   readonly exportName: string;
 }
 
-export interface LoadResult {
-  readonly dags: readonly LoadedDag[];
+export interface LoadResult<D = Dag> {
+  readonly dags: readonly LoadedDag<D>[];
   /** One error per file that failed to load, with `location.file` set; the DAGs of other files are still in `dags`. */
   readonly errors: readonly TributaryError[];
 }
@@ -216,18 +217,9 @@ class LoadSession {
       this.#errors.push(imported.error);
       return;
     }
-    for (const [exportName, value] of exportsDefaultFirst(imported.exports)) {
-      if (!isDag(value) || this.#seen.has(value)) continue;
-      this.#seen.add(value);
-      const firstFile = this.#fileOfId.get(value.id);
-      if (firstFile !== undefined) {
-        const where = firstFile === file ? `by another export of this file` : `in ${firstFile}`;
-        this.#errors.push(new DagDefinitionError(`DAG id "${value.id}" is already defined ${where}`, { file, dagId: value.id }));
-        continue;
-      }
-      this.#fileOfId.set(value.id, file);
-      this.#dags.push({ dag: adoptDag(value), file, exportName });
-    }
+    const { dags, errors } = collectDags(imported.exports, file, this.#fileOfId, this.#seen);
+    this.#errors.push(...errors);
+    for (const { dag, exportName } of dags) this.#dags.push({ dag: adoptDag(dag), file, exportName });
   }
 
   result(): LoadResult {
@@ -259,7 +251,7 @@ const NAMESPACE_COUNT = Symbol.for("tributary.dagLoadNamespaces");
  * (a service's start, a task process's) finds what the previous process compiled. The count lives
  * on `globalThis` so that two copies of this module in one process (src and dist) never share a name.
  */
-function nextNamespaceName(): string {
+export function nextNamespaceName(): string {
   const counter = globalThis as { [NAMESPACE_COUNT]?: number };
   counter[NAMESPACE_COUNT] = (counter[NAMESPACE_COUNT] ?? 0) + 1;
   return `tributary-${counter[NAMESPACE_COUNT]}`;
@@ -278,23 +270,8 @@ function forgetNamespacedCommonJs(): void {
   }
 }
 
-function exportsDefaultFirst(moduleExports: Readonly<Record<string, unknown>>): [string, unknown][] {
-  const exports = commonJsExports(moduleExports) ?? moduleExports;
-  const entries = Object.entries(exports);
-  return [...entries.filter(([name]) => name === "default"), ...entries.filter(([name]) => name !== "default")];
-}
-
-/**
- * A file compiled to CommonJS shows up as an ES module whose default export is `module.exports`,
- * which holds the file's own `default` and named exports (marked `__esModule` by the compiler).
- */
-function commonJsExports(moduleExports: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
-  const inner = moduleExports["default"];
-  if (typeof inner !== "object" || inner === null || isDag(inner)) return undefined;
-  return (inner as { __esModule?: unknown }).__esModule === true ? (inner as Record<string, unknown>) : undefined;
-}
-
-function fileError(error: unknown, file: string): TributaryError {
+/** An error thrown while importing `file`, as a Tributary error naming the file. */
+export function fileError(error: unknown, file: string): TributaryError {
   const adopted = adoptError(error, { file });
   if (adopted instanceof DagDefinitionError) return adopted;
   const message = adopted instanceof Error ? adopted.message : String(adopted);

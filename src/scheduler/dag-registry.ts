@@ -10,18 +10,29 @@ import type { TributaryError } from "../core/errors.js";
 import { resolveSchedule, type ResolvedSchedule } from "../core/schedule.js";
 import { parseDateInZone } from "../core/calendar.js";
 import { listDagFiles } from "../dsl/dag-files.js";
-import { loadDagFilesSeparately, type LoadedDag, type LoadResult } from "../dsl/load.js";
+import { dagShape, needsCode, type DagShape } from "../dsl/dag-shape.js";
+import { evaluateDagFiles, type EvaluationResult } from "../dsl/evaluate-dag-files.js";
+import { DagCodeLoader } from "./dag-code-loader.js";
+import { contentHash, dagShapeCache, type DagShapeCache } from "./dag-shape-cache.js";
+import type { LoadedDag } from "../dsl/load.js";
 import type { Dag } from "../dsl/types.js";
 
-/** A loaded DAG with what the scheduler needs precomputed. */
+/** A DAG as the registry knows it (as data, see dag-shape.ts), with what the scheduler needs precomputed. */
 export interface RegisteredDag {
-  readonly dag: Dag;
+  readonly dag: DagShape;
   readonly file: string;
   readonly schedule: ResolvedSchedule;
   readonly startDate: Date | undefined;
   readonly endDate: Date | undefined;
   /** The DAG file's source text as loaded: with the graph, the run's DAG version. */
   readonly source: string | undefined;
+  /**
+   * The DAG with its code (task functions, zod schemas), for what data cannot do: params a schema
+   * checks, an approval's form. A registry imports the file into this process (after the import
+   * check) on the first call, from the file as it is then; it makes that call itself, in the
+   * background, for each DAG that declares params or has an approval (dag-shape.ts needsCode).
+   */
+  readonly code: () => Promise<Dag>;
 }
 
 interface FileState {
@@ -31,26 +42,48 @@ interface FileState {
   readonly error: TributaryError | undefined;
 }
 
+/** Files registered from the cache, being imported again in the background (see dag-shape-cache.ts). */
+interface Revalidation {
+  /** Each file's version and content hash when it was registered from the cache. */
+  readonly files: ReadonlyMap<string, { readonly version: string; readonly hash: string }>;
+  readonly done: Promise<void>;
+  results: Map<string, EvaluationResult> | undefined;
+}
+
+export interface DagRegistryOptions {
+  /** Where what the files gave is kept between starts (dag-shape-cache.ts); `false`: nowhere. Default: `TRIBUTARY_DAG_CACHE`. */
+  readonly cache?: DagShapeCache | false;
+}
+
 export class DagRegistry {
   readonly dir: string;
   readonly #files = new Map<string, FileState>();
   #byId = new Map<string, RegisteredDag>();
   #loading = new AbortController();
+  readonly #cache: DagShapeCache | undefined;
+  #revalidations: Revalidation[] = [];
+  readonly #codeLoader = new DagCodeLoader();
 
-  constructor(dir: string) {
+  constructor(dir: string, options: DagRegistryOptions = {}) {
     this.dir = dir;
+    this.#cache = options.cache === false ? undefined : (options.cache ?? dagShapeCache(dir));
   }
 
-  /** Loads what changed since the last call. Returns true when any DAG or error changed. */
+  /**
+   * Loads what changed since the last call. Returns true when any DAG or error changed. A file
+   * seen for the first time whose content the cache knows is registered from the cache and
+   * imported again in the background; a later refresh applies what that import gave.
+   */
   async refresh(): Promise<boolean> {
     // Taken now: a cancelLoading() while this refresh lists the folder must stop it too.
     const { signal } = this.#loading;
+    let changed = this.#applyRevalidations();
     const files = await listDagFiles(this.dir);
-    let changed = false;
     const present = new Set(files);
     for (const file of [...this.#files.keys()]) {
       if (!present.has(file)) {
         this.#files.delete(file);
+        this.#cache?.delete(file);
         changed = true;
       }
     }
@@ -60,35 +93,104 @@ export class DagRegistry {
       const previous = this.#files.get(file);
       if (!previous || previous.version !== version) stale.set(file, version);
     }
-    // The changed files load together in one tsx namespace, each with results of its own.
-    const results = stale.size === 0 ? new Map<string, LoadResult>() : await loadDagFilesSeparately([...stale.keys()], { signal });
+    const hashes = new Map<string, string>();
+    const cached = new Map<string, EvaluationResult>();
+    for (const file of stale.keys()) {
+      const source = readSource(file);
+      if (source === undefined) continue;
+      const hash = contentHash(source);
+      hashes.set(file, hash);
+      const shapes = this.#files.has(file) ? undefined : this.#cache?.get(file, hash);
+      if (shapes) cached.set(file, { dags: shapes.map(({ dag, exportName }) => ({ dag, file, exportName })), errors: [] });
+    }
+    // The other changed files are imported in the import check's thread, which gives their DAGs as data.
+    const toImport = [...stale.keys()].filter((file) => !cached.has(file));
+    const results = toImport.length === 0 ? new Map<string, EvaluationResult>() : await evaluateDagFiles(toImport, { signal });
     // Stopped while loading: record nothing, so the next refresh loads these files again.
     if (signal.aborted) {
       if (changed) this.#rebuild();
       return changed;
     }
     for (const [file, version] of stale) {
-      const previous = this.#files.get(file);
       changed = true;
-      const result = results.get(file) ?? { dags: [], errors: [] };
-      const error = result.errors[0];
-      const dags: RegisteredDag[] = [];
-      let scheduleError: TributaryError | undefined;
-      for (const loaded of result.dags) {
-        try {
-          dags.push(register(loaded));
-        } catch (e) {
-          scheduleError ??= e as TributaryError;
-        }
-      }
-      // A broken file keeps its last good DAGs running.
-      const failed = error ?? scheduleError;
-      this.#files.set(file, {
-        version,
-        dags: failed && previous ? previous.dags : dags,
-        error: failed,
-      });
+      const fromCache = cached.get(file);
+      const result = fromCache ?? results.get(file) ?? { dags: [], errors: [] };
+      this.#record(file, version, result);
+      if (!fromCache) this.#remember(file, hashes.get(file), result);
     }
+    this.#cache?.save();
+    if (cached.size > 0) this.#revalidate(new Map([...cached.keys()].map((file) => [file, { version: stale.get(file) ?? "", hash: hashes.get(file) ?? "" }])));
+    if (changed) this.#rebuild();
+    return changed;
+  }
+
+  /** Resolves when the background imports of files registered from the cache have ended (a refresh then applies them). */
+  async revalidated(): Promise<void> {
+    await Promise.all(this.#revalidations.map((revalidation) => revalidation.done));
+  }
+
+  #record(file: string, version: string, result: EvaluationResult): void {
+    const previous = this.#files.get(file);
+    const error = result.errors[0];
+    const dags: RegisteredDag[] = [];
+    let scheduleError: TributaryError | undefined;
+    for (const evaluated of result.dags) {
+      try {
+        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id)));
+      } catch (e) {
+        scheduleError ??= e as TributaryError;
+      }
+    }
+    // A broken file keeps its last good DAGs running.
+    const failed = error ?? scheduleError;
+    this.#files.set(file, { version, dags: failed && previous ? previous.dags : dags, error: failed });
+    // The code of a DAG that takes params or answers from people is imported now, in the background,
+    // so that the first trigger or answer does not wait for it (an error waits for that call).
+    if (!failed) for (const entry of dags) if (needsCode(entry.dag)) entry.code().catch(() => undefined);
+  }
+
+  /** Keeps a file's shapes for the next start; a file that failed is not kept. */
+  #remember(file: string, hash: string | undefined, result: EvaluationResult): void {
+    if (hash !== undefined && result.errors.length === 0) {
+      this.#cache?.set(file, hash, result.dags.map(({ dag, exportName }) => ({ dag, exportName })));
+    } else {
+      this.#cache?.delete(file);
+    }
+  }
+
+  #revalidate(files: Revalidation["files"]): void {
+    const { signal } = this.#loading;
+    const revalidation: Revalidation = {
+      files,
+      results: undefined,
+      done: evaluateDagFiles([...files.keys()], { signal }).then(
+        (results) => {
+          if (!signal.aborted) revalidation.results = results;
+        },
+        () => undefined,
+      ),
+    };
+    this.#revalidations.push(revalidation);
+  }
+
+  /** Applies the background imports that have ended to the files that did not change since. */
+  #applyRevalidations(): boolean {
+    let changed = false;
+    for (const revalidation of this.#revalidations) {
+      const { results } = revalidation;
+      if (results === undefined) continue;
+      for (const [file, { version, hash }] of revalidation.files) {
+        const current = this.#files.get(file);
+        const result = results.get(file);
+        if (current?.version !== version || result === undefined) continue;
+        this.#remember(file, hash, result);
+        if (sameDags(current, result)) continue;
+        this.#record(file, version, result);
+        changed = true;
+      }
+    }
+    this.#revalidations = this.#revalidations.filter((revalidation) => revalidation.results === undefined);
+    this.#cache?.save();
     if (changed) this.#rebuild();
     return changed;
   }
@@ -125,19 +227,41 @@ export class DagRegistry {
 }
 
 /** What the store records of each DAG (`store.upsertDags`). */
-export function storedDags(entries: Iterable<RegisteredDag>): { dagId: string; file: string; graph: Dag["graph"] }[] {
+export function storedDags(entries: Iterable<RegisteredDag>): { dagId: string; file: string; graph: DagShape["graph"] }[] {
   return [...entries].map((entry) => ({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph }));
 }
 
 /** Precomputes a loaded DAG's schedule and dates; throws a DagDefinitionError naming the field. */
 export function register(loaded: LoadedDag): RegisteredDag {
-  const { dag, file } = loaded;
+  const { dag } = loaded;
+  return registerShape({ dag: dagShape(dag), file: loaded.file, exportName: loaded.exportName }, () => Promise.resolve(dag));
+}
+
+/** Precomputes an evaluated DAG's schedule and dates; throws a DagDefinitionError naming the field. */
+export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promise<Dag>): RegisteredDag {
+  const { dag, file } = evaluated;
   const { timezone } = dag.options;
   const where = { file, dagId: dag.id };
   const startDate = dag.options.startDate === undefined ? undefined : parseDateInZone(dag.options.startDate, timezone, { ...where, field: "startDate" });
   const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
   const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where, dag.options.calendar);
-  return { dag, file, schedule, startDate, endDate, source: readSource(file) };
+  return { dag, file, schedule, startDate, endDate, source: readSource(file), code };
+}
+
+/** The DAG's code, imported through `loader` on the first call; a failed import is tried again on the next. */
+function importedLater(loader: DagCodeLoader, file: string, dagId: string): () => Promise<Dag> {
+  let loading: Promise<Dag> | undefined;
+  return () => {
+    loading ??= loader.code(file, dagId);
+    loading.catch(() => (loading = undefined));
+    return loading;
+  };
+}
+
+/** Whether a file's new import gave what it had registered: the same DAGs, in the same form, and no error. */
+function sameDags(current: FileState, result: EvaluationResult): boolean {
+  if (result.errors.length > 0 || current.error !== undefined) return false;
+  return JSON.stringify(current.dags.map((entry) => entry.dag)) === JSON.stringify(result.dags.map((entry) => entry.dag));
 }
 
 function readSource(file: string): string | undefined {

@@ -6,7 +6,7 @@
  * schedulers decide at once, one run is created.
  */
 import type { ResolvedSchedule } from "../core/schedule.js";
-import type { Dag } from "../dsl/types.js";
+import { defaultParams, type DagShape } from "../dsl/dag-shape.js";
 import type { DatasetEventRecord } from "../store/index.js";
 import type { DagRunRecord, Store } from "../store/index.js";
 
@@ -24,7 +24,7 @@ export function triggeringEvents(schedule: DatasetsSchedule, pending: readonly D
 /** Creates the DAG's dataset-triggered run if it is due; resolves to the run created, if any. */
 export async function createDatasetTriggeredRun(
   store: Store,
-  dag: Dag<unknown>,
+  dag: DagShape,
   schedule: DatasetsSchedule,
   now: Date,
 ): Promise<DagRunRecord | undefined> {
@@ -44,7 +44,7 @@ export async function createDatasetTriggeredRun(
     logicalDate: last,
     dataIntervalStart: first,
     dataIntervalEnd: last,
-    params: dag.parseParams({}) as Record<string, unknown>,
+    params: defaultParams(dag),
     start: false,
     now,
     eventIds: events.map((e) => e.id),

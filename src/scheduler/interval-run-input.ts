@@ -1,3 +1,4 @@
+import { defaultParams } from "../dsl/dag-shape.js";
 import type { CreateRunInput } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { scheduledRunId } from "./run-ids.js";
@@ -20,7 +21,7 @@ export function intervalRunInput(
     logicalDate: interval.start,
     dataIntervalStart: interval.start,
     dataIntervalEnd: interval.end,
-    params: dag.parseParams({}) as Record<string, unknown>,
+    params: defaultParams(dag),
     source: entry.source,
     start: kind.start,
     now,

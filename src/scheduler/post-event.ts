@@ -6,6 +6,7 @@
  */
 import type { DagRunRecord, Store } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
+import { runParams } from "./run-params.js";
 import { triggerRun } from "./trigger-run.js";
 
 export interface PostedEvent {
@@ -22,7 +23,7 @@ export async function postEvent(
 ): Promise<PostedEvent> {
   const subscribers = [...dags].filter((entry) => entry.dag.options.events.includes(input.event));
   // Throws a params error naming the DAG and the field.
-  for (const entry of subscribers) entry.dag.parseParams(input.params);
+  for (const entry of subscribers) await runParams(entry, input.params);
   const delivered = await store.steps.deliverEvent({ name: input.event, payloadJson: JSON.stringify(input.params), now: input.now });
   const runs: DagRunRecord[] = [];
   for (const entry of subscribers) runs.push(await triggerRun(store, entry, { runType: "event", params: input.params, now: input.now }));

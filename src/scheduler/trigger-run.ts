@@ -6,6 +6,7 @@
 import type { DagRunRecord, Store } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { manualDataInterval } from "./manual-interval.js";
+import { runParams } from "./run-params.js";
 import { triggeredRunId } from "./run-ids.js";
 
 export interface TriggerRunInput {
@@ -19,7 +20,7 @@ export interface TriggerRunInput {
 
 export async function triggerRun(store: Store, entry: RegisteredDag, input: TriggerRunInput): Promise<DagRunRecord> {
   const { dag } = entry;
-  const params = dag.parseParams(input.params) as Record<string, unknown>;
+  const params = await runParams(entry, input.params);
   const interval = manualDataInterval(entry.schedule, input.logicalDate, dag.options.timezone, input.now);
   await store.upsertDag({ dagId: dag.id, file: entry.file, graph: dag.graph, now: input.now });
   const { run } = await store.createRun({

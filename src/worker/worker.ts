@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { TaskSpec } from "../core/types.js";
-import type { Dag } from "../dsl/types.js";
+import type { DagStructure } from "../dsl/dag-shape.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult, Store, StoredLogLine } from "../store/index.js";
 import type { TaskRunner } from "./task-runner.js";
 import type { LogLine, RecordStep, TaskRunOutcome, TaskRunRequest } from "./task-protocol.js";
@@ -27,7 +27,7 @@ import type { TryCacheNote } from "../store/index.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
-  readonly dag: Dag<unknown>;
+  readonly dag: DagStructure;
   readonly file: string;
 }
 
@@ -65,10 +65,10 @@ const LOG_FLUSH_MS = 250;
 /** The shortest sleep before a due poke: a wake-up time this close is as good as now. */
 const MIN_WAKE_SLEEP_MS = 5;
 
-const waitingDags = new WeakMap<Dag<unknown>, boolean>();
+const waitingDags = new WeakMap<DagStructure, boolean>();
 
 /** Whether a DAG's task instances can wait (step-record.ts); asked on every claim, so remembered per DAG object. */
-function mayWait(dag: Dag<unknown>): boolean {
+function mayWait(dag: DagStructure): boolean {
   let found = waitingDags.get(dag);
   if (found === undefined) {
     found = graphMayWait(dag.graph.tasks);
@@ -410,7 +410,7 @@ function failure(message: string): TaskRunOutcome {
 }
 
 /** A branch may only choose among its direct downstream tasks; anything else fails the try. */
-export function checkBranchChoice(outcome: TaskRunOutcome & { ok: true }, dag: Dag<unknown>, spec: TaskSpec): TaskRunOutcome {
+export function checkBranchChoice(outcome: TaskRunOutcome & { ok: true }, dag: DagStructure, spec: TaskSpec): TaskRunOutcome {
   const downstream = new Set(dag.graph.tasks.filter((t) => t.upstream.includes(spec.id)).map((t) => t.id));
   const chosen = Array.isArray(outcome.result) ? (outcome.result as unknown[]) : [];
   const unknown = chosen.filter((id) => typeof id !== "string" || !downstream.has(id));

@@ -205,13 +205,7 @@ export function runSummary(run: DagRunRecord) {
   return { runId: run.runId, state: run.state, runType: run.runType, logicalDate: run.logicalDate, startedAt: run.startedAt, endedAt: run.endedAt };
 }
 
-/** The params schema as JSON Schema, for forms (the UI's trigger dialog). */
+/** The params schema as JSON Schema, for forms (the UI's trigger dialog); made when the file was loaded. */
 function paramsJsonSchema(entry: RegisteredDag | undefined): unknown {
-  const schema = entry?.dag.paramsSchema;
-  if (!schema) return null;
-  try {
-    return z.toJSONSchema(schema as z.ZodType, { io: "input", unrepresentable: "any" });
-  } catch {
-    return null;
-  }
+  return entry?.dag.paramsJsonSchema ?? null;
 }

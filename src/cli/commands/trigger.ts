@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { runParams } from "../../scheduler/run-params.js";
 import { triggerRun } from "../../scheduler/trigger-run.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { callApi, remoteFrom } from "../remote.js";
@@ -43,7 +44,7 @@ export async function triggerCommand(argv: readonly string[]): Promise<number> {
   const { dagsDir, db } = await resolveLocations(values);
   const entry = await findDagById(dagId, dagsDir);
   // Validate before opening the store: a bad param creates nothing.
-  const params = entry.dag.parseParams(parseParamFlags(values.param)) as Record<string, unknown>;
+  const params = await runParams(entry, parseParamFlags(values.param));
   const store = await openStore(db);
   try {
     const run = await triggerRun(store, entry, { runType: "manual", params, logicalDate: values["logical-date"], now: new Date() });

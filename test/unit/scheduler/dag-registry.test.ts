@@ -73,3 +73,22 @@ it("loads the files of one refresh together, yet one broken file neither stops t
   expect(registry.get("a")?.dag.graph.tasks.map((t) => t.id)).toEqual(["fixed"]);
   expect(registry.importErrors()).toEqual([]);
 });
+
+it("never runs a DAG file in this thread to register it; the code of a DAG that takes params is imported in the background", async () => {
+  const ZOD = JSON.stringify(import.meta.resolve("zod"));
+  const ran = (name: string) => `(globalThis as Record<string, unknown>)["${name}"] = true;`;
+  write("plain.ts", `${ran("registryPlainRan")}\nexport default dag("plain", {}, (d) => { d.task("one", async () => 1); });`);
+  write(
+    "with_params.ts",
+    `import { z } from ${ZOD};\n${ran("registryParamsRan")}\nexport default dag("with_params", { params: z.object({ n: z.coerce.number().default(1) }) }, (d) => { d.task("one", async () => 1); });`,
+  );
+  const registry = new DagRegistry(dir, { cache: false });
+  await registry.refresh();
+  const globals = globalThis as Record<string, unknown>;
+  expect(globals["registryPlainRan"]).toBeUndefined();
+  // Nothing asked for it: the registry imports it so that a first trigger with params need not wait.
+  await expect.poll(() => globals["registryParamsRan"], { timeout: 15_000 }).toBe(true);
+  const code = await registry.get("with_params")?.code();
+  expect(code?.parseParams({ n: "5" })).toEqual({ n: 5 });
+  expect(globals["registryPlainRan"]).toBeUndefined();
+});

@@ -1,0 +1,163 @@
+/**
+ * A DAG as data: everything the scheduler, the API and a worker's claims work from, without the
+ * DAG's code (task functions, zod schemas). A shape is made where the DAG file was imported (the
+ * import check's thread, evaluate-dag-files.ts) and crosses to the process as plain data, so a
+ * service's own thread never runs DAG file code to schedule it, as Airflow's scheduler works from
+ * serialized DAGs. The code is imported only when something needs it: params given by hand, an
+ * approval's form (RegisteredDag.code).
+ */
+import { z } from "zod";
+import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
+import type { DagGraph } from "../core/types.js";
+import { adoptError } from "./adopt-error.js";
+import { isDag } from "./is-dag.js";
+import type { Dag, ResolvedDagOptions } from "./types.js";
+
+export interface DagShape {
+  readonly id: string;
+  readonly options: ResolvedDagOptions;
+  readonly graph: DagGraph;
+  /**
+   * The params of a run created without any (scheduled, backfill, dataset-triggered), as the
+   * schema's defaults gave them when the file was loaded; or why there are none (a required param).
+   * A default computed by a function (`.default(() => ...)`) is therefore taken once per load.
+   */
+  readonly defaultParams: DefaultParams;
+  /** Whether the DAG declares a params schema: only then do params given by hand need its code. */
+  readonly declaresParams: boolean;
+  /** The params schema as JSON Schema (the UI's trigger form), or null without one. */
+  readonly paramsJsonSchema: unknown;
+}
+
+export type DefaultParams =
+  | { readonly ok: true; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly ok: false; readonly error: PlainError };
+
+/** An error as data (it crosses threads and caches): a Tributary error keeps its code and location. */
+export interface PlainError {
+  readonly message: string;
+  readonly code?: string;
+  readonly location?: ErrorLocation;
+  readonly stack?: string;
+}
+
+export function dagShape(dag: Dag<unknown>): DagShape {
+  return {
+    id: dag.id,
+    options: dag.options,
+    graph: dag.graph,
+    defaultParams: defaultParamsOf(dag),
+    declaresParams: dag.paramsSchema !== undefined,
+    paramsJsonSchema: paramsJsonSchema(dag.paramsSchema),
+  };
+}
+
+/** Whether what runs of this DAG take from people needs its code in the process: params a schema checks, an approval's form. */
+export function needsCode(dag: DagShape): boolean {
+  return dag.declaresParams || dag.graph.tasks.some((task) => task.approval !== undefined);
+}
+
+function defaultParamsOf(dag: Dag<unknown>): DefaultParams {
+  try {
+    return { ok: true, params: dag.parseParams({}) as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, error: plainError(error) };
+  }
+}
+
+/** The params schema as JSON Schema for forms, or null (no schema, or one JSON Schema cannot say). */
+export function paramsJsonSchema(schema: unknown): unknown {
+  if (schema === undefined || schema === null) return null;
+  try {
+    return z.toJSONSchema(schema as z.ZodType, { io: "input", unrepresentable: "any" });
+  } catch {
+    return null;
+  }
+}
+
+/** The structure of a DAG, which a DAG and its shape both have: what a worker's claims read. */
+export type DagStructure = Pick<DagShape, "id" | "options" | "graph">;
+
+/** The params of a run created without any; throws the error the schema gave (a ParamsError naming the field). */
+export function defaultParams(dag: DagShape): Record<string, unknown> {
+  if (dag.defaultParams.ok) return { ...dag.defaultParams.params };
+  throw adoptError(errorOf(dag.defaultParams.error));
+}
+
+/** The error again as an Error, with its code and location (so adopt-error.ts rebuilds a Tributary error). */
+export function errorOf(plain: PlainError): Error {
+  const error = new Error(plain.message);
+  if (plain.stack !== undefined) error.stack = plain.stack;
+  if (plain.code !== undefined) Object.assign(error, { code: plain.code, location: plain.location ?? {} });
+  return error;
+}
+
+export function plainError(error: unknown): PlainError {
+  if (typeof error !== "object" || error === null) return { message: String(error) };
+  const { message, code, location, stack } = error as { message?: unknown; code?: unknown; location?: unknown; stack?: unknown };
+  return {
+    message: typeof message === "string" ? message : String(error),
+    ...(typeof code === "string" ? { code } : {}),
+    ...(typeof location === "object" && location !== null ? { location: { ...(location as ErrorLocation) } } : {}),
+    ...(typeof stack === "string" ? { stack } : {}),
+  };
+}
+
+export interface ExportedDag<D> {
+  readonly dag: D;
+  /** `"default"` or the name of the export. */
+  readonly exportName: string;
+}
+
+/**
+ * The DAGs a module exports, the default export first, each object once (a DAG exported under two
+ * names, or re-exported by another file of the load, is one DAG). A DAG id is defined once:
+ * `defined` maps each id to the file that defined it first, across the files of one load; a
+ * second DAG with a taken id is an error.
+ */
+export function collectDags(
+  moduleExports: Readonly<Record<string, unknown>>,
+  file: string,
+  defined: Map<string, string> = new Map(),
+  seen: Set<object> = new Set(),
+): { dags: ExportedDag<Dag>[]; errors: DagDefinitionError[] } {
+  const exports = commonJsExports(moduleExports) ?? moduleExports;
+  const entries = Object.entries(exports);
+  const ordered = [...entries.filter(([name]) => name === "default"), ...entries.filter(([name]) => name !== "default")];
+  const dags: ExportedDag<Dag>[] = [];
+  const errors: DagDefinitionError[] = [];
+  for (const [exportName, value] of ordered) {
+    if (!isDag(value) || seen.has(value)) continue;
+    seen.add(value);
+    const firstFile = defined.get(value.id);
+    if (firstFile !== undefined) {
+      const where = firstFile === file ? `by another export of this file` : `in ${firstFile}`;
+      errors.push(new DagDefinitionError(`DAG id "${value.id}" is already defined ${where}`, { file, dagId: value.id }));
+      continue;
+    }
+    defined.set(value.id, file);
+    dags.push({ dag: value, exportName });
+  }
+  return { dags, errors };
+}
+
+/**
+ * A file compiled to CommonJS shows up as an ES module whose default export is `module.exports`,
+ * which holds the file's own `default` and named exports (marked `__esModule` by the compiler).
+ */
+function commonJsExports(moduleExports: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+  const inner = moduleExports["default"];
+  if (typeof inner !== "object" || inner === null || isDag(inner)) return undefined;
+  return (inner as { __esModule?: unknown }).__esModule === true ? (inner as Record<string, unknown>) : undefined;
+}
+
+/** What importing one DAG file gave, as data: its DAGs' shapes and its errors, or the error that stopped its import. */
+export type FileEvaluation =
+  | { readonly dags: readonly ExportedDag<DagShape>[]; readonly errors: readonly PlainError[] }
+  | { readonly error: PlainError };
+
+/** A module's DAGs as shapes (run where the file was imported, see import-check.ts). */
+export function evaluatedFile(moduleExports: Readonly<Record<string, unknown>>, file: string): FileEvaluation {
+  const { dags, errors } = collectDags(moduleExports, file);
+  return { dags: dags.map(({ dag, exportName }) => ({ dag: dagShape(dag), exportName })), errors: errors.map(plainError) };
+}
