@@ -12,5 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 30_000,
+    // As in vitest.config.ts.
+    env: { TRIBUTARY_DAG_CACHE: "off" },
   },
 });

@@ -3,13 +3,12 @@
  * DAG's code (task functions, zod schemas). A shape is made where the DAG file was imported (the
  * import check's thread, evaluate-dag-files.ts) and crosses to the process as plain data, so a
  * service's own thread never runs DAG file code to schedule it, as Airflow's scheduler works from
- * serialized DAGs. The code is imported only when something needs it: params given by hand, an
- * approval's form (RegisteredDag.code).
+ * serialized DAGs. The code is imported only when something needs it: params a schema checks or
+ * defaults, an approval's form (RegisteredDag.code).
  */
 import { z } from "zod";
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
 import type { DagGraph } from "../core/types.js";
-import { adoptError } from "./adopt-error.js";
 import { isDag } from "./is-dag.js";
 import type { Dag, ResolvedDagOptions } from "./types.js";
 
@@ -18,20 +17,13 @@ export interface DagShape {
   readonly options: ResolvedDagOptions;
   readonly graph: DagGraph;
   /**
-   * The params of a run created without any (scheduled, backfill, dataset-triggered), as the
-   * schema's defaults gave them when the file was loaded; or why there are none (a required param).
-   * A default computed by a function (`.default(() => ...)`) is therefore taken once per load.
+   * Whether the DAG declares a params schema. Only then does a run's params need the DAG's code:
+   * the schema checks given params and computes defaults (a `.default(() => ...)` for each run).
    */
-  readonly defaultParams: DefaultParams;
-  /** Whether the DAG declares a params schema: only then do params given by hand need its code. */
   readonly declaresParams: boolean;
   /** The params schema as JSON Schema (the UI's trigger form), or null without one. */
   readonly paramsJsonSchema: unknown;
 }
-
-export type DefaultParams =
-  | { readonly ok: true; readonly params: Readonly<Record<string, unknown>> }
-  | { readonly ok: false; readonly error: PlainError };
 
 /** An error as data (it crosses threads and caches): a Tributary error keeps its code and location. */
 export interface PlainError {
@@ -46,7 +38,6 @@ export function dagShape(dag: Dag<unknown>): DagShape {
     id: dag.id,
     options: dag.options,
     graph: dag.graph,
-    defaultParams: defaultParamsOf(dag),
     declaresParams: dag.paramsSchema !== undefined,
     paramsJsonSchema: paramsJsonSchema(dag.paramsSchema),
   };
@@ -55,14 +46,6 @@ export function dagShape(dag: Dag<unknown>): DagShape {
 /** Whether what runs of this DAG take from people needs its code in the process: params a schema checks, an approval's form. */
 export function needsCode(dag: DagShape): boolean {
   return dag.declaresParams || dag.graph.tasks.some((task) => task.approval !== undefined);
-}
-
-function defaultParamsOf(dag: Dag<unknown>): DefaultParams {
-  try {
-    return { ok: true, params: dag.parseParams({}) as Record<string, unknown> };
-  } catch (error) {
-    return { ok: false, error: plainError(error) };
-  }
 }
 
 /** The params schema as JSON Schema for forms, or null (no schema, or one JSON Schema cannot say). */
@@ -77,12 +60,6 @@ export function paramsJsonSchema(schema: unknown): unknown {
 
 /** The structure of a DAG, which a DAG and its shape both have: what a worker's claims read. */
 export type DagStructure = Pick<DagShape, "id" | "options" | "graph">;
-
-/** The params of a run created without any; throws the error the schema gave (a ParamsError naming the field). */
-export function defaultParams(dag: DagShape): Record<string, unknown> {
-  if (dag.defaultParams.ok) return { ...dag.defaultParams.params };
-  throw adoptError(errorOf(dag.defaultParams.error));
-}
 
 /** The error again as an Error, with its code and location (so adopt-error.ts rebuilds a Tributary error). */
 export function errorOf(plain: PlainError): Error {

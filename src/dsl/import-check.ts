@@ -6,7 +6,9 @@
  * there is imported by the process itself. A file that does not finish within the import timeout,
  * never settles, or ends its thread (`process.exit` at import) becomes an import error for that
  * file alone. The check runs ahead of the process's own imports, several files at a time, so a
- * folder is checked and imported in a pipeline.
+ * folder is checked and imported in a pipeline. A check that evaluates (`evaluate`, for a service's
+ * registry, evaluate-dag-files.ts) also sends back what each file gave as data, so that the process
+ * need not import the file at all.
  */
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -169,10 +171,15 @@ export class DagImportCheck {
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
       workerData: { urls, width, namespace: this.#namespace, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },
-      // The thread's output is the DAG files' own, printed again by the real import.
+      // The thread's output is the DAG files' own: printed again by the process's import, or,
+      // when the thread evaluates them (the process does not import them), passed on as it comes.
       stdout: true,
       stderr: true,
     });
+    if (this.#evaluate) {
+      worker.stdout.pipe(process.stdout, { end: false });
+      worker.stderr.pipe(process.stderr, { end: false });
+    }
     return new Promise((resolveDone) => {
       /** Files started and not yet ended, by index, with the time the thread has turned since. */
       const inFlight = new Map<number, { waitedMs: number }>();

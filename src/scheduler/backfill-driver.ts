@@ -14,6 +14,7 @@ import type { Store } from "../store/index.js";
 import type { BackfillIntervalToStart, PlannedBackfillInterval } from "../store/index.js";
 import { backfillRunInput, startInterval, type PlannedInterval } from "./backfill.js";
 import type { RegisteredDag } from "./dag-registry.js";
+import { defaultParamsOf } from "./run-params.js";
 
 /** Finds a loaded DAG by id (a DagRegistry's `get`). */
 export type DagLookup = (dagId: string) => RegisteredDag | undefined;
@@ -45,7 +46,8 @@ export async function driveBackfills(
 export async function driveBackfill(store: Store, entry: RegisteredDag, backfillId: number, now: Date): Promise<number> {
   let started = 0;
   // New runs are created in the transaction that takes their intervals; the rest start here.
-  for (const interval of await store.takeBackfillIntervals(backfillId, now, (taken) => backfillRunInput(entry, taken, now))) {
+  const params = await defaultParamsOf(entry);
+  for (const interval of await store.takeBackfillIntervals(backfillId, now, (taken) => backfillRunInput(entry, taken, now, params))) {
     if (!interval.run) await startOne(store, entry, interval, now);
     started++;
   }

@@ -15,6 +15,7 @@ import type { CreateRunInput, DagRunRecord, Store } from "../store/index.js";
 import type { BackfillAction, ReprocessMode } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { intervalRunInput } from "./interval-run-input.js";
+import { defaultParamsOf } from "./run-params.js";
 import { backfillIntervals, MAX_CLI_BACKFILL_INTERVALS } from "./backfill-intervals.js";
 
 // The actions and modes are stored with API-created backfills, so the store defines them.
@@ -66,9 +67,14 @@ function actionFor(run: DagRunRecord | undefined, reprocess: ReprocessMode): Bac
   return "skip";
 }
 
-/** The run a backfill creates for an interval: started at once, with the DAG's default params. */
-export function backfillRunInput(entry: RegisteredDag, interval: { readonly start: Date; readonly end: Date }, now: Date): CreateRunInput {
-  return intervalRunInput(entry, interval, { runType: "backfill", start: true }, now);
+/** The run a backfill creates for an interval: started at once, with the DAG's default params (run-params.ts defaultParamsOf). */
+export function backfillRunInput(
+  entry: RegisteredDag,
+  interval: { readonly start: Date; readonly end: Date },
+  now: Date,
+  params: () => Record<string, unknown>,
+): CreateRunInput {
+  return intervalRunInput(entry, interval, { runType: "backfill", start: true }, now, params);
 }
 
 /** Creates, clears or resumes the run of one planned interval, and starts it (for backfill-driver.ts). */
@@ -76,7 +82,7 @@ export async function startInterval(store: Store, entry: RegisteredDag, item: Pl
   const { dag } = entry;
   const graph = dag.graph;
   if (item.action === "create") {
-    const { run } = await store.createRun(backfillRunInput(entry, item.interval, now));
+    const { run } = await store.createRun(backfillRunInput(entry, item.interval, now, await defaultParamsOf(entry)));
     // Another process may have created it meanwhile (created: false): it is then resumed below.
     return run.state === "queued" ? store.startRun(run.runId, graph, now) : run;
   }

@@ -94,13 +94,14 @@ export class DagRegistry {
       if (!previous || previous.version !== version) stale.set(file, version);
     }
     const hashes = new Map<string, string>();
-    const cached = new Map<string, EvaluationResult>();
     for (const file of stale.keys()) {
       const source = readSource(file);
-      if (source === undefined) continue;
-      const hash = contentHash(source);
-      hashes.set(file, hash);
-      const shapes = this.#files.has(file) ? undefined : this.#cache?.get(file, hash);
+      if (source !== undefined) hashes.set(file, contentHash(source));
+    }
+    const cached = new Map<string, EvaluationResult>();
+    const cache = this.#cache?.usable(present, hashes) ? this.#cache : undefined;
+    for (const [file, hash] of hashes) {
+      const shapes = this.#files.has(file) ? undefined : cache?.get(file, hash);
       if (shapes) cached.set(file, { dags: shapes.map(({ dag, exportName }) => ({ dag, file, exportName })), errors: [] });
     }
     // The other changed files are imported in the import check's thread, which gives their DAGs as data.
@@ -115,7 +116,7 @@ export class DagRegistry {
       changed = true;
       const fromCache = cached.get(file);
       const result = fromCache ?? results.get(file) ?? { dags: [], errors: [] };
-      this.#record(file, version, result);
+      this.#record(file, version, hashes.get(file), result);
       if (!fromCache) this.#remember(file, hashes.get(file), result);
     }
     this.#cache?.save();
@@ -129,14 +130,15 @@ export class DagRegistry {
     await Promise.all(this.#revalidations.map((revalidation) => revalidation.done));
   }
 
-  #record(file: string, version: string, result: EvaluationResult): void {
+  /** Registers what a file gave (`hash`: the content it was imported from). */
+  #record(file: string, version: string, hash: string | undefined, result: EvaluationResult): void {
     const previous = this.#files.get(file);
     const error = result.errors[0];
     const dags: RegisteredDag[] = [];
     let scheduleError: TributaryError | undefined;
     for (const evaluated of result.dags) {
       try {
-        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id)));
+        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id, hash)));
       } catch (e) {
         scheduleError ??= e as TributaryError;
       }
@@ -163,11 +165,14 @@ export class DagRegistry {
     const revalidation: Revalidation = {
       files,
       results: undefined,
+      // Stopped (the process is stopping) or failed: dropped, the files stay as the cache gave them.
       done: evaluateDagFiles([...files.keys()], { signal }).then(
         (results) => {
-          if (!signal.aborted) revalidation.results = results;
+          revalidation.results = signal.aborted ? new Map() : results;
         },
-        () => undefined,
+        () => {
+          revalidation.results = new Map();
+        },
       ),
     };
     this.#revalidations.push(revalidation);
@@ -182,10 +187,14 @@ export class DagRegistry {
       for (const [file, { version, hash }] of revalidation.files) {
         const current = this.#files.get(file);
         const result = results.get(file);
+        // Changed since it was registered (the import may have read either version): the
+        // refresh that follows loads it again.
         if (current?.version !== version || result === undefined) continue;
+        const source = readSource(file);
+        if (source === undefined || contentHash(source) !== hash) continue;
         this.#remember(file, hash, result);
         if (sameDags(current, result)) continue;
-        this.#record(file, version, result);
+        this.#record(file, version, hash, result);
         changed = true;
       }
     }
@@ -248,11 +257,14 @@ export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promis
   return { dag, file, schedule, startDate, endDate, source: readSource(file), code };
 }
 
-/** The DAG's code, imported through `loader` on the first call; a failed import is tried again on the next. */
-function importedLater(loader: DagCodeLoader, file: string, dagId: string): () => Promise<Dag> {
+/**
+ * The DAG's code, imported through `loader` on the first call (`hash`: the content whose import
+ * the check's thread saw finish); a failed import is tried again on the next.
+ */
+function importedLater(loader: DagCodeLoader, file: string, dagId: string, hash: string | undefined): () => Promise<Dag> {
   let loading: Promise<Dag> | undefined;
   return () => {
-    loading ??= loader.code(file, dagId);
+    loading ??= loader.code(file, dagId, hash);
     loading.catch(() => (loading = undefined));
     return loading;
   };

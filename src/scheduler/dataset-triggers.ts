@@ -6,9 +6,11 @@
  * schedulers decide at once, one run is created.
  */
 import type { ResolvedSchedule } from "../core/schedule.js";
-import { defaultParams, type DagShape } from "../dsl/dag-shape.js";
+
 import type { DatasetEventRecord } from "../store/index.js";
 import type { DagRunRecord, Store } from "../store/index.js";
+import type { RegisteredDag } from "./dag-registry.js";
+import { defaultParamsOf } from "./run-params.js";
 
 type DatasetsSchedule = Extract<ResolvedSchedule, { kind: "datasets" }>;
 
@@ -24,10 +26,11 @@ export function triggeringEvents(schedule: DatasetsSchedule, pending: readonly D
 /** Creates the DAG's dataset-triggered run if it is due; resolves to the run created, if any. */
 export async function createDatasetTriggeredRun(
   store: Store,
-  dag: DagShape,
+  entry: RegisteredDag,
   schedule: DatasetsSchedule,
   now: Date,
 ): Promise<DagRunRecord | undefined> {
+  const { dag } = entry;
   const pending = await store.lineage.pendingTriggerEvents({ dagId: dag.id, uris: schedule.uris });
   const events = triggeringEvents(schedule, pending);
   if (events === undefined || events.length === 0) return undefined;
@@ -44,7 +47,7 @@ export async function createDatasetTriggeredRun(
     logicalDate: last,
     dataIntervalStart: first,
     dataIntervalEnd: last,
-    params: defaultParams(dag),
+    params: (await defaultParamsOf(entry))(),
     start: false,
     now,
     eventIds: events.map((e) => e.id),

@@ -1,4 +1,3 @@
-import { defaultParams } from "../dsl/dag-shape.js";
 import type { CreateRunInput } from "../store/index.js";
 import type { RegisteredDag } from "./dag-registry.js";
 import { scheduledRunId } from "./run-ids.js";
@@ -12,6 +11,8 @@ export function intervalRunInput(
   interval: { readonly start: Date; readonly end: Date },
   kind: { readonly runType: "scheduled" | "backfill"; readonly start: boolean },
   now: Date,
+  /** The run's params (run-params.ts defaultParamsOf), called once for this run. */
+  params: () => Record<string, unknown>,
 ): CreateRunInput {
   const { dag } = entry;
   return {
@@ -21,7 +22,7 @@ export function intervalRunInput(
     logicalDate: interval.start,
     dataIntervalStart: interval.start,
     dataIntervalEnd: interval.end,
-    params: defaultParams(dag),
+    params: params(),
     source: entry.source,
     start: kind.start,
     now,

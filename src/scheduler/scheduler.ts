@@ -12,6 +12,7 @@ import { storedDags, type DagRegistry, type RegisteredDag } from "./dag-registry
 import { dueIntervals } from "./due-intervals.js";
 import { createDatasetTriggeredRun } from "./dataset-triggers.js";
 import { intervalRunInput } from "./interval-run-input.js";
+import { defaultParamsOf } from "./run-params.js";
 import { driveBackfills } from "./backfill-driver.js";
 import type { LogFn } from "../logging/log-fields.js";
 
@@ -205,7 +206,7 @@ export class Scheduler {
   async #createDueRuns(entry: RegisteredDag, now: Date): Promise<number> {
     const { schedule, dag } = entry;
     if (schedule.kind === "datasets") {
-      const run = await createDatasetTriggeredRun(this.#options.store, dag, schedule, now);
+      const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
       if (run) this.#options.log?.(`created run ${run.runId} of ${dag.id} (dataset updates)`, { runId: run.runId, dagId: dag.id });
       return run ? 1 : 0;
     }
@@ -226,8 +227,9 @@ export class Scheduler {
       limit,
     });
     let created = 0;
+    const params = due.length === 0 ? undefined : await defaultParamsOf(entry);
     for (const interval of due) {
-      const result = await store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now));
+      const result = await store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params ?? (() => ({}))));
       if (result.created) {
         created++;
         this.#options.observer?.runCreated(dag.id, now.getTime() - interval.end.getTime());

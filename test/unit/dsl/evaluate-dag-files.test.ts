@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { DagDefinitionError, DagImportError } from "../../../src/core/errors.js";
-import { defaultParams } from "../../../src/dsl/dag-shape.js";
 import { evaluateDagFiles } from "../../../src/dsl/evaluate-dag-files.js";
 
 const DSL = resolve(import.meta.dirname, "../../../src/dsl/index.js");
@@ -46,8 +45,9 @@ export const other = dag("other", {}, (d) => { d.task("one", async () => 1); });
     ["load", ["extract"]],
   ]);
   expect(sales?.graph.tasks[1]?.retry.retries).toBe(2);
-  // What a scheduled run gets, and the trigger form's schema, without the zod schema itself.
-  expect(sales && defaultParams(sales)).toEqual({ region: "eu", limit: 10 });
+  // The trigger form's schema, without the zod schema itself.
+  expect(sales?.declaresParams).toBe(true);
+  expect(result?.dags[1]?.dag.declaresParams).toBe(false);
   expect(sales?.paramsJsonSchema).toMatchObject({ type: "object", properties: { region: { type: "string", default: "eu" } } });
   expect((globalThis as Record<string, unknown>)["salesFileRan"]).toBeUndefined();
 });
@@ -57,8 +57,7 @@ it("reports each file's errors as this copy's classes, with the file, and goes o
   const cycle = write("cycle.ts", `export default dag("cycle", {}, (d) => { d.task("a", { after: ["b"] }, async () => 1); d.task("b", { after: ["a"] }, async () => 1); });`);
   const throws = write("throws.ts", `throw new Error("no database at import");`);
   const twice = write("twice.ts", `export const a = dag("same", {}, (d) => { d.task("one", async () => 1); });\nexport const b = dag("same", {}, (d) => { d.task("two", async () => 1); });`);
-  const required = write("required.ts", `export default dag("needs_params", { params: z.object({ table: z.string() }) }, (d) => { d.task("one", async () => 1); });`);
-  const results = await evaluateDagFiles([good, cycle, throws, twice, required]);
+  const results = await evaluateDagFiles([good, cycle, throws, twice]);
 
   expect(results.get(good)?.dags.map((entry) => entry.dag.id)).toEqual(["good"]);
   const cycleError = results.get(cycle)?.errors[0];
@@ -71,8 +70,21 @@ it("reports each file's errors as this copy's classes, with the file, and goes o
   // The first DAG with an id stays; the second is an error of the file.
   expect(results.get(twice)?.dags.map((entry) => entry.dag.graph.tasks[0]?.id)).toEqual(["one"]);
   expect(results.get(twice)?.errors[0]?.message).toMatch(/DAG id "same" is already defined by another export of this file/);
-  // A required param: the DAG loads, and a run without params fails naming the field.
-  const needsParams = results.get(required)?.dags[0]?.dag;
-  expect(needsParams?.defaultParams.ok).toBe(false);
-  expect(() => needsParams && defaultParams(needsParams)).toThrow(expect.objectContaining({ code: "PARAMS_INVALID", location: expect.objectContaining({ field: "table" }) }));
+});
+
+it("imports a file that throws only off the main thread in the process instead, and reports its errors as before", async () => {
+  const mainOnly = write(
+    "main_only.ts",
+    `import { isMainThread } from "node:worker_threads";
+if (!isMainThread) throw new Error("this library runs on the main thread only");
+export default dag("main_only", {}, (d) => { d.task("one", async () => 1); });`,
+  );
+  const broken = write("broken.ts", `throw new TypeError("no table named orders");`);
+  const results = await evaluateDagFiles([mainOnly, broken]);
+  expect(results.get(mainOnly)?.errors).toEqual([]);
+  expect(results.get(mainOnly)?.dags.map((entry) => entry.dag.graph.tasks.map((task) => task.id))).toEqual([["one"]]);
+  const error = results.get(broken)?.errors[0];
+  expect(error).toBeInstanceOf(DagImportError);
+  expect(error?.message).toMatch(/no table named orders/);
+  expect((error?.cause as Error | undefined)?.name).toBe("TypeError");
 });

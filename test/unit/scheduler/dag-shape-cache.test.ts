@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -29,30 +29,32 @@ function write(name: string, body: string, bump = 0): void {
 }
 
 const imports = (): string[] => (existsSync(importLog) ? readFileSync(importLog, "utf8").trim().split("\n") : []);
-const registry = () => new DagRegistry(dir, { cache: new DagShapeCache(dir, cacheDir) });
-const SCHEDULE = `process.env["TRIBUTARY_TEST_SCHEDULE"] ?? "@daily"`;
+const importsOf = (name: string): number => imports().filter((line) => line === name).length;
+const registry = (env: NodeJS.ProcessEnv = {}) => new DagRegistry(dir, { cache: new DagShapeCache(dir, cacheDir, env) });
 
 it("registers an unchanged file from the cache at a restart, then imports it again in the background", async () => {
-  write("a.ts", `export default dag("a", { schedule: ${SCHEDULE} }, (d) => { d.task("one", async () => 1); });`);
-  const first = registry();
-  await first.refresh();
-  expect(imports()).toEqual(["a.ts"]);
-
-  // A restart: the DAG is there before its file is imported again.
-  process.env["TRIBUTARY_TEST_SCHEDULE"] = "@hourly";
+  // The schedule comes from a module outside the DAG folder, which the cache cannot watch.
+  const outside = mkdtempSync(join(tmpdir(), "tributary-shape-cache-outside-"));
+  const settings = join(outside, "settings.cjs");
   try {
+    writeFileSync(settings, `exports.schedule = "@daily";\n`);
+    write("a.ts", `import { schedule } from ${JSON.stringify(settings)};\nexport default dag("a", { schedule }, (d) => { d.task("one", async () => 1); });`);
+    const first = registry();
+    await first.refresh();
+    expect(imports()).toEqual(["a.ts"]);
+
+    // A restart: the DAG is there before its file is imported again.
+    writeFileSync(settings, `exports.schedule = "@hourly";\n`);
     const second = registry();
     expect(await second.refresh()).toBe(true);
     expect(second.get("a")?.dag.options.schedule).toBe("@daily");
     expect(imports()).toEqual(["a.ts"]);
 
-    // The background import saw what the cache could not (the environment changed), and a
-    // refresh applies it.
+    // The background import saw the change, and a refresh applies it.
     await second.revalidated();
     expect(imports()).toEqual(["a.ts", "a.ts"]);
     expect(await second.refresh()).toBe(true);
     expect(second.get("a")?.dag.options.schedule).toBe("@hourly");
-    expect(second.get("a")?.schedule.kind).toBe("cron");
     expect(await second.refresh()).toBe(false);
 
     // The cache now holds what that import gave.
@@ -60,8 +62,45 @@ it("registers an unchanged file from the cache at a restart, then imports it aga
     await third.refresh();
     expect(third.get("a")?.dag.options.schedule).toBe("@hourly");
   } finally {
-    delete process.env["TRIBUTARY_TEST_SCHEDULE"];
+    rmSync(outside, { recursive: true, force: true });
   }
+});
+
+it("is not used when the environment differs, or a module of the folder that defines no DAG changed", async () => {
+  write("settings.ts", `export const schedule = "@daily";`);
+  write("a.ts", `import { schedule } from "./settings.ts";\nexport default dag("a", { schedule }, (d) => { d.task("one", async () => 1); });`);
+  await registry({ STAGE: "staging" }).refresh();
+  expect(importsOf("a.ts")).toBe(1);
+
+  // Another environment: every file is imported before the refresh returns.
+  const production = registry({ STAGE: "production" });
+  await production.refresh();
+  expect(importsOf("a.ts")).toBe(2);
+
+  // The helper changed: a.ts's own text did not, yet it is imported again at once.
+  write("settings.ts", `export const schedule = "@hourly";`, 5);
+  const changed = registry({ STAGE: "production" });
+  await changed.refresh();
+  expect(importsOf("a.ts")).toBe(3);
+  expect(changed.get("a")?.dag.options.schedule).toBe("@hourly");
+});
+
+it("takes a damaged cache file for no cache", async () => {
+  write("a.ts", `export default dag("a", {}, (d) => { d.task("one", async () => 1); });`);
+  await registry().refresh();
+  const [file] = readdirSync(cacheDir).filter((name) => name.endsWith(".json"));
+  const path = join(cacheDir, file ?? "");
+  const stored = JSON.parse(readFileSync(path, "utf8")) as { files: Record<string, { dags: unknown[] }> };
+  for (const entry of Object.values(stored.files)) entry.dags = [{ exportName: "default", dag: { id: 1 } }];
+  writeFileSync(path, JSON.stringify(stored));
+  const second = registry();
+  await second.refresh();
+  expect(second.get("a")?.dag.graph.tasks.map((task) => task.id)).toEqual(["one"]);
+  expect(imports()).toEqual(["a.ts", "a.ts"]);
+  writeFileSync(path, "{ not json");
+  const third = registry();
+  await third.refresh();
+  expect(third.get("a")).toBeDefined();
 });
 
 it("a background import that finds the same DAGs changes nothing; the registered DAG's code is imported on demand", async () => {
@@ -93,5 +132,6 @@ it("imports a changed file at once, and keeps no file that failed", async () => 
 
 it("is off with TRIBUTARY_DAG_CACHE=off", () => {
   expect(dagShapeCache(dir, { TRIBUTARY_DAG_CACHE: "off" })).toBeUndefined();
+  expect(dagShapeCache(dir, { TRIBUTARY_DAG_CACHE: "false" })).toBeUndefined();
   expect(dagShapeCache(dir, {})).toBeInstanceOf(DagShapeCache);
 });
