@@ -1,9 +1,12 @@
 /**
  * Imports DAG files into this process for their code (RegisteredDag.code): params a schema checks
  * or defaults, an approval's form. The files asked for in one turn of the event loop load together,
- * in one tsx namespace (a load per file would cost about 0.7 s each). A file whose content is still
- * what the registry's import check saw finish is imported without another check; a file changed
- * since goes through the check's thread first, as any new file does.
+ * in one tsx namespace (a load per file would cost about 0.7 s each), and a file is loaded once per
+ * content: every DAG of it, and every registration of the same text (a revalidation, a DAG
+ * registered again), shares that load (each load keeps a copy of the modules it imports, about
+ * 20 MB). A file whose content is still what the registry's import check saw finish is imported
+ * without another check; a file changed since goes through the check's thread first, as any new
+ * file does.
  */
 import { readFileSync } from "node:fs";
 import { findDag, loadDagFilesSeparately, type LoadResult } from "../dsl/load.js";
@@ -20,6 +23,8 @@ interface Waiting {
 
 export class DagCodeLoader {
   #waiting = new Map<string, Waiting>();
+  /** The last load of each file, by the content it loaded (a failed load is not kept). */
+  readonly #loaded = new Map<string, { readonly hash: string; readonly result: Promise<LoadResult> }>();
 
   /**
    * The DAG `dagId` of `file` as the file is now, with its code. A file that no longer loads, or no
@@ -35,6 +40,9 @@ export class DagCodeLoader {
   #load(file: string, checkedHash: string | undefined): Promise<LoadResult> {
     const waiting = this.#waiting.get(file);
     if (waiting) return waiting.promise;
+    const hash = currentHash(file);
+    const loaded = this.#loaded.get(file);
+    if (loaded !== undefined && loaded.hash === hash) return loaded.result;
     if (this.#waiting.size === 0) setImmediate(() => void this.#flush());
     let resolve!: Waiting["resolve"];
     let reject!: Waiting["reject"];
@@ -43,14 +51,28 @@ export class DagCodeLoader {
       reject = fail;
     });
     this.#waiting.set(file, { checkedHash, promise, resolve, reject });
+    if (hash !== undefined) {
+      this.#loaded.set(file, { hash, result: promise });
+      promise.then(
+        (result) => {
+          if (result.errors.length > 0) this.#forget(file, promise);
+        },
+        () => this.#forget(file, promise),
+      );
+    }
     return promise;
+  }
+
+  #forget(file: string, result: Promise<LoadResult>): void {
+    if (this.#loaded.get(file)?.result === result) this.#loaded.delete(file);
   }
 
   async #flush(): Promise<void> {
     const batch = this.#waiting;
     this.#waiting = new Map();
-    const checked = [...batch].filter(([file, waiting]) => waiting.checkedHash !== undefined && waiting.checkedHash === currentHash(file));
-    const unchecked = [...batch].filter((entry) => !checked.includes(entry));
+    const entries = [...batch];
+    const checked = entries.filter(([file, waiting]) => waiting.checkedHash !== undefined && waiting.checkedHash === currentHash(file));
+    const unchecked = entries.filter((entry) => !checked.includes(entry));
     await Promise.all([this.#loadBatch(checked, "none"), this.#loadBatch(unchecked, "thread")]);
   }
 

@@ -92,3 +92,30 @@ it("never runs a DAG file in this thread to register it; the code of a DAG that 
   expect(code?.parseParams({ n: "5" })).toEqual({ n: 5 });
   expect(globals["registryPlainRan"]).toBeUndefined();
 });
+
+it("imports a file's code into this process once for all of its DAGs, however many ask", async () => {
+  const ZOD = JSON.stringify(import.meta.resolve("zod"));
+  const counter = `(globalThis as Record<string, number>)["registryTwoDagImports"] = ((globalThis as Record<string, number>)["registryTwoDagImports"] ?? 0) + 1;`;
+  write(
+    "two.ts",
+    `import { z } from ${ZOD};\n${counter}
+const params = z.object({ n: z.number().default(1) });
+export const first = dag("first", { params }, (d) => { d.task("one", async () => 1); });
+export const second = dag("second", { params }, (d) => { d.task("one", async () => 1); });`,
+  );
+  const registry = new DagRegistry(dir, { cache: false });
+  await registry.refresh();
+  const [first, second] = await Promise.all([registry.get("first")?.code(), registry.get("second")?.code()]);
+  // Asked again later, in another turn: still the same load.
+  const again = await new Promise((resolve) => setTimeout(() => resolve(registry.get("second")?.code()), 50));
+  expect(first?.id).toBe("first");
+  expect(second?.id).toBe("second");
+  expect(again).toBe(second);
+  expect((globalThis as Record<string, number>)["registryTwoDagImports"]).toBe(1);
+  // Registered again (the file was touched, its text is the same): still the same load.
+  const later = new Date(Date.now() + 10_000);
+  utimesSync(join(dir, "two.ts"), later, later);
+  expect(await registry.refresh()).toBe(true);
+  expect(await registry.get("first")?.code()).toBe(first);
+  expect((globalThis as Record<string, number>)["registryTwoDagImports"]).toBe(1);
+});
