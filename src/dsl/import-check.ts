@@ -30,6 +30,9 @@ export function dagImportTimeoutMs(env: NodeJS.ProcessEnv = process.env): number
 const BEAT_MS = 200;
 const BLOCKED_AFTER_MS = 1_000;
 
+/** dag-shape.ts as this copy runs it (`.ts` from src/ under tsx, `.js` from dist/). */
+const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
 // It imports the files in a tsx namespace named as the process's load names its own (a thread has
 // its own modules, so the names cannot clash): tsx writes the name into code it compiles to
@@ -37,9 +40,6 @@ const BLOCKED_AFTER_MS = 1_000;
 // compiled. It imports up to `width` files at once, and reports when each starts and ends; with
 // `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs' shapes and
 // its errors, so that the process need not import the file itself.
-/** dag-shape.ts as this copy runs it (`.ts` from src/ under tsx, `.js` from dist/). */
-const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
-
 const CHECKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 (async () => {

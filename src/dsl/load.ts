@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { register as registerCommonJs } from "tsx/cjs/api";
 import { register } from "tsx/esm/api";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
-import { collectDags } from "./dag-shape.js";
+import { collectDags } from "./dag-exports.js";
 import { adoptError } from "./adopt-error.js";
 import { DagImportCheck } from "./import-check.js";
 import { ImportWatch } from "./import-watch.js";

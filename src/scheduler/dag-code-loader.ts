@@ -14,8 +14,8 @@ import type { Dag } from "../dsl/types.js";
 import { contentHash } from "./dag-shape-cache.js";
 
 interface Waiting {
-  /** The content hash the import check saw finish, if known. */
-  readonly checkedHash: string | undefined;
+  /** Whether the file's content is still what the import check saw finish. */
+  readonly checked: boolean;
   readonly promise: Promise<LoadResult>;
   readonly resolve: (result: LoadResult) => void;
   readonly reject: (error: unknown) => void;
@@ -50,7 +50,7 @@ export class DagCodeLoader {
       resolve = ok;
       reject = fail;
     });
-    this.#waiting.set(file, { checkedHash, promise, resolve, reject });
+    this.#waiting.set(file, { checked: hash !== undefined && hash === checkedHash, promise, resolve, reject });
     if (hash !== undefined) {
       this.#loaded.set(file, { hash, result: promise });
       promise.then(
@@ -71,8 +71,8 @@ export class DagCodeLoader {
     const batch = this.#waiting;
     this.#waiting = new Map();
     const entries = [...batch];
-    const checked = entries.filter(([file, waiting]) => waiting.checkedHash !== undefined && waiting.checkedHash === currentHash(file));
-    const unchecked = entries.filter((entry) => !checked.includes(entry));
+    const checked = entries.filter(([, waiting]) => waiting.checked);
+    const unchecked = entries.filter(([, waiting]) => !waiting.checked);
     await Promise.all([this.#loadBatch(checked, "none"), this.#loadBatch(unchecked, "thread")]);
   }
 

@@ -93,11 +93,13 @@ export class DagRegistry {
       const previous = this.#files.get(file);
       if (!previous || previous.version !== version) stale.set(file, version);
     }
-    const hashes = new Map<string, string>();
+    // Each changed file is read once: its hash keys the cache and the code loader, its text is the runs' DAG version.
+    const contents = new Map<string, FileContent>();
     for (const file of stale.keys()) {
-      const source = readSource(file);
-      if (source !== undefined) hashes.set(file, contentHash(source));
+      const content = readContent(file);
+      if (content !== undefined) contents.set(file, content);
     }
+    const hashes = new Map([...contents].map(([file, { hash }]) => [file, hash]));
     const cached = new Map<string, EvaluationResult>();
     const cache = this.#cache?.usable(present, hashes) ? this.#cache : undefined;
     for (const [file, hash] of hashes) {
@@ -116,7 +118,7 @@ export class DagRegistry {
       changed = true;
       const fromCache = cached.get(file);
       const result = fromCache ?? results.get(file) ?? { dags: [], errors: [] };
-      this.#record(file, version, hashes.get(file), result);
+      this.#record(file, version, contents.get(file), result);
       if (!fromCache) this.#remember(file, hashes.get(file), result);
     }
     this.#cache?.save();
@@ -130,15 +132,15 @@ export class DagRegistry {
     await Promise.all(this.#revalidations.map((revalidation) => revalidation.done));
   }
 
-  /** Registers what a file gave (`hash`: the content it was imported from). */
-  #record(file: string, version: string, hash: string | undefined, result: EvaluationResult): void {
+  /** Registers what a file gave (`content`: what it was imported from). */
+  #record(file: string, version: string, content: FileContent | undefined, result: EvaluationResult): void {
     const previous = this.#files.get(file);
     const error = result.errors[0];
     const dags: RegisteredDag[] = [];
     let scheduleError: TributaryError | undefined;
     for (const evaluated of result.dags) {
       try {
-        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id, hash)));
+        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id, content?.hash), content?.source));
       } catch (e) {
         scheduleError ??= e as TributaryError;
       }
@@ -190,11 +192,11 @@ export class DagRegistry {
         // Changed since it was registered (the import may have read either version): the
         // refresh that follows loads it again.
         if (current?.version !== version || result === undefined) continue;
-        const source = readSource(file);
-        if (source === undefined || contentHash(source) !== hash) continue;
+        const content = readContent(file);
+        if (content?.hash !== hash) continue;
         this.#remember(file, hash, result);
         if (sameDags(current, result)) continue;
-        this.#record(file, version, hash, result);
+        this.#record(file, version, content, result);
         changed = true;
       }
     }
@@ -247,14 +249,14 @@ export function register(loaded: LoadedDag): RegisteredDag {
 }
 
 /** Precomputes an evaluated DAG's schedule and dates; throws a DagDefinitionError naming the field. */
-export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promise<Dag>): RegisteredDag {
+export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promise<Dag>, source: string | undefined = readSource(evaluated.file)): RegisteredDag {
   const { dag, file } = evaluated;
   const { timezone } = dag.options;
   const where = { file, dagId: dag.id };
   const startDate = dag.options.startDate === undefined ? undefined : parseDateInZone(dag.options.startDate, timezone, { ...where, field: "startDate" });
   const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
   const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where, dag.options.calendar);
-  return { dag, file, schedule, startDate, endDate, source: readSource(file), code };
+  return { dag, file, schedule, startDate, endDate, source, code };
 }
 
 /**
@@ -274,6 +276,16 @@ function importedLater(loader: DagCodeLoader, file: string, dagId: string, hash:
 function sameDags(current: FileState, result: EvaluationResult): boolean {
   if (result.errors.length > 0 || current.error !== undefined) return false;
   return JSON.stringify(current.dags.map((entry) => entry.dag)) === JSON.stringify(result.dags.map((entry) => entry.dag));
+}
+
+interface FileContent {
+  readonly source: string;
+  readonly hash: string;
+}
+
+function readContent(file: string): FileContent | undefined {
+  const source = readSource(file);
+  return source === undefined ? undefined : { source, hash: contentHash(source) };
 }
 
 function readSource(file: string): string | undefined {

@@ -16,7 +16,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import type { DagShape, ExportedDag } from "../dsl/dag-shape.js";
+import type { ExportedDag } from "../dsl/dag-exports.js";
+import type { DagShape } from "../dsl/dag-shape.js";
 
 /**
  * Changes with Tributary's version and with the code that makes shapes (dsl/ and core/ of this

@@ -226,18 +226,26 @@ export class Scheduler {
       now,
       limit,
     });
+    const created = due.length === 0 ? 0 : await this.#createScheduledRuns(entry, due, now);
+    // Every due interval has a run now; the next one ends at the next tick after now.
+    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: nextBoundaryAfter(schedule, now).getTime() });
+    return created;
+  }
+
+  /** Creates the scheduled runs of `due` intervals; how many were new. */
+  async #createScheduledRuns(entry: RegisteredDag, due: readonly { readonly start: Date; readonly end: Date }[], now: Date): Promise<number> {
+    const { dag } = entry;
+    // A DAG with a params schema may have to load its code for its runs' params.
+    const params = await defaultParamsOf(entry);
     let created = 0;
-    const params = due.length === 0 ? undefined : await defaultParamsOf(entry);
     for (const interval of due) {
-      const result = await store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params ?? (() => ({}))));
+      const result = await this.#options.store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params));
       if (result.created) {
         created++;
         this.#options.observer?.runCreated(dag.id, now.getTime() - interval.end.getTime());
         this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`, { runId: result.run.runId, dagId: dag.id });
       }
     }
-    // Every due interval has a run now; the next one ends at the next tick after now.
-    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: nextBoundaryAfter(schedule, now).getTime() });
     return created;
   }
 

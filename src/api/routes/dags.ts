@@ -66,7 +66,8 @@ export const dagRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app)
         ...dagSummary(dagId, entry, record, ctx.now()),
         tasks: graph?.tasks ?? [],
         datasetSchedule: graph?.datasetSchedule ?? null,
-        params: paramsJsonSchema(entry),
+        // For the UI's trigger form, made when the file was loaded.
+        params: entry?.dag.paramsJsonSchema ?? null,
         loaded: entry !== undefined,
         schedulerLag: schedulerLag(await ctx.store.listRuns({ dagId, runTypes: ["scheduled"], limit: LAG_RUNS })),
       };
@@ -205,7 +206,3 @@ export function runSummary(run: DagRunRecord) {
   return { runId: run.runId, state: run.state, runType: run.runType, logicalDate: run.logicalDate, startedAt: run.startedAt, endedAt: run.endedAt };
 }
 
-/** The params schema as JSON Schema, for forms (the UI's trigger dialog); made when the file was loaded. */
-function paramsJsonSchema(entry: RegisteredDag | undefined): unknown {
-  return entry?.dag.paramsJsonSchema ?? null;
-}
