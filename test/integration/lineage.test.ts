@@ -134,7 +134,13 @@ describe("lineage example", () => {
   }, 60_000);
 
   it("sends valid OpenLineage START and COMPLETE events for every run and try, over HTTP and to the file", async () => {
-    await until("the consumers' COMPLETE events", async () => received.filter((e) => e.eventType === "COMPLETE" && e.job.name === "customer_churn_model").length >= 2);
+    // Events are delivered asynchronously, one job's may land after another's: wait for every
+    // job this test counts, not just one of them.
+    const completes = (job: string) => received.filter((e) => e.eventType === "COMPLETE" && e.job.name === job).length;
+    await until("the consumers' COMPLETE events", async () =>
+      completes("customer_churn_model") >= 2 && completes("daily_revenue_report.build_report") >= 2 &&
+      completes("orders_pipeline") >= 1 && completes("orders_pipeline.transform_orders") >= 1,
+    );
     for (const event of received) assertOpenLineageEvent(event);
     const kinds = (job: string) => received.filter((e) => e.job.name === job).map((e) => e.eventType);
     expect(kinds("orders_pipeline")).toEqual(["START", "COMPLETE"]);
