@@ -1,14 +1,12 @@
 /**
- * Runs the CLI from source (through tsx) as a real process, in a folder of the test's choosing,
- * with no TRIBUTARY_* variables but the ones given: start-up checks must hold for users' shells.
+ * Runs the built CLI (`node bin/tributary.js`, from `npm run build`) as a real process, in a folder
+ * of the test's choosing, with no TRIBUTARY_* variables but the ones given: start-up checks must
+ * hold for users' shells. (From source through tsx, each start cost about twice the CPU.)
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
-const MAIN = resolve(import.meta.dirname, "../../../src/cli/main.ts");
-// By path: `--import tsx` would resolve tsx from the (temporary) working folder.
-const TSX = pathToFileURL(resolve(import.meta.dirname, "../../../node_modules/tsx/dist/loader.mjs")).href;
+const BIN = resolve(import.meta.dirname, "../../../bin/tributary.js");
 
 export interface CliResult {
   readonly code: number | null;
@@ -20,9 +18,8 @@ export function runCliProcess(args: readonly string[], options: { cwd: string; e
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TRIBUTARY_")) env[k] = v;
   Object.assign(env, options.env ?? {});
-  const script = `import(${JSON.stringify(MAIN)}).then((m) => m.main(process.argv.slice(1)))`;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, "-e", script, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
