@@ -32,8 +32,9 @@ async function claimAll(s: Store, workerId: string, dagId: string, limit: number
     if (claims.length === 0) return ids;
     ids.push(...claims.map((c) => c.instance.id));
     // A worker does something with what it claimed; without a pause, SQLite's busy handler lets
-    // one process re-take the lock every time and the other never gets a turn.
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    // one process re-take the lock every time and the other never gets a turn. 5 ms, not 1: on a
+    // loaded machine the other process may not be scheduled at all within a shorter race.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
