@@ -1,6 +1,7 @@
 import { sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
+import { loadPg } from "./pg-driver.js";
 
 /**
  * PostgreSQL's wake-up: `pg_notify` inside the transaction that queued work (delivered when it
@@ -19,8 +20,9 @@ export function listenNotifier(url: string, schema: string): QueuedNotifier {
       let closed = false;
       let delayMs = 250;
       const connect = async (): Promise<void> => {
+        const driver = await loadPg();
         if (closed) return;
-        const next = new pg.Client({ connectionString: url });
+        const next = new driver.Client({ connectionString: url });
         next.on("notification", (message) => {
           if (message.channel === channel) listener();
         });
@@ -34,6 +36,11 @@ export function listenNotifier(url: string, schema: string): QueuedNotifier {
         try {
           await next.connect();
           await next.query(`LISTEN "${channel}"`);
+          // Closed while a reconnect was under way: that connection is not wanted any more.
+          if (closed) {
+            await next.end().catch(() => undefined);
+            return;
+          }
           client = next;
           delayMs = 250;
           // Work may have been queued while we were not listening.

@@ -1,5 +1,4 @@
 import { Kysely, sql } from "kysely";
-import pg from "pg";
 import type { QueryListener } from "../contract/query-listener.js";
 import { queryLog } from "../sql/shared/query-log.js";
 import type { Database } from "../sql/schema.js";
@@ -10,6 +9,7 @@ import { claimStatisticsRefresher } from "./claim-statistics.js";
 import { listenNotifier } from "./listen-notifier.js";
 import { preparingPool } from "./prepared-statements.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
+import { loadPg } from "./pg-driver.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:5432/db` */
@@ -28,9 +28,6 @@ export interface PostgresStoreOptions {
   readonly onQuery?: QueryListener;
 }
 
-// bigint (int8) columns hold epoch milliseconds and ids, all far below 2^53: read them as numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -41,19 +38,23 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
   const schema = options.schema ?? "public";
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name "${schema}"`);
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.maxConnections ?? 10,
-    // Every connection works in the store's schema.
-    options: `-c search_path=${schema}`,
-  });
-  // An idle connection that dies (server restart) must not crash the process.
-  pool.on("error", () => undefined);
-  // Nor one that is checked out (pg-pool removes its idle listener then): a server restart between
-  // two statements of a transaction emits 'error' on the client with no query to receive it. The
-  // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
-  pool.on("connect", (client) => client.on("error", () => undefined));
-  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: options.preparedStatements === false ? pool : preparingPool(pool) }, schema), log: queryLog(options.onQuery) });
+  const connectPool = async () => {
+    const pg = await loadPg();
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      // Every connection works in the store's schema.
+      options: `-c search_path=${schema}`,
+    });
+    // An idle connection that dies (server restart) must not crash the process.
+    pool.on("error", () => undefined);
+    // Nor one that is checked out (pg-pool removes its idle listener then): a server restart between
+    // two statements of a transaction emits 'error' on the client with no query to receive it. The
+    // statement in flight, or the next one, fails instead, and callers retry (transient-error.ts).
+    pool.on("connect", (client) => client.on("error", () => undefined));
+    return options.preparedStatements === false ? pool : preparingPool(pool);
+  };
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool: connectPool }, schema), log: queryLog(options.onQuery) });
   const inTransaction: RunInTransaction = (fn) => db.transaction().execute(fn);
   return new SqlStore({
     db,
