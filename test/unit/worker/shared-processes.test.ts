@@ -49,18 +49,16 @@ describe("TaskProcessPool: tries sharing one process", () => {
 
   it("runs several tries at once in one process", async () => {
     expect(pool.processCount).toBe(1);
-    const started = Date.now();
     const running = [1, 2, 3, 4].map((tryNumber) => pool.run(sharing("wait", { tryNumber, params: { ms: 300 } }), () => undefined));
     expect(pool.idle).toBe(0);
     const results = (await Promise.all(running)).map(waited);
-    const elapsed = Date.now() - started;
 
     const pids = new Set(results.map((result) => result.pid));
     expect(pids.size).toBe(1);
     expect(pids.has(process.pid)).toBe(false);
-    // Every try started before any of them ended: they overlapped, rather than queued.
+    // Every try started before any of them ended: they overlapped, rather than queued. (Read from
+    // the tries' own clocks: the test's wall time, which a loaded machine stretches, proves nothing.)
     expect(Math.max(...results.map((result) => result.start))).toBeLessThan(Math.min(...results.map((result) => result.end)));
-    expect(elapsed).toBeLessThan(900); // one after the other would take at least 1200 ms
     expect(pool.idle).toBe(4);
   });
 
