@@ -75,7 +75,9 @@ describe("sensors with tributary run", () => {
     expect(Date.now() - began).toBeGreaterThanOrEqual(1_000);
     expect(run.state).toBe("success");
     expect(instances.map((ti) => [ti.taskId, ti.state])).toEqual([["file_ready", "skipped"], ["read", "skipped"]]);
-    expect(instances[0]?.pokes).toBeGreaterThanOrEqual(5);
+    // It poked more than once before giving up. How many pokes fit in the second (about 5 at
+    // every 200 ms) depends on the machine's load: CI once counted 4.
+    expect(instances[0]?.pokes).toBeGreaterThanOrEqual(2);
     expect(instances[0]?.error).toMatch(/^the sensor timed out: not done after waiting 1\.\d\ds \(\d+ pokes\)$/);
   });
 });
