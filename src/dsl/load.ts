@@ -12,8 +12,6 @@
  * by class, because a DAG file may build them with another copy of Tributary.
  */
 import { createRequire } from "node:module";
-import type { register as registerCommonJsType } from "tsx/cjs/api";
-import type { register as registerType } from "tsx/esm/api";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
@@ -236,24 +234,21 @@ class LoadSession {
  * package: tsx compiles those to CommonJS, whose `require`s must also map `.js` to `.ts`.
  */
 function startNamespace(namespace: string): ScopedImport {
-  const started = loadTsx().then(({ registerCommonJs, register }) => {
+  const started = loadTsx().then(([cjs, esm]) => {
     forgetNamespacedCommonJs();
-    registerCommonJs({ namespace });
-    return register({ namespace }).import;
+    cjs.register({ namespace });
+    return esm.register({ namespace }).import;
   });
   return async (specifier, parentURL) => (await started)(specifier, parentURL);
 }
-
-let tsx: Promise<{ registerCommonJs: typeof registerCommonJsType; register: typeof registerType }> | undefined;
 
 /**
  * tsx, imported on the first DAG file load: a process that never imports DAG code (a scheduler
  * working from DAG shapes, most commands) does not pay the ~100 ms and the memory it costs.
  */
-function loadTsx(): NonNullable<typeof tsx> {
-  tsx ??= Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]).then(([cjs, esm]) => ({ registerCommonJs: cjs.register, register: esm.register }));
-  return tsx;
-}
+const importTsx = () => Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
+let tsx: ReturnType<typeof importTsx> | undefined;
+const loadTsx = () => (tsx ??= importTsx());
 
 const NAMESPACE_COUNT = Symbol.for("tributary.dagLoadNamespaces");
 
