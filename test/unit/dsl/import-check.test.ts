@@ -63,8 +63,9 @@ describe("loading a folder with files that hang at import", () => {
       // A file that throws keeps its own error, from the process's own import.
       expect(byFile.get("f-throws.ts")?.message).toMatch(/broken on purpose/);
       for (const error of errors) expect(error).toBeInstanceOf(DagImportError);
-      // Two timeouts, the rest quick: the process itself never waited on a hanging file.
-      expect(elapsed).toBeLessThan(15_000);
+      // Two timeouts, the rest quick: the process itself never waited on a hanging file (which
+      // would never end). 30 s, not 15: beside three other test files on 2 cores it took 16.7 s.
+      expect(elapsed).toBeLessThan(30_000);
     });
   });
 
