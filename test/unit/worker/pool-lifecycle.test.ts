@@ -84,8 +84,9 @@ describe("TaskProcessPool: lifecycle", () => {
     pools.push(pool);
     await pool.warmUp([fixture("basics.ts")]);
     const twoAtOnce = async () => new Set((await Promise.all([1, 2].map(() => pool.run(request("basics.ts", "basics", "sleep300"), () => undefined)))).map(resultOf)).size === 2;
+    // Two pids at once prove two processes. (Not counted after: under load the second starts a
+    // second or more after the first, whose process may be idle for idleProcessMs by then and end.)
     await waitFor(twoAtOnce, { timeoutMs: 15_000, what: "two tries at once in two processes" });
-    expect(pool.startedProcesses).toBe(2);
     // Idle for longer than idleProcessMs: back to the one warm process, which stays.
     await waitFor(async () => pool.startedProcesses === 1, { timeoutMs: 5_000, what: "the second process ended" });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
