@@ -14,6 +14,7 @@ export * from "./contract/run-notes.js";
 export * from "./contract/query-listener.js";
 export * from "./contract/run-records.js";
 export * from "./contract/steps.js";
+export * from "./contract/stored-result.js";
 export * from "./contract/store.js";
 export * from "./contract/text-caps.js";
 export * from "./contract/transient-error.js";

@@ -14,10 +14,10 @@ export interface ClaimAlong {
   /** The claim for the slots `freed` outcomes give back (undefined: claim nothing). */
   request(freed: number): ClaimRequest | undefined;
   /**
-   * Called once per request, after its transaction: with what it claimed (nothing if it failed)
-   * and the outcomes it rode along with.
+   * Called once per request, after its transaction: with what it claimed (nothing if it failed),
+   * the outcomes it rode along with, and what recording each of them did (in their order).
    */
-  done(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[]): void;
+  done(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[], recorded: readonly CompleteTryResult[]): void;
 }
 
 /**
@@ -75,11 +75,11 @@ export class CompletionBatcher {
       recorded = await this.#store.completeTries(batch.map((p) => p.input), request);
     } catch {
       // Recorded again one by one, without the claim (which may be what failed).
-      if (request) this.#claim?.done(request, [], []);
+      if (request) this.#claim?.done(request, [], [], []);
       return false;
     }
     batch.forEach((p, i) => p.resolve(recorded.results[i] as CompleteTryResult));
-    if (request) this.#claim?.done(request, recorded.claimed, batch.map((p) => p.input));
+    if (request) this.#claim?.done(request, recorded.claimed, batch.map((p) => p.input), recorded.results);
     return true;
   }
 }

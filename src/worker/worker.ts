@@ -22,6 +22,7 @@ import { tryCompletion } from "./try-completion.js";
 import { approvalOutcome } from "./approval-wait.js";
 import { graphMayWait, stepRecord } from "./step-record.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
+import { handOnResults, type HandedOnResult, type HandedOnResults } from "./handed-on-results.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
 
@@ -87,6 +88,8 @@ export class Worker {
   readonly #active = new Set<Promise<void>>();
   /** The tries in progress by task instance id, for heartbeats and for cancelling them. */
   readonly #runningIds = new Map<number, AbortController>();
+  /** The claims of the tries in progress by task instance id: whose outcome is whose (#claimedAlong). */
+  readonly #claims = new Map<number, ClaimedTask>();
   #lastHeartbeatOk = Date.now();
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
@@ -110,7 +113,7 @@ export class Worker {
     // claimer's pool locks: sql/tries/claim.ts.)
     this.#completions = new CompletionBatcher(options.store, {
       request: (freed) => this.#claimAlong(freed),
-      done: (request, claimed, outcomes) => this.#claimedAlong(request, claimed, outcomes),
+      done: (request, claimed, outcomes, recorded) => this.#claimedAlong(request, claimed, outcomes, recorded),
     });
   }
 
@@ -238,7 +241,7 @@ export class Worker {
     return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
   }
 
-  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[]): void {
+  #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[], recorded: readonly CompleteTryResult[]): void {
     this.#reserved -= request.limit;
     // A claim that came back short found nothing more of ours queued at that moment: the tries
     // it rode along with need not wake the loop to look again (new work wakes it when queued).
@@ -247,16 +250,26 @@ export class Worker {
     if (claimed.length < request.limit) {
       for (const outcome of outcomes) if (outcome.outcome !== "deferred") this.#lookedAfter.add(outcome.taskInstanceId);
     }
-    this.#startClaimed(claimed);
+    // A successor takes its upstream's result from the outcome just recorded (handed-on-results.ts).
+    const handedOn = claimed.length === 0 ? undefined : handOnResults(
+      outcomes.flatMap((input, i) => {
+        const task = this.#claims.get(input.taskInstanceId);
+        const result = recorded[i];
+        return task && result ? [{ claimed: task, input, result }] : [];
+      }),
+    );
+    this.#startClaimed(claimed, handedOn);
   }
 
-  #startClaimed(claimed: readonly ClaimedTask[]): void {
+  #startClaimed(claimed: readonly ClaimedTask[], handedOn?: HandedOnResults): void {
     for (const task of claimed) {
       this.#runningIds.set(task.instance.id, new AbortController());
-      const done: Promise<void> = this.#execute(task)
+      this.#claims.set(task.instance.id, task);
+      const done: Promise<void> = this.#execute(task, handedOn?.get(task.run.runId))
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
           this.#runningIds.delete(task.instance.id);
+          this.#claims.delete(task.instance.id);
           this.#active.delete(done);
           if (!this.#lookedAfter.delete(task.instance.id)) this.#loop.wake();
         });
@@ -264,7 +277,8 @@ export class Worker {
     }
   }
 
-  async #execute(claimed: ClaimedTask): Promise<void> {
+  /** `handedOn`: results of the run's tasks recorded with this claim (handed-on-results.ts). */
+  async #execute(claimed: ClaimedTask, handedOn?: ReadonlyMap<string, HandedOnResult>): Promise<void> {
     const { store, pool } = this.#options;
     const now = this.#options.now ?? (() => new Date());
     const runnable = this.#options.dags().get(claimed.instance.dagId);
@@ -292,7 +306,7 @@ export class Worker {
       } else {
         // Reading the upstream results may meet the database away: wait for it like the outcome
         // does below, rather than drop a claimed try (it would stay `running` until the zombie sweep).
-        const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec));
+        const request = await this.#persist(() => this.#buildRequest(claimed, runnable, spec, handedOn));
         masker = createMasker(Object.values(request.secrets));
         const onLog = (line: LogLine) => {
           buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
@@ -377,14 +391,21 @@ export class Worker {
     return this.#defaultSecrets;
   }
 
-  async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec): Promise<TaskRunRequest> {
+  async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec, handedOn?: ReadonlyMap<string, HandedOnResult>): Promise<TaskRunRequest> {
     const { run, instance } = claimed;
     // A mapped instance needs one element of what it maps over, not the whole list.
     const mapIndex = instance.mapIndex;
     const mapOver = mapIndex === null ? undefined : spec.mapOver;
     const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver && mapOver === undefined ? [spec.mapOver] : [])])];
-    // (Most tasks that map over a list, and first tasks, read no upstream result: no query then.)
-    const results = upstreamIds.length === 0 ? new Map<string, unknown>() : await this.#options.store.getTaskResults(run.runId, upstreamIds);
+    // (Most tasks that map over a list, and first tasks, read no upstream result: no query then;
+    // nor do results handed on with the claim.)
+    const unread = upstreamIds.filter((id) => handedOn?.has(id) !== true);
+    const results = unread.length === 0 ? new Map<string, unknown>() : await this.#options.store.getTaskResults(run.runId, unread);
+    for (const id of upstreamIds) {
+      const json = handedOn?.get(id);
+      // Parsed for each task that takes it, as a read would: a task may change its inputs.
+      if (json !== undefined) results.set(id, JSON.parse(json()) as unknown);
+    }
     const inputs: Record<string, unknown> = {};
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;
     const timezone = runnable.dag.options.timezone;

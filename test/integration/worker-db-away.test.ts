@@ -27,7 +27,10 @@ it("retries reading a claimed try's inputs while the store is unreachable, then 
     `import { dag } from ${JSON.stringify(DSL)};
 export default dag("pair", {}, (d) => {
   const first = d.task("first", () => 20);
-  d.task("second", { inputs: { first } }, (_ctx, { first }) => first + 1);
+  // second's input was recorded a transaction before second's claim: read from the store (an
+  // input recorded with the claim is handed on by the worker instead, worker/handed-on-results.ts).
+  const between = d.task("between", { after: [first] }, () => "between");
+  d.task("second", { inputs: { first }, after: [between] }, (_ctx, { first }) => first + 1);
 });
 `,
   );
@@ -77,6 +80,7 @@ export default dag("pair", {}, (d) => {
     const instances = await store.listTaskInstances(run.runId);
     expect(instances.map((ti) => [ti.taskId, ti.state, ti.tryNumber, ti.result])).toEqual([
       ["first", "success", 1, 20],
+      ["between", "success", 1, "between"],
       ["second", "success", 1, 21],
     ]);
     expect(errors.map((e) => (e instanceof Error ? e.message : String(e)))).toEqual(["connect ECONNREFUSED 127.0.0.1:5432", "connect ECONNREFUSED 127.0.0.1:5432"]);

@@ -24,18 +24,24 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   const at = request.now.getTime();
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
   // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
-  // already holds the whole database.)
-  const capacity = await loadCapacity(tx, request, rowLocks, lockWait);
+  // already holds the whole database.) Pools are counted only when they are in play: a claim
+  // without DAG limits first reads its candidates with their pools' slots, and only if one of
+  // them is in a configured pool counts the pools and reads again. Most claims configure none,
+  // and save the pools' read (a round trip on PostgreSQL at every step of a chain).
+  let capacity: Capacity | undefined = hasDagLimits(request) ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
   const candidates: Selectable<TaskInstanceTable>[] = [];
   // Each candidate comes with its run's row, which the claimed task is handed with: no statement
   // of its own (a round trip on PostgreSQL at every step of a chain).
   const runs = new Map<string, DagRunRecord>();
   for (;;) {
+    const limits = capacity ?? UNLIMITED;
     let query = tx
       .selectFrom("task_instances")
       .innerJoin("dag_runs", "dag_runs.run_id", "task_instances.run_id")
+      .leftJoin("pools", "pools.name", "task_instances.pool")
       .selectAll("task_instances")
       .select([
+        "pools.slots as pool_slots",
         "dag_runs.run_type as run_type",
         "dag_runs.state as run_state",
         "dag_runs.logical_date as run_logical_date",
@@ -52,10 +58,10 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       .where("task_instances.dag_id", "in", request.dagIds);
     // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
     // query so they do not hide claimable work further down the queue.
-    const fullPools = capacity.fullPools();
-    const fullDags = capacity.fullDags();
+    const fullPools = limits.fullPools();
+    const fullDags = limits.fullDags();
     if (fullPools.length > 0) {
-      query = query.where((eb) => eb.or([eb("pool", "is", null), eb("pool", "not in", fullPools)]));
+      query = query.where((eb) => eb.or([eb("task_instances.pool", "is", null), eb("task_instances.pool", "not in", fullPools)]));
     }
     if (fullDags.length > 0) query = query.where("task_instances.dag_id", "not in", fullDags);
     if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
@@ -63,13 +69,19 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     // With pools or DAG limits in play some candidates may be passed over: read a few more. (Rows
     // read with SKIP LOCKED stay locked until commit, so read no more than needed.)
     const wanted = request.limit - candidates.length;
-    const fetch = capacity.constrained ? wanted * 4 : wanted;
+    const fetch = limits.constrained ? wanted * 4 : wanted;
     query = query.orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc").limit(fetch);
     // Concurrent claimers skip each other's rows instead of waiting for them (the runs' rows
     // are read, not locked: a completion holds its run's lock while it claims).
     const rows = await (rowLocks ? query.forUpdate("task_instances").skipLocked() : query).execute();
-    for (const { run_type, run_state, run_logical_date, run_data_interval_start, run_data_interval_end, run_params, run_created_at, run_started_at, run_ended_at, run_updated_at, run_dag_version, ...row } of rows) {
-      if (candidates.length >= request.limit || !capacity.take(row.pool, row.dag_id)) continue;
+    if (capacity === undefined && rows.some((row) => row.pool_slots !== null)) {
+      // A candidate's pool is configured: count the pools' free slots, then read again. (The rows
+      // read stay locked until commit; this claim reads them again.)
+      capacity = await loadCapacity(tx, request, rowLocks, lockWait);
+      continue;
+    }
+    for (const { pool_slots: _slots, run_type, run_state, run_logical_date, run_data_interval_start, run_data_interval_end, run_params, run_created_at, run_started_at, run_ended_at, run_updated_at, run_dag_version, ...row } of rows) {
+      if (candidates.length >= request.limit || !limits.take(row.pool, row.dag_id)) continue;
       candidates.push(row);
       const run = {
         run_id: row.run_id,
@@ -162,17 +174,39 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   });
 }
 
+/** Free slots per pool and per DAG, taken as candidates are accepted. */
+interface Capacity {
+  /** Whether any pool or DAG has a limit (a claim then reads more candidates than it wants). */
+  readonly constrained: boolean;
+  fullPools(): string[];
+  fullDags(): string[];
+  /** Takes a slot in the instance's pool and DAG if both have one. */
+  take(pool: string | null, dagId: string): boolean;
+}
+
+/** No pool configured for any candidate, and no DAG limit requested. */
+const UNLIMITED: Capacity = { constrained: false, fullPools: () => [], fullDags: () => [], take: () => true };
+
+/** The requested DAGs that have a limit on running instances. */
+function limitedDags(request: ClaimRequest): string[] {
+  return [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+}
+
+function hasDagLimits(request: ClaimRequest): boolean {
+  return limitedDags(request).length > 0;
+}
+
 /**
  * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
  * running task instances inside the claiming transaction. A pool that is not configured has no
  * limit.
  */
-async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait) {
+async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait): Promise<Capacity> {
   const pools = new Map<string, number>();
   // Locked while read, in a fixed order (no deadlocks between claimers).
   const poolQuery = tx.selectFrom("pools").select(["name", "slots"]).orderBy("name");
   for (const pool of await (rowLocks && lockWait === "wait" ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
-  const limited = [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
+  const limited = limitedDags(request);
   // Pools and DAGs another claimer holds right now: full, for a claim that does not wait.
   const busy = { pools: new Set<string>(), dags: new Set<string>() };
   if (rowLocks && lockWait === "skip") {
@@ -219,7 +253,6 @@ async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, l
     constrained: poolFree.size > 0 || dagFree.size > 0,
     fullPools: () => [...poolFree].filter(([, free]) => free <= 0).map(([name]) => name),
     fullDags: () => [...dagFree].filter(([, free]) => free <= 0).map(([dagId]) => dagId),
-    /** Takes a slot in the instance's pool and DAG if both have one. */
     take(pool: string | null, dagId: string): boolean {
       const poolSlots = pool === null ? undefined : poolFree.get(pool);
       const dagSlots = dagFree.get(dagId);

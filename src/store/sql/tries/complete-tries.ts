@@ -8,6 +8,7 @@ import { recordDeadLetter } from "./dead-letters.js";
 import { indexGraph } from "../shared/graph-index.js";
 import { chunks, moveTask, moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
+import { storedResultJson } from "../../contract/stored-result.js";
 import { lockInstancesInRunOrder, type RowLocks } from "../shared/locks.js";
 import type { TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
@@ -133,7 +134,7 @@ async function recordSuccesses(
 ): Promise<Map<string, RunState>> {
   const runStates = new Map<string, RunState>();
   if (successes.length === 0) return runStates;
-  const resultJson = successes.map(({ input }) => JSON.stringify(input.result ?? null));
+  const resultJson = successes.map(({ input }) => storedResultJson(input.result));
   const tryNumbers = new Map(successes.map(({ row, input }) => [Number(row.id), input.tryNumber]));
   // The tries closed with the move (on PostgreSQL in its statement): each ends when its instance does.
   const closeTries: TriesWrite = (batch) => (db) =>
