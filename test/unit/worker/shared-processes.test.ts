@@ -164,7 +164,10 @@ describe("TaskProcessPool: tries sharing one process", () => {
 describe("TaskProcessPool: blame among tries of two DAGs sharing one process", () => {
   let pool: TaskProcessPool;
   beforeAll(async () => {
-    pool = new TaskProcessPool({ size: 3, processes: 1, killGraceMs: GRACE_MS });
+    // A grace of a second: the spinner below starts after its neighbour, later still on a loaded
+    // machine, and must time out before the neighbour's grace ends (with 200 ms it came too late
+    // once, beside three other test files on 2 cores).
+    pool = new TaskProcessPool({ size: 3, processes: 1, killGraceMs: 1_000 });
     await pool.warmUp([SHARING, CULPRITS]);
   });
   afterAll(() => pool.close());
@@ -190,7 +193,7 @@ describe("TaskProcessPool: blame among tries of two DAGs sharing one process", (
     // process from reading it. Ordered by construction, not by timing: the spinner's start message
     // is sent once the neighbour runs, well before the neighbour's abort message (one ordered IPC
     // channel), and the spinner blocks the process from its first line. The spinner times out
-    // too (1,100 ms) before the neighbour's grace is over (1,000 + 200 ms) and the kill comes.
+    // too (1,100 ms) before the neighbour's grace is over (1,000 + 1,000 ms) and the kill comes.
     let neighbourRunning!: () => void;
     const running = new Promise<void>((resolve) => (neighbourRunning = resolve));
     const neighbour = pool.run(sharing("honours_signal", { timeoutMs: 1_000 }), (line) => {
