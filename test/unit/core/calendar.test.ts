@@ -26,6 +26,20 @@ describe("formatDs", () => {
     expect(formatDs(date, "UTC")).toBe("0999-01-05");
   });
 
+  it("reads UTC without a formatter, as the zone database has it", () => {
+    // A zone at UTC+0 all year that goes through Intl, against UTC's own path.
+    for (let t = Date.UTC(1969, 11, 31, 23); t < Date.UTC(2031, 0, 2); t += 7 * 3_600_000 + 1_234) {
+      expect(formatDs(new Date(t), "UTC")).toBe(formatDs(new Date(t), "Africa/Abidjan"));
+      expect(formatDs(new Date(t), "Etc/UTC")).toBe(formatDs(new Date(t), "Africa/Abidjan"));
+    }
+  });
+
+  it("the same instant asked for again in a zone, or after another one, gives its own date", () => {
+    const late = new Date("2024-03-01T23:30:00Z");
+    const early = new Date("2024-03-01T01:00:00Z");
+    expect([late, late, early, late, early].map((d) => formatDs(d, "Europe/Berlin"))).toEqual(["2024-03-02", "2024-03-02", "2024-03-01", "2024-03-02", "2024-03-01"]);
+  });
+
   it("formatDsNodash drops the dashes", () => {
     expect(formatDsNodash(new Date("2024-03-01T23:30:00Z"), "Europe/Berlin")).toBe("20240302");
   });
