@@ -7,8 +7,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
-import { parseConfigFile } from "../core/config-section.js";
 import { InvalidInputError } from "../core/errors.js";
 
 export interface ProjectConfig {
@@ -30,16 +28,6 @@ export interface ProjectConfig {
 
 const CONFIG_FILES = ["tributary.config.ts", "tributary.config.mts", "tributary.config.js", "tributary.config.mjs"];
 
-/** The top level of the file; each section is checked by the module that knows its settings. */
-const SETTINGS = {
-  dags: z.string({ error: "must be a folder path" }).optional(),
-  db: z.string({ error: "must be a path or URL" }).optional(),
-  openlineage: z.unknown().optional(),
-  otlp: z.unknown().optional(),
-  alerts: z.unknown().optional(),
-  trustProxy: z.unknown().optional(),
-};
-
 export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectConfig> {
   const file = CONFIG_FILES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
   if (!file) return {};
@@ -53,7 +41,9 @@ export async function loadProjectConfig(cwd = process.cwd()): Promise<ProjectCon
   }
   // A .ts config in a package that is not `"type": "module"` is compiled to CommonJS, so its
   // `export default` arrives one level deeper (`default.default`). A config has no `default` key.
-  const config = parseConfigFile(SETTINGS, unwrapDefault(unwrapDefault(loaded)), file);
+  // zod only when there is a config file too (project-config-settings.ts).
+  const { parseProjectSettings } = await import("./project-config-settings.js");
+  const config = parseProjectSettings(unwrapDefault(unwrapDefault(loaded)), file);
   return { ...config, file, dags: config.dags === undefined ? undefined : resolve(cwd, config.dags) };
 }
 
