@@ -17,6 +17,10 @@ const entry = fileURLToPath(import.meta.resolve("kysely"));
 const packageDir = resolve(dirname(entry), "..", "..");
 const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string };
 const licence = readFileSync(join(packageDir, "LICENSE"), "utf8").trim();
+// The bundle is the kysely that runs: it must be the version package.json pins (an override or
+// an upgrade in node_modules alone would otherwise change the types but not the code).
+const pinned = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["kysely"];
+if (pinned !== version) throw new Error(`node_modules has kysely ${version}, package.json pins ${String(pinned)}: run npm ci`);
 
 await build({
   entryPoints: [entry],
@@ -39,19 +43,21 @@ function modules(dir: string): string[] {
   });
 }
 
-// tsc writes each import as `from "kysely";` (type-only imports are gone from the .js).
+// tsc writes each import as `from "kysely";` (type-only imports are gone from the .js). Any
+// other reference to the package (single quotes, a subpath) would load a second copy: an error.
 const IMPORT = /(\bfrom\s*|\bimport\s*\(\s*)"kysely"/g;
+const ANY_REFERENCE = /["']kysely(\/[^"']*)?["']/;
 let rewritten = 0;
 let pointing = 0;
 for (const file of modules(dist)) {
   const text = readFileSync(file, "utf8");
   // (A second run finds them done.)
   if (text.includes('/vendor/kysely.js"')) pointing++;
-  if (!text.includes('"kysely"')) continue;
+  if (!ANY_REFERENCE.test(text)) continue;
   let target = relative(dirname(file), bundle).split(sep).join("/");
   if (!target.startsWith(".")) target = `./${target}`;
   const next = text.replace(IMPORT, (_match, prefix: string) => `${prefix}"${target}"`);
-  if (next.includes('"kysely"')) throw new Error(`${relative(root, file)} refers to "kysely" in a way this script does not rewrite`);
+  if (ANY_REFERENCE.test(next)) throw new Error(`${relative(root, file)} refers to "kysely" in a way this script does not rewrite`);
   writeFileSync(file, next);
   rewritten++;
 }

@@ -65,6 +65,8 @@ const lastWallTimes = new Map<string, { readonly epochMs: number; readonly wall:
 
 function wallTimeAt(epochMs: number, timeZone: string): WallTime {
   if (UTC_ZONES.has(timeZone)) {
+    // As the formatter does for an invalid date.
+    if (!Number.isFinite(epochMs)) throw new RangeError("Invalid time value");
     const date = new Date(epochMs);
     return {
       year: date.getUTCFullYear(),

@@ -22,7 +22,7 @@ import { tryCompletion } from "./try-completion.js";
 import { approvalOutcome } from "./approval-wait.js";
 import { graphMayWait, stepRecord } from "./step-record.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
-import { handOnResults, type HandedOnResult, type HandedOnResults } from "./handed-on-results.js";
+import { handOnResults, upstreamResultIds, type HandedOnResults } from "./handed-on-results.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
 
@@ -251,21 +251,23 @@ export class Worker {
       for (const outcome of outcomes) if (outcome.outcome !== "deferred") this.#lookedAfter.add(outcome.taskInstanceId);
     }
     // A successor takes its upstream's result from the outcome just recorded (handed-on-results.ts).
-    const handedOn = claimed.length === 0 ? undefined : handOnResults(
+    const handedOn = handOnResults(
+      claimed,
       outcomes.flatMap((input, i) => {
         const task = this.#claims.get(input.taskInstanceId);
         const result = recorded[i];
         return task && result ? [{ claimed: task, input, result }] : [];
       }),
+      (task) => this.#options.dags().get(task.instance.dagId)?.dag.graph.tasks.find((t) => t.id === task.instance.taskId),
     );
     this.#startClaimed(claimed, handedOn);
   }
 
-  #startClaimed(claimed: readonly ClaimedTask[], handedOn?: HandedOnResults): void {
+  #startClaimed(claimed: readonly ClaimedTask[], handedOn?: ReadonlyMap<number, HandedOnResults>): void {
     for (const task of claimed) {
       this.#runningIds.set(task.instance.id, new AbortController());
       this.#claims.set(task.instance.id, task);
-      const done: Promise<void> = this.#execute(task, handedOn?.get(task.run.runId))
+      const done: Promise<void> = this.#execute(task, handedOn?.get(task.instance.id))
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
           this.#runningIds.delete(task.instance.id);
@@ -277,8 +279,8 @@ export class Worker {
     }
   }
 
-  /** `handedOn`: results of the run's tasks recorded with this claim (handed-on-results.ts). */
-  async #execute(claimed: ClaimedTask, handedOn?: ReadonlyMap<string, HandedOnResult>): Promise<void> {
+  /** `handedOn`: the upstream results this try reads that were recorded with its claim (handed-on-results.ts). */
+  async #execute(claimed: ClaimedTask, handedOn?: HandedOnResults): Promise<void> {
     const { store, pool } = this.#options;
     const now = this.#options.now ?? (() => new Date());
     const runnable = this.#options.dags().get(claimed.instance.dagId);
@@ -391,12 +393,12 @@ export class Worker {
     return this.#defaultSecrets;
   }
 
-  async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec, handedOn?: ReadonlyMap<string, HandedOnResult>): Promise<TaskRunRequest> {
+  async #buildRequest(claimed: ClaimedTask, runnable: RunnableDag, spec: TaskSpec, handedOn?: HandedOnResults): Promise<TaskRunRequest> {
     const { run, instance } = claimed;
     // A mapped instance needs one element of what it maps over, not the whole list.
     const mapIndex = instance.mapIndex;
     const mapOver = mapIndex === null ? undefined : spec.mapOver;
-    const upstreamIds = [...new Set([...Object.values(spec.inputs), ...(spec.mapOver && mapOver === undefined ? [spec.mapOver] : [])])];
+    const upstreamIds = upstreamResultIds(spec, mapIndex);
     // (Most tasks that map over a list, and first tasks, read no upstream result: no query then;
     // nor do results handed on with the claim.)
     const unread = upstreamIds.filter((id) => handedOn?.has(id) !== true);
@@ -404,7 +406,7 @@ export class Worker {
     for (const id of upstreamIds) {
       const json = handedOn?.get(id);
       // Parsed for each task that takes it, as a read would: a task may change its inputs.
-      if (json !== undefined) results.set(id, JSON.parse(json()) as unknown);
+      if (json !== undefined) results.set(id, JSON.parse(json) as unknown);
     }
     const inputs: Record<string, unknown> = {};
     for (const [name, taskId] of Object.entries(spec.inputs)) inputs[name] = results.get(taskId) ?? null;

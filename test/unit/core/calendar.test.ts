@@ -32,6 +32,9 @@ describe("formatDs", () => {
       expect(formatDs(new Date(t), "UTC")).toBe(formatDs(new Date(t), "Africa/Abidjan"));
       expect(formatDs(new Date(t), "Etc/UTC")).toBe(formatDs(new Date(t), "Africa/Abidjan"));
     }
+    // An invalid date is an error in every zone.
+    expect(() => formatDs(new Date(Number.NaN), "UTC")).toThrow(RangeError);
+    expect(() => formatDs(new Date(Number.NaN), "Africa/Abidjan")).toThrow(RangeError);
   });
 
   it("the same instant asked for again in a zone, or after another one, gives its own date", () => {

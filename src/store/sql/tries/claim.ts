@@ -24,11 +24,15 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   const at = request.now.getTime();
   // Two claimers counting free slots at once would both see the last one free: on PostgreSQL,
   // claimers take turns on the pools and the limited DAGs first. (A SQLite write transaction
-  // already holds the whole database.) Pools are counted only when they are in play: a claim
-  // without DAG limits first reads its candidates with their pools' slots, and only if one of
-  // them is in a configured pool counts the pools and reads again. Most claims configure none,
-  // and save the pools' read (a round trip on PostgreSQL at every step of a chain).
-  let capacity: Capacity | undefined = hasDagLimits(request) ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
+  // already holds the whole database.)
+  // A claim riding along with outcomes (which never waits for those turns, see LockWait) counts
+  // pools only when they are in play: without DAG limits it first reads its candidates with their
+  // pools' slots, and only if one of them is in a configured pool counts the pools and reads
+  // again. Most deployments configure none, and save the pools' read (a round trip on PostgreSQL
+  // at every step of a chain). A claim that waits for its turn counts pools first, as before: it
+  // must not wait for the pools' locks with queued rows locked, which would hide them from the
+  // claimer whose turn it is.
+  let capacity: Capacity | undefined = lockWait === "wait" || hasDagLimits(request) ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
   const candidates: Selectable<TaskInstanceTable>[] = [];
   // Each candidate comes with its run's row, which the claimed task is handed with: no statement
   // of its own (a round trip on PostgreSQL at every step of a chain).
@@ -75,8 +79,9 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
     // are read, not locked: a completion holds its run's lock while it claims).
     const rows = await (rowLocks ? query.forUpdate("task_instances").skipLocked() : query).execute();
     if (capacity === undefined && rows.some((row) => row.pool_slots !== null)) {
-      // A candidate's pool is configured: count the pools' free slots, then read again. (The rows
-      // read stay locked until commit; this claim reads them again.)
+      // A candidate's pool is configured: count the pools' free slots (never waiting for a lock:
+      // this is a claim that skips), then read again. The rows read stay locked until commit;
+      // this claim reads them again.
       capacity = await loadCapacity(tx, request, rowLocks, lockWait);
       continue;
     }
