@@ -746,6 +746,25 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       expect((await s.listTaskInstances(run.runId)).filter((ti) => ti.state === "running")).toHaveLength(5);
     });
 
+    it("a claim riding along with outcomes counts a configured pool's slots too", async () => {
+      // Such a claim reads its candidates before it counts pools (sql/tries/claim.ts): the
+      // candidates here are all in a pool with one slot, so it must count and read again.
+      const s = ctx.store;
+      await s.setPool({ name: "db", slots: 1, now: at(0) });
+      const g = graph("d", [{ id: "first", priority: 10 }, ...tasks("db", 3, { pool: "db", priority: 1 })]);
+      const { run } = await s.createRun(runInput(g));
+      const request = (limit: number, now: Date) => ({ workerId: "w", limit, dagIds: ["d"], now });
+      const [first] = await s.claimNextTasks(request(1, at(1)));
+      expect(first?.instance.taskId).toBe("first");
+      if (!first) return;
+      const { claimed } = await s.completeTries(
+        [{ taskInstanceId: first.instance.id, tryNumber: first.tryNumber, outcome: "success", result: null, graph: g, now: at(2) }],
+        request(3, at(2)),
+      );
+      expect(claimed.map((c) => c.instance.pool)).toEqual(["db"]);
+      expect((await s.listTaskInstances(run.runId)).filter((ti) => ti.pool === "db").map((ti) => ti.state).sort()).toEqual(["queued", "queued", "running"]);
+    });
+
     it("concurrent claims on one store and from two store objects never exceed a pool's slots", async () => {
       const s = ctx.store;
       await s.setPool({ name: "db", slots: 3, now: at(0) });
