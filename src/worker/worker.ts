@@ -86,10 +86,11 @@ export class Worker {
   readonly #options: WorkerOptions;
   readonly #loop: ServiceLoop;
   readonly #active = new Set<Promise<void>>();
-  /** The tries in progress by task instance id, for heartbeats and for cancelling them. */
-  readonly #runningIds = new Map<number, AbortController>();
-  /** The claims of the tries in progress by task instance id: whose outcome is whose (#claimedAlong). */
-  readonly #claims = new Map<number, ClaimedTask>();
+  /**
+   * The tries in progress by task instance id: their claims (whose outcome is whose, #claimedAlong),
+   * and the controllers that cancel them (heartbeats, leases).
+   */
+  readonly #running = new Map<number, { readonly claimed: ClaimedTask; readonly controller: AbortController }>();
   #lastHeartbeatOk = Date.now();
   #heartbeat: NodeJS.Timeout | undefined;
   #warmedUp = false;
@@ -125,19 +126,19 @@ export class Worker {
     this.#unsubscribe.catch((error: unknown) => this.#options.onError?.(error));
     const now = this.#options.now ?? (() => new Date());
     this.#heartbeat = setInterval(() => {
-      if (this.#runningIds.size === 0) {
+      if (this.#running.size === 0) {
         this.#lastHeartbeatOk = Date.now();
         return;
       }
       // Checked on every beat, whether the last heartbeat failed or is still hanging.
       const lease = this.#options.leaseMs;
       if (lease !== undefined && Date.now() - this.#lastHeartbeatOk > lease) {
-        for (const controller of this.#runningIds.values()) {
+        for (const { controller } of this.#running.values()) {
           controller.abort(new TryLostError("the worker lost its lease: no heartbeat reached the store"));
         }
       }
       const sentAt = Date.now();
-      const ids = [...this.#runningIds.keys()];
+      const ids = [...this.#running.keys()];
       this.#options.store
         .heartbeat(this.workerId, ids, now())
         .then((owned) => {
@@ -147,7 +148,7 @@ export class Worker {
           // finished is no longer ours either; aborting it then changes nothing.)
           const stillOwned = new Set(owned);
           for (const id of ids) {
-            if (!stillOwned.has(id)) this.#runningIds.get(id)?.abort(new Error("the try is no longer this worker's: failed as a zombie, or its run cancelled or its task marked by an operator"));
+            if (!stillOwned.has(id)) this.#running.get(id)?.controller.abort(new Error("the try is no longer this worker's: failed as a zombie, or its run cancelled or its task marked by an operator"));
           }
         })
         .catch((error: unknown) => this.#options.onError?.(error));
@@ -254,7 +255,7 @@ export class Worker {
     const handedOn = handOnResults(
       claimed,
       outcomes.flatMap((input, i) => {
-        const task = this.#claims.get(input.taskInstanceId);
+        const task = this.#running.get(input.taskInstanceId)?.claimed;
         const result = recorded[i];
         return task && result ? [{ claimed: task, input, result }] : [];
       }),
@@ -265,13 +266,11 @@ export class Worker {
 
   #startClaimed(claimed: readonly ClaimedTask[], handedOn?: ReadonlyMap<number, HandedOnResults>): void {
     for (const task of claimed) {
-      this.#runningIds.set(task.instance.id, new AbortController());
-      this.#claims.set(task.instance.id, task);
+      this.#running.set(task.instance.id, { claimed: task, controller: new AbortController() });
       const done: Promise<void> = this.#execute(task, handedOn?.get(task.instance.id))
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
-          this.#runningIds.delete(task.instance.id);
-          this.#claims.delete(task.instance.id);
+          this.#running.delete(task.instance.id);
           this.#active.delete(done);
           if (!this.#lookedAfter.delete(task.instance.id)) this.#loop.wake();
         });
@@ -313,14 +312,14 @@ export class Worker {
         const onLog = (line: LogLine) => {
           buffer.push({ at: new Date(line.at), stream: line.stream, level: line.level, message: masker.text(line.message) });
         };
-        const signal = this.#runningIds.get(claimed.instance.id)?.signal;
+        const signal = this.#running.get(claimed.instance.id)?.controller.signal;
         // A task with a `cache` option first looks for its stored result (result-cache-lookup.ts).
         const cached = spec.cacheTtlMs === undefined ? undefined : await lookUpCachedResult({ store, pool, request, onLog, signal, masker, now });
         outcome = cached?.outcome ?? (await pool.run(request, onLog, signal, this.#stepRecorder(claimed, masker)));
         if (spec.cacheTtlMs !== undefined) cacheNote = completedCacheNote(cached?.note, outcome, spec.cacheTtlMs, now());
         if (outcome.ok && spec.kind === "branch") outcome = checkBranchChoice(outcome, runnable.dag, spec);
         // Stopped because this worker lost its lease: the try was lost, not failed by the task.
-        const reason = this.#runningIds.get(claimed.instance.id)?.signal.reason as unknown;
+        const reason = this.#running.get(claimed.instance.id)?.controller.signal.reason as unknown;
         if (!outcome.ok && reason instanceof TryLostError) outcome = { ...outcome, error: { kind: "lost", message: outcome.error.message } };
         outcome = maskOutcome(outcome, masker);
       }

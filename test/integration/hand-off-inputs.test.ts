@@ -3,40 +3,24 @@
  * from the worker, not from a read of the store (issue 17: a round trip less at every step of a
  * chain on PostgreSQL). What the task sees must be exactly what a read would give.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
 import { findDag, loadDagFile } from "../../src/dsl/load.js";
 import { runToCompletion } from "../../src/app/run-to-completion.js";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/index.js";
+import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/hand-off-dags/hand-off.ts");
 /** The worker's read of upstream results (store getTaskResults). */
 const RESULTS_READ = /^select "task_id", "map_index", "result" from "task_instances"/;
 
 describe("inputs handed on by the worker", () => {
-  let dir: string;
-  let store: Store;
-  let reads: string[];
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "tributary-hand-off-"));
-    reads = [];
-    store = openSqliteStore({ path: join(dir, "t.db"), onQuery: (sql) => void (RESULTS_READ.test(sql) && reads.push(sql)) });
-    await store.migrate();
-  });
-
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let reads: string[] = [];
+  const fixture = sqliteStorePerTest("hand-off", { onQuery: (sql) => void (RESULTS_READ.test(sql) && reads.push(sql)) });
 
   it("a successor claimed with its upstream's outcome reads nothing; a join reads only the input recorded earlier", async () => {
     const { dag, file } = findDag(await loadDagFile(FIXTURE), "hand_off");
     reads = [];
-    const { run, instances } = await runToCompletion({ store, dag, file, params: {}, concurrency: 1 });
+    const { run, instances } = await runToCompletion({ store: fixture.store, dag, file, params: {}, concurrency: 1 });
     expect(run.state).toBe("success");
     const result = (taskId: string) => instances.find((ti) => ti.taskId === taskId)?.result;
     // As JSON gives it back: the date a string, the undefined property gone.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { Store } from "../../src/store/index.js";
+import type { QueryListener, Store } from "../../src/store/index.js";
 
 export interface StorePerTest {
   /** The current test's store. */
@@ -13,11 +13,12 @@ export interface StorePerTest {
   readonly dir: string;
 }
 
-export function sqliteStorePerTest(prefix: string): StorePerTest {
+/** `onQuery`: told of every statement the store runs (tests that count reads). */
+export function sqliteStorePerTest(prefix: string, options: { onQuery?: QueryListener } = {}): StorePerTest {
   let current: { store: Store; dir: string } | undefined;
   beforeEach(async () => {
     const dir = mkdtempSync(join(tmpdir(), `tributary-${prefix}-`));
-    const store = openSqliteStore({ path: join(dir, "t.db") });
+    const store = openSqliteStore({ path: join(dir, "t.db"), onQuery: options.onQuery });
     await store.migrate();
     current = { store, dir };
   });

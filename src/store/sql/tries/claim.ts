@@ -32,7 +32,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   // at every step of a chain). A claim that waits for its turn counts pools first, as before: it
   // must not wait for the pools' locks with queued rows locked, which would hide them from the
   // claimer whose turn it is.
-  let capacity: Capacity | undefined = lockWait === "wait" || hasDagLimits(request) ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
+  let capacity: Capacity | undefined = lockWait === "wait" || limitedDags(request).length > 0 ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
   const candidates: Selectable<TaskInstanceTable>[] = [];
   // Each candidate comes with its run's row, which the claimed task is handed with: no statement
   // of its own (a round trip on PostgreSQL at every step of a chain).
@@ -195,10 +195,6 @@ const UNLIMITED: Capacity = { constrained: false, fullPools: () => [], fullDags:
 /** The requested DAGs that have a limit on running instances. */
 function limitedDags(request: ClaimRequest): string[] {
   return [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
-}
-
-function hasDagLimits(request: ClaimRequest): boolean {
-  return limitedDags(request).length > 0;
 }
 
 /**
