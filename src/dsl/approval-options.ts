@@ -4,10 +4,11 @@
  * timeout does. The wait is a sensor's wait with one wake-up, at the deadline: no poke runs in
  * between, and an answer (API, CLI or UI) ends the wait through the store.
  */
-import { z, type ZodType } from "zod";
+import type { ZodType } from "zod";
 import { DagDefinitionError, type ErrorLocation } from "../core/errors.js";
 import type { ApprovalPolicy, Approvers, ApprovalTimeout, SensorPolicy } from "../core/types.js";
 import { positiveDuration } from "./alert-options.js";
+import { formJsonSchema } from "./form-json-schema.js";
 
 /** The option names only an approval has. */
 export const APPROVAL_OPTION_NAMES = ["form", "approvers", "timeout", "onTimeout", "description", "notify"] as const;
@@ -39,7 +40,7 @@ export function approvalOptions(options: Readonly<Record<string, unknown>>, loca
   const onTimeout = timeoutOption(options["onTimeout"], form, at("onTimeout"));
   let jsonSchema: Record<string, unknown>;
   try {
-    jsonSchema = z.toJSONSchema(form as z.ZodType, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    jsonSchema = formJsonSchema(form);
   } catch (error) {
     throw new DagDefinitionError(`the form cannot be drawn as a form: ${error instanceof Error ? error.message : String(error)}`, at("form"));
   }

@@ -6,10 +6,10 @@
  * serialized DAGs. The code is imported only when something needs it: params a schema checks or
  * defaults, an approval's form (RegisteredDag.code).
  */
-import { z } from "zod";
 import type { ErrorLocation } from "../core/errors.js";
 import type { DagGraph } from "../core/types.js";
 import { collectDags, type ExportedDag } from "./dag-exports.js";
+import { formJsonSchema } from "./form-json-schema.js";
 import type { Dag, ResolvedDagOptions } from "./types.js";
 
 export interface DagShape {
@@ -52,7 +52,7 @@ export function needsCode(dag: DagShape): boolean {
 export function paramsJsonSchema(schema: unknown): unknown {
   if (schema === undefined || schema === null) return null;
   try {
-    return z.toJSONSchema(schema as z.ZodType, { io: "input", unrepresentable: "any" });
+    return formJsonSchema(schema);
   } catch {
     return null;
   }

@@ -1,19 +1,26 @@
-/** Step 1 too: an email through SMTP (nodemailer), and another when the alert is resolved; one transport per SMTP URL, reused. */
-import nodemailer, { type Transporter } from "nodemailer";
+/**
+ * Step 1 too: an email through SMTP (nodemailer), and another when the alert is resolved; one
+ * transport per SMTP URL, reused. nodemailer (39 modules) is imported with the first email: every
+ * service imports the alert dispatcher, few send email.
+ */
+import type * as Nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { AlertMessage } from "./message.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";
 
 const transports = new Map<string, Transporter>();
+let nodemailer: Promise<typeof Nodemailer> | undefined;
 
 export async function sendEmail(
   target: { readonly smtpUrl: string; readonly from: string; readonly to: readonly string[] },
   message: AlertMessage,
   timeoutMs: number,
 ): Promise<DeliveryOutcome> {
+  const mailer = (await (nodemailer ??= import("nodemailer"))).default;
   let transport = transports.get(target.smtpUrl);
   if (!transport) {
     const url = new URL(target.smtpUrl);
-    transport = nodemailer.createTransport({
+    transport = mailer.createTransport({
       host: url.hostname,
       port: url.port === "" ? (url.protocol === "smtps:" ? 465 : 587) : Number(url.port),
       secure: url.protocol === "smtps:",
