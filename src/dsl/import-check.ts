@@ -16,8 +16,7 @@
  * still running) therefore waits for the next check of the process, for up to REUSE_IDLE_MS and
  * REUSE_CHECKS checks: each check still imports its files afresh, in its own namespace, but the
  * modules of earlier checks stay in the thread's memory until it ends, hence the bounds. A thread
- * that stopped, still runs a file judged as waiting, or holds anything its files left open (a
- * timer, a socket) is never reused.
+ * that stopped, or still runs a file judged as waiting, is never reused.
  */
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -100,11 +99,8 @@ const runCheck = async ({ check, urls, width, namespace, shapeUrl }) => {
 parentPort.on("message", (job) => {
   parentPort.unref();
   runCheck(job).then(() => {
-    // Whatever the files left running (a timer, a socket they opened at import) would keep the
-    // thread alive, and with it the next check's file that never settles: such a thread is not reused.
-    const reusable = process.getActiveResourcesInfo().length === 0;
     parentPort.ref();
-    parentPort.postMessage({ check: job.check, event: "done", reusable });
+    parentPort.postMessage({ check: job.check, event: "done" });
   });
 });
 `;
@@ -266,8 +262,6 @@ export class DagImportCheck {
           return;
         }
         if (finished || !startedAny) return; // the thread is still starting
-        // Every file finished, but the thread has not said "done": it is blocked by what a file left behind.
-        if (judged.size === files.length && now - lastBeat > BLOCKED_AFTER_MS) return finish();
         if (now - lastBeat >= this.#timeoutMs) return stopped(hangMessages.timeout(this.#timeoutMs));
         if (now - lastBeat > BLOCKED_AFTER_MS) return;
         const judgedBefore = judged.size;
@@ -287,17 +281,14 @@ export class DagImportCheck {
       const onMessage = (message: CheckerMessage) => {
         lastBeat = Date.now();
         // Beats are the thread's; anything else of an earlier check is over.
-        if (message.event === "beat" || message.check !== check) return;
+        if (message.event === "beat" || message.check !== check || message.event === "done") return;
         if (message.event === "start") {
           startedAny = true;
           inFlight.set(message.index, { waitedMs: 0 });
           return;
         }
-        if (message.event === "done") return finish([], message.reusable);
         settle(message.index, undefined, message.result);
-        // Every file finished: the thread may take the next check if nothing of this one still
-        // runs there, which it says next ("done"). A file judged as waiting still runs there.
-        if (judged.size === files.length && judgedAsWaiting) finish();
+        if (judged.size === files.length) finish([], !judgedAsWaiting);
       };
       const onError = (error: Error) => stopped(`importing the file failed outside its own code: ${error.message}`);
       const onExit = () => stopped(`${hangMessages.neverSettles}, or it ends the process (process.exit)`);
@@ -311,7 +302,7 @@ type CheckerMessage =
   | { readonly event: "beat" }
   | { readonly event: "start"; readonly check: number; readonly index: number }
   | { readonly event: "end"; readonly check: number; readonly index: number; readonly result?: FileEvaluation }
-  | { readonly event: "done"; readonly check: number; readonly reusable: boolean };
+  | { readonly event: "done"; readonly check: number };
 
 /** How long a thread that ended a check cleanly waits for the next one, and how many checks one thread takes. */
 const REUSE_IDLE_MS = 5_000;
