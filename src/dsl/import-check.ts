@@ -9,14 +9,6 @@
  * folder is checked and imported in a pipeline. A check that evaluates (`evaluate`, for a service's
  * registry, evaluate-dag-files.ts) also sends back what each file gave as data, so that the process
  * need not import the file at all.
- *
- * Starting the thread is most of a small check's cost: the thread boots Node, registers tsx, and
- * tsx boots a loader thread of its own (about 0.4 s of CPU, most of the CPU of the test suite's
- * own processes on 2026-12-06). A thread that ended its check cleanly (every file finished, none
- * still running) therefore waits for the next check of the process, for up to REUSE_IDLE_MS and
- * REUSE_CHECKS checks: each check still imports its files afresh, in its own namespace, but the
- * modules of earlier checks stay in the thread's memory until it ends, hence the bounds. A thread
- * that stopped, or still runs a file judged as waiting, is never reused.
  */
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -42,37 +34,27 @@ const BLOCKED_AFTER_MS = 1_000;
 const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
-// It takes checks as messages, one at a time. A check imports its files in a tsx namespace named
-// as the process's load names its own (a thread has its own modules, so the names cannot clash):
-// tsx writes the name into code it compiles to CommonJS and keys its compile cache by that code, so
-// a load that follows finds each file compiled. It imports up to `width` files at once, and
-// reports when each starts and ends; with `shapeUrl` (dag-shape.ts), each file's end carries what
-// it gave as data: its DAGs' shapes and its errors, so that the process need not import the file
-// itself. While a check runs the thread holds nothing else open, so a file whose import never
-// settles lets the thread end (the "never finished" verdict); between checks it waits for the next.
+// It imports the files in a tsx namespace named as the process's load names its own (a thread has
+// its own modules, so the names cannot clash): tsx writes the name into code it compiles to
+// CommonJS and keys its compile cache by that code, so a load that follows finds each file
+// compiled. It imports up to `width` files at once, and reports when each starts and ends; with
+// `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs' shapes and
+// its errors, so that the process need not import the file itself.
 const CHECKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { fileURLToPath } = require("node:url");
-const tsx = Promise.all([import(workerData.tsxEsm), import(workerData.tsxCjs)]);
-// A beat while the thread's event loop turns: a file that outlasts the timeout while beats still
-// come is stuck on its own (an await), not blocking the files beside it.
-setInterval(() => parentPort.postMessage({ event: "beat" }), ${BEAT_MS}).unref();
-// The CommonJS modules the thread itself needs (tsx's), kept when a check drops the others.
-let ownModules;
-const runCheck = async ({ check, urls, width, namespace, shapeUrl }) => {
-  const [{ register }, { register: registerCommonJs }] = await tsx;
-  // CommonJS modules are cached by file (tsx's by file and namespace, yet found from a newer
-  // namespace too): a check imports afresh only if those of earlier checks are dropped, as a
-  // thread of its own would.
-  if (ownModules) for (const key of Object.keys(require.cache)) if (!ownModules.has(key)) delete require.cache[key];
-  registerCommonJs({ namespace });
-  const api = register({ namespace });
-  ownModules ??= new Set(Object.keys(require.cache));
-  const shapes = shapeUrl ? await api.import(shapeUrl, shapeUrl) : undefined;
+(async () => {
+  const { register } = await import(workerData.tsxEsm);
+  const { register: registerCommonJs } = await import(workerData.tsxCjs);
+  registerCommonJs({ namespace: workerData.namespace });
+  const api = register({ namespace: workerData.namespace });
+  // A beat while the thread's event loop turns: a file that outlasts the timeout while beats still
+  // come is stuck on its own (an await), not blocking the files beside it.
+  setInterval(() => parentPort.postMessage({ event: "beat" }), ${BEAT_MS}).unref();
+  const shapes = workerData.shapeUrl ? await api.import(workerData.shapeUrl, workerData.shapeUrl) : undefined;
   const evaluate = async (url) => {
     try {
       const exports = await api.import(url, url);
-      return shapes?.evaluatedFile(exports, fileURLToPath(url));
+      return shapes?.evaluatedFile(exports, require("node:url").fileURLToPath(url));
     } catch (error) {
       // Without shapes, a file that throws is reported by the process's own import, with the full error.
       return shapes ? { error: shapes.plainError(error) } : undefined;
@@ -80,29 +62,22 @@ const runCheck = async ({ check, urls, width, namespace, shapeUrl }) => {
   };
   let next = 0;
   const lane = async () => {
-    while (next < urls.length) {
+    while (next < workerData.urls.length) {
       const index = next++;
-      const url = urls[index];
-      parentPort.postMessage({ check, index, event: "start" });
+      const url = workerData.urls[index];
+      parentPort.postMessage({ index, event: "start" });
       const result = await evaluate(url);
       try {
-        parentPort.postMessage({ check, index, event: "end", result });
+        parentPort.postMessage({ index, event: "end", result });
       } catch (error) {
         // Something in a DAG's options is not data (a function where a value belongs).
         const message = "the DAGs of this file cannot be read as data: " + (error && error.message);
-        parentPort.postMessage({ check, index, event: "end", result: { error: { message } } });
+        parentPort.postMessage({ index, event: "end", result: { error: { message } } });
       }
     }
   };
-  await Promise.all(Array.from({ length: width }, lane));
-};
-parentPort.on("message", (job) => {
-  parentPort.unref();
-  runCheck(job).then(() => {
-    parentPort.ref();
-    parentPort.postMessage({ check: job.check, event: "done" });
-  });
-});
+  await Promise.all(Array.from({ length: workerData.width }, lane));
+})();
 `;
 
 /**
@@ -192,13 +167,19 @@ export class DagImportCheck {
       return Promise.resolve({ unjudged: [], suspects: [] });
     }
     // Not aborted now, nor before the listener below is added (nothing runs in between).
-    const checker = takeChecker();
-    const { worker } = checker;
-    const check = ++checksStarted;
-    checker.checks++;
-    checker.evaluate = this.#evaluate;
     const urls = files.map((file) => pathToFileURL(file).href);
-    worker.postMessage({ check, urls, width, namespace: this.#namespace, shapeUrl: this.#evaluate ? SHAPE_URL : undefined });
+    const worker = new Worker(CHECKER_SOURCE, {
+      eval: true,
+      workerData: { urls, width, namespace: this.#namespace, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },
+      // The thread's output is the DAG files' own: printed again by the process's import, or,
+      // when the thread evaluates them (the process does not import them), passed on as it comes.
+      stdout: true,
+      stderr: true,
+    });
+    if (this.#evaluate) {
+      worker.stdout.pipe(process.stdout, { end: false });
+      worker.stderr.pipe(process.stderr, { end: false });
+    }
     return new Promise((resolveDone) => {
       /** Files started and not yet ended, by index, with the time the thread has turned since. */
       const inFlight = new Map<number, { waitedMs: number }>();
@@ -210,15 +191,12 @@ export class DagImportCheck {
       /** A file of this thread was judged as waiting on its own: its code still runs here. */
       let judgedAsWaiting = false;
       const unjudged = () => files.filter((_, index) => !judged.has(index));
-      /** `reusable`: every file finished and none still runs: the thread may take the next check. */
-      const finish = (suspects: readonly number[] = [], reusable = false) => {
+      const finish = (suspects: readonly number[] = []) => {
         clearInterval(looking);
         this.#signal?.removeEventListener("abort", onAbort);
         if (finished) return;
         finished = true;
-        worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-        if (reusable) releaseChecker(checker);
-        else void worker.terminate();
+        void worker.terminate();
         resolveDone({ unjudged: unjudged(), suspects: suspects.map((index) => files[index] ?? "") });
       };
       const settle = (index: number, verdict: Verdict, evaluation?: FileEvaluation) => {
@@ -278,84 +256,20 @@ export class DagImportCheck {
         // Every lane held a file that waits: the rest go on in a new thread.
         if (judged.size > judgedBefore && inFlight.size === 0) finish();
       }, BEAT_MS);
-      const onMessage = (message: CheckerMessage) => {
+      worker.on("message", (message: { index: number; event: "start" | "end" | "beat"; result?: FileEvaluation }) => {
         lastBeat = Date.now();
-        // Beats are the thread's; anything else of an earlier check is over.
-        if (message.event === "beat" || message.check !== check || message.event === "done") return;
+        if (message.event === "beat") return;
         if (message.event === "start") {
           startedAny = true;
           inFlight.set(message.index, { waitedMs: 0 });
           return;
         }
         settle(message.index, undefined, message.result);
-        if (judged.size === files.length) finish([], !judgedAsWaiting);
-      };
-      const onError = (error: Error) => stopped(`importing the file failed outside its own code: ${error.message}`);
-      const onExit = () => stopped(`${hangMessages.neverSettles}, or it ends the process (process.exit)`);
-      worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+        if (judged.size === files.length) finish();
+      });
       this.#signal?.addEventListener("abort", onAbort);
+      worker.on("error", (error) => stopped(`importing the file failed outside its own code: ${error.message}`));
+      worker.on("exit", () => stopped(`${hangMessages.neverSettles}, or it ends the process (process.exit)`));
     });
   }
-}
-
-type CheckerMessage =
-  | { readonly event: "beat" }
-  | { readonly event: "start"; readonly check: number; readonly index: number }
-  | { readonly event: "end"; readonly check: number; readonly index: number; readonly result?: FileEvaluation }
-  | { readonly event: "done"; readonly check: number };
-
-/** How long a thread that ended a check cleanly waits for the next one, and how many checks one thread takes. */
-const REUSE_IDLE_MS = 5_000;
-const REUSE_CHECKS = 32;
-
-interface Checker {
-  readonly worker: Worker;
-  /** Checks given to this thread so far. */
-  checks: number;
-  /** Whether the check it runs evaluates (its files' output is then passed on). */
-  evaluate: boolean;
-  idleTimer?: NodeJS.Timeout;
-}
-
-let checksStarted = 0;
-/** The thread waiting for the next check, if any (one is kept; see the header). */
-let idleChecker: Checker | undefined;
-
-function takeChecker(): Checker {
-  const idle = idleChecker;
-  if (idle) {
-    idleChecker = undefined;
-    clearTimeout(idle.idleTimer);
-    idle.worker.ref();
-    return idle;
-  }
-  // The thread's output is the DAG files' own: printed again by the process's import, or, when
-  // the thread evaluates them (the process does not import them), passed on as it comes.
-  const worker = new Worker(CHECKER_SOURCE, { eval: true, workerData: TSX_API, stdout: true, stderr: true });
-  const checker: Checker = { worker, checks: 0, evaluate: false };
-  worker.stdout.on("data", (chunk: Buffer) => {
-    if (checker.evaluate) process.stdout.write(chunk);
-  });
-  worker.stderr.on("data", (chunk: Buffer) => {
-    if (checker.evaluate) process.stderr.write(chunk);
-  });
-  worker.on("exit", () => {
-    if (idleChecker === checker) idleChecker = undefined;
-  });
-  return checker;
-}
-
-/** Keeps a thread that ended its check cleanly for the next check, within the bounds; ends it otherwise. */
-function releaseChecker(checker: Checker): void {
-  if (checker.checks >= REUSE_CHECKS || idleChecker !== undefined) {
-    void checker.worker.terminate();
-    return;
-  }
-  // Waiting for a check must not keep the process alive.
-  checker.worker.unref();
-  checker.idleTimer = setTimeout(() => {
-    if (idleChecker === checker) idleChecker = undefined;
-    void checker.worker.terminate();
-  }, REUSE_IDLE_MS).unref();
-  idleChecker = checker;
 }

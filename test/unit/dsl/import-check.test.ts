@@ -3,14 +3,14 @@
  * a process.exit. Each becomes an import error for its file, within the import timeout, and the
  * other files load.
  */
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DagImportError, type TributaryError } from "../../../src/core/errors.js";
 import { DagImportCheck, dagImportTimeoutMs } from "../../../src/dsl/import-check.js";
-import { loadDagFile, loadDagFolder } from "../../../src/dsl/load.js";
+import { loadDagFolder } from "../../../src/dsl/load.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const dsl = JSON.stringify(join(repo, "src/dsl/index.js"));
@@ -121,23 +121,6 @@ describe("loading a folder with files that hang at import", () => {
       dagImportTimeoutMs({ TRIBUTARY_DAG_IMPORT_TIMEOUT: "soon" });
     } catch (error) {
       expect((error as TributaryError).describe()).toMatch(/TRIBUTARY_DAG_IMPORT_TIMEOUT/);
-    }
-  });
-});
-
-describe("the check's thread", () => {
-  it("checks the next load's files too once it ended a check cleanly, and each load imports its files afresh", async () => {
-    // Each import of the file (in a check's thread, or in this test's process: thread 0) logs the thread.
-    const log = join(dir, "threads.log");
-    const file = join(dir, "h-logs-thread.ts");
-    await writeFile(file, dagFile("logs_thread", `import { threadId } from "node:worker_threads";\nimport { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, threadId + "\\n");`));
-    try {
-      for (let load = 0; load < 2; load++) expect((await loadDagFile(file)).dags.map((d) => d.dag.id)).toEqual(["logs_thread"]);
-      const threads = (await readFile(log, "utf8")).trim().split("\n").filter((id) => id !== "0");
-      expect(threads).toHaveLength(2);
-      expect(new Set(threads).size).toBe(1);
-    } finally {
-      await rm(file, { force: true });
     }
   });
 });
