@@ -22,5 +22,4 @@ describe("formJsonSchema", () => {
       required: ["region"],
     });
   });
-
 });
