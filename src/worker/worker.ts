@@ -333,8 +333,10 @@ export class Worker {
       await flushing;
     }
     const graph = runnable?.dag.graph ?? { dagId: claimed.instance.dagId, tasks: [] };
+    // The lines not flushed yet go with the outcome, in its transaction: a try that logs pays no
+    // transaction of its own for them (most tries end before the first flush).
+    const lines = buffer.splice(0);
     // The outcome must not be lost if the database is away: keep trying until it is back.
-    await this.#persist(() => flush());
     const recorded = await this.#persist(() => this.#completions.complete({
       taskInstanceId: claimed.instance.id,
       tryNumber: claimed.tryNumber,
@@ -343,6 +345,7 @@ export class Worker {
       lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
       ...(cacheNote === undefined ? {} : { cache: cacheNote }),
+      ...(lines.length === 0 ? {} : { logs: { tryId: claimed.tryId, lines } }),
       graph,
       now: now(),
     }));

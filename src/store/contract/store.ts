@@ -235,6 +235,18 @@ export interface CompleteTryInput {
   readonly lostTryRetries?: number;
   /** For a task with a `cache` option: its key, whether the result came from the cache, and until when to store it. */
   readonly cache?: TryCacheNote;
+  /**
+   * The try's log lines not stored yet (its last ones), stored in the same transaction as the
+   * outcome, whether or not the outcome is applied: a try that logs then costs no transaction of
+   * its own for them at its end.
+   */
+  readonly logs?: TryLogLines;
+}
+
+/** Log lines of one try, to store. */
+export interface TryLogLines {
+  readonly tryId: number;
+  readonly lines: readonly Omit<StoredLogLine, "id">[];
 }
 
 export interface CompleteTryResult {

@@ -35,6 +35,7 @@ import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTries } from "./tries/complete-tries.js";
+import { insertLogs } from "./tries/insert-logs.js";
 import { moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
@@ -70,7 +71,6 @@ import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
 import { getMappedItems } from "./tries/mapped-item.js";
 import { SqlAccessStore } from "./access/sql-access-store.js";
-import { capText, MAX_STORED_LOG_LINE_CHARS } from "../contract/text-caps.js";
 import type { AccessStore } from "../contract/access.js";
 import { SqlLineageStore } from "./lineage/sql-lineage-store.js";
 import type { LineageStore } from "../contract/lineage.js";
@@ -592,22 +592,7 @@ export class SqlStore implements Store {
   async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
     if (lines.length === 0) return;
     // One transaction: a batch of lines is stored whole or not at all.
-    await this.#tx(async (tx) => {
-      for (let i = 0; i < lines.length; i += 500) {
-        await tx
-          .insertInto("task_logs")
-          .values(
-            lines.slice(i, i + 500).map((l) => ({
-              try_id: tryId,
-              at: l.at.getTime(),
-              stream: l.stream,
-              level: l.level,
-              message: capText(l.message, MAX_STORED_LOG_LINE_CHARS),
-            })),
-          )
-          .execute();
-      }
-    });
+    await this.#tx((tx) => insertLogs(tx, [{ tryId, lines }]));
   }
 
   async completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {

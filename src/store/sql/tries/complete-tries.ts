@@ -15,6 +15,7 @@ import type { Tx } from "../shared/tx.js";
 import { storeCachedResult, tryCacheColumns } from "../result-cache/store-cached-result.js";
 import { recordPoke } from "../waits/record-poke.js";
 import { recordSleep } from "../waits/record-sleep.js";
+import { insertLogs } from "./insert-logs.js";
 
 type InstanceRow = Selectable<TaskInstanceTable>;
 
@@ -67,6 +68,12 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
     const runState = runStates.get(row.run_id);
     if (result && runState !== undefined) results.set(input, { ...result, runState });
   }
+  // The tries' last log lines, with their outcomes (stored even for an outcome not applied: the
+  // try ran and said it).
+  await insertLogs(
+    tx,
+    inputs.flatMap((input) => (input.logs && input.logs.lines.length > 0 ? [input.logs] : [])),
+  );
   return inputs.map((input) => results.get(input) as CompleteTryResult);
 }
 
