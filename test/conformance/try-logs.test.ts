@@ -1,6 +1,7 @@
 /**
  * A try's last log lines recorded with its outcome (`CompleteTryInput.logs`): stored in the
- * outcome's transaction, and stored too when the outcome is not applied (the try ran and said it).
+ * outcome's transaction, and stored too when the outcome is not applied because another got there
+ * first (a zombie sweep, a cancel): the try ran and said it.
  */
 import { describe, expect, it } from "vitest";
 import type { CompleteTryInput, StoredLogLine } from "../../src/store/index.js";
@@ -10,36 +11,38 @@ import { STORES } from "./stores.js";
 import { useStore } from "./use-store.js";
 
 const line = (message: string): Omit<StoredLogLine, "id"> => ({ at: at(2), stream: "stdout", level: "info", message });
+const G = graph("logs", [{ id: "a" }]);
 
 for (const factory of STORES) {
   describe(`a try's last log lines with its outcome: ${factory.name}`, () => {
     const ctx = useStore(factory, { migrate: true });
 
-    it("are stored with the outcome, and with an outcome that is not applied", async () => {
-      const g = graph("logs", [{ id: "a" }]);
-      await ctx.store.createRun(runInput(g, { runId: "r" }));
+    /** Claims `a` and returns its success with two log lines. */
+    async function successWithLines(): Promise<CompleteTryInput> {
+      await ctx.store.createRun(runInput(G, { runId: "r" }));
       const [a] = await ctx.store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["logs"], now: at(1) });
       if (!a) throw new Error("a not claimed");
-      const input: CompleteTryInput = {
-        taskInstanceId: a.instance.id,
-        tryNumber: a.tryNumber,
-        outcome: "success",
-        result: 1,
-        graph: g,
-        now: at(2),
-        logs: { tryId: a.tryId, lines: [line("one"), line("two")] },
-      };
-      const first = await ctx.store.completeTries([input]);
-      expect(first.results.map((r) => r.applied)).toEqual([true]);
-      // The same outcome again (a worker retrying after a lost acknowledgement): not applied, its lines kept.
-      const again = await ctx.store.completeTries([{ ...input, logs: { tryId: a.tryId, lines: [line("three")] } }]);
-      expect(again.results.map((r) => r.applied)).toEqual([false]);
-      const { tryNumber, lines } = await ctx.store.readLogs({ runId: "r", taskId: "a", mapIndex: null });
-      expect(tryNumber).toBe(1);
-      expect(lines.map((l) => [l.stream, l.level, l.message])).toEqual([
+      return { taskInstanceId: a.instance.id, tryNumber: a.tryNumber, outcome: "success", result: 1, graph: G, now: at(2), logs: { tryId: a.tryId, lines: [line("one"), line("two")] } };
+    }
+
+    const messages = async () => (await ctx.store.readLogs({ runId: "r", taskId: "a", mapIndex: null })).lines.map((l) => [l.stream, l.level, l.message]);
+
+    it("are stored with an outcome that is applied", async () => {
+      const input = await successWithLines();
+      expect((await ctx.store.completeTries([input])).results.map((r) => [r.applied, r.state])).toEqual([[true, "success"]]);
+      expect(await messages()).toEqual([
         ["stdout", "info", "one"],
         ["stdout", "info", "two"],
-        ["stdout", "info", "three"],
+      ]);
+    });
+
+    it("are stored with an outcome that is not applied because another got there first", async () => {
+      const { logs, ...input } = await successWithLines();
+      expect((await ctx.store.completeTries([{ ...input, outcome: "failed", error: "ended elsewhere" }])).results.map((r) => r.applied)).toEqual([true]);
+      expect((await ctx.store.completeTries([{ ...input, logs }])).results.map((r) => r.applied)).toEqual([false]);
+      expect(await messages()).toEqual([
+        ["stdout", "info", "one"],
+        ["stdout", "info", "two"],
       ]);
     });
   });

@@ -237,8 +237,12 @@ export interface CompleteTryInput {
   readonly cache?: TryCacheNote;
   /**
    * The try's log lines not stored yet (its last ones), stored in the same transaction as the
-   * outcome, whether or not the outcome is applied: a try that logs then costs no transaction of
-   * its own for them at its end.
+   * outcome, whether or not the outcome is applied (another outcome got there first: the try still
+   * ran and said it): a try that logs then costs no transaction of its own for them at its end.
+   * Known limit: a commit whose acknowledgement is lost (PostgreSQL's connection dropping at that
+   * moment) is sent again by the worker, and stores these lines a second time, for every try of
+   * the batch; the outcome itself is not applied twice. A separate flush had the same limit, for
+   * one try.
    */
   readonly logs?: TryLogLines;
 }
