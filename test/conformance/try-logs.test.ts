@@ -45,5 +45,16 @@ for (const factory of STORES) {
         ["stdout", "info", "two"],
       ]);
     });
+
+    it("keep a NUL character a task printed (find -print0, binary output) as ␀, as its error does", async () => {
+      const input = await successWithLines();
+      const { results } = await ctx.store.completeTries([
+        { ...input, outcome: "failed", error: "bad\u0000byte", logs: { tryId: input.logs?.tryId ?? 0, lines: [line("a\u0000b")] } },
+      ]);
+      expect(results.map((r) => r.applied)).toEqual([true]);
+      expect((await messages()).map(([, , message]) => message)).toEqual(["a\u2400b"]);
+      const [instance] = await ctx.store.listTaskInstances("r");
+      expect(instance?.error).toBe("bad\u2400byte");
+    });
   });
 }

@@ -6,7 +6,14 @@
 export const MAX_STORED_ERROR_CHARS = 64 * 1024;
 export const MAX_STORED_LOG_LINE_CHARS = 64 * 1024;
 
-export function capText(text: string, max: number): string {
+/**
+ * The text as both stores keep it: cut to `max` characters, and with each NUL character (U+0000)
+ * shown as ␀ (U+2400). PostgreSQL's text cannot hold a NUL at all, and a task may well print one
+ * (`find -print0`, binary output): its line, and with it the transaction recording its outcome,
+ * would be refused.
+ */
+export function capText(raw: string, max: number): string {
+  const text = raw.includes("\u0000") ? raw.replaceAll("\u0000", "\u2400") : raw;
   if (text.length <= max) return text;
   // Never cut between the two halves of a surrogate pair (an emoji would become invalid text).
   const code = text.charCodeAt(max - 1);
