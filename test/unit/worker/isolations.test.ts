@@ -143,8 +143,13 @@ describe.each<Isolation>(["process", "thread", "inline"])("isolation %s", (isola
 
   it("cancels a try through its signal", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("cancelled by an operator")), 50);
-    const outcome = await run("misbehaving.ts", "misbehaving", "honours_signal", {}, undefined, controller.signal);
+    // Cancelled once the task has started (its first line; it listens right after it: inline, the
+    // line comes in before then, hence the timer). A fixed delay from the request could fall while
+    // a loaded machine still starts the task, which the grace period then counts as ignoring it.
+    const onLog = (line: LogLine) => {
+      if (line.message === "waiting") setTimeout(() => controller.abort(new Error("cancelled by an operator")), 20);
+    };
+    const outcome = await run("misbehaving.ts", "misbehaving", "honours_signal", {}, onLog, controller.signal);
     expect(failure(outcome)).toEqual({ kind: "error", message: "the try was cancelled: cancelled by an operator" });
   });
 
