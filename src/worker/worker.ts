@@ -345,7 +345,7 @@ export class Worker {
       lostTryRetries: this.#options.lostTryRetries,
       emitted: outcome.emitted,
       ...(cacheNote === undefined ? {} : { cache: cacheNote }),
-      ...(lines.length === 0 ? {} : { logs: { tryId: claimed.tryId, lines } }),
+      logs: { tryId: claimed.tryId, lines },
       graph,
       now: now(),
     }));

@@ -4,11 +4,10 @@
  * service imports the alert dispatcher, few send email.
  */
 import type * as Nodemailer from "nodemailer";
-import type { Transporter } from "nodemailer";
 import type { AlertMessage } from "./message.js";
 import type { DeliveryOutcome } from "./delivery-outcome.js";
 
-const transports = new Map<string, Transporter>();
+const transports = new Map<string, Nodemailer.Transporter>();
 let nodemailer: Promise<typeof Nodemailer> | undefined;
 
 export async function sendEmail(

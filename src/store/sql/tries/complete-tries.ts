@@ -70,10 +70,7 @@ export async function completeTries(tx: Tx, inputs: readonly CompleteTryInput[],
   }
   // The tries' last log lines, with their outcomes (stored even for an outcome not applied: the
   // try ran and said it).
-  await insertLogs(
-    tx,
-    inputs.flatMap((input) => (input.logs && input.logs.lines.length > 0 ? [input.logs] : [])),
-  );
+  await insertLogs(tx, inputs.flatMap((input) => input.logs ?? []));
   return inputs.map((input) => results.get(input) as CompleteTryResult);
 }
 
