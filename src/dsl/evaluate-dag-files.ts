@@ -14,7 +14,7 @@
 import { resolve } from "node:path";
 import { dagShape, errorOf, type DagShape } from "./dag-shape.js";
 import { DagImportCheck } from "./import-check.js";
-import { fileError, loadDagFilesSeparately, nextNamespaceName, type LoadResult } from "./load.js";
+import { fileError, loadDagFilesSeparately, type LoadResult } from "./load.js";
 
 /** What evaluating a file gave: its DAGs as data, and its errors with `location.file` set (as a load's). */
 export type EvaluationResult = LoadResult<DagShape>;
@@ -22,7 +22,7 @@ export type EvaluationResult = LoadResult<DagShape>;
 /** Each file's DAGs and errors, by the path as given; `signal` stops it (the files not yet imported become errors). */
 export async function evaluateDagFiles(files: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<Map<string, EvaluationResult>> {
   const paths = files.map((file) => resolve(file));
-  const check = new DagImportCheck(paths, { signal: options.signal, namespace: nextNamespaceName(), evaluate: true });
+  const check = new DagImportCheck(paths, { signal: options.signal, evaluate: true });
   const checked = await Promise.all(paths.map((path) => check.checked(path)));
   const results = new Map<string, EvaluationResult>();
   const threw: string[] = [];

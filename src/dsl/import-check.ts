@@ -16,6 +16,7 @@ import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
 import { TSX_API } from "./tsx-api.js";
+import { TSX_NAMESPACE } from "./load-scope.js";
 import type { FileEvaluation } from "./dag-shape.js";
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
@@ -34,10 +35,9 @@ const BLOCKED_AFTER_MS = 1_000;
 const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
-// It imports the files in a tsx namespace named as the process's load names its own (a thread has
-// its own modules, so the names cannot clash): tsx writes the name into code it compiles to
-// CommonJS and keys its compile cache by that code, so a load that follows finds each file
-// compiled. It imports up to `width` files at once, and reports when each starts and ends; with
+// It imports the files in the tsx namespace the process's loads use (load-scope.ts; a thread has
+// its own modules, so they cannot clash): tsx writes the name into code it compiles to CommonJS
+// and keys its compile cache by that code, so a load that follows finds each file compiled. It imports up to `width` files at once, and reports when each starts and ends; with
 // `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs' shapes and
 // its errors, so that the process need not import the file itself.
 const CHECKER_SOURCE = `
@@ -109,18 +109,15 @@ export class DagImportCheck {
   readonly #verdicts = new Map<string, { promise: Promise<CheckedFile>; resolve: (checked: CheckedFile) => void }>();
 
   readonly #signal: AbortSignal | undefined;
-  readonly #namespace: string;
   readonly #evaluate: boolean;
 
   /**
    * `signal` stops the check: the files not yet checked become errors (the process is stopping).
-   * `namespace`: the tsx namespace of the load that follows (see CHECKER_SOURCE).
    * `evaluate`: each file's check also gives its DAGs as data (`checked(file).evaluation`).
    */
-  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; namespace?: string; evaluate?: boolean } = {}) {
+  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; evaluate?: boolean } = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
     this.#signal = options.signal;
-    this.#namespace = options.namespace ?? "import-check";
     this.#evaluate = options.evaluate ?? false;
     for (const file of files) {
       let resolve!: (checked: CheckedFile) => void;
@@ -170,7 +167,7 @@ export class DagImportCheck {
     const urls = files.map((file) => pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
-      workerData: { urls, width, namespace: this.#namespace, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },
+      workerData: { urls, width, namespace: TSX_NAMESPACE, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },
       // The thread's output is the DAG files' own: printed again by the process's import, or,
       // when the thread evaluates them (the process does not import them), passed on as it comes.
       stdout: true,

@@ -1,25 +1,24 @@
 /**
  * Loads DAG files without a build step: TypeScript is compiled on import by tsx.
  *
- * Each load imports its files in a fresh tsx namespace, which gives them (and the modules they
- * import) new module instances: loading a file again after it changed gives the new version. The
- * price is that every load keeps its modules in memory (ES modules cannot be unloaded), so a
- * long-running process should reload only files that changed. The namespace's hooks are left
- * registered so that a task may still `import()` TypeScript lazily, at run time.
+ * Each load imports its files in a scope of its own (load-scope.ts), which gives them (and the
+ * modules they import) new module instances: loading a file again after it changed gives the new
+ * version. The price is that every load keeps its modules in memory (ES modules cannot be
+ * unloaded), so a long-running process should reload only files that changed. The module hooks
+ * stay registered so that a task may still `import()` TypeScript lazily, at run time.
  *
  * A file that fails (throws, does not compile, breaks a DAG rule) is an error for that file
  * alone; the other files still load. DAGs are recognised by their `DAG_BRAND` symbol rather than
  * by class, because a DAG file may build them with another copy of Tributary.
  */
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { DagDefinitionError, DagImportError, DagNotFoundError, type TributaryError } from "../core/errors.js";
 import { collectDags } from "./dag-exports.js";
 import { adoptError } from "./adopt-error.js";
 import { DagImportCheck } from "./import-check.js";
 import { ImportWatch } from "./import-watch.js";
 import { listDagFiles } from "./dag-files.js";
+import { LoadScope } from "./load-scope.js";
 import type { Dag } from "./types.js";
 
 /** A DAG a load found: with its code (`Dag`), or as data (`DagShape`, evaluate-dag-files.ts). */
@@ -54,8 +53,8 @@ export interface LoadOptions {
 /** Loads the DAGs that one file exports. */
 export async function loadDagFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const path = resolve(file);
-  const shared = new SharedNamespace();
-  const session = new LoadSession(shared, importCheck([path], options, shared), importWatch(options));
+  const scope = new LoadScope();
+  const session = new LoadSession(scope, importCheck([path], options), importWatch(options));
   try {
     await session.load(path);
   } finally {
@@ -65,19 +64,19 @@ export async function loadDagFile(file: string, options: LoadOptions = {}): Prom
 }
 
 /**
- * Loads several files in one tsx namespace, so the DSL and any helpers they share are compiled
- * and instantiated once for all of them (a namespace per file costs about 0.3 s and 1 MB each),
+ * Loads several files in one scope, so the DSL and any helpers they share are compiled and
+ * instantiated once for all of them (a scope per file costs about 0.3 s and 1 MB each),
  * yet gives each file a result of its own: a file that fails is an error for that file alone, and
  * a DAG id is checked for duplicates within its file only, as `loadDagFile` does.
  */
 export async function loadDagFilesSeparately(files: readonly string[], options: LoadOptions = {}): Promise<Map<string, LoadResult>> {
-  const shared = new SharedNamespace();
-  const check = importCheck(files.map((file) => resolve(file)), options, shared);
+  const scope = new LoadScope();
+  const check = importCheck(files.map((file) => resolve(file)), options);
   const watch = importWatch(options);
   const results = new Map<string, LoadResult>();
   try {
     await importInOrder(files, importWidth(watch), async (file) => {
-      const session = new LoadSession(shared, check, watch);
+      const session = new LoadSession(scope, check, watch);
       const imported = await session.import(resolve(file));
       return () => {
         session.record(imported);
@@ -97,8 +96,8 @@ export async function loadDagFilesSeparately(files: readonly string[], options: 
 export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const files = await listDagFiles(dir);
   const watch = importWatch(options);
-  const shared = new SharedNamespace();
-  const session = new LoadSession(shared, importCheck(files, options, shared), watch);
+  const scope = new LoadScope();
+  const session = new LoadSession(scope, importCheck(files, options), watch);
   try {
     await importInOrder(files, importWidth(watch), async (file) => {
       const imported = await session.import(file);
@@ -141,9 +140,9 @@ async function importInOrder(files: readonly string[], width: number, importFile
   }
 }
 
-function importCheck(files: readonly string[], options: LoadOptions, namespace: SharedNamespace): DagImportCheck | undefined {
+function importCheck(files: readonly string[], options: LoadOptions): DagImportCheck | undefined {
   if ((options.hangs ?? "thread") !== "thread" || files.length === 0) return undefined;
-  return new DagImportCheck(files, { signal: options.signal, namespace: namespace.name });
+  return new DagImportCheck(files, { signal: options.signal });
 }
 
 function importWatch(options: LoadOptions): ImportWatch | undefined {
@@ -158,36 +157,23 @@ export function findDag(result: LoadResult, dagId: string): LoadedDag {
   throw new DagNotFoundError(`no DAG "${dagId}"; known DAGs: ${known}`, { dagId });
 }
 
-type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
-
-/** A tsx namespace, named now and started on first use. */
-class SharedNamespace {
-  readonly name = nextNamespaceName();
-  #import: ScopedImport | undefined;
-
-  get import(): ScopedImport {
-    this.#import ??= startNamespace(this.name);
-    return this.#import;
-  }
-}
-
 type ImportedFile =
   | { readonly file: string; readonly exports: Readonly<Record<string, unknown>> }
   | { readonly file: string; readonly error: TributaryError };
 
-/** One load's DAGs and errors. Its files share one tsx namespace, so a DAG re-exported by another file is the same object. */
+/** One load's DAGs and errors. Its files share one scope, so a DAG re-exported by another file is the same object. */
 class LoadSession {
   readonly #dags: LoadedDag[] = [];
   readonly #errors: TributaryError[] = [];
   /** By the object the DAG file exported, to skip re-exports of a DAG already loaded. */
   readonly #seen = new Set<object>();
   readonly #fileOfId = new Map<string, string>();
-  readonly #namespace: SharedNamespace;
+  readonly #scope: LoadScope;
   readonly #check: DagImportCheck | undefined;
   readonly #watch: ImportWatch | undefined;
 
-  constructor(namespace: SharedNamespace, check: DagImportCheck | undefined, watch: ImportWatch | undefined) {
-    this.#namespace = namespace;
+  constructor(scope: LoadScope, check: DagImportCheck | undefined, watch: ImportWatch | undefined) {
+    this.#scope = scope;
     this.#check = check;
     this.#watch = watch;
   }
@@ -201,7 +187,7 @@ class LoadSession {
     const hung = await this.#check?.verdict(file);
     if (hung) return { file, error: hung };
     try {
-      const load = () => this.#namespace.import(pathToFileURL(file).href, import.meta.url);
+      const load = () => this.#scope.import(file, import.meta.url);
       return { file, exports: (await (this.#watch ? this.#watch.import(file, load) : load())) as Record<string, unknown> };
     } catch (error) {
       return { file, error: fileError(error, file) };
@@ -226,56 +212,6 @@ class LoadSession {
 
   close(): void {
     this.#watch?.close();
-  }
-}
-
-/**
- * A fresh tsx namespace. The CommonJS hooks matter for DAG files outside a `"type": "module"`
- * package: tsx compiles those to CommonJS, whose `require`s must also map `.js` to `.ts`.
- */
-function startNamespace(namespace: string): ScopedImport {
-  const started = loadTsx().then(([cjs, esm]) => {
-    forgetNamespacedCommonJs();
-    cjs.register({ namespace });
-    return esm.register({ namespace }).import;
-  });
-  return async (specifier, parentURL) => (await started)(specifier, parentURL);
-}
-
-/**
- * tsx, imported on the first DAG file load: a process that never imports DAG code (a scheduler
- * working from DAG shapes, most commands) does not pay the ~100 ms and the memory it costs.
- */
-const importTsx = () => Promise.all([import("tsx/cjs/api"), import("tsx/esm/api")]);
-let tsx: ReturnType<typeof importTsx> | undefined;
-const loadTsx = () => (tsx ??= importTsx());
-
-const NAMESPACE_COUNT = Symbol.for("tributary.dagLoadNamespaces");
-
-/**
- * Namespace names need only be new within this process, so they are counted (`tributary-1`, `-2`...)
- * rather than random: tsx writes a file compiled to CommonJS with its namespace in the code, and its
- * transform cache is keyed by that code, so with random names no compile was ever reused (and every
- * start left one more cache entry per file in the OS temp folder). Counted, a process's first load
- * (a service's start, a task process's) finds what the previous process compiled. The count lives
- * on `globalThis` so that two copies of this module in one process (src and dist) never share a name.
- */
-export function nextNamespaceName(): string {
-  const counter = globalThis as { [NAMESPACE_COUNT]?: number };
-  counter[NAMESPACE_COUNT] = (counter[NAMESPACE_COUNT] ?? 0) + 1;
-  return `tributary-${counter[NAMESPACE_COUNT]}`;
-}
-
-/**
- * tsx keys CommonJS modules of a namespace as `file?namespace=...`, and a `require` in a new
- * namespace still finds the entry of an older one: without this, a helper module that a
- * CommonJS DAG file requires would keep its first version. Only those namespaced entries are
- * dropped; modules already loaded keep working, as their importers hold them.
- */
-function forgetNamespacedCommonJs(): void {
-  const cache = createRequire(import.meta.url).cache;
-  for (const key of Object.keys(cache)) {
-    if (key.includes("?namespace=")) delete cache[key];
   }
 }
 

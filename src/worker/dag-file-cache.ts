@@ -57,7 +57,7 @@ export class DagFileCache {
   }
 
   /**
-   * Loads the files not loaded yet (or changed) together, in one tsx namespace: loading each on
+   * Loads the files not loaded yet (or changed) together, in one load scope: loading each on
    * its own would compile and instantiate the DSL once per file. Errors stay with their files.
    */
   async preload(files: readonly string[]): Promise<void> {

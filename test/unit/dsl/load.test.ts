@@ -2,7 +2,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import module from "node:module";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DagDefinitionError, DagImportError, DagNotFoundError, InvalidInputError, ParamsError, type TributaryError } from "../../../src/core/errors.js";
 import { findDag, loadDagFile, loadDagFilesSeparately, loadDagFolder, type LoadResult } from "../../../src/dsl/load.js";
 
@@ -163,6 +164,20 @@ describe("loadDagFile", () => {
     ]);
     expect(result.dags[0]?.file).toBe(join(fixtures, "good.ts"));
     expect(result.dags[0]?.dag.graph.tasks.map((t) => t.id)).toEqual(["extract", "load"]);
+  });
+
+  it("registers module hooks once per thread, however many loads follow", async () => {
+    // Node 20 keeps every registered hook for good and runs each import through all of them: a
+    // registration per load made the 200th load of a long-lived process cost twice the first.
+    const file = join(fixtures, "good.ts");
+    await loadDagFile(file, { hangs: "none" });
+    const register = vi.spyOn(module, "register");
+    try {
+      for (let i = 0; i < 3; i++) expect((await loadDagFile(file, { hangs: "none" })).dags).toHaveLength(2);
+      expect(register).not.toHaveBeenCalled();
+    } finally {
+      register.mockRestore();
+    }
   });
 
   it("resolves a relative path to an absolute one", async () => {
