@@ -16,7 +16,7 @@ import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration, parseDuration } from "../core/duration.js";
 import { TSX_API } from "./tsx-api.js";
-import { TSX_NAMESPACE } from "./load-scope.js";
+import { TSX_NAMESPACE, type LoadScope } from "./load-scope.js";
 import type { FileEvaluation } from "./dag-shape.js";
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 30_000;
@@ -110,15 +110,19 @@ export class DagImportCheck {
 
   readonly #signal: AbortSignal | undefined;
   readonly #evaluate: boolean;
+  readonly #scope: LoadScope | undefined;
 
   /**
    * `signal` stops the check: the files not yet checked become errors (the process is stopping).
    * `evaluate`: each file's check also gives its DAGs as data (`checked(file).evaluation`).
+   * `scope`: the load that imports the files next; each file is imported at its URL in that load
+   * (see LoadScope.urlOf).
    */
-  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; evaluate?: boolean } = {}) {
+  constructor(files: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal; evaluate?: boolean; scope?: LoadScope } = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
     this.#signal = options.signal;
     this.#evaluate = options.evaluate ?? false;
+    this.#scope = options.scope;
     for (const file of files) {
       let resolve!: (checked: CheckedFile) => void;
       const promise = new Promise<CheckedFile>((r) => (resolve = r));
@@ -164,7 +168,7 @@ export class DagImportCheck {
       return Promise.resolve({ unjudged: [], suspects: [] });
     }
     // Not aborted now, nor before the listener below is added (nothing runs in between).
-    const urls = files.map((file) => pathToFileURL(file).href);
+    const urls = files.map((file) => this.#scope?.urlOf(file) ?? pathToFileURL(file).href);
     const worker = new Worker(CHECKER_SOURCE, {
       eval: true,
       workerData: { urls, width, namespace: TSX_NAMESPACE, shapeUrl: this.#evaluate ? SHAPE_URL : undefined, ...TSX_API },

@@ -13,6 +13,10 @@
  * URLs, so new instances, exactly as a new tsx namespace gave. CommonJS modules (a TypeScript DAG
  * file outside an ES module package is compiled to CommonJS) are keyed by tsx without the query;
  * a load that starts forgets the namespace's CommonJS entries instead (`forgetNamespacedCommonJs`).
+ *
+ * Limits, both rare: two loads in flight at once in one thread share the CommonJS helpers of a
+ * CommonJS project (the second load's start drops the first's); and a `data:` module a DAG file
+ * imports is shared by every load (only `file:` URLs are tagged).
  */
 import module, { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
@@ -23,24 +27,62 @@ export const TSX_NAMESPACE = "tributary";
 /** The query parameter that gives a load's modules instances of their own. */
 const LOAD_PARAM = "tributary-load";
 
-// The hook runs in Node's hooks thread, so it is a self-contained module, registered as a data URL
-// (the same from src/ and from dist/). It is registered after tsx's, so it sees what tsx resolved.
+/**
+ * The URL a module resolved from `parentUrl` gets in the parent's load: `resolvedUrl` with the
+ * parent's load id put first, as in the URL tsx makes of a load's own import of a file
+ * (`file.ts?tributary-load=N&tsx-namespace=...`), so that a DAG file another file of the load
+ * imports is the same module; undefined to keep `resolvedUrl`. Only what tsx put in the namespace
+ * is tagged: what a new namespace gave new instances. Self-contained (its names passed in): it runs
+ * as it is in Node's hooks thread too (`HOOK_SOURCE`).
+ */
+export function urlInLoad(resolvedUrl: string, parentUrl: string | undefined, loadParam: string, namespace: string): string | undefined {
+  if (parentUrl === undefined || !parentUrl.startsWith("file:") || !resolvedUrl.startsWith("file:")) return undefined;
+  const load = new URL(parentUrl).searchParams.get(loadParam);
+  if (load === null) return undefined;
+  const url = new URL(resolvedUrl);
+  if (url.searchParams.get("tsx-namespace") !== namespace || url.searchParams.has(loadParam)) return undefined;
+  url.search = `?${new URLSearchParams([[loadParam, load]]).toString()}&${url.search.slice(1)}`;
+  return url.href;
+}
+
+// For Node's hooks thread (`module.register`): a self-contained module, registered as a data URL
+// (the same from src/ and from dist/).
 const HOOK_SOURCE = `
-const LOAD_PARAM = ${JSON.stringify(LOAD_PARAM)};
-const NAMESPACE = ${JSON.stringify(TSX_NAMESPACE)};
+const urlInLoad = ${urlInLoad.toString()};
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
-  const parent = context.parentURL;
-  if (parent === undefined || !parent.startsWith("file:") || !resolved.url.startsWith("file:")) return resolved;
-  const load = new URL(parent).searchParams.get(LOAD_PARAM);
-  if (load === null) return resolved;
-  const url = new URL(resolved.url);
-  // Only what tsx put in the namespace, which is what a new namespace would have given new instances.
-  if (url.searchParams.get("tsx-namespace") !== NAMESPACE || url.searchParams.has(LOAD_PARAM)) return resolved;
-  url.searchParams.set(LOAD_PARAM, load);
-  return { ...resolved, url: url.href };
+  const url = urlInLoad(resolved.url, context.parentURL, ${JSON.stringify(LOAD_PARAM)}, ${JSON.stringify(TSX_NAMESPACE)});
+  return url === undefined ? resolved : { ...resolved, url };
 }
 `;
+
+interface ResolveResult {
+  readonly url: string;
+}
+type SyncResolve = (specifier: string, context: { readonly parentURL?: string }, nextResolve: (specifier: string, context: unknown) => ResolveResult) => ResolveResult;
+/** `module.registerHooks` (Node >= 22.15), which this version's types may not declare. */
+type RegisterHooks = (hooks: { readonly resolve: SyncResolve }) => unknown;
+
+/**
+ * Our hook, registered after tsx's so that it sees what tsx resolved. Where Node has in-thread
+ * hooks (tsx uses them on Node >= 22.22.3 and 24.11.1), ours must be one too: in-thread hooks run
+ * before every `module.register` hook, so an off-thread one would only see what Node resolved,
+ * before tsx put it in the namespace.
+ */
+function registerLoadHook(): void {
+  const registerHooks = (module as { registerHooks?: RegisterHooks }).registerHooks;
+  if (typeof registerHooks !== "function") {
+    module.register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`);
+    return;
+  }
+  registerHooks({
+    resolve: (specifier, context, nextResolve) => {
+      const resolved = nextResolve(specifier, context);
+      const url = urlInLoad(resolved.url, context.parentURL, LOAD_PARAM, TSX_NAMESPACE);
+      return url === undefined ? resolved : { ...resolved, url };
+    },
+  });
+}
 
 type ScopedImport = (specifier: string, parentURL: string) => Promise<unknown>;
 
@@ -60,7 +102,7 @@ function registered(): Promise<ScopedImport> {
     // those to CommonJS, whose `require`s must also map `.js` to `.ts`.
     cjs.register({ namespace: TSX_NAMESPACE });
     const { import: scopedImport } = esm.register({ namespace: TSX_NAMESPACE });
-    module.register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`);
+    registerLoadHook();
     return scopedImport;
   });
   return holder[REGISTERED];
@@ -81,15 +123,24 @@ export class LoadScope {
   readonly #id = nextLoadId();
   #started: Promise<ScopedImport> | undefined;
 
+  /**
+   * A file's URL in this load. The import check's thread imports it so too: tsx writes the URL into
+   * a file it compiles to CommonJS and keys its compile cache by the code, so the process's import
+   * then finds the file compiled.
+   */
+  urlOf(file: string): string {
+    const url = new URL(pathToFileURL(file));
+    url.searchParams.set(LOAD_PARAM, String(this.#id));
+    return url.href;
+  }
+
   /** Imports a file (an absolute path) in this load's scope; `parentURL` is the importer's URL. */
   async import(file: string, parentURL: string): Promise<unknown> {
     this.#started ??= registered().then((scopedImport) => {
       forgetNamespacedCommonJs();
       return scopedImport;
     });
-    const url = new URL(pathToFileURL(file));
-    url.searchParams.set(LOAD_PARAM, String(this.#id));
-    return (await this.#started)(url.href, parentURL);
+    return (await this.#started)(this.urlOf(file), parentURL);
   }
 }
 

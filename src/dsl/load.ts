@@ -54,7 +54,7 @@ export interface LoadOptions {
 export async function loadDagFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const path = resolve(file);
   const scope = new LoadScope();
-  const session = new LoadSession(scope, importCheck([path], options), importWatch(options));
+  const session = new LoadSession(scope, importCheck([path], options, scope), importWatch(options));
   try {
     await session.load(path);
   } finally {
@@ -71,7 +71,7 @@ export async function loadDagFile(file: string, options: LoadOptions = {}): Prom
  */
 export async function loadDagFilesSeparately(files: readonly string[], options: LoadOptions = {}): Promise<Map<string, LoadResult>> {
   const scope = new LoadScope();
-  const check = importCheck(files.map((file) => resolve(file)), options);
+  const check = importCheck(files.map((file) => resolve(file)), options, scope);
   const watch = importWatch(options);
   const results = new Map<string, LoadResult>();
   try {
@@ -97,7 +97,7 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
   const files = await listDagFiles(dir);
   const watch = importWatch(options);
   const scope = new LoadScope();
-  const session = new LoadSession(scope, importCheck(files, options), watch);
+  const session = new LoadSession(scope, importCheck(files, options, scope), watch);
   try {
     await importInOrder(files, importWidth(watch), async (file) => {
       const imported = await session.import(file);
@@ -140,9 +140,9 @@ async function importInOrder(files: readonly string[], width: number, importFile
   }
 }
 
-function importCheck(files: readonly string[], options: LoadOptions): DagImportCheck | undefined {
+function importCheck(files: readonly string[], options: LoadOptions, scope: LoadScope): DagImportCheck | undefined {
   if ((options.hangs ?? "thread") !== "thread" || files.length === 0) return undefined;
-  return new DagImportCheck(files, { signal: options.signal });
+  return new DagImportCheck(files, { signal: options.signal, scope });
 }
 
 function importWatch(options: LoadOptions): ImportWatch | undefined {

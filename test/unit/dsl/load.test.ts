@@ -259,6 +259,18 @@ describe("loadDagFile", () => {
   });
 });
 
+describe("loadDagFolder with a DAG file that imports another", () => {
+  it("gives the imported file one module instance in the load: its DAG once, with no duplicate id", async () => {
+    const dir = await mkdtemp(join(scratch, "reexport-"));
+    await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+    await writeFile(join(dir, "base.ts"), `import { dag } from ${JSON.stringify(dslUrl)};\nexport const base = dag("base", {}, (d) => { d.task("t", () => 1); });\n`);
+    await writeFile(join(dir, "more.ts"), `export { base } from "./base.js";\n`);
+    const result = await loadDagFolder(dir, { hangs: "none" });
+    expect(result.errors.map((e) => e.message)).toEqual([]);
+    expect(result.dags.map((d) => [d.dag.id, d.file])).toEqual([["base", join(dir, "base.ts")]]);
+  });
+});
+
 describe("loadDagFolder on a folder that cannot be read", () => {
   it("throws an input error naming the folder", async () => {
     const missing = join(fixtures, "no-such-folder");
