@@ -35,11 +35,12 @@ const BLOCKED_AFTER_MS = 1_000;
 const SHAPE_URL = new URL(`./dag-shape${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
 
 // The thread's code: a script (not a module file), so it runs the same from src/ and from dist/.
-// It imports the files in the tsx namespace the process's loads use (load-scope.ts; a thread has
-// its own modules, so they cannot clash): tsx writes the name into code it compiles to CommonJS
-// and keys its compile cache by that code, so a load that follows finds each file compiled. It imports up to `width` files at once, and reports when each starts and ends; with
-// `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs' shapes and
-// its errors, so that the process need not import the file itself.
+// It imports the files in the tsx namespace the process's loads use, each at its URL in the load
+// that follows (load-scope.ts; a thread has its own modules, so they cannot clash): tsx writes the
+// URL into code it compiles to CommonJS and keys its compile cache by that code, so the load finds
+// each file compiled. It imports up to `width` files at once, and reports when each starts and
+// ends; with `shapeUrl` (dag-shape.ts), each file's end carries what it gave as data: its DAGs'
+// shapes and its errors, so that the process need not import the file itself.
 const CHECKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 (async () => {
