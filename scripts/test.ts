@@ -1,10 +1,10 @@
-// `npm test` after the build: the static checks (type-check, lint) and the main vitest suite side by
-// side, then the isolated suite. The main suite waits on child processes, servers and timers for
-// part of its time and leaves about a sixth of two cores idle; the checks run at the lowest CPU
-// priority in that idle time instead of for a minute before it (measured on 2026-12-06: typecheck
-// and lint took 62 s of wall time and 113 CPU-seconds on their own). Their output is held back
-// and printed when they end, so that it does not cut into vitest's. The isolated suite compares
-// timings and restarts PostgreSQL, so it starts only when everything else has ended.
+// `npm test` after the build: the static checks (type-check, lint) beside the vitest suites. The
+// main suite waits on child processes, servers and timers for part of its time; the checks run at
+// the lowest CPU priority, in the time it leaves a core idle, instead of for a minute before it
+// (measured on 2026-12-06: typecheck and lint took 62 s of wall time and 113 CPU-seconds on their
+// own). Their output is held back and printed when they end, so that it does not cut into
+// vitest's. The isolated suite (it compares timings and restarts PostgreSQL) starts when the main
+// suite has ended; checks still running then take only what it leaves idle, as before.
 // Exit code: 0 when every part passed, else 1; every part runs even when an earlier one failed.
 // Usage: node --import tsx scripts/test.ts [vitest arguments for the main suite]
 import { spawn } from "node:child_process";
@@ -42,8 +42,8 @@ const checks = Promise.all([
   run("npm run lint", npm, ["run", "--silent", "lint"], { quiet: true, lowPriority: true }),
 ]);
 const main = await run("vitest (main suite)", process.execPath, [...vitest, ...process.argv.slice(2)]);
-const outcomes = [main, ...(await checks)];
-outcomes.push(await run("vitest (isolated suite)", process.execPath, [...vitest, "--config", "vitest.isolated.config.ts"]));
+const isolated = await run("vitest (isolated suite)", process.execPath, [...vitest, "--config", "vitest.isolated.config.ts"]);
+const outcomes = [main, isolated, ...(await checks)];
 
 const failed = outcomes.filter((outcome) => !outcome.ok);
 for (const { name, why } of failed) process.stderr.write(`${name} failed (${why})\n`);

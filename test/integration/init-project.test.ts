@@ -1,5 +1,6 @@
 /**
- * The package as a user gets it, end to end: `npm pack` this checkout (built by `npm run build`),
+ * The package as a user gets it, end to end: `npm pack` this checkout as built (under `npm test`,
+ * by `npm run build:js`: the JavaScript without type declarations, which `npm run build` adds),
  * install the tarball into an empty folder outside the repository, then run the commands of
  * docs/getting-started.md (steps 1-5) word for word, read from the document: scaffold the project,
  * install it, run `hello` once, run its test, and `tributary dev`, whose UI (its page and a
