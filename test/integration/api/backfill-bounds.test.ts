@@ -32,9 +32,9 @@ describe("backfill ranges through the API", () => {
     expect((response.body as { intervals: unknown[] }).intervals).toHaveLength(MAX_API_BACKFILL_INTERVALS);
   });
 
-  it("/health answers within 100 ms while a huge range is being checked", async () => {
+  it("/health answers within 100 ms of the server's work while a huge range is being checked", async () => {
     const huge = api.request("POST", "/api/v1/dags/report/backfills", { as: "operator", body: { from: "0000-01-01", to: "2024-01-01", dryRun: true } });
-    const latencies: number[] = [];
+    const probes: { wallMs: number; cpuMs: number }[] = [];
     let settled = false;
     void huge.finally(() => (settled = true));
     // Give the request time to reach its handler, then probe while it runs (at least once: on a
@@ -42,12 +42,19 @@ describe("backfill ranges through the API", () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     for (let i = 0; i < 5 && (i === 0 || !settled); i++) {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const health = await api.request("GET", "/health");
-      latencies.push(performance.now() - started);
+      const spent = process.cpuUsage(cpu);
+      probes.push({ wallMs: performance.now() - started, cpuMs: (spent.user + spent.system) / 1000 });
       expect(health.status).toBe(200);
     }
-    expect(latencies.length).toBeGreaterThan(0);
+    expect(probes.length).toBeGreaterThan(0);
     expect((await huge).status).toBe(422);
-    expect(Math.max(...latencies)).toBeLessThan(100);
+    // The CPU this process spent while /health waited: a check that held the event loop would
+    // spend its whole run (seconds) before /health could answer. Wall time alone also counts the
+    // moments a loaded machine (the rest of the suite on 2 cores) does not run this process at
+    // all: 153 ms once in CI, on a turn of the loop that took a few.
+    expect(Math.max(...probes.map((p) => p.cpuMs)), JSON.stringify(probes)).toBeLessThan(100);
+    expect(Math.max(...probes.map((p) => p.wallMs)), JSON.stringify(probes)).toBeLessThan(1_000);
   });
 });
