@@ -64,13 +64,12 @@ type SyncResolve = (specifier: string, context: { readonly parentURL?: string },
 type RegisterHooks = (hooks: { readonly resolve: SyncResolve }) => unknown;
 
 /**
- * Our hook, registered after tsx's so that it sees what tsx resolved (here, and by the import
- * check's threads, which import this module once they registered tsx). Where Node has in-thread
+ * Our hook, registered after tsx's so that it sees what tsx resolved. Where Node has in-thread
  * hooks (tsx uses them on Node >= 22.22.3 and 24.11.1), ours must be one too: in-thread hooks run
  * before every `module.register` hook, so an off-thread one would only see what Node resolved,
  * before tsx put it in the namespace.
  */
-export function registerLoadHook(): void {
+function registerLoadHook(): void {
   const registerHooks = (module as { registerHooks?: RegisterHooks }).registerHooks;
   if (typeof registerHooks !== "function") {
     module.register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`);
@@ -148,10 +147,9 @@ export class LoadScope {
 /**
  * tsx keys CommonJS modules of a namespace as `file?namespace=...`: without this, a helper module
  * that a CommonJS DAG file requires would keep its first version. Only those namespaced entries
- * are dropped; modules already loaded keep working, as their importers hold them. The import
- * check's threads call it before each check.
+ * are dropped; modules already loaded keep working, as their importers hold them.
  */
-export function forgetNamespacedCommonJs(): void {
+function forgetNamespacedCommonJs(): void {
   const cache = createRequire(import.meta.url).cache;
   for (const key of Object.keys(cache)) {
     if (key.includes("?namespace=")) delete cache[key];
