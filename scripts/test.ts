@@ -17,30 +17,30 @@ interface Outcome {
   readonly why: string;
 }
 
-/** Runs `command`; `quiet`: its output is kept and printed when it ends, under its name. */
-function run(name: string, command: string, args: readonly string[], options: { readonly quiet?: boolean; readonly lowPriority?: boolean } = {}): Promise<Outcome> {
+/**
+ * Runs `command`. `beside`: a check beside the suites, at the lowest CPU priority, its output kept
+ * and printed when it ends, under its name.
+ */
+function run(name: string, command: string, args: readonly string[], beside = false): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const child = spawn(command, args, { stdio: beside ? ["ignore", "pipe", "pipe"] : "inherit" });
     // Set before npm starts the tool, which inherits it.
-    if (options.lowPriority && child.pid !== undefined) setPriority(child.pid, constants.priority.PRIORITY_LOW);
+    if (beside && child.pid !== undefined) setPriority(child.pid, constants.priority.PRIORITY_LOW);
     const output: Buffer[] = [];
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
     child.on("error", (error) => resolve({ name, ok: false, why: error.message }));
     child.on("close", (code, signal) => {
       const text = Buffer.concat(output).toString("utf8").trim();
-      if (options.quiet) process.stdout.write(`\n${name}: ${code === 0 ? "passed" : "FAILED"}${text ? `\n${text}` : ""}\n`);
+      if (beside) process.stdout.write(`\n${name}: ${code === 0 ? "passed" : "FAILED"}${text ? `\n${text}` : ""}\n`);
       resolve({ name, ok: code === 0, why: signal ?? `exit code ${String(code)}` });
     });
   });
 }
 
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const vitest = [fileURLToPath(import.meta.resolve("vitest/package.json")).replace(/package\.json$/, "vitest.mjs"), "run"];
-const checks = Promise.all([
-  run("npm run typecheck", npm, ["run", "--silent", "typecheck"], { quiet: true, lowPriority: true }),
-  run("npm run lint", npm, ["run", "--silent", "lint"], { quiet: true, lowPriority: true }),
-]);
+// vitest's own entry (its package's `bin`), run with this Node: no npm or npx process in between.
+const vitest = [fileURLToPath(new URL("vitest.mjs", import.meta.resolve("vitest/package.json"))), "run"];
+const checks = Promise.all(["typecheck", "lint"].map((script) => run(`npm run ${script}`, "npm", ["run", "--silent", script], true)));
 const main = await run("vitest (main suite)", process.execPath, [...vitest, ...process.argv.slice(2)]);
 const isolated = await run("vitest (isolated suite)", process.execPath, [...vitest, "--config", "vitest.isolated.config.ts"]);
 const outcomes = [main, isolated, ...(await checks)];
