@@ -339,6 +339,7 @@ export class Worker {
     // The outcome must not be lost if the database is away: keep trying until it is back.
     const recorded = await this.#persist(() => this.#completions.complete({
       taskInstanceId: claimed.instance.id,
+      taskId: claimed.instance.taskId,
       tryNumber: claimed.tryNumber,
       // A sensor's poke that found nothing is a wait, not the end of the try.
       ...tryCompletion(outcome, spec?.kind),

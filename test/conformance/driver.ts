@@ -89,6 +89,7 @@ export class RunDriver {
     const claim = this.claimOf(key);
     const result = await this.store.completeTry({
       taskInstanceId: claim.instance.id,
+      taskId: claim.instance.taskId,
       tryNumber: claim.tryNumber,
       outcome,
       result: options.result,

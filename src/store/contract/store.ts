@@ -210,6 +210,11 @@ export interface WaitingApproval {
 
 export interface CompleteTryInput {
   readonly taskInstanceId: number;
+  /**
+   * The instance's task, when the caller knows it (a worker does): lets PostgreSQL record a
+   * plain success in one round trip (postgres/step-function.ts). Checked against the stored row.
+   */
+  readonly taskId?: string;
   readonly tryNumber: number;
   /**
    * `deferred`: a sensor's poke found nothing yet. The instance waits (holding no slot) until its

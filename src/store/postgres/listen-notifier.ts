@@ -3,14 +3,18 @@ import type pg from "pg";
 import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
 import { loadPg } from "./pg-driver.js";
 
+/** One channel per schema, so stores in different schemas of one database do not wake each other. */
+export function queuedChannel(schema: string): string {
+  return `tributary_queued_${schema}`;
+}
+
 /**
  * PostgreSQL's wake-up: `pg_notify` inside the transaction that queued work (delivered when it
  * commits, dropped if it rolls back), and a dedicated LISTEN connection per subscriber. The
  * connection is re-opened with backoff when it drops; workers poll meanwhile.
  */
 export function listenNotifier(url: string, schema: string): QueuedNotifier {
-  // One channel per schema, so stores in different schemas of one database do not wake each other.
-  const channel = `tributary_queued_${schema}`;
+  const channel = queuedChannel(schema);
   return {
     inTransaction: async (tx) => {
       await sql`select pg_notify(${channel}, '')`.execute(tx);

@@ -6,7 +6,8 @@ import { SqlStore } from "../sql/sql-store.js";
 import type { RunInTransaction } from "../sql/shared/tx.js";
 import { isUniqueViolation } from "../sql/shared/locks.js";
 import { claimStatisticsRefresher } from "./claim-statistics.js";
-import { listenNotifier } from "./listen-notifier.js";
+import { listenNotifier, queuedChannel } from "./listen-notifier.js";
+import { stepFunction } from "./step-function.js";
 import { preparingPool } from "./prepared-statements.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 import { loadPg } from "./pg-driver.js";
@@ -66,6 +67,7 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     schema,
     notifier: listenNotifier(options.url, schema),
     claimStatistics: claimStatisticsRefresher(db),
+    step: stepFunction(db, queuedChannel(schema)),
     beforeMigrate: async () => {
       if (schema === "public") return;
       // Two processes starting at once may both try: losing that race is fine.

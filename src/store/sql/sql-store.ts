@@ -31,6 +31,7 @@ import type {
   TaskTryRecord,
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
+import type { StepFunction } from "../postgres/step-function.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
@@ -106,6 +107,11 @@ export interface SqlStoreOptions {
    * background; the store waits for it to settle before closing.
    */
   readonly claimStatistics?: { readonly refresh: () => void; readonly settled: () => Promise<void> };
+  /**
+   * A dialect's one-round-trip step (PostgreSQL: postgres/step-function.ts): records the common
+   * case of a completion and its claim, or returns undefined for the statements' path.
+   */
+  readonly step?: StepFunction;
 }
 
 /** What counts as many instances queued at once: a fan-out, not a run's roots. */
@@ -131,6 +137,7 @@ export class SqlStore implements Store {
   readonly #beforeMigrate: (() => Promise<void>) | undefined;
   readonly #schema: string | undefined;
   readonly #claimStatistics: SqlStoreOptions["claimStatistics"];
+  readonly #step: StepFunction | undefined;
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -142,6 +149,7 @@ export class SqlStore implements Store {
     // Every write transaction: when it queued work, wake workers once it has committed.
     const claimStatistics = options.claimStatistics;
     this.#claimStatistics = claimStatistics;
+    this.#step = options.step;
     this.#tx = async (fn) => {
       let queued = 0;
       const result = await options.inTransaction(async (tx) => {
@@ -596,11 +604,13 @@ export class SqlStore implements Store {
   }
 
   async completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
-    const [result] = await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks));
+    const [result] = (await this.#step?.([input], undefined))?.results ?? (await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks)));
     return result as CompleteTryResult;
   }
 
-  completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
+  async completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
+    const stepped = await this.#step?.(inputs, claim);
+    if (stepped !== undefined) return stepped;
     return this.#tx(async (tx) => {
       const results = await completeTries(tx, inputs, this.#rowLocks);
       const claimed = claim ? await claimWithWakeUps(tx, claim, this.#rowLocks, "skip") : [];

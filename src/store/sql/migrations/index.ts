@@ -18,6 +18,7 @@ import { taskSteps } from "./000015-task-steps.js";
 import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
+import { stepFunction } from "./000019-step-function.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -43,5 +44,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000016_event_waits": eventWaits(dialect),
     "000017_approval_requests": approvalRequests(dialect),
     "000018_wait_indexes": waitIndexes(),
+    "000019_step_function": stepFunction(dialect),
   };
 }

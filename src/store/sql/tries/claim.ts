@@ -3,7 +3,7 @@ import type { ClaimedTask, ClaimRequest, DagRunRecord } from "../../contract/sto
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
 import { moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import type { RowLocks } from "../shared/locks.js";
-import type { TaskInstanceTable } from "../schema.js";
+import type { DagRunTable, TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { resumeWaits } from "../waits/resume-wait.js";
 
@@ -85,25 +85,11 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       capacity = await loadCapacity(tx, request, rowLocks, lockWait);
       continue;
     }
-    for (const { pool_slots: _slots, run_type, run_state, run_logical_date, run_data_interval_start, run_data_interval_end, run_params, run_created_at, run_started_at, run_ended_at, run_updated_at, run_dag_version, ...row } of rows) {
+    for (const candidate of rows) {
+      const { row, run } = splitCandidate(candidate);
       if (candidates.length >= request.limit || !limits.take(row.pool, row.dag_id)) continue;
       candidates.push(row);
-      const run = {
-        run_id: row.run_id,
-        dag_id: row.dag_id,
-        run_type,
-        state: run_state,
-        logical_date: run_logical_date,
-        data_interval_start: run_data_interval_start,
-        data_interval_end: run_data_interval_end,
-        params: run_params,
-        created_at: run_created_at,
-        started_at: run_started_at,
-        ended_at: run_ended_at,
-        updated_at: run_updated_at,
-        dag_version: run_dag_version,
-      };
-      if (!runs.has(row.run_id)) runs.set(row.run_id, runFromRow(run));
+      if (!runs.has(row.run_id)) runs.set(row.run_id, run);
     }
     // Done when the limit is reached or nothing more is queued. Otherwise the rows passed over
     // belong to pools or DAGs that are full now, which the next read leaves out.
@@ -177,6 +163,52 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
       tryNumber: claim.tryNumber,
     };
   });
+}
+
+type RunRow = Selectable<DagRunTable>;
+
+/**
+ * A claim's candidate as read: the instance's columns, its pool's slots, and its run's columns
+ * prefixed `run_` (the claim's select here, and postgres/step-function.ts's).
+ */
+export type CandidateRow = Selectable<TaskInstanceTable> & {
+  readonly pool_slots: number | null;
+  readonly run_type: RunRow["run_type"];
+} & { readonly [K in Exclude<keyof RunRow, "run_id" | "dag_id" | "run_type"> as `run_${K & string}`]: RunRow[K] };
+
+/** A candidate's instance row and its run's record. */
+export function splitCandidate(candidate: CandidateRow): { row: Selectable<TaskInstanceTable>; run: DagRunRecord } {
+  const {
+    pool_slots: _slots,
+    run_type,
+    run_state,
+    run_logical_date,
+    run_data_interval_start,
+    run_data_interval_end,
+    run_params,
+    run_created_at,
+    run_started_at,
+    run_ended_at,
+    run_updated_at,
+    run_dag_version,
+    ...row
+  } = candidate;
+  const run = runFromRow({
+    run_id: row.run_id,
+    dag_id: row.dag_id,
+    run_type,
+    state: run_state,
+    logical_date: run_logical_date,
+    data_interval_start: run_data_interval_start,
+    data_interval_end: run_data_interval_end,
+    params: run_params,
+    created_at: run_created_at,
+    started_at: run_started_at,
+    ended_at: run_ended_at,
+    updated_at: run_updated_at,
+    dag_version: run_dag_version,
+  });
+  return { row, run };
 }
 
 /** Free slots per pool and per DAG, taken as candidates are accepted. */

@@ -8,7 +8,12 @@ import type { Tx } from "../shared/tx.js";
  * (`appendLogs`), or a try's last lines with its outcome (complete-tries.ts).
  */
 export async function insertLogs(tx: Tx, entries: readonly TryLogLines[]): Promise<void> {
-  const rows = entries.flatMap(({ tryId, lines }) =>
+  for (const chunk of chunks(logRows(entries), 500)) await tx.insertInto("task_logs").values(chunk).execute();
+}
+
+/** The rows of `task_logs` that store `entries`, each message capped (also postgres/step-function.ts). */
+export function logRows(entries: readonly TryLogLines[]): { try_id: number; at: number; stream: string; level: string; message: string }[] {
+  return entries.flatMap(({ tryId, lines }) =>
     lines.map((line) => ({
       try_id: tryId,
       at: line.at.getTime(),
@@ -17,5 +22,4 @@ export async function insertLogs(tx: Tx, entries: readonly TryLogLines[]): Promi
       message: capText(line.message, MAX_STORED_LOG_LINE_CHARS),
     })),
   );
-  for (const chunk of chunks(rows, 500)) await tx.insertInto("task_logs").values(chunk).execute();
 }

@@ -1,0 +1,170 @@
+/**
+ * A chain's step on PostgreSQL in one round trip (issue 17): a plain success, the downstream tasks
+ * it makes ready, and the worker's next claim, recorded by the server-side function
+ * `tributary_step` (migration 000019) in one call and one implicit transaction. Through
+ * statements the same step costs eight round trips (BEGIN, lock, move, readiness, queue, claim,
+ * open, COMMIT), most of a PostgreSQL step's time on a local server.
+ *
+ * It takes only the common case, and says so before calling (`stepCall`): one success of a plain
+ * task (`task` or `shell`) that has no cache, no datasets to record and no branch to choose, whose
+ * downstream tasks all wait for all_success and have nothing to expand, claimed for a worker with
+ * no DAG limits. The function itself gives up (SQLSTATE TRB01, its writes rolled back) on
+ * whatever the rows show beyond that: an upstream failed or skipped, a run that may be done, a
+ * candidate in a configured pool or woken from a wait, a due wait to wake into a free slot, a row
+ * that moved. Everything else, and every give-up, goes through the statements' path
+ * (sql/tries/complete-tries.ts, sql/tries/claim.ts), which remains the definition of each rule:
+ * test/conformance/step-function.test.ts runs one script of steps through both and compares
+ * everything each returned and stored, and the whole conformance suite's plain successes go
+ * through the function on PostgreSQL. A give-up leaves gaps in the ids of history rows, tries and
+ * log lines (sequences do not roll back), as any rolled-back transaction does.
+ */
+import { sql, type Kysely } from "kysely";
+import { assertTaskTransition, isTerminalTaskState, TASK_TRANSITIONS } from "../../core/state-machine.js";
+import type { TaskState } from "../../core/types.js";
+import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult } from "../contract/store.js";
+import { storedResultJson } from "../contract/stored-result.js";
+import { indexGraph } from "../sql/shared/graph-index.js";
+import { instanceFromRow } from "../sql/shared/rows.js";
+import { splitCandidate, type CandidateRow } from "../sql/tries/claim.js";
+import { logRows } from "../sql/tries/insert-logs.js";
+import type { Database } from "../sql/schema.js";
+
+/** The state moves the function makes, checked against the state machine before each call. */
+const MOVES: readonly (readonly [TaskState, TaskState])[] = [
+  ["running", "success"],
+  ["scheduled", "queued"],
+  ["queued", "running"],
+];
+
+const TERMINAL = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
+
+/** Above this many downstream tasks the statements' path, which reads them set-wise, is kept. */
+const MAX_DOWNSTREAM = 32;
+
+/** What a completion with its claim riding along returns (the store's `completeTries`). */
+export interface StepOutcome {
+  readonly results: CompleteTryResult[];
+  readonly claimed: ClaimedTask[];
+}
+
+/** Records a step through `tributary_step`, or returns undefined for the statements' path. */
+export type StepFunction = (inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined) => Promise<StepOutcome | undefined>;
+
+/** The step function of a store whose workers are woken on `channel` (postgres/listen-notifier.ts). */
+export function stepFunction(db: Kysely<Database>, channel: string): StepFunction {
+  return async (inputs, claim) => {
+    const call = stepCall(inputs, claim, channel);
+    if (call === undefined) return undefined;
+    for (const [from, to] of MOVES) assertTaskTransition(from, to);
+    let reply: StepReply;
+    try {
+      const { rows } = await sql<{ step: StepReply }>`select tributary_step(${JSON.stringify(call)}::jsonb) as step`.execute(db);
+      reply = (rows[0] as { step: StepReply }).step;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "TRB01") return undefined;
+      throw error;
+    }
+    if ("fallback" in reply) return undefined;
+    const result: CompleteTryResult = { state: "success", nextRetryAt: null, runState: reply.run_state, queued: reply.queued, applied: true };
+    return { results: [result], claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)) };
+  };
+}
+
+/** The function's argument for a step it covers, or undefined (see the header). */
+export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined, channel: string): StepCall | undefined {
+  const [input] = inputs;
+  if (input === undefined || inputs.length !== 1 || input.outcome !== "success" || input.cache !== undefined || input.sleepsUntil !== undefined) return undefined;
+  if ((input.emitted?.length ?? 0) > 0) return undefined;
+  if (input.taskId === undefined) return undefined;
+  const index = indexGraph(input.graph);
+  const spec = index.spec(input.taskId);
+  if (spec === undefined || (spec.kind !== "task" && spec.kind !== "shell") || spec.cacheTtlMs !== undefined || spec.outputDatasets.length > 0) return undefined;
+  const downstream = index.downstream(input.taskId);
+  if (downstream.length > MAX_DOWNSTREAM) return undefined;
+  const waits: { task: string; upstream: readonly string[] }[] = [];
+  for (const taskId of downstream) {
+    const next = index.spec(taskId);
+    if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map" || next.upstream.some((id) => index.spec(id)?.kind === "map")) return undefined;
+    waits.push({ task: taskId, upstream: next.upstream });
+  }
+  if (claim !== undefined && !claimCovered(claim)) return undefined;
+  return {
+    id: input.taskInstanceId,
+    task: input.taskId,
+    try: input.tryNumber,
+    now: input.now.getTime(),
+    result: storedResultJson(input.result),
+    terminal: TERMINAL,
+    downstream: waits,
+    claim:
+      claim === undefined
+        ? null
+        : {
+            worker: claim.workerId,
+            limit: claim.limit,
+            now: claim.now.getTime(),
+            dags: claim.dagIds,
+            queues: claim.queues === undefined ? null : claim.queues,
+            wake: (claim.wakeDagIds ?? []).filter((dagId) => claim.dagIds.includes(dagId)),
+          },
+    logs: logRows(input.logs === undefined ? [] : [input.logs]),
+    channel,
+  };
+}
+
+/** A claim with no DAG limits among its DAGs (sql/tries/claim.ts counts running instances for those). */
+function claimCovered(claim: ClaimRequest): boolean {
+  return ![...(claim.maxActiveTasks?.keys() ?? [])].some((dagId) => claim.dagIds.includes(dagId));
+}
+
+/** A claimed row as the statements' claim hands it on: the row as read, with the try it opened. */
+function claimedTask(claim: ClaimRequest): (entry: ClaimedEntry) => ClaimedTask {
+  return ({ row: candidate, try_id, started_at }) => {
+    const { row, run } = splitCandidate(candidate);
+    const tryNumber = row.try_number + 1;
+    return {
+      instance: instanceFromRow({ ...row, state: "running", try_number: tryNumber, worker_id: claim.workerId, started_at }),
+      run,
+      tryId: Number(try_id),
+      tryNumber,
+    };
+  };
+}
+
+/** What `tributary_step` is called with. */
+export interface StepCall {
+  readonly id: number;
+  /** The instance's task, checked against its row: the caller judged the step by it. */
+  readonly task: string;
+  readonly try: number;
+  readonly now: number;
+  readonly result: string;
+  readonly terminal: readonly TaskState[];
+  readonly downstream: readonly { readonly task: string; readonly upstream: readonly string[] }[];
+  readonly claim: {
+    readonly worker: string;
+    readonly limit: number;
+    readonly now: number;
+    readonly dags: readonly string[];
+    readonly queues: readonly string[] | null;
+    /** DAGs among `dags` whose due waits fill slots left over (the function gives up if one is due). */
+    readonly wake: readonly string[];
+  } | null;
+  readonly logs: ReturnType<typeof logRows>;
+  readonly channel: string;
+}
+
+/** A claimed row as `to_jsonb` gives it (the claim's columns), with the try opened for it. */
+interface ClaimedEntry {
+  readonly row: CandidateRow;
+  readonly try_id: number;
+  readonly started_at: number;
+}
+
+type StepReply =
+  | { readonly fallback: true }
+  | {
+      readonly run_state: CompleteTryResult["runState"];
+      readonly queued: number;
+      readonly claimed: readonly ClaimedEntry[];
+    };

@@ -1,0 +1,145 @@
+import { sql, type Kysely, type Migration } from "kysely";
+import type { SqlDialectName } from "./dialect-name.js";
+
+/**
+ * PostgreSQL's one-round-trip step (issue 17): `tributary_step(p jsonb)` records one plain
+ * success, queues the downstream tasks it made ready, and claims the worker's next tries, in one
+ * call and one implicit transaction, where the same work in statements from the worker costs
+ * eight round trips (BEGIN, lock, move, readiness, queue, claim, open, COMMIT). What it covers,
+ * how it is called and why it agrees with the statements' path: postgres/step-function.ts.
+ *
+ * It does only the common case and raises SQLSTATE `TRB01` (rolling its writes back) on anything
+ * else, which the caller then records through the statements' path: an upstream in a terminal
+ * state other than success (a trigger rule's decision beyond "all succeeded"), a run left with
+ * no open instance (closing it), a candidate in a configured pool or woken from a wait, a due wait
+ * to wake into a free slot, or a row
+ * that did not move as read. An outcome that is not the instance's try in progress returns
+ * `{"fallback": true}` having written nothing.
+ *
+ * Table names are unqualified: they resolve through the connection's search_path, the store's
+ * schema, like every statement of the store. SQLite has no stored functions: nothing to do there.
+ */
+export const stepFunction = (dialect: SqlDialectName): Migration => ({
+  async up(db: Kysely<unknown>): Promise<void> {
+    if (dialect !== "postgres") return;
+    await sql.raw(STEP_FUNCTION).execute(db);
+  },
+});
+
+const STEP_FUNCTION = `
+create function tributary_step(p jsonb) returns jsonb language plpgsql as $step$
+declare
+  v_id bigint := (p->>'id')::bigint;
+  v_try integer := (p->>'try')::integer;
+  v_terminal text[] := array(select jsonb_array_elements_text(p->'terminal'));
+  v_claim jsonb := p->'claim';
+  v_worker text := p->'claim'->>'worker';
+  ti task_instances%rowtype;
+  v_run_state text;
+  v_at bigint;
+  v_down jsonb;
+  v_waiting bigint[];
+  v_open bigint;
+  v_bad bigint;
+  v_queued bigint[] := '{}';
+  v_claimed_ids bigint[] := '{}';
+  v_claimed jsonb := '[]';
+  v_n integer;
+  c record;
+  v_claim_at bigint;
+  v_started bigint;
+  v_try_id bigint;
+begin
+  -- The run, then the instance: the order every completion locks them in (shared/locks.ts).
+  select t.* into ti from task_instances t join dag_runs r on r.run_id = t.run_id where t.id = v_id for update of r, t;
+  if not found or ti.task_id <> p->>'task' or ti.state <> 'running' or ti.try_number <> v_try then
+    return jsonb_build_object('fallback', true);
+  end if;
+  select state into v_run_state from dag_runs where run_id = ti.run_id;
+  -- A try never ends before it started (the worker's clock may run behind the claimer's).
+  v_at := greatest((p->>'now')::bigint, coalesce(ti.started_at, 0));
+
+  update task_tries set outcome = 'success', ended_at = v_at, error = null, error_kind = null
+    where task_instance_id = v_id and try_number = v_try;
+  update task_instances set ended_at = v_at, result = p->>'result', error = null, worker_id = null, updated_at = v_at, state = 'success'
+    where id = v_id and state = 'running';
+  insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+    values (ti.run_id, v_id, ti.task_id, ti.map_index, 'running', 'success', v_at, null);
+
+  -- Readiness of each downstream task (all_success, no mapping: the caller checked), in the
+  -- graph's order: queued once every upstream instance succeeded, left waiting while one is open.
+  for v_down in select value from jsonb_array_elements(p->'downstream') loop
+    v_waiting := array(select id from task_instances where run_id = ti.run_id and task_id = v_down->>'task' and state = 'scheduled' order by map_index);
+    continue when cardinality(v_waiting) = 0;
+    select count(*) filter (where state <> 'success'), count(*) filter (where state <> 'success' and state = any(v_terminal))
+      into v_open, v_bad
+      from task_instances where run_id = ti.run_id and task_id in (select jsonb_array_elements_text(v_down->'upstream'));
+    if v_bad > 0 then raise exception 'tributary_step: a trigger rule to decide' using errcode = 'TRB01'; end if;
+    continue when v_open > 0;
+    update task_instances set queued_at = v_at, updated_at = v_at, state = 'queued' where id = any(v_waiting) and state = 'scheduled';
+    get diagnostics v_n = row_count;
+    if v_n <> cardinality(v_waiting) then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
+    insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+      select run_id, id, task_id, map_index, 'scheduled', 'queued', v_at, null from task_instances where id = any(v_waiting) order by map_index;
+    v_queued := v_queued || v_waiting;
+  end loop;
+
+  -- A run that queued nothing may be done: closing it is the statements' path.
+  if cardinality(v_queued) = 0 and not exists (select 1 from task_instances where run_id = ti.run_id and state <> all(v_terminal)) then
+    raise exception 'tributary_step: the run may be done' using errcode = 'TRB01';
+  end if;
+
+  -- The worker's next tries: the claim's order and guards (sql/tries/claim.ts), another
+  -- claimer's rows skipped.
+  if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
+    v_claim_at := (v_claim->>'now')::bigint;
+    for c in
+      select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
+        r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
+        r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
+        r.dag_version as run_dag_version
+      from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
+      where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
+        and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+      order by t.priority desc, t.queued_at asc, t.id asc
+      limit (v_claim->>'limit')::integer
+      for update of t skip locked
+    loop
+      if c.pool_slots is not null or c.wait_reason is not null then
+        raise exception 'tributary_step: a pool or a wait to claim' using errcode = 'TRB01';
+      end if;
+      v_started := greatest(v_claim_at, coalesce(c.ended_at, 0), coalesce(c.queued_at, 0));
+      insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
+        values (c.id, c.try_number + 1, 'running', v_worker, c.queued_at, v_started, null, null, null) returning id into v_try_id;
+      update task_instances set try_number = c.try_number + 1, worker_id = v_worker, started_at = v_started, ended_at = null,
+          heartbeat_at = v_started, next_retry_at = null, updated_at = v_started, state = 'running'
+        where id = c.id and state = 'queued';
+      get diagnostics v_n = row_count;
+      if v_n <> 1 then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
+      insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+        values (c.run_id, c.id, c.task_id, c.map_index, 'queued', 'running', v_started, null);
+      v_claimed_ids := v_claimed_ids || c.id;
+      v_claimed := v_claimed || jsonb_build_object('row', to_jsonb(c), 'try_id', v_try_id, 'started_at', v_started);
+    end loop;
+    -- Slots left over go to due waits (sql/waits/wake-due.ts): waking them is the statements' path.
+    if cardinality(v_claimed_ids) < (v_claim->>'limit')::integer and exists (
+      select 1 from task_instances t
+      where t.wake_at <= v_claim_at and t.state = 'deferred' and t.dag_id in (select jsonb_array_elements_text(v_claim->'wake'))
+        and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+    ) then
+      raise exception 'tributary_step: a wait to wake' using errcode = 'TRB01';
+    end if;
+  end if;
+
+  -- The try's last log lines, with its outcome.
+  insert into task_logs (try_id, at, stream, level, message)
+    select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
+    from jsonb_array_elements(coalesce(p->'logs', '[]')) with ordinality as l(value, n) order by l.n;
+
+  -- Workers are woken (at commit) only for what this step queued and did not claim itself.
+  if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
+    perform pg_notify(p->>'channel', '');
+  end if;
+  return jsonb_build_object('run_state', v_run_state, 'queued', cardinality(v_queued), 'claimed', v_claimed);
+end
+$step$`;

@@ -1,0 +1,236 @@
+/**
+ * PostgreSQL's one-round-trip step (postgres/step-function.ts) against the statements' path it
+ * stands in for: the same script of claims and outcomes is run on two fresh databases, once with
+ * each outcome's `taskId` (which lets the store take its step function where it has one) and once
+ * without (always the statements' path), and everything either store returned or stored must be
+ * equal: results, claimed tries, instances, tries, state history, logs, the run. Where a store
+ * has no step function (SQLite) both runs take the statements' path and the comparison still
+ * holds. On PostgreSQL the steps the function covers must cost one statement each.
+ */
+import { describe, expect, it } from "vitest";
+import type { DagGraph } from "../../src/core/types.js";
+import type { ClaimedTask, ClaimRequest, CompleteTryInput, Store } from "../../src/store/index.js";
+import { at, runInput } from "./driver.js";
+import { graph } from "./fixtures.js";
+import { STORES, type StoreFactory } from "./stores.js";
+
+/**
+ * a -> (b, c) -> d -> e -> r -> (p, q) -> z, and s alone: r fails once and is retried; p runs in
+ * a configured pool; q in another queue; s sleeps (a durable step's ctx.sleep) and is woken.
+ */
+const G: DagGraph = graph("steps", [
+  { id: "a" },
+  { id: "s" },
+  { id: "b", upstream: ["a"] },
+  { id: "c", upstream: ["a"] },
+  { id: "d", upstream: ["b", "c"] },
+  { id: "e", upstream: ["d"] },
+  { id: "r", upstream: ["e"], retries: 1, retryDelayMs: 1_000 },
+  { id: "p", upstream: ["r"], pool: "narrow" },
+  { id: "q", upstream: ["r"], queue: "other" },
+  { id: "z", upstream: ["p", "q"] },
+]);
+
+/** What a step returned, in a form two stores can be compared by. */
+type Transcript = unknown[];
+
+interface Counted {
+  readonly store: Store;
+  /** Statements since the last call. */
+  take(): number;
+}
+
+async function openFresh(factory: StoreFactory): Promise<{ counted: Counted; dispose: () => Promise<void> }> {
+  const place = await factory.create();
+  let statements = 0;
+  const store = factory.open(place.address, { onQuery: () => statements++ });
+  const report = await store.migrate();
+  if (report.error) throw report.error;
+  return {
+    counted: {
+      store,
+      take: () => {
+        const n = statements;
+        statements = 0;
+        return n;
+      },
+    },
+    dispose: async () => {
+      await store.close();
+      await place.dispose();
+    },
+  };
+}
+
+function outcome(claim: ClaimedTask, withTaskId: boolean, now: Date, extra: Partial<CompleteTryInput> = {}): CompleteTryInput {
+  return {
+    taskInstanceId: claim.instance.id,
+    ...(withTaskId ? { taskId: claim.instance.taskId } : {}),
+    tryNumber: claim.tryNumber,
+    outcome: "success",
+    result: { task: claim.instance.taskId, n: claim.tryNumber },
+    graph: G,
+    now,
+    logs: { tryId: claim.tryId, lines: [{ at: now, stream: "stdout", level: "info", message: `${claim.instance.taskId} done` }] },
+    ...extra,
+  };
+}
+
+/** A worker's claim; every DAG but an all-shell one may have waits to wake (worker.ts), so this one does too. */
+const request = (now: Date, limit = 1, queues?: readonly string[]): ClaimRequest => ({
+  workerId: "w1",
+  limit,
+  dagIds: [G.dagId],
+  wakeDagIds: [G.dagId],
+  now,
+  ...(queues ? { queues } : {}),
+});
+
+/**
+ * The script: every step a worker meets, each recorded with the statements it cost. `fast` lists
+ * the steps the step function covers (one statement on PostgreSQL).
+ */
+async function script(counted: Counted, withTaskId: boolean): Promise<{ transcript: Transcript; costs: Map<string, number> }> {
+  const { store } = counted;
+  const transcript: Transcript = [];
+  const costs = new Map<string, number>();
+  await store.setPool({ name: "narrow", slots: 1, now: at(0) });
+  await store.createRun(runInput(G, { runId: "run1", now: at(0) }));
+  const one = async (name: string, claim: ClaimedTask | undefined, now: Date, req: ClaimRequest | undefined, extra: Partial<CompleteTryInput> = {}) => {
+    if (!claim) throw new Error(`${name}: nothing claimed to complete`);
+    counted.take();
+    const step = await store.completeTries([outcome(claim, withTaskId, now, extra)], req);
+    costs.set(name, counted.take());
+    transcript.push({ name, ...step });
+    return step.claimed;
+  };
+  const [a, s] = await store.claimNextTasks(request(at(1), 2));
+  if (!s) throw new Error("s not claimed");
+  // s sleeps until 4.5 s (the statements' path: a deferral).
+  transcript.push({ name: "s sleeps", ...(await store.completeTries([outcome(s, withTaskId, at(1.5), { outcome: "deferred", sleepsUntil: at(4.5) })])) });
+  // a's success queues b and c; a claim of two takes both.
+  const [b, c] = await one("a: queues two, claims two", a, at(2), request(at(2), 2));
+  // b's success leaves d waiting for c: nothing queued, nothing to claim, no wait due yet.
+  await one("b: d waits for c", b, at(3), request(at(3)));
+  // c's success makes d ready, claimed in the same step.
+  const [d] = await one("c: queues d, claims it", c, at(4), request(at(4)));
+  // d's success queues e, claimed; the slot left over wakes s, due since 4.5 s (the statements' path).
+  const [e, woken] = await one("d: queues e, claims it, wakes s", d, at(5), request(at(5), 2));
+  expect(woken?.resumed).toBe(true);
+  await one("s: its sleep over, it succeeds", woken, at(5.5), undefined);
+  const [r] = await one("e: queues r, claims it", e, at(6), request(at(6)));
+  if (!r) throw new Error("r not claimed");
+  // r fails once (the statements' path: a failure); its retry is due at 8 s.
+  transcript.push({ name: "r fails", ...(await store.completeTries([outcome(r, withTaskId, at(7), { outcome: "failed", error: "boom", errorKind: "error" })])) });
+  transcript.push({ name: "retries queued", queued: await store.queueDueRetries(at(9)) });
+  const [r2] = await store.claimNextTasks(request(at(10)));
+  // The retry's success queues p (in a configured pool: the claim's pool check is the
+  // statements' path) and q (in another queue), and claims p, the first of the two.
+  const [p] = await one("r: queues p and q, p's pool", r2, at(11), request(at(11)));
+  // p's success leaves z waiting for q; this worker's claim sees only the default queue.
+  await one("p: z waits for q, claims in default queue only", p, at(12), request(at(12), 1, ["default"]));
+  const [q] = await store.claimNextTasks(request(at(13), 1, ["other"]));
+  const [z] = await one("q: queues z, claims it", q, at(14), request(at(14)));
+  // z is the last: the run is done (closing it is the statements' path).
+  await one("z: the run ends", z, at(15), request(at(15)));
+
+  const instances = await store.listTaskInstances("run1");
+  transcript.push({ run: await store.getRun("run1"), instances, history: await store.listStateHistory("run1") });
+  for (const instance of instances) {
+    const tries = await store.listTries(instance.id);
+    transcript.push({ tries });
+    for (const t of tries) transcript.push(await store.readLogs({ runId: "run1", taskId: instance.taskId, mapIndex: instance.mapIndex, tryNumber: t.tryNumber }));
+  }
+  return { transcript, costs };
+}
+
+/**
+ * The transcript with the ids of history rows, tries and log lines numbered 1, 2, ... in their
+ * order: a call the function gave up on rolled its writes back, but PostgreSQL's sequences do not
+ * roll back, so the statements' path that follows takes later ids (gaps, as after any rollback).
+ * Their order, and every other value, must still be the same.
+ */
+function renumbered(transcript: Transcript): Transcript {
+  const kinds = { history: new Set<number>(), tries: new Set<number>(), logs: new Set<number>() };
+  const kindOf = (node: Record<string, unknown>, key: string): keyof typeof kinds | undefined => {
+    if (key === "tryId") return "tries";
+    if (key !== "id") return undefined;
+    if ("toState" in node) return "history";
+    if ("outcome" in node && "tryNumber" in node) return "tries";
+    if ("stream" in node) return "logs";
+    return undefined;
+  };
+  const walk = (value: unknown, visit: (node: Record<string, unknown>, key: string) => unknown): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, visit));
+    if (value === null || typeof value !== "object" || value instanceof Date) return value;
+    const node = value as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, typeof item === "number" ? visit(node, key) : walk(item, visit)]));
+  };
+  walk(transcript, (node, key) => {
+    const kind = kindOf(node, key);
+    if (kind) kinds[kind].add(node[key] as number);
+    return node[key];
+  });
+  const ranks = Object.fromEntries(Object.entries(kinds).map(([kind, ids]) => [kind, new Map([...ids].sort((x, y) => x - y).map((id, i) => [id, i + 1]))]));
+  return walk(transcript, (node, key) => {
+    const kind = kindOf(node, key);
+    return kind ? ranks[kind]?.get(node[key] as number) : node[key];
+  }) as Transcript;
+}
+
+/** Steps the step function covers: one statement each where the store has it. */
+const FAST = [
+  "a: queues two, claims two",
+  "b: d waits for c",
+  "c: queues d, claims it",
+  "s: its sleep over, it succeeds",
+  "e: queues r, claims it",
+  "p: z waits for q, claims in default queue only",
+  "q: queues z, claims it",
+];
+/** Steps the function gives up on: the statements' path after one statement. */
+const GIVEN_UP = ["d: queues e, claims it, wakes s", "r: queues p and q, p's pool", "z: the run ends"];
+
+for (const factory of STORES) {
+  describe(`one-round-trip step: ${factory.name}`, () => {
+    it("stores and returns exactly what the statements' path does, on every step of a run", async () => {
+      const viaStep = await openFresh(factory);
+      const viaStatements = await openFresh(factory);
+      try {
+        const stepped = await script(viaStep.counted, true);
+        const plain = await script(viaStatements.counted, false);
+        expect(renumbered(stepped.transcript)).toEqual(renumbered(plain.transcript));
+        if (factory.name === "postgres") {
+          for (const name of FAST) expect([name, stepped.costs.get(name)]).toEqual([name, 1]);
+          for (const name of GIVEN_UP) expect([name, stepped.costs.get(name)]).toEqual([name, (plain.costs.get(name) ?? 0) + 1]);
+        }
+      } finally {
+        await viaStep.dispose();
+        await viaStatements.dispose();
+      }
+    });
+
+    it("an outcome that is not the try in progress changes nothing, and says so, on either path", async () => {
+      const { counted, dispose } = await openFresh(factory);
+      try {
+        const { store } = counted;
+        await store.createRun(runInput(G, { runId: "run2", now: at(0) }));
+        const [a] = await store.claimNextTasks(request(at(1)));
+        if (!a) throw new Error("a not claimed");
+        await store.completeTries([outcome(a, true, at(2))]);
+        const again = await store.completeTries([outcome(a, true, at(3))], request(at(3)));
+        expect(again.results).toEqual([expect.objectContaining({ applied: false, state: "success" })]);
+        // The stale outcome's claim still rides along: s, the other root, queued first, is claimed.
+        expect(again.claimed.map((c) => c.instance.taskId)).toEqual(["s"]);
+        // A taskId that is not the instance's own takes nothing through the function.
+        const [b] = await store.claimNextTasks(request(at(4)));
+        if (b?.instance.taskId !== "b") throw new Error("b not claimed");
+        const wrong = await store.completeTries([{ ...outcome(b, true, at(5)), taskId: "c" }]);
+        expect(wrong.results).toEqual([expect.objectContaining({ applied: true, state: "success" })]);
+        expect((await store.listTaskInstances("run2")).find((i) => i.taskId === "b")?.state).toBe("success");
+      } finally {
+        await dispose();
+      }
+    });
+  });
+}
