@@ -131,7 +131,7 @@ async function script(counted: Counted, withTaskId: boolean): Promise<{ transcri
   await one("p: z waits for q, claims in default queue only", p, at(12), request(at(12), 1, ["default"]));
   const [q] = await store.claimNextTasks(request(at(13), 1, ["other"]));
   const [z] = await one("q: queues z, claims it", q, at(14), request(at(14)));
-  // z is the last: the run is done (closing it is the statements' path).
+  // z is the last: every instance succeeded, so the run succeeds.
   await one("z: the run ends", z, at(15), request(at(15)));
 
   const instances = await store.listTaskInstances("run1");
@@ -178,6 +178,56 @@ function renumbered(transcript: Transcript): Transcript {
   }) as Transcript;
 }
 
+/** Two tasks fanning out from a root and joining again: a -> (b, c) -> d. */
+const H: DagGraph = graph("batches", [{ id: "a" }, { id: "b", upstream: ["a"] }, { id: "c", upstream: ["a"] }, { id: "d", upstream: ["b", "c"] }]);
+
+/**
+ * A busy worker's batches: outcomes of two runs committed together, with the claim for the slots
+ * they free riding along.
+ */
+async function batches(counted: Counted, withTaskId: boolean): Promise<{ transcript: Transcript; costs: Map<string, number> }> {
+  const { store } = counted;
+  const transcript: Transcript = [];
+  const costs = new Map<string, number>();
+  const claimFor = (now: Date, limit: number): ClaimRequest => ({ workerId: "w1", limit, dagIds: [H.dagId], wakeDagIds: [H.dagId], now });
+  const done = (claim: ClaimedTask | undefined, now: Date): CompleteTryInput => {
+    if (!claim) throw new Error("nothing claimed to complete");
+    return { ...outcome(claim, withTaskId, now), graph: H };
+  };
+  const byKey = new Map<string, ClaimedTask>();
+  const keep = (claimed: readonly ClaimedTask[]) => {
+    for (const c of claimed) byKey.set(`${c.instance.runId}/${c.instance.taskId}`, c);
+  };
+  const batch = async (name: string, keys: readonly string[], now: Date, limit: number) => {
+    counted.take();
+    const step = await store.completeTries(keys.map((key) => done(byKey.get(key), now)), limit > 0 ? claimFor(now, limit) : undefined);
+    costs.set(name, counted.take());
+    transcript.push({ name, ...step });
+    keep(step.claimed);
+  };
+  for (const runId of ["one", "two"]) await store.createRun(runInput(H, { runId, now: at(0) }));
+  keep(await store.claimNextTasks(claimFor(at(1), 2)));
+  await batch("both roots: four queued, four claimed", ["one/a", "two/a"], at(2), 4);
+  // one/d waits for one/c; two/d is ready after two/c and two/b: its run's last outcome tells it.
+  await batch("three of four: one join waits, the other is queued and claimed", ["one/b", "two/c", "two/b"], at(3), 3);
+  // Twice the same outcome in a batch: the statements' path, which records it once.
+  await batch("the same outcome twice", ["one/c", "one/c"], at(4), 1);
+  // Both runs end, every instance a success: both succeed.
+  await batch("two runs' ends", ["one/d", "two/d"], at(5), 1);
+  // A run whose b fails (d: upstream_failed) ends with c's success: closing it is the statements' path.
+  await store.createRun(runInput(H, { runId: "three", now: at(6) }));
+  keep(await store.claimNextTasks(claimFor(at(6), 1)));
+  await batch("three: a queues b and c", ["three/a"], at(7), 2);
+  const b3 = byKey.get("three/b");
+  if (!b3) throw new Error("three/b not claimed");
+  transcript.push({ name: "three: b fails", ...(await store.completeTries([{ ...done(b3, at(8)), outcome: "failed", error: "boom", errorKind: "error" }])) });
+  await batch("three: c ends a failed run", ["three/c"], at(9), 1);
+  const runs = [];
+  for (const runId of ["one", "two", "three"]) runs.push({ run: await store.getRun(runId), instances: await store.listTaskInstances(runId), history: await store.listStateHistory(runId) });
+  transcript.push(runs);
+  return { transcript, costs };
+}
+
 /** Steps the step function covers: one statement each where the store has it. */
 const FAST = [
   "a: queues two, claims two",
@@ -187,9 +237,10 @@ const FAST = [
   "e: queues r, claims it",
   "p: z waits for q, claims in default queue only",
   "q: queues z, claims it",
+  "z: the run ends",
 ];
 /** Steps the function gives up on: the statements' path after one statement. */
-const GIVEN_UP = ["d: queues e, claims it, wakes s", "r: queues p and q, p's pool", "z: the run ends"];
+const GIVEN_UP = ["d: queues e, claims it, wakes s", "r: queues p and q, p's pool"];
 
 for (const factory of STORES) {
   describe(`one-round-trip step: ${factory.name}`, () => {
@@ -203,6 +254,25 @@ for (const factory of STORES) {
         if (factory.name === "postgres") {
           for (const name of FAST) expect([name, stepped.costs.get(name)]).toEqual([name, 1]);
           for (const name of GIVEN_UP) expect([name, stepped.costs.get(name)]).toEqual([name, (plain.costs.get(name) ?? 0) + 1]);
+        }
+      } finally {
+        await viaStep.dispose();
+        await viaStatements.dispose();
+      }
+    });
+
+    it("records a worker's batches of outcomes of several runs as the statements' path does", async () => {
+      const viaStep = await openFresh(factory);
+      const viaStatements = await openFresh(factory);
+      try {
+        const stepped = await batches(viaStep.counted, true);
+        const plain = await batches(viaStatements.counted, false);
+        expect(renumbered(stepped.transcript)).toEqual(renumbered(plain.transcript));
+        if (factory.name === "postgres") {
+          expect(stepped.costs.get("both roots: four queued, four claimed")).toBe(1);
+          expect(stepped.costs.get("three of four: one join waits, the other is queued and claimed")).toBe(1);
+          expect(stepped.costs.get("two runs' ends")).toBe(1);
+          for (const name of ["the same outcome twice", "three: c ends a failed run"]) expect([name, stepped.costs.get(name)]).toEqual([name, (plain.costs.get(name) ?? 0) + 1]);
         }
       } finally {
         await viaStep.dispose();

@@ -5,21 +5,23 @@
  * statements the same step costs eight round trips (BEGIN, lock, move, readiness, queue, claim,
  * open, COMMIT), most of a PostgreSQL step's time on a local server.
  *
- * It takes only the common case, and says so before calling (`stepCall`): one success of a plain
- * task (`task` or `shell`) that has no cache, no datasets to record and no branch to choose, whose
- * downstream tasks all wait for all_success and have nothing to expand, claimed for a worker with
- * no DAG limits. The function itself gives up (SQLSTATE TRB01, its writes rolled back) on
- * whatever the rows show beyond that: an upstream failed or skipped, a run that may be done, a
- * candidate in a configured pool or woken from a wait, a due wait to wake into a free slot, a row
- * that moved. Everything else, and every give-up, goes through the statements' path
- * (sql/tries/complete-tries.ts, sql/tries/claim.ts), which remains the definition of each rule:
- * test/conformance/step-function.test.ts runs one script of steps through both and compares
- * everything each returned and stored, and the whole conformance suite's plain successes go
- * through the function on PostgreSQL. A give-up leaves gaps in the ids of history rows, tries and
+ * It takes only the common case, and says so before calling (`stepCall`): a batch of up to 500
+ * successes (the outcomes a worker commits together), each of a plain task (`task` or `shell`)
+ * that has no cache, no datasets to record and no branch to choose, and whose downstream tasks
+ * all wait for all_success and have nothing to expand, claimed for a worker with no DAG limits.
+ * The function itself gives up (SQLSTATE TRB01, its writes rolled back) on whatever the rows show
+ * beyond that: an upstream failed or skipped, a run to close other than a running run whose every
+ * instance succeeded (which it closes as a success), a candidate in a configured pool or woken
+ * from a wait, a due wait to wake into a free slot, a row that moved. Everything else, and every
+ * give-up, goes through the statements' path (sql/tries/complete-tries.ts, sql/runs/advance.ts,
+ * sql/tries/claim.ts), which remains the definition of each rule: test/conformance/
+ * step-function.test.ts runs scripts of steps and batches through both and compares everything
+ * each returned and stored, and the conformance suite's plain successes go through the function
+ * on PostgreSQL. A give-up leaves gaps in the ids of history rows, tries and
  * log lines (sequences do not roll back), as any rolled-back transaction does.
  */
 import { sql, type Kysely } from "kysely";
-import { assertTaskTransition, isTerminalTaskState, TASK_TRANSITIONS } from "../../core/state-machine.js";
+import { assertRunTransition, assertTaskTransition, isTerminalTaskState, TASK_TRANSITIONS } from "../../core/state-machine.js";
 import type { TaskState } from "../../core/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult } from "../contract/store.js";
 import { storedResultJson } from "../contract/stored-result.js";
@@ -29,7 +31,7 @@ import { splitCandidate, type CandidateRow } from "../sql/tries/claim.js";
 import { logRows } from "../sql/tries/insert-logs.js";
 import type { Database } from "../sql/schema.js";
 
-/** The state moves the function makes, checked against the state machine before each call. */
+/** The state moves the function makes, checked against the state machine before each call (and a run's, running to success). */
 const MOVES: readonly (readonly [TaskState, TaskState])[] = [
   ["running", "success"],
   ["scheduled", "queued"],
@@ -40,6 +42,9 @@ const TERMINAL = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTermina
 
 /** Above this many downstream tasks the statements' path, which reads them set-wise, is kept. */
 const MAX_DOWNSTREAM = 32;
+
+/** The statements' path reads up to 500 outcomes' rows in one statement, and locks a larger batch otherwise. */
+const MAX_OUTCOMES = 500;
 
 /** What a completion with its claim riding along returns (the store's `completeTries`). */
 export interface StepOutcome {
@@ -56,6 +61,7 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     const call = stepCall(inputs, claim, channel);
     if (call === undefined) return undefined;
     for (const [from, to] of MOVES) assertTaskTransition(from, to);
+    assertRunTransition("running", "success");
     let reply: StepReply;
     try {
       const { rows } = await sql<{ step: StepReply }>`select tributary_step(${JSON.stringify(call)}::jsonb) as step`.execute(db);
@@ -65,37 +71,24 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
       throw error;
     }
     if ("fallback" in reply) return undefined;
-    const result: CompleteTryResult = { state: "success", nextRetryAt: null, runState: reply.run_state, queued: reply.queued, applied: true };
-    return { results: [result], claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)) };
+    const results = reply.results.map(({ run_state, queued }): CompleteTryResult => ({ state: "success", nextRetryAt: null, runState: run_state, queued, applied: true }));
+    return { results, claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)) };
   };
 }
 
 /** The function's argument for a step it covers, or undefined (see the header). */
 export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined, channel: string): StepCall | undefined {
-  const [input] = inputs;
-  if (input === undefined || inputs.length !== 1 || input.outcome !== "success" || input.cache !== undefined || input.sleepsUntil !== undefined) return undefined;
-  if ((input.emitted?.length ?? 0) > 0) return undefined;
-  if (input.taskId === undefined) return undefined;
-  const index = indexGraph(input.graph);
-  const spec = index.spec(input.taskId);
-  if (spec === undefined || (spec.kind !== "task" && spec.kind !== "shell") || spec.cacheTtlMs !== undefined || spec.outputDatasets.length > 0) return undefined;
-  const downstream = index.downstream(input.taskId);
-  if (downstream.length > MAX_DOWNSTREAM) return undefined;
-  const waits: { task: string; upstream: readonly string[] }[] = [];
-  for (const taskId of downstream) {
-    const next = index.spec(taskId);
-    if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map" || next.upstream.some((id) => index.spec(id)?.kind === "map")) return undefined;
-    waits.push({ task: taskId, upstream: next.upstream });
-  }
+  if (inputs.length === 0 || inputs.length > MAX_OUTCOMES) return undefined;
   if (claim !== undefined && !claimCovered(claim)) return undefined;
+  const outcomes: StepCall["outcomes"][number][] = [];
+  for (const input of inputs) {
+    const outcome = plainSuccess(input);
+    if (outcome === undefined) return undefined;
+    outcomes.push(outcome);
+  }
   return {
-    id: input.taskInstanceId,
-    task: input.taskId,
-    try: input.tryNumber,
-    now: input.now.getTime(),
-    result: storedResultJson(input.result),
+    outcomes,
     terminal: TERMINAL,
-    downstream: waits,
     claim:
       claim === undefined
         ? null
@@ -107,9 +100,27 @@ export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimReques
             queues: claim.queues === undefined ? null : claim.queues,
             wake: (claim.wakeDagIds ?? []).filter((dagId) => claim.dagIds.includes(dagId)),
           },
-    logs: logRows(input.logs === undefined ? [] : [input.logs]),
+    logs: logRows(inputs.flatMap((input) => (input.logs === undefined ? [] : [input.logs]))),
     channel,
   };
+}
+
+/** One outcome as the function takes it, if it is a success the function covers. */
+function plainSuccess(input: CompleteTryInput): StepCall["outcomes"][number] | undefined {
+  if (input.outcome !== "success" || input.taskId === undefined || input.cache !== undefined || input.sleepsUntil !== undefined) return undefined;
+  if ((input.emitted?.length ?? 0) > 0) return undefined;
+  const index = indexGraph(input.graph);
+  const spec = index.spec(input.taskId);
+  if (spec === undefined || (spec.kind !== "task" && spec.kind !== "shell") || spec.cacheTtlMs !== undefined || spec.outputDatasets.length > 0) return undefined;
+  const downstream = index.downstream(input.taskId);
+  if (downstream.length > MAX_DOWNSTREAM) return undefined;
+  const waits: { task: string; upstream: readonly string[] }[] = [];
+  for (const taskId of downstream) {
+    const next = index.spec(taskId);
+    if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map" || next.upstream.some((id) => index.spec(id)?.kind === "map")) return undefined;
+    waits.push({ task: taskId, upstream: next.upstream });
+  }
+  return { id: input.taskInstanceId, task: input.taskId, try: input.tryNumber, now: input.now.getTime(), result: storedResultJson(input.result), downstream: waits };
 }
 
 /** A claim with no DAG limits among its DAGs (sql/tries/claim.ts counts running instances for those). */
@@ -133,14 +144,18 @@ function claimedTask(claim: ClaimRequest): (entry: ClaimedEntry) => ClaimedTask 
 
 /** What `tributary_step` is called with. */
 export interface StepCall {
-  readonly id: number;
-  /** The instance's task, checked against its row: the caller judged the step by it. */
-  readonly task: string;
-  readonly try: number;
-  readonly now: number;
-  readonly result: string;
+  /** The successes, in the order given. */
+  readonly outcomes: readonly {
+    readonly id: number;
+    /** The instance's task, checked against its row: the caller judged the outcome by it. */
+    readonly task: string;
+    readonly try: number;
+    readonly now: number;
+    readonly result: string;
+    /** The task's downstream tasks, in the graph's order, each with its upstream tasks. */
+    readonly downstream: readonly { readonly task: string; readonly upstream: readonly string[] }[];
+  }[];
   readonly terminal: readonly TaskState[];
-  readonly downstream: readonly { readonly task: string; readonly upstream: readonly string[] }[];
   readonly claim: {
     readonly worker: string;
     readonly limit: number;
@@ -164,7 +179,6 @@ interface ClaimedEntry {
 type StepReply =
   | { readonly fallback: true }
   | {
-      readonly run_state: CompleteTryResult["runState"];
-      readonly queued: number;
+      readonly results: readonly { readonly run_state: CompleteTryResult["runState"]; readonly queued: number }[];
       readonly claimed: readonly ClaimedEntry[];
     };
