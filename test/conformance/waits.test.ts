@@ -115,6 +115,17 @@ for (const factory of STORES) {
       expect(rest.map((c) => c.instance.taskId)).toEqual(["s1"]);
     });
 
+    it("a claim for no queue at all claims nothing and wakes nothing", async () => {
+      const s = ctx.store;
+      const g = dagOf("nq", [sensor({ id: "s1" })]);
+      await RunDriver.start(s, g, { runId: "nq1" });
+      const [s1] = await claim(s, g, at(1));
+      await poke(s, g, s1 as ClaimedTask, at(2));
+      // Due at 12 s; a worker serving no queue (an empty list) takes none of it.
+      expect(await s.claimNextTasks({ workerId: "worker-1", limit: 2, dagIds: [g.dagId], wakeDagIds: [g.dagId], queues: [], now: at(20) })).toEqual([]);
+      expect((await s.listTaskInstances("nq1")).map((i) => i.state)).toEqual(["deferred"]);
+    });
+
     it("a sensor that times out fails with a dead letter and no retry; with softFail it is skipped and its downstream follows", async () => {
       const s = ctx.store;
       const hard = dagOf("h", [sensor({ id: "s", retries: 3 }, { timeoutMs: 30_000 }), task({ id: "after", upstream: ["s"] })]);

@@ -6,14 +6,19 @@
 export const MAX_STORED_ERROR_CHARS = 64 * 1024;
 export const MAX_STORED_LOG_LINE_CHARS = 64 * 1024;
 
+/** In a `u` regex a surrogate range matches only a surrogate that is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;
+
 /**
  * The text as both stores keep it: cut to `max` characters, and with each NUL character (U+0000)
  * shown as ␀ (U+2400). PostgreSQL's text cannot hold a NUL at all, and a task may well print one
  * (`find -print0`, binary output): its line, and with it the transaction recording its outcome,
- * would be refused.
+ * would be refused. A lone surrogate (a string cut inside an emoji) becomes U+FFFD, which is
+ * what a driver's UTF-8 encoding stores for it anyway, made explicit so that the same text also
+ * travels inside JSON (PostgreSQL's jsonb refuses its escape: postgres/step-function.ts).
  */
 export function capText(raw: string, max: number): string {
-  const text = raw.includes("\u0000") ? raw.replaceAll("\u0000", "\u2400") : raw;
+  const text = (raw.includes("\u0000") ? raw.replaceAll("\u0000", "\u2400") : raw).replace(LONE_SURROGATE, "\uFFFD");
   if (text.length <= max) return text;
   // Never cut between the two halves of a surrogate pair (an emoji would become invalid text).
   const code = text.charCodeAt(max - 1);

@@ -1,28 +1,30 @@
 /**
- * A chain's step on PostgreSQL in one round trip (issue 17): a plain success, the downstream tasks
- * it makes ready, and the worker's next claim, recorded by the server-side function
- * `tributary_step` (migration 000019) in one call and one implicit transaction. Through
- * statements the same step costs eight round trips (BEGIN, lock, move, readiness, queue, claim,
- * open, COMMIT), most of a PostgreSQL step's time on a local server.
+ * A worker's step on PostgreSQL in one round trip (issue 17): its outcomes, the downstream tasks
+ * they make ready, and its next claim, recorded by the server-side function `tributary_step`
+ * (migration 000019) in one call and one implicit transaction. Through statements the same step
+ * costs eight round trips or more (BEGIN, lock, move, readiness, queue, claim, open, COMMIT),
+ * most of a PostgreSQL step's time on a local server.
  *
  * It takes only the common case, and says so before calling (`stepCall`): a batch of up to 500
- * successes (the outcomes a worker commits together), each of a plain task (`task` or `shell`)
- * that has no cache, no datasets to record and no branch to choose, and whose downstream tasks
- * all wait for all_success and have nothing to expand, claimed for a worker with no DAG limits.
- * The function itself gives up (SQLSTATE TRB01, its writes rolled back) on whatever the rows show
- * beyond that: an upstream failed or skipped, a run to close other than a running run whose every
- * instance succeeded (which it closes as a success), a candidate in a configured pool or woken
- * from a wait, a due wait to wake into a free slot, a row that moved. Everything else, and every
- * give-up, goes through the statements' path (sql/tries/complete-tries.ts, sql/runs/advance.ts,
- * sql/tries/claim.ts), which remains the definition of each rule: test/conformance/
- * step-function.test.ts runs scripts of steps and batches through both and compares everything
- * each returned and stored, and the conformance suite's plain successes go through the function
- * on PostgreSQL. A give-up leaves gaps in the ids of history rows, tries and
- * log lines (sequences do not roll back), as any rolled-back transaction does.
+ * successes (the outcomes a worker commits together), each of a plain task (`task`, `shell`, or a
+ * mapped task's instance) that has no cache, no datasets to record and no branch to choose, and
+ * whose downstream tasks all wait for all_success and have nothing to expand, with at most a
+ * million characters of log lines, claimed for a worker with no DAG limits. The function itself
+ * gives up (its writes rolled back, no error raised) on whatever the rows show beyond that: an
+ * upstream failed or skipped, a run to close other than a running run whose every instance
+ * succeeded (which it closes as a success), a candidate in a configured pool or woken from a
+ * wait, a due wait to wake into a free slot, a row that moved. So does an argument PostgreSQL
+ * refuses as data. Everything else, and every give-up, goes through the statements' path
+ * (sql/tries/complete-tries.ts, sql/runs/advance.ts, sql/tries/claim.ts), which remains the
+ * definition of each rule: test/conformance/step-function.test.ts runs scripts of steps and
+ * batches through both and compares everything each returned and stored, and the conformance
+ * suite's plain successes go through the function on PostgreSQL. A give-up leaves gaps in the ids
+ * of history rows, tries and log lines (sequences do not roll back), as any rolled-back
+ * transaction does.
  */
 import { sql, type Kysely } from "kysely";
 import { assertRunTransition, assertTaskTransition, isTerminalTaskState, TASK_TRANSITIONS } from "../../core/state-machine.js";
-import type { TaskState } from "../../core/types.js";
+import type { TaskKind, TaskState } from "../../core/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult } from "../contract/store.js";
 import { storedResultJson } from "../contract/stored-result.js";
 import { indexGraph } from "../sql/shared/graph-index.js";
@@ -38,7 +40,19 @@ const MOVES: readonly (readonly [TaskState, TaskState])[] = [
   ["queued", "running"],
 ];
 
-const TERMINAL = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
+const STATES = Object.keys(TASK_TRANSITIONS) as TaskState[];
+/** States an instance can still leave; and the ends other than success (a trigger rule's decision). */
+const OPEN = STATES.filter((state) => !isTerminalTaskState(state));
+const ENDED_OTHERWISE = STATES.filter((state) => isTerminalTaskState(state) && state !== "success");
+
+/**
+ * The kinds whose success is only a success: a branch also chooses, a sensor or an approval
+ * pokes. (A mapped task's instance is one of many; its downstream tasks are judged by probes.)
+ */
+const COVERED_KINDS: ReadonlySet<TaskKind> = new Set(["task", "shell", "map"]);
+
+/** Above this many characters of log lines the statements' path stores them (jsonb has limits, and one argument is parsed whole). */
+const MAX_LOG_CHARS = 1_000_000;
 
 /** Above this many downstream tasks the statements' path, which reads them set-wise, is kept. */
 const MAX_DOWNSTREAM = 32;
@@ -67,7 +81,9 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
       const { rows } = await sql<{ step: StepReply }>`select tributary_step(${JSON.stringify(call)}::jsonb) as step`.execute(db);
       reply = (rows[0] as { step: StepReply }).step;
     } catch (error) {
-      if ((error as { code?: unknown }).code === "TRB01") return undefined;
+      // Data the function's argument cannot carry (jsonb refuses a lone surrogate's escape, or a
+      // value past its limits), which the statements' path stores as it always has.
+      if (isDataError(error)) return undefined;
       throw error;
     }
     if ("fallback" in reply) return undefined;
@@ -79,6 +95,8 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
 /** The function's argument for a step it covers, or undefined (see the header). */
 export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined, channel: string): StepCall | undefined {
   if (inputs.length === 0 || inputs.length > MAX_OUTCOMES) return undefined;
+  const logs = logRows(inputs.flatMap((input) => (input.logs === undefined ? [] : [input.logs])));
+  if (logs.reduce((chars, line) => chars + line.message.length, 0) > MAX_LOG_CHARS) return undefined;
   if (claim !== undefined && !claimCovered(claim)) return undefined;
   const outcomes: StepCall["outcomes"][number][] = [];
   for (const input of inputs) {
@@ -88,7 +106,8 @@ export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimReques
   }
   return {
     outcomes,
-    terminal: TERMINAL,
+    open: OPEN,
+    endedOtherwise: ENDED_OTHERWISE,
     claim:
       claim === undefined
         ? null
@@ -100,9 +119,15 @@ export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimReques
             queues: claim.queues === undefined ? null : claim.queues,
             wake: (claim.wakeDagIds ?? []).filter((dagId) => claim.dagIds.includes(dagId)),
           },
-    logs: logRows(inputs.flatMap((input) => (input.logs === undefined ? [] : [input.logs]))),
+    logs,
     channel,
   };
+}
+
+/** SQLSTATE classes 22 (data exception) and 54 (program limit exceeded). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("54"));
 }
 
 /** One outcome as the function takes it, if it is a success the function covers. */
@@ -111,16 +136,16 @@ function plainSuccess(input: CompleteTryInput): StepCall["outcomes"][number] | u
   if ((input.emitted?.length ?? 0) > 0) return undefined;
   const index = indexGraph(input.graph);
   const spec = index.spec(input.taskId);
-  if (spec === undefined || (spec.kind !== "task" && spec.kind !== "shell") || spec.cacheTtlMs !== undefined || spec.outputDatasets.length > 0) return undefined;
+  if (spec === undefined || !COVERED_KINDS.has(spec.kind) || spec.cacheTtlMs !== undefined || spec.outputDatasets.length > 0) return undefined;
   const downstream = index.downstream(input.taskId);
   if (downstream.length > MAX_DOWNSTREAM) return undefined;
   const waits: { task: string; upstream: readonly string[] }[] = [];
   for (const taskId of downstream) {
     const next = index.spec(taskId);
-    if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map" || next.upstream.some((id) => index.spec(id)?.kind === "map")) return undefined;
+    if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map") return undefined;
     waits.push({ task: taskId, upstream: next.upstream });
   }
-  return { id: input.taskInstanceId, task: input.taskId, try: input.tryNumber, now: input.now.getTime(), result: storedResultJson(input.result), downstream: waits };
+  return { id: input.taskInstanceId, task: input.taskId, try: input.tryNumber, now: input.now.getTime(), result: storedResultJson(input.result) ?? "null", downstream: waits };
 }
 
 /** A claim with no DAG limits among its DAGs (sql/tries/claim.ts counts running instances for those). */
@@ -155,7 +180,8 @@ export interface StepCall {
     /** The task's downstream tasks, in the graph's order, each with its upstream tasks. */
     readonly downstream: readonly { readonly task: string; readonly upstream: readonly string[] }[];
   }[];
-  readonly terminal: readonly TaskState[];
+  readonly open: readonly TaskState[];
+  readonly endedOtherwise: readonly TaskState[];
   readonly claim: {
     readonly worker: string;
     readonly limit: number;
@@ -177,7 +203,7 @@ interface ClaimedEntry {
 }
 
 type StepReply =
-  | { readonly fallback: true }
+  | { readonly fallback: true; readonly reason: string }
   | {
       readonly results: readonly { readonly run_state: CompleteTryResult["runState"]; readonly queued: number }[];
       readonly claimed: readonly ClaimedEntry[];

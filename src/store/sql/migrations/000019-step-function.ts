@@ -9,13 +9,15 @@ import type { SqlDialectName } from "./dialect-name.js";
  * COMMIT). What it covers, how it is called and why it agrees with the statements' path:
  * postgres/step-function.ts.
  *
- * It does only the common case and raises SQLSTATE `TRB01` (rolling its writes back) on anything
- * else, which the caller then records through the statements' path: an upstream in a terminal
- * state other than success (a trigger rule's decision beyond "all succeeded"), a run left with
- * no open instance that is not a running run whose every instance succeeded (which it closes as
- * a success), a candidate in a configured pool or woken from a wait, a due wait
- * to wake into a free slot, or a row that did not move as read. Outcomes of which one is not its
- * instance's try in progress (or comes twice) return `{"fallback": true}` having written nothing.
+ * It does only the common case. On anything else it raises SQLSTATE `TRB01` inside, which its own
+ * exception block catches: its writes are rolled back (a subtransaction), nothing reaches the
+ * server's log, and it answers `{"fallback": true, "reason": ...}`; the caller then records the
+ * step through the statements' path. That is: an upstream in a terminal state other than success
+ * (a trigger rule's decision beyond "all succeeded"), a run left with no open instance that is not
+ * a running run whose every instance succeeded (which it closes as a success), a candidate in a
+ * configured pool or woken from a wait, a due wait to wake into a free slot, or a row that did not
+ * move as read. Outcomes of which one is not its instance's try in progress (or comes twice)
+ * answer the same before anything is written.
  *
  * Table names are unqualified: they resolve through the connection's search_path, the store's
  * schema, like every statement of the store. SQLite has no stored functions: nothing to do there.
@@ -33,7 +35,8 @@ declare
   v_outcomes jsonb := p->'outcomes';
   v_count integer := jsonb_array_length(p->'outcomes');
   v_ids bigint[] := array(select (o.value->>'id')::bigint from jsonb_array_elements(p->'outcomes') as o(value));
-  v_terminal text[] := array(select jsonb_array_elements_text(p->'terminal'));
+  -- States listed, never negated, so that the index on (run_id, state, task_id) finds them.
+  v_open_states text[] := array(select jsonb_array_elements_text(p->'open'));
   v_claim jsonb := p->'claim';
   v_worker text := p->'claim'->>'worker';
   v_outcome jsonb;
@@ -52,8 +55,7 @@ declare
   v_pending_tasks text[];
   v_down jsonb;
   v_waiting bigint[];
-  v_open bigint;
-  v_bad bigint;
+  v_ended_otherwise text[] := array(select jsonb_array_elements_text(p->'endedOtherwise'));
   v_queued bigint[] := '{}';
   v_results jsonb := '[]';
   v_claimed_ids bigint[] := '{}';
@@ -64,148 +66,154 @@ declare
   v_started bigint;
   v_try_id bigint;
 begin
-  -- Runs, then instances, in the order of run and id: the order every completion locks them in
-  -- (shared/locks.ts).
-  perform 1 from task_instances t join dag_runs r on r.run_id = t.run_id where t.id = any(v_ids) order by t.run_id, t.id for update of r, t;
-  -- Every outcome must be its instance's try in progress, once: otherwise nothing is written here.
-  if (select count(distinct id) from unnest(v_ids) as id) <> v_count or exists (
-    select 1 from jsonb_array_elements(v_outcomes) as o(value) left join task_instances t on t.id = (o.value->>'id')::bigint
-    where t.id is null or t.task_id <> o.value->>'task' or t.state <> 'running' or t.try_number <> (o.value->>'try')::integer
-  ) then
-    return jsonb_build_object('fallback', true);
-  end if;
-
-  -- The successes, in the order given: tries closed, instances moved, their history.
-  for v_i in 0 .. v_count - 1 loop
-    v_outcome := v_outcomes->v_i;
-    select * into ti from task_instances where id = (v_outcome->>'id')::bigint;
-    -- A try never ends before it started (the worker's clock may run behind the claimer's).
-    v_at := greatest((v_outcome->>'now')::bigint, coalesce(ti.started_at, 0));
-    update task_tries set outcome = 'success', ended_at = v_at, error = null, error_kind = null
-      where task_instance_id = ti.id and try_number = ti.try_number;
-    update task_instances set ended_at = v_at, result = v_outcome->>'result', error = null, worker_id = null, updated_at = v_at, state = 'success'
-      where id = ti.id and state = 'running';
-    insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
-      values (ti.run_id, ti.id, ti.task_id, ti.map_index, 'running', 'success', v_at, null);
-    v_ats := v_ats || v_at;
-    v_run_of := v_run_of || ti.run_id;
-    if not ti.run_id = any(v_runs) then
-      v_runs := v_runs || ti.run_id;
-      v_run_states := v_run_states || jsonb_build_object(ti.run_id, (select state from dag_runs where run_id = ti.run_id));
-    end if;
-  end loop;
-
-  -- Readiness once per run, at the run's latest outcome: the downstream tasks of its outcomes, in
-  -- their order, each queued once every upstream instance succeeded (all_success, no mapping: the
-  -- caller checked) and left waiting while one is open.
-  foreach v_run in array v_runs loop
-    v_run_at := 0;
-    v_pending := '[]';
-    v_pending_tasks := '{}';
-    for v_i in 1 .. v_count loop
-      continue when v_run_of[v_i] <> v_run;
-      v_run_at := greatest(v_run_at, v_ats[v_i]);
-      for v_down in select value from jsonb_array_elements(v_outcomes->(v_i - 1)->'downstream') loop
-        continue when v_down->>'task' = any(v_pending_tasks);
-        v_pending_tasks := v_pending_tasks || (v_down->>'task');
-        v_pending := v_pending || jsonb_build_array(v_down);
-      end loop;
-    end loop;
-    v_run_queued := 0;
-    for v_down in select value from jsonb_array_elements(v_pending) loop
-      v_waiting := array(select id from task_instances where run_id = v_run and task_id = v_down->>'task' and state = 'scheduled' order by map_index);
-      continue when cardinality(v_waiting) = 0;
-      select count(*) filter (where state <> 'success'), count(*) filter (where state <> 'success' and state = any(v_terminal))
-        into v_open, v_bad
-        from task_instances where run_id = v_run and task_id in (select jsonb_array_elements_text(v_down->'upstream'));
-      if v_bad > 0 then raise exception 'tributary_step: a trigger rule to decide' using errcode = 'TRB01'; end if;
-      continue when v_open > 0;
-      update task_instances set queued_at = v_run_at, updated_at = v_run_at, state = 'queued' where id = any(v_waiting) and state = 'scheduled';
-      get diagnostics v_n = row_count;
-      if v_n <> cardinality(v_waiting) then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
-      insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
-        select run_id, id, task_id, map_index, 'scheduled', 'queued', v_run_at, null from task_instances where id = any(v_waiting) order by map_index;
-      v_queued := v_queued || v_waiting;
-      v_run_queued := v_run_queued + cardinality(v_waiting);
-    end loop;
-    v_queued_by_run := v_queued_by_run || jsonb_build_object(v_run, v_run_queued);
-  end loop;
-
-  -- A run that queued nothing may be done (sql/runs/advance.ts closeRunIfDone): a running run
-  -- whose every instance succeeded succeeds, at its latest outcome; any other end (a failure or a
-  -- skip to judge by the run's leaves, a run not running) is the statements' path.
-  foreach v_run in array v_runs loop
-    continue when (v_queued_by_run->>v_run)::integer > 0
-      or exists (select 1 from task_instances where run_id = v_run and state <> all(v_terminal));
-    if v_run_states->>v_run <> 'running' or exists (select 1 from task_instances where run_id = v_run and state <> 'success') then
-      raise exception 'tributary_step: a run to close' using errcode = 'TRB01';
-    end if;
-    v_run_at := (select max(v_ats[i]) from generate_subscripts(v_run_of, 1) as i where v_run_of[i] = v_run);
-    update dag_runs set ended_at = v_run_at, state = 'success', updated_at = v_run_at where run_id = v_run and state = 'running';
-    insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
-      values (v_run, null, null, null, 'running', 'success', v_run_at, null);
-    v_run_states := v_run_states || jsonb_build_object(v_run, 'success');
-  end loop;
-
-  -- Each outcome's result: its run's state, and what its run queued, told on the run's last outcome.
-  for v_i in 1 .. v_count loop
-    v_results := v_results || jsonb_build_array(jsonb_build_object(
-      'run_state', v_run_states->>v_run_of[v_i],
-      'queued', case when v_run_of[v_i] = any(v_run_of[v_i + 1:]) then 0 else (v_queued_by_run->>v_run_of[v_i])::integer end
-    ));
-  end loop;
-
-  -- The worker's next tries: the claim's order and guards (sql/tries/claim.ts), another
-  -- claimer's rows skipped.
-  if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
-    v_claim_at := (v_claim->>'now')::bigint;
-    for c in
-      select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
-        r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
-        r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
-        r.dag_version as run_dag_version
-      from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
-      where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
-        and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
-      order by t.priority desc, t.queued_at asc, t.id asc
-      limit (v_claim->>'limit')::integer
-      for update of t skip locked
-    loop
-      if c.pool_slots is not null or c.wait_reason is not null then
-        raise exception 'tributary_step: a pool or a wait to claim' using errcode = 'TRB01';
-      end if;
-      v_started := greatest(v_claim_at, coalesce(c.ended_at, 0), coalesce(c.queued_at, 0));
-      insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
-        values (c.id, c.try_number + 1, 'running', v_worker, c.queued_at, v_started, null, null, null) returning id into v_try_id;
-      update task_instances set try_number = c.try_number + 1, worker_id = v_worker, started_at = v_started, ended_at = null,
-          heartbeat_at = v_started, next_retry_at = null, updated_at = v_started, state = 'running'
-        where id = c.id and state = 'queued';
-      get diagnostics v_n = row_count;
-      if v_n <> 1 then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
-      insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
-        values (c.run_id, c.id, c.task_id, c.map_index, 'queued', 'running', v_started, null);
-      v_claimed_ids := v_claimed_ids || c.id;
-      v_claimed := v_claimed || jsonb_build_object('row', to_jsonb(c), 'try_id', v_try_id, 'started_at', v_started);
-    end loop;
-    -- Slots left over go to due waits (sql/waits/wake-due.ts): waking them is the statements' path.
-    if cardinality(v_claimed_ids) < (v_claim->>'limit')::integer and exists (
-      select 1 from task_instances t
-      where t.wake_at <= v_claim_at and t.state = 'deferred' and t.dag_id in (select jsonb_array_elements_text(v_claim->'wake'))
-        and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+  -- A give-up is caught here: the block's writes are rolled back (a subtransaction) and the
+  -- caller is told, with no error in the server's log or the client's.
+  begin
+    -- Runs, then instances, in the order of run and id: the order every completion locks them in
+    -- (shared/locks.ts).
+    perform 1 from task_instances t join dag_runs r on r.run_id = t.run_id where t.id = any(v_ids) order by t.run_id, t.id for update of r, t;
+    -- Every outcome must be its instance's try in progress, once: otherwise nothing is written here.
+    if (select count(distinct id) from unnest(v_ids) as id) <> v_count or exists (
+      select 1 from jsonb_array_elements(v_outcomes) as o(value) left join task_instances t on t.id = (o.value->>'id')::bigint
+      where t.id is null or t.task_id <> o.value->>'task' or t.state <> 'running' or t.try_number <> (o.value->>'try')::integer
     ) then
-      raise exception 'tributary_step: a wait to wake' using errcode = 'TRB01';
+      return jsonb_build_object('fallback', true, 'reason', 'an outcome is not its instance''s try in progress, or comes twice');
     end if;
-  end if;
 
-  -- The tries' last log lines, with their outcomes.
-  insert into task_logs (try_id, at, stream, level, message)
-    select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
-    from jsonb_array_elements(coalesce(p->'logs', '[]')) with ordinality as l(value, n) order by l.n;
+    -- The successes, in the order given: tries closed, instances moved, their history.
+    for v_i in 0 .. v_count - 1 loop
+      v_outcome := v_outcomes->v_i;
+      select * into ti from task_instances where id = (v_outcome->>'id')::bigint;
+      -- A try never ends before it started (the worker's clock may run behind the claimer's).
+      v_at := greatest((v_outcome->>'now')::bigint, coalesce(ti.started_at, 0));
+      update task_tries set outcome = 'success', ended_at = v_at, error = null, error_kind = null
+        where task_instance_id = ti.id and try_number = ti.try_number;
+      update task_instances set ended_at = v_at, result = v_outcome->>'result', error = null, worker_id = null, updated_at = v_at, state = 'success'
+        where id = ti.id and state = 'running';
+      insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+        values (ti.run_id, ti.id, ti.task_id, ti.map_index, 'running', 'success', v_at, null);
+      v_ats := v_ats || v_at;
+      v_run_of := v_run_of || ti.run_id;
+      if not ti.run_id = any(v_runs) then
+        v_runs := v_runs || ti.run_id;
+        v_run_states := v_run_states || jsonb_build_object(ti.run_id, (select state from dag_runs where run_id = ti.run_id));
+      end if;
+    end loop;
 
-  -- Workers are woken (at commit) only for what this step queued and did not claim itself.
-  if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
-    perform pg_notify(p->>'channel', '');
-  end if;
-  return jsonb_build_object('results', v_results, 'claimed', v_claimed);
+    -- Readiness once per run, at the run's latest outcome: the downstream tasks of its outcomes, in
+    -- their order, each queued once every upstream instance succeeded (all_success, no mapping: the
+    -- caller checked) and left waiting while one is open.
+    foreach v_run in array v_runs loop
+      v_run_at := 0;
+      v_pending := '[]';
+      v_pending_tasks := '{}';
+      for v_i in 1 .. v_count loop
+        continue when v_run_of[v_i] <> v_run;
+        v_run_at := greatest(v_run_at, v_ats[v_i]);
+        for v_down in select value from jsonb_array_elements(v_outcomes->(v_i - 1)->'downstream') loop
+          continue when v_down->>'task' = any(v_pending_tasks);
+          v_pending_tasks := v_pending_tasks || (v_down->>'task');
+          v_pending := v_pending || jsonb_build_array(v_down);
+        end loop;
+      end loop;
+      v_run_queued := 0;
+      for v_down in select value from jsonb_array_elements(v_pending) loop
+        v_waiting := array(select id from task_instances where run_id = v_run and task_id = v_down->>'task' and state = 'scheduled' order by map_index);
+        continue when cardinality(v_waiting) = 0;
+        -- Probes, not counts: an upstream of many mapped instances is not counted at each outcome.
+        if exists (select 1 from task_instances where run_id = v_run and state = any(v_ended_otherwise) and task_id in (select jsonb_array_elements_text(v_down->'upstream'))) then
+          raise exception 'tributary_step: a trigger rule to decide' using errcode = 'TRB01';
+        end if;
+        continue when exists (select 1 from task_instances where run_id = v_run and state = any(v_open_states) and task_id in (select jsonb_array_elements_text(v_down->'upstream')));
+        update task_instances set queued_at = v_run_at, updated_at = v_run_at, state = 'queued' where id = any(v_waiting) and state = 'scheduled';
+        get diagnostics v_n = row_count;
+        if v_n <> cardinality(v_waiting) then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
+        insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+          select run_id, id, task_id, map_index, 'scheduled', 'queued', v_run_at, null from task_instances where id = any(v_waiting) order by map_index;
+        v_queued := v_queued || v_waiting;
+        v_run_queued := v_run_queued + cardinality(v_waiting);
+      end loop;
+      v_queued_by_run := v_queued_by_run || jsonb_build_object(v_run, v_run_queued);
+    end loop;
+
+    -- A run that queued nothing may be done (sql/runs/advance.ts closeRunIfDone): a running run
+    -- whose every instance succeeded succeeds, at its latest outcome; any other end (a failure or a
+    -- skip to judge by the run's leaves, a run not running) is the statements' path.
+    foreach v_run in array v_runs loop
+      continue when (v_queued_by_run->>v_run)::integer > 0
+        or exists (select 1 from task_instances where run_id = v_run and state = any(v_open_states));
+      if v_run_states->>v_run <> 'running' or exists (select 1 from task_instances where run_id = v_run and state <> 'success') then
+        raise exception 'tributary_step: a run to close' using errcode = 'TRB01';
+      end if;
+      v_run_at := (select max(v_ats[i]) from generate_subscripts(v_run_of, 1) as i where v_run_of[i] = v_run);
+      update dag_runs set ended_at = v_run_at, state = 'success', updated_at = v_run_at where run_id = v_run and state = 'running';
+      insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+        values (v_run, null, null, null, 'running', 'success', v_run_at, null);
+      v_run_states := v_run_states || jsonb_build_object(v_run, 'success');
+    end loop;
+
+    -- Each outcome's result: its run's state, and what its run queued, told on the run's last outcome.
+    for v_i in 1 .. v_count loop
+      v_results := v_results || jsonb_build_array(jsonb_build_object(
+        'run_state', v_run_states->>v_run_of[v_i],
+        'queued', case when v_run_of[v_i] = any(v_run_of[v_i + 1:]) then 0 else (v_queued_by_run->>v_run_of[v_i])::integer end
+      ));
+    end loop;
+
+    -- The worker's next tries: the claim's order and guards (sql/tries/claim.ts), another
+    -- claimer's rows skipped.
+    if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
+      v_claim_at := (v_claim->>'now')::bigint;
+      for c in
+        select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
+          r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
+          r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
+          r.dag_version as run_dag_version
+        from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
+        where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
+          and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+        order by t.priority desc, t.queued_at asc, t.id asc
+        limit (v_claim->>'limit')::integer
+        for update of t skip locked
+      loop
+        if c.pool_slots is not null or c.wait_reason is not null then
+          raise exception 'tributary_step: a pool or a wait to claim' using errcode = 'TRB01';
+        end if;
+        v_started := greatest(v_claim_at, coalesce(c.ended_at, 0), coalesce(c.queued_at, 0));
+        insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
+          values (c.id, c.try_number + 1, 'running', v_worker, c.queued_at, v_started, null, null, null) returning id into v_try_id;
+        update task_instances set try_number = c.try_number + 1, worker_id = v_worker, started_at = v_started, ended_at = null,
+            heartbeat_at = v_started, next_retry_at = null, updated_at = v_started, state = 'running'
+          where id = c.id and state = 'queued';
+        get diagnostics v_n = row_count;
+        if v_n <> 1 then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
+        insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+          values (c.run_id, c.id, c.task_id, c.map_index, 'queued', 'running', v_started, null);
+        v_claimed_ids := v_claimed_ids || c.id;
+        v_claimed := v_claimed || jsonb_build_object('row', to_jsonb(c), 'try_id', v_try_id, 'started_at', v_started);
+      end loop;
+      -- Slots left over go to due waits (sql/waits/wake-due.ts): waking them is the statements' path.
+      if cardinality(v_claimed_ids) < (v_claim->>'limit')::integer and exists (
+        select 1 from task_instances t
+        where t.wake_at <= v_claim_at and t.state = 'deferred' and t.dag_id in (select jsonb_array_elements_text(v_claim->'wake'))
+          and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+      ) then
+        raise exception 'tributary_step: a wait to wake' using errcode = 'TRB01';
+      end if;
+    end if;
+
+    -- The tries' last log lines, with their outcomes.
+    insert into task_logs (try_id, at, stream, level, message)
+      select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
+      from jsonb_array_elements(coalesce(p->'logs', '[]')) with ordinality as l(value, n) order by l.n;
+
+    -- Workers are woken (at commit) only for what this step queued and did not claim itself.
+    if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
+      perform pg_notify(p->>'channel', '');
+    end if;
+    return jsonb_build_object('results', v_results, 'claimed', v_claimed);
+  exception when sqlstate 'TRB01' then
+    return jsonb_build_object('fallback', true, 'reason', sqlerrm);
+  end;
 end
 $step$`;

@@ -18,7 +18,8 @@ export async function claimWithWakeUps(tx: Tx, request: ClaimRequest, rowLocks: 
   const claimed = await claimNextTasks(tx, request, rowLocks, lockWait);
   const spare = request.limit - claimed.length;
   const dagIds = request.wakeDagIds?.filter((dagId) => request.dagIds.includes(dagId)) ?? [];
-  if (spare <= 0 || dagIds.length === 0) return claimed;
+  // A worker serving no queue at all wakes nothing either (and `in ()` is no SQL for PostgreSQL).
+  if (spare <= 0 || dagIds.length === 0 || request.queues?.length === 0) return claimed;
   const woken = await wakeDue(tx, { ...request, dagIds }, spare, rowLocks);
   if (woken === 0) return claimed;
   // Whatever was claimable was claimed above: this claim takes the woken instances (pools
