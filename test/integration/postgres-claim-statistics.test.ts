@@ -14,12 +14,24 @@ import { at, runInput } from "../conformance/driver.js";
 import { graph } from "../conformance/fixtures.js";
 
 const schema = `claim_stats_${randomBytes(4).toString("hex")}`;
+const stepSchema = `claim_stats_step_${randomBytes(4).toString("hex")}`;
 const client = new pg.Client({ connectionString: TEST_PG_URL });
 
 afterAll(async () => {
-  await client.query(`drop schema if exists ${schema} cascade`);
+  for (const name of [schema, stepSchema]) await client.query(`drop schema if exists ${name} cascade`);
   await client.end();
 });
+
+/** Whether `task_instances` of `inSchema` has been analysed within 10 s (the analysis runs after the commit, off the call's path). */
+async function analysedSoon(inSchema: string): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const row = await client.query<{ n: string }>(`select count(*) as n from pg_stats where schemaname = $1 and tablename = 'task_instances' and attname = 'state'`, [inSchema]);
+    if (Number(row.rows[0]?.n) > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
 
 /** The plan of the claim's own SQL (as the store sent it) with its parameters, planned as `mode` says. */
 async function claimPlan(claimSql: string, mode: "force_custom_plan" | "force_generic_plan"): Promise<string> {
@@ -51,15 +63,7 @@ it("after a mapped task queues 3,000 instances, the claim reads them through its
       { taskInstanceId: src.instance.id, tryNumber: src.tryNumber, outcome: "success", result: Array.from({ length: 3_000 }, (_, i) => i), graph: g, now: at(2) },
     ]);
     expect(results[0]?.queued).toBe(3_000);
-    // The analysis runs after the commit, off the completing call's path: wait for it.
-    const deadline = Date.now() + 10_000;
-    let analysed = false;
-    while (!analysed && Date.now() < deadline) {
-      const row = await client.query<{ n: string }>(`select count(*) as n from pg_stats where schemaname = $1 and tablename = 'task_instances' and attname = 'state'`, [schema]);
-      analysed = Number(row.rows[0]?.n) > 0;
-      if (!analysed) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(analysed).toBe(true);
+    expect(await analysedSoon(schema)).toBe(true);
     // The claim as the store sends it: queued instances of the DAG, its limit, nothing else.
     const claimSql = statements.find((text) => /from "task_instances" inner join "dag_runs"/.test(text) && /skip locked/.test(text));
     if (claimSql === undefined) throw new Error("no claim statement seen");
@@ -70,6 +74,29 @@ it("after a mapped task queues 3,000 instances, the claim reads them through its
       expect(plan, mode).toMatch(/Index Scan using task_instances_claim_order/);
       expect(plan, mode).not.toMatch(/Sort/);
     }
+  } finally {
+    await store.close();
+  }
+});
+
+it("a step recorded in one round trip that queues 1,040 instances is followed by the same analysis", { timeout: 30_000 }, async () => {
+  // 40 roots of 26 downstream tasks each: their successes, one batch through tributary_step.
+  const roots = Array.from({ length: 40 }, (_, i) => `r${i}`);
+  const g = graph("wide", [...roots.map((id) => ({ id })), ...roots.flatMap((root) => Array.from({ length: 26 }, (_, j) => ({ id: `${root}_${j}`, upstream: [root] })))]);
+  const statements: string[] = [];
+  const store = openPostgresStore({ url: TEST_PG_URL, schema: stepSchema, maxConnections: 2, onQuery: (text) => statements.push(text) });
+  try {
+    const report = await store.migrate();
+    if (report.error) throw report.error;
+    await store.createRun(runInput(g, { runId: "wide" }));
+    const claimed = await store.claimNextTasks({ workerId: "w", limit: 40, dagIds: ["wide"], now: at(1) });
+    statements.length = 0;
+    const { results } = await store.completeTries(
+      claimed.map((c) => ({ taskInstanceId: c.instance.id, taskId: c.instance.taskId, tryNumber: c.tryNumber, outcome: "success" as const, result: 1, graph: g, now: at(2) })),
+    );
+    expect(statements).toHaveLength(1);
+    expect(results.reduce((sum, r) => sum + r.queued, 0)).toBe(1_040);
+    expect(await analysedSoon(stepSchema)).toBe(true);
   } finally {
     await store.close();
   }

@@ -12,9 +12,10 @@
  * million characters of log lines, claimed for a worker with no DAG limits. The function itself
  * gives up (its writes rolled back, no error raised) on whatever the rows show beyond that: an
  * upstream failed or skipped, a run to close other than a running run whose every instance
- * succeeded (which it closes as a success), a candidate in a configured pool or woken from a
- * wait, a due wait to wake into a free slot, a row that moved. So does an argument PostgreSQL
- * refuses as data. Everything else, and every give-up, goes through the statements' path
+ * succeeded (which it closes as a success), a row that moved. So does an argument PostgreSQL
+ * refuses as data. A claim with a candidate in a configured pool or woken from a wait, or a due
+ * wait to wake into a free slot, is left to the caller (`claimSkipped`), the outcomes recorded.
+ * Everything else, and every give-up, goes through the statements' path
  * (sql/tries/complete-tries.ts, sql/runs/advance.ts, sql/tries/claim.ts), which remains the
  * definition of each rule: test/conformance/step-function.test.ts runs scripts of steps and
  * batches through both and compares everything each returned and stored, and the conformance
@@ -64,6 +65,11 @@ const MAX_OUTCOMES = 500;
 export interface StepOutcome {
   readonly results: CompleteTryResult[];
   readonly claimed: ClaimedTask[];
+  /**
+   * The function recorded the outcomes but left the claim (a candidate in a configured pool or
+   * woken from a wait, or a due wait to wake): the caller claims through the statements.
+   */
+  readonly claimSkipped?: true;
 }
 
 /** Records a step through `tributary_step`, or returns undefined for the statements' path. */
@@ -88,7 +94,7 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     }
     if ("fallback" in reply) return undefined;
     const results = reply.results.map(({ run_state, queued }): CompleteTryResult => ({ state: "success", nextRetryAt: null, runState: run_state, queued, applied: true }));
-    return { results, claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)) };
+    return { results, claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)), ...(reply.claim_skipped ? { claimSkipped: true as const } : {}) };
   };
 }
 
@@ -207,4 +213,5 @@ type StepReply =
   | {
       readonly results: readonly { readonly run_state: CompleteTryResult["runState"]; readonly queued: number }[];
       readonly claimed: readonly ClaimedEntry[];
+      readonly claim_skipped: boolean;
     };

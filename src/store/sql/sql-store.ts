@@ -31,7 +31,7 @@ import type {
   TaskTryRecord,
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
-import type { StepFunction } from "../postgres/step-function.js";
+import type { StepFunction, StepOutcome } from "../postgres/step-function.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
@@ -604,18 +604,31 @@ export class SqlStore implements Store {
   }
 
   async completeTry(input: CompleteTryInput): Promise<CompleteTryResult> {
-    const [result] = (await this.#step?.([input], undefined))?.results ?? (await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks)));
+    const [result] = (await this.#stepped([input], undefined))?.results ?? (await this.#tx((tx) => completeTries(tx, [input], this.#rowLocks)));
     return result as CompleteTryResult;
   }
 
   async completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }> {
-    const stepped = await this.#step?.(inputs, claim);
+    const stepped = await this.#stepped(inputs, claim);
     if (stepped !== undefined) return stepped;
     return this.#tx(async (tx) => {
       const results = await completeTries(tx, inputs, this.#rowLocks);
       const claimed = claim ? await claimWithWakeUps(tx, claim, this.#rowLocks, "skip") : [];
       return { results, claimed };
     });
+  }
+
+  /**
+   * The dialect's one-round-trip step, if it has one and it covers these outcomes; what follows a
+   * commit that queued many instances follows it too (the notification is the function's own).
+   */
+  async #stepped(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined): Promise<StepOutcome | undefined> {
+    const stepped = await this.#step?.(inputs, claim);
+    if (stepped === undefined) return undefined;
+    if (stepped.results.reduce((sum, result) => sum + result.queued, 0) >= MANY_QUEUED) this.#claimStatistics?.refresh();
+    // The outcomes are recorded; the claim it left (pools, waits) is the statements', as it rode along.
+    if (stepped.claimSkipped && claim) return { results: stepped.results, claimed: await this.#tx((tx) => claimWithWakeUps(tx, claim, this.#rowLocks, "skip")) };
+    return stepped;
   }
 
   async queueDueRetries(now: Date): Promise<number> {

@@ -14,10 +14,11 @@ import type { SqlDialectName } from "./dialect-name.js";
  * server's log, and it answers `{"fallback": true, "reason": ...}`; the caller then records the
  * step through the statements' path. That is: an upstream in a terminal state other than success
  * (a trigger rule's decision beyond "all succeeded"), a run left with no open instance that is not
- * a running run whose every instance succeeded (which it closes as a success), a candidate in a
- * configured pool or woken from a wait, a due wait to wake into a free slot, or a row that did not
- * move as read. Outcomes of which one is not its instance's try in progress (or comes twice)
- * answer the same before anything is written.
+ * a running run whose every instance succeeded (which it closes as a success), or a row that did
+ * not move as read. Outcomes of which one is not its instance's try in progress (or comes twice)
+ * answer the same before anything is written. A claim with a candidate in a configured pool or
+ * woken from a wait, or a due wait to wake into a free slot, is not made (`claim_skipped`): the
+ * outcomes are recorded, and the caller claims through the statements.
  *
  * Table names are unqualified: they resolve through the connection's search_path, the store's
  * schema, like every statement of the store. SQLite has no stored functions: nothing to do there.
@@ -61,7 +62,11 @@ declare
   v_claimed_ids bigint[] := '{}';
   v_claimed jsonb := '[]';
   v_n integer;
-  c record;
+  v_candidates jsonb;
+  v_candidate jsonb;
+  v_claim_skipped boolean := false;
+  v_id bigint;
+  v_try integer;
   v_claim_at bigint;
   v_started bigint;
   v_try_id bigint;
@@ -161,44 +166,51 @@ begin
     end loop;
 
     -- The worker's next tries: the claim's order and guards (sql/tries/claim.ts), another
-    -- claimer's rows skipped.
+    -- claimer's rows skipped. Candidates are read first: one in a configured pool or woken from a
+    -- wait, or a due wait to wake into a slot left over (sql/waits/wake-due.ts), leaves the whole
+    -- claim to the statements' path, which the caller runs after this commits (the outcomes above
+    -- stand: a claim riding along is a saving, not part of their meaning).
     if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
       v_claim_at := (v_claim->>'now')::bigint;
-      for c in
-        select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
-          r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
-          r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
-          r.dag_version as run_dag_version
-        from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
-        where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
-          and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
-        order by t.priority desc, t.queued_at asc, t.id asc
-        limit (v_claim->>'limit')::integer
-        for update of t skip locked
-      loop
-        if c.pool_slots is not null or c.wait_reason is not null then
-          raise exception 'tributary_step: a pool or a wait to claim' using errcode = 'TRB01';
-        end if;
-        v_started := greatest(v_claim_at, coalesce(c.ended_at, 0), coalesce(c.queued_at, 0));
-        insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
-          values (c.id, c.try_number + 1, 'running', v_worker, c.queued_at, v_started, null, null, null) returning id into v_try_id;
-        update task_instances set try_number = c.try_number + 1, worker_id = v_worker, started_at = v_started, ended_at = null,
-            heartbeat_at = v_started, next_retry_at = null, updated_at = v_started, state = 'running'
-          where id = c.id and state = 'queued';
-        get diagnostics v_n = row_count;
-        if v_n <> 1 then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
-        insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
-          values (c.run_id, c.id, c.task_id, c.map_index, 'queued', 'running', v_started, null);
-        v_claimed_ids := v_claimed_ids || c.id;
-        v_claimed := v_claimed || jsonb_build_object('row', to_jsonb(c), 'try_id', v_try_id, 'started_at', v_started);
-      end loop;
-      -- Slots left over go to due waits (sql/waits/wake-due.ts): waking them is the statements' path.
-      if cardinality(v_claimed_ids) < (v_claim->>'limit')::integer and exists (
+      v_candidates := coalesce((
+        select jsonb_agg(to_jsonb(c) order by c.priority desc, c.queued_at asc, c.id asc) from (
+          select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
+            r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
+            r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
+            r.dag_version as run_dag_version
+          from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
+          where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
+            and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
+          order by t.priority desc, t.queued_at asc, t.id asc
+          limit (v_claim->>'limit')::integer
+          for update of t skip locked
+        ) as c
+      ), '[]');
+      if exists (select 1 from jsonb_array_elements(v_candidates) as x(value) where x.value->'pool_slots' <> 'null' or x.value->'wait_reason' <> 'null') then
+        v_claim_skipped := true;
+      elsif jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and exists (
         select 1 from task_instances t
         where t.wake_at <= v_claim_at and t.state = 'deferred' and t.dag_id in (select jsonb_array_elements_text(v_claim->'wake'))
           and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
       ) then
-        raise exception 'tributary_step: a wait to wake' using errcode = 'TRB01';
+        v_claim_skipped := true;
+      else
+        for v_candidate in select value from jsonb_array_elements(v_candidates) loop
+          v_id := (v_candidate->>'id')::bigint;
+          v_try := (v_candidate->>'try_number')::integer + 1;
+          v_started := greatest(v_claim_at, coalesce((v_candidate->>'ended_at')::bigint, 0), coalesce((v_candidate->>'queued_at')::bigint, 0));
+          insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
+            values (v_id, v_try, 'running', v_worker, (v_candidate->>'queued_at')::bigint, v_started, null, null, null) returning id into v_try_id;
+          update task_instances set try_number = v_try, worker_id = v_worker, started_at = v_started, ended_at = null,
+              heartbeat_at = v_started, next_retry_at = null, updated_at = v_started, state = 'running'
+            where id = v_id and state = 'queued';
+          get diagnostics v_n = row_count;
+          if v_n <> 1 then raise exception 'tributary_step: an instance moved' using errcode = 'TRB01'; end if;
+          insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
+            values (v_candidate->>'run_id', v_id, v_candidate->>'task_id', (v_candidate->>'map_index')::integer, 'queued', 'running', v_started, null);
+          v_claimed_ids := v_claimed_ids || v_id;
+          v_claimed := v_claimed || jsonb_build_object('row', v_candidate, 'try_id', v_try_id, 'started_at', v_started);
+        end loop;
       end if;
     end if;
 
@@ -207,11 +219,13 @@ begin
       select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
       from jsonb_array_elements(coalesce(p->'logs', '[]')) with ordinality as l(value, n) order by l.n;
 
-    -- Workers are woken (at commit) only for what this step queued and did not claim itself.
+    -- Workers are woken (at commit) only for what this step queued and did not claim itself. With
+    -- the claim left to the caller, that is all it queued: the caller's claim may take some of it
+    -- a moment later (a wake-up for nothing, at worst), or not (a pool full), and others must know.
     if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
       perform pg_notify(p->>'channel', '');
     end if;
-    return jsonb_build_object('results', v_results, 'claimed', v_claimed);
+    return jsonb_build_object('results', v_results, 'claimed', v_claimed, 'claim_skipped', v_claim_skipped);
   exception when sqlstate 'TRB01' then
     return jsonb_build_object('fallback', true, 'reason', sqlerrm);
   end;
