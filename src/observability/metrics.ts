@@ -4,7 +4,8 @@
  *   fleet-wide numbers: runs and task instances by state, retries, zombies, open dead letters,
  *   SLA misses, alerts, dataset freshness;
  * - observed by this process as things happen: task duration and queue wait (its worker), the
- *   scheduler loop's duration and lag (its scheduler), and its worker slots.
+ *   scheduler loop's duration and lag (its scheduler), its worker slots, and how its store
+ *   recorded outcomes.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../store/index.js";
@@ -136,6 +137,16 @@ export class TributaryMetrics {
         const s = await snapshot();
         this.reset();
         for (const d of s.datasets) this.set({ dataset: d.uri }, d.lastUpdate.getTime() / 1000);
+      },
+    });
+    new Counter({
+      name: "tributary_outcome_writes_total",
+      help: "Calls that recorded try outcomes through this process's store, by path (one_call, one_call_then_claim, statements) and why the statements.",
+      labelNames: ["path", "reason"],
+      registers,
+      collect() {
+        this.reset();
+        for (const w of store.outcomeWrites()) this.inc({ path: w.path, reason: w.reason }, w.count);
       },
     });
     if (options.workerSlots) {

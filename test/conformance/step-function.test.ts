@@ -319,6 +319,26 @@ for (const factory of STORES) {
       await bothPaths(mapped, ["two of m: sum waits", "the last two of m: sum queued, claimed", "sum: the run ends"], []);
     });
 
+    it("counts how each call recorded its outcomes (the metric tributary_outcome_writes_total)", async () => {
+      const { counted, dispose } = await openFresh(factory);
+      try {
+        await script(counted, true);
+        const writes = [...counted.store.outcomeWrites()].sort((x, y) => x.path.localeCompare(y.path));
+        // The script's 12 calls: 8 covered steps, 2 whose claim was left, a deferral and a failure.
+        expect(writes).toEqual(
+          factory.name === "postgres"
+            ? [
+                { path: "one_call", reason: "", count: FAST.length },
+                { path: "one_call_then_claim", reason: "a claim into a pool, or a wait to wake", count: CLAIM_LEFT.length },
+                { path: "statements", reason: "not covered", count: 2 },
+              ]
+            : [{ path: "statements", reason: "no step function in this database", count: FAST.length + CLAIM_LEFT.length + 2 }],
+        );
+      } finally {
+        await dispose();
+      }
+    });
+
     it("an outcome that is not the try in progress changes nothing, and says so, on either path", async () => {
       const { counted, dispose } = await openFresh(factory);
       try {
@@ -331,6 +351,7 @@ for (const factory of STORES) {
         expect(again.results).toEqual([expect.objectContaining({ applied: false, state: "success" })]);
         // The stale outcome's claim still rides along: s, the other root, queued first, is claimed.
         expect(again.claimed.map((c) => c.instance.taskId)).toEqual(["s"]);
+        if (factory.name === "postgres") expect(store.outcomeWrites()).toContainEqual({ path: "statements", reason: "a stale or repeated outcome", count: 1 });
         // A taskId that is not the instance's own takes nothing through the function.
         const [b] = await store.claimNextTasks(request(at(4)));
         if (b?.instance.taskId !== "b") throw new Error("b not claimed");

@@ -258,6 +258,19 @@ export interface TryLogLines {
   readonly lines: readonly Omit<StoredLogLine, "id">[];
 }
 
+/** A count of outcome writes by one path for one reason (`Store.outcomeWrites`). */
+export interface OutcomeWriteCount {
+  /**
+   * `one_call`: one statement did everything (PostgreSQL's step function); `one_call_then_claim`:
+   * it recorded the outcomes and the claim took statements of its own; `statements`: the
+   * statements did it all.
+   */
+  readonly path: "one_call" | "one_call_then_claim" | "statements";
+  /** Why the statements (empty for `one_call`): the function's own reason for giving up, or why it was not called. */
+  readonly reason: string;
+  readonly count: number;
+}
+
 export interface CompleteTryResult {
   /** The state the task instance ended in: success, retrying, failed (dead-lettered), deferred or skipped (a sensor). */
   readonly state: TaskState;
@@ -480,6 +493,12 @@ export interface Store {
    * as `claimNextTasks` does (what the outcomes queued included), saving a commit per claim.
    */
   completeTries(inputs: readonly CompleteTryInput[], claim?: ClaimRequest): Promise<{ results: CompleteTryResult[]; claimed: ClaimedTask[] }>;
+  /**
+   * How this store object has recorded outcomes since it was opened (`completeTry` and
+   * `completeTries` calls), by path and reason: the metric `tributary_outcome_writes_total`
+   * (docs/metrics.md). A deployment on PostgreSQL that rarely takes `one_call` shows why here.
+   */
+  outcomeWrites(): readonly OutcomeWriteCount[];
   /**
    * Marks the worker's running task instances as alive. Resolves to the ids that are still this
    * worker's running tries: any other was reclaimed (failed as a zombie), and the worker must stop it.

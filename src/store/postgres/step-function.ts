@@ -72,14 +72,22 @@ export interface StepOutcome {
   readonly claimSkipped?: true;
 }
 
-/** Records a step through `tributary_step`, or returns undefined for the statements' path. */
-export type StepFunction = (inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined) => Promise<StepOutcome | undefined>;
+/** Why the statements' path records a step after all (the function's reason, or why it was not called). */
+export interface StepDeclined {
+  readonly declined: string;
+}
+
+/** Records a step through `tributary_step`, or says why the statements' path must. */
+export type StepFunction = (inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined) => Promise<StepOutcome | StepDeclined>;
+
+/** What a step declined by `stepCall` is counted as. */
+const NOT_COVERED: StepDeclined = { declined: "not covered" };
 
 /** The step function of a store whose workers are woken on `channel` (postgres/listen-notifier.ts). */
 export function stepFunction(db: Kysely<Database>, channel: string): StepFunction {
   return async (inputs, claim) => {
     const call = stepCall(inputs, claim, channel);
-    if (call === undefined) return undefined;
+    if (call === undefined) return NOT_COVERED;
     for (const [from, to] of MOVES) assertTaskTransition(from, to);
     assertRunTransition("running", "success");
     let reply: StepReply;
@@ -89,10 +97,10 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     } catch (error) {
       // Data the function's argument cannot carry (jsonb refuses a lone surrogate's escape, or a
       // value past its limits), which the statements' path stores as it always has.
-      if (isDataError(error)) return undefined;
+      if (isDataError(error)) return { declined: `data the function could not take (SQLSTATE ${String((error as { code: string }).code)})` };
       throw error;
     }
-    if ("fallback" in reply) return undefined;
+    if ("fallback" in reply) return { declined: reply.reason.replace(/^tributary_step: /, "") };
     const results = reply.results.map(({ run_state, queued }): CompleteTryResult => ({ state: "success", nextRetryAt: null, runState: run_state, queued, applied: true }));
     return { results, claimed: reply.claimed.map(claimedTask(claim as ClaimRequest)), ...(reply.claim_skipped ? { claimSkipped: true as const } : {}) };
   };

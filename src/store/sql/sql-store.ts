@@ -20,6 +20,7 @@ import type {
   DagVersionRecord,
   DeadLetterRecord,
   LogQuery,
+  OutcomeWriteCount,
   PoolUsage,
   RunFilter,
   StateChangeRecord,
@@ -31,7 +32,7 @@ import type {
   TaskTryRecord,
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
-import type { StepFunction, StepOutcome } from "../postgres/step-function.js";
+import type { StepDeclined, StepFunction, StepOutcome } from "../postgres/step-function.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
@@ -114,6 +115,9 @@ export interface SqlStoreOptions {
   readonly step?: StepFunction;
 }
 
+/** Why a store without a step function records every outcome through the statements. */
+const NO_STEP_FUNCTION: StepDeclined = { declined: "no step function in this database" };
+
 /** What counts as many instances queued at once: a fan-out, not a run's roots. */
 const MANY_QUEUED = 1_000;
 
@@ -138,6 +142,8 @@ export class SqlStore implements Store {
   readonly #schema: string | undefined;
   readonly #claimStatistics: SqlStoreOptions["claimStatistics"];
   readonly #step: StepFunction | undefined;
+  /** By path and reason (`outcomeWrites`). */
+  readonly #outcomeWrites = new Map<string, OutcomeWriteCount>();
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -623,12 +629,29 @@ export class SqlStore implements Store {
    * commit that queued many instances follows it too (the notification is the function's own).
    */
   async #stepped(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined): Promise<StepOutcome | undefined> {
-    const stepped = await this.#step?.(inputs, claim);
-    if (stepped === undefined) return undefined;
+    const stepped = this.#step ? await this.#step(inputs, claim) : NO_STEP_FUNCTION;
+    if ("declined" in stepped) {
+      this.#countOutcomeWrite("statements", stepped.declined);
+      return undefined;
+    }
     if (stepped.results.reduce((sum, result) => sum + result.queued, 0) >= MANY_QUEUED) this.#claimStatistics?.refresh();
     // The outcomes are recorded; the claim it left (pools, waits) is the statements', as it rode along.
-    if (stepped.claimSkipped && claim) return { results: stepped.results, claimed: await this.#tx((tx) => claimWithWakeUps(tx, claim, this.#rowLocks, "skip")) };
+    if (stepped.claimSkipped && claim) {
+      this.#countOutcomeWrite("one_call_then_claim", "a claim into a pool, or a wait to wake");
+      return { results: stepped.results, claimed: await this.#tx((tx) => claimWithWakeUps(tx, claim, this.#rowLocks, "skip")) };
+    }
+    this.#countOutcomeWrite("one_call", "");
     return stepped;
+  }
+
+  #countOutcomeWrite(path: OutcomeWriteCount["path"], reason: string): void {
+    const key = `${path}\u0000${reason}`;
+    const entry = this.#outcomeWrites.get(key);
+    this.#outcomeWrites.set(key, { path, reason, count: (entry?.count ?? 0) + 1 });
+  }
+
+  outcomeWrites(): readonly OutcomeWriteCount[] {
+    return [...this.#outcomeWrites.values()];
   }
 
   async queueDueRetries(now: Date): Promise<number> {

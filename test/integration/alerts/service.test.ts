@@ -150,5 +150,9 @@ describe.sequential("alerts and metrics in a running service", () => {
     expect(families.get("tributary_task_retries_total")?.type).toBe("counter");
     expect(value("tributary_scheduler_loop_duration_seconds_count")).toBeGreaterThan(0);
     expect((value("tributary_worker_slots", { state: "used" }) ?? -1) + (value("tributary_worker_slots", { state: "free" }) ?? -1)).toBe(2);
+    // How this process's store recorded outcomes: SQLite has no step function, every call is statements.
+    expect(families.get("tributary_outcome_writes_total")?.type).toBe("counter");
+    expect(value("tributary_outcome_writes_total", { path: "statements", reason: "no step function in this database" })).toBeGreaterThan(0);
+    expect(value("tributary_outcome_writes_total", { path: "one_call", reason: "" })).toBeUndefined();
   }, 90_000);
 });

@@ -82,7 +82,7 @@ begin
       select 1 from jsonb_array_elements(v_outcomes) as o(value) left join task_instances t on t.id = (o.value->>'id')::bigint
       where t.id is null or t.task_id <> o.value->>'task' or t.state <> 'running' or t.try_number <> (o.value->>'try')::integer
     ) then
-      return jsonb_build_object('fallback', true, 'reason', 'an outcome is not its instance''s try in progress, or comes twice');
+      return jsonb_build_object('fallback', true, 'reason', 'a stale or repeated outcome');
     end if;
 
     -- The successes, in the order given: tries closed, instances moved, their history.
