@@ -15,10 +15,11 @@ import { graph } from "../conformance/fixtures.js";
 
 const schema = `claim_stats_${randomBytes(4).toString("hex")}`;
 const stepSchema = `claim_stats_step_${randomBytes(4).toString("hex")}`;
+const wideSchema = `claim_stats_wide_${randomBytes(4).toString("hex")}`;
 const client = new pg.Client({ connectionString: TEST_PG_URL });
 
 afterAll(async () => {
-  for (const name of [schema, stepSchema]) await client.query(`drop schema if exists ${name} cascade`);
+  for (const name of [schema, stepSchema, wideSchema]) await client.query(`drop schema if exists ${name} cascade`);
   await client.end();
 });
 
@@ -97,6 +98,19 @@ it("a step recorded in one round trip that queues 1,040 instances is followed by
     expect(statements).toHaveLength(1);
     expect(results.reduce((sum, r) => sum + r.queued, 0)).toBe(1_040);
     expect(await analysedSoon(stepSchema)).toBe(true);
+  } finally {
+    await store.close();
+  }
+});
+
+it("creating a run of 1,000 task instances is followed by the same analysis (its readiness reads plan by the run's size)", { timeout: 30_000 }, async () => {
+  const g = graph("thousand", Array.from({ length: 1_000 }, (_, i) => ({ id: `t${i}`, upstream: i === 0 ? [] : [`t${i - 1}`] })));
+  const store = openPostgresStore({ url: TEST_PG_URL, schema: wideSchema, maxConnections: 2 });
+  try {
+    const report = await store.migrate();
+    if (report.error) throw report.error;
+    await store.createRun(runInput(g, { runId: "thousand" }));
+    expect(await analysedSoon(wideSchema)).toBe(true);
   } finally {
     await store.close();
   }

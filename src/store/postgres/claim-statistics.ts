@@ -6,7 +6,10 @@
  * and sorts them, at every claim (0.9 ms instead of 0.05 ms a claim at 2,500 queued, growing with
  * the queue). Autovacuum analyses the table only a minute or more later, when a fan-out of
  * thousands is drained already. So the store analyses the table itself once a transaction that
- * queued many instances has committed (sql-store.ts `MANY_QUEUED`).
+ * queued many instances has committed (sql-store.ts `MANY_QUEUED`), or one that created a run of
+ * that many tasks: readiness reads a run's instances by (run_id, state, task_id), and on
+ * statistics that know nothing of the run the cached plans of postgres/step-function.ts's
+ * function read all of them at every step (BENCHMARKS.md).
  *
  * ANALYZE reads a fixed-size sample (not the whole table) and takes a lock that conflicts with no
  * reader or writer, only with another ANALYZE or VACUUM of the table: one at a time per store,

@@ -464,7 +464,11 @@ export class SqlStore implements Store {
 
   async createRun(input: CreateRunInput): Promise<CreateRunResult> {
     try {
-      return await this.#tx((tx) => createRun(tx, input, this.#rowLocks));
+      const created = await this.#tx((tx) => createRun(tx, input, this.#rowLocks));
+      // A run this large changes what the table holds, as a big fan-out does: its readiness reads
+      // should be planned for it (postgres/claim-statistics.ts).
+      if (created.created && input.graph.tasks.length >= MANY_QUEUED) this.#claimStatistics?.refresh();
+      return created;
     } catch (error) {
       // Another scheduler created the same (DAG, logical date) between our check and our insert:
       // the unique key kept it single; report the run that won.
