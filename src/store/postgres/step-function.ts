@@ -33,13 +33,12 @@ import { instanceFromRow } from "../sql/shared/rows.js";
 import { splitCandidate, type CandidateRow } from "../sql/tries/claim.js";
 import { logRows } from "../sql/tries/insert-logs.js";
 import type { Database } from "../sql/schema.js";
+import type { StepDeclined, StepFunction } from "../sql/shared/step-function.js";
 
-/** The state moves the function makes, checked against the state machine before each call (and a run's, running to success). */
-const MOVES: readonly (readonly [TaskState, TaskState])[] = [
-  ["running", "success"],
-  ["scheduled", "queued"],
-  ["queued", "running"],
-];
+// The state moves the function makes, checked against the state machine once, when this module
+// loads: a state machine that forbade one would stop the store from starting, not a step.
+for (const [from, to] of [["running", "success"], ["scheduled", "queued"], ["queued", "running"]] as const) assertTaskTransition(from, to);
+assertRunTransition("running", "success");
 
 const STATES = Object.keys(TASK_TRANSITIONS) as TaskState[];
 /** States an instance can still leave; and the ends other than success (a trigger rule's decision). */
@@ -61,25 +60,6 @@ const MAX_DOWNSTREAM = 32;
 /** The statements' path reads up to 500 outcomes' rows in one statement, and locks a larger batch otherwise. */
 const MAX_OUTCOMES = 500;
 
-/** What a completion with its claim riding along returns (the store's `completeTries`). */
-export interface StepOutcome {
-  readonly results: CompleteTryResult[];
-  readonly claimed: ClaimedTask[];
-  /**
-   * The function recorded the outcomes but left the claim (a candidate in a configured pool or
-   * woken from a wait, or a due wait to wake): the caller claims through the statements.
-   */
-  readonly claimSkipped?: true;
-}
-
-/** Why the statements' path records a step after all (the function's reason, or why it was not called). */
-export interface StepDeclined {
-  readonly declined: string;
-}
-
-/** Records a step through `tributary_step`, or says why the statements' path must. */
-export type StepFunction = (inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined) => Promise<StepOutcome | StepDeclined>;
-
 /** What a step declined by `stepCall` is counted as. */
 const NOT_COVERED: StepDeclined = { declined: "not covered" };
 
@@ -88,8 +68,6 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
   return async (inputs, claim) => {
     const call = stepCall(inputs, claim, channel);
     if (call === undefined) return NOT_COVERED;
-    for (const [from, to] of MOVES) assertTaskTransition(from, to);
-    assertRunTransition("running", "success");
     let reply: StepReply;
     try {
       const { rows } = await sql<{ step: StepReply }>`select tributary_step(${JSON.stringify(call)}::jsonb) as step`.execute(db);
@@ -109,8 +87,6 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
 /** The function's argument for a step it covers, or undefined (see the header). */
 export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined, channel: string): StepCall | undefined {
   if (inputs.length === 0 || inputs.length > MAX_OUTCOMES) return undefined;
-  const logs = logRows(inputs.flatMap((input) => (input.logs === undefined ? [] : [input.logs])));
-  if (logs.reduce((chars, line) => chars + line.message.length, 0) > MAX_LOG_CHARS) return undefined;
   if (claim !== undefined && !claimCovered(claim)) return undefined;
   const outcomes: StepCall["outcomes"][number][] = [];
   for (const input of inputs) {
@@ -118,6 +94,9 @@ export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimReques
     if (outcome === undefined) return undefined;
     outcomes.push(outcome);
   }
+  // Last: the lines are capped as they are read (the statements' path caps them itself).
+  const logs = logRows(inputs.flatMap((input) => (input.logs === undefined ? [] : [input.logs])));
+  if (logs.reduce((chars, line) => chars + line.message.length, 0) > MAX_LOG_CHARS) return undefined;
   return {
     outcomes,
     open: OPEN,
@@ -159,7 +138,7 @@ function plainSuccess(input: CompleteTryInput): StepCall["outcomes"][number] | u
     if (next === undefined || next.triggerRule !== "all_success" || next.kind === "map") return undefined;
     waits.push({ task: taskId, upstream: next.upstream });
   }
-  return { id: input.taskInstanceId, task: input.taskId, try: input.tryNumber, now: input.now.getTime(), result: storedResultJson(input.result) ?? "null", downstream: waits };
+  return { id: input.taskInstanceId, task: input.taskId, try: input.tryNumber, now: input.now.getTime(), result: storedResultJson(input.result), downstream: waits };
 }
 
 /** A claim with no DAG limits among its DAGs (sql/tries/claim.ts counts running instances for those). */
@@ -202,7 +181,7 @@ export interface StepCall {
     readonly now: number;
     readonly dags: readonly string[];
     readonly queues: readonly string[] | null;
-    /** DAGs among `dags` whose due waits fill slots left over (the function gives up if one is due). */
+    /** DAGs among `dags` whose due waits fill slots left over (the function leaves the claim if one is due). */
     readonly wake: readonly string[];
   } | null;
   readonly logs: ReturnType<typeof logRows>;

@@ -32,7 +32,7 @@ import type {
   TaskTryRecord,
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
-import type { StepDeclined, StepFunction, StepOutcome } from "../postgres/step-function.js";
+import type { StepDeclined, StepFunction, StepOutcome } from "./shared/step-function.js";
 import { createRun, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
@@ -110,7 +110,7 @@ export interface SqlStoreOptions {
   readonly claimStatistics?: { readonly refresh: () => void; readonly settled: () => Promise<void> };
   /**
    * A dialect's one-round-trip step (PostgreSQL: postgres/step-function.ts): records the common
-   * case of a completion and its claim, or returns undefined for the statements' path.
+   * case of a completion and its claim, or says why the statements' path must.
    */
   readonly step?: StepFunction;
 }
@@ -118,7 +118,7 @@ export interface SqlStoreOptions {
 /** Why a store without a step function records every outcome through the statements. */
 const NO_STEP_FUNCTION: StepDeclined = { declined: "no step function in this database" };
 
-/** What counts as many instances queued at once: a fan-out, not a run's roots. */
+/** What counts as many instances queued at once (a fan-out, not a run's roots), or in a new run. */
 const MANY_QUEUED = 1_000;
 
 /** Rows per statement in `upsertDags` (5 parameters each). */
