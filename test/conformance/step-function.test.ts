@@ -1,11 +1,10 @@
 /**
- * PostgreSQL's one-round-trip step (postgres/step-function.ts) against the statements' path it
- * stands in for: the same script of claims and outcomes is run on two fresh databases, once with
- * each outcome's `taskId` (which lets the store take its step function where it has one) and once
- * without (always the statements' path), and everything either store returned or stored must be
- * equal: results, claimed tries, instances, tries, state history, logs, the run. Where a store
- * has no step function (SQLite) both runs take the statements' path and the comparison still
- * holds. On PostgreSQL the steps the function covers must cost one statement each.
+ * The one-call step (PostgreSQL: postgres/step-function.ts, SQLite: sqlite/step-function.ts)
+ * against the statements' path it stands in for: the same script of claims and outcomes is run on
+ * two fresh databases, once with each outcome's `taskId` (which lets the store take its step
+ * function) and once without (always the statements' path), and everything either store returned
+ * or stored must be equal: results, claimed tries, instances, tries, state history, logs, the run.
+ * On PostgreSQL the steps the function covers must cost one statement each.
  */
 import { describe, expect, it } from "vitest";
 import type { DagGraph } from "../../src/core/types.js";
@@ -325,15 +324,11 @@ for (const factory of STORES) {
         await script(counted, true);
         const writes = [...counted.store.outcomeWrites()].sort((x, y) => x.path.localeCompare(y.path));
         // The script's 12 calls: 8 covered steps, 2 whose claim was left, a deferral and a failure.
-        expect(writes).toEqual(
-          factory.name === "postgres"
-            ? [
-                { path: "one_call", reason: "", count: FAST.length },
-                { path: "one_call_then_claim", reason: "a claim into a pool, or a wait to wake", count: CLAIM_LEFT.length },
-                { path: "statements", reason: "not covered", count: 2 },
-              ]
-            : [{ path: "statements", reason: "no step function in this database", count: FAST.length + CLAIM_LEFT.length + 2 }],
-        );
+        expect(writes).toEqual([
+          { path: "one_call", reason: "", count: FAST.length },
+          { path: "one_call_then_claim", reason: "a claim into a pool, or a wait to wake", count: CLAIM_LEFT.length },
+          { path: "statements", reason: "not covered", count: 2 },
+        ]);
       } finally {
         await dispose();
       }
@@ -351,7 +346,7 @@ for (const factory of STORES) {
         expect(again.results).toEqual([expect.objectContaining({ applied: false, state: "success" })]);
         // The stale outcome's claim still rides along: s, the other root, queued first, is claimed.
         expect(again.claimed.map((c) => c.instance.taskId)).toEqual(["s"]);
-        if (factory.name === "postgres") expect(store.outcomeWrites()).toContainEqual({ path: "statements", reason: "a stale or repeated outcome", count: 1 });
+        expect(store.outcomeWrites()).toContainEqual({ path: "statements", reason: "a stale or repeated outcome", count: 1 });
         // A taskId that is not the instance's own takes nothing through the function.
         const [b] = await store.claimNextTasks(request(at(4)));
         if (b?.instance.taskId !== "b") throw new Error("b not claimed");

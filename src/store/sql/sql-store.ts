@@ -109,7 +109,7 @@ export interface SqlStoreOptions {
    */
   readonly claimStatistics?: { readonly refresh: () => void; readonly settled: () => Promise<void> };
   /**
-   * A dialect's one-round-trip step (PostgreSQL: postgres/step-function.ts): records the common
+   * A dialect's one-call step (postgres/step-function.ts, sqlite/step-function.ts): records the common
    * case of a completion and its claim, or says why the statements' path must.
    */
   readonly step?: StepFunction;

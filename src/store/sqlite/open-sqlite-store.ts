@@ -10,6 +10,7 @@ import { acquireWriteLock } from "./write-lock.js";
 import { sqliteTransactions } from "./sqlite-transaction.js";
 import { inProcessNotifier } from "./in-process-notifier.js";
 import { cachingStatements } from "./statement-cache.js";
+import { stepFunction } from "./step-function.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -39,6 +40,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
   const writeLock = acquireWriteLock(options.path);
 
   const inTransaction = sqliteTransactions(db, database, writeLock);
+  const notifier = inProcessNotifier(options.path);
 
   return new SqlStore({
     db,
@@ -47,10 +49,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
     // Kysely's SQLite migration lock is a no-op (it assumes one connection); BEGIN IMMEDIATE is
     // the lock that works across connections and processes.
     migrationsInWriteTransaction: true,
-    notifier: inProcessNotifier(options.path),
+    notifier,
     // One writer at a time: a claim riding along with completions makes no other worker wait,
     // and ids commit in order, so the state history needs no settling.
     capabilities: { stateChangeSettleMs: 0 },
+    step: stepFunction({ connection: database, db, writeLock, notifier, onQuery: options.onQuery }),
     onClose: () => Promise.resolve(writeLock.release()),
   });
 }

@@ -1,11 +1,11 @@
 /**
- * What PostgreSQL's one-round-trip step is asked to do (postgres/step-function.ts `stepCall`):
+ * What a one-call step is asked to do (sql/shared/step-call.ts `stepCall`, on both dialects):
  * the outcomes it covers, and the ones it leaves to the statements' path before any call.
  */
 import { describe, expect, it } from "vitest";
 import type { DagGraph } from "../../../src/core/types.js";
 import type { ClaimRequest, CompleteTryInput } from "../../../src/store/index.js";
-import { stepCall } from "../../../src/store/postgres/step-function.js";
+import { stepCall } from "../../../src/store/sql/shared/step-call.js";
 import { graph } from "../../conformance/fixtures.js";
 
 const G: DagGraph = graph("g", [
@@ -34,13 +34,13 @@ const claim: ClaimRequest = { workerId: "w", limit: 1, dagIds: ["g"], now: new D
 
 describe("stepCall", () => {
   it("covers a plain success with its downstream tasks and its claim", () => {
-    const call = stepCall([success("c")], { ...claim, wakeDagIds: ["g", "other"], queues: ["q"] }, "channel");
+    const call = stepCall([success("c")], { ...claim, wakeDagIds: ["g", "other"], queues: ["q"] });
     expect(call?.outcomes).toEqual([{ id: 1, task: "c", try: 1, now: 0, result: "1", downstream: [{ task: "d", upstream: ["c"] }] }]);
     expect(call?.claim).toEqual({ worker: "w", limit: 1, now: 0, dags: ["g"], queues: ["q"], wake: ["g"] });
   });
 
   it("stores a result JSON cannot express as null, as the statements' path does", () => {
-    expect(stepCall([success("c", { result: () => 1 })], claim, "channel")?.outcomes[0]?.result).toBe("null");
+    expect(stepCall([success("c", { result: () => 1 })], claim)?.outcomes[0]?.result).toBe("null");
   });
 
   it("leaves to the statements' path what it does not cover", () => {
@@ -56,6 +56,6 @@ describe("stepCall", () => {
       ["one outcome of a batch it does not cover", [success("c"), success("a")], claim],
       ["over a million characters of log lines", [success("c", { logs: { tryId: 1, lines: Array.from({ length: 20 }, () => ({ at: new Date(0), stream: "stdout" as const, level: "info" as const, message: "x".repeat(60_000) })) } })], claim],
     ];
-    for (const [why, inputs, request] of declined) expect([why, stepCall(inputs, request, "channel")]).toEqual([why, undefined]);
+    for (const [why, inputs, request] of declined) expect([why, stepCall(inputs, request)]).toEqual([why, undefined]);
   });
 });

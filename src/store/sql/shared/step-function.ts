@@ -1,5 +1,5 @@
 /**
- * A dialect's way to record a worker's step in one call (PostgreSQL: postgres/step-function.ts),
+ * A dialect's way to record a worker's step in one call (postgres/ and sqlite/step-function.ts),
  * as the store sees it: the outcomes recorded (and the claim made, or left to the store), or why
  * the statements' path must record them after all.
  */

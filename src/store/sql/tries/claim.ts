@@ -169,7 +169,7 @@ type RunRow = Selectable<DagRunTable>;
 
 /**
  * A claim's candidate as read: the instance's columns, its pool's slots, and its run's columns
- * prefixed `run_` (the claim's select here, and postgres/step-function.ts's).
+ * prefixed `run_` (the claim's select here, and both step functions').
  */
 export type CandidateRow = Selectable<TaskInstanceTable> & {
   readonly pool_slots: number | null;

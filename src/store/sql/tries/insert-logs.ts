@@ -11,7 +11,7 @@ export async function insertLogs(tx: Tx, entries: readonly TryLogLines[]): Promi
   for (const chunk of chunks(logRows(entries), 500)) await tx.insertInto("task_logs").values(chunk).execute();
 }
 
-/** The rows of `task_logs` that store `entries`, each message capped (also postgres/step-function.ts). */
+/** The rows of `task_logs` that store `entries`, each message capped (also sql/shared/step-call.ts). */
 export function logRows(entries: readonly TryLogLines[]): { try_id: number; at: number; stream: string; level: string; message: string }[] {
   return entries.flatMap(({ tryId, lines }) =>
     lines.map((line) => ({
