@@ -6,7 +6,7 @@ import type { QueryListener } from "../contract/query-listener.js";
 import { queryLog } from "../sql/shared/query-log.js";
 import type { Database } from "../sql/schema.js";
 import { SqlStore } from "../sql/sql-store.js";
-import { acquireWriteLock } from "./write-lock.js";
+import { acquireWriteLock, databaseKey } from "./write-lock.js";
 import { sqliteTransactions } from "./sqlite-transaction.js";
 import { inProcessNotifier } from "./in-process-notifier.js";
 import { cachingStatements } from "./statement-cache.js";
@@ -37,10 +37,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }), log: queryLog(options.onQuery) });
 
-  const writeLock = acquireWriteLock(options.path);
+  const key = databaseKey(options.path);
+  const writeLock = acquireWriteLock(key);
 
   const inTransaction = sqliteTransactions(db, database, writeLock);
-  const notifier = inProcessNotifier(options.path);
+  const notifier = inProcessNotifier(key);
 
   return new SqlStore({
     db,
@@ -54,6 +55,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqlStore {
     // and ids commit in order, so the state history needs no settling.
     capabilities: { stateChangeSettleMs: 0 },
     step: stepFunction({ connection: database, db, writeLock, notifier, onQuery: options.onQuery }),
-    onClose: () => Promise.resolve(writeLock.release()),
+    onClose: () => {
+      notifier.release();
+      return Promise.resolve(writeLock.release());
+    },
   });
 }

@@ -21,9 +21,17 @@ interface Shared {
 const locks = new Map<string, Shared>();
 let memoryDatabases = 0;
 
-export function acquireWriteLock(path: string): WriteLock {
-  // Every `:memory:` connection is its own database, so it shares its lock with nobody.
-  const key = path === ":memory:" ? `:memory:#${++memoryDatabases}` : resolve(path);
+/**
+ * What names a database within this process: its file's absolute path, however it was spelled;
+ * every `:memory:` connection is its own database and gets a name of its own. The write lock and
+ * the wake-ups (in-process-notifier.ts) of one store use the same name.
+ */
+export function databaseKey(path: string): string {
+  return path === ":memory:" ? `:memory:#${++memoryDatabases}` : resolve(path);
+}
+
+/** The write lock of the database named `key` (`databaseKey`). */
+export function acquireWriteLock(key: string): WriteLock {
   let shared = locks.get(key);
   if (!shared) {
     shared = { tail: Promise.resolve(), users: 0 };

@@ -12,7 +12,7 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../src/store/sql/schema.js";
 import { sqliteTransactions } from "../../../src/store/sqlite/sqlite-transaction.js";
-import { acquireWriteLock } from "../../../src/store/sqlite/write-lock.js";
+import { acquireWriteLock, databaseKey } from "../../../src/store/sqlite/write-lock.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-sqlite-full-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ function openFull(name: string) {
   connection.exec("create table filler (x text)");
   connection.pragma("max_page_count = 16");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  const lock = acquireWriteLock(path);
+  const lock = acquireWriteLock(databaseKey(path));
   return { db, connection, tx: sqliteTransactions(db, connection, lock), close: async () => (lock.release(), await db.destroy()) };
 }
 
