@@ -73,6 +73,23 @@ for (const factory of STORES) {
       }
     });
 
+    it("creating and starting a run of n root tasks costs the same statements for n = 4 and n = 60", async () => {
+      const store = counting();
+      try {
+        const costs: number[] = [];
+        for (const n of [4, 60]) {
+          const g = fanIn(`roots${n}`, n);
+          const created = await count(() => store.createRun(runInput(g, { runId: `roots${n}` })));
+          expect(created.value.created).toBe(true);
+          costs.push(created.statements);
+          expect((await store.listTaskInstances(`roots${n}`)).filter((ti) => ti.state === "queued")).toHaveLength(n);
+        }
+        expect(costs[1]).toBe(costs[0]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a chain's step, one outcome that queues its successor and the claim of that successor in the same transaction, costs at most 8 statements (13 on SQLite)", async () => {
       const store = counting();
       try {

@@ -12,7 +12,7 @@ import type { DagGraph, RunState, TaskState, UpstreamStateCounts } from "../../.
 import { recordDeadLetter } from "../tries/dead-letters.js";
 import { indexGraph } from "../shared/graph-index.js";
 import { parseJson, UNMAPPED } from "../shared/rows.js";
-import { moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from "../shared/transitions.js";
+import { chunks, moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 
 const TERMINAL_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
@@ -80,16 +80,19 @@ export async function advanceRun(
   return queued;
 }
 
-/** Queues the root tasks of a run that has just started. */
+/**
+ * Queues the root tasks of a run that has just started: read and moved together (a fixed number
+ * of statements up to 500 roots, not three a root: a wide DAG's run of 2,000 roots took 4,000
+ * statements on PostgreSQL), their history in the roots' order.
+ */
 export async function queueRoots(tx: Tx, runId: string, graph: DagGraph, at: number): Promise<number> {
-  const index = indexGraph(graph);
-  let queued = 0;
-  for (const taskId of index.roots) {
-    const waiting = await instancesOf(tx, runId, taskId, "scheduled");
-    await moveTasks(tx, waiting, "queued", at, { queued_at: at });
-    queued += waiting.length;
-  }
-  return queued;
+  const roots = indexGraph(graph).roots;
+  const order = new Map(roots.map((taskId, i) => [taskId, i]));
+  const waiting: InstanceRef[] = [];
+  for (const batch of chunks(roots, 500)) waiting.push(...(await instancesOf(tx, runId, batch, "scheduled")));
+  waiting.sort((x, y) => (order.get(x.task_id) ?? 0) - (order.get(y.task_id) ?? 0) || x.map_index - y.map_index);
+  await moveTasks(tx, waiting, "queued", at, { queued_at: at });
+  return waiting.length;
 }
 
 /**
@@ -129,12 +132,13 @@ export async function closeRunIfDone(tx: Tx, runId: string, graph: DagGraph, at:
   return final;
 }
 
-async function instancesOf(tx: Tx, runId: string, taskId: string, state: TaskState): Promise<InstanceRef[]> {
+/** The instances of a task, or of several (in no order among them), in `state`, by map index. */
+async function instancesOf(tx: Tx, runId: string, taskIds: string | readonly string[], state: TaskState): Promise<InstanceRef[]> {
   const rows = await tx
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", runId)
-    .where("task_id", "=", taskId)
+    .where("task_id", typeof taskIds === "string" ? "=" : "in", taskIds)
     .where("state", "=", state)
     .orderBy("map_index")
     .execute();
