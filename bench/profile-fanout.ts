@@ -13,13 +13,15 @@ import { findDag, loadDagFile } from "../src/dsl/load.js";
 import { runToCompletion } from "../src/app/run-to-completion.js";
 import { openStoreAt } from "../src/store/open-store.js";
 import { writeDagFile } from "./workloads/setup.js";
+import { dropSchema } from "./workloads/util.js";
 
 const [instancesArg, concurrencyArg, kind, isolation = "process"] = process.argv.slice(2);
 const instances = Number(instancesArg ?? "2000");
 const concurrency = Number(concurrencyArg ?? "64");
 const dir = mkdtempSync(join(tmpdir(), "tributary-profile-"));
 const schema = `profile_${process.pid}`;
-const location = kind === "postgres" ? `${process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test"}?schema=${schema}` : join(dir, "p.db");
+const pgUrl = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+const location = kind === "postgres" ? `${pgUrl}?schema=${schema}` : join(dir, "p.db");
 try {
   const file = writeDagFile(
     join(dir, "fanout.ts"),
@@ -64,4 +66,5 @@ try {
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (kind === "postgres") await dropSchema(pgUrl, schema);
 }
