@@ -19,7 +19,6 @@ import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
 import { stepFunction } from "./000019-step-function.js";
-import { setBasedStep } from "./000020-set-based-step.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -46,6 +45,5 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000017_approval_requests": approvalRequests(dialect),
     "000018_wait_indexes": waitIndexes(),
     "000019_step_function": stepFunction(dialect),
-    "000020_set_based_step": setBasedStep(dialect),
   };
 }
