@@ -66,5 +66,6 @@ try {
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  if (kind === "postgres") await dropSchema(pgUrl, schema);
+  // Never hides the run's own error.
+  if (kind === "postgres") await dropSchema(pgUrl, schema).catch(() => undefined);
 }

@@ -40,15 +40,20 @@ function run(name: string, command: string, args: readonly string[], beside = fa
 
 /**
  * The tests create and drop a PostgreSQL schema per test, hundreds a run. On a server without
- * autovacuum (this machine's, and so CI's) the catalogs' dead rows piled up to 560 MB in a day of
- * runs, and every catalog read of every later run (a migration, a connection's first queries) got
- * slower: vacuumed first, so that they hold one run's churn at most. A server that cannot be
+ * autovacuum (the development machine's, where CI runs too) the catalogs' dead rows piled up to
+ * 560 MB in a day of runs, and every catalog read of every later run (a migration, a connection's
+ * first queries) got slower: vacuumed first, so that they hold one run's churn at most. A server that cannot be
  * reached, or a role that may not vacuum them (PostgreSQL then skips with a warning), is the
  * tests' to report, not this step's.
  */
 async function vacuumTestCatalogs(): Promise<void> {
   const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test" });
+  // Bounded: a server that does not answer must not hold up the suite.
+  const client = new pg.Client({
+    connectionString: process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test",
+    connectionTimeoutMillis: 3_000,
+    statement_timeout: 30_000,
+  });
   try {
     await client.connect();
     await client.query(`vacuum ${CHURNED_CATALOGS.map((table) => `pg_catalog.${table}`).join(", ")}`);

@@ -275,12 +275,13 @@ const FAST = [
 const CLAIM_LEFT = ["d: queues e, claims it, wakes s", "r: queues p and q, p's pool"];
 
 for (const factory of STORES) {
-  describe(`one-round-trip step: ${factory.name}`, () => {
+  describe(`one-call step: ${factory.name}`, () => {
     /**
      * Runs `run` on two fresh databases, through the step function and through the statements,
-     * requires the same transcript, and checks each step's statements where the store has the
-     * function (PostgreSQL): `fast` steps cost one, `givenUp` steps one more than the statements,
-     * `claimLeft` steps (outcomes by the function, the claim by the statements) fewer than those.
+     * requires the same transcript and the paths the steps took (`fast` ones in one call, each
+     * `givenUp` one by the statements for the function's reason, `claimLeft` ones with their claim
+     * by the statements), and on PostgreSQL each step's statements: `fast` steps cost one,
+     * `givenUp` steps one more than the statements, `claimLeft` steps fewer than those.
      */
     async function bothPaths(run: typeof script, fast: readonly string[], givenUp: readonly string[], claimLeft: readonly string[] = []): Promise<void> {
       const viaStep = await openFresh(factory);
@@ -289,6 +290,14 @@ for (const factory of STORES) {
         const stepped = await run(viaStep.counted, true);
         const plain = await run(viaStatements.counted, false);
         expect(renumbered(stepped.transcript)).toEqual(renumbered(plain.transcript));
+        // Which path each step took, on every dialect: the covered steps in one call, the give-ups
+        // by their reasons, the claims left to the statements.
+        const writes = viaStep.counted.store.outcomeWrites();
+        const count = (path: string, reason?: (r: string) => boolean) => writes.filter((w) => w.path === path && (reason?.(w.reason) ?? true)).reduce((sum, w) => sum + w.count, 0);
+        expect(count("one_call")).toBeGreaterThanOrEqual(fast.length);
+        expect(count("statements", (r) => r !== "not covered")).toBe(givenUp.length);
+        expect(count("one_call_then_claim")).toBe(claimLeft.length);
+        // The statements each step cost where the function is one (PostgreSQL).
         if (factory.name !== "postgres") return;
         for (const name of fast) expect([name, stepped.costs.get(name)]).toEqual([name, 1]);
         for (const name of givenUp) expect([name, stepped.costs.get(name)]).toEqual([name, (plain.costs.get(name) ?? 0) + 1]);

@@ -211,8 +211,8 @@ export interface WaitingApproval {
 export interface CompleteTryInput {
   readonly taskInstanceId: number;
   /**
-   * The instance's task, when the caller knows it (a worker does): lets PostgreSQL record a
-   * plain success in one round trip (postgres/step-function.ts). Checked against the stored row.
+   * The instance's task, when the caller knows it (a worker does): lets the store record a plain
+   * success in one call (postgres/ and sqlite/step-function.ts). Checked against the stored row.
    */
   readonly taskId?: string;
   readonly tryNumber: number;
@@ -261,7 +261,8 @@ export interface TryLogLines {
 /** A count of outcome writes by one path for one reason (`Store.outcomeWrites`). */
 export interface OutcomeWriteCount {
   /**
-   * `one_call`: one statement did everything (PostgreSQL's step function); `one_call_then_claim`:
+   * `one_call`: the step function did everything (PostgreSQL's in one statement, SQLite's in one
+   * synchronous transaction of prepared statements); `one_call_then_claim`:
    * it recorded the outcomes and the claim took statements of its own; `statements`: the
    * statements did it all.
    */
@@ -496,7 +497,7 @@ export interface Store {
   /**
    * How this store object has recorded outcomes since it was opened (`completeTry` and
    * `completeTries` calls), by path and reason: the metric `tributary_outcome_writes_total`
-   * (docs/metrics.md). A deployment on PostgreSQL that rarely takes `one_call` shows why here.
+   * (docs/metrics.md). A deployment that rarely takes `one_call` shows why here.
    */
   outcomeWrites(): readonly OutcomeWriteCount[];
   /**

@@ -115,7 +115,7 @@ export interface SqlStoreOptions {
   readonly step?: StepFunction;
 }
 
-/** Why a store without a step function records every outcome through the statements. */
+/** Why a store opened without a step function (both dialects have one) records every outcome through the statements. */
 const NO_STEP_FUNCTION: StepDeclined = { declined: "no step function in this database" };
 
 /** What counts as many instances queued at once (a fan-out, not a run's roots), or in a new run. */
@@ -629,7 +629,7 @@ export class SqlStore implements Store {
   }
 
   /**
-   * The dialect's one-round-trip step, if it has one and it covers these outcomes; what follows a
+   * The dialect's one-call step, if it has one and it covers these outcomes; what follows a
    * commit that queued many instances follows it too (the notification is the function's own).
    */
   async #stepped(inputs: readonly CompleteTryInput[], claim: ClaimRequest | undefined): Promise<StepOutcome | undefined> {

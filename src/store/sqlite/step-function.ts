@@ -53,6 +53,10 @@ export function stepFunction(options: SqliteStepOptions): StepFunction {
         statements ??= prepareStatements(connection, options.onQuery);
         const prepared = statements;
         step ??= connection.transaction((c: StepCall) => recordStep(prepared, c)).immediate;
+        // Under the write lock and Kysely's hold no transaction of this process is open on the
+        // connection; if one were (a failed rollback), better-sqlite3 would nest the step in it as
+        // a savepoint and report a commit that is not one.
+        if (connection.inTransaction) throw new Error("SQLite step: a transaction is already open on the store's connection");
         try {
           return step(call);
         } catch (error) {
@@ -193,25 +197,26 @@ function claimNext(s: Statements, claim: NonNullable<StepCall["claim"]>): { clai
     claim.queues === null ? s.candidates.all({ dags, limit: claim.limit }) : s.candidatesInQueues.all({ dags, queues: JSON.stringify(claim.queues), limit: claim.limit })
   ) as CandidateRow[];
   if (candidates.some((row) => row.pool_slots !== null || row.wait_reason !== null)) return { claimed: [], claimSkipped: true };
-  if (candidates.length < claim.limit && dueWaitFor(s, claim) !== undefined) return { claimed: [], claimSkipped: true };
+  if (candidates.length < claim.limit && anyDueWait(s, claim)) return { claimed: [], claimSkipped: true };
   const claimed: ClaimedEntry[] = [];
   for (const row of candidates) {
     const tryNumber = row.try_number + 1;
     // Never before the instance's previous try ended or before it was queued (sql/tries/claim.ts).
     const started = Math.max(claim.now, row.ended_at ?? 0, row.queued_at ?? 0);
     const opened = s.openTry.get(row.id, tryNumber, claim.worker, row.queued_at, started) as { id: number };
-    if (s.start.run(tryNumber, claim.worker, started, started, started, row.id).changes !== 1) throw new GiveUp("an instance moved");
+    const start = row.next_retry_at === null ? s.start : s.startClearingRetry;
+    if (start.run(tryNumber, claim.worker, started, started, started, row.id).changes !== 1) throw new GiveUp("an instance moved");
     s.history.run(row.run_id, row.id, row.task_id, row.map_index, "queued", "running", started);
     claimed.push({ row, try_id: opened.id, started_at: started });
   }
   return { claimed, claimSkipped: false };
 }
 
-/** A deferred instance of the claim's DAGs to wake (sql/waits/wake-due.ts) due by now, if any. */
-function dueWaitFor(s: Statements, claim: NonNullable<StepCall["claim"]>): unknown {
-  if (claim.wake.length === 0) return undefined;
+/** Whether a deferred instance of the claim's DAGs is due to wake by now (sql/waits/wake-due.ts). */
+function anyDueWait(s: Statements, claim: NonNullable<StepCall["claim"]>): boolean {
+  if (claim.wake.length === 0) return false;
   const wake = { now: claim.now, dags: JSON.stringify(claim.wake) };
-  return claim.queues === null ? s.dueWait.get(wake) : s.dueWaitInQueues.get({ ...wake, queues: JSON.stringify(claim.queues) });
+  return (claim.queues === null ? s.dueWait.get(wake) : s.dueWaitInQueues.get({ ...wake, queues: JSON.stringify(claim.queues) })) !== undefined;
 }
 
 /**
@@ -219,7 +224,7 @@ function dueWaitFor(s: Statements, claim: NonNullable<StepCall["claim"]>): unkno
  * prefixed `run_`; for a worker of every queue, or of the queues listed (a statement each: an
  * `@queues is null or ...` in one costs about 20 µs a call).
  */
-const candidates = (inQueues: string): string => `
+const candidatesSql = (inQueues: string): string => `
   select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
     r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
     r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
@@ -228,7 +233,7 @@ const candidates = (inQueues: string): string => `
   where t.state = 'queued' and t.dag_id in (select value from json_each(@dags))${inQueues}
   order by t.priority desc, t.queued_at asc, t.id asc
   limit @limit`;
-const dueWait = (inQueues: string): string => `
+const dueWaitSql = (inQueues: string): string => `
   select 1 from task_instances t where t.wake_at <= @now and t.state = 'deferred' and t.dag_id in (select value from json_each(@dags))${inQueues}
   limit 1`;
 const IN_QUEUES = " and t.queue in (select value from json_each(@queues))";
@@ -248,14 +253,18 @@ const SQL = {
   anyOtherThanSuccess: `select 1 from task_instances where run_id = ? and state <> 'success' limit 1`,
   queue: `update task_instances set queued_at = ?, updated_at = ?, state = 'queued' where id = ? and state = 'scheduled'`,
   closeRun: `update dag_runs set ended_at = ?, state = 'success', updated_at = ? where run_id = ? and state = 'running'`,
-  candidates: candidates(""),
-  candidatesInQueues: candidates(IN_QUEUES),
-  dueWait: dueWait(""),
-  dueWaitInQueues: dueWait(IN_QUEUES),
+  candidates: candidatesSql(""),
+  candidatesInQueues: candidatesSql(IN_QUEUES),
+  dueWait: dueWaitSql(""),
+  dueWaitInQueues: dueWaitSql(IN_QUEUES),
   openTry: `insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)
     values (?, ?, 'running', ?, ?, ?, null, null, null) returning id`,
-  start: `update task_instances set try_number = ?, worker_id = ?, started_at = ?, ended_at = null, heartbeat_at = ?, next_retry_at = null,
+  // A queued instance's retry time was cleared when it was queued: naming the column anyway would
+  // rewrite its index entry (SQLite does when a column is set, whatever the value; migration 000018).
+  start: `update task_instances set try_number = ?, worker_id = ?, started_at = ?, ended_at = null, heartbeat_at = ?,
     updated_at = ?, state = 'running' where id = ? and state = 'queued'`,
+  startClearingRetry: `update task_instances set try_number = ?, worker_id = ?, started_at = ?, ended_at = null, heartbeat_at = ?,
+    updated_at = ?, next_retry_at = null, state = 'running' where id = ? and state = 'queued'`,
   log: `insert into task_logs (try_id, at, stream, level, message) values (?, ?, ?, ?, ?)`,
 } as const;
 

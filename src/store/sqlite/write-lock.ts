@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 
 /**
@@ -19,15 +20,24 @@ interface Shared {
 }
 
 const locks = new Map<string, Shared>();
-let memoryDatabases = 0;
+/** Numbers the databases nobody else can open (`:memory:`, ""). */
+let privateDatabases = 0;
 
 /**
- * What names a database within this process: its file's absolute path, however it was spelled;
- * every `:memory:` connection is its own database and gets a name of its own. The write lock and
- * the wake-ups (in-process-notifier.ts) of one store use the same name.
+ * What names a database within this process: its file's real path, however it was spelled
+ * (relative, through a symbolic link); every `:memory:` or temporary ("") connection is its own
+ * database and gets a name of its own. The write lock and the wake-ups (in-process-notifier.ts)
+ * of one store use the same name.
  */
 export function databaseKey(path: string): string {
-  return path === ":memory:" ? `:memory:#${++memoryDatabases}` : resolve(path);
+  // "" is better-sqlite3's anonymous temporary database: like `:memory:`, its own.
+  if (path === ":memory:" || path === "") return `${path || ":temporary:"}#${++privateDatabases}`;
+  // The file exists once its connection is open: its real path, through symbolic links.
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** The write lock of the database named `key` (`databaseKey`). */

@@ -1,9 +1,9 @@
 /**
  * SQLite's wake-ups (sqlite/in-process-notifier.ts) reach every store object on the same file in
- * this process, however its path was spelled, and no store on another database: they are keyed
- * as the file's write lock is (sqlite/write-lock.ts).
+ * this process, however its path was spelled (relative, through a symbolic link), and no store on
+ * another database: they are keyed as the file's write lock is (sqlite/write-lock.ts).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -48,6 +48,26 @@ async function wakeUpsHeard(writer: Store, listener: Store): Promise<number> {
 it("a step that queues work it does not claim wakes a store that names the same file differently", async () => {
   const path = join(dir, "store.db");
   expect(await wakeUpsHeard(open(path), open(relative(process.cwd(), path)))).toBe(1);
+});
+
+it("and one that reaches the file through a symbolic link to its directory", async () => {
+  const path = join(dir, "store.db");
+  await symlink(dir, `${dir}-link`);
+  try {
+    expect(await wakeUpsHeard(open(path), open(join(`${dir}-link`, "store.db")))).toBe(1);
+  } finally {
+    await rm(`${dir}-link`, { force: true });
+  }
+});
+
+it("still wakes a store after another store on the same file has closed", async () => {
+  const path = join(dir, "store.db");
+  const first = open(path);
+  await first.migrate();
+  const listener = open(path);
+  await first.close();
+  opened.splice(opened.indexOf(first), 1);
+  expect(await wakeUpsHeard(open(path), listener)).toBe(1);
 });
 
 it("wakes no store on another database, :memory: ones included", async () => {

@@ -82,8 +82,8 @@ export async function advanceRun(
 
 /**
  * Queues the root tasks of a run that has just started: read and moved together (a fixed number
- * of statements up to 500 roots, not three a root: a wide DAG's run of 2,000 roots took 4,000
- * statements on PostgreSQL), their history in the roots' order.
+ * of statements up to 500 roots, not two a root, three on SQLite: a wide DAG's run of 2,000
+ * roots took 4,000 statements on PostgreSQL), their history in the roots' order.
  */
 export async function queueRoots(tx: Tx, runId: string, graph: DagGraph, at: number): Promise<number> {
   const roots = indexGraph(graph).roots;
