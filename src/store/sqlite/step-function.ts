@@ -42,7 +42,6 @@ export interface SqliteStepOptions {
 
 export function stepFunction(options: SqliteStepOptions): StepFunction {
   const { connection, db, writeLock, notifier } = options;
-  let statements: Statements | undefined;
   let step: ((call: StepCall) => Stepped) | undefined;
   return async (inputs, claim) => {
     const call = stepCall(inputs, claim);
@@ -50,9 +49,10 @@ export function stepFunction(options: SqliteStepOptions): StepFunction {
     const stepped = await writeLock.run(() =>
       db.connection().execute(async () => {
         // Prepared on first use: the tables exist only once the store has migrated.
-        statements ??= prepareStatements(connection, options.onQuery);
-        const prepared = statements;
-        step ??= connection.transaction((c: StepCall) => recordStep(prepared, c)).immediate;
+        if (step === undefined) {
+          const statements = prepareStatements(connection, options.onQuery);
+          step = connection.transaction((c: StepCall) => recordStep(statements, c)).immediate;
+        }
         // Under the write lock and Kysely's hold no transaction of this process is open on the
         // connection; if one were (a failed rollback), better-sqlite3 would nest the step in it as
         // a savepoint and report a commit that is not one.
@@ -170,10 +170,10 @@ function recordStep(s: Statements, call: StepCall): Stepped {
   }
 
   // Each outcome's result: its run's state, and what its run queued, told on the run's last outcome.
+  const lastOfRun = new Map(rows.map((row, i) => [row.run_id, i]));
   const results = rows.map((row, i) => {
     const run = runs.get(row.run_id) as RunStep;
-    const last = !rows.slice(i + 1).some((later) => later.run_id === row.run_id);
-    return { runState: run.state, queued: last ? run.queued : 0 };
+    return { runState: run.state, queued: lastOfRun.get(row.run_id) === i ? run.queued : 0 };
   });
 
   const { claimed, claimSkipped } = call.claim === null ? { claimed: [], claimSkipped: false } : claimNext(s, call.claim);

@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { PerDatabase } from "./per-database.js";
 
 /**
  * One write lock per SQLite file per process. better-sqlite3 is synchronous: when two connections
@@ -14,52 +13,18 @@ export interface WriteLock {
   readonly release: () => void;
 }
 
-interface Shared {
-  tail: Promise<unknown>;
-  users: number;
-}
+/** Per database, the promise the next write transaction waits for. */
+const tails = new PerDatabase<{ tail: Promise<unknown> }>(() => ({ tail: Promise.resolve() }));
 
-const locks = new Map<string, Shared>();
-/** Numbers the databases nobody else can open (`:memory:`, ""). */
-let privateDatabases = 0;
-
-/**
- * What names a database within this process: its file's real path, however it was spelled
- * (relative, through a symbolic link); every `:memory:` or temporary ("") connection is its own
- * database and gets a name of its own. The write lock and the wake-ups (in-process-notifier.ts)
- * of one store use the same name.
- */
-export function databaseKey(path: string): string {
-  // "" is better-sqlite3's anonymous temporary database: like `:memory:`, its own.
-  if (path === ":memory:" || path === "") return `${path || ":temporary:"}#${++privateDatabases}`;
-  // The file exists once its connection is open: its real path, through symbolic links.
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
-
-/** The write lock of the database named `key` (`databaseKey`). */
+/** The write lock of the database named `key` (per-database.ts `databaseKey`). */
 export function acquireWriteLock(key: string): WriteLock {
-  let shared = locks.get(key);
-  if (!shared) {
-    shared = { tail: Promise.resolve(), users: 0 };
-    locks.set(key, shared);
-  }
-  shared.users++;
-  const lock = shared;
-  let released = false;
+  const { value: lock, release } = tails.acquire(key);
   return {
     run: <T>(fn: () => Promise<T>): Promise<T> => {
       const result = lock.tail.then(() => fn());
       lock.tail = result.catch(() => undefined);
       return result;
     },
-    release: () => {
-      if (released) return;
-      released = true;
-      if (--lock.users === 0 && locks.get(key) === lock) locks.delete(key);
-    },
+    release,
   };
 }

@@ -12,7 +12,8 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Database } from "../../../src/store/sql/schema.js";
 import { sqliteTransactions } from "../../../src/store/sqlite/sqlite-transaction.js";
-import { acquireWriteLock, databaseKey } from "../../../src/store/sqlite/write-lock.js";
+import { acquireWriteLock } from "../../../src/store/sqlite/write-lock.js";
+import { databaseKey } from "../../../src/store/sqlite/per-database.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tributary-sqlite-full-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /**
  * SQLite's wake-ups (sqlite/in-process-notifier.ts) reach every store object on the same file in
  * this process, however its path was spelled (relative, through a symbolic link), and no store on
- * another database: they are keyed as the file's write lock is (sqlite/write-lock.ts).
+ * another database: they are keyed as the file's write lock is (sqlite/per-database.ts).
  */
 import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
