@@ -1,7 +1,8 @@
 /**
  * A fanout run for profiling (`node --cpu-prof --import tsx bench/profile-fanout.ts <instances>
- * <concurrency> [sqlite|postgres] [process|thread|inline]`): like fanout10k, at a chosen size,
- * printing tasks per second. With PROFILE_OUT=<file.cpuprofile>, the drain alone (not the start-up)
+ * <concurrency> [sqlite|postgres] [process|thread|inline] [warm|cold]`): like fanout10k, at a chosen
+ * size, printing tasks per second. `warm` (the default, as fanout10k) starts all the pool's task
+ * processes before the first claim; `cold` only the one a worker starts, the rest forked by the burst. With PROFILE_OUT=<file.cpuprofile>, the drain alone (not the start-up)
  * is CPU-profiled into that file.
  */
 import { writeFileSync } from "node:fs";
@@ -11,11 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findDag, loadDagFile } from "../src/dsl/load.js";
 import { runToCompletion } from "../src/app/run-to-completion.js";
+import { defaultProcessCount, WORKER_WARM_PROCESSES } from "../src/worker/process-pool.js";
 import { openStoreAt } from "../src/store/open-store.js";
 import { writeDagFile } from "./workloads/setup.js";
 import { dropSchema } from "./workloads/util.js";
 
-const [instancesArg, concurrencyArg, kind, isolation = "process"] = process.argv.slice(2);
+const [instancesArg, concurrencyArg, kind, isolation = "process", start = "warm"] = process.argv.slice(2);
 const instances = Number(instancesArg ?? "2000");
 const concurrency = Number(concurrencyArg ?? "64");
 const dir = mkdtempSync(join(tmpdir(), "tributary-profile-"));
@@ -54,7 +56,7 @@ try {
     await session.post("Profiler.enable");
     await session.post("Profiler.start");
   }
-  const { instances: done } = await runToCompletion({ store: counted, dag, file, params: {}, concurrency });
+  const { instances: done } = await runToCompletion({ store: counted, dag, file, params: {}, concurrency, warmProcesses: start === "cold" ? WORKER_WARM_PROCESSES : defaultProcessCount(concurrency) });
   if (session && profileOut !== undefined) {
     const { profile } = await session.post("Profiler.stop");
     writeFileSync(profileOut, JSON.stringify(profile));
@@ -62,7 +64,7 @@ try {
   const mapped = done.filter((ti) => ti.taskId === "noop");
   const first = Math.min(...mapped.map((ti) => ti.startedAt?.getTime() ?? Number.NaN));
   const last = Math.max(...mapped.map((ti) => ti.endedAt?.getTime() ?? Number.NaN));
-  console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), calls }));
+  console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", start, seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), calls }));
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -28,6 +28,14 @@ export interface RunToCompletionOptions {
   readonly concurrency?: number;
   /** Grace period before a timed-out try's process is killed. */
   readonly killGraceMs?: number;
+  /**
+   * How many task processes to start, with the DAG file loaded, before the first try is claimed
+   * (default WORKER_WARM_PROCESSES, one). The others start when tries need them, while the run's
+   * first tries wait and share the cores with each start (Node, tsx, the DAG file: about half a
+   * CPU-second each). A run known to fan out wide can start its whole pool first:
+   * `defaultProcessCount(concurrency)`. Processes beyond the warm ones end once idle (process-pool.ts).
+   */
+  readonly warmProcesses?: number;
   /** After each try, and each sensor's poke that found nothing (`recorded.state` is then `deferred`). */
   readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult) => void;
   readonly now?: () => Date;
@@ -59,7 +67,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
   });
 
   const concurrency = options.concurrency ?? 4;
-  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: WORKER_WARM_PROCESSES });
+  const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: options.warmProcesses ?? WORKER_WARM_PROCESSES });
   const dags = new Map([[dag.id, { dag, file }]]);
   let finished: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));

@@ -3,8 +3,12 @@
  * is the expensive part of starting a try, so each file is loaded once per process and loaded
  * again only when its modification time changes. (Modules a DAG file imports are not watched:
  * changing only them needs new processes.)
+ *
+ * The modification time is read synchronously: a try reads it before it starts, and `statSync` of a
+ * local file costs about 2 µs where the promise's round trip through libuv's thread pool costs
+ * 15-35 µs of CPU, a fifth of a no-op try's cost in its task process.
  */
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { Dag, TaskDefinition } from "../dsl/types.js";
 import type { LoadResult } from "../dsl/load.js";
 import { loadDagFile, loadDagFilesSeparately } from "../dsl/load.js";
@@ -40,7 +44,7 @@ export class DagFileCache {
   async #load(file: string): Promise<LoadResult> {
     let mtimeMs: number;
     try {
-      mtimeMs = (await stat(file)).mtimeMs;
+      mtimeMs = statSync(file).mtimeMs;
     } catch (error) {
       throw new TaskLookupError(`cannot read DAG file ${file}: ${(error as Error).message}`);
     }
@@ -64,7 +68,7 @@ export class DagFileCache {
     const fresh: [string, number][] = [];
     for (const file of new Set(files)) {
       if (this.#checking.has(file)) continue;
-      const mtimeMs = await stat(file).then((s) => s.mtimeMs, () => undefined);
+      const mtimeMs = mtimeOf(file);
       // A file that cannot be read is reported by the try that needs it.
       if (mtimeMs === undefined || this.#files.get(file)?.mtimeMs === mtimeMs) continue;
       fresh.push([file, mtimeMs]);
@@ -104,4 +108,13 @@ async function keepLastGood(result: LoadResult, previous: Promise<LoadResult> | 
   if (result.errors.length === 0 || previous === undefined) return result;
   const last = await previous.catch(() => undefined);
   return last !== undefined && last.dags.length > 0 ? last : result;
+}
+
+/** The file's modification time, or undefined when it cannot be read. */
+function mtimeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }

@@ -66,3 +66,23 @@ describe("isolation", () => {
     expect((tries[0]?.endedAt?.getTime() ?? 0) - (tries[0]?.startedAt.getTime() ?? 0)).toBeLessThan(5_000);
   });
 });
+
+describe("warm task processes", () => {
+  it("with warmProcesses, every process is started before the first try is claimed, so no try waits for Node to start", async () => {
+    const loaded = findDag(await loadDagFile(resolve(import.meta.dirname, "../fixtures/engine-dags/process-start.ts")), "process_start");
+    const { run: finished, instances } = await runToCompletion({
+      store: fixture.store,
+      dag: loaded.dag,
+      file: loaded.file,
+      params: {},
+      concurrency: 2,
+      warmProcesses: 2,
+      logicalDate: "2024-03-01",
+    });
+    expect(finished.state).toBe("success");
+    const tries = instances.map((ti) => ({ claimedAt: ti.startedAt?.getTime() ?? 0, ...(ti.result as { pid: number; startedAt: number }) }));
+    expect(new Set(tries.map((t) => t.pid)).size).toBe(2);
+    for (const t of tries) expect(t.startedAt).toBeLessThan(t.claimedAt);
+  });
+});
+
