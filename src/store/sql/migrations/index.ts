@@ -19,6 +19,7 @@ import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
 import { stepFunction } from "./000019-step-function.js";
+import { batchedStepFunction } from "./000020-batched-step-function.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
@@ -45,5 +46,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000017_approval_requests": approvalRequests(dialect),
     "000018_wait_indexes": waitIndexes(),
     "000019_step_function": stepFunction(dialect),
+    "000020_batched_step_function": batchedStepFunction(dialect),
   };
 }
