@@ -96,6 +96,14 @@ export class Worker {
   #warmedUp = false;
   /** Slots being claimed right now (a claim in flight), so two claims never take the same slot. */
   #reserved = 0;
+  /**
+   * Tries whose outcome a batch has recorded, with a claim riding along that counted their slots as
+   * freed, until their `#execute` returns and they leave `#active` (a few turns of the event loop
+   * later). Their slots are already taken by what that claim started: counting them as busy too
+   * made the next batch's claim short (sometimes none), and the worker then claimed those slots
+   * in transactions of its own.
+   */
+  readonly #ending = new Set<number>();
   #unsubscribe: Promise<() => Promise<void>> | undefined;
   #defaultSecrets: SecretResolver | undefined;
   /** Outcomes of tries that end together are recorded in one transaction. */
@@ -189,7 +197,7 @@ export class Worker {
       const isolations = new Set(dags.flatMap(({ dag }) => dag.graph.tasks.map((task) => task.isolation ?? "process")));
       await this.#options.pool.warmUp(files, isolations).catch((error: unknown) => this.#options.onError?.(error));
     }
-    const free = concurrency - this.#active.size - this.#reserved;
+    const free = concurrency - this.#busySlots() - this.#reserved;
     if (free <= 0) return idleMs;
     this.#reserved += free;
     let claimed: ClaimedTask[];
@@ -199,7 +207,7 @@ export class Worker {
       this.#reserved -= free;
     }
     this.#startClaimed(claimed);
-    if (claimed.length > 0 && this.#active.size < concurrency) return 0;
+    if (claimed.length > 0 && this.#busySlots() < concurrency) return 0;
     // Idle with waits (sensors, sleeps): look again when the next is due (claims wake them).
     const request = claimed.length === 0 ? this.#claimRequest(0, now()) : undefined;
     if (!request?.wakeDagIds) return idleMs;
@@ -236,14 +244,20 @@ export class Worker {
    */
   #claimAlong(freed: number): ClaimRequest | undefined {
     if (!this.#loop.running || !this.#warmedUp) return undefined;
-    const limit = this.#options.concurrency - this.#active.size - this.#reserved + freed;
+    const limit = this.#options.concurrency - this.#busySlots() - this.#reserved + freed;
     if (limit <= 0) return undefined;
     this.#reserved += limit;
     return this.#claimRequest(limit, (this.#options.now ?? (() => new Date()))());
   }
 
+  /** Slots taken: tries running, less those whose outcome is recorded and whose slot a claim took (#ending). */
+  #busySlots(): number {
+    return this.#active.size - this.#ending.size;
+  }
+
   #claimedAlong(request: ClaimRequest, claimed: readonly ClaimedTask[], outcomes: readonly CompleteTryInput[], recorded: readonly CompleteTryResult[]): void {
     this.#reserved -= request.limit;
+    for (const outcome of outcomes) if (this.#running.has(outcome.taskInstanceId)) this.#ending.add(outcome.taskInstanceId);
     // A claim that came back short found nothing more of ours queued at that moment: the tries
     // it rode along with need not wake the loop to look again (new work wakes it when queued).
     // On a busy SQLite worker that saves a write transaction per batch of outcomes.
@@ -271,6 +285,7 @@ export class Worker {
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
           this.#running.delete(task.instance.id);
+          this.#ending.delete(task.instance.id);
           this.#active.delete(done);
           if (!this.#lookedAfter.delete(task.instance.id)) this.#loop.wake();
         });
