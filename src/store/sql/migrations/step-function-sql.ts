@@ -224,16 +224,21 @@ begin
       end if;
     end if;
 
-    -- The tries' last log lines, with their outcomes.
-    insert into task_logs (try_id, at, stream, level, message)
-      select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
-      from jsonb_array_elements(coalesce(p->'logs', '[]')) with ordinality as l(value, n) order by l.n;
+    -- The tries' last log lines, with their outcomes. (The checks before a statement here and below
+    -- are expressions PL/pgSQL evaluates itself, where a statement costs tens of microseconds.)
+    if jsonb_array_length(coalesce(p->'logs', '[]')) > 0 then
+      insert into task_logs (try_id, at, stream, level, message)
+        select (l.value->>'try_id')::bigint, (l.value->>'at')::bigint, l.value->>'stream', l.value->>'level', l.value->>'message'
+        from jsonb_array_elements(p->'logs') with ordinality as l(value, n) order by l.n;
+    end if;
 
     -- Workers are woken (at commit) only for what this step queued and did not claim itself. With
     -- the claim left to the caller, that is all it queued: the caller's claim may take some of it
     -- a moment later (a wake-up for nothing, at worst), or not (a pool full), and others must know.
-    if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
-      perform pg_notify(p->>'channel', '');
+    if cardinality(v_queued) > 0 then
+      if exists (select 1 from unnest(v_queued) q where q <> all(v_claimed_ids)) then
+        perform pg_notify(p->>'channel', '');
+      end if;
     end if;
     return jsonb_build_object('results', v_results, 'claimed', v_claimed, 'claim_skipped', v_claim_skipped);
   exception when sqlstate 'TRB01' then
