@@ -673,7 +673,10 @@ export class SqlStore implements Store {
         .selectFrom("task_instances")
         .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
         .where("state", "=", "retrying")
-        .where("next_retry_at", "<=", now.getTime());
+        .where("next_retry_at", "<=", now.getTime())
+        // In the lock order (shared/locks.ts), which also fixes the order of their history rows.
+        .orderBy("run_id")
+        .orderBy("id");
       const due = await (this.#rowLocks ? query.forUpdate().skipLocked() : query).execute();
       const at = now.getTime();
       await moveTasks(tx, due.map((r) => ({ ...r, id: Number(r.id) })), "queued", at, { queued_at: at, next_retry_at: null });

@@ -3,10 +3,10 @@ import type { SqlDialectName } from "./dialect-name.js";
 import { STEP_FUNCTION_SQL } from "./step-function-sql.js";
 
 /**
- * Brings `tributary_step` to its batched version (step-function-sql.ts) in databases migrated
- * before it existed, whose 000019 installed the version with statements per row. What the
- * function does and answers is unchanged; `create or replace` keeps its signature and callers. On
- * a fresh database 000019 has installed the same text already, and this replaces it with itself.
+ * Brought `tributary_step` to its batched version (step-function-sql.ts) in databases whose 000019
+ * had installed the version with statements per row. Since then `migrate()` keeps the function
+ * current in every database whatever its migrations (sql/migrate.ts); this stays because databases
+ * have run it. On a fresh database it replaces the function with the same text.
  */
 export const batchedStepFunction = (dialect: SqlDialectName): Migration => ({
   async up(db: Kysely<unknown>): Promise<void> {

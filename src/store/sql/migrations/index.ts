@@ -23,7 +23,9 @@ import { batchedStepFunction } from "./000020-batched-step-function.js";
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
- * schema changes; names sort in the order they run.
+ * schema changes; names sort in the order they run. One object is kept as code instead: PostgreSQL's
+ * `tributary_step`, whose text lives in step-function-sql.ts, which 000019 and 000020 install and
+ * every `migrate()` keeps current (sql/migrate.ts): change that file, not a migration, to change it.
  */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {

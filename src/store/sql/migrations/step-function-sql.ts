@@ -1,10 +1,14 @@
 /**
- * PostgreSQL's one-round-trip step (issue 17), as migrations 000019 and 000020 install it:
+ * PostgreSQL's one-round-trip step (issue 17), kept as code: migration 000019 created it, and every
+ * `migrate()` replaces it when a schema's text or settings differ from these (sql/migrate.ts,
+ * Flyway's repeatable migrations), so an edit here needs no new migration and reaches every
+ * database at its next start.
+ *
  * `tributary_step(p jsonb)` records a worker's batch of plain successes, queues the downstream
  * tasks they made ready, and claims the worker's next tries, in one call and one implicit
  * transaction, where the same work in statements from the worker costs eight round trips or more
- * (BEGIN, lock, move, readiness, queue, claim, open, COMMIT). What it covers, how it is called and why it agrees with the statements' path:
- * postgres/step-function.ts.
+ * (BEGIN, lock, move, readiness, queue, claim, open, COMMIT). What it covers, how it is called and
+ * why it agrees with the statements' path: postgres/step-function.ts.
  *
  * It does only the common case. On anything else it raises SQLSTATE `TRB01` inside, which its own
  * exception block catches: its writes are rolled back (a subtransaction), nothing reaches the
@@ -35,8 +39,7 @@
  * order, `LIMIT` a parameter) keep the plan a custom plan has: checked with EXPLAIN on 400,000
  * instances, 20,000 of them queued.
  */
-export const STEP_FUNCTION_SQL = `
-create or replace function tributary_step(p jsonb) returns jsonb language plpgsql set plan_cache_mode = force_generic_plan as $step$
+export const STEP_FUNCTION_BODY = `
 declare
   v_outcomes jsonb := p->'outcomes';
   v_count integer := jsonb_array_length(p->'outcomes');
@@ -245,4 +248,12 @@ begin
     return jsonb_build_object('fallback', true, 'reason', sqlerrm);
   end;
 end
-$step$`;
+`;
+
+/** The function's settings, as `pg_proc.proconfig` lists them. */
+export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan"];
+
+/** The statement that installs the function, or replaces whatever text a schema has. */
+export const STEP_FUNCTION_SQL = `create or replace function tributary_step(p jsonb) returns jsonb language plpgsql
+set ${STEP_FUNCTION_CONFIG.map((setting) => setting.replace("=", " = ")).join(" set ")}
+as $step$${STEP_FUNCTION_BODY}$step$`;
