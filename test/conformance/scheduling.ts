@@ -602,6 +602,29 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         for (let i = 0; i < list.length; i++) await run.succeed(`m[${i}]`, `r${i}`, at(4));
         expect(await s.getMappedItems("r1", "m", [3, 9, 0])).toEqual(new Map([[3, "r3"], [0, "r0"]]));
       });
+
+      it("getMappedItems reads the list as it is now: an element changed by its reader, or a list run again, is not given out stale", async () => {
+        const s = ctx.store;
+        const run = await RunDriver.start(s, mapGraph, { runId: "r1" });
+        await run.claim(at(1));
+        await run.succeed("src", [{ n: 1 }, { n: 2 }, { n: 3 }], at(2));
+        const first = await s.getMappedItems("r1", "src", [0, 2]);
+        expect(first).toEqual(new Map([[0, { n: 1 }], [2, { n: 3 }]]));
+        // An inline task may change its item: a retry of it (the same index) must get the stored one.
+        (first.get(0) as { n: number }).n = 99;
+        expect(await s.getMappedItems("r1", "src", [0, 1])).toEqual(new Map([[0, { n: 1 }], [1, { n: 2 }]]));
+
+        // The run finished, cleared and run again, all within the same millisecond, with a list of the same length.
+        expect(await run.claim(at(2))).toEqual(["m[0]", "m[1]", "m[2]"]);
+        for (const key of ["m[0]", "m[1]", "m[2]"]) await run.succeed(key, null, at(2));
+        await run.claim(at(2));
+        expect(await run.succeed("sum", null, at(2))).toMatchObject({ runState: "success" });
+        await s.clearRun({ runId: "r1", graph: mapGraph, onlyFailed: false, now: at(2) });
+        await s.startRun("r1", mapGraph, at(2));
+        expect(await run.claim(at(2))).toEqual(["src"]);
+        await run.succeed("src", [{ n: 7 }, { n: 8 }, { n: 9 }], at(2));
+        expect(await s.getMappedItems("r1", "src", [0, 2])).toEqual(new Map([[0, { n: 7 }], [2, { n: 9 }]]));
+      });
     });
 
     it("follows the DAG's current structure: a new task gets an instance, a removed one is left as it was", async () => {

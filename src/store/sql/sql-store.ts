@@ -71,7 +71,7 @@ import { queuedCount, type QueuedNotifier } from "./shared/queued-signal.js";
 import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
-import { getMappedItems } from "./tries/mapped-item.js";
+import { getMappedItems, ParsedLists } from "./tries/mapped-item.js";
 import { SqlAccessStore } from "./access/sql-access-store.js";
 import type { AccessStore } from "../contract/access.js";
 import { SqlLineageStore } from "./lineage/sql-lineage-store.js";
@@ -144,6 +144,8 @@ export class SqlStore implements Store {
   readonly #step: StepFunction | undefined;
   /** By path and reason (`outcomeWrites`). */
   readonly #outcomeWrites = new Map<string, OutcomeWriteCount>();
+  /** The lists mapped tasks map over, kept parsed (tries/mapped-item.ts). */
+  readonly #parsedLists = new ParsedLists();
 
   constructor(options: SqlStoreOptions) {
     this.dialect = options.dialect;
@@ -604,7 +606,7 @@ export class SqlStore implements Store {
   }
 
   getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>> {
-    return getMappedItems(this.#db, runId, taskId, indexes);
+    return getMappedItems(this.#db, runId, taskId, indexes, this.#parsedLists);
   }
 
   async appendLogs(tryId: number, lines: readonly Omit<StoredLogLine, "id">[]): Promise<void> {
