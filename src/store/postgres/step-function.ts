@@ -1,7 +1,7 @@
 /**
  * A worker's step on PostgreSQL in one round trip (issue 17): its outcomes, the downstream tasks
- * they make ready, and its next claim, recorded by the server-side function `tributary_step`
- * (migration 000019) in one call and one implicit transaction. Through statements the same step
+ * they make ready, and its next claim, recorded by the server-side function (`STEP_FUNCTION_NAME`,
+ * sql/migrations/step-function-sql.ts) in one call and one implicit transaction. Through statements the same step
  * costs eight round trips or more (BEGIN, lock, move, readiness, queue, claim, open, COMMIT),
  * most of a PostgreSQL step's time on a local server.
  *
@@ -25,6 +25,7 @@ import type { CompleteTryResult } from "../contract/store.js";
 import type { Database } from "../sql/schema.js";
 import type { StepFunction } from "../sql/shared/step-function.js";
 import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry } from "../sql/shared/step-call.js";
+import { STEP_FUNCTION_NAME } from "../sql/migrations/step-function-sql.js";
 
 /** The step function of a store whose workers are woken on `channel` (postgres/listen-notifier.ts). */
 export function stepFunction(db: Kysely<Database>, channel: string): StepFunction {
@@ -34,7 +35,7 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     const call = { ...covered, channel };
     let reply: StepReply;
     try {
-      const { rows } = await sql<{ step: StepReply }>`select tributary_step(${JSON.stringify(call)}::jsonb) as step`.execute(db);
+      const { rows } = await sql<{ step: StepReply }>`select ${sql.raw(STEP_FUNCTION_NAME)}(${JSON.stringify(call)}::jsonb) as step`.execute(db);
       reply = (rows[0] as { step: StepReply }).step;
     } catch (error) {
       // Data the function's argument cannot carry (jsonb refuses a lone surrogate's escape, or a

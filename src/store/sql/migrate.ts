@@ -1,7 +1,7 @@
 import { Migrator, sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import { migrationsFor } from "./migrations/index.js";
-import { STEP_FUNCTION_BODY, STEP_FUNCTION_CONFIG, STEP_FUNCTION_SQL } from "./migrations/step-function-sql.js";
+import { STEP_FUNCTION_NAME, STEP_FUNCTION_SQL } from "./migrations/step-function-sql.js";
 import type { SqlDialectName } from "./migrations/dialect-name.js";
 
 export interface MigrationReport {
@@ -36,7 +36,7 @@ export async function migrateToLatest(
   if (error !== undefined) return { applied, error: error instanceof Error ? error : new Error(String(error)) };
   if (dialect === "postgres") {
     try {
-      if (await keepStepFunctionCurrent(db)) applied.push(STEP_FUNCTION_REFRESH);
+      await createStepFunction(db);
     } catch (failure) {
       return { applied, error: failure instanceof Error ? failure : new Error(String(failure)) };
     }
@@ -44,28 +44,24 @@ export async function migrateToLatest(
   return { applied, error: undefined };
 }
 
-/** How a report names the step function's replacement (keepStepFunctionCurrent). */
-export const STEP_FUNCTION_REFRESH = "tributary_step (its current text)";
-
 /**
- * PostgreSQL's `tributary_step` is kept as code (migrations/step-function-sql.ts), as Flyway keeps
- * repeatable migrations: the function in the store's schema is replaced whenever its text or
- * settings differ from the current ones, so that a database migrated by an older release runs the
- * current step whatever numbered migrations it has. Under a transaction-scoped advisory lock (per
- * schema), so that stores starting together replace it once and never see it half made. Answers
- * whether it replaced it.
+ * Creates this release's version of PostgreSQL's step function (migrations/step-function-sql.ts)
+ * when the store's schema lacks it. A version is never replaced or dropped: a new body takes a new
+ * name, so processes of two releases side by side each call their own. Looked for first without a
+ * lock (every start and CLI command migrates); created under a transaction-scoped advisory lock
+ * per schema, so that stores starting together create it once. Creating it needs `CREATE` on the
+ * schema, as a migration does.
  */
-async function keepStepFunctionCurrent(db: Kysely<Database>): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.tributary_step'))`.execute(tx);
-    const { rows } = await sql<{ current: boolean }>`
-      select exists (
-        select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname = current_schema() and p.proname = 'tributary_step'
-          and p.prosrc = ${STEP_FUNCTION_BODY} and coalesce(p.proconfig, '{}') = ${[...STEP_FUNCTION_CONFIG]}::text[]
-      ) as current`.execute(tx);
-    if (rows[0]?.current === true) return false;
+async function createStepFunction(db: Kysely<Database>): Promise<void> {
+  const exists = sql<{ present: boolean }>`
+    select exists (
+      select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = current_schema() and p.proname = ${STEP_FUNCTION_NAME}
+    ) as present`;
+  if ((await exists.execute(db)).rows[0]?.present === true) return;
+  await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${STEP_FUNCTION_NAME}))`.execute(tx);
+    if ((await exists.execute(tx)).rows[0]?.present === true) return;
     await sql.raw(STEP_FUNCTION_SQL).execute(tx);
-    return true;
   });
 }

@@ -1,16 +1,14 @@
-import { sql, type Kysely, type Migration } from "kysely";
+import type { Migration } from "kysely";
 import type { SqlDialectName } from "./dialect-name.js";
-import { STEP_FUNCTION_SQL } from "./step-function-sql.js";
 
 /**
- * Installs PostgreSQL's one-round-trip step, `tributary_step(p jsonb)` (step-function-sql.ts, which
- * says what it covers and how; postgres/step-function.ts calls it). The function is kept as code:
- * every `migrate()` replaces it when its text differs (sql/migrate.ts). SQLite has no stored
- * functions: sqlite/step-function.ts does the same step in the store's process.
+ * Created PostgreSQL's first one-round-trip step, `tributary_step(p jsonb)`, with statements per
+ * row. The step is now kept as code under a versioned name, created by `migrate()` after the
+ * numbered migrations (step-function-sql.ts, sql/migrate.ts), so this does nothing more: databases
+ * that ran it keep their `tributary_step` for the releases that call it.
  */
 export const stepFunction = (dialect: SqlDialectName): Migration => ({
-  async up(db: Kysely<unknown>): Promise<void> {
+  async up(): Promise<void> {
     if (dialect !== "postgres") return;
-    await sql.raw(STEP_FUNCTION_SQL).execute(db);
   },
 });

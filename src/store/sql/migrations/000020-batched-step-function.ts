@@ -1,16 +1,13 @@
-import { sql, type Kysely, type Migration } from "kysely";
+import type { Migration } from "kysely";
 import type { SqlDialectName } from "./dialect-name.js";
-import { STEP_FUNCTION_SQL } from "./step-function-sql.js";
 
 /**
- * Brought `tributary_step` to its batched version (step-function-sql.ts) in databases whose 000019
- * had installed the version with statements per row. Since then `migrate()` keeps the function
- * current in every database whatever its migrations (sql/migrate.ts); this stays because databases
- * have run it. On a fresh database it replaces the function with the same text.
+ * Replaced `tributary_step` with its batched version in the databases of this change's first
+ * commits. The step is now kept as code under a versioned name (step-function-sql.ts,
+ * sql/migrate.ts), so this does nothing more; it stays because databases have run it.
  */
 export const batchedStepFunction = (dialect: SqlDialectName): Migration => ({
-  async up(db: Kysely<unknown>): Promise<void> {
+  async up(): Promise<void> {
     if (dialect !== "postgres") return;
-    await sql.raw(STEP_FUNCTION_SQL).execute(db);
   },
 });

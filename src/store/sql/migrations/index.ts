@@ -24,8 +24,8 @@ import { batchedStepFunction } from "./000020-batched-step-function.js";
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
  * schema changes; names sort in the order they run. One object is kept as code instead: PostgreSQL's
- * `tributary_step`, whose text lives in step-function-sql.ts, which 000019 and 000020 install and
- * every `migrate()` keeps current (sql/migrate.ts): change that file, not a migration, to change it.
+ * step function, created under a versioned name by `migrate()` after these (step-function-sql.ts,
+ * sql/migrate.ts): a new version of it takes a new name there, not a migration.
  */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {

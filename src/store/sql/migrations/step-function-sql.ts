@@ -1,10 +1,15 @@
 /**
- * PostgreSQL's one-round-trip step (issue 17), kept as code: migration 000019 created it, and every
- * `migrate()` replaces it when a schema's text or settings differ from these (sql/migrate.ts,
- * Flyway's repeatable migrations), so an edit here needs no new migration and reaches every
- * database at its next start.
+ * PostgreSQL's one-round-trip step (issue 17), kept as code under a versioned name
+ * (`STEP_FUNCTION_NAME`, `tributary_step_2` now): `migrate()` creates this version when the store's
+ * schema lacks it (sql/migrate.ts), after the numbered migrations, and never replaces or drops a
+ * version. A change to the body, or to what the function takes or answers, takes the next name:
+ * processes of two releases side by side (a rolling deploy, a CLI of another version) then each
+ * call their own version, and none rewrites what the other runs, or needs to own it.
+ * test/integration/postgres-step-function-text.test.ts pins the body to its name. Versions before
+ * the name carried one: `tributary_step` (migrations 000019 and 000020), left in databases that
+ * have it for the releases that call it.
  *
- * `tributary_step(p jsonb)` records a worker's batch of plain successes, queues the downstream
+ * The function records a worker's batch of plain successes, queues the downstream
  * tasks they made ready, and claims the worker's next tries, in one call and one implicit
  * transaction, where the same work in statements from the worker costs eight round trips or more
  * (BEGIN, lock, move, readiness, queue, claim, open, COMMIT). What it covers, how it is called and
@@ -58,7 +63,6 @@ declare
   v_run_states jsonb := '{}';
   v_queued_by_run jsonb := '{}';
   v_pending jsonb;
-  v_pending_tasks text[];
   v_down jsonb;
   v_waiting bigint[];
   v_ended_otherwise text[] := array(select jsonb_array_elements_text(p->'endedOtherwise'));
@@ -69,6 +73,8 @@ declare
   v_n integer;
   v_candidates jsonb;
   v_claim_skipped boolean := false;
+  -- A candidate in a configured pool or woken from a wait: the claim is the statements'.
+  v_for_statements boolean;
   v_claim_at bigint;
 begin
   -- A give-up is caught here: the block's writes are rolled back (a subtransaction) and the
@@ -115,17 +121,20 @@ begin
     -- caller checked) and left waiting while one is open.
     foreach v_run in array v_runs loop
       v_run_at := 0;
-      v_pending := '[]';
-      v_pending_tasks := '{}';
       for v_i in 1 .. v_count loop
         continue when v_run_of[v_i] <> v_run;
         v_run_at := greatest(v_run_at, v_ats[v_i]);
-        for v_down in select value from jsonb_array_elements(v_outcomes->(v_i - 1)->'downstream') loop
-          continue when v_down->>'task' = any(v_pending_tasks);
-          v_pending_tasks := v_pending_tasks || (v_down->>'task');
-          v_pending := v_pending || jsonb_build_array(v_down);
-        end loop;
       end loop;
+      -- Each task once, where it first appears (a statement for the run, not one an outcome).
+      v_pending := coalesce((
+        select jsonb_agg(f.down order by f.o, f.d) from (
+          select distinct on (x.value->>'task') x.value as down, o.n as o, x.n as d
+          from jsonb_array_elements(v_outcomes) with ordinality as o(value, n)
+          cross join lateral jsonb_array_elements(o.value->'downstream') with ordinality as x(value, n)
+          where v_run_of[o.n] = v_run
+          order by x.value->>'task', o.n, x.n
+        ) as f
+      ), '[]');
       v_run_queued := 0;
       for v_down in select value from jsonb_array_elements(v_pending) loop
         v_waiting := array(select id from task_instances where run_id = v_run and task_id = v_down->>'task' and state = 'scheduled' order by map_index);
@@ -177,8 +186,10 @@ begin
     -- stand: a claim riding along is a saving, not part of their meaning).
     if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
       v_claim_at := (v_claim->>'now')::bigint;
-      v_candidates := coalesce((
-        select jsonb_agg(to_jsonb(c) order by c.priority desc, c.queued_at asc, c.id asc) from (
+      select coalesce(jsonb_agg(to_jsonb(c) order by c.priority desc, c.queued_at asc, c.id asc), '[]'),
+          coalesce(bool_or(c.pool_slots is not null or c.wait_reason is not null), false)
+        into v_candidates, v_for_statements
+        from (
           select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
             r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
             r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
@@ -189,9 +200,8 @@ begin
           order by t.priority desc, t.queued_at asc, t.id asc
           limit (v_claim->>'limit')::integer
           for update of t skip locked
-        ) as c
-      ), '[]');
-      if exists (select 1 from jsonb_array_elements(v_candidates) as x(value) where x.value->'pool_slots' <> 'null' or x.value->'wait_reason' <> 'null') then
+        ) as c;
+      if v_for_statements then
         v_claim_skipped := true;
       elsif jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and exists (
         select 1 from task_instances t
@@ -253,7 +263,10 @@ end
 /** The function's settings, as `pg_proc.proconfig` lists them. */
 export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan"];
 
-/** The statement that installs the function, or replaces whatever text a schema has. */
-export const STEP_FUNCTION_SQL = `create or replace function tributary_step(p jsonb) returns jsonb language plpgsql
+/** The version of the step the store calls: a new body takes a new name (see the header). */
+export const STEP_FUNCTION_NAME = "tributary_step_2";
+
+/** The statement that creates the function. */
+export const STEP_FUNCTION_SQL = `create or replace function ${STEP_FUNCTION_NAME}(p jsonb) returns jsonb language plpgsql
 set ${STEP_FUNCTION_CONFIG.map((setting) => setting.replace("=", " = ")).join(" set ")}
 as $step$${STEP_FUNCTION_BODY}$step$`;
