@@ -284,7 +284,9 @@ export class Worker {
       const done: Promise<void> = this.#execute(task, handedOn?.get(task.instance.id))
         .catch((error: unknown) => this.#options.onError?.(error))
         .finally(() => {
-          this.#running.delete(task.instance.id);
+          // A wait resumed by the claim riding along with this try's own deferred outcome runs
+          // under the same instance id by now: its entry is not this try's to remove.
+          if (this.#running.get(task.instance.id)?.claimed === task) this.#running.delete(task.instance.id);
           this.#ending.delete(task.instance.id);
           this.#active.delete(done);
           if (!this.#lookedAfter.delete(task.instance.id)) this.#loop.wake();
