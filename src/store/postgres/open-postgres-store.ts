@@ -70,6 +70,10 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     step: stepFunction(db, queuedChannel(schema)),
     beforeMigrate: async () => {
       if (schema === "public") return;
+      // Looked for first: `create schema if not exists` needs CREATE on the database even when the
+      // schema exists, which a role that only reads and writes the tables does not have.
+      const { rows } = await sql<{ present: boolean }>`select exists (select 1 from pg_namespace where nspname = ${schema}) as present`.execute(db);
+      if (rows[0]?.present === true) return;
       // Two processes starting at once may both try: losing that race is fine.
       await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch((error: unknown) => {
         if (!isUniqueViolation(error) && (error as { code?: unknown }).code !== "42P06") throw error;
