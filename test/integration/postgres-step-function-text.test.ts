@@ -1,13 +1,14 @@
 /**
- * PostgreSQL's step function is kept as code under a versioned name (sql/migrations/
- * step-function-sql.ts): `migrate()` creates this release's version when the schema lacks it, and
- * never replaces or drops one, so processes of two releases side by side each call their own.
+ * PostgreSQL's step function is kept as code under a versioned name (postgres/step-function-sql.ts):
+ * `migrate()` creates this release's version when the schema lacks it (postgres/step-function.ts
+ * `createStepFunction`), and never replaces or drops one, so processes of two releases side by
+ * side each call their own.
  */
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
-import { STEP_FUNCTION_BODY, STEP_FUNCTION_CONFIG, STEP_FUNCTION_NAME } from "../../src/store/sql/migrations/step-function-sql.js";
+import { STEP_FUNCTION_BODY, STEP_FUNCTION_CONFIG, STEP_FUNCTION_NAME } from "../../src/store/postgres/step-function-sql.js";
 import { TEST_PG_URL } from "../conformance/stores.js";
 
 /**

@@ -7,7 +7,7 @@ import type { RunInTransaction } from "../sql/shared/tx.js";
 import { isUniqueViolation } from "../sql/shared/locks.js";
 import { claimStatisticsRefresher } from "./claim-statistics.js";
 import { listenNotifier, queuedChannel } from "./listen-notifier.js";
-import { stepFunction } from "./step-function.js";
+import { createStepFunction, stepFunction } from "./step-function.js";
 import { preparingPool } from "./prepared-statements.js";
 import { SchemaScopedPostgresDialect } from "./schema-introspector.js";
 import { loadPg } from "./pg-driver.js";
@@ -79,5 +79,6 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
         if (!isUniqueViolation(error) && (error as { code?: unknown }).code !== "42P06") throw error;
       });
     },
+    afterMigrate: () => createStepFunction(db),
   });
 }

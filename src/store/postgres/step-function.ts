@@ -1,7 +1,7 @@
 /**
  * A worker's step on PostgreSQL in one round trip (issue 17): its outcomes, the downstream tasks
  * they make ready, and its next claim, recorded by the server-side function (`STEP_FUNCTION_NAME`,
- * sql/migrations/step-function-sql.ts) in one call and one implicit transaction. Through statements the same step
+ * step-function-sql.ts) in one call and one implicit transaction. Through statements the same step
  * costs eight round trips or more (BEGIN, lock, move, readiness, queue, claim, open, COMMIT),
  * most of a PostgreSQL step's time on a local server.
  *
@@ -25,7 +25,7 @@ import type { CompleteTryResult } from "../contract/store.js";
 import type { Database } from "../sql/schema.js";
 import type { StepFunction } from "../sql/shared/step-function.js";
 import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry } from "../sql/shared/step-call.js";
-import { STEP_FUNCTION_NAME } from "../sql/migrations/step-function-sql.js";
+import { STEP_FUNCTION_NAME, STEP_FUNCTION_SQL } from "./step-function-sql.js";
 
 /** The step function of a store whose workers are woken on `channel` (postgres/listen-notifier.ts). */
 export function stepFunction(db: Kysely<Database>, channel: string): StepFunction {
@@ -49,6 +49,28 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     const claimed = claim === undefined ? [] : reply.claimed.map(claimedTask(claim));
     return { results, claimed, ...(reply.claim_skipped ? { claimSkipped: true as const } : {}) };
   };
+}
+
+/**
+ * Creates this release's version of the step function (step-function-sql.ts) when the store's
+ * schema lacks it; the store runs it after its migrations. A version is never replaced or dropped:
+ * a new body takes a new name, so processes of two releases side by side each call their own.
+ * Looked for first without a lock (every start and CLI command migrates); created under a
+ * transaction-scoped advisory lock per schema, so that stores starting together create it once.
+ * Creating it needs `CREATE` on the schema, as a migration does.
+ */
+export async function createStepFunction(db: Kysely<Database>): Promise<void> {
+  const exists = sql<{ present: boolean }>`
+    select exists (
+      select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = current_schema() and p.proname = ${STEP_FUNCTION_NAME}
+    ) as present`;
+  if ((await exists.execute(db)).rows[0]?.present === true) return;
+  await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${STEP_FUNCTION_NAME}))`.execute(tx);
+    if ((await exists.execute(tx)).rows[0]?.present === true) return;
+    await sql.raw(STEP_FUNCTION_SQL).execute(tx);
+  });
 }
 
 /** SQLSTATE classes 22 (data exception) and 54 (program limit exceeded). */

@@ -96,6 +96,8 @@ export interface SqlStoreOptions {
   readonly notifier?: QueuedNotifier;
   /** Runs before migrations (e.g. creating the PostgreSQL schema). */
   readonly beforeMigrate?: () => Promise<void>;
+  /** Runs after migrations that succeeded (e.g. creating PostgreSQL's step function); its failure is the report's error. */
+  readonly afterMigrate?: () => Promise<void>;
   /** The schema that holds the store's tables, migration bookkeeping included (PostgreSQL). */
   readonly schema?: string;
   /** The database has concurrent writers and row locks (PostgreSQL): see sql/shared/locks.ts. */
@@ -139,6 +141,7 @@ export class SqlStore implements Store {
   readonly #migrationsInWriteTransaction: boolean;
   readonly #rowLocks: boolean;
   readonly #beforeMigrate: (() => Promise<void>) | undefined;
+  readonly #afterMigrate: (() => Promise<void>) | undefined;
   readonly #schema: string | undefined;
   readonly #claimStatistics: SqlStoreOptions["claimStatistics"];
   readonly #step: StepFunction | undefined;
@@ -180,6 +183,7 @@ export class SqlStore implements Store {
     this.#migrationsInWriteTransaction = options.migrationsInWriteTransaction === true;
     this.#rowLocks = options.rowLocks === true;
     this.#beforeMigrate = options.beforeMigrate;
+    this.#afterMigrate = options.afterMigrate;
     this.#schema = options.schema;
   }
 
@@ -189,6 +193,17 @@ export class SqlStore implements Store {
     } catch (error) {
       return { applied: [], error: error instanceof Error ? error : new Error(String(error)) };
     }
+    const report = await this.#migrateToLatest();
+    if (report.error || !this.#afterMigrate) return report;
+    try {
+      await this.#afterMigrate();
+      return report;
+    } catch (error) {
+      return { applied: report.applied, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  }
+
+  async #migrateToLatest(): Promise<MigrationReport> {
     if (!this.#migrationsInWriteTransaction) return migrateToLatest(this.#db, this.dialect, { schema: this.#schema });
     let failed: MigrationReport | undefined;
     try {

@@ -5,7 +5,7 @@
  * take microseconds, most of a step's time outside the commit itself.
  *
  * It covers what PostgreSQL's `tributary_step` covers (sql/shared/step-call.ts decides, for both),
- * and does what it does in the same order (migration 000019): the outcomes' tries closed and
+ * and does what it does in the same order (postgres/step-function-sql.ts): the outcomes' tries closed and
  * instances moved, readiness once per run at its latest outcome, a running run whose every
  * instance succeeded closed as a success, the claim in the claim's order, the log lines. It gives
  * up, its transaction rolled back, on what the rows show beyond that (an outcome that is not the

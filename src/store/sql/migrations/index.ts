@@ -18,14 +18,15 @@ import { taskSteps } from "./000015-task-steps.js";
 import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
-import { stepFunction } from "./000019-step-function.js";
-import { batchedStepFunction } from "./000020-batched-step-function.js";
+
+/** A migration whose work moved elsewhere: it stays listed because databases have run it. */
+const RETIRED: Migration = { up: () => Promise.resolve() };
 
 /**
  * The numbered migrations. Append a new entry (never edit or reorder existing ones) whenever the
  * schema changes; names sort in the order they run. One object is kept as code instead: PostgreSQL's
- * step function, created under a versioned name by `migrate()` after these (step-function-sql.ts,
- * sql/migrate.ts): a new version of it takes a new name there, not a migration.
+ * step function, created under a versioned name after these (postgres/step-function-sql.ts): a new
+ * version of it takes a new name there, not a migration.
  */
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -47,7 +48,9 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000016_event_waits": eventWaits(dialect),
     "000017_approval_requests": approvalRequests(dialect),
     "000018_wait_indexes": waitIndexes(),
-    "000019_step_function": stepFunction(dialect),
-    "000020_batched_step_function": batchedStepFunction(dialect),
+    // Created PostgreSQL's `tributary_step` (statements per row), then replaced it with a batched
+    // version; databases that ran them keep it for the releases that call it. Nothing more to do.
+    "000019_step_function": RETIRED,
+    "000020_batched_step_function": RETIRED,
   };
 }

@@ -14,7 +14,7 @@ export async function getMappedItems(
   runId: string,
   taskId: string,
   indexes: readonly number[],
-  lists?: ParsedLists,
+  lists: ParsedLists,
 ): Promise<Map<number, unknown>> {
   const items = new Map<number, unknown>();
   if (indexes.length === 0) return items;
@@ -32,7 +32,7 @@ export async function getMappedItems(
     for (const row of rows) {
       if (row.map_index === UNMAPPED) {
         fromList = true;
-        list = lists ? lists.parse(`${runId}\u0000${taskId}`, row.result) : parseJson(row.result);
+        list = lists.parse(`${runId}\u0000${taskId}`, row.result);
       } else items.set(row.map_index, parseJson(row.result));
     }
   }

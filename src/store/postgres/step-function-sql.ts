@@ -1,8 +1,8 @@
 /**
  * PostgreSQL's one-round-trip step (issue 17), kept as code under a versioned name
- * (`STEP_FUNCTION_NAME`, `tributary_step_2` now): `migrate()` creates this version when the store's
- * schema lacks it (sql/migrate.ts), after the numbered migrations, and never replaces or drops a
- * version. A change to the body, or to what the function takes or answers, takes the next name:
+ * (`STEP_FUNCTION_NAME`, `tributary_step_2` now): the store creates this version after its
+ * migrations when its schema lacks it (step-function.ts `createStepFunction`), and never replaces or
+ * drops a version. A change to the body, or to what the function takes or answers, takes the next name:
  * processes of two releases side by side (a rolling deploy, a CLI of another version) then each
  * call their own version, and none rewrites what the other runs, or needs to own it.
  * test/integration/postgres-step-function-text.test.ts pins the body to its name. Versions before
