@@ -87,10 +87,14 @@ export async function runBackfill(options: RunBackfillOptions): Promise<Backfill
     while (failure === undefined && !signal?.aborted) {
       const started = await driveBackfill(store, entry, backfillId, now());
       if (started > 0) worker.wake();
-      backfill = await readBackfill(store, backfillId);
-      options.onProgress?.(backfill);
-      // Completed, or paused or cancelled by someone else: this process has nothing more to start.
-      if (backfill.state !== "running") break;
+      // A pass that started runs found the backfill running: read it again only for a progress
+      // display (at every run's end: a read each on the store's writer, issue 17).
+      if (started === 0 || options.onProgress !== undefined) {
+        backfill = await readBackfill(store, backfillId);
+        options.onProgress?.(backfill);
+        // Completed, or paused or cancelled by someone else: this process has nothing more to start.
+        if (backfill.state !== "running") break;
+      }
       await wakeup.wait(IDLE_PASS_MS);
     }
     if (signal?.aborted && failure === undefined) backfill = await pause(store, backfillId, now());

@@ -22,6 +22,7 @@ import { tryCompletion } from "./try-completion.js";
 import { approvalOutcome } from "./approval-wait.js";
 import { graphMayWait, stepRecord } from "./step-record.js";
 import { MappedItemLoader } from "./mapped-item-loader.js";
+import { TaskResultsLoader } from "./task-results-loader.js";
 import { handOnResults, upstreamResultIds, type HandedOnResults } from "./handed-on-results.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
@@ -109,6 +110,7 @@ export class Worker {
   /** Outcomes of tries that end together are recorded in one transaction. */
   readonly #completions: CompletionBatcher;
   readonly #mappedItems: MappedItemLoader;
+  readonly #taskResults: TaskResultsLoader;
   /** Task instances whose outcome's claim already looked for more work (see #claimedAlong). */
   readonly #lookedAfter = new Set<number>();
 
@@ -116,6 +118,7 @@ export class Worker {
     this.#options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#mappedItems = new MappedItemLoader(options.store);
+    this.#taskResults = new TaskResultsLoader(options.store);
     this.#loop = new ServiceLoop(() => this.#claimOnce(), (error) => options.onError?.(error));
     // The next claim rides along with the completions: one commit for both, and a finished
     // task's successor goes straight to this worker. (Such a claim never waits for another
@@ -420,9 +423,9 @@ export class Worker {
     const mapOver = mapIndex === null ? undefined : spec.mapOver;
     const upstreamIds = upstreamResultIds(spec, mapIndex);
     // (Most tasks that map over a list, and first tasks, read no upstream result: no query then;
-    // nor do results handed on with the claim.)
+    // nor do results handed on with the claim. The tries started together read theirs together.)
     const unread = upstreamIds.filter((id) => handedOn?.has(id) !== true);
-    const results = unread.length === 0 ? new Map<string, unknown>() : await this.#options.store.getTaskResults(run.runId, unread);
+    const results = unread.length === 0 ? new Map<string, unknown>() : await this.#taskResults.load(run.runId, unread);
     for (const id of upstreamIds) {
       const json = handedOn?.get(id);
       // Parsed for each task that takes it, as a read would: a task may change its inputs.

@@ -90,6 +90,40 @@ for (const factory of STORES) {
       }
     });
 
+    it("taking n backfill intervals and creating and starting their runs costs the same statements for n = 2 and n = 12", async () => {
+      const store = counting();
+      try {
+        const costs: number[] = [];
+        for (const n of [2, 12]) {
+          const g = graph(`bf${n}`, [{ id: "extract" }, { id: "a", upstream: ["extract"] }, { id: "b", upstream: ["extract"] }]);
+          const days = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)));
+          const backfill = await store.createBackfill({
+            dagId: g.dagId,
+            from: days[0] as Date,
+            to: days[n - 1] as Date,
+            reprocess: "skip",
+            maxActiveRuns: n,
+            createdBy: "ada",
+            intervals: days.map((start) => ({ start, end: new Date(start.getTime() + 86_400_000), action: "create" as const, existingRunId: null })),
+            now: at(0),
+          });
+          const taken = await count(() =>
+            store.takeBackfillIntervals(backfill.id, at(1), (i) =>
+              runInput(g, { runId: `${g.dagId}-${i.start.getTime()}`, runType: "backfill", logicalDate: i.start, now: at(1), start: true }),
+            ),
+          );
+          expect(taken.value.map((i) => [i.start, i.run?.runId, i.run?.state])).toEqual(days.map((d) => [d, `${g.dagId}-${d.getTime()}`, "running"]));
+          costs.push(taken.statements);
+          const first = await store.listTaskInstances(`${g.dagId}-${days[0]?.getTime()}`);
+          expect(first.map((ti) => [ti.taskId, ti.state])).toEqual([["extract", "queued"], ["a", "scheduled"], ["b", "scheduled"]]);
+          expect((await store.listBackfillIntervals(backfill.id)).map((i) => i.runId)).toEqual(days.map((d) => `${g.dagId}-${d.getTime()}`));
+        }
+        expect(costs[1]).toBe(costs[0]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a chain's step, one outcome that queues its successor and the claim of that successor in the same transaction, costs at most 8 statements (13 on SQLite)", async () => {
       const store = counting();
       try {

@@ -549,6 +549,36 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
         expect(await run.succeed("sum", null, at(15))).toMatchObject({ runState: "success" });
       });
 
+      it("getTaskResultsOfRuns reads several runs' results at once, each run's as getTaskResults gives them", async () => {
+        const s = ctx.store;
+        // (One run at a time: a driver claims whatever of the DAG is queued.)
+        const one = await RunDriver.start(s, mapGraph, { runId: "r1" });
+        await one.claim(at(1));
+        await one.succeed("src", [1, 2], at(2));
+        await one.claim(at(3));
+        await one.succeed("m[1]", { b: 2 }, at(4));
+        await one.succeed("m[0]", { a: 1 }, at(4));
+        await one.claim(at(5));
+        const two = await RunDriver.start(s, mapGraph, { runId: "r2", logicalDate: at(1) });
+        await two.claim(at(1));
+        await two.succeed("src", ["only"], at(2));
+        const results = await s.getTaskResultsOfRuns([
+          { runId: "r1", taskIds: ["src", "m", "nope"] },
+          { runId: "r2", taskIds: ["src"] },
+          { runId: "r1", taskIds: ["sum"] },
+          { runId: "missing", taskIds: ["src"] },
+          { runId: "r2", taskIds: [] },
+        ]);
+        expect([...results.keys()].sort()).toEqual(["missing", "r1", "r2"]);
+        expect(Object.fromEntries(results.get("r1") ?? [])).toEqual({ src: [1, 2], m: [{ a: 1 }, { b: 2 }], sum: null });
+        // r2's m is not asked for (r1's is): it is left out.
+        expect(Object.fromEntries(results.get("r2") ?? [])).toEqual({ src: ["only"] });
+        expect(results.get("missing")?.size).toBe(0);
+        expect(results.get("r1")).toEqual(await s.getTaskResults("r1", ["src", "m", "nope", "sum"]));
+        expect(results.get("r2")).toEqual(await s.getTaskResults("r2", ["src"]));
+        expect((await s.getTaskResultsOfRuns([])).size).toBe(0);
+      });
+
       it("completeTries records several outcomes in one transaction, in input order, and claims what they queued", async () => {
         const s = ctx.store;
         const g = graph("d", [{ id: "a" }, { id: "b" }, { id: "c", upstream: ["a", "b"] }]);

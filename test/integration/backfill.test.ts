@@ -169,6 +169,34 @@ describe("a backfill of 2024 for a @daily DAG", () => {
     expect(actions(again)).toEqual({ skip: 366 });
   }, 90_000);
 
+  it("without a progress display, reads the stored backfill only after a pass that started no run", async () => {
+    const entry = await loadFixture("noop.ts", "backfill_noop");
+    const range = { from: YEAR_2024.from, to: new Date(YEAR_2024.from.getTime() + 29 * DAY) };
+    const created = await storeBackfill(entry, await planBackfill(store, entry, range, "skip"), range, "skip", 4);
+    const calls = { takeBackfillIntervals: 0, takenSome: 0, getBackfill: 0 };
+    const counted: Store = new Proxy(store, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (key === "getBackfill") calls.getBackfill++;
+          if (key === "takeBackfillIntervals") {
+            calls.takeBackfillIntervals++;
+            void (result as Promise<unknown[]>).then((taken) => void (taken.length > 0 && calls.takenSome++), () => undefined);
+          }
+          return result;
+        };
+      },
+    });
+    const result = await runBackfill({ store: counted, entry, backfillId: created.id, concurrency: 4 });
+    expect(result.backfill).toMatchObject({ state: "completed", progress: { done: 30, succeeded: 30 } });
+    // A pass that started runs found the backfill running: the state is read after the others,
+    // and once more at the end.
+    expect(calls.takenSome).toBeGreaterThan(1);
+    expect(calls.getBackfill).toBe(calls.takeBackfillIntervals - calls.takenSome + 1);
+  }, 60_000);
+
   it("can be interrupted, leaves the store consistent, and resumes without a duplicate", async () => {
     const entry = await loadFixture("noop.ts", "backfill_noop");
     const plan = await planBackfill(store, entry, YEAR_2024, "skip");

@@ -10,8 +10,8 @@ import { runToCompletion } from "../../src/app/run-to-completion.js";
 import { sqliteStorePerTest } from "../support/sqlite-store-per-test.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/hand-off-dags/hand-off.ts");
-/** The worker's read of upstream results (store getTaskResults). */
-const RESULTS_READ = /^select "task_id", "map_index", "result" from "task_instances"/;
+/** The worker's read of upstream results (store getTaskResultsOfRuns). */
+const RESULTS_READ = /^select "run_id", "task_id", "map_index", "result" from "task_instances"/;
 
 describe("inputs handed on by the worker", () => {
   let reads: string[] = [];

@@ -41,11 +41,11 @@ export default dag("pair", {}, (d) => {
   let failuresLeft = 2;
   const flaky: Store = new Proxy(store, {
     get(target, key, receiver) {
-      if (key === "getTaskResults") {
-        return (...args: Parameters<Store["getTaskResults"]>) =>
+      if (key === "getTaskResultsOfRuns") {
+        return (...args: Parameters<Store["getTaskResultsOfRuns"]>) =>
           failuresLeft-- > 0
             ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))
-            : target.getTaskResults(...args);
+            : target.getTaskResultsOfRuns(...args);
       }
       const value: unknown = Reflect.get(target, key, receiver);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -159,6 +159,12 @@ export interface RunFilter {
   readonly offset?: number;
 }
 
+/** For `getTaskResultsOfRuns`: the upstream tasks of one run whose results are read. */
+export interface TaskResultsAsk {
+  readonly runId: string;
+  readonly taskIds: readonly string[];
+}
+
 /** A task instance a worker has claimed: it is `running` and its try row exists. */
 export interface ClaimedTask {
   readonly instance: TaskInstanceRecord;
@@ -475,6 +481,12 @@ export interface Store {
    * results of a mapped task's instances as an array in map-index order.
    */
   getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>>;
+  /**
+   * `getTaskResults` for several runs at once, by run id (a worker starting tries of many runs
+   * together, as a backfill does, reads their inputs in one statement): each asked task that has
+   * instances, with what `getTaskResults` gives for it.
+   */
+  getTaskResultsOfRuns(asks: readonly TaskResultsAsk[]): Promise<Map<string, Map<string, unknown>>>;
   /**
    * Elements of what a mapped task maps over, by index: item i of task `taskId`'s list result, or
    * the result of its mapped instance i. An index with no element is absent from the map. One

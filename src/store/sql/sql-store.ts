@@ -10,6 +10,7 @@ import type {
   AnswerApprovalInput,
   WaitingApproval,
   ClaimedTask,
+  TaskResultsAsk,
   ClaimRequest,
   CompleteTryInput,
   CompleteTryResult,
@@ -38,7 +39,7 @@ import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTries } from "./tries/complete-tries.js";
 import { insertLogs } from "./tries/insert-logs.js";
-import { moveTasks } from "./shared/transitions.js";
+import { chunks, moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
 import { cancelRun } from "./runs/cancel-run.js";
@@ -481,7 +482,7 @@ export class SqlStore implements Store {
 
   async createRun(input: CreateRunInput): Promise<CreateRunResult> {
     try {
-      const created = await this.#tx((tx) => createRun(tx, input, this.#rowLocks));
+      const created = await this.#tx((tx) => createRun(tx, input));
       // A run this large changes what the table holds, as a big fan-out does: its readiness reads
       // should be planned for it (postgres/claim-statistics.ts).
       if (created.created && input.graph.tasks.length >= MANY_QUEUED) this.#claimStatistics?.refresh();
@@ -597,26 +598,54 @@ export class SqlStore implements Store {
   }
 
   async getTaskResults(runId: string, taskIds: readonly string[]): Promise<Map<string, unknown>> {
-    const results = new Map<string, unknown>();
-    if (taskIds.length === 0) return results;
-    const rows = await this.#db
-      .selectFrom("task_instances")
-      .select(["task_id", "map_index", "result"])
-      .where("run_id", "=", runId)
-      .where("task_id", "in", taskIds)
-      .orderBy("task_id")
-      .orderBy("map_index")
-      .execute();
-    const mapped = new Map<string, unknown[]>();
-    for (const row of rows) {
-      if (row.map_index === UNMAPPED) results.set(row.task_id, parseJson(row.result));
-      else {
-        const list = mapped.get(row.task_id) ?? [];
-        list.push(parseJson(row.result));
-        mapped.set(row.task_id, list);
+    return (await this.getTaskResultsOfRuns([{ runId, taskIds }])).get(runId) ?? new Map<string, unknown>();
+  }
+
+  async getTaskResultsOfRuns(asks: readonly TaskResultsAsk[]): Promise<Map<string, Map<string, unknown>>> {
+    const asked = new Map<string, Set<string>>();
+    for (const { runId, taskIds } of asks) {
+      if (taskIds.length === 0) continue;
+      const tasks = asked.get(runId) ?? new Set<string>();
+      for (const taskId of taskIds) tasks.add(taskId);
+      asked.set(runId, tasks);
+    }
+    const results = new Map<string, Map<string, unknown>>();
+    for (const runId of asked.keys()) results.set(runId, new Map());
+    // One statement for up to 200 runs: every task asked of any of them, the pairs not asked left out here.
+    for (const runIds of chunks([...asked.keys()], 200)) {
+      const taskIds = [...new Set(runIds.flatMap((runId) => [...(asked.get(runId) ?? [])]))];
+      const rows = await this.#db
+        .selectFrom("task_instances")
+        .select(["run_id", "task_id", "map_index", "result"])
+        .where("run_id", "in", runIds)
+        .where("task_id", "in", taskIds)
+        .orderBy("run_id")
+        .orderBy("task_id")
+        .orderBy("map_index")
+        .execute();
+      // A mapped task's instances make a list in map-index order, which stands for the task.
+      const lists = new Map<string, unknown[]>();
+      for (const row of rows) {
+        const own = results.get(row.run_id);
+        if (own === undefined || asked.get(row.run_id)?.has(row.task_id) !== true) continue;
+        const value = parseJson(row.result);
+        if (row.map_index === UNMAPPED) {
+          own.set(row.task_id, value);
+          continue;
+        }
+        const key = `${row.run_id}\u0000${row.task_id}`;
+        let list = lists.get(key);
+        if (list === undefined) {
+          list = [];
+          lists.set(key, list);
+        }
+        list.push(value);
+      }
+      for (const [key, list] of lists) {
+        const [runId = "", taskId = ""] = key.split("\u0000");
+        results.get(runId)?.set(taskId, list);
       }
     }
-    for (const [taskId, list] of mapped) results.set(taskId, list);
     return results;
   }
 

@@ -8,8 +8,8 @@
 import { sql } from "kysely";
 import type { RunState } from "../../../core/types.js";
 import { isTerminalRunState } from "../../../core/state-machine.js";
-import type { CreateRunInput, CreateRunResult, DagRunRecord } from "../../contract/store.js";
-import { createRun } from "../runs/create-run.js";
+import type { CreateRunInput, DagRunRecord } from "../../contract/store.js";
+import { createRun, createRuns } from "../runs/create-run.js";
 import { ConflictError, InvalidInputError } from "../../../core/errors.js";
 import {
   BACKFILL_ACTIONS,
@@ -176,37 +176,54 @@ export async function takeBackfillIntervals(
     existingRunId: i.existing_run_id,
   }));
   if (!create) return taken;
-  const started: BackfillIntervalToStart[] = [];
+  // The runs of the intervals to create, made here in as many statements as one run takes
+  // (create-run.ts); an interval whose input cannot be made (params that do not parse) is left to
+  // the driver, which meets the same error for that interval alone.
+  const inputs = new Map<BackfillIntervalToStart, CreateRunInput>();
   for (const interval of taken) {
-    if (interval.action !== "create" || interval.existingRunId !== null) {
-      started.push(interval);
-      continue;
+    if (interval.action !== "create" || interval.existingRunId !== null) continue;
+    try {
+      inputs.set(interval, create(interval));
+    } catch {
+      // Left to the driver.
     }
-    const run = await createInSavepoint(tx, () => createRun(tx, create(interval), rowLocks));
-    // A run another scheduler made for this date since the plan, or one that could not be made
-    // here: the caller starts it the slow way (and meets the same error, for this interval alone).
-    if (run === undefined) {
-      started.push(interval);
-      continue;
-    }
-    await recordBackfillRun(tx, { backfillId: id, logicalDate: interval.start, runId: run.runId, done: isTerminalRunState(run.state) });
-    started.push({ ...interval, run });
   }
+  const created = await createInSavepoint(tx, () => createRuns(tx, [...inputs.values()]));
+  const runs = new Map<string, DagRunRecord>();
+  if (created !== undefined) {
+    for (const { run, created: isNew } of created) if (isNew) runs.set(run.runId, run);
+  } else {
+    // One of them could not be created (a unique-key race with another scheduler): each on its own.
+    for (const input of inputs.values()) {
+      const one = await createInSavepoint(tx, () => createRun(tx, input));
+      if (one?.created) runs.set(one.run.runId, one.run);
+    }
+  }
+  const started = taken.map((interval) => {
+    const run = runs.get(inputs.get(interval)?.runId ?? "");
+    // A run another scheduler made for this date since the plan, or one that could not be made
+    // here: the caller starts it the slow way.
+    return run === undefined ? interval : { ...interval, run };
+  });
+  await recordBackfillRuns(
+    tx,
+    id,
+    started.flatMap((interval) => (interval.run === undefined ? [] : [{ logicalDate: interval.start, runId: interval.run.runId, done: isTerminalRunState(interval.run.state) }])),
+  );
   return started;
 }
 
 /**
- * A run created within a savepoint, or undefined if it was not created (it exists already) or
- * failed. A failed statement aborts a whole PostgreSQL transaction, so without the savepoint a
- * unique-key race with another scheduler, or a DAG whose params do not parse, would undo the
- * reservations and runs of the whole pass.
+ * What `create` returns, or undefined if it failed, within a savepoint: a failed statement aborts
+ * a whole PostgreSQL transaction, so without it a unique-key race with another scheduler would undo
+ * the reservations and runs of the whole pass.
  */
-async function createInSavepoint(tx: Tx, create: () => Promise<CreateRunResult>): Promise<DagRunRecord | undefined> {
+async function createInSavepoint<T>(tx: Tx, create: () => Promise<T>): Promise<T | undefined> {
   await sql`savepoint backfill_run`.execute(tx);
   try {
-    const { run, created } = await create();
+    const created = await create();
     await sql`release savepoint backfill_run`.execute(tx);
-    return created ? run : undefined;
+    return created;
   } catch {
     await sql`rollback to savepoint backfill_run`.execute(tx);
     await sql`release savepoint backfill_run`.execute(tx);
@@ -215,12 +232,23 @@ async function createInSavepoint(tx: Tx, create: () => Promise<CreateRunResult>)
 }
 
 export async function recordBackfillRun(tx: Tx, input: { backfillId: number; logicalDate: Date; runId: string; done: boolean }): Promise<void> {
-  await tx
-    .updateTable("backfill_intervals")
-    .set({ run_id: input.runId, ...(input.done ? { done: 1 } : {}) })
-    .where("backfill_id", "=", input.backfillId)
-    .where("logical_date", "=", input.logicalDate.getTime())
-    .execute();
+  await recordBackfillRuns(tx, input.backfillId, [input]);
+}
+
+/** Records the runs of a backfill's intervals, one UPDATE per 200 (a CASE on the logical date). */
+async function recordBackfillRuns(tx: Tx, backfillId: number, runs: readonly { logicalDate: Date; runId: string; done: boolean }[]): Promise<void> {
+  for (const batch of chunks(runs, 200)) {
+    const done = batch.filter((run) => run.done).map((run) => run.logicalDate.getTime());
+    await tx
+      .updateTable("backfill_intervals")
+      .set({
+        run_id: sql<string>`case ${sql.ref("logical_date")} ${sql.join(batch.map((run) => sql`when ${run.logicalDate.getTime()} then cast(${run.runId} as text)`), sql` `)} end`,
+        ...(done.length === 0 ? {} : { done: sql<number>`case when ${sql.ref("logical_date")} in (${sql.join(done)}) then 1 else ${sql.ref("done")} end` }),
+      })
+      .where("backfill_id", "=", backfillId)
+      .where("logical_date", "in", batch.map((run) => run.logicalDate.getTime()))
+      .execute();
+  }
 }
 
 function validate(input: CreateBackfillInput): void {

@@ -161,7 +161,7 @@ export class SqlLineageStore implements LineageStore {
     const { eventIds, ...runInput } = input;
     try {
       return await this.#tx(async (tx) => {
-        const result = await createRun(tx, runInput, this.#rowLocks);
+        const result = await createRun(tx, runInput);
         const events = eventIds.length === 0 ? [] : await tx.selectFrom("dataset_events").select(["id", "dataset_uri"]).where("id", "in", [...eventIds]).execute();
         for (const batch of chunks(events, 500)) {
           await tx

@@ -5,7 +5,8 @@ import type { DagGraph, TaskSpec } from "../../../core/types.js";
 import { NotFoundError } from "../../../core/errors.js";
 import { advanceRun, closeRunIfDone, queueRoots } from "./advance.js";
 import { runFromRow, UNMAPPED } from "../shared/rows.js";
-import { chunks, moveRun, recordCreated, recordRunCreated } from "../shared/transitions.js";
+import { chunks, moveRun, moveRuns, moveTasks, recordCreated, recordRunsCreated, type InstanceRef } from "../shared/transitions.js";
+import { indexGraph } from "../shared/graph-index.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
 import { recordDagVersion } from "./dag-versions.js";
@@ -13,41 +14,115 @@ import { recordDagVersion } from "./dag-versions.js";
 /** Scheduled and backfill runs are unique per (DAG, logical date); manual and event runs are not. */
 const UNIQUE_PER_INTERVAL = new Set(["scheduled", "backfill"]);
 
-export async function createRun(tx: Tx, input: CreateRunInput, rowLocks: RowLocks): Promise<CreateRunResult> {
-  const at = input.now.getTime();
-  const dagId = input.graph.dagId;
-  if (UNIQUE_PER_INTERVAL.has(input.runType)) {
-    const existing = await tx
-      .selectFrom("dag_runs")
-      .selectAll()
-      .where("dag_id", "=", dagId)
-      .where("logical_date", "=", input.logicalDate.getTime())
-      .where("run_type", "in", ["scheduled", "backfill"])
-      .executeTakeFirst();
-    if (existing) return { run: runFromRow(existing), created: false };
+/** Rows per INSERT: far under either dialect's limit on parameters. */
+const ROWS_PER_INSERT = 200;
+
+export async function createRun(tx: Tx, input: CreateRunInput): Promise<CreateRunResult> {
+  const [created] = await createRuns(tx, [input]);
+  if (created === undefined) throw new Error("createRuns returned no run");
+  return created;
+}
+
+/**
+ * Creates runs (and starts those whose input says so) with a number of statements that does not
+ * grow with their number (issue 17: a backfill pass creates many runs at once): the runs of a DAG
+ * that exist for their logical dates read in one statement, one INSERT for the runs, one for their
+ * task instances, one for each history, one move of the runs to `running` and one of their root
+ * instances to `queued`. A scheduled or backfill run whose (DAG, logical date) has a run already,
+ * in the store or earlier in `inputs`, is not created: that run is its result. Results are in the
+ * order of `inputs`.
+ */
+export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
+  const existing = await existingRuns(tx, inputs);
+  const results: (CreateRunResult | { readonly sameAs: string })[] = [];
+  const fresh: { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[] = [];
+  const versions = new Map<DagGraph, Map<string | undefined, string>>();
+  for (const input of inputs) {
+    const key = intervalKey(input);
+    const found = key === undefined ? undefined : existing.get(key);
+    if (found !== undefined) {
+      results.push(typeof found === "string" ? { sameAs: found } : { run: runFromRow(found), created: false });
+      continue;
+    }
+    const at = input.now.getTime();
+    const byGraph = versions.get(input.graph) ?? new Map<string | undefined, string>();
+    versions.set(input.graph, byGraph);
+    const version = byGraph.get(input.source) ?? (await recordDagVersion(tx, input.graph, input.source, at));
+    byGraph.set(input.source, version);
+    const row: Selectable<DagRunTable> = {
+      run_id: input.runId,
+      dag_id: input.graph.dagId,
+      run_type: input.runType,
+      state: "queued",
+      logical_date: input.logicalDate.getTime(),
+      data_interval_start: input.dataIntervalStart.getTime(),
+      data_interval_end: input.dataIntervalEnd.getTime(),
+      params: JSON.stringify(input.params),
+      created_at: at,
+      started_at: null,
+      ended_at: null,
+      updated_at: at,
+      dag_version: version,
+    };
+    // A later input for the same interval gets this run.
+    if (key !== undefined) existing.set(key, input.runId);
+    fresh.push({ input, row });
+    results.push({ run: runFromRow(row), created: true });
   }
-  const version = await recordDagVersion(tx, input.graph, input.source, at);
-  const row: Selectable<DagRunTable> = {
-    run_id: input.runId,
-    dag_id: dagId,
-    run_type: input.runType,
-    state: "queued",
-    logical_date: input.logicalDate.getTime(),
-    data_interval_start: input.dataIntervalStart.getTime(),
-    data_interval_end: input.dataIntervalEnd.getTime(),
-    params: JSON.stringify(input.params),
-    created_at: at,
-    started_at: null,
-    ended_at: null,
-    updated_at: at,
-    dag_version: version,
-  };
   // The unique index stays the final word if two schedulers race past the check above.
-  await tx.insertInto("dag_runs").values(row).execute();
-  await recordRunCreated(tx, row, at);
-  await insertTaskInstances(tx, { runId: input.runId, dagId }, input.graph.tasks, at);
-  const run = input.start ? await startRun(tx, input.runId, input.graph, input.now, rowLocks) : runFromRow(row);
-  return { run, created: true };
+  for (const batch of chunks(fresh, ROWS_PER_INSERT)) await tx.insertInto("dag_runs").values(batch.map((f) => f.row)).execute();
+  // (Created at their inputs' times: the history says when each run was made.)
+  for (const [at, runs] of groupBy(fresh, (f) => f.input.now.getTime())) await recordRunsCreated(tx, runs.map((f) => f.row), at);
+  const instances = await insertRunsTaskInstances(tx, fresh.map(({ input }) => ({ runId: input.runId, dagId: input.graph.dagId, tasks: input.graph.tasks, at: input.now.getTime() })));
+  const started = await startCreatedRuns(tx, fresh.filter((f) => f.input.start), instances);
+  const byId = new Map<string, CreateRunResult>();
+  for (const result of results) if ("run" in result) byId.set(result.run.runId, started.get(result.run.runId) ?? result);
+  return results.map((result) => {
+    const runId = "sameAs" in result ? result.sameAs : result.run.runId;
+    const own = byId.get(runId);
+    if (own === undefined) throw new Error(`createRuns: no result for run ${runId}`);
+    return "sameAs" in result ? { run: own.run, created: false } : own;
+  });
+}
+
+/** An input's (DAG, logical date) when its run type is unique per interval. */
+function intervalKey(input: CreateRunInput): string | undefined {
+  return UNIQUE_PER_INTERVAL.has(input.runType) ? `${input.graph.dagId}\u0000${input.logicalDate.getTime()}` : undefined;
+}
+
+/** The scheduled or backfill runs that exist for the inputs' intervals (one statement per DAG and 500 dates), by interval key. */
+async function existingRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<Map<string, Selectable<DagRunTable> | string>> {
+  const found = new Map<string, Selectable<DagRunTable> | string>();
+  const datesByDag = new Map<string, number[]>();
+  for (const input of inputs) {
+    if (intervalKey(input) === undefined) continue;
+    const dates = datesByDag.get(input.graph.dagId) ?? [];
+    dates.push(input.logicalDate.getTime());
+    datesByDag.set(input.graph.dagId, dates);
+  }
+  for (const [dagId, dates] of datesByDag) {
+    for (const batch of chunks([...new Set(dates)], 500)) {
+      const rows = await tx
+        .selectFrom("dag_runs")
+        .selectAll()
+        .where("dag_id", "=", dagId)
+        .where("logical_date", "in", batch)
+        .where("run_type", "in", ["scheduled", "backfill"])
+        .execute();
+      for (const row of rows) found.set(`${dagId}\u0000${Number(row.logical_date)}`, row);
+    }
+  }
+  return found;
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item)) ?? [];
+    group.push(item);
+    groups.set(key(item), group);
+  }
+  return groups;
 }
 
 /** One `scheduled` task instance per task (mapped tasks get a placeholder), recorded in the history. */
@@ -57,28 +132,86 @@ export async function insertTaskInstances(
   tasks: readonly TaskSpec[],
   at: number,
 ): Promise<void> {
-  for (const batch of chunks(tasks, 200)) {
+  await insertRunsTaskInstances(tx, [{ ...run, tasks, at }]);
+}
+
+/** `insertTaskInstances` for several runs: one INSERT per 200 instances, whichever runs they belong to; returns them as inserted. */
+async function insertRunsTaskInstances(
+  tx: Tx,
+  runs: readonly { readonly runId: string; readonly dagId: string; readonly tasks: readonly TaskSpec[]; readonly at: number }[],
+): Promise<InstanceRef[]> {
+  const rows = runs.flatMap((run) =>
+    run.tasks.map((task) => ({
+      run_id: run.runId,
+      dag_id: run.dagId,
+      task_id: task.id,
+      map_index: UNMAPPED,
+      state: "scheduled" as const,
+      try_number: 0,
+      max_tries: task.retry.retries + 1,
+      priority: task.priority,
+      pool: task.pool ?? null,
+      queue: task.queue,
+      updated_at: run.at,
+    })),
+  );
+  const refs: InstanceRef[] = [];
+  for (const batch of chunks(rows, ROWS_PER_INSERT)) {
     const inserted = await tx
       .insertInto("task_instances")
-      .values(
-        batch.map((task) => ({
-          run_id: run.runId,
-          dag_id: run.dagId,
-          task_id: task.id,
-          map_index: UNMAPPED,
-          state: "scheduled",
-          try_number: 0,
-          max_tries: task.retry.retries + 1,
-          priority: task.priority,
-          pool: task.pool ?? null,
-          queue: task.queue,
-          updated_at: at,
-        })),
-      )
-      .returning(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
+      .values(batch)
+      .returning(["id", "run_id", "dag_id", "task_id", "map_index", "state", "updated_at"])
       .execute();
-    await recordCreated(tx, inserted.map((r) => ({ ...r, id: Number(r.id) })), at);
+    // RETURNING promises no order: the history follows the order of the runs and their tasks.
+    const byKey = new Map(inserted.map((r) => [`${r.run_id}\u0000${r.task_id}`, r]));
+    const ordered = batch.map((row) => byKey.get(`${row.run_id}\u0000${row.task_id}`) ?? missing(row.task_id));
+    for (const [at, group] of groupBy(ordered, (r) => Number(r.updated_at))) {
+      const created = group.map(({ id, run_id, dag_id, task_id, map_index, state }) => ({ id: Number(id), run_id, dag_id, task_id, map_index, state }));
+      await recordCreated(tx, created, at);
+      refs.push(...created);
+    }
   }
+  return refs;
+}
+
+function missing(taskId: string): never {
+  throw new Error(`task instance of "${taskId}" not returned by its INSERT`);
+}
+
+/**
+ * Starts runs created in this transaction: queued to running, their root instances queued. Nobody
+ * else sees them before it commits, so they need no lock and no reading back; a DAG without tasks
+ * is done as soon as it starts (closeRunIfDone). Returns each run as started, by id.
+ */
+async function startCreatedRuns(
+  tx: Tx,
+  created: readonly { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[],
+  instances: readonly InstanceRef[],
+): Promise<Map<string, CreateRunResult>> {
+  const started = new Map<string, CreateRunResult>();
+  const instancesOf = groupBy(instances, (ti) => ti.run_id);
+  for (const [at, group] of groupBy(created, (c) => c.input.now.getTime())) {
+    await moveRuns(tx, group.map((c) => ({ run_id: c.row.run_id, dag_id: c.row.dag_id, state: "queued" as const })), "running", at, { started_at: at });
+    const roots: InstanceRef[] = [];
+    for (const { input, row } of group) {
+      const order = new Map(indexGraph(input.graph).roots.map((taskId, i) => [taskId, i]));
+      const own = (instancesOf.get(row.run_id) ?? []).filter((ti) => order.has(ti.task_id));
+      roots.push(...own.sort((x, y) => (order.get(x.task_id) ?? 0) - (order.get(y.task_id) ?? 0)));
+    }
+    await moveTasks(tx, roots, "queued", at, { queued_at: at });
+    for (const { input, row } of group) {
+      const running = { ...row, state: "running" as const, started_at: at, updated_at: at };
+      if (input.graph.tasks.length > 0) {
+        started.set(row.run_id, { run: runFromRow(running), created: true });
+        continue;
+      }
+      // A DAG without tasks is done as soon as it starts.
+      await closeRunIfDone(tx, row.run_id, input.graph, at);
+      const closed = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow();
+      started.set(row.run_id, { run: runFromRow(closed), created: true });
+    }
+  }
+  return started;
 }
 
 export async function startRun(tx: Tx, runId: string, graph: DagGraph, now: Date, rowLocks: RowLocks): Promise<DagRunRecord> {

@@ -227,32 +227,67 @@ async function recordTaskHistory<T extends InstanceRef & { readonly at: number }
 
 type RunFields = Omit<Updateable<DagRunTable>, "run_id" | "state" | "updated_at" | "dag_id">;
 
-export async function moveRun(
-  tx: Tx,
-  run: { readonly run_id: string; readonly dag_id: string; readonly state: RunState },
-  to: RunState,
-  at: number,
-  fields: RunFields = {},
-  reason: string | null = null,
-): Promise<void> {
-  assertRunTransition(run.state, to, { dagId: run.dag_id });
-  const result = await tx
-    .updateTable("dag_runs")
-    .set({ ...fields, state: to, updated_at: at })
-    .where("run_id", "=", run.run_id)
-    .where("state", "=", run.state)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentChangeError(`DAG run ${run.run_id}`);
-  await tx
-    .insertInto("state_history")
-    .values({ run_id: run.run_id, task_instance_id: null, task_id: null, map_index: null, from_state: run.state, to_state: to, at, reason })
-    .execute();
+/** The part of a DAG run row a transition needs. */
+export interface RunRef {
+  readonly run_id: string;
+  readonly dag_id: string;
+  readonly state: RunState;
 }
 
-export async function recordRunCreated(tx: Tx, run: { run_id: string; state: string }, at: number): Promise<void> {
+export function moveRun(tx: Tx, run: RunRef, to: RunState, at: number, fields: RunFields = {}, reason: string | null = null): Promise<void> {
+  return moveRuns(tx, [run], to, at, fields, reason);
+}
+
+/**
+ * Moves DAG runs (all in the same current state) to `to`, with the same extra fields: one UPDATE
+ * and one history INSERT per 500 runs (a backfill pass starts many at once).
+ */
+export async function moveRuns(tx: Tx, runs: readonly RunRef[], to: RunState, at: number, fields: RunFields = {}, reason: string | null = null): Promise<void> {
+  const from = runs[0]?.state;
+  if (from === undefined) return;
+  for (const run of runs) {
+    if (run.state !== from) throw new Error(`moveRuns: runs in different states (${from}, ${run.state})`);
+    assertRunTransition(run.state, to, { dagId: run.dag_id });
+  }
+  for (const batch of chunks(runs, 500)) {
+    const result = await tx
+      .updateTable("dag_runs")
+      .set({ ...fields, state: to, updated_at: at })
+      .where("run_id", "in", batch.map((run) => run.run_id))
+      .where("state", "=", from)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== batch.length) throw new ConcurrentChangeError(batch.length === 1 ? `DAG run ${batch[0]?.run_id ?? "?"}` : `a DAG run of ${batch.length}`);
+    await recordRunHistory(tx, batch, from, to, at, reason);
+  }
+}
+
+/** Records the creation of DAG runs (no previous state) in the history. */
+export async function recordRunsCreated(tx: Tx, runs: readonly { readonly run_id: string; readonly state: string }[], at: number): Promise<void> {
+  for (const batch of chunks(runs, 500)) await recordRunHistory(tx, batch, null, (run) => run.state, at, null);
+}
+
+async function recordRunHistory<T extends { readonly run_id: string }>(
+  tx: Tx,
+  runs: readonly T[],
+  from: string | null,
+  to: string | ((run: T) => string),
+  at: number,
+  reason: string | null,
+): Promise<void> {
   await tx
     .insertInto("state_history")
-    .values({ run_id: run.run_id, task_instance_id: null, task_id: null, map_index: null, from_state: null, to_state: run.state, at, reason: null })
+    .values(
+      runs.map((run) => ({
+        run_id: run.run_id,
+        task_instance_id: null,
+        task_id: null,
+        map_index: null,
+        from_state: from,
+        to_state: typeof to === "string" ? to : to(run),
+        at,
+        reason,
+      })),
+    )
     .execute();
 }
 
