@@ -16,6 +16,9 @@ import { defaultParamsOf } from "./run-params.js";
 import { driveBackfills } from "./backfill-driver.js";
 import type { LogFn } from "../logging/log-fields.js";
 
+/** Runs a catch-up creates per transaction (see #createScheduledRuns). */
+const RUNS_PER_TRANSACTION = 100;
+
 export interface SchedulerOptions {
   readonly store: Store;
   readonly registry: DagRegistry;
@@ -238,13 +241,17 @@ export class Scheduler {
     // A DAG with a params schema may have to load its code for its runs' params.
     const params = await defaultParamsOf(entry);
     let created = 0;
-    for (const interval of due) {
-      const result = await this.#options.store.createRun(intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params));
-      if (result.created) {
+    // A catch-up's runs are made RUNS_PER_TRANSACTION at a time: one commit each, not one a run,
+    // while a transaction stays short enough not to hold up the workers' commits for long.
+    for (let first = 0; first < due.length; first += RUNS_PER_TRANSACTION) {
+      const batch = due.slice(first, first + RUNS_PER_TRANSACTION);
+      const results = await this.#options.store.createRuns(batch.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params)));
+      results.forEach((result, i) => {
+        if (!result.created) return;
         created++;
-        this.#options.observer?.runCreated(dag.id, now.getTime() - interval.end.getTime());
+        this.#options.observer?.runCreated(dag.id, now.getTime() - (batch[i]?.end ?? now).getTime());
         this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`, { runId: result.run.runId, dagId: dag.id });
-      }
+      });
     }
     return created;
   }

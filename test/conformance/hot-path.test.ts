@@ -124,6 +124,44 @@ for (const factory of STORES) {
       }
     });
 
+    it("createRuns makes n runs with the same statements for n = 2 and n = 12; an interval with a run, in the store or earlier in the call, gets that run", async () => {
+      const store = counting();
+      try {
+        const g = graph("many", [{ id: "extract" }, { id: "load", upstream: ["extract"] }]);
+        const empty: DagGraph = { dagId: "empty", tasks: [] };
+        const day = (d: number) => new Date(Date.UTC(2024, 0, d));
+        const scheduled = (d: number, start: boolean) => runInput(g, { runId: `many-${d}`, runType: "scheduled", logicalDate: day(d), start });
+        const { run: before } = await store.createRun(scheduled(1, false));
+        const costs: number[] = [];
+        for (const [first, n] of [[2, 2], [4, 12]] as const) {
+          const inputs = Array.from({ length: n }, (_, i) => scheduled(first + i, i % 2 === 0));
+          const made = await count(() => store.createRuns(inputs));
+          expect(made.value.map((r) => [r.run.runId, r.run.state, r.created])).toEqual(inputs.map((input, i) => [input.runId, i % 2 === 0 ? "running" : "queued", true]));
+          costs.push(made.statements);
+        }
+        expect(costs[1]).toBe(costs[0]);
+        const mixed = await store.createRuns([
+          scheduled(1, true),
+          scheduled(20, true),
+          { ...scheduled(20, true), runId: "twin" },
+          runInput(empty, { runId: "nothing-to-do" }),
+          runInput(g, { runId: "manual-1", logicalDate: day(20) }),
+        ]);
+        expect(mixed.map((r) => [r.run.runId, r.run.state, r.created])).toEqual([
+          [before.runId, "queued", false],
+          ["many-20", "running", true],
+          ["many-20", "running", false],
+          ["nothing-to-do", "success", true],
+          ["manual-1", "running", true],
+        ]);
+        expect((await store.listTaskInstances("many-20")).map((ti) => [ti.taskId, ti.state])).toEqual([["extract", "queued"], ["load", "scheduled"]]);
+        expect(await store.getRun("twin")).toBeUndefined();
+        expect((await store.createRuns([])).length).toBe(0);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a chain's step, one outcome that queues its successor and the claim of that successor in the same transaction, costs at most 8 statements (13 on SQLite)", async () => {
       const store = counting();
       try {

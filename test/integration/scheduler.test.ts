@@ -15,7 +15,7 @@ import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registr
 import { Scheduler } from "../../src/scheduler/scheduler.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
-import type { ClaimedTask, DagRunRecord, Store, TaskInstanceRecord } from "../../src/store/index.js";
+import type { ClaimedTask, DagRunRecord, QueryListener, Store, TaskInstanceRecord } from "../../src/store/index.js";
 import { TaskProcessPool } from "../../src/worker/process-pool.js";
 import { Worker } from "../../src/worker/worker.js";
 
@@ -66,8 +66,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** A store on the test's database file; each call is a new connection (a new "process"). */
-function openStore(): Store {
-  const store = openSqliteStore({ path: join(dir, "t.db") });
+function openStore(options: { onQuery?: QueryListener } = {}): Store {
+  const store = openSqliteStore({ path: join(dir, "t.db"), ...options });
   openStores.push(store);
   return store;
 }
@@ -220,6 +220,27 @@ describe("catchup after downtime", () => {
       "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09",
     ]);
     expect(days(await runsOf(store, "daily_no_catchup"))).toEqual(["2024-01-01", "2024-01-05", "2024-01-09"]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("catching up a year", () => {
+  it("creates the 365 missed runs of a @daily DAG in a few transactions, not one each", async () => {
+    const clock = new Clock("2025-01-01T00:00:01Z");
+    let transactions = 0;
+    const store = openStore({ onQuery: (sql) => void (/^begin/i.test(sql) && transactions++) });
+    await store.migrate();
+    const { scheduler, errors } = await schedulerOn("catchup", store, clock);
+    transactions = 0;
+    const tick = await scheduler.tick();
+    const runs = await runsOf(store, "daily_catchup");
+    expect(runs).toHaveLength(366);
+    expect(new Set(runs.map((run) => run.logicalDate.getTime())).size).toBe(366);
+    expect(runs.every((run) => run.runType === "scheduled" && run.dataIntervalEnd.getTime() - run.dataIntervalStart.getTime() === DAY)).toBe(true);
+    // catchup: false makes only the latest.
+    expect(days(await runsOf(store, "daily_no_catchup"))).toEqual(["2024-12-31"]);
+    expect(tick.created).toBe(366 + 1);
+    expect(transactions).toBeLessThan(40);
     expect(errors).toEqual([]);
   });
 });

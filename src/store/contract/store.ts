@@ -347,6 +347,12 @@ export interface Store {
    * (DAG, logical date) returns the existing run with `created: false`.
    */
   createRun(input: CreateRunInput): Promise<CreateRunResult>;
+  /**
+   * `createRun` for many runs in one transaction (a scheduler catching up missed intervals), with
+   * a number of statements that does not grow with their number; results in the order of `inputs`.
+   * A later input for the (DAG, logical date) of an earlier one gets that run, `created: false`.
+   */
+  createRuns(inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]>;
   /** Moves a `queued` run to `running` and queues its tasks that have no upstream. */
   startRun(runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord>;
   getRun(runId: string): Promise<DagRunRecord | undefined>;

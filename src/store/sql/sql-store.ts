@@ -34,7 +34,7 @@ import type {
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
 import type { StepDeclined, StepFunction, StepOutcome } from "./shared/step-function.js";
-import { createRun, startRun } from "./runs/create-run.js";
+import { createRun, createRuns, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTries } from "./tries/complete-tries.js";
@@ -494,6 +494,23 @@ export class SqlStore implements Store {
       const [existing] = await this.listRunsBetween(input.graph.dagId, input.logicalDate, input.logicalDate);
       if (!existing) throw error;
       return { run: existing, created: false };
+    }
+  }
+
+  async createRuns(inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
+    if (inputs.length === 0) return [];
+    try {
+      const created = await this.#tx((tx) => createRuns(tx, inputs));
+      const instances = created.reduce((sum, result, i) => sum + (result.created ? (inputs[i]?.graph.tasks.length ?? 0) : 0), 0);
+      if (instances >= MANY_QUEUED) this.#claimStatistics?.refresh();
+      return created;
+    } catch (error) {
+      // Another scheduler created one of these intervals' runs between the check and the insert:
+      // each on its own then, as createRun settles such a race.
+      if (!isUniqueViolation(error)) throw error;
+      const results: CreateRunResult[] = [];
+      for (const input of inputs) results.push(await this.createRun(input));
+      return results;
     }
   }
 
