@@ -34,7 +34,8 @@ export class TaskResultsLoader {
   #readAll(): void {
     const asks = this.#waiting;
     this.#waiting = [];
-    this.#store.getTaskResultsOfRuns(asks.map(({ runId, taskIds }) => ({ runId, taskIds }))).then(
+    // (Called in a promise: a store that throws at once rejects the asks too.)
+    Promise.resolve(asks.map(({ runId, taskIds }) => ({ runId, taskIds }))).then((list) => this.#store.getTaskResultsOfRuns(list)).then(
       (results) => {
         // A value parsed once goes to its first asker; later askers of the same result get copies.
         const handedOut = new Set<string>();

@@ -619,48 +619,37 @@ export class SqlStore implements Store {
   }
 
   async getTaskResultsOfRuns(asks: readonly TaskResultsAsk[]): Promise<Map<string, Map<string, unknown>>> {
+    const results = new Map<string, Map<string, unknown>>();
     const asked = new Map<string, Set<string>>();
     for (const { runId, taskIds } of asks) {
-      if (taskIds.length === 0) continue;
+      if (!results.has(runId)) results.set(runId, new Map());
       const tasks = asked.get(runId) ?? new Set<string>();
       for (const taskId of taskIds) tasks.add(taskId);
-      asked.set(runId, tasks);
+      if (tasks.size > 0) asked.set(runId, tasks);
     }
-    const results = new Map<string, Map<string, unknown>>();
-    for (const runId of asked.keys()) results.set(runId, new Map());
-    // One statement for up to 200 runs: every task asked of any of them, the pairs not asked left out here.
-    for (const runIds of chunks([...asked.keys()], 200)) {
-      const taskIds = [...new Set(runIds.flatMap((runId) => [...(asked.get(runId) ?? [])]))];
-      const rows = await this.#db
-        .selectFrom("task_instances")
-        .select(["run_id", "task_id", "map_index", "result"])
-        .where("run_id", "in", runIds)
-        .where("task_id", "in", taskIds)
-        .orderBy("run_id")
-        .orderBy("task_id")
-        .orderBy("map_index")
-        .execute();
-      // A mapped task's instances make a list in map-index order, which stands for the task.
-      const lists = new Map<string, unknown[]>();
-      for (const row of rows) {
-        const own = results.get(row.run_id);
-        if (own === undefined || asked.get(row.run_id)?.has(row.task_id) !== true) continue;
-        const value = parseJson(row.result);
-        if (row.map_index === UNMAPPED) {
-          own.set(row.task_id, value);
-          continue;
-        }
-        const key = `${row.run_id}\u0000${row.task_id}`;
-        let list = lists.get(key);
-        if (list === undefined) {
-          list = [];
-          lists.set(key, list);
-        }
-        list.push(value);
-      }
-      for (const [key, list] of lists) {
-        const [runId = "", taskId = ""] = key.split("\u0000");
-        results.get(runId)?.set(taskId, list);
+    // One statement per set of tasks asked (the runs at the same step of a DAG ask the same) and
+    // 128 runs: no run's rows are read for tasks nobody asked of it. Lists are padded to a power of
+    // two, so that PostgreSQL's named statements (postgres/prepared-statements.ts) stay few.
+    const runsByTasks = new Map<string, { readonly taskIds: readonly string[]; readonly runIds: string[] }>();
+    for (const [runId, tasks] of asked) {
+      const taskIds = [...tasks].sort();
+      const key = JSON.stringify(taskIds);
+      const group = runsByTasks.get(key) ?? { taskIds, runIds: [] };
+      group.runIds.push(runId);
+      runsByTasks.set(key, group);
+    }
+    for (const { taskIds, runIds: allRunIds } of runsByTasks.values()) {
+      for (const runIds of chunks(allRunIds, 128)) {
+        const rows = await this.#db
+          .selectFrom("task_instances")
+          .select(["run_id", "task_id", "map_index", "result"])
+          .where("run_id", "in", paddedToPowerOfTwo(runIds))
+          .where("task_id", "in", paddedToPowerOfTwo(taskIds))
+          .orderBy("run_id")
+          .orderBy("task_id")
+          .orderBy("map_index")
+          .execute();
+        addTaskResults(results, rows);
       }
     }
     return results;
@@ -844,4 +833,42 @@ export class SqlStore implements Store {
 /** Escapes LIKE's wildcards with a backslash (the `escape` clause above names it). */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Adds rows of task instances (in run, task and map-index order) to results by run: an unmapped
+ * task's result, or a mapped task's instances' results as a list in map-index order, which stands
+ * for the task.
+ */
+function addTaskResults(
+  results: Map<string, Map<string, unknown>>,
+  rows: readonly { readonly run_id: string; readonly task_id: string; readonly map_index: number; readonly result: string | null }[],
+): void {
+  const lists = new Map<string, { readonly own: Map<string, unknown>; readonly taskId: string; readonly values: unknown[] }>();
+  for (const row of rows) {
+    const own = results.get(row.run_id);
+    if (own === undefined) continue;
+    const value = parseJson(row.result);
+    if (row.map_index === UNMAPPED) {
+      own.set(row.task_id, value);
+      continue;
+    }
+    const key = `${row.run_id}\u0000${row.task_id}`;
+    let list = lists.get(key);
+    if (list === undefined) {
+      list = { own, taskId: row.task_id, values: [] };
+      lists.set(key, list);
+    }
+    list.values.push(value);
+  }
+  for (const { own, taskId, values } of lists.values()) own.set(taskId, values);
+}
+
+/** The list, its last element repeated up to the next power of two in length (for an `in (...)`). */
+function paddedToPowerOfTwo<T>(items: readonly T[]): T[] {
+  const last = items[items.length - 1];
+  if (last === undefined) return [];
+  let size = 1;
+  while (size < items.length) size *= 2;
+  return [...items, ...Array<T>(size - items.length).fill(last)];
 }

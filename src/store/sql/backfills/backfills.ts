@@ -188,7 +188,7 @@ export async function takeBackfillIntervals(
       // Left to the driver.
     }
   }
-  const created = await createInSavepoint(tx, () => createRuns(tx, [...inputs.values()]));
+  const created = inputs.size === 0 ? [] : await createInSavepoint(tx, () => createRuns(tx, [...inputs.values()]));
   const runs = new Map<string, DagRunRecord>();
   if (created !== undefined) {
     for (const { run, created: isNew } of created) if (isNew) runs.set(run.runId, run);
