@@ -53,7 +53,11 @@ describe.each(STORES)("human approvals in the API ($name)", (factory) => {
     await startRun(runId);
     const listed = await api.request("GET", "/api/v1/approvals", { as: "viewer" });
     expect(listed.status).toBe(200);
-    const approvals = (listed.body as { approvals: Record<string, unknown>[] }).approvals.filter((a) => a["runId"] === runId);
+    // Listed by when each began to wait: the two may be claimed apart on a loaded machine, so
+    // their order here is by task.
+    const approvals = (listed.body as { approvals: Record<string, unknown>[] }).approvals
+      .filter((a) => a["runId"] === runId)
+      .sort((a, b) => String(a["taskId"]).localeCompare(String(b["taskId"])));
     expect(approvals.map((a) => [a["taskId"], a["canAnswer"]])).toEqual([
       ["review", false],
       ["signoff", true],
