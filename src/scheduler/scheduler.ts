@@ -16,8 +16,15 @@ import { defaultParamsOf } from "./run-params.js";
 import { driveBackfills } from "./backfill-driver.js";
 import type { LogFn } from "../logging/log-fields.js";
 
-/** Runs a catch-up creates per transaction (see #createScheduledRuns). */
-const RUNS_PER_TRANSACTION = 100;
+/** How many runs, and how many of their task instances, a catch-up creates per transaction (see #createScheduledRuns). */
+const MAX_RUNS_PER_TRANSACTION = 64;
+const INSTANCES_PER_TRANSACTION = 2_000;
+
+function largestPowerOfTwoUpTo(n: number): number {
+  let size = 1;
+  while (size * 2 <= n) size *= 2;
+  return size;
+}
 
 export interface SchedulerOptions {
   readonly store: Store;
@@ -241,10 +248,14 @@ export class Scheduler {
     // A DAG with a params schema may have to load its code for its runs' params.
     const params = await defaultParamsOf(entry);
     let created = 0;
-    // A catch-up's runs are made RUNS_PER_TRANSACTION at a time: one commit each, not one a run,
-    // while a transaction stays short enough not to hold up the workers' commits for long.
-    for (let first = 0; first < due.length; first += RUNS_PER_TRANSACTION) {
-      const batch = due.slice(first, first + RUNS_PER_TRANSACTION);
+    // A catch-up's runs are made many to a transaction (one commit, not one a run), while a
+    // transaction stays short enough not to hold up the workers' commits for long: at most
+    // INSTANCES_PER_TRANSACTION task instances, and a power of two of runs, so that PostgreSQL's
+    // named statements (store/postgres/prepared-statements.ts) meet few lengths of lists.
+    const most = Math.max(1, Math.min(MAX_RUNS_PER_TRANSACTION, Math.floor(INSTANCES_PER_TRANSACTION / Math.max(1, dag.graph.tasks.length))));
+    for (let first = 0; first < due.length; ) {
+      const batch = due.slice(first, first + largestPowerOfTwoUpTo(Math.min(most, due.length - first)));
+      first += batch.length;
       const results = await this.#options.store.createRuns(batch.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params)));
       results.forEach((result, i) => {
         if (!result.created) return;

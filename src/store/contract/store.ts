@@ -351,6 +351,8 @@ export interface Store {
    * `createRun` for many runs in one transaction (a scheduler catching up missed intervals), with
    * a number of statements that does not grow with their number; results in the order of `inputs`.
    * A later input for the (DAG, logical date) of an earlier one gets that run, `created: false`.
+   * When another process creates one of their intervals' runs meanwhile (a unique-key race), the
+   * runs are created one transaction each instead, as `createRun` would, and that one is found.
    */
   createRuns(inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]>;
   /** Moves a `queued` run to `running` and queues its tasks that have no upstream. */

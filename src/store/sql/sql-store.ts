@@ -627,9 +627,10 @@ export class SqlStore implements Store {
       for (const taskId of taskIds) tasks.add(taskId);
       if (tasks.size > 0) asked.set(runId, tasks);
     }
-    // One statement per set of tasks asked (the runs at the same step of a DAG ask the same) and
-    // 128 runs: no run's rows are read for tasks nobody asked of it. Lists are padded to a power of
-    // two, so that PostgreSQL's named statements (postgres/prepared-statements.ts) stay few.
+    // One statement for up to 256 runs, each group of runs asking the same tasks (runs at the same
+    // step of a DAG) a clause of its own, so that no run's rows are read for tasks nobody asked of
+    // it. Short lists are padded to a power of two, so that PostgreSQL's named statements
+    // (postgres/prepared-statements.ts) meet few texts.
     const runsByTasks = new Map<string, { readonly taskIds: readonly string[]; readonly runIds: string[] }>();
     for (const [runId, tasks] of asked) {
       const taskIds = [...tasks].sort();
@@ -638,20 +639,32 @@ export class SqlStore implements Store {
       group.runIds.push(runId);
       runsByTasks.set(key, group);
     }
-    for (const { taskIds, runIds: allRunIds } of runsByTasks.values()) {
-      for (const runIds of chunks(allRunIds, 128)) {
-        const rows = await this.#db
-          .selectFrom("task_instances")
-          .select(["run_id", "task_id", "map_index", "result"])
-          .where("run_id", "in", paddedToPowerOfTwo(runIds))
-          .where("task_id", "in", paddedToPowerOfTwo(taskIds))
-          .orderBy("run_id")
-          .orderBy("task_id")
-          .orderBy("map_index")
-          .execute();
-        addTaskResults(results, rows);
-      }
+    const clauses = [...runsByTasks.values()].flatMap(({ taskIds, runIds }) => chunks(runIds, 256).map((ids) => ({ taskIds, runIds: ids })));
+    let statement: typeof clauses = [];
+    let runs = 0;
+    const read = async () => {
+      if (statement.length === 0) return;
+      const groups = statement;
+      statement = [];
+      runs = 0;
+      const rows = await this.#db
+        .selectFrom("task_instances")
+        .select(["run_id", "task_id", "map_index", "result"])
+        .where((eb) =>
+          eb.or(groups.map(({ taskIds, runIds }) => eb.and([eb("run_id", "in", paddedToPowerOfTwo(runIds)), eb("task_id", "in", paddedToPowerOfTwo(taskIds))]))),
+        )
+        .orderBy("run_id")
+        .orderBy("task_id")
+        .orderBy("map_index")
+        .execute();
+      addTaskResults(results, rows);
+    };
+    for (const clause of clauses) {
+      if (runs + clause.runIds.length > 256) await read();
+      statement.push(clause);
+      runs += clause.runIds.length;
     }
+    await read();
     return results;
   }
 
@@ -864,10 +877,10 @@ function addTaskResults(
   for (const { own, taskId, values } of lists.values()) own.set(taskId, values);
 }
 
-/** The list, its last element repeated up to the next power of two in length (for an `in (...)`). */
+/** The list, its last element repeated up to the next power of two in length (for an `in (...)`), up to 64 long. */
 function paddedToPowerOfTwo<T>(items: readonly T[]): T[] {
   const last = items[items.length - 1];
-  if (last === undefined) return [];
+  if (last === undefined || items.length > 64) return [...items];
   let size = 1;
   while (size < items.length) size *= 2;
   return [...items, ...Array<T>(size - items.length).fill(last)];
