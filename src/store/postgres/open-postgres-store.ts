@@ -44,8 +44,9 @@ export function openPostgresStore(options: PostgresStoreOptions): SqlStore {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
-      // Every connection works in the store's schema.
-      options: `-c search_path=${schema}`,
+      // Every connection works in the store's schema, with the settings of PGOPTIONS (libpq's,
+      // which node-postgres reads only when no options are given) kept before it.
+      options: [process.env["PGOPTIONS"], `-c search_path=${schema}`].filter((part) => part !== undefined && part.trim() !== "").join(" "),
     });
     // An idle connection that dies (server restart) must not crash the process.
     pool.on("error", () => undefined);
