@@ -26,13 +26,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Services in tests import their DAG files every start: what the cache of DAG shapes would
     // hand out depends on earlier runs (scheduler/dag-shape-cache.ts). Its own tests pass one.
-    //
-    // PostgreSQL commits without waiting for its WAL to reach the disk (PGOPTIONS, which the store
-    // keeps: postgres-pgoptions.test.ts): nothing here crashes the server, the only event that
-    // setting could lose a commit to, and on the 2-core CI machine a commit's flush (about 1 ms,
-    // thousands in the suite) was time the suite spent waiting. The isolated suite (a server
-    // restart, the soak) and `npm run bench` keep PostgreSQL's default durability.
-    env: { TRIBUTARY_DAG_CACHE: "off", PGOPTIONS: "-c synchronous_commit=off" },
+    env: { TRIBUTARY_DAG_CACHE: "off" },
     projects: [
       {
         extends: true,
