@@ -34,12 +34,12 @@ import type {
 } from "../contract/store.js";
 import type { RunInTransaction } from "./shared/tx.js";
 import type { StepDeclined, StepFunction, StepOutcome } from "./shared/step-function.js";
-import { createRun, createRuns, startRun } from "./runs/create-run.js";
+import { createRuns, startRun } from "./runs/create-run.js";
 import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTries } from "./tries/complete-tries.js";
 import { insertLogs } from "./tries/insert-logs.js";
-import { chunks, moveTasks } from "./shared/transitions.js";
+import { moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
 import { cancelRun } from "./runs/cancel-run.js";
@@ -59,12 +59,10 @@ import {
   fromMapIndex,
   instanceFromRow,
   logLineFromRow,
-  parseJson,
   runFromRow,
   stateChangeFromRow,
   toDate,
   tryFromRow,
-  UNMAPPED,
 } from "./shared/rows.js";
 import { NotFoundError } from "../../core/errors.js";
 import { isUniqueViolation, lockInstancesInRunOrder } from "./shared/locks.js";
@@ -72,6 +70,7 @@ import { queuedCount, type QueuedNotifier } from "./shared/queued-signal.js";
 import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
 import { deleteTaskLogsBefore } from "./tries/log-retention.js";
+import { getTaskResultsOfRuns } from "./tries/task-results.js";
 import { getMappedItems, ParsedLists } from "./tries/mapped-item.js";
 import { SqlAccessStore } from "./access/sql-access-store.js";
 import type { AccessStore } from "../contract/access.js";
@@ -481,37 +480,29 @@ export class SqlStore implements Store {
 
 
   async createRun(input: CreateRunInput): Promise<CreateRunResult> {
-    try {
-      const created = await this.#tx((tx) => createRun(tx, input));
-      // A run this large changes what the table holds, as a big fan-out does: its readiness reads
-      // should be planned for it (postgres/claim-statistics.ts).
-      if (created.created && input.graph.tasks.length >= MANY_QUEUED) this.#claimStatistics?.refresh();
-      return created;
-    } catch (error) {
-      // Another scheduler created the same (DAG, logical date) between our check and our insert:
-      // the unique key kept it single; report the run that won.
-      if (!isUniqueViolation(error) || (input.runType !== "scheduled" && input.runType !== "backfill")) throw error;
-      const [existing] = await this.listRunsBetween(input.graph.dagId, input.logicalDate, input.logicalDate);
-      if (!existing) throw error;
-      return { run: existing, created: false };
-    }
+    const [created] = await this.createRuns([input]);
+    if (created === undefined) throw new Error("createRuns returned no run");
+    return created;
   }
 
   async createRuns(inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
     if (inputs.length === 0) return [];
+    let created: CreateRunResult[];
     try {
-      const created = await this.#tx((tx) => createRuns(tx, inputs));
-      const instances = created.reduce((sum, result, i) => sum + (result.created ? (inputs[i]?.graph.tasks.length ?? 0) : 0), 0);
-      if (instances >= MANY_QUEUED) this.#claimStatistics?.refresh();
-      return created;
+      created = await this.#tx((tx) => createRuns(tx, inputs));
     } catch (error) {
-      // Another scheduler created one of these intervals' runs between the check and the insert:
-      // each on its own then, as createRun settles such a race.
+      // Another scheduler created one of these intervals' runs between the check and the insert
+      // (the unique key kept it single): each on its own then, finding the run that won. (A
+      // duplicate run id of another kind fails again, as it should.)
       if (!isUniqueViolation(error)) throw error;
-      const results: CreateRunResult[] = [];
-      for (const input of inputs) results.push(await this.createRun(input));
-      return results;
+      created = [];
+      for (const input of inputs) created.push(...(await this.#tx((tx) => createRuns(tx, [input]))));
     }
+    // Runs this large change what the table holds, as a big fan-out does: its readiness reads
+    // should be planned for them (postgres/claim-statistics.ts).
+    const instances = created.reduce((sum, result, i) => sum + (result.created ? (inputs[i]?.graph.tasks.length ?? 0) : 0), 0);
+    if (instances >= MANY_QUEUED) this.#claimStatistics?.refresh();
+    return created;
   }
 
   startRun(runId: string, graph: DagGraph, now: Date): Promise<DagRunRecord> {
@@ -618,54 +609,8 @@ export class SqlStore implements Store {
     return (await this.getTaskResultsOfRuns([{ runId, taskIds }])).get(runId) ?? new Map<string, unknown>();
   }
 
-  async getTaskResultsOfRuns(asks: readonly TaskResultsAsk[]): Promise<Map<string, Map<string, unknown>>> {
-    const results = new Map<string, Map<string, unknown>>();
-    const asked = new Map<string, Set<string>>();
-    for (const { runId, taskIds } of asks) {
-      if (!results.has(runId)) results.set(runId, new Map());
-      const tasks = asked.get(runId) ?? new Set<string>();
-      for (const taskId of taskIds) tasks.add(taskId);
-      if (tasks.size > 0) asked.set(runId, tasks);
-    }
-    // One statement for up to 256 runs, each group of runs asking the same tasks (runs at the same
-    // step of a DAG) a clause of its own, so that no run's rows are read for tasks nobody asked of
-    // it. Short lists are padded to a power of two, so that PostgreSQL's named statements
-    // (postgres/prepared-statements.ts) meet few texts.
-    const runsByTasks = new Map<string, { readonly taskIds: readonly string[]; readonly runIds: string[] }>();
-    for (const [runId, tasks] of asked) {
-      const taskIds = [...tasks].sort();
-      const key = JSON.stringify(taskIds);
-      const group = runsByTasks.get(key) ?? { taskIds, runIds: [] };
-      group.runIds.push(runId);
-      runsByTasks.set(key, group);
-    }
-    const clauses = [...runsByTasks.values()].flatMap(({ taskIds, runIds }) => chunks(runIds, 256).map((ids) => ({ taskIds, runIds: ids })));
-    let statement: typeof clauses = [];
-    let runs = 0;
-    const read = async () => {
-      if (statement.length === 0) return;
-      const groups = statement;
-      statement = [];
-      runs = 0;
-      const rows = await this.#db
-        .selectFrom("task_instances")
-        .select(["run_id", "task_id", "map_index", "result"])
-        .where((eb) =>
-          eb.or(groups.map(({ taskIds, runIds }) => eb.and([eb("run_id", "in", paddedToPowerOfTwo(runIds)), eb("task_id", "in", paddedToPowerOfTwo(taskIds))]))),
-        )
-        .orderBy("run_id")
-        .orderBy("task_id")
-        .orderBy("map_index")
-        .execute();
-      addTaskResults(results, rows);
-    };
-    for (const clause of clauses) {
-      if (runs + clause.runIds.length > 256) await read();
-      statement.push(clause);
-      runs += clause.runIds.length;
-    }
-    await read();
-    return results;
+  getTaskResultsOfRuns(asks: readonly TaskResultsAsk[]): Promise<Map<string, Map<string, unknown>>> {
+    return getTaskResultsOfRuns(this.#db, asks);
   }
 
   getMappedItems(runId: string, taskId: string, indexes: readonly number[]): Promise<Map<number, unknown>> {
@@ -848,40 +793,3 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/**
- * Adds rows of task instances (in run, task and map-index order) to results by run: an unmapped
- * task's result, or a mapped task's instances' results as a list in map-index order, which stands
- * for the task.
- */
-function addTaskResults(
-  results: Map<string, Map<string, unknown>>,
-  rows: readonly { readonly run_id: string; readonly task_id: string; readonly map_index: number; readonly result: string | null }[],
-): void {
-  const lists = new Map<string, { readonly own: Map<string, unknown>; readonly taskId: string; readonly values: unknown[] }>();
-  for (const row of rows) {
-    const own = results.get(row.run_id);
-    if (own === undefined) continue;
-    const value = parseJson(row.result);
-    if (row.map_index === UNMAPPED) {
-      own.set(row.task_id, value);
-      continue;
-    }
-    const key = `${row.run_id}\u0000${row.task_id}`;
-    let list = lists.get(key);
-    if (list === undefined) {
-      list = { own, taskId: row.task_id, values: [] };
-      lists.set(key, list);
-    }
-    list.values.push(value);
-  }
-  for (const { own, taskId, values } of lists.values()) own.set(taskId, values);
-}
-
-/** The list, its last element repeated up to the next power of two in length (for an `in (...)`), up to 64 long. */
-function paddedToPowerOfTwo<T>(items: readonly T[]): T[] {
-  const last = items[items.length - 1];
-  if (last === undefined || items.length > 64) return [...items];
-  let size = 1;
-  while (size < items.length) size *= 2;
-  return [...items, ...Array<T>(size - items.length).fill(last)];
-}

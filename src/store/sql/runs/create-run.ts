@@ -33,15 +33,19 @@ export async function createRun(tx: Tx, input: CreateRunInput): Promise<CreateRu
  * order of `inputs`.
  */
 export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
-  const existing = await existingRuns(tx, inputs);
-  const results: (CreateRunResult | { readonly sameAs: string })[] = [];
+  // Each input's run, by interval for those unique per interval: existing ones first, then each
+  // fresh one as it is made (a later input for the same interval gets it).
+  const runOfInterval = await existingRuns(tx, inputs);
+  const records = new Map<string, DagRunRecord>();
+  for (const row of runOfInterval.values()) records.set(row.run_id, runFromRow(row));
   const fresh: { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[] = [];
+  const results: { readonly runId: string; readonly created: boolean }[] = [];
   const versions = new Map<DagGraph, Map<string | undefined, string>>();
   for (const input of inputs) {
     const key = intervalKey(input);
-    const found = key === undefined ? undefined : existing.get(key);
+    const found = key === undefined ? undefined : runOfInterval.get(key);
     if (found !== undefined) {
-      results.push(typeof found === "string" ? { sameAs: found } : { run: runFromRow(found), created: false });
+      results.push({ runId: found.run_id, created: false });
       continue;
     }
     const at = input.now.getTime();
@@ -64,24 +68,21 @@ export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Pro
       updated_at: at,
       dag_version: version,
     };
-    // A later input for the same interval gets this run.
-    if (key !== undefined) existing.set(key, input.runId);
+    if (key !== undefined) runOfInterval.set(key, row);
+    records.set(row.run_id, runFromRow(row));
     fresh.push({ input, row });
-    results.push({ run: runFromRow(row), created: true });
+    results.push({ runId: row.run_id, created: true });
   }
   // The unique index stays the final word if two schedulers race past the check above.
   for (const batch of chunks(fresh, ROWS_PER_INSERT)) await tx.insertInto("dag_runs").values(batch.map((f) => f.row)).execute();
   // (Created at their inputs' times: the history says when each run was made.)
   for (const [at, runs] of groupBy(fresh, (f) => f.input.now.getTime())) await recordRunsCreated(tx, runs.map((f) => f.row), at);
   const instances = await insertRunsTaskInstances(tx, fresh.map(({ input }) => ({ runId: input.runId, dagId: input.graph.dagId, tasks: input.graph.tasks, at: input.now.getTime() })));
-  const started = await startCreatedRuns(tx, fresh.filter((f) => f.input.start), instances);
-  const byId = new Map<string, CreateRunResult>();
-  for (const result of results) if ("run" in result) byId.set(result.run.runId, started.get(result.run.runId) ?? result);
-  return results.map((result) => {
-    const runId = "sameAs" in result ? result.sameAs : result.run.runId;
-    const own = byId.get(runId);
-    if (own === undefined) throw new Error(`createRuns: no result for run ${runId}`);
-    return "sameAs" in result ? { run: own.run, created: false } : own;
+  for (const run of await startCreatedRuns(tx, fresh.filter((f) => f.input.start), instances)) records.set(run.runId, run);
+  return results.map(({ runId, created }) => {
+    const run = records.get(runId);
+    if (run === undefined) throw new Error(`createRuns: no record of run ${runId}`);
+    return { run, created };
   });
 }
 
@@ -91,8 +92,8 @@ function intervalKey(input: CreateRunInput): string | undefined {
 }
 
 /** The scheduled or backfill runs that exist for the inputs' intervals (one statement per DAG and 500 dates), by interval key. */
-async function existingRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<Map<string, Selectable<DagRunTable> | string>> {
-  const found = new Map<string, Selectable<DagRunTable> | string>();
+async function existingRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<Map<string, Selectable<DagRunTable>>> {
+  const found = new Map<string, Selectable<DagRunTable>>();
   const datesByDag = new Map<string, number[]>();
   for (const input of inputs) {
     if (intervalKey(input) === undefined) continue;
@@ -181,14 +182,14 @@ function missing(taskId: string): never {
 /**
  * Starts runs created in this transaction: queued to running, their root instances queued. Nobody
  * else sees them before it commits, so they need no lock and no reading back; a DAG without tasks
- * is done as soon as it starts (closeRunIfDone). Returns each run as started, by id.
+ * is done as soon as it starts (closeRunIfDone). Returns the runs as started.
  */
 async function startCreatedRuns(
   tx: Tx,
   created: readonly { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[],
   instances: readonly InstanceRef[],
-): Promise<Map<string, CreateRunResult>> {
-  const started = new Map<string, CreateRunResult>();
+): Promise<DagRunRecord[]> {
+  const started: DagRunRecord[] = [];
   const instancesOf = groupBy(instances, (ti) => ti.run_id);
   for (const [at, group] of groupBy(created, (c) => c.input.now.getTime())) {
     await moveRuns(tx, group.map((c) => ({ run_id: c.row.run_id, dag_id: c.row.dag_id, state: "queued" as const })), "running", at, { started_at: at });
@@ -200,15 +201,13 @@ async function startCreatedRuns(
     }
     await moveTasks(tx, roots, "queued", at, { queued_at: at });
     for (const { input, row } of group) {
-      const running = { ...row, state: "running" as const, started_at: at, updated_at: at };
       if (input.graph.tasks.length > 0) {
-        started.set(row.run_id, { run: runFromRow(running), created: true });
+        started.push(runFromRow({ ...row, state: "running", started_at: at, updated_at: at }));
         continue;
       }
       // A DAG without tasks is done as soon as it starts.
       await closeRunIfDone(tx, row.run_id, input.graph, at);
-      const closed = await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow();
-      started.set(row.run_id, { run: runFromRow(closed), created: true });
+      started.push(runFromRow(await tx.selectFrom("dag_runs").selectAll().where("run_id", "=", row.run_id).executeTakeFirstOrThrow()));
     }
   }
   return started;
