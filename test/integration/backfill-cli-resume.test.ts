@@ -3,7 +3,11 @@
  * creates: visible through the store and the API with its progress while and after it runs;
  * Ctrl-C pauses it, and the same command (or `--resume <id>`) continues it without running
  * finished runs again. The real command line (`node bin/tributary.js`, built by `npm run build`)
- * on SQLite and on PostgreSQL, each test with a store of its own and an API server on it.
+ * on SQLite and on PostgreSQL, each test with a store of its own and an API server on it. The
+ * commands' DAGs run their tasks inline (test/fixtures/backfill-inline-dags): what is checked is
+ * the backfill, and a task process per slot would cost more than the rest of a command. The Ctrl-C
+ * test's commands are the exception: the signal reaches their task processes too, which must let
+ * their tries finish.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,7 +23,9 @@ import type { TaskInstanceRecord } from "../../src/store/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
-const FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-dags");
+const FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-inline-dags");
+/** The same DAGs with their tasks in task processes (the default isolation). */
+const PROCESS_FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-dags");
 
 const BackfillJson = z.object({
   backfillId: z.number().int(),
@@ -69,7 +75,8 @@ for (const factory of STORES) {
 
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), "tributary-backfill-cli-"));
-      api = await startHarness(factory, { dagsDir: FIXTURES });
+      // The DAGs as the Ctrl-C test's commands load them: its backfill sees one version of its DAG.
+      api = await startHarness(factory, { dagsDir: PROCESS_FIXTURES });
       db = dbFlag(factory, api.storeAddress);
     });
 
@@ -78,7 +85,7 @@ for (const factory of STORES) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const backfillCli = (args: readonly string[]): Promise<CliResult> => runBuiltCli(["backfill", ...args, "--dags", FIXTURES, "--db", db], dir);
+    const backfillCli = (args: readonly string[], dags = FIXTURES): Promise<CliResult> => runBuiltCli(["backfill", ...args, "--dags", dags, "--db", db], dir);
 
     async function storedThroughApi(id: number): Promise<z.infer<typeof StoredBackfill>> {
       const response = await api.request("GET", `/api/v1/backfills/${id}`, { as: "viewer" });
@@ -121,7 +128,7 @@ for (const factory of STORES) {
     });
 
     it("Ctrl-C pauses the stored backfill (exit 130); the same command resumes it, without running finished runs again", async () => {
-      const args = ["backfill", "backfill_noop", "--from", "2024-01-01", "--to", "2024-02-29", "--json", "--dags", FIXTURES, "--db", db];
+      const args = ["backfill", "backfill_noop", "--from", "2024-01-01", "--to", "2024-02-29", "--json", "--dags", PROCESS_FIXTURES, "--db", db];
       // In its own process group, so that Ctrl-C can be sent the way a terminal sends it: to the
       // CLI and to its task processes at once.
       const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -160,7 +167,7 @@ for (const factory of STORES) {
       const finishedBefore = await instancesOf("backfill_noop", ["success"]);
       expect(finishedBefore.size).toBe(interrupted.succeeded);
 
-      const resumed = await backfillCli(["backfill_noop", "--from", "2024-01-01", "--to", "2024-02-29", "--json"]);
+      const resumed = await backfillCli(["backfill_noop", "--from", "2024-01-01", "--to", "2024-02-29", "--json"], PROCESS_FIXTURES);
       expect(resumed.code, resumed.stderr).toBe(0);
       const out = parseJsonLine(resumed);
       expect(out).toMatchObject({ backfillId: interrupted.backfillId, resumed: true, state: "completed", total: 60, succeeded: 60, failed: 0, interrupted: false });

@@ -1,9 +1,11 @@
 /**
  * Backfills (docs/architecture.md §4) end to end: through the library (planBackfill, a stored backfill
- * from createBackfill, driven by runBackfill with a real SQLite store, the in-process worker and
- * the process pool) and through the real command line (`node bin/tributary.js backfill ...`,
- * built by `npm run build`). Each test has its own store in a temporary folder. Interrupting and
- * resuming the command, on SQLite and PostgreSQL, is backfill-cli-resume.test.ts.
+ * from createBackfill, driven by runBackfill with a real SQLite store and the in-process worker)
+ * and through the real command line (`node bin/tributary.js backfill ...`, built by `npm run
+ * build`). Each test has its own store in a temporary folder. The DAGs' tasks run inline
+ * (test/fixtures/backfill-inline-dags): what is checked is the backfill, and task processes cost
+ * most of this file's CPU. Interrupting and resuming the command, on SQLite and PostgreSQL, is
+ * backfill-cli-resume.test.ts (the command its Ctrl-C test interrupts runs task processes).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +23,7 @@ import type { BackfillProgressCounts, BackfillRecord, DagRunRecord, Store, TaskI
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin", "tributary.js");
-const FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-dags");
+const FIXTURES = resolve(import.meta.dirname, "../fixtures/backfill-inline-dags");
 const DAY = 24 * 3_600_000;
 
 /** The whole of 2024 for a UTC @daily DAG: logical dates 2024-01-01 to 2024-12-31, both included. */
@@ -38,7 +40,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   delete process.env["BACKFILL_FIXED_MARKER"];
-  delete process.env["TRIBUTARY_TASK_ENV"];
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -344,9 +345,8 @@ describe("reprocess modes", () => {
 
   it("skip leaves failed runs failed; failed re-runs only the failed tasks; all re-runs everything", async () => {
     const marker = join(dir, "fixed");
+    // The fixture's tasks run inline: they read this process's environment.
     process.env["BACKFILL_FIXED_MARKER"] = marker;
-    // Task processes get an allow-listed environment: the fixture's task reads this one.
-    process.env["TRIBUTARY_TASK_ENV"] = "BACKFILL_FIXED_MARKER";
     const entry = await loadFixture("flaky.ts", "backfill_flaky");
 
     // First pass: two runs fail.

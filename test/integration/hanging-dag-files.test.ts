@@ -17,6 +17,10 @@ const dagFile = (id: string, topLevel = "") => `import { dag } from ${DSL};\n${t
 const SLEEPS = "await new Promise((r) => setTimeout(r, 600_000));";
 const NEVER = "await new Promise(() => {});";
 const LOOPS = "while (Date.now() > 0) { /* forever */ }";
+// Endless too, and never yields, but idles in each turn: to the import check, as to the watchdog,
+// a thread that stops beating is blocked, whatever blocks it. Checked beside never.ts, then alone,
+// LOOPS would hold a core for two import timeouts of `start` (16 CPU-s); one-shot commands keep it.
+const LOOPS_IDLE = "while (Date.now() > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);";
 
 let dir: string;
 const children = new Set<ChildProcess>();
@@ -132,7 +136,7 @@ describe("tributary start", () => {
 
     // Dropped into the running deployment: a never-settling file and an endless loop.
     writeFileSync(join(dags, "never.ts"), dagFile("never", NEVER));
-    writeFileSync(join(dags, "loops.ts"), dagFile("loops", LOOPS));
+    writeFileSync(join(dags, "loops.ts"), dagFile("loops", LOOPS_IDLE));
     await new Promise((r) => setTimeout(r, 2_500)); // the scheduler's next reload (every 2 s) is now on them
     const triggered = await api("/dags/good/runs", { method: "POST", body: "{}" });
     expect(triggered.status, await triggered.clone().text()).toBe(201);

@@ -142,8 +142,9 @@ it("packs, installs into an empty folder, scaffolds a project that installs, pas
       for (const file of ["package.json", "tsconfig.json", "dags/hello.ts", "tests/hello.test.ts", "README.md"]) {
         expect(existsSync(join(project, file)), file).toBe(true);
       }
-      // init never overwrites: a second init in the same folder changes nothing and says why.
-      const again = await shell(command, cwd);
+      // init never overwrites: a second init in the same folder changes nothing and says why. The
+      // installed command itself, as npx found it above: npx again would cost a third of a CPU-s.
+      const again = await run(join(cwd, "node_modules", ".bin", "tributary"), ["init", "my-pipelines"], cwd, 120_000, env);
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/already has package\.json, tsconfig\.json/);
     } else if (command === "npm install") {
@@ -180,7 +181,8 @@ async function servesUiAndApi(command: string, cwd: string, env: Readonly<Record
     const asset = await fetch(new URL(script ?? "", `${url}/`));
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
-    const created = await run("npx", ["tributary", "tokens", "create", "admin", "--name", tokenName, "--json"], cwd);
+    // The project's installed command, not through npx: the guide's steps ran npx already.
+    const created = await run(join(cwd, "node_modules", ".bin", "tributary"), ["tokens", "create", "admin", "--name", tokenName, "--json"], cwd);
     expect(created.code, created.stderr).toBe(0);
     const { token } = JSON.parse(created.stdout) as { token: string };
     const dags = await fetch(`${url}/api/v1/dags`, { headers: { authorization: `Bearer ${token}` } });

@@ -84,10 +84,36 @@ interface Env {
   readonly errors: unknown[];
 }
 
-/** A registry of one fixture folder (recorded in the store, as the service does) and a scheduler on the clock. */
-async function schedulerOn(folder: string, store: Store, clock: Clock, options: { zombieAfterMs?: number; lostTryRetries?: number } = {}): Promise<Env> {
+/**
+ * Registries of the fixture folders, loaded once for the whole file: a load costs about a quarter of
+ * a CPU-second (each file is imported in a checking thread first, dsl/import-check.ts), and the
+ * DAGs are only read. A scheduler that stands for another process gets a registry of its own.
+ */
+const registries = new Map<string, Promise<DagRegistry>>();
+
+async function loadRegistry(folder: string): Promise<DagRegistry> {
   const registry = new DagRegistry(join(FIXTURES, folder));
   await registry.refresh();
+  return registry;
+}
+
+function sharedRegistry(folder: string): Promise<DagRegistry> {
+  const loading = registries.get(folder) ?? loadRegistry(folder);
+  registries.set(folder, loading);
+  return loading;
+}
+
+/**
+ * A registry of one fixture folder (recorded in the store, as the service does) and a scheduler on
+ * the clock. `ownRegistry`: a newly loaded registry rather than the folder's shared one.
+ */
+async function schedulerOn(
+  folder: string,
+  store: Store,
+  clock: Clock,
+  options: { zombieAfterMs?: number; lostTryRetries?: number; ownRegistry?: boolean } = {},
+): Promise<Env> {
+  const registry = await (options.ownRegistry === true ? loadRegistry(folder) : sharedRegistry(folder));
   expect(registry.importErrors()).toEqual([]);
   for (const entry of registry.all().values()) {
     await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
@@ -572,7 +598,7 @@ describe("restart", () => {
 
     const second = openStore();
     expect((await second.migrate()).applied).toEqual([]);
-    const two = await schedulerOn("restart", second, clock, { zombieAfterMs: 5 * MINUTE });
+    const two = await schedulerOn("restart", second, clock, { zombieAfterMs: 5 * MINUTE, ownRegistry: true });
     let zombies = 0;
     for (let step = 0; step < 24; step++) {
       clock.advance(15 * MINUTE);
@@ -618,7 +644,8 @@ describe("schedulers racing on one database", () => {
     await a.migrate();
     const b = openStore();
     const one = await schedulerOn("restart", a, clock);
-    const two = await schedulerOn("restart", b, clock);
+    // A registry of its own, as a scheduler in another process has (the next test runs one).
+    const two = await schedulerOn("restart", b, clock, { ownRegistry: true });
     let created = 0;
     for (let round = 0; round < 12; round++) {
       clock.advance(3 * HOUR + 17 * MINUTE);
@@ -813,7 +840,8 @@ describe("the service in one process", () => {
       join(dir, "dags", "long.ts"),
       `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
 
-export default dag("long", { schedule: null }, (d) => {
+// Inline: the heartbeats are the worker's whatever the isolation, and a task process would cost more than the test.
+export default dag("long", { schedule: null, defaults: { isolation: "inline" } }, (d) => {
   d.task("sleepy", { retries: 1, retryDelay: "10ms" }, async () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     return "awake";
@@ -906,7 +934,9 @@ describe("the real `tributary start` process", () => {
       join(dir, "dags", "quick.ts"),
       `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
 
-export default dag("quick", { schedule: { every: "2s" }, catchup: false }, (d) => {
+// Inline: the subject is the service's life and the history it leaves, not where tasks run, and
+// task processes would cost more than the runs.
+export default dag("quick", { schedule: { every: "2s" }, catchup: false, defaults: { isolation: "inline" } }, (d) => {
   const a = d.task("a", () => 1);
   d.task("b", { after: [a] }, () => 2);
 });
@@ -966,8 +996,9 @@ export default dag("quick", { schedule: { every: "2s" }, catchup: false }, (d) =
       `import { existsSync, writeFileSync } from "node:fs";
 import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
 
-// The very first try hangs (until its process is killed); every later one is quick.
-export default dag("crashy", { schedule: { every: "2s" }, catchup: false, maxActiveRuns: 1 }, (d) => {
+// The very first try hangs (until its process is killed); every later one is quick. Inline: the
+// process killed in the middle of the try is the service itself.
+export default dag("crashy", { schedule: { every: "2s" }, catchup: false, maxActiveRuns: 1, defaults: { isolation: "inline" } }, (d) => {
   d.task("stuck_once", { retries: 1, retryDelay: "100ms" }, async () => {
     if (!existsSync(${JSON.stringify(marker)})) {
       writeFileSync(${JSON.stringify(marker)}, "");

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer, type RouteEntry } from "../../../src/api/server.js";
-import { hashPassword } from "../../../src/access/passwords.js";
 import type { Role } from "../../../src/store/index.js";
 import { STORES } from "../../conformance/stores.js";
 import { expectError } from "./api-expect.js";
@@ -54,6 +53,13 @@ describe.each(STORES)("API access on $name", (factory) => {
     table = api.routeTable;
   });
   afterAll(async () => api?.close());
+
+  /** PASSWORD's hash as the harness stored it: users made here reuse it, as hashing (scrypt) costs CPU. */
+  async function passwordHash(): Promise<string> {
+    const hash = (await api.store.access.getUserByName("viewer"))?.passwordHash;
+    if (!hash) throw new Error("the harness's viewer has no password");
+    return hash;
+  }
 
   describe("the route table", () => {
     it("declares a role for every route; only /health and login are public", () => {
@@ -180,7 +186,7 @@ describe.each(STORES)("API access on $name", (factory) => {
     });
 
     it("a password change ends every session of the user and opens a new one for the caller", async () => {
-      await api.store.access.createUser({ username: "erin", role: "operator", passwordHash: await hashPassword(PASSWORD), now: new Date() });
+      await api.store.access.createUser({ username: "erin", role: "operator", passwordHash: await passwordHash(), now: new Date() });
       const a = await login(api.base, "erin");
       const b = await login(api.base, "erin");
       const change = await api.request("POST", "/api/v1/auth/password", {
@@ -203,7 +209,7 @@ describe.each(STORES)("API access on $name", (factory) => {
     });
 
     it("a one-time password allows nothing but changing it", async () => {
-      await api.store.access.createUser({ username: "frank", role: "admin", passwordHash: await hashPassword(PASSWORD), mustChangePassword: true, now: new Date() });
+      await api.store.access.createUser({ username: "frank", role: "admin", passwordHash: await passwordHash(), mustChangePassword: true, now: new Date() });
       const session = await login(api.base, "frank");
       const headers = { cookie: session.cookie, "x-csrf-token": session.csrf };
       expect(await api.request("GET", "/api/v1/auth/me", { headers })).toMatchObject({ status: 200, body: { mustChangePassword: true } });

@@ -1,7 +1,7 @@
 /**
  * DAG files that hang at import: a long top-level await, one that never settles, an endless loop,
- * a process.exit. Each becomes an import error for its file, within the import timeout, and the
- * other files load.
+ * a blocking wait, a process.exit. Each becomes an import error for its file, within the import
+ * timeout, and the other files load.
  */
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -87,7 +87,9 @@ describe("loading a folder with files that hang at import", () => {
   it("after a file blocks the thread, checks the files in flight with it one at a time, then the rest side by side again", async () => {
     const folder = join(dir, "after-a-block");
     await mkdir(folder);
-    await writeFile(join(folder, "a-loops.ts"), dagFile("loops_first", "while (Date.now() > 0) { /* forever */ }"));
+    // Blocked without spinning (the first test's endless loop holds a core for each of its two
+    // timeouts): to the check, a thread that stops beating is blocked, whatever blocks it.
+    await writeFile(join(folder, "a-blocks.ts"), dagFile("blocks_first", "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"));
     for (let i = 0; i < 40; i++) await writeFile(join(folder, `b-good-${String(i).padStart(2, "0")}.ts`), dagFile(`good_${i}`));
     // Only side by side can this pair load: the first waits for the second's import.
     const opened = "(globalThis as { afterBlockOpened?: boolean })";
@@ -95,7 +97,7 @@ describe("loading a folder with files that hang at import", () => {
     await writeFile(join(folder, "z-opens.ts"), dagFile("opens_late", `${opened}.afterBlockOpened = true;`));
     await withImportTimeout("1500ms", async () => {
       const { dags, errors } = await loadDagFolder(folder);
-      expect(errors.map((e) => [e.location.file?.split("/").at(-1), e.message.slice(0, 60)])).toEqual([["a-loops.ts", "importing the file did not finish within 1.50s (TRIBUTARY_DA"]]);
+      expect(errors.map((e) => [e.location.file?.split("/").at(-1), e.message.slice(0, 60)])).toEqual([["a-blocks.ts", "importing the file did not finish within 1.50s (TRIBUTARY_DA"]]);
       expect(dags).toHaveLength(42);
     });
   });
