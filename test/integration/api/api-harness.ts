@@ -18,6 +18,21 @@ import type { StoreFactory, StorePlace } from "../../conformance/stores.js";
 export const API_DAGS = fileURLToPath(new URL("../../fixtures/api-dags", import.meta.url));
 export const PASSWORD = "correct horse battery";
 
+/**
+ * Shared by every harness of this process, because they cost CPU and the tests only read them:
+ * the registry of API_DAGS (a load starts an import-check thread, about a quarter of a
+ * CPU-second) and one scrypt hash of PASSWORD for every user (30-50 ms each; a login verifies any
+ * hash of the password alike). A harness on a folder of its own loads its own registry.
+ */
+let apiDagsRegistry: Promise<DagRegistry> | undefined;
+let passwordHash: Promise<string> | undefined;
+
+async function loadRegistry(dagsDir: string): Promise<DagRegistry> {
+  const registry = new DagRegistry(dagsDir);
+  await registry.refresh();
+  return registry;
+}
+
 export interface ApiHarness {
   readonly base: string;
   readonly store: Store;
@@ -39,13 +54,12 @@ export async function startHarness(
   const store = factory.open(place.address);
   const report = await store.migrate();
   if (report.error) throw report.error;
-  const registry = new DagRegistry(options.dagsDir ?? API_DAGS);
-  await registry.refresh();
+  const registry = await (options.dagsDir === undefined ? (apiDagsRegistry ??= loadRegistry(API_DAGS)) : loadRegistry(options.dagsDir));
   const now = new Date();
   for (const entry of registry.all().values()) await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now });
   const tokens = {} as Record<Role, string>;
   for (const role of ["viewer", "operator", "admin"] as const) {
-    const user = await store.access.createUser({ username: role, role, passwordHash: await hashPassword(PASSWORD), now });
+    const user = await store.access.createUser({ username: role, role, passwordHash: await (passwordHash ??= hashPassword(PASSWORD)), now });
     tokens[role] = generateToken();
     await store.access.createApiToken({ userId: user.id, name: `${role}-token`, tokenHash: hashSecret(tokens[role]), now });
   }
