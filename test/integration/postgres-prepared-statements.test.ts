@@ -29,17 +29,34 @@ afterAll(async () => {
 });
 
 describe("preparingPool", () => {
-  it("prepares each query's text once per connection, and never DDL or transaction control", async () => {
+  it("prepares a query's text once per connection from its second run on, and never DDL or transaction control", async () => {
     const pool = new pg.Pool({ connectionString: TEST_PG_URL, max: 1, options: `-c search_path=${schema}` });
     const preparing = preparingPool(pool);
     const client = await preparing.connect();
+    const preparedTexts = async () => (await client.query<{ statement: string }>("select statement from pg_prepared_statements order by prepare_time", [])).rows.map((row) => row.statement);
     try {
       for (let i = 0; i < 3; i++) expect((await client.query<{ a: string }>("select a from t where id = $1", [1])).rows).toEqual([{ a: "one" }]);
       await client.query("begin", []);
       await client.query("create temporary table scratch (x int)", []);
       await client.query("commit", []);
-      const prepared = await client.query<{ statement: string }>("select statement from pg_prepared_statements order by prepare_time", []);
-      expect(prepared.rows.map((row) => row.statement)).toEqual(["select a from t where id = $1", "select statement from pg_prepared_statements order by prepare_time"]);
+      // Its first run is unnamed: it is not listed by itself.
+      expect(await preparedTexts()).toEqual(["select a from t where id = $1"]);
+      expect(await preparedTexts()).toEqual(["select a from t where id = $1", "select statement from pg_prepared_statements order by prepare_time"]);
+    } finally {
+      client.release();
+      await pool.end();
+    }
+  });
+
+  it("gives its names to texts that repeat: texts run once (an unusual list length, a report) do not use them up", async () => {
+    const pool = new pg.Pool({ connectionString: TEST_PG_URL, max: 1, options: `-c search_path=${schema}` });
+    const preparing = preparingPool(pool, 2);
+    const client = await preparing.connect();
+    try {
+      for (let n = 1; n <= 5; n++) await client.query(`select a from t where id in (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ")})`, Array.from({ length: n }, () => 1));
+      for (let i = 0; i < 3; i++) await client.query("select a from t where id = $1", [1]);
+      const prepared = await client.query<{ statement: string }>("select statement from pg_prepared_statements", []);
+      expect(prepared.rows.map((row) => row.statement)).toEqual(["select a from t where id = $1"]);
     } finally {
       client.release();
       await pool.end();
@@ -51,7 +68,8 @@ describe("preparingPool", () => {
     const preparing = preparingPool(pool);
     const client = await preparing.connect();
     try {
-      expect((await client.query("select * from t where id = $1", [1])).rows).toEqual([{ id: 1, a: "one" }]);
+      // Run twice: a text is prepared from its second run on.
+      for (let i = 0; i < 2; i++) expect((await client.query("select * from t where id = $1", [1])).rows).toEqual([{ id: 1, a: "one" }]);
       await admin.query(`alter table ${schema}.t add column b text default 'bee'`);
       expect((await client.query("select * from t where id = $1", [1])).rows).toEqual([{ id: 1, a: "one", b: "bee" }]);
     } finally {
@@ -60,6 +78,8 @@ describe("preparingPool", () => {
     // Next time out of the pool, the connection holding the stale statement is a new one.
     const again = await preparing.connect();
     try {
+      // Asked twice, so that the question itself is prepared (under the new names) the second time.
+      await again.query("select name from pg_prepared_statements", []);
       const prepared = await again.query<{ name: string }>("select name from pg_prepared_statements", []);
       expect(prepared.rows.map((row) => row.name)).toEqual([expect.stringMatching(/^tributary_1_/)]);
     } finally {
@@ -76,22 +96,25 @@ describe("the store across a migration made elsewhere", () => {
     try {
       const report = await store.migrate();
       if (report.error) throw report.error;
-      const g = graph("prep", [{ id: "a" }, { id: "b", upstream: ["a"] }]);
+      const g = graph("prep", [{ id: "w1" }, { id: "w2", upstream: ["w1"] }, { id: "a", upstream: ["w2"] }, { id: "b", upstream: ["a"] }]);
       await store.createRun(runInput(g, { runId: "prep" }));
-      const [a] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(1) });
-      if (!a) throw new Error("a not claimed");
-      // The completion reads `task_instances.*` inside its transaction: prepare it on this connection.
-      const { results } = await store.completeTries([{ taskInstanceId: a.instance.id, tryNumber: a.tryNumber, outcome: "success", result: 1, graph: g, now: at(2) }]);
-      expect(results[0]?.applied).toBe(true);
+      // Claimed and completed three times: a text is prepared from its second run on, and the
+      // completion reads `task_instances.*` inside its transaction.
+      for (const [i, taskId] of ["w1", "w2", "a"].entries()) {
+        const [claimed] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(1 + 2 * i) });
+        if (claimed?.instance.taskId !== taskId) throw new Error(`${taskId} not claimed`);
+        const { results } = await store.completeTries([{ taskInstanceId: claimed.instance.id, tryNumber: claimed.tryNumber, outcome: "success", result: 1, graph: g, now: at(2 + 2 * i) }]);
+        expect(results[0]?.applied).toBe(true);
+      }
       await admin.query(`alter table ${storeSchema}.task_instances add column added_elsewhere text`);
       const failures: unknown[] = [];
-      const [b] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(3) }).catch(async (error: unknown) => {
+      const [b] = await store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(7) }).catch(async (error: unknown) => {
         failures.push(error);
         expect(isTransientStoreError(error)).toBe(true);
-        return store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(3) });
+        return store.claimNextTasks({ workerId: "w", limit: 1, dagIds: ["prep"], now: at(7) });
       });
       if (!b) throw new Error("b not claimed");
-      const complete = () => store.completeTries([{ taskInstanceId: b.instance.id, tryNumber: b.tryNumber, outcome: "success", result: 2, graph: g, now: at(4) }]);
+      const complete = () => store.completeTries([{ taskInstanceId: b.instance.id, tryNumber: b.tryNumber, outcome: "success", result: 2, graph: g, now: at(8) }]);
       const done = await complete().catch((error: unknown) => {
         failures.push(error);
         expect(isTransientStoreError(error)).toBe(true);

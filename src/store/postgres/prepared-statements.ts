@@ -6,8 +6,10 @@
  * node-postgres prepares it once per connection.
  *
  * Only DML and queries are named (never DDL, or a migration's text), and at most `limit` distinct
- * texts, the first ones seen, which are the hot path's: texts differ with the length of an
- * `in (...)` list, so they are not a fixed set.
+ * texts. Texts differ with the length of an `in (...)` list, so they are not a fixed set: a text is
+ * named the second time it runs, so that texts run once (a list of an unusual length, a report an
+ * operator asked for) do not use up the names before the hot path's statements, which repeat, get
+ * theirs.
  *
  * A prepared `select *` fails ("cached plan must not change result type") once a migration
  * elsewhere has added a column: the pool then names every text anew (a new generation of names,
@@ -28,15 +30,23 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
 const TRANSACTION_END = /^\s*(commit|rollback)\s*;?\s*$/i;
 
+/** How many texts run once are remembered (to be named when they run again); forgotten all at once beyond that. */
+const SEEN_ONCE_LIMIT = 2_000;
+
 export function preparingPool(pool: pg.Pool, limit = 400): PostgresPool {
   let generation = 0;
   let names = new Map<string, string>();
+  const seenOnce = new Set<string>();
   const nameOf = (text: string): string | undefined => {
     let name = names.get(text);
-    if (name === undefined && names.size < limit && PREPARABLE.test(text)) {
-      name = `tributary_${generation}_${names.size}`;
-      names.set(text, name);
+    if (name !== undefined || names.size >= limit || !PREPARABLE.test(text)) return name;
+    if (!seenOnce.has(text)) {
+      if (seenOnce.size >= SEEN_ONCE_LIMIT) seenOnce.clear();
+      seenOnce.add(text);
+      return undefined;
     }
+    name = `tributary_${generation}_${names.size}`;
+    names.set(text, name);
     return name;
   };
   const invalidate = () => {
