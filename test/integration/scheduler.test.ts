@@ -840,8 +840,9 @@ describe("the service in one process", () => {
       join(dir, "dags", "long.ts"),
       `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
 
-// Inline: the heartbeats are the worker's whatever the isolation, and a task process would cost more than the test.
-export default dag("long", { schedule: null, defaults: { isolation: "inline" } }, (d) => {
+// In a task process (the default), not inline: an inline try's DAG file is imported into this
+// process, and under load that import held up the heartbeats past the test's 1 s zombieAfterMs.
+export default dag("long", { schedule: null }, (d) => {
   d.task("sleepy", { retries: 1, retryDelay: "10ms" }, async () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     return "awake";
