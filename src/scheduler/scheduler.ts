@@ -6,7 +6,7 @@
  */
 import { isTimetable } from "../core/schedule.js";
 import { nextBoundaryAfter } from "../core/timetable.js";
-import type { Store } from "../store/index.js";
+import type { CreateRunInput, CreateRunResult, Store } from "../store/index.js";
 import { ServiceLoop } from "../runtime/service-loop.js";
 import { storedDags, type DagRegistry, type RegisteredDag } from "./dag-registry.js";
 import { dueIntervals } from "./due-intervals.js";
@@ -14,16 +14,18 @@ import { createDatasetTriggeredRun } from "./dataset-triggers.js";
 import { intervalRunInput } from "./interval-run-input.js";
 import { defaultParamsOf } from "./run-params.js";
 import { driveBackfills } from "./backfill-driver.js";
+import { transactionBatches } from "./transaction-batches.js";
 import type { LogFn } from "../logging/log-fields.js";
 
-/** How many runs, and how many of their task instances, a catch-up creates per transaction (see #createScheduledRuns). */
-const MAX_RUNS_PER_TRANSACTION = 64;
-const INSTANCES_PER_TRANSACTION = 2_000;
+/** How many DAGs' queued runs a tick starts per transaction (each DAG locked in turn). */
+const DAGS_PER_START_TRANSACTION = 64;
 
-function largestPowerOfTwoUpTo(n: number): number {
-  let size = 1;
-  while (size * 2 <= n) size *= 2;
-  return size;
+/** A DAG's scheduled runs that came due, to be created with other DAGs' in this tick. */
+interface DueRuns {
+  readonly entry: RegisteredDag;
+  readonly inputs: readonly CreateRunInput[];
+  /** Remembered once its runs exist: no interval of the DAG comes due before `at` (undefined: this tick makes only some of them). */
+  readonly nextDue: { readonly checked: number; readonly at: number } | undefined;
 }
 
 export interface SchedulerOptions {
@@ -107,31 +109,26 @@ export class Scheduler {
     await this.#awaitReload();
     const paused = new Set(await store.listPausedDagIds());
     let created = 0;
-    let started = 0;
+    // Every DAG's due runs first, then created together: at midnight every @daily DAG comes due,
+    // and a transaction per DAG made the tick as long as the deployment was large.
+    const due: DueRuns[] = [];
     for (const entry of registry.all().values()) {
       if (paused.has(entry.dag.id)) continue;
       try {
-        created += await this.#createDueRuns(entry, now);
+        const found = await this.#dueRuns(entry, now);
+        if (typeof found === "number") created += found;
+        else due.push(found);
       } catch (error) {
-        this.#options.onError?.(new Error(`DAG "${entry.dag.id}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+        this.#reportDagError(entry.dag.id, error);
       }
     }
-    // Starting queued runs takes a write transaction per DAG: only for the DAGs that have some.
+    created += await this.#createDueRuns(due, now);
+    // Only the DAGs that have queued runs, several DAGs to a transaction.
     const withQueued = await this.#dagsWithQueuedRuns();
-    for (const entry of registry.all().values()) {
-      if (paused.has(entry.dag.id) || (withQueued !== undefined && !withQueued.has(entry.dag.id))) continue;
-      // One DAG's failure must not hold up the others: report it and go on.
-      try {
-        const runs = await store.startQueuedRuns({
-          dagId: entry.dag.id,
-          graph: entry.dag.graph,
-          maxActiveRuns: entry.dag.options.maxActiveRuns,
-          now,
-        });
-        started += runs.length;
-      } catch (error) {
-        this.#options.onError?.(new Error(`DAG "${entry.dag.id}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      }
+    const toStart = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && (withQueued === undefined || withQueued.has(entry.dag.id)));
+    let started = 0;
+    for (let first = 0; first < toStart.length; first += DAGS_PER_START_TRANSACTION) {
+      started += await this.#startQueuedRuns(toStart.slice(first, first + DAGS_PER_START_TRANSACTION), now);
     }
     // Backfills stored through the API: start their next runs (backfill-driver.ts).
     started += (await driveBackfills(store, (dagId) => registry.get(dagId), now, (error) => this.#options.onError?.(error))).started;
@@ -213,7 +210,11 @@ export class Scheduler {
     return runs.length >= limit ? undefined : new Set(runs.map((run) => run.dagId));
   }
 
-  async #createDueRuns(entry: RegisteredDag, now: Date): Promise<number> {
+  /**
+   * A DAG's runs that came due: a dataset-triggered DAG's run is created here (how many), a
+   * timetable DAG's scheduled runs are returned to be created with the other DAGs'.
+   */
+  async #dueRuns(entry: RegisteredDag, now: Date): Promise<DueRuns | number> {
     const { schedule, dag } = entry;
     if (schedule.kind === "datasets") {
       const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
@@ -225,46 +226,87 @@ export class Scheduler {
     const next = this.#nextDue.get(dag.id);
     if (next !== undefined && next.entry === entry && at >= next.checked && at < next.at) return 0;
     this.#nextDue.delete(dag.id);
-    const { store } = this.#options;
     const limit = 1_000;
-    const due = dueIntervals({
+    const intervals = dueIntervals({
       schedule,
       startDate: entry.startDate,
       endDate: entry.endDate,
       catchup: dag.options.catchup,
-      lastLogicalDate: await store.latestLogicalDate(dag.id),
+      lastLogicalDate: await this.#options.store.latestLogicalDate(dag.id),
       now,
       limit,
     });
-    const created = due.length === 0 ? 0 : await this.#createScheduledRuns(entry, due, now);
-    // Every due interval has a run now; the next one ends at the next tick after now.
-    if (due.length < limit) this.#nextDue.set(dag.id, { entry, checked: at, at: nextBoundaryAfter(schedule, now).getTime() });
+    // A DAG with a params schema may have to load its code for its runs' params.
+    const params = intervals.length === 0 ? undefined : await defaultParamsOf(entry);
+    const inputs = params === undefined ? [] : intervals.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params));
+    // Once these exist, the next interval ends at the next tick after now.
+    const nextDue = intervals.length < limit ? { checked: at, at: nextBoundaryAfter(schedule, now).getTime() } : undefined;
+    return { entry, inputs, nextDue };
+  }
+
+  /** Creates the due runs of every DAG, many to a transaction (transaction-batches.ts); how many were new. */
+  async #createDueRuns(due: readonly DueRuns[], now: Date): Promise<number> {
+    const { store } = this.#options;
+    const items = due.flatMap((d) => d.inputs.map((input) => ({ due: d, input })));
+    const failed = new Set<DueRuns>();
+    let created = 0;
+    for (const batch of transactionBatches(items, (item) => item.input.graph.tasks.length)) {
+      let results: (CreateRunResult | undefined)[];
+      try {
+        results = await store.createRuns(batch.map((item) => item.input));
+      } catch {
+        // One DAG's runs must not hold up the others': each DAG's share of the batch on its own,
+        // its error reported. (A DAG's items are next to each other.)
+        results = [];
+        for (const share of sharesByDue(batch)) {
+          const d = share[0]?.due as DueRuns;
+          try {
+            results.push(...(await store.createRuns(share.map((item) => item.input))));
+          } catch (error) {
+            failed.add(d);
+            this.#reportDagError(d.entry.dag.id, error);
+            results.push(...share.map(() => undefined));
+          }
+        }
+      }
+      results.forEach((result, i) => {
+        const item = batch[i];
+        if (!result?.created || item === undefined) return;
+        const dagId = item.due.entry.dag.id;
+        created++;
+        this.#options.observer?.runCreated(dagId, now.getTime() - item.input.dataIntervalEnd.getTime());
+        this.#options.log?.(`created run ${result.run.runId} of ${dagId}`, { runId: result.run.runId, dagId });
+      });
+    }
+    for (const d of due) {
+      if (d.nextDue !== undefined && !failed.has(d)) this.#nextDue.set(d.entry.dag.id, { entry: d.entry, ...d.nextDue });
+    }
     return created;
   }
 
-  /** Creates the scheduled runs of `due` intervals; how many were new. */
-  async #createScheduledRuns(entry: RegisteredDag, due: readonly { readonly start: Date; readonly end: Date }[], now: Date): Promise<number> {
-    const { dag } = entry;
-    // A DAG with a params schema may have to load its code for its runs' params.
-    const params = await defaultParamsOf(entry);
-    let created = 0;
-    // A catch-up's runs are made many to a transaction (one commit, not one a run), while a
-    // transaction stays short enough not to hold up the workers' commits for long: at most
-    // INSTANCES_PER_TRANSACTION task instances, and a power of two of runs, so that PostgreSQL's
-    // named statements (store/postgres/prepared-statements.ts) meet few lengths of lists.
-    const most = Math.max(1, Math.min(MAX_RUNS_PER_TRANSACTION, Math.floor(INSTANCES_PER_TRANSACTION / Math.max(1, dag.graph.tasks.length))));
-    for (let first = 0; first < due.length; ) {
-      const batch = due.slice(first, first + largestPowerOfTwoUpTo(Math.min(most, due.length - first)));
-      first += batch.length;
-      const results = await this.#options.store.createRuns(batch.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params)));
-      results.forEach((result, i) => {
-        if (!result.created) return;
-        created++;
-        this.#options.observer?.runCreated(dag.id, now.getTime() - (batch[i]?.end ?? now).getTime());
-        this.#options.log?.(`created run ${result.run.runId} of ${dag.id}`, { runId: result.run.runId, dagId: dag.id });
-      });
+  /** Starts the queued runs of `entries` in one transaction; each DAG on its own should that fail. How many started. */
+  async #startQueuedRuns(entries: readonly RegisteredDag[], now: Date): Promise<number> {
+    const { store } = this.#options;
+    const inputOf = (entry: RegisteredDag) => ({ dagId: entry.dag.id, graph: entry.dag.graph, maxActiveRuns: entry.dag.options.maxActiveRuns, now });
+    try {
+      const started = await store.startQueuedRunsOfDags(entries.map(inputOf));
+      return started.reduce((sum, runs) => sum + runs.length, 0);
+    } catch {
+      // One DAG's failure must not hold up the others: each on its own, its error reported.
+      let started = 0;
+      for (const entry of entries) {
+        try {
+          started += (await store.startQueuedRuns(inputOf(entry))).length;
+        } catch (error) {
+          this.#reportDagError(entry.dag.id, error);
+        }
+      }
+      return started;
     }
-    return created;
+  }
+
+  #reportDagError(dagId: string, error: unknown): void {
+    this.#options.onError?.(new Error(`DAG "${dagId}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
   }
 
   async #reportStuckQueued(now: Date): Promise<void> {
@@ -303,4 +345,15 @@ export class Scheduler {
     }
     return failed;
   }
+}
+
+/** A batch's items, split into runs of consecutive items of the same DAG. */
+function sharesByDue<T extends { readonly due: DueRuns }>(batch: readonly T[]): T[][] {
+  const shares: T[][] = [];
+  for (const item of batch) {
+    const last = shares.at(-1);
+    if (last !== undefined && last[0]?.due === item.due) last.push(item);
+    else shares.push([item]);
+  }
+  return shares;
 }

@@ -284,6 +284,29 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       expect(await s.startQueuedRuns({ dagId: "unknown", graph: g, maxActiveRuns: undefined, now: at(11) })).toEqual([]);
     });
 
+    it("startQueuedRunsOfDags starts each DAG's queued runs within its own maxActiveRuns, in one transaction, results in the order asked", async () => {
+      const s = ctx.store;
+      const other = graph("other", [{ id: "a" }]);
+      const third = graph("third", [{ id: "a" }]);
+      for (const d of [2, 1, 3]) await dailyRun(s, g, d);
+      await dailyRun(s, other, 1);
+      await dailyRun(s, other, 2, { start: true });
+      await dailyRun(s, other, 3);
+      const started = await s.startQueuedRunsOfDags([
+        { dagId: "other", graph: other, maxActiveRuns: 2, now: at(10) },
+        { dagId: "d", graph: g, maxActiveRuns: undefined, now: at(10) },
+        { dagId: "third", graph: third, maxActiveRuns: undefined, now: at(10) },
+      ]);
+      expect(started.map(runIdsOf)).toEqual([["other-1"], ["d-1", "d-2", "d-3"], []]);
+      expect(await runningRunIds(s, "other")).toEqual(["other-1", "other-2"]);
+      expect(await s.getRun("other-3")).toMatchObject({ state: "queued" });
+      expect((await s.listTaskInstances("d-2")).map((ti) => [ti.taskId, ti.state])).toEqual([
+        ["a", "queued"],
+        ["b", "scheduled"],
+      ]);
+      expect(await s.startQueuedRunsOfDags([])).toEqual([]);
+    });
+
     /** Races one startQueuedRuns call per store, twice: each time exactly `limit` runs start, the oldest. */
     async function raceStarts(stores: readonly Store[], limit: number): Promise<void> {
       const s = ctx.store;

@@ -271,6 +271,52 @@ describe("catching up a year", () => {
   });
 });
 
+describe("many DAGs due at once", () => {
+  it("creates and starts the runs of 100 DAGs that come due in the same tick in a few transactions, not two per DAG", async () => {
+    // Midnight, when every @daily DAG of a deployment comes due: a transaction per DAG to create
+    // its run and another to start it made the tick's length grow with the number of DAGs.
+    const folder = join(dir, "many");
+    mkdirSync(folder);
+    for (let n = 0; n < 100; n++) {
+      // Every tenth allows one active run, and has one running already: its new run waits.
+      const limit = n % 10 === 0 ? ", maxActiveRuns: 1" : "";
+      writeFileSync(
+        join(folder, `many_${n}.ts`),
+        `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
+export default dag("many_${n}", { schedule: "@daily", startDate: "2024-01-01", catchup: false${limit} }, (d) => {
+  const a = d.task("a", () => 1);
+  d.task("b", { after: [a] }, () => 2);
+});
+`,
+      );
+    }
+    const registry = new DagRegistry(folder);
+    await registry.refresh();
+    expect(registry.importErrors()).toEqual([]);
+    let transactions = 0;
+    const store = openStore({ onQuery: (sql) => void (/^begin/i.test(sql) && transactions++) });
+    await store.migrate();
+    const clock = new Clock("2024-01-03T00:00:01Z");
+    for (const entry of registry.all().values()) await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
+    for (let n = 0; n < 100; n += 10) {
+      const graph = registered(registry, `many_${n}`).dag.graph;
+      await store.createRun({ runId: `many_${n}_manual`, runType: "manual", graph, logicalDate: clock.now, dataIntervalStart: clock.now, dataIntervalEnd: clock.now, params: {}, start: true, now: clock.now });
+    }
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onError: (error) => errors.push(error) });
+    transactions = 0;
+    const tick = await scheduler.tick();
+    expect(errors).toEqual([]);
+    expect(tick).toMatchObject({ created: 100, started: 90 });
+    expect(transactions).toBeLessThan(20);
+    for (let n = 0; n < 100; n++) {
+      const runs = (await runsOf(store, `many_${n}`)).filter((run) => run.runType === "scheduled");
+      expect(days(runs)).toEqual(["2024-01-02"]);
+      expect(runs[0]?.state).toBe(n % 10 === 0 ? "queued" : "running");
+    }
+  });
+});
+
 describe("timezones", () => {
   it("a 02:00 Europe/Berlin DAG gets one run per local day across both DST changes, each created once its interval ended", async () => {
     const clock = new Clock("2024-03-28T00:00:00Z");

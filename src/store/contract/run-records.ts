@@ -33,6 +33,14 @@ export interface StateChangeRecord {
   readonly reason: string | null;
 }
 
+/** What `startQueuedRuns` needs of a DAG. */
+export interface StartQueuedRunsInput {
+  readonly dagId: string;
+  readonly graph: DagGraph;
+  readonly maxActiveRuns: number | undefined;
+  readonly now: Date;
+}
+
 export interface CreateRunInput {
   readonly runId: string;
   readonly runType: RunType;

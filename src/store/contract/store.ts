@@ -6,8 +6,8 @@
  */
 import type { DagGraph, RunState, RunType, TaskState, WaitReason } from "../../core/types.js";
 import type { MigrationReport } from "../sql/migrate.js";
-import type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
-export type { CreateRunInput, CreateRunResult, DagRunRecord, StateChangeRecord } from "./run-records.js";
+import type { CreateRunInput, CreateRunResult, DagRunRecord, StartQueuedRunsInput, StateChangeRecord } from "./run-records.js";
+export type { CreateRunInput, CreateRunResult, DagRunRecord, StartQueuedRunsInput, StateChangeRecord } from "./run-records.js";
 import type { BackfillIntervalRecord, BackfillIntervalToStart, BackfillRecord, BackfillState, CreateBackfillInput } from "./backfills.js";
 import type { AccessStore } from "./access.js";
 import type { LineageStore } from "./lineage.js";
@@ -361,7 +361,13 @@ export interface Store {
   /** The latest logical date among a DAG's scheduled and backfill runs. */
   latestLogicalDate(dagId: string): Promise<Date | undefined>;
   /** Starts queued runs of a DAG, oldest first, while fewer than `maxActiveRuns` are running. */
-  startQueuedRuns(input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date }): Promise<DagRunRecord[]>;
+  startQueuedRuns(input: StartQueuedRunsInput): Promise<DagRunRecord[]>;
+  /**
+   * `startQueuedRuns` for several DAGs in one transaction (a tick in which many DAGs came due),
+   * each DAG locked in turn, in the order of their ids (two schedulers never wait on each other
+   * in a circle); the runs started, in the order of `inputs`.
+   */
+  startQueuedRunsOfDags(inputs: readonly StartQueuedRunsInput[]): Promise<DagRunRecord[][]>;
   /**
    * Clears a finished run so it runs again: all its task instances, or only the unsuccessful ones
    * (`onlyFailed`). The run goes back to `queued`; tries and history are kept.

@@ -15,6 +15,7 @@ import type {
   CompleteTryInput,
   CompleteTryResult,
   CreateRunInput,
+  StartQueuedRunsInput,
   CreateRunResult,
   DagRecord,
   DagRunRecord,
@@ -289,8 +290,21 @@ export class SqlStore implements Store {
     return row?.latest === null || row?.latest === undefined ? undefined : toDate(row.latest);
   }
 
-  startQueuedRuns(input: { dagId: string; graph: DagGraph; maxActiveRuns: number | undefined; now: Date }): Promise<DagRunRecord[]> {
-    return this.#tx((tx) => startQueuedRuns(tx, input, this.#rowLocks));
+  async startQueuedRuns(input: StartQueuedRunsInput): Promise<DagRunRecord[]> {
+    const [started] = await this.startQueuedRunsOfDags([input]);
+    return started ?? [];
+  }
+
+  startQueuedRunsOfDags(inputs: readonly StartQueuedRunsInput[]): Promise<DagRunRecord[][]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return this.#tx(async (tx) => {
+      const started = new Map<StartQueuedRunsInput, DagRunRecord[]>();
+      // Locked in the order of their ids: another scheduler's transaction takes them in the same order.
+      for (const input of [...inputs].sort((a, b) => (a.dagId < b.dagId ? -1 : a.dagId > b.dagId ? 1 : 0))) {
+        started.set(input, await startQueuedRuns(tx, input, this.#rowLocks));
+      }
+      return inputs.map((input) => started.get(input) ?? []);
+    });
   }
 
   clearRun(input: { runId: string; graph: DagGraph; onlyFailed: boolean; now: Date; source?: string }): Promise<DagRunRecord> {
