@@ -122,11 +122,12 @@ export class Scheduler {
         this.#reportDagError(entry.dag.id, error);
       }
     }
-    created += await this.#createDueRuns(due, now);
+    const made = await this.#createDueRuns(due, now);
+    created += made.created;
+    let started = made.started;
     // Only the DAGs that have queued runs, several DAGs to a transaction.
     const withQueued = await this.#dagsWithQueuedRuns();
     const toStart = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && (withQueued === undefined || withQueued.has(entry.dag.id)));
-    let started = 0;
     for (let first = 0; first < toStart.length; first += DAGS_PER_START_TRANSACTION) {
       started += await this.#startQueuedRuns(toStart.slice(first, first + DAGS_PER_START_TRANSACTION), now);
     }
@@ -238,18 +239,22 @@ export class Scheduler {
     });
     // A DAG with a params schema may have to load its code for its runs' params.
     const params = intervals.length === 0 ? undefined : await defaultParamsOf(entry);
-    const inputs = params === undefined ? [] : intervals.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start: false }, now, params));
+    // Without maxActiveRuns nothing holds a run back: it is created running, its roots queued, in
+    // the same transaction. With one, it is created queued and started below, oldest first.
+    const start = dag.options.maxActiveRuns === undefined;
+    const inputs = params === undefined ? [] : intervals.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start }, now, params));
     // Once these exist, the next interval ends at the next tick after now.
     const nextDue = intervals.length < limit ? { checked: at, at: nextBoundaryAfter(schedule, now).getTime() } : undefined;
     return { entry, inputs, nextDue };
   }
 
-  /** Creates the due runs of every DAG, many to a transaction (transaction-batches.ts); how many were new. */
-  async #createDueRuns(due: readonly DueRuns[], now: Date): Promise<number> {
+  /** Creates the due runs of every DAG, many to a transaction (transaction-batches.ts); how many were new, and how many of those started. */
+  async #createDueRuns(due: readonly DueRuns[], now: Date): Promise<{ created: number; started: number }> {
     const { store } = this.#options;
     const items = due.flatMap((d) => d.inputs.map((input) => ({ due: d, input })));
     const failed = new Set<DueRuns>();
     let created = 0;
+    let started = 0;
     for (const batch of transactionBatches(items, (item) => item.input.graph.tasks.length)) {
       let results: (CreateRunResult | undefined)[];
       try {
@@ -274,6 +279,7 @@ export class Scheduler {
         if (!result?.created || item === undefined) return;
         const dagId = item.due.entry.dag.id;
         created++;
+        if (item.input.start) started++;
         this.#options.observer?.runCreated(dagId, now.getTime() - item.input.dataIntervalEnd.getTime());
         this.#options.log?.(`created run ${result.run.runId} of ${dagId}`, { runId: result.run.runId, dagId });
       });
@@ -281,7 +287,7 @@ export class Scheduler {
     for (const d of due) {
       if (d.nextDue !== undefined && !failed.has(d)) this.#nextDue.set(d.entry.dag.id, { entry: d.entry, ...d.nextDue });
     }
-    return created;
+    return { created, started };
   }
 
   /** Starts the queued runs of `entries` in one transaction; each DAG on its own should that fail. How many started. */
