@@ -162,6 +162,32 @@ for (const factory of STORES) {
       }
     });
 
+    it("createRuns makes the runs of n different DAGs (a tick at midnight) with the same statements for n = 2 and n = 12, each with its DAG version", async () => {
+      const store = counting();
+      try {
+        const day = new Date(Date.UTC(2024, 0, 1));
+        const dagN = (n: number) => graph(`dag_${n}`, [{ id: "extract" }, { id: "load", upstream: ["extract"] }]);
+        // Each DAG's version is recorded by a run made earlier; a fifteenth DAG has a run of the day already.
+        for (let n = 0; n < 14; n++) await store.createRun(runInput(dagN(n), { runId: `manual-${n}`, logicalDate: day }));
+        const { run: existing } = await store.createRun(runInput(dagN(14), { runId: "dag_14-day", runType: "scheduled", logicalDate: day }));
+        const costs: number[] = [];
+        for (const [first, n] of [[0, 2], [2, 12]] as const) {
+          const inputs = Array.from({ length: n }, (_, i) => runInput(dagN(first + i), { runId: `dag_${first + i}-day`, runType: "scheduled", logicalDate: day, start: true }));
+          const made = await count(() => store.createRuns(inputs));
+          expect(made.value.map((r) => [r.run.runId, r.run.state, r.created, r.run.dagVersion])).toEqual(
+            inputs.map((input) => [input.runId, "running", true, expect.stringMatching(/^[0-9a-f]{16}$/)]),
+          );
+          costs.push(made.statements);
+        }
+        expect(costs[1]).toBe(costs[0]);
+        const again = await store.createRuns([runInput(dagN(14), { runId: "dag_14-again", runType: "scheduled", logicalDate: day }), runInput(dagN(0), { runId: "dag_0-again", runType: "scheduled", logicalDate: day })]);
+        expect(again.map((r) => [r.run.runId, r.created])).toEqual([[existing.runId, false], ["dag_0-day", false]]);
+        for (let n = 0; n < 14; n++) expect((await store.getRun(`dag_${n}-day`))?.dagVersion).toBe((await store.getRun(`manual-${n}`))?.dagVersion);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a chain's step, one outcome that queues its successor and the claim of that successor in the same transaction, costs at most 8 statements (13 on SQLite)", async () => {
       const store = counting();
       try {

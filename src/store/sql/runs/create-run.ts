@@ -9,7 +9,7 @@ import { chunks, moveRun, moveRuns, moveTasks, recordCreated, recordRunsCreated,
 import { indexGraph } from "../shared/graph-index.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
-import { recordDagVersion } from "./dag-versions.js";
+import { recordDagVersions } from "./dag-versions.js";
 
 /** Scheduled and backfill runs are unique per (DAG, logical date); manual and event runs are not. */
 const UNIQUE_PER_INTERVAL = new Set(["scheduled", "backfill"]);
@@ -38,9 +38,20 @@ export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Pro
   const runOfInterval = await existingRuns(tx, inputs);
   const records = new Map<string, DagRunRecord>();
   for (const row of runOfInterval.values()) records.set(row.run_id, runFromRow(row));
+  // Which inputs make a run: those whose interval has none, in the store or earlier in `inputs`.
+  const taken = new Set(runOfInterval.keys());
+  const makes = inputs.map((input) => {
+    const key = intervalKey(input);
+    if (key === undefined) return true;
+    if (taken.has(key)) return false;
+    taken.add(key);
+    return true;
+  });
+  // The versions of the runs it makes, looked up (and kept) together.
+  const made = inputs.filter((_, i) => makes[i]);
+  const versionsOfMade = await recordDagVersions(tx, made.map((input) => ({ graph: input.graph, source: input.source, at: input.now.getTime() })));
   const fresh: { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[] = [];
   const results: { readonly runId: string; readonly created: boolean }[] = [];
-  const versions = new Map<DagGraph, Map<string | undefined, string>>();
   for (const input of inputs) {
     const key = intervalKey(input);
     const found = key === undefined ? undefined : runOfInterval.get(key);
@@ -49,10 +60,6 @@ export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Pro
       continue;
     }
     const at = input.now.getTime();
-    const byGraph = versions.get(input.graph) ?? new Map<string | undefined, string>();
-    versions.set(input.graph, byGraph);
-    const version = byGraph.get(input.source) ?? (await recordDagVersion(tx, input.graph, input.source, at));
-    byGraph.set(input.source, version);
     const row: Selectable<DagRunTable> = {
       run_id: input.runId,
       dag_id: input.graph.dagId,
@@ -66,7 +73,7 @@ export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Pro
       started_at: null,
       ended_at: null,
       updated_at: at,
-      dag_version: version,
+      dag_version: versionsOfMade[fresh.length] as string,
     };
     if (key !== undefined) runOfInterval.set(key, row);
     records.set(row.run_id, runFromRow(row));
@@ -91,29 +98,49 @@ function intervalKey(input: CreateRunInput): string | undefined {
   return UNIQUE_PER_INTERVAL.has(input.runType) ? `${input.graph.dagId}\u0000${input.logicalDate.getTime()}` : undefined;
 }
 
-/** The scheduled or backfill runs that exist for the inputs' intervals (one statement per DAG and 500 dates), by interval key. */
+/**
+ * The scheduled or backfill runs that exist for the inputs' intervals, by interval key: one
+ * statement for many DAGs (a tick in which many came due), each DAG's dates a clause of it, at
+ * most 64 clauses and 500 dates a statement.
+ */
 async function existingRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<Map<string, Selectable<DagRunTable>>> {
   const found = new Map<string, Selectable<DagRunTable>>();
-  const datesByDag = new Map<string, number[]>();
+  const datesByDag = new Map<string, Set<number>>();
   for (const input of inputs) {
     if (intervalKey(input) === undefined) continue;
-    const dates = datesByDag.get(input.graph.dagId) ?? [];
-    dates.push(input.logicalDate.getTime());
+    const dates = datesByDag.get(input.graph.dagId) ?? new Set<number>();
+    dates.add(input.logicalDate.getTime());
     datesByDag.set(input.graph.dagId, dates);
   }
-  for (const [dagId, dates] of datesByDag) {
-    for (const batch of chunks([...new Set(dates)], 500)) {
-      const rows = await tx
-        .selectFrom("dag_runs")
-        .selectAll()
-        .where("dag_id", "=", dagId)
-        .where("logical_date", "in", batch)
-        .where("run_type", "in", ["scheduled", "backfill"])
-        .execute();
-      for (const row of rows) found.set(`${dagId}\u0000${Number(row.logical_date)}`, row);
-    }
+  const clauses = [...datesByDag].flatMap(([dagId, dates]) => chunks([...dates], 500).map((batch) => ({ dagId, dates: batch })));
+  for (const statement of statementsOf(clauses)) {
+    const rows = await tx
+      .selectFrom("dag_runs")
+      .selectAll()
+      .where((eb) => eb.or(statement.map(({ dagId, dates }) => eb.and([eb("dag_id", "=", dagId), eb("logical_date", "in", dates)]))))
+      .where("run_type", "in", ["scheduled", "backfill"])
+      .execute();
+    for (const row of rows) found.set(`${row.dag_id}\u0000${Number(row.logical_date)}`, row);
   }
   return found;
+}
+
+/** Clauses grouped into statements of at most 64 clauses and 500 dates. */
+function statementsOf(clauses: readonly { readonly dagId: string; readonly dates: readonly number[] }[]): { readonly dagId: string; readonly dates: readonly number[] }[][] {
+  const statements: { readonly dagId: string; readonly dates: readonly number[] }[][] = [];
+  let current: { readonly dagId: string; readonly dates: readonly number[] }[] = [];
+  let dates = 0;
+  for (const clause of clauses) {
+    if (current.length > 0 && (current.length === 64 || dates + clause.dates.length > 500)) {
+      statements.push(current);
+      current = [];
+      dates = 0;
+    }
+    current.push(clause);
+    dates += clause.dates.length;
+  }
+  if (current.length > 0) statements.push(current);
+  return statements;
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

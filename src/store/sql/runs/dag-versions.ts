@@ -8,21 +8,46 @@ import type { DagGraph } from "../../../core/types.js";
 import type { DagVersionTable } from "../schema.js";
 import type { DagVersionRecord } from "../../contract/store.js";
 import { toDate } from "../shared/rows.js";
+import { chunks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 
 /** Keeps this version of the DAG (if new) and returns its id. */
 export async function recordDagVersion(tx: Tx, graph: DagGraph, source: string | undefined, at: number): Promise<string> {
-  const version = dagVersion(graph, source);
-  // Most runs use a version already kept: look before sending a (possibly large) graph and source.
-  const known = await tx.selectFrom("dag_versions").select("version").where("dag_id", "=", graph.dagId).where("version", "=", version).executeTakeFirst();
-  if (known) return version;
-  await tx
-    .insertInto("dag_versions")
-    .values({ dag_id: graph.dagId, version, graph: JSON.stringify(graph), source: source ?? null, created_at: at })
-    // Two processes may record the same version at once: the first one's row stands.
-    .onConflict((oc) => oc.columns(["dag_id", "version"]).doNothing())
-    .execute();
-  return version;
+  const [version] = await recordDagVersions(tx, [{ graph, source, at }]);
+  return version as string;
+}
+
+/**
+ * `recordDagVersion` for the DAGs of runs created together (many DAGs due in one tick): one look
+ * for the versions already kept, 64 to a statement, and one INSERT of the new ones, 16 to a
+ * statement (a graph and its source can be large), each kept at its first item's time. The
+ * versions in the order of `items`.
+ */
+export async function recordDagVersions(tx: Tx, items: readonly { readonly graph: DagGraph; readonly source?: string | undefined; readonly at: number }[]): Promise<string[]> {
+  const versions = items.map(({ graph, source, at }) => ({ graph, source, at, version: dagVersion(graph, source) }));
+  const keyOf = (dagId: string, version: string) => `${dagId}\u0000${version}`;
+  // Each version once, as its first item gives it (the time it is kept at).
+  const distinct = [...new Map([...versions].reverse().map((v) => [keyOf(v.graph.dagId, v.version), v])).values()];
+  // Most runs use a version already kept: look before sending (possibly large) graphs and sources.
+  const known = new Set<string>();
+  for (const batch of chunks(distinct, 64)) {
+    const rows = await tx
+      .selectFrom("dag_versions")
+      .select(["dag_id", "version"])
+      .where((eb) => eb.or(batch.map((v) => eb.and([eb("dag_id", "=", v.graph.dagId), eb("version", "=", v.version)]))))
+      .execute();
+    for (const row of rows) known.add(keyOf(row.dag_id, row.version));
+  }
+  const fresh = distinct.filter((v) => !known.has(keyOf(v.graph.dagId, v.version)));
+  for (const batch of chunks(fresh, 16)) {
+    await tx
+      .insertInto("dag_versions")
+      .values(batch.map((v) => ({ dag_id: v.graph.dagId, version: v.version, graph: JSON.stringify(v.graph), source: v.source ?? null, created_at: v.at })))
+      // Two processes may record the same version at once: the first one's row stands.
+      .onConflict((oc) => oc.columns(["dag_id", "version"]).doNothing())
+      .execute();
+  }
+  return versions.map((v) => v.version);
 }
 
 /**
