@@ -112,10 +112,13 @@ export class Scheduler {
     // Every DAG's due runs first, then created together: at midnight every @daily DAG comes due,
     // and a transaction per DAG made the tick as long as the deployment was large.
     const due: DueRuns[] = [];
+    // Where the schedule of each DAG that may have come due goes on from, read for all at once.
+    const looking = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && isTimetable(entry.schedule) && this.#mayBeDue(entry, now));
+    const latestDates = looking.length === 0 ? new Map<string, Date>() : await store.latestLogicalDates(looking.map((entry) => entry.dag.id));
     for (const entry of registry.all().values()) {
       if (paused.has(entry.dag.id)) continue;
       try {
-        const found = await this.#dueRuns(entry, now);
+        const found = await this.#dueRuns(entry, now, latestDates);
         if (typeof found === "number") created += found;
         else due.push(found);
       } catch (error) {
@@ -215,17 +218,15 @@ export class Scheduler {
    * A DAG's runs that came due: a dataset-triggered DAG's run is created here (how many), a
    * timetable DAG's scheduled runs are returned to be created with the other DAGs'.
    */
-  async #dueRuns(entry: RegisteredDag, now: Date): Promise<DueRuns | number> {
+  async #dueRuns(entry: RegisteredDag, now: Date, latestDates: ReadonlyMap<string, Date>): Promise<DueRuns | number> {
     const { schedule, dag } = entry;
     if (schedule.kind === "datasets") {
       const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
       if (run) this.#options.log?.(`created run ${run.runId} of ${dag.id} (dataset updates)`, { runId: run.runId, dagId: dag.id });
       return run ? 1 : 0;
     }
-    if (!isTimetable(schedule)) return 0;
+    if (!isTimetable(schedule) || !this.#mayBeDue(entry, now)) return 0;
     const at = now.getTime();
-    const next = this.#nextDue.get(dag.id);
-    if (next !== undefined && next.entry === entry && at >= next.checked && at < next.at) return 0;
     this.#nextDue.delete(dag.id);
     const limit = 1_000;
     const intervals = dueIntervals({
@@ -233,7 +234,7 @@ export class Scheduler {
       startDate: entry.startDate,
       endDate: entry.endDate,
       catchup: dag.options.catchup,
-      lastLogicalDate: await this.#options.store.latestLogicalDate(dag.id),
+      lastLogicalDate: latestDates.get(dag.id),
       now,
       limit,
     });
@@ -246,6 +247,13 @@ export class Scheduler {
     // Once these exist, the next interval ends at the next tick after now.
     const nextDue = intervals.length < limit ? { checked: at, at: nextBoundaryAfter(schedule, now).getTime() } : undefined;
     return { entry, inputs, nextDue };
+  }
+
+  /** Whether a DAG may have come due by `now`: not when the last look found its next interval ending later. */
+  #mayBeDue(entry: RegisteredDag, now: Date): boolean {
+    const at = now.getTime();
+    const next = this.#nextDue.get(entry.dag.id);
+    return !(next !== undefined && next.entry === entry && at >= next.checked && at < next.at);
   }
 
   /** Creates the due runs of every DAG, many to a transaction (transaction-batches.ts); how many were new, and how many of those started. */

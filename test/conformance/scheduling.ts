@@ -173,6 +173,14 @@ export function describeSchedulingConformance(factory: StoreFactory): void {
       expect(await s.latestLogicalDate("d")).toEqual(day(7));
       expect(await s.latestLogicalDate("other")).toEqual(day(20));
       expect(await s.latestLogicalDate("unknown")).toBeUndefined();
+      // Many DAGs at once, as a tick asks: only those with scheduled or backfill runs are in the map.
+      await dailyRun(s, graph("only_manual", [{ id: "a" }]), 30, { runType: "manual" });
+      const latest = await s.latestLogicalDates(["other", "d", "unknown", "only_manual", "d"]);
+      expect([...latest].sort(([a], [b]) => a.localeCompare(b))).toEqual([
+        ["d", day(7)],
+        ["other", day(20)],
+      ]);
+      expect(await s.latestLogicalDates([])).toEqual(new Map());
     });
 
     it("listRunsBetween: scheduled and backfill runs with logical dates in [from, to], both ends included, oldest first", async () => {

@@ -65,7 +65,7 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
   // First tick: both DAGs written (in one transaction), the two missed days created and started.
   expect(await scheduler.tick()).toMatchObject({ created: 2, started: 2 });
   expect([calls.get("dagsWritten"), calls.get("upsertDags")]).toEqual([2, 1]);
-  expect(calls.get("latestLogicalDate")).toBe(1);
+  expect(calls.get("latestLogicalDates")).toBe(1);
 
   // Quiet ticks: no DAG written, no latest logical date asked, no start-queued-runs transaction.
   calls.clear();
@@ -73,7 +73,7 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
     clock += 60_000;
     expect(await scheduler.tick()).toMatchObject({ created: 0, started: 0 });
   }
-  expect([calls.get("upsertDags"), calls.get("latestLogicalDate"), calls.get("startQueuedRunsOfDags")]).toEqual([undefined, undefined, undefined]);
+  expect([calls.get("upsertDags"), calls.get("latestLogicalDates"), calls.get("startQueuedRunsOfDags")]).toEqual([undefined, undefined, undefined]);
 
   // One file changes: only its DAG is written again.
   writeDag("manual.ts", `export default dag("manual", {}, (d) => { d.task("a", () => null); d.task("b", () => null); });`, 5);
@@ -88,7 +88,7 @@ it("a quiet tick neither writes unchanged DAGs nor asks about DAGs with nothing 
   expect(await scheduler.tick()).toMatchObject({ created: 0 });
   clock = Date.parse("2024-01-04T00:00:00Z");
   expect(await scheduler.tick()).toMatchObject({ created: 1, started: 0 });
-  expect(calls.get("latestLogicalDate")).toBe(1);
+  expect(calls.get("latestLogicalDates")).toBe(1);
   expect(calls.get("startQueuedRunsOfDags")).toBe(1);
   const runs = await store.listRuns({ dagId: "daily" });
   expect(runs.map((r) => [r.logicalDate.toISOString().slice(0, 10), r.state]).sort()).toEqual([

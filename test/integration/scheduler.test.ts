@@ -294,7 +294,13 @@ export default dag("many_${n}", { schedule: "@daily", startDate: "2024-01-01", c
     await registry.refresh();
     expect(registry.importErrors()).toEqual([]);
     let transactions = 0;
-    const store = openStore({ onQuery: (sql) => void (/^begin/i.test(sql) && transactions++) });
+    let latestDateReads = 0;
+    const store = openStore({
+      onQuery: (sql) => {
+        if (/^begin/i.test(sql)) transactions++;
+        if (/^select .*max\("logical_date"\)/i.test(sql)) latestDateReads++;
+      },
+    });
     await store.migrate();
     const clock = new Clock("2024-01-03T00:00:01Z");
     for (const entry of registry.all().values()) await store.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
@@ -305,10 +311,13 @@ export default dag("many_${n}", { schedule: "@daily", startDate: "2024-01-01", c
     const errors: unknown[] = [];
     const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onError: (error) => errors.push(error) });
     transactions = 0;
+    latestDateReads = 0;
     const tick = await scheduler.tick();
     expect(errors).toEqual([]);
     expect(tick).toMatchObject({ created: 100, started: 90 });
     expect(transactions).toBeLessThan(20);
+    // Each DAG's latest logical date (where its schedule goes on from), read for all of them at once.
+    expect(latestDateReads).toBe(1);
     for (let n = 0; n < 100; n++) {
       const runs = (await runsOf(store, `many_${n}`)).filter((run) => run.runType === "scheduled");
       expect(days(runs)).toEqual(["2024-01-02"]);

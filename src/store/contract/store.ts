@@ -360,6 +360,8 @@ export interface Store {
   getRun(runId: string): Promise<DagRunRecord | undefined>;
   /** The latest logical date among a DAG's scheduled and backfill runs. */
   latestLogicalDate(dagId: string): Promise<Date | undefined>;
+  /** `latestLogicalDate` of many DAGs at once (a tick looks at every DAG); a DAG without such runs is not in the map. */
+  latestLogicalDates(dagIds: readonly string[]): Promise<Map<string, Date>>;
   /** Starts queued runs of a DAG, oldest first, while fewer than `maxActiveRuns` are running. */
   startQueuedRuns(input: StartQueuedRunsInput): Promise<DagRunRecord[]>;
   /**

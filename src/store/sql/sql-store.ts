@@ -40,7 +40,7 @@ import { claimWithWakeUps } from "./waits/wake-due.js";
 import { nextWakeAt } from "./waits/next-wake.js";
 import { completeTries } from "./tries/complete-tries.js";
 import { insertLogs } from "./tries/insert-logs.js";
-import { moveTasks } from "./shared/transitions.js";
+import { chunks, moveTasks } from "./shared/transitions.js";
 import { startQueuedRuns } from "./runs/start-queued-runs.js";
 import { clearRun } from "./runs/clear-run.js";
 import { cancelRun } from "./runs/cancel-run.js";
@@ -281,13 +281,22 @@ export class SqlStore implements Store {
   }
 
   async latestLogicalDate(dagId: string): Promise<Date | undefined> {
-    const row = await this.#db
-      .selectFrom("dag_runs")
-      .select((eb) => eb.fn.max("logical_date").as("latest"))
-      .where("dag_id", "=", dagId)
-      .where("run_type", "in", ["scheduled", "backfill"])
-      .executeTakeFirst();
-    return row?.latest === null || row?.latest === undefined ? undefined : toDate(row.latest);
+    return (await this.latestLogicalDates([dagId])).get(dagId);
+  }
+
+  async latestLogicalDates(dagIds: readonly string[]): Promise<Map<string, Date>> {
+    const latest = new Map<string, Date>();
+    for (const batch of chunks([...new Set(dagIds)], 500)) {
+      const rows = await this.#db
+        .selectFrom("dag_runs")
+        .select((eb) => ["dag_id", eb.fn.max("logical_date").as("latest")])
+        .where("dag_id", "in", batch)
+        .where("run_type", "in", ["scheduled", "backfill"])
+        .groupBy("dag_id")
+        .execute();
+      for (const row of rows) if (row.latest !== null) latest.set(row.dag_id, toDate(row.latest));
+    }
+    return latest;
   }
 
   async startQueuedRuns(input: StartQueuedRunsInput): Promise<DagRunRecord[]> {
