@@ -17,9 +17,6 @@ import { driveBackfills } from "./backfill-driver.js";
 import { transactionBatches } from "./transaction-batches.js";
 import type { LogFn } from "../logging/log-fields.js";
 
-/** How many DAGs' queued runs a tick starts per transaction (each DAG locked in turn). */
-const DAGS_PER_START_TRANSACTION = 64;
-
 /** A DAG's scheduled runs that came due, to be created with other DAGs' in this tick. */
 interface DueRuns {
   readonly entry: RegisteredDag;
@@ -128,12 +125,17 @@ export class Scheduler {
     const made = await this.#createDueRuns(due, now);
     created += made.created;
     let started = made.started;
-    // Only the DAGs that have queued runs, several DAGs to a transaction.
-    const withQueued = await this.#dagsWithQueuedRuns();
-    const toStart = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && (withQueued === undefined || withQueued.has(entry.dag.id)));
-    for (let first = 0; first < toStart.length; first += DAGS_PER_START_TRANSACTION) {
-      started += await this.#startQueuedRuns(toStart.slice(first, first + DAGS_PER_START_TRANSACTION), now);
-    }
+    // Only the DAGs that have queued runs, several DAGs to a transaction, as many as keep it short:
+    // what a DAG's start queues is its runs that may start times their root tasks.
+    const queuedRuns = await this.#queuedRunsByDag();
+    const toStart = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && (queuedRuns === undefined || queuedRuns.has(entry.dag.id)));
+    const queues = (entry: RegisteredDag) => {
+      const queued = queuedRuns?.get(entry.dag.id);
+      if (queued === undefined) return Number.POSITIVE_INFINITY;
+      const roots = entry.dag.graph.tasks.filter((task) => task.upstream.length === 0).length;
+      return Math.min(queued, entry.dag.options.maxActiveRuns ?? queued) * Math.max(1, roots);
+    };
+    for (const batch of transactionBatches(toStart, queues)) started += await this.#startQueuedRuns(batch, now);
     // Backfills stored through the API: start their next runs (backfill-driver.ts).
     started += (await driveBackfills(store, (dagId) => registry.get(dagId), now, (error) => this.#options.onError?.(error))).started;
     const zombies = await this.#failZombies(now);
@@ -207,11 +209,14 @@ export class Scheduler {
     for (const entry of registry.all().values()) this.#recorded.set(entry.dag.id, entry);
   }
 
-  /** The DAGs with queued runs, or undefined when there are too many to list (then every DAG is tried). */
-  async #dagsWithQueuedRuns(): Promise<Set<string> | undefined> {
+  /** How many queued runs each DAG has (DAGs without are not in the map), or undefined when there are too many to list (then every DAG is tried, one to a transaction). */
+  async #queuedRunsByDag(): Promise<Map<string, number> | undefined> {
     const limit = 10_000;
     const runs = await this.#options.store.listRuns({ states: ["queued"], limit });
-    return runs.length >= limit ? undefined : new Set(runs.map((run) => run.dagId));
+    if (runs.length >= limit) return undefined;
+    const counts = new Map<string, number>();
+    for (const run of runs) counts.set(run.dagId, (counts.get(run.dagId) ?? 0) + 1);
+    return counts;
   }
 
   /**
@@ -263,7 +268,11 @@ export class Scheduler {
     const failed = new Set<DueRuns>();
     let created = 0;
     let started = 0;
-    for (const batch of transactionBatches(items, (item) => item.input.graph.tasks.length)) {
+    for (const cut of transactionBatches(items, (item) => item.input.graph.tasks.length)) {
+      // A DAG whose share failed makes no more runs this tick: its runs must stay a prefix of its
+      // intervals, or its latest logical date would pass the ones missing and no tick would make them.
+      const batch = cut.filter((item) => !failed.has(item.due));
+      if (batch.length === 0) continue;
       let results: (CreateRunResult | undefined)[];
       try {
         results = await store.createRuns(batch.map((item) => item.input));

@@ -1,7 +1,9 @@
 // A worker's heartbeat may run while its own completion batch holds some of the same instances:
 // both lock task instances, and must take them in the same order, or each waits for the other
 // and PostgreSQL ends one of them as a deadlock (40P01). A completion locks in the order of run
-// and id (each run before its instances: complete-tries.ts); so must the heartbeat.
+// and id (each run before its instances: complete-tries.ts); so must the heartbeat. Likewise a
+// scheduler starting the queued runs of many DAGs and a DAG reload writing many DAGs both take
+// DAG rows: in the order of the DAG ids (sql/shared/locks.ts compareDagIds).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
@@ -44,5 +46,44 @@ it("a heartbeat takes its instances in the order a completion does, so the two n
   } finally {
     await client.query("rollback").catch(() => undefined);
     await store.close();
+  }
+});
+
+it("starting the queued runs of many DAGs and recording many DAGs take the DAGs' rows in one order, so the two never deadlock", { timeout: 20_000 }, async () => {
+  const dagSchema = `${schema}_dags`;
+  const starter = openPostgresStore({ url: TEST_PG_URL, schema: dagSchema, maxConnections: 1 });
+  const reloader = openPostgresStore({ url: TEST_PG_URL, schema: dagSchema, maxConnections: 1 });
+  const holder = new pg.Client({ connectionString: TEST_PG_URL, options: `-c search_path=${dagSchema}` });
+  try {
+    const report = await starter.migrate();
+    if (report.error) throw report.error;
+    await holder.connect();
+    const now = at(1);
+    // The file a.ts defines DAG "zz", b.ts defines "aa": a reload lists them zz first.
+    const dags = [
+      { dagId: "zz", file: "a.ts", graph: graph("zz", [{ id: "t" }]) },
+      { dagId: "aa", file: "b.ts", graph: graph("aa", [{ id: "t" }]) },
+    ];
+    await starter.upsertDags({ dags, now });
+    for (const { dagId, graph: g } of dags) await starter.createRun(runInput(g, { runId: `${dagId}_r`, runType: "scheduled", start: false }));
+    // Another transaction holds aa's queued run a moment: the start takes aa's DAG row, then waits.
+    await holder.query("begin");
+    await holder.query("set local deadlock_timeout = '200ms'");
+    await holder.query("select run_id from dag_runs where run_id = 'aa_r' for update");
+    const start = starter.startQueuedRunsOfDags(dags.map(({ dagId, graph: g }) => ({ dagId, graph: g, maxActiveRuns: 5, now })));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The reload: had it taken zz's row first, the start would wait on it next, and it on the start.
+    const reload = reloader.upsertDags({ dags, now: at(2) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.query("commit");
+    const [started, reloaded] = await Promise.allSettled([start, reload]);
+    expect(reloaded).toEqual({ status: "fulfilled", value: undefined });
+    expect(started.status === "fulfilled" && started.value.map((runs) => runs.map((run) => run.runId))).toEqual([["zz_r"], ["aa_r"]]);
+  } finally {
+    await holder.query("rollback").catch(() => undefined);
+    await holder.query(`drop schema if exists ${dagSchema} cascade`).catch(() => undefined);
+    await holder.end().catch(() => undefined);
+    await starter.close();
+    await reloader.close();
   }
 });

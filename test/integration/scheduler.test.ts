@@ -326,6 +326,100 @@ export default dag("many_${n}", { schedule: "@daily", startDate: "2024-01-01", c
   });
 });
 
+describe("starting many queued runs", () => {
+  it("starts them in transactions that queue at most 2,000 task instances each", async () => {
+    // Eight DAGs of 20 root tasks with 16 queued runs each (after a downtime): a DAG's start
+    // queues 320 instances, so a transaction takes at most six of them (four: a power of two).
+    const folder = join(dir, "wide");
+    mkdirSync(folder);
+    for (let n = 0; n < 8; n++) {
+      writeFileSync(
+        join(folder, `wide_${n}.ts`),
+        `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
+export default dag("wide_${n}", { schedule: null, maxActiveRuns: 16 }, (d) => {
+  for (let i = 0; i < 20; i++) d.task(\`t\${i}\`, () => i);
+});
+`,
+      );
+    }
+    const registry = new DagRegistry(folder);
+    await registry.refresh();
+    const real = openStore();
+    await real.migrate();
+    const clock = new Clock("2024-03-01T00:00:00Z");
+    for (const entry of registry.all().values()) {
+      await real.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
+      const runs = Array.from({ length: 16 }, (_, k) => new Date(Date.UTC(2024, 0, 1 + k)));
+      await real.createRuns(runs.map((day, k) => ({ runId: `${entry.dag.id}_${k}`, runType: "backfill" as const, graph: entry.dag.graph, logicalDate: day, dataIntervalStart: day, dataIntervalEnd: day, params: {}, start: false, now: clock.now })));
+    }
+    const calls: number[] = [];
+    const store = new Proxy(real, {
+      get: (target, name) => {
+        if (name === "startQueuedRunsOfDags") {
+          return (inputs: Parameters<Store["startQueuedRunsOfDags"]>[0]) => {
+            calls.push(inputs.length);
+            return target.startQueuedRunsOfDags(inputs);
+          };
+        }
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onError: (error) => errors.push(error) });
+    expect(await scheduler.tick()).toMatchObject({ started: 8 * 16 });
+    expect(errors).toEqual([]);
+    expect(calls).toEqual([4, 4]);
+  });
+});
+
+describe("a catch-up whose transaction fails in the middle", () => {
+  it("creates nothing after the failed batch in that tick, and the next tick fills in every interval, none skipped", async () => {
+    // A DAG 100 hours behind: its runs are created 64, 32 and 4 to a transaction. Had later
+    // batches gone on after the second failed, its latest logical date would have jumped past
+    // the missing hours, and no tick would have made them.
+    const folder = join(dir, "behind");
+    mkdirSync(folder);
+    writeFileSync(
+      join(folder, "hourly.ts"),
+      `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
+export default dag("hourly", { schedule: "@hourly", startDate: "2024-01-01", catchup: true }, (d) => {
+  const a = d.task("a", () => 1);
+  d.task("b", { after: [a] }, () => 2);
+});
+`,
+    );
+    const registry = new DagRegistry(folder);
+    await registry.refresh();
+    const real = openStore();
+    await real.migrate();
+    const clock = new Clock("2024-01-05T04:00:30Z");
+    for (const entry of registry.all().values()) await real.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
+    // The second transaction fails, and so does its retry of the DAG's share (a busy database).
+    let calls = 0;
+    const createRuns: Store["createRuns"] = async (inputs) => {
+      calls++;
+      if (calls === 2 || calls === 3) throw new Error("database is locked");
+      return real.createRuns(inputs);
+    };
+    const store = new Proxy(real, {
+      get: (target, name) => {
+        if (name === "createRuns") return createRuns;
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onError: (error) => errors.push(error) });
+    expect((await scheduler.tick()).created).toBe(64);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['DAG "hourly": database is locked']);
+    clock.advance(60_000);
+    expect((await scheduler.tick()).created).toBe(36);
+    const hours = (await runsOf(real, "hourly")).map((run) => (run.logicalDate.getTime() - Date.parse("2024-01-01T00:00:00Z")) / HOUR);
+    expect(hours.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, h) => h));
+  });
+});
+
 describe("timezones", () => {
   it("a 02:00 Europe/Berlin DAG gets one run per local day across both DST changes, each created once its interval ended", async () => {
     const clock = new Clock("2024-03-28T00:00:00Z");

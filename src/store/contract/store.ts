@@ -366,8 +366,9 @@ export interface Store {
   startQueuedRuns(input: StartQueuedRunsInput): Promise<DagRunRecord[]>;
   /**
    * `startQueuedRuns` for several DAGs in one transaction (a tick in which many DAGs came due),
-   * each DAG locked in turn, in the order of their ids (two schedulers never wait on each other
-   * in a circle); the runs started, in the order of `inputs`.
+   * each DAG locked in turn, in the order of their ids, the order `upsertDags` writes them in (two
+   * such transactions never wait on each other in a circle); the runs started, in the order of
+   * `inputs`.
    */
   startQueuedRunsOfDags(inputs: readonly StartQueuedRunsInput[]): Promise<DagRunRecord[][]>;
   /**

@@ -66,7 +66,7 @@ import {
   tryFromRow,
 } from "./shared/rows.js";
 import { NotFoundError } from "../../core/errors.js";
-import { isUniqueViolation, lockInstancesInRunOrder } from "./shared/locks.js";
+import { compareDagIds, isUniqueViolation, lockInstancesInRunOrder } from "./shared/locks.js";
 import { queuedCount, type QueuedNotifier } from "./shared/queued-signal.js";
 import { registerTxFeatures } from "./shared/tx-features.js";
 import * as secrets from "./access/secrets.js";
@@ -244,7 +244,10 @@ export class SqlStore implements Store {
   async upsertDags(input: { dags: readonly { dagId: string; file: string; graph: DagGraph }[]; now: Date }): Promise<void> {
     if (input.dags.length === 0) return;
     const updatedAt = input.now.getTime();
-    const rows = input.dags.map((dag) => ({ dag_id: dag.dagId, is_paused: 0, file: dag.file, graph: JSON.stringify(dag.graph), updated_at: updatedAt }));
+    // In the order of the ids, the order startQueuedRunsOfDags locks DAGs in (compareDagIds).
+    const rows = [...input.dags]
+      .sort((a, b) => compareDagIds(a.dagId, b.dagId))
+      .map((dag) => ({ dag_id: dag.dagId, is_paused: 0, file: dag.file, graph: JSON.stringify(dag.graph), updated_at: updatedAt }));
     await this.#tx(async (tx) => {
       // Several rows per statement, few enough to stay under SQLite's 32,766 bound parameters.
       for (let start = 0; start < rows.length; start += UPSERT_DAGS_PER_STATEMENT) {
@@ -308,8 +311,8 @@ export class SqlStore implements Store {
     if (inputs.length === 0) return Promise.resolve([]);
     return this.#tx(async (tx) => {
       const started = new Map<StartQueuedRunsInput, DagRunRecord[]>();
-      // Locked in the order of their ids: another scheduler's transaction takes them in the same order.
-      for (const input of [...inputs].sort((a, b) => (a.dagId < b.dagId ? -1 : a.dagId > b.dagId ? 1 : 0))) {
+      // Locked in the order of their ids, as upsertDags writes them (compareDagIds).
+      for (const input of [...inputs].sort((a, b) => compareDagIds(a.dagId, b.dagId))) {
         started.set(input, await startQueuedRuns(tx, input, this.#rowLocks));
       }
       return inputs.map((input) => started.get(input) ?? []);

@@ -23,6 +23,15 @@ export async function lockRun(tx: Tx, runId: string, rowLocks: RowLocks): Promis
   await tx.selectFrom("dag_runs").select("run_id").where("run_id", "=", runId).forUpdate().execute();
 }
 
+/**
+ * The order in which a transaction that writes or locks several DAGs' rows takes them (starting
+ * the queued runs of many DAGs, recording many DAGs): the same everywhere, so that two such
+ * transactions never wait on each other in a circle.
+ */
+export function compareDagIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Serialises decisions about one DAG's runs (e.g. how many may run) across schedulers. */
 export async function lockDag(tx: Tx, dagId: string, rowLocks: RowLocks): Promise<void> {
   if (!rowLocks) return;
