@@ -14,7 +14,7 @@ import { createDatasetTriggeredRun } from "./dataset-triggers.js";
 import { intervalRunInput } from "./interval-run-input.js";
 import { defaultParamsOf } from "./run-params.js";
 import { driveBackfills } from "./backfill-driver.js";
-import { transactionBatches } from "./transaction-batches.js";
+import { MAX_RUNS_PER_TRANSACTION, transactionBatches } from "./transaction-batches.js";
 import type { LogFn } from "../logging/log-fields.js";
 
 /** A DAG's scheduled runs that came due, to be created with other DAGs' in this tick. */
@@ -105,17 +105,19 @@ export class Scheduler {
     }
     await this.#awaitReload();
     const paused = new Set(await store.listPausedDagIds());
+    // The DAGs as they are now: a reload that ends during this tick swaps entries in the registry.
+    const entries = [...registry.all().values()];
     let created = 0;
     // Every DAG's due runs first, then created together: at midnight every @daily DAG comes due,
     // and a transaction per DAG made the tick as long as the deployment was large.
     const due: DueRuns[] = [];
     // Where the schedule of each DAG that may have come due goes on from, read for all at once.
-    const looking = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && isTimetable(entry.schedule) && this.#mayBeDue(entry, now));
-    const latestDates = looking.length === 0 ? new Map<string, Date>() : await store.latestLogicalDates(looking.map((entry) => entry.dag.id));
-    for (const entry of registry.all().values()) {
+    const looking = entries.filter((entry) => !paused.has(entry.dag.id) && isTimetable(entry.schedule) && this.#mayBeDue(entry, now));
+    const latest = { looked: new Set(looking.map((entry) => entry.dag.id)), dates: looking.length === 0 ? new Map<string, Date>() : await store.latestLogicalDates(looking.map((entry) => entry.dag.id)) };
+    for (const entry of entries) {
       if (paused.has(entry.dag.id)) continue;
       try {
-        const found = await this.#dueRuns(entry, now, latestDates);
+        const found = await this.#dueRuns(entry, now, latest);
         if (typeof found === "number") created += found;
         else due.push(found);
       } catch (error) {
@@ -128,10 +130,10 @@ export class Scheduler {
     // Only the DAGs that have queued runs, several DAGs to a transaction, as many as keep it short:
     // what a DAG's start queues is its runs that may start times their root tasks.
     const queuedRuns = await this.#queuedRunsByDag();
-    const toStart = [...registry.all().values()].filter((entry) => !paused.has(entry.dag.id) && (queuedRuns === undefined || queuedRuns.has(entry.dag.id)));
+    const toStart = entries.filter((entry) => !paused.has(entry.dag.id) && (queuedRuns === undefined || queuedRuns.has(entry.dag.id)));
     const queues = (entry: RegisteredDag) => {
-      const queued = queuedRuns?.get(entry.dag.id);
-      if (queued === undefined) return Number.POSITIVE_INFINITY;
+      // Counts unknown (too many queued runs to list): as many runs as a transaction creates.
+      const queued = queuedRuns?.get(entry.dag.id) ?? MAX_RUNS_PER_TRANSACTION;
       const roots = entry.dag.graph.tasks.filter((task) => task.upstream.length === 0).length;
       return Math.min(queued, entry.dag.options.maxActiveRuns ?? queued) * Math.max(1, roots);
     };
@@ -223,7 +225,7 @@ export class Scheduler {
    * A DAG's runs that came due: a dataset-triggered DAG's run is created here (how many), a
    * timetable DAG's scheduled runs are returned to be created with the other DAGs'.
    */
-  async #dueRuns(entry: RegisteredDag, now: Date, latestDates: ReadonlyMap<string, Date>): Promise<DueRuns | number> {
+  async #dueRuns(entry: RegisteredDag, now: Date, latest: { readonly looked: ReadonlySet<string>; readonly dates: ReadonlyMap<string, Date> }): Promise<DueRuns | number> {
     const { schedule, dag } = entry;
     if (schedule.kind === "datasets") {
       const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
@@ -239,7 +241,8 @@ export class Scheduler {
       startDate: entry.startDate,
       endDate: entry.endDate,
       catchup: dag.options.catchup,
-      lastLogicalDate: latestDates.get(dag.id),
+      // Read with the others' when the tick looked it up (not there: no runs yet), else on its own.
+      lastLogicalDate: latest.looked.has(dag.id) ? latest.dates.get(dag.id) : await this.#options.store.latestLogicalDate(dag.id),
       now,
       limit,
     });

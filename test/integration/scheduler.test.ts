@@ -326,6 +326,71 @@ export default dag("many_${n}", { schedule: "@daily", startDate: "2024-01-01", c
   });
 });
 
+describe("a DAG reload that ends during a tick", () => {
+  it("leaves a catch-up DAG going on from its latest run, not from its start date", async () => {
+    // x has runs for hours 48-99 only (it was catchup: false while the scheduler was down before
+    // that). A reload swaps its registry entry while the tick reads the other DAGs' latest dates:
+    // had the tick gone on with the live registry, x would have counted as never run and been
+    // caught up from hour 0.
+    const folder = join(dir, "reloaded");
+    mkdirSync(folder);
+    const write = (id: string, options: string) =>
+      writeFileSync(
+        join(folder, `${id}.ts`),
+        `import { dag } from ${JSON.stringify(join(ROOT, "src/dsl/index.js"))};
+export default dag("${id}", { schedule: "@hourly", ${options} }, (d) => { d.task("a", () => 1); });
+`,
+      );
+    write("x", `startDate: "2024-01-01", catchup: true`);
+    write("y", `startDate: "2024-01-05", catchup: false`);
+    const loaded = new DagRegistry(folder);
+    await loaded.refresh();
+    const byId = new Map(loaded.all());
+    const registry = new Proxy(loaded, {
+      get: (target, name) => {
+        if (name === "all") return () => byId;
+        if (name === "get") return (dagId: string) => byId.get(dagId);
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const real = openStore();
+    await real.migrate();
+    const hour = (h: number) => new Date(Date.parse("2024-01-01T00:00:00Z") + h * HOUR);
+    for (const entry of byId.values()) await real.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: hour(0) });
+    const x = registered(loaded, "x");
+    await real.createRuns(Array.from({ length: 52 }, (_, i) => ({ runId: `x_${48 + i}`, runType: "scheduled" as const, graph: x.dag.graph, logicalDate: hour(48 + i), dataIntervalStart: hour(48 + i), dataIntervalEnd: hour(49 + i), params: {}, start: false, now: hour(100) })));
+    let reloadDuringRead = false;
+    const store = new Proxy(real, {
+      get: (target, name) => {
+        const value: unknown = Reflect.get(target, name, target);
+        if (typeof value !== "function") return value;
+        const bound = (value as (...args: unknown[]) => unknown).bind(target);
+        if (name !== "latestLogicalDates") return bound;
+        return async (...args: unknown[]) => {
+          const result = await bound(...args);
+          if (reloadDuringRead) byId.set("x", { ...x });
+          reloadDuringRead = false;
+          return result;
+        };
+      },
+    });
+    const clock = new Clock(new Date(hour(100).getTime() + 30_000).toISOString());
+    const errors: unknown[] = [];
+    const scheduler = new Scheduler({ store, registry, now: () => clock.now, reloadMs: 0, onError: (error) => errors.push(error) });
+    await scheduler.tick(); // x: hour 99 has its run; next due at 101:00
+    clock.advance(10 * MINUTE);
+    // y is looked at again (a new entry), x's entry is replaced while y's latest date is read.
+    byId.set("y", { ...registered(loaded, "y") });
+    reloadDuringRead = true;
+    await scheduler.tick();
+    expect(errors).toEqual([]);
+    const hours = (await runsOf(real, "x")).map((run) => (run.logicalDate.getTime() - hour(0).getTime()) / HOUR);
+    expect(Math.min(...hours)).toBe(48);
+    expect(hours).toHaveLength(52);
+  });
+});
+
 describe("starting many queued runs", () => {
   it("starts them in transactions that queue at most 2,000 task instances each", async () => {
     // Eight DAGs of 20 root tasks with 16 queued runs each (after a downtime): a DAG's start
