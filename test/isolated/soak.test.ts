@@ -65,10 +65,12 @@ export default dag(
     let killerError: unknown;
     const killer = (async () => {
       while (killing && !fleet.disposed) {
-        // Every 4 to 7 s (in short naps, so that the end of the test does not wait for one): a killed
-        // worker's replacement needs about 3 CPU-seconds to start on these 2 cores (Node, tsx, the DAG
-        // file, its task processes), so killing more often measures restarts rather than the engine...
-        const until = Date.now() + 4_000 + Math.random() * 3_000;
+        // The first kill as soon as a worker is in the middle of tries (the whole soak can take
+        // under 8 s), then every 4 to 7 s (in short naps, so that the end of the test does not wait
+        // for one): a killed worker's replacement needs about 3 CPU-seconds to start on these 2
+        // cores (Node, tsx, the DAG file, its task processes), so killing more often measures
+        // restarts rather than the engine...
+        const until = Date.now() + (killed.length === 0 ? 0 : 4_000 + Math.random() * 3_000);
         while (killing && !fleet.disposed && Date.now() < until) await sleep(100);
         if (!killing || fleet.disposed) break;
         // ...one of the workers that are in the middle of tries (not one still warming up).
@@ -77,7 +79,10 @@ export default dag(
         );
         const candidates = workers.filter((w) => busy.has(w.pid) && w.alive());
         const victim = candidates[Math.floor(Math.random() * candidates.length)];
-        if (!victim) continue;
+        if (!victim) {
+          await sleep(100);
+          continue;
+        }
         await fleet.kill9(victim);
         killed.push(victim.pid);
         workers[workers.indexOf(victim)] = fleet.spawn("worker", workerArgs);
