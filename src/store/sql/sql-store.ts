@@ -289,11 +289,12 @@ export class SqlStore implements Store {
 
   async latestLogicalDates(dagIds: readonly string[]): Promise<Map<string, Date>> {
     const latest = new Map<string, Date>();
-    // A lookup per DAG on the (dag_id, logical_date) index, up to 256 of them in one statement:
+    // A lookup per DAG on the (dag_id, logical_date) index, up to 64 of them in one statement:
     // grouping the DAGs' runs instead read every run of each (a @minutely DAG makes half a million
     // a year). The list is padded to a power of two (the last id again), so that PostgreSQL's
-    // named statements (postgres/prepared-statements.ts) meet few texts.
-    for (const batch of chunks([...new Set(dagIds)], 256)) {
+    // named statements (postgres/prepared-statements.ts) meet few texts. (256 a statement: the
+    // first call for 3,000 DAGs took 744 ms on PostgreSQL, planning them; 64: 233 ms.)
+    for (const batch of chunks([...new Set(dagIds)], 64)) {
       const padded = [...batch];
       while ((padded.length & (padded.length - 1)) !== 0) padded.push(batch[batch.length - 1] as string);
       const lookups = padded.map((dagId) =>
