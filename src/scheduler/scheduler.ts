@@ -111,15 +111,15 @@ export class Scheduler {
     // Every DAG's due runs first, then created together: at midnight every @daily DAG comes due,
     // and a transaction per DAG made the tick as long as the deployment was large.
     const due: DueRuns[] = [];
-    // Where the schedule of each DAG that may have come due goes on from, read for all at once.
-    const looking = entries.filter((entry) => !paused.has(entry.dag.id) && isTimetable(entry.schedule) && this.#mayBeDue(entry, now));
-    const latest = { looked: new Set(looking.map((entry) => entry.dag.id)), dates: looking.length === 0 ? new Map<string, Date>() : await store.latestLogicalDates(looking.map((entry) => entry.dag.id)) };
+    // The timetable DAGs that may have come due, and where each one's schedule goes on from, read
+    // for all of them at once.
+    const looking = new Set(entries.filter((entry) => !paused.has(entry.dag.id) && isTimetable(entry.schedule) && this.#mayBeDue(entry, now)));
+    const latestDates = looking.size === 0 ? new Map<string, Date>() : await store.latestLogicalDates([...looking].map((entry) => entry.dag.id));
     for (const entry of entries) {
       if (paused.has(entry.dag.id)) continue;
       try {
-        const found = await this.#dueRuns(entry, now, latest);
-        if (typeof found === "number") created += found;
-        else due.push(found);
+        if (entry.schedule.kind === "datasets") created += await this.#createDatasetTriggeredRun(entry, entry.schedule, now);
+        else if (looking.has(entry)) due.push(await this.#dueRuns(entry, now, latestDates.get(entry.dag.id)));
       } catch (error) {
         this.#reportDagError(entry.dag.id, error);
       }
@@ -221,18 +221,17 @@ export class Scheduler {
     return counts;
   }
 
-  /**
-   * A DAG's runs that came due: a dataset-triggered DAG's run is created here (how many), a
-   * timetable DAG's scheduled runs are returned to be created with the other DAGs'.
-   */
-  async #dueRuns(entry: RegisteredDag, now: Date, latest: { readonly looked: ReadonlySet<string>; readonly dates: ReadonlyMap<string, Date> }): Promise<DueRuns | number> {
+  /** A dataset-triggered DAG's run, when its datasets were updated (how many: 0 or 1). */
+  async #createDatasetTriggeredRun(entry: RegisteredDag, schedule: Extract<RegisteredDag["schedule"], { kind: "datasets" }>, now: Date): Promise<number> {
+    const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
+    if (run) this.#options.log?.(`created run ${run.runId} of ${entry.dag.id} (dataset updates)`, { runId: run.runId, dagId: entry.dag.id });
+    return run ? 1 : 0;
+  }
+
+  /** A timetable DAG's scheduled runs that came due (`lastLogicalDate`: its latest run's), to be created with the other DAGs'. */
+  async #dueRuns(entry: RegisteredDag, now: Date, lastLogicalDate: Date | undefined): Promise<DueRuns> {
     const { schedule, dag } = entry;
-    if (schedule.kind === "datasets") {
-      const run = await createDatasetTriggeredRun(this.#options.store, entry, schedule, now);
-      if (run) this.#options.log?.(`created run ${run.runId} of ${dag.id} (dataset updates)`, { runId: run.runId, dagId: dag.id });
-      return run ? 1 : 0;
-    }
-    if (!isTimetable(schedule) || !this.#mayBeDue(entry, now)) return 0;
+    if (!isTimetable(schedule)) return { entry, inputs: [], nextDue: undefined };
     const at = now.getTime();
     this.#nextDue.delete(dag.id);
     const limit = 1_000;
@@ -241,8 +240,7 @@ export class Scheduler {
       startDate: entry.startDate,
       endDate: entry.endDate,
       catchup: dag.options.catchup,
-      // Read with the others' when the tick looked it up (not there: no runs yet), else on its own.
-      lastLogicalDate: latest.looked.has(dag.id) ? latest.dates.get(dag.id) : await this.#options.store.latestLogicalDate(dag.id),
+      lastLogicalDate,
       now,
       limit,
     });

@@ -131,6 +131,17 @@ async function schedulerOn(
   return { registry, scheduler, errors };
 }
 
+/** `target` with some of its methods replaced; the others called on `target` itself (its private fields need it). */
+function withMethods<T extends object>(target: T, replaced: Partial<T>): T {
+  return new Proxy(target, {
+    get: (object, name) => {
+      if (Object.hasOwn(replaced, name)) return replaced[name as keyof T];
+      const value: unknown = Reflect.get(object, name, object);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+}
+
 function registered(registry: DagRegistry, dagId: string): RegisteredDag {
   const entry = registry.get(dagId);
   if (!entry) throw new Error(`DAG ${dagId} is not loaded`);
@@ -346,14 +357,7 @@ export default dag("${id}", { schedule: "@hourly", ${options} }, (d) => { d.task
     const loaded = new DagRegistry(folder);
     await loaded.refresh();
     const byId = new Map(loaded.all());
-    const registry = new Proxy(loaded, {
-      get: (target, name) => {
-        if (name === "all") return () => byId;
-        if (name === "get") return (dagId: string) => byId.get(dagId);
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const registry = withMethods(loaded, { all: () => byId, get: (dagId: string) => byId.get(dagId) });
     const real = openStore();
     await real.migrate();
     const hour = (h: number) => new Date(Date.parse("2024-01-01T00:00:00Z") + h * HOUR);
@@ -361,18 +365,12 @@ export default dag("${id}", { schedule: "@hourly", ${options} }, (d) => { d.task
     const x = registered(loaded, "x");
     await real.createRuns(Array.from({ length: 52 }, (_, i) => ({ runId: `x_${48 + i}`, runType: "scheduled" as const, graph: x.dag.graph, logicalDate: hour(48 + i), dataIntervalStart: hour(48 + i), dataIntervalEnd: hour(49 + i), params: {}, start: false, now: hour(100) })));
     let reloadDuringRead = false;
-    const store = new Proxy(real, {
-      get: (target, name) => {
-        const value: unknown = Reflect.get(target, name, target);
-        if (typeof value !== "function") return value;
-        const bound = (value as (...args: unknown[]) => unknown).bind(target);
-        if (name !== "latestLogicalDates") return bound;
-        return async (...args: unknown[]) => {
-          const result = await bound(...args);
-          if (reloadDuringRead) byId.set("x", { ...x });
-          reloadDuringRead = false;
-          return result;
-        };
+    const store = withMethods(real, {
+      latestLogicalDates: async (dagIds) => {
+        const result = await real.latestLogicalDates(dagIds);
+        if (reloadDuringRead) byId.set("x", { ...x });
+        reloadDuringRead = false;
+        return result;
       },
     });
     const clock = new Clock(new Date(hour(100).getTime() + 30_000).toISOString());
@@ -418,16 +416,10 @@ export default dag("wide_${n}", { schedule: null, maxActiveRuns: 16 }, (d) => {
       await real.createRuns(runs.map((day, k) => ({ runId: `${entry.dag.id}_${k}`, runType: "backfill" as const, graph: entry.dag.graph, logicalDate: day, dataIntervalStart: day, dataIntervalEnd: day, params: {}, start: false, now: clock.now })));
     }
     const calls: number[] = [];
-    const store = new Proxy(real, {
-      get: (target, name) => {
-        if (name === "startQueuedRunsOfDags") {
-          return (inputs: Parameters<Store["startQueuedRunsOfDags"]>[0]) => {
-            calls.push(inputs.length);
-            return target.startQueuedRunsOfDags(inputs);
-          };
-        }
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    const store = withMethods(real, {
+      startQueuedRunsOfDags: (inputs) => {
+        calls.push(inputs.length);
+        return real.startQueuedRunsOfDags(inputs);
       },
     });
     const errors: unknown[] = [];
@@ -462,16 +454,11 @@ export default dag("hourly", { schedule: "@hourly", startDate: "2024-01-01", cat
     for (const entry of registry.all().values()) await real.upsertDag({ dagId: entry.dag.id, file: entry.file, graph: entry.dag.graph, now: clock.now });
     // The second transaction fails, and so does its retry of the DAG's share (a busy database).
     let calls = 0;
-    const createRuns: Store["createRuns"] = async (inputs) => {
-      calls++;
-      if (calls === 2 || calls === 3) throw new Error("database is locked");
-      return real.createRuns(inputs);
-    };
-    const store = new Proxy(real, {
-      get: (target, name) => {
-        if (name === "createRuns") return createRuns;
-        const value: unknown = Reflect.get(target, name, target);
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    const store = withMethods(real, {
+      createRuns: async (inputs) => {
+        calls++;
+        if (calls === 2 || calls === 3) throw new Error("database is locked");
+        return real.createRuns(inputs);
       },
     });
     const errors: unknown[] = [];

@@ -33,32 +33,23 @@ export async function createRun(tx: Tx, input: CreateRunInput): Promise<CreateRu
  * order of `inputs`.
  */
 export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Promise<CreateRunResult[]> {
-  // Each input's run, by interval for those unique per interval: existing ones first, then each
-  // fresh one as it is made (a later input for the same interval gets it).
-  const runOfInterval = await existingRuns(tx, inputs);
+  const existing = await existingRuns(tx, inputs);
   const records = new Map<string, DagRunRecord>();
-  for (const row of runOfInterval.values()) records.set(row.run_id, runFromRow(row));
-  // Which inputs make a run: those whose interval has none, in the store or earlier in `inputs`.
-  const taken = new Set(runOfInterval.keys());
-  const makes = inputs.map((input) => {
+  for (const row of existing.values()) records.set(row.run_id, runFromRow(row));
+  // Each input's run: the one its interval has, in the store or made for an earlier input, or its own.
+  const runOfInterval = new Map([...existing].map(([key, row]) => [key, row.run_id]));
+  const made: CreateRunInput[] = [];
+  const results = inputs.map((input) => {
     const key = intervalKey(input);
-    if (key === undefined) return true;
-    if (taken.has(key)) return false;
-    taken.add(key);
-    return true;
+    const runId = key === undefined ? undefined : runOfInterval.get(key);
+    if (runId !== undefined) return { runId, created: false };
+    if (key !== undefined) runOfInterval.set(key, input.runId);
+    made.push(input);
+    return { runId: input.runId, created: true };
   });
   // The versions of the runs it makes, looked up (and kept) together.
-  const made = inputs.filter((_, i) => makes[i]);
-  const versionsOfMade = await recordDagVersions(tx, made.map((input) => ({ graph: input.graph, source: input.source, at: input.now.getTime() })));
-  const fresh: { readonly input: CreateRunInput; readonly row: Selectable<DagRunTable> }[] = [];
-  const results: { readonly runId: string; readonly created: boolean }[] = [];
-  for (const input of inputs) {
-    const key = intervalKey(input);
-    const found = key === undefined ? undefined : runOfInterval.get(key);
-    if (found !== undefined) {
-      results.push({ runId: found.run_id, created: false });
-      continue;
-    }
+  const versions = await recordDagVersions(tx, made.map((input) => ({ graph: input.graph, source: input.source, at: input.now.getTime() })));
+  const fresh = made.map((input, i) => {
     const at = input.now.getTime();
     const row: Selectable<DagRunTable> = {
       run_id: input.runId,
@@ -73,13 +64,11 @@ export async function createRuns(tx: Tx, inputs: readonly CreateRunInput[]): Pro
       started_at: null,
       ended_at: null,
       updated_at: at,
-      dag_version: versionsOfMade[fresh.length] as string,
+      dag_version: versions[i] as string,
     };
-    if (key !== undefined) runOfInterval.set(key, row);
     records.set(row.run_id, runFromRow(row));
-    fresh.push({ input, row });
-    results.push({ runId: row.run_id, created: true });
-  }
+    return { input, row };
+  });
   // The unique index stays the final word if two schedulers race past the check above.
   for (const batch of chunks(fresh, ROWS_PER_INSERT)) await tx.insertInto("dag_runs").values(batch.map((f) => f.row)).execute();
   // (Created at their inputs' times: the history says when each run was made.)
