@@ -3,9 +3,12 @@
  * <concurrency> [sqlite|postgres] [process|thread|inline] [warm|cold]`): like fanout10k, at a chosen
  * size, printing tasks per second. `warm` (the default, as fanout10k) starts all the pool's task
  * processes before the first claim; `cold` only the one a worker starts, the rest forked by the burst. With PROFILE_OUT=<file.cpuprofile>, the drain alone (not the start-up)
- * is CPU-profiled into that file.
+ * is CPU-profiled into that file. With QUERY_LOG=1, the statements' count and time, by text, are
+ * printed after the run (the slowest 25). With HISTORY=<n> (PostgreSQL), the tables first hold n
+ * finished instances of other runs, each with its try, analysed: a deployment's history.
  */
 import { writeFileSync } from "node:fs";
+import pg from "pg";
 import { Session } from "node:inspector/promises";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +17,8 @@ import { findDag, loadDagFile } from "../src/dsl/load.js";
 import { runToCompletion } from "../src/app/run-to-completion.js";
 import { defaultProcessCount, WORKER_WARM_PROCESSES } from "../src/worker/process-pool.js";
 import { openStoreAt } from "../src/store/open-store.js";
+import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
+import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import { writeDagFile } from "./workloads/setup.js";
 import { dropSchema } from "./workloads/util.js";
 
@@ -33,9 +38,30 @@ try {
 });
 `,
   );
-  const store = openStoreAt(location);
+  const statements = new Map<string, { count: number; ms: number }>();
+  const onQuery = process.env["QUERY_LOG"] === "1"
+    ? (text: string, ms: number) => {
+        const key = text.replace(/\$\d+(, \$\d+)*/g, "$n").replace(/\?(, \?)*/g, "?").slice(0, 160);
+        const entry = statements.get(key) ?? { count: 0, ms: 0 };
+        entry.count += 1;
+        entry.ms += ms;
+        statements.set(key, entry);
+      }
+    : undefined;
+  const store = onQuery === undefined ? openStoreAt(location) : kind === "postgres" ? openPostgresStore({ url: pgUrl, schema, onQuery }) : openSqliteStore({ path: location, onQuery });
   const report = await store.migrate();
   if (report.error) throw report.error;
+  const history = Number(process.env["HISTORY"] ?? "0");
+  if (history > 0 && kind === "postgres") {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    await client.query(`set search_path to ${schema}`);
+    await client.query(`insert into task_instances (run_id, dag_id, task_id, map_index, state, try_number, max_tries, priority, pool, queue, updated_at)
+      select 'old-' || (i / 100), 'old', 't' || (i % 100), -1, 'success', 1, 1, 0, 'default_pool', 'default', 0 from generate_series(1, $1) as i`, [history]);
+    await client.query(`insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at) select id, 1, 'success', 'w', 0, 0, 0 from task_instances`);
+    await client.query("analyze");
+    await client.end();
+  }
   // How often each store method is called: most of them are a transaction each.
   const calls: Record<string, number> = {};
   const counted = new Proxy(store, {
@@ -65,6 +91,7 @@ try {
   const first = Math.min(...mapped.map((ti) => ti.startedAt?.getTime() ?? Number.NaN));
   const last = Math.max(...mapped.map((ti) => ti.endedAt?.getTime() ?? Number.NaN));
   console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", start, seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), calls }));
+  for (const [text, { count, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`${ms.toFixed(0).padStart(6)} ms ${String(count).padStart(6)}x ${text}`);
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

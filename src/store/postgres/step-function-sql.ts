@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's one-round-trip step (issue 17), kept as code under a versioned name
- * (`STEP_FUNCTION_NAME`, `tributary_step_2` now): the store creates this version after its
+ * (`STEP_FUNCTION_NAME`, `tributary_step_3` now): the store creates this version after its
  * migrations when its schema lacks it (step-function.ts `createStepFunction`), and never replaces or
  * drops a version. A change to the body, or to what the function takes or answers, takes the next name:
  * processes of two releases side by side (a rolling deploy, a CLI of another version) then each
@@ -40,9 +40,16 @@
  * a parameter makes the generic plan look dearer than the custom plan of one row: a chain's step
  * (one outcome, one claim) then cost 12-16 % more than with statements per row (measured when a
  * first version of this was tried and reverted, 8047ddd). Generic plans are planned once per
- * connection. The claim's candidates (an index scan of `task_instances_claim_order` in the claim's
- * order, `LIMIT` a parameter) keep the plan a custom plan has: checked with EXPLAIN on 400,000
- * instances, 20,000 of them queued.
+ * connection, from the statistics of that moment, which on a fan-out are always behind
+ * (`task_tries` grows from nothing while a drain runs), and cannot know that a batch is 64 rows or
+ * a claim's limit 64. So every statement here reads rows by key or in an index's order, and says
+ * so: each statement that writes a batch's rows names their ids as an array (`= any(...)`, read by
+ * primary key or unique index); the claim reads the queue up to its limit before joining the runs;
+ * and the function runs with `enable_seqscan`, `enable_sort` and `jit` off (`STEP_FUNCTION_CONFIG`;
+ * with the first two off, the planner's costs pass the threshold at which JIT would compile each
+ * statement, 76-240 ms apiece). `tributary_step_2` read `task_instances` and `task_tries` whole
+ * at every step, or `task_tries` once per outcome, and read and sorted a run's whole queue at
+ * every claim (test/integration/postgres-step-plans.test.ts; docs/architecture.md).
  */
 export const STEP_FUNCTION_BODY = `
 declare
@@ -72,6 +79,7 @@ declare
   v_claimed jsonb := '[]';
   v_n integer;
   v_candidates jsonb;
+  v_candidate_ids bigint[];
   v_claim_skipped boolean := false;
   -- A candidate in a configured pool or woken from a wait: the claim is the statements'.
   v_for_statements boolean;
@@ -100,12 +108,15 @@ begin
       -- A try never ends before it started (the worker's clock may run behind the claimer's).
       select o.n, t.id, t.run_id, t.task_id, t.map_index, t.try_number, greatest(o.now, coalesce(t.started_at, 0)) as at, o.result
       from o join task_instances t on t.id = o.id
+      where t.id = any(v_ids)
     ), closed as (
       update task_tries tt set outcome = 'success', ended_at = s.at, error = null, error_kind = null
-      from s where tt.task_instance_id = s.id and tt.try_number = s.try_number
+      from s where tt.task_instance_id = s.id and tt.try_number = s.try_number and tt.task_instance_id = any(v_ids)
     ), moved as (
       update task_instances t set ended_at = s.at, result = s.result, error = null, worker_id = null, updated_at = s.at, state = 'success'
-      from s where t.id = s.id and t.state = 'running'
+      -- (Running, as checked above with the rows locked. Not asked again: a plan would then read
+      -- the state's index, dead entries and all, instead of the primary key.)
+      from s where t.id = s.id and t.id = any(v_ids)
     ), history as (
       insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
       select run_id, id, task_id, map_index, 'running', 'success', at, null from s order by n
@@ -194,12 +205,16 @@ begin
             r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
             r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
             r.dag_version as run_dag_version
-          from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
-          where t.state = 'queued' and t.dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
-            and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
-          order by t.priority desc, t.queued_at asc, t.id asc
-          limit (v_claim->>'limit')::integer
-          for update of t skip locked
+          -- The queue read in the claim's order up to the limit, before the runs are joined: joined
+          -- first, a plan may start from the runs and read and sort a run's whole queue.
+          from (
+            select * from task_instances
+            where state = 'queued' and dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
+              and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or queue in (select jsonb_array_elements_text(v_claim->'queues')))
+            order by priority desc, queued_at asc, id asc
+            limit (v_claim->>'limit')::integer
+            for update skip locked
+          ) as t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
         ) as c;
       if v_for_statements then
         v_claim_skipped := true;
@@ -211,6 +226,7 @@ begin
         v_claim_skipped := true;
       else
         -- Tries opened, instances moved, their history: one statement for the whole claim.
+        v_candidate_ids := array(select (x.value->>'id')::bigint from jsonb_array_elements(v_candidates) as x(value));
         with c as (
           select x.value as row, x.n, (x.value->>'id')::bigint as id, (x.value->>'try_number')::integer + 1 as try,
             (x.value->>'queued_at')::bigint as queued_at,
@@ -223,7 +239,7 @@ begin
         ), moved as (
           update task_instances t set try_number = c.try, worker_id = v_worker, started_at = c.started, ended_at = null,
               heartbeat_at = c.started, next_retry_at = null, updated_at = c.started, state = 'running'
-            from c where t.id = c.id and t.state = 'queued'
+            from c where t.id = c.id and t.state = 'queued' and t.id = any(v_candidate_ids)
           returning t.id
         ), history as (
           insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
@@ -261,10 +277,10 @@ end
 `;
 
 /** The function's settings, as `pg_proc.proconfig` lists them. */
-export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan"];
+export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan", "enable_seqscan=off", "enable_sort=off", "jit=off"];
 
 /** The version of the step the store calls: a new body takes a new name (see the header). */
-export const STEP_FUNCTION_NAME = "tributary_step_2";
+export const STEP_FUNCTION_NAME = "tributary_step_3";
 
 /** The statement that creates the function. */
 export const STEP_FUNCTION_SQL = `create or replace function ${STEP_FUNCTION_NAME}(p jsonb) returns jsonb language plpgsql

@@ -1,0 +1,115 @@
+/**
+ * The step function's statements find a batch's rows by their keys, whatever the tables' size and
+ * whatever their statistics say. The function runs its statements with generic plans
+ * (step-function-sql.ts), planned once per connection from the statistics of the moment, not from
+ * the batch. Found on fanout10k:
+ * - a join of the batch (a set read from the argument, guessed at 100 rows) to `task_instances`
+ *   or `task_tries` was planned as a hash join that read the whole table at every step, or, on
+ *   statistics taken while `task_tries` was still empty, as a loop reading it whole once per
+ *   outcome; with 300,000 instances of history the fan-out ran at two thirds of its pace;
+ * - the claim, on a database whose only run is the fan-out, started from the runs and read and
+ *   sorted the run's whole queue at every claim, instead of reading the claim index in order up
+ *   to its limit.
+ * Every nested statement's plan of one step, as auto_explain reports it, is checked.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, expect, it } from "vitest";
+import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import { STEP_FUNCTION_NAME } from "../../src/store/postgres/step-function-sql.js";
+import { stepCall } from "../../src/store/sql/shared/step-call.js";
+import type { ClaimRequest, Store } from "../../src/store/index.js";
+import type { DagGraph } from "../../src/core/types.js";
+import { at, runInput } from "../conformance/driver.js";
+import { wideGraph } from "../conformance/fixtures.js";
+import { TEST_PG_URL } from "../conformance/stores.js";
+
+const FANOUT = wideGraph("fanout", 3_000);
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** A store in a schema of its own, and a client of the test's own on that schema. */
+async function place(): Promise<{ store: Store; client: pg.Client }> {
+  const schema = `step_plans_${randomBytes(4).toString("hex")}`;
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  const store = openPostgresStore({ url: TEST_PG_URL, schema });
+  cleanups.push(async () => {
+    await store.close();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  });
+  const report = await store.migrate();
+  if (report.error) throw report.error;
+  await client.query(`set search_path to ${schema}`);
+  return { store, client };
+}
+
+/**
+ * Claims 64 of the fan-out's instances through the store, then calls the step function from the
+ * test's session for their 64 successes and a claim of 64 more: returns the plans of the call's
+ * statements.
+ */
+async function stepPlans(store: Store, client: pg.Client, graph: DagGraph): Promise<string[]> {
+  const claim: ClaimRequest = { workerId: "worker-1", limit: 64, dagIds: [graph.dagId], now: at(1) };
+  const claimed = await store.claimNextTasks(claim);
+  expect(claimed).toHaveLength(64);
+  const call = stepCall(
+    claimed.map((c) => ({ taskInstanceId: c.instance.id, taskId: c.instance.taskId, tryNumber: c.tryNumber, outcome: "success" as const, result: null, graph, now: at(2) })),
+    { ...claim, now: at(2) },
+  );
+  expect(call).toBeDefined();
+  const plans: string[] = [];
+  client.on("notice", (notice) => plans.push(notice.message ?? ""));
+  // auto_explain is loaded into this session alone, whose generic plans are made now.
+  await client.query(`load 'auto_explain'`);
+  await client.query(`set auto_explain.log_min_duration = 0`);
+  await client.query(`set auto_explain.log_nested_statements = on`);
+  await client.query(`set client_min_messages = log`);
+  const { rows } = await client.query<{ step: { claimed?: unknown[]; fallback?: boolean } }>(`select ${STEP_FUNCTION_NAME}($1::jsonb) as step`, [JSON.stringify({ ...call, channel: "unused" })]);
+  await client.query(`set client_min_messages = notice`);
+  client.removeAllListeners("notice");
+  expect(rows[0]?.step.fallback).toBeUndefined();
+  expect(rows[0]?.step.claimed).toHaveLength(64);
+  expect(plans.length).toBeGreaterThan(5);
+  return plans;
+}
+
+function seqScans(plans: readonly string[]): string[] {
+  return plans.flatMap((plan) => plan.match(/Seq Scan on (task_instances|task_tries)\b/g) ?? []);
+}
+
+/** The claim reads the queue in the claim's order and stops at its limit: it never reads a run's whole queue to sort it. */
+function expectClaimInOrder(plans: readonly string[]): void {
+  const claimPlan = plans.find((plan) => plan.includes("for update skip locked"));
+  expect(claimPlan).toContain("task_instances_claim_order");
+  expect(claimPlan).not.toMatch(/Sort Key: t\.priority/);
+}
+
+it("with a history of 120 runs, a step of 64 outcomes and a claim of 64 reads task_instances and task_tries by index", async () => {
+  const { store, client } = await place();
+  // History: 120 finished runs of 100 instances, each with its try.
+  const history = wideGraph("history", 100);
+  for (let day = 1; day <= 120; day += 1) await store.createRun(runInput(history, { logicalDate: new Date(Date.UTC(2024, 0, day)) }));
+  await client.query(`update task_instances set state = 'success', try_number = 1`);
+  await client.query(`insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at)
+    select id, 1, 'success', 'w', 0, 0, 0 from task_instances`);
+  // A fan-out's queue, then statistics that know it (as the store's own ANALYZE after a large queue).
+  await store.createRun(runInput(FANOUT));
+  await client.query(`analyze`);
+  const plans = await stepPlans(store, client, FANOUT);
+  expect(seqScans(plans)).toEqual([]);
+  expectClaimInOrder(plans);
+});
+
+it("in a new database whose one run is a fan-out, the step reads by index and the claim in the claim's order", async () => {
+  const { store, client } = await place();
+  await store.createRun(runInput(FANOUT));
+  await client.query(`analyze`);
+  const plans = await stepPlans(store, client, FANOUT);
+  expect(seqScans(plans)).toEqual([]);
+  expectClaimInOrder(plans);
+});
