@@ -255,6 +255,8 @@ export class TributaryService {
       await stopped;
     }
     await this.#pool.close();
+    // Its DAG code thread (params schemas, approval forms): nothing asks it any more.
+    await this.registry.close();
     // Report what the last tries did, then deliver what is queued.
     await this.#openLineage?.pass().catch(onErrorOf(this.#options));
     await this.#openLineage?.stop();

@@ -3,8 +3,8 @@
  * DAG's code (task functions, zod schemas). A shape is made where the DAG file was imported (the
  * import check's thread, evaluate-dag-files.ts) and crosses to the process as plain data, so a
  * service's own thread never runs DAG file code to schedule it, as Airflow's scheduler works from
- * serialized DAGs. The code is imported only when something needs it: params a schema checks or
- * defaults, an approval's form (RegisteredDag.code).
+ * serialized DAGs. The code runs only when something needs it (params a schema checks or defaults,
+ * an approval's form), in the registry's DAG code thread (RegisteredDag.code, scheduler/dag-code.ts).
  */
 import type { ErrorLocation } from "../core/errors.js";
 import type { DagGraph } from "../core/types.js";

@@ -34,7 +34,7 @@ export async function driveBackfills(
     // One backfill's failure must not hold up the others; an interval whose start failed is
     // handed out again once its reservation is stale (see store/sql/backfills/backfills.ts).
     try {
-      started += await driveBackfill(store, entry, backfill.id, now);
+      started += await driveBackfill(store, entry, backfill.id, now, backfill.maxActiveRuns);
     } catch (error) {
       onError(new Error(`backfill ${backfill.id} of DAG "${backfill.dagId}": ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
     }
@@ -42,11 +42,16 @@ export async function driveBackfills(
   return { started };
 }
 
-/** One pass for one backfill of `entry`'s DAG: starts the runs it may start now; how many. */
-export async function driveBackfill(store: Store, entry: RegisteredDag, backfillId: number, now: Date): Promise<number> {
+/**
+ * One pass for one backfill of `entry`'s DAG: starts the runs it may start now; how many.
+ * `maxActiveRuns`: the backfill's, read from the store when not given and the DAG has a params schema.
+ */
+export async function driveBackfill(store: Store, entry: RegisteredDag, backfillId: number, now: Date, maxActiveRuns?: number): Promise<number> {
   let started = 0;
-  // New runs are created in the transaction that takes their intervals; the rest start here.
-  const params = await defaultParamsOf(entry);
+  // New runs are created in the transaction that takes their intervals; the rest start here. A
+  // params schema's params are worked out first, for as many runs as the pass may create.
+  const most = entry.dag.declaresParams ? (maxActiveRuns ?? (await store.getBackfill(backfillId))?.maxActiveRuns ?? 0) : 0;
+  const params = await defaultParamsOf(entry, most);
   for (const interval of await store.takeBackfillIntervals(backfillId, now, (taken) => backfillRunInput(entry, taken, now, params))) {
     if (!interval.run) await startOne(store, entry, interval, now);
     started++;

@@ -82,7 +82,7 @@ export async function startInterval(store: Store, entry: RegisteredDag, item: Pl
   const { dag } = entry;
   const graph = dag.graph;
   if (item.action === "create") {
-    const { run } = await store.createRun(backfillRunInput(entry, item.interval, now, await defaultParamsOf(entry)));
+    const { run } = await store.createRun(backfillRunInput(entry, item.interval, now, await defaultParamsOf(entry, 1)));
     // Another process may have created it meanwhile (created: false): it is then resumed below.
     return run.state === "queued" ? store.startRun(run.runId, graph, now) : run;
   }

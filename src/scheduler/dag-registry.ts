@@ -12,10 +12,10 @@ import { parseDateInZone } from "../core/calendar.js";
 import { listDagFiles } from "../dsl/dag-files.js";
 import { dagShape, needsCode, type DagShape } from "../dsl/dag-shape.js";
 import { evaluateDagFiles, type EvaluationResult } from "../dsl/evaluate-dag-files.js";
-import { DagCodeLoader } from "./dag-code-loader.js";
+import { DagCodeHost } from "./dag-code-host.js";
+import { hostedCode, inProcessCode, type DagCode } from "./dag-code.js";
 import { contentHash, dagShapeCache, type DagShapeCache } from "./dag-shape-cache.js";
 import type { LoadedDag } from "../dsl/load.js";
-import type { Dag } from "../dsl/types.js";
 
 /** A DAG as the registry knows it (as data, see dag-shape.ts), with what the scheduler needs precomputed. */
 export interface RegisteredDag {
@@ -27,12 +27,12 @@ export interface RegisteredDag {
   /** The DAG file's source text as loaded: with the graph, the run's DAG version. */
   readonly source: string | undefined;
   /**
-   * The DAG with its code (task functions, zod schemas), for what data cannot do: params a schema
-   * checks, an approval's form. A registry imports the file into this process (after the import
-   * check) on the first call, from the file as it is then; it makes that call itself, in the
-   * background, for each DAG that declares params or has an approval (dag-shape.ts needsCode).
+   * The DAG's code, for what data cannot do: params a schema checks or defaults, an approval's
+   * form (dag-code.ts). A registry runs it in its DAG code thread (dag-code-host.ts), which imports
+   * the file as it is at the first call, never in this thread; the registry warms it in the
+   * background for each DAG that declares params or has an approval (dag-shape.ts needsCode).
    */
-  readonly code: () => Promise<Dag>;
+  readonly code: DagCode;
 }
 
 interface FileState {
@@ -62,7 +62,7 @@ export class DagRegistry {
   #loading = new AbortController();
   readonly #cache: DagShapeCache | undefined;
   #revalidations: Revalidation[] = [];
-  readonly #codeLoader = new DagCodeLoader();
+  readonly #codeHost = new DagCodeHost();
 
   constructor(dir: string, options: DagRegistryOptions = {}) {
     this.dir = dir;
@@ -127,6 +127,12 @@ export class DagRegistry {
     return changed;
   }
 
+  /** Stops the DAG code thread (calls waiting on it fail); the registry starts a new one if asked again. */
+  async close(): Promise<void> {
+    this.cancelLoading();
+    await this.#codeHost.close();
+  }
+
   /** Resolves when the background imports of files registered from the cache have ended (a refresh then applies them). */
   async revalidated(): Promise<void> {
     await Promise.all(this.#revalidations.map((revalidation) => revalidation.done));
@@ -140,7 +146,7 @@ export class DagRegistry {
     let scheduleError: TributaryError | undefined;
     for (const evaluated of result.dags) {
       try {
-        dags.push(registerShape(evaluated, importedLater(this.#codeLoader, evaluated.file, evaluated.dag.id, content?.hash), content?.source));
+        dags.push(registerShape(evaluated, hostedCode(this.#codeHost, evaluated.file, evaluated.dag.id, content?.hash), content?.source));
       } catch (e) {
         scheduleError ??= e as TributaryError;
       }
@@ -150,7 +156,7 @@ export class DagRegistry {
     this.#files.set(file, { version, dags: failed && previous ? previous.dags : dags, error: failed });
     // The code of a DAG that takes params or answers from people is imported now, in the background,
     // so that the first trigger or answer does not wait for it (an error waits for that call).
-    if (!failed) for (const entry of dags) if (needsCode(entry.dag)) entry.code().catch(() => undefined);
+    if (!failed) for (const entry of dags) if (needsCode(entry.dag)) entry.code.warm();
   }
 
   /** Keeps a file's shapes for the next start; a file that failed is not kept. */
@@ -245,11 +251,11 @@ export function storedDags(entries: Iterable<RegisteredDag>): { dagId: string; f
 /** Precomputes a loaded DAG's schedule and dates; throws a DagDefinitionError naming the field. */
 export function register(loaded: LoadedDag): RegisteredDag {
   const { dag } = loaded;
-  return registerShape({ dag: dagShape(dag), file: loaded.file, exportName: loaded.exportName }, () => Promise.resolve(dag));
+  return registerShape({ dag: dagShape(dag), file: loaded.file, exportName: loaded.exportName }, inProcessCode(dag));
 }
 
 /** Precomputes an evaluated DAG's schedule and dates; throws a DagDefinitionError naming the field. */
-export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promise<Dag>, source: string | undefined = readSource(evaluated.file)): RegisteredDag {
+export function registerShape(evaluated: LoadedDag<DagShape>, code: DagCode, source: string | undefined = readSource(evaluated.file)): RegisteredDag {
   const { dag, file } = evaluated;
   const { timezone } = dag.options;
   const where = { file, dagId: dag.id };
@@ -257,19 +263,6 @@ export function registerShape(evaluated: LoadedDag<DagShape>, code: () => Promis
   const endDate = dag.options.endDate === undefined ? undefined : parseDateInZone(dag.options.endDate, timezone, { ...where, field: "endDate" });
   const schedule = resolveSchedule(dag.options.schedule, timezone, startDate, where, dag.options.calendar);
   return { dag, file, schedule, startDate, endDate, source, code };
-}
-
-/**
- * The DAG's code, imported through `loader` on the first call (`hash`: the content whose import
- * the check's thread saw finish); a failed import is tried again on the next.
- */
-function importedLater(loader: DagCodeLoader, file: string, dagId: string, hash: string | undefined): () => Promise<Dag> {
-  let loading: Promise<Dag> | undefined;
-  return () => {
-    loading ??= loader.code(file, dagId, hash);
-    loading.catch(() => (loading = undefined));
-    return loading;
-  };
 }
 
 /** Whether a file's new import gave what it had registered: the same DAGs, in the same form, and no error. */

@@ -47,7 +47,7 @@ export async function createDatasetTriggeredRun(
     logicalDate: last,
     dataIntervalStart: first,
     dataIntervalEnd: last,
-    params: (await defaultParamsOf(entry))(),
+    params: (await defaultParamsOf(entry, 1))(),
     start: false,
     now,
     eventIds: events.map((e) => e.id),

@@ -245,7 +245,7 @@ export class Scheduler {
       limit,
     });
     // A DAG with a params schema may have to load its code for its runs' params.
-    const params = intervals.length === 0 ? undefined : await defaultParamsOf(entry);
+    const params = intervals.length === 0 ? undefined : await defaultParamsOf(entry, intervals.length);
     // Without maxActiveRuns nothing holds a run back: it is created running, its roots queued, in
     // the same transaction. With one, it is created queued and started below, oldest first.
     const start = dag.options.maxActiveRuns === undefined;

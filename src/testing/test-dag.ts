@@ -31,6 +31,7 @@ import type {
   TestTry,
 } from "./types.js";
 import { VirtualClock } from "./virtual-clock.js";
+import { inProcessCode } from "../scheduler/dag-code.js";
 
 const WORKER_ID = "testDag";
 
@@ -211,7 +212,7 @@ interface PendingAnswer {
 /** The test's answer to an approval, by the API's path (scheduler/answer-approval.ts): checked against its form, recorded, audited. */
 async function answer(store: Store, dag: Dag<unknown>, pending: PendingAnswer, now: Date): Promise<void> {
   const { instance } = pending.claimed;
-  await answerApproval(store, dag, {
+  await answerApproval(store, dag, inProcessCode(dag), {
     runId: instance.runId,
     taskId: instance.taskId,
     mapIndex: instance.mapIndex,

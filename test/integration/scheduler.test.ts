@@ -13,6 +13,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { waitFor as waitUntil, waitForValue } from "../support/wait-for.js";
 import { DagRegistry, type RegisteredDag } from "../../src/scheduler/dag-registry.js";
 import { Scheduler } from "../../src/scheduler/scheduler.js";
+import { planBackfill } from "../../src/scheduler/backfill.js";
+import { driveBackfill, storedIntervals } from "../../src/scheduler/backfill-driver.js";
 import { TributaryService } from "../../src/app/tributary-service.js";
 import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { ClaimedTask, DagRunRecord, QueryListener, Store, TaskInstanceRecord } from "../../src/store/index.js";
@@ -258,6 +260,35 @@ describe("catchup after downtime", () => {
     ]);
     expect(days(await runsOf(store, "daily_no_catchup"))).toEqual(["2024-01-01", "2024-01-05", "2024-01-09"]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("params a schema computes", () => {
+  it("a default computed by a function is computed for each run, in the DAG code thread: a catch-up's runs, a backfill pass's", async () => {
+    const clock = new Clock("2024-01-05T00:30:00Z");
+    const store = openStore();
+    await store.migrate();
+    const { registry, scheduler, errors } = await schedulerOn("computed-params", store, clock, { ownRegistry: true });
+    try {
+      // Four intervals are due at once: their params are worked out together, each run its own.
+      await scheduler.tick();
+      const caughtUp = await runsOf(store, "counted");
+      expect(days(caughtUp)).toEqual(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]);
+      expect(caughtUp.map((run) => run.params["made"])).toEqual([1, 2, 3, 4]);
+
+      // A backfill pass creates up to its maxActiveRuns runs in the transaction that takes them.
+      const entry = registered(registry, "counted");
+      const range = { from: new Date("2023-12-01T00:00:00Z"), to: new Date("2023-12-03T00:00:00Z") };
+      const plan = await planBackfill(store, entry, range, "skip");
+      const backfill = await store.createBackfill({ dagId: "counted", ...range, reprocess: "skip", maxActiveRuns: 3, createdBy: "test", intervals: storedIntervals(plan), now: clock.now });
+      expect(await driveBackfill(store, entry, backfill.id, clock.now)).toBe(3);
+      const backfilled = (await runsOf(store, "counted")).filter((run) => run.runType === "backfill");
+      expect(backfilled.map((run) => run.params["made"]).sort()).toEqual([5, 6, 7]);
+      expect(errors).toEqual([]);
+    } finally {
+      await registry.close();
+      await closeStore(store);
+    }
   });
 });
 

@@ -77,7 +77,7 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       if (!spec?.approval) throw notFound(`DAG "${run.dagId}" has no approval "${taskId}"`);
       requireApprover(spec.approval.approvers, request.principal, `approval "${taskId}" of DAG "${run.dagId}"`);
       const { decision, comment, answer } = request.body;
-      return answerApproval(ctx.store, await entry.code(), {
+      return answerApproval(ctx.store, entry.dag, entry.code, {
         runId: run.runId,
         taskId,
         mapIndex: request.body.mapIndex ?? null,

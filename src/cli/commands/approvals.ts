@@ -64,7 +64,7 @@ export async function approvalsCommand(argv: readonly string[]): Promise<number>
     const run = await store.getRun(runId);
     if (!run) throw new NotFoundError(`no DAG run ${runId}`, { field: "runId" });
     const entry = await findDagById(run.dagId, dagsDir);
-    const answered = await answerApproval(store, await entry.code(), {
+    const answered = await answerApproval(store, entry.dag, entry.code, {
       runId,
       taskId,
       mapIndex,

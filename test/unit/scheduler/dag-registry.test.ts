@@ -74,48 +74,58 @@ it("loads the files of one refresh together, yet one broken file neither stops t
   expect(registry.importErrors()).toEqual([]);
 });
 
-it("never runs a DAG file in this thread to register it; the code of a DAG that takes params is imported in the background", async () => {
+it("never runs a DAG file in this thread: a params schema runs in the DAG code thread, its defaults once for each run", async () => {
   const ZOD = JSON.stringify(import.meta.resolve("zod"));
   const ran = (name: string) => `(globalThis as Record<string, unknown>)["${name}"] = true;`;
   write("plain.ts", `${ran("registryPlainRan")}\nexport default dag("plain", {}, (d) => { d.task("one", async () => 1); });`);
   write(
     "with_params.ts",
-    `import { z } from ${ZOD};\n${ran("registryParamsRan")}\nexport default dag("with_params", { params: z.object({ n: z.coerce.number().default(1) }) }, (d) => { d.task("one", async () => 1); });`,
+    `import { z } from ${ZOD};\n${ran("registryParamsRan")}\nlet runs = 0;
+export default dag("with_params", { params: z.object({ n: z.coerce.number().default(1), run: z.number().default(() => ++runs) }) }, (d) => { d.task("one", async () => 1); });`,
   );
   const registry = new DagRegistry(dir, { cache: false });
-  await registry.refresh();
-  const globals = globalThis as Record<string, unknown>;
-  expect(globals["registryPlainRan"]).toBeUndefined();
-  // Nothing asked for it: the registry imports it so that a first trigger with params need not wait.
-  await expect.poll(() => globals["registryParamsRan"], { timeout: 15_000 }).toBe(true);
-  const code = await registry.get("with_params")?.code();
-  expect(code?.parseParams({ n: "5" })).toEqual({ n: 5 });
-  expect(globals["registryPlainRan"]).toBeUndefined();
+  try {
+    await registry.refresh();
+    const entry = registry.get("with_params");
+    expect(await entry?.code.params({ n: "5" }, 3)).toEqual([
+      { n: 5, run: 1 },
+      { n: 5, run: 2 },
+      { n: 5, run: 3 },
+    ]);
+    await expect(entry?.code.params({ n: "x" }, 1)).rejects.toMatchObject({ name: "ParamsError", location: { dagId: "with_params", field: "n" } });
+    const globals = globalThis as Record<string, unknown>;
+    expect(globals["registryPlainRan"]).toBeUndefined();
+    expect(globals["registryParamsRan"]).toBeUndefined();
+  } finally {
+    await registry.close();
+  }
 });
 
-it("imports a file's code into this process once for all of its DAGs, however many ask", async () => {
+it("imports a file's code once for all of its DAGs, however many ask", async () => {
   const ZOD = JSON.stringify(import.meta.resolve("zod"));
-  const counter = `(globalThis as Record<string, number>)["registryTwoDagImports"] = ((globalThis as Record<string, number>)["registryTwoDagImports"] ?? 0) + 1;`;
+  // Each import of the file counts itself; a param's default says how many there were.
+  const counter = `const g = globalThis as Record<string, number>;\ng["registryTwoDagImports"] = (g["registryTwoDagImports"] ?? 0) + 1;`;
   write(
     "two.ts",
     `import { z } from ${ZOD};\n${counter}
-const params = z.object({ n: z.number().default(1) });
+const params = z.object({ imports: z.number().default(() => g["registryTwoDagImports"] ?? 0) });
 export const first = dag("first", { params }, (d) => { d.task("one", async () => 1); });
 export const second = dag("second", { params }, (d) => { d.task("one", async () => 1); });`,
   );
   const registry = new DagRegistry(dir, { cache: false });
-  await registry.refresh();
-  const [first, second] = await Promise.all([registry.get("first")?.code(), registry.get("second")?.code()]);
-  // Asked again later, in another turn: still the same load.
-  const again = await new Promise((resolve) => setTimeout(() => resolve(registry.get("second")?.code()), 50));
-  expect(first?.id).toBe("first");
-  expect(second?.id).toBe("second");
-  expect(again).toBe(second);
-  expect((globalThis as unknown as Record<string, number>)["registryTwoDagImports"]).toBe(1);
-  // Registered again (the file was touched, its text is the same): still the same load.
-  const later = new Date(Date.now() + 10_000);
-  utimesSync(join(dir, "two.ts"), later, later);
-  expect(await registry.refresh()).toBe(true);
-  expect(await registry.get("first")?.code()).toBe(first);
-  expect((globalThis as unknown as Record<string, number>)["registryTwoDagImports"]).toBe(1);
+  try {
+    await registry.refresh();
+    const [first, second] = await Promise.all([registry.get("first")?.code.params({}, 1), registry.get("second")?.code.params({}, 1)]);
+    // Asked again later, in another turn: still the same load.
+    const again = await new Promise((resolve) => setTimeout(() => resolve(registry.get("second")?.code.params({}, 1)), 50));
+    expect([first, second, again]).toEqual([[{ imports: 1 }], [{ imports: 1 }], [{ imports: 1 }]]);
+    // Registered again (the file was touched, its text is the same): still the same load.
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(join(dir, "two.ts"), later, later);
+    expect(await registry.refresh()).toBe(true);
+    expect(await registry.get("first")?.code.params({}, 1)).toEqual([{ imports: 1 }]);
+    expect((globalThis as Record<string, unknown>)["registryTwoDagImports"]).toBeUndefined();
+  } finally {
+    await registry.close();
+  }
 });

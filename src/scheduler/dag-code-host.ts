@@ -1,0 +1,120 @@
+/**
+ * Where a service runs the DAG code it needs (issue 17: the scheduler never imports user code):
+ * a params schema that checks and fills in a run's params, an approval's form that checks an
+ * answer. The registry knows DAGs as data (dag-shape.ts, from the import check's thread); the few
+ * calls that need a DAG's code go to one long-lived worker thread (dag-code-thread.ts), started on
+ * the first call, which imports each file once per content and answers with plain data. The
+ * service's own thread runs no DAG file code, so a file whose import or schema misbehaves (reads
+ * the process's globals, patches a built-in, loops) can at worst stop that thread.
+ *
+ * A call not answered within the DAG import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s) means
+ * the thread is stuck in a DAG's code (an endless loop in a refinement): the thread is stopped,
+ * every call waiting on it fails with a DagImportError naming the file, and the next call starts
+ * a new thread. The thread does not keep the process alive.
+ */
+import { extname, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { DagImportError } from "../core/errors.js";
+import { formatDuration } from "../core/duration.js";
+import { adoptError } from "../dsl/adopt-error.js";
+import { errorOf } from "../dsl/dag-shape.js";
+import { dagImportTimeoutMs } from "../dsl/import-check.js";
+import { TSX_API } from "../dsl/tsx-api.js";
+import type { DagCodeCall, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
+
+/** The thread runs the same build as the host: from source (`.ts`) it registers tsx first. */
+const HERE = fileURLToPath(import.meta.url);
+const ENTRY = join(dirname(HERE), `dag-code-thread${extname(HERE)}`);
+const BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+import(workerData.tsxEsmApi).then(({ register }) => { register(); return import(workerData.entry); });
+`;
+
+interface Pending {
+  readonly call: DagCodeCall;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly deadline: number;
+}
+
+interface CodeThread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  readonly timer: NodeJS.Timeout;
+  stopped: boolean;
+}
+
+export class DagCodeHost {
+  readonly #timeoutMs: number;
+  #thread: CodeThread | undefined;
+  #nextId = 1;
+
+  constructor(options: { readonly timeoutMs?: number } = {}) {
+    this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
+  }
+
+  /** What the DAG's code gives for `call` (params: an array of `count` params; approval: the parsed answer; load: null). */
+  request(call: DagCodeCall): Promise<unknown> {
+    const thread = this.#thread ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs });
+      thread.worker.ref();
+      thread.worker.postMessage({ ...call, id } satisfies DagCodeRequest);
+    });
+  }
+
+  /** Stops the thread (calls waiting on it fail); a later call starts a new one. */
+  async close(): Promise<void> {
+    const thread = this.#thread;
+    if (thread) await this.#stop(thread, () => new Error("the DAG code thread was stopped (the service is stopping)"));
+  }
+
+  #start(): CodeThread {
+    const worker =
+      extname(HERE) === ".ts"
+        ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(ENTRY).href } })
+        : new Worker(ENTRY);
+    // Stuck calls are looked for a few times per timeout, and at least once a second.
+    const every = Math.max(50, Math.min(1_000, Math.floor(this.#timeoutMs / 4)));
+    const thread: CodeThread = { worker, pending: new Map(), stopped: false, timer: setInterval(() => this.#lookForStuck(thread), every) };
+    thread.timer.unref();
+    this.#thread = thread;
+    worker.unref();
+    worker.on("message", (reply: DagCodeReply | { ready: true }) => {
+      if ("ready" in reply) return;
+      const pending = thread.pending.get(reply.id);
+      if (!pending) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) worker.unref();
+      if ("error" in reply) pending.reject(adoptError(errorOf(reply.error), { file: pending.call.file, dagId: pending.call.dagId }));
+      else pending.resolve(reply.value);
+    });
+    worker.on("error", (error) => void this.#stop(thread, (call) => new DagImportError(`the DAG code thread failed while running this file's code: ${error.message}`, call.file)));
+    worker.on("exit", () => void this.#stop(thread, (call) => new DagImportError("the DAG code thread ended while running this file's code (process.exit?)", call.file)));
+    return thread;
+  }
+
+  #lookForStuck(thread: CodeThread): void {
+    const now = Date.now();
+    const stuck = [...thread.pending.values()].find((pending) => pending.deadline <= now);
+    if (!stuck) return;
+    const timeout = formatDuration(this.#timeoutMs);
+    void this.#stop(thread, (call) =>
+      call === stuck.call
+        ? new DagImportError(`the code of DAG "${call.dagId}" did not answer within ${timeout} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its params schema or approval form loop, or wait for something?`, call.file)
+        : new DagImportError(`the DAG code thread was stopped: the code of DAG "${stuck.call.dagId}" (${stuck.call.file}) did not answer within ${timeout}`, call.file),
+    );
+  }
+
+  async #stop(thread: CodeThread, errorFor: (call: DagCodeCall) => Error): Promise<void> {
+    if (thread.stopped) return;
+    thread.stopped = true;
+    clearInterval(thread.timer);
+    if (this.#thread === thread) this.#thread = undefined;
+    for (const pending of thread.pending.values()) pending.reject(errorFor(pending.call));
+    thread.pending.clear();
+    await thread.worker.terminate();
+  }
+}

@@ -1,0 +1,24 @@
+/** What the DAG code host (dag-code-host.ts) and its thread (dag-code-thread.ts) say to each other. */
+import type { PlainError } from "../dsl/dag-shape.js";
+
+interface RequestBase {
+  readonly id: number;
+  readonly file: string;
+  readonly dagId: string;
+  /** The content hash of the file the registry's import check saw finish (the thread imports it without another check). */
+  readonly checkedHash: string | undefined;
+}
+
+export type DagCodeRequest =
+  /** Imports the file ahead of the first call that needs it. */
+  | (RequestBase & { readonly kind: "load" })
+  /** The params of `count` runs created with `given`. */
+  | (RequestBase & { readonly kind: "params"; readonly given: Readonly<Record<string, unknown>>; readonly count: number })
+  /** An approval's answer as its form parses it. */
+  | (RequestBase & { readonly kind: "approval"; readonly taskId: string; readonly answer: unknown });
+
+export type DagCodeReply = { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: PlainError };
+
+/** A request as a caller makes it (the host numbers it). */
+export type DagCodeCall = WithoutId<DagCodeRequest>;
+type WithoutId<R> = R extends unknown ? Omit<R, "id"> : never;

@@ -1,0 +1,56 @@
+/**
+ * The DAG code thread (scheduler/dag-code-host.ts): a DAG's params schema and approval forms run
+ * there, never in the calling thread; a call stuck in a DAG's code fails after the import timeout
+ * and the next call gets a new thread.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { DagImportError, ParamsError } from "../../../src/core/errors.js";
+import { DagCodeHost } from "../../../src/scheduler/dag-code-host.js";
+import { hostedCode } from "../../../src/scheduler/dag-code.js";
+
+const DSL = JSON.stringify(resolve(import.meta.dirname, "../../../src/dsl/index.js"));
+const ZOD = JSON.stringify(import.meta.resolve("zod"));
+const dir = mkdtempSync(join(tmpdir(), "tributary-code-host-"));
+// Long enough for the file's import on a loaded machine (a call's time includes it).
+const host = new DagCodeHost({ timeoutMs: 5_000 });
+
+afterAll(async () => {
+  await host.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const file = join(dir, "release.ts");
+writeFileSync(
+  file,
+  `import { z } from ${ZOD};
+import { dag } from ${DSL};
+(globalThis as Record<string, unknown>)["codeHostRan"] = true;
+export default dag("release", { params: z.object({ stuck: z.boolean().default(false).refine((stuck) => { if (stuck) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return true; }) }) }, (d) => {
+  const build = d.task("build", async () => 1);
+  d.approval("review", { after: [build], form: z.object({ approved: z.boolean(), percent: z.number().int().max(100).default(10) }), timeout: "1d" });
+});
+`,
+);
+const code = hostedCode(host, file, "release", undefined);
+
+it("checks an approval's answer with the form, in its thread: defaults filled in, a misfit named by field", async () => {
+  expect(await code.approvalAnswer("review", { approved: true })).toEqual({ approved: true, percent: 10 });
+  const misfit = await code.approvalAnswer("review", { approved: true, percent: 500 }).catch((error: unknown) => error);
+  expect(misfit).toBeInstanceOf(ParamsError);
+  expect(misfit).toMatchObject({ location: { dagId: "release", taskId: "review", field: "answer.percent" } });
+  expect((globalThis as Record<string, unknown>)["codeHostRan"]).toBeUndefined();
+});
+
+// Stuck in a wait that never ends (as an endless loop would be, without spending a core on it).
+it("fails a call stuck in the DAG's code after the timeout, naming the file, and answers the next from a new thread", async () => {
+  const started = Date.now();
+  const stuck = await code.params({ stuck: true }, 1).catch((error: unknown) => error);
+  expect(stuck).toBeInstanceOf(DagImportError);
+  expect((stuck as DagImportError).message).toMatch(/did not answer within 5\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\)/);
+  expect((stuck as DagImportError).location.file).toBe(file);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(await code.params({}, 2)).toEqual([{ stuck: false }, { stuck: false }]);
+});
