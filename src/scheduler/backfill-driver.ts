@@ -51,7 +51,11 @@ export async function driveBackfill(store: Store, entry: RegisteredDag, backfill
   // New runs are created in the transaction that takes their intervals; the rest start here. A
   // params schema's params are worked out first, for as many runs as the pass may create.
   const most = entry.dag.declaresParams ? (maxActiveRuns ?? (await store.getBackfill(backfillId))?.maxActiveRuns ?? 0) : 0;
-  const params = await defaultParamsOf(entry, most);
+  // A params error is each interval's, as when the runs' params were worked out one by one: the
+  // store leaves that interval to the pass's own start (which reports it), and the rest go on.
+  const params = await defaultParamsOf(entry, most).catch((error: unknown) => () => {
+    throw error;
+  });
   for (const interval of await store.takeBackfillIntervals(backfillId, now, (taken) => backfillRunInput(entry, taken, now, params))) {
     if (!interval.run) await startOne(store, entry, interval, now);
     started++;

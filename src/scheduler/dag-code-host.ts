@@ -10,7 +10,9 @@
  * A call not answered within the DAG import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s) means
  * the thread is stuck in a DAG's code (an endless loop in a refinement): the thread is stopped,
  * every call waiting on it fails with a DagImportError naming the file, and the next call starts
- * a new thread. The thread does not keep the process alive.
+ * a new thread. The same call to the same content of the file then fails at once, with the same
+ * error: a schema that loops on a scheduled run's params would otherwise hold up every tick for
+ * the timeout. The thread does not keep the process alive while no call waits.
  */
 import { extname, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -45,10 +47,15 @@ interface CodeThread {
   stopped: boolean;
 }
 
+/** How many calls that got stuck are remembered (the oldest forgotten first). */
+const STUCK_CALLS_KEPT = 1_000;
+
 export class DagCodeHost {
   readonly #timeoutMs: number;
   #thread: CodeThread | undefined;
   #nextId = 1;
+  /** The error of each call that got stuck, by what it asked of which content of the file. */
+  readonly #stuck = new Map<string, DagImportError>();
 
   constructor(options: { readonly timeoutMs?: number } = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
@@ -56,6 +63,8 @@ export class DagCodeHost {
 
   /** What the DAG's code gives for `call` (params: an array of `count` params; approval: the parsed answer; load: null). */
   request(call: DagCodeCall): Promise<unknown> {
+    const stuck = this.#stuck.get(stuckKey(call));
+    if (stuck) return Promise.reject(new DagImportError(`${stuck.message} (when asked the same before: not asked again until the file changes)`, call.file));
     const thread = this.#thread ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -101,6 +110,11 @@ export class DagCodeHost {
     const stuck = [...thread.pending.values()].find((pending) => pending.deadline <= now);
     if (!stuck) return;
     const timeout = formatDuration(this.#timeoutMs);
+    this.#stuck.set(stuckKey(stuck.call), new DagImportError(`the code of DAG "${stuck.call.dagId}" did not answer within ${timeout}`, stuck.call.file));
+    for (const key of this.#stuck.keys()) {
+      if (this.#stuck.size <= STUCK_CALLS_KEPT) break;
+      this.#stuck.delete(key);
+    }
     void this.#stop(thread, (call) =>
       call === stuck.call
         ? new DagImportError(`the code of DAG "${call.dagId}" did not answer within ${timeout} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its params schema or approval form loop, or wait for something?`, call.file)
@@ -117,4 +131,9 @@ export class DagCodeHost {
     thread.pending.clear();
     await thread.worker.terminate();
   }
+}
+
+/** A call as the thread would see it: the file's content, the DAG, and what is asked. */
+function stuckKey(call: DagCodeCall): string {
+  return JSON.stringify(call);
 }

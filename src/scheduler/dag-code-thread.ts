@@ -23,12 +23,18 @@ async function answer(request: DagCodeRequest): Promise<DagCodeReply> {
     if (request.kind === "load") return { id: request.id, value: null };
     if (request.kind === "params") {
       // Each run's own call: a default computed by a function is computed for each run.
-      return { id: request.id, value: Array.from({ length: request.count }, () => dag.parseParams(request.given)) };
+      // As JSON, as they are stored (a class's toJSON applied, a function left out), which is what
+      // the in-process path gave the store.
+      return { id: request.id, value: asJson(Array.from({ length: request.count }, () => dag.parseParams(request.given))) };
     }
     return { id: request.id, value: parseApprovalAnswer(dag, request.taskId, request.answer) };
   } catch (error) {
     return { id: request.id, error: plainError(error) };
   }
+}
+
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value) ?? "null") as unknown;
 }
 
 port.on("message", (request: DagCodeRequest) => {

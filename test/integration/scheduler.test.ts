@@ -290,6 +290,30 @@ describe("params a schema computes", () => {
       await closeStore(store);
     }
   });
+
+  it("a backfill that reruns failed runs goes on when new runs' params would not pass the schema", async () => {
+    const clock = new Clock("2023-12-10T00:30:00Z");
+    const store = openStore();
+    await store.migrate();
+    const { registry } = await schedulerOn("required-params", store, clock, { ownRegistry: true });
+    try {
+      const entry = registered(registry, "regional");
+      // A run of 12-01 made with its params, which failed.
+      const logicalDate = new Date("2023-12-01T00:00:00Z");
+      const dataIntervalEnd = new Date("2023-12-02T00:00:00Z");
+      const { run } = await store.createRun({ runId: "regional-1201", runType: "scheduled", graph: entry.dag.graph, logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd, params: { region: "eu" }, start: true, now: clock.now });
+      await store.markRun({ runId: run.runId, state: "failed", now: clock.now });
+      // Reprocess failed runs: 12-01 is rerun with the params it has; no new run needs the schema.
+      const range = { from: logicalDate, to: logicalDate };
+      const plan = await planBackfill(store, entry, range, "failed");
+      expect(plan.map((p) => p.action)).toEqual(["rerun_failed"]);
+      const backfill = await store.createBackfill({ dagId: "regional", ...range, reprocess: "failed", maxActiveRuns: 2, createdBy: "test", intervals: storedIntervals(plan), now: clock.now });
+      expect(await driveBackfill(store, entry, backfill.id, clock.now)).toBe(1);
+    } finally {
+      await registry.close();
+      await closeStore(store);
+    }
+  });
 });
 
 describe("catching up a year", () => {

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's one-round-trip step (issue 17), kept as code under a versioned name
- * (`STEP_FUNCTION_NAME`, `tributary_step_3` now): the store creates this version after its
+ * (`STEP_FUNCTION_NAME`, `tributary_step_4` now): the store creates this version after its
  * migrations when its schema lacks it (step-function.ts `createStepFunction`), and never replaces or
  * drops a version. A change to the body, or to what the function takes or answers, takes the next name:
  * processes of two releases side by side (a rolling deploy, a CLI of another version) then each
@@ -43,13 +43,15 @@
  * connection, from the statistics of that moment, which on a fan-out are always behind
  * (`task_tries` grows from nothing while a drain runs), and cannot know that a batch is 64 rows or
  * a claim's limit 64. So every statement here reads rows by key or in an index's order, and says
- * so: each statement that writes a batch's rows names their ids as an array (`= any(...)`, read by
- * primary key or unique index); the claim reads the queue up to its limit before joining the runs;
- * and the function runs with `enable_seqscan`, `enable_sort` and `jit` off (`STEP_FUNCTION_CONFIG`;
- * with the first two off, the planner's costs pass the threshold at which JIT would compile each
- * statement, 76-240 ms apiece). `tributary_step_2` read `task_instances` and `task_tries` whole
- * at every step, or `task_tries` once per outcome, and read and sorted a run's whole queue at
- * every claim (test/integration/postgres-step-plans.test.ts; docs/architecture.md).
+ * so: the batch's rows are read once by their ids as an array (`= any(...)`, by primary key) and
+ * the writes join them by key; the claim reads the queue up to its limit before joining the runs;
+ * the function runs with `enable_seqscan` and `jit` off (`STEP_FUNCTION_CONFIG`; with seq scans
+ * off, the planner's costs pass the threshold at which JIT would compile each statement, 76-240 ms
+ * apiece), and sorting is off for the claim's candidates alone (off for every statement, in
+ * `tributary_step_3`, the lock in the order of run and id read a whole index in that order).
+ * `tributary_step_2` read `task_instances` and `task_tries` whole at every step, or `task_tries`
+ * once per outcome, and read and sorted a run's whole queue at every claim
+ * (test/integration/postgres-step-plans.test.ts; docs/architecture.md).
  */
 export const STEP_FUNCTION_BODY = `
 declare
@@ -111,12 +113,12 @@ begin
       where t.id = any(v_ids)
     ), closed as (
       update task_tries tt set outcome = 'success', ended_at = s.at, error = null, error_kind = null
-      from s where tt.task_instance_id = s.id and tt.try_number = s.try_number and tt.task_instance_id = any(v_ids)
+      from s where tt.task_instance_id = s.id and tt.try_number = s.try_number
     ), moved as (
       update task_instances t set ended_at = s.at, result = s.result, error = null, worker_id = null, updated_at = s.at, state = 'success'
       -- (Running, as checked above with the rows locked. Not asked again: a plan would then read
       -- the state's index, dead entries and all, instead of the primary key.)
-      from s where t.id = s.id and t.id = any(v_ids)
+      from s where t.id = s.id
     ), history as (
       insert into state_history (run_id, task_instance_id, task_id, map_index, from_state, to_state, at, reason)
       select run_id, id, task_id, map_index, 'running', 'success', at, null from s order by n
@@ -197,6 +199,11 @@ begin
     -- stand: a claim riding along is a saving, not part of their meaning).
     if jsonb_typeof(v_claim) = 'object' and (v_claim->>'limit')::integer > 0 then
       v_claim_at := (v_claim->>'now')::bigint;
+      -- Planned (once, generic) with sorting off: the plan cannot know the limit is small, and
+      -- with sorting on it reads and sorts the whole queue rather than the claim index in order.
+      -- (Only here: elsewhere, with sorting off, a lock in the order of run and id read a whole
+      -- index in that order. The function's own setting is restored when it returns.)
+      perform set_config('enable_sort', 'off', true);
       select coalesce(jsonb_agg(to_jsonb(c) order by c.priority desc, c.queued_at asc, c.id asc), '[]'),
           coalesce(bool_or(c.pool_slots is not null or c.wait_reason is not null), false)
         into v_candidates, v_for_statements
@@ -216,6 +223,7 @@ begin
             for update skip locked
           ) as t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
         ) as c;
+      perform set_config('enable_sort', 'on', true);
       if v_for_statements then
         v_claim_skipped := true;
       elsif jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and exists (
@@ -277,10 +285,10 @@ end
 `;
 
 /** The function's settings, as `pg_proc.proconfig` lists them. */
-export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan", "enable_seqscan=off", "enable_sort=off", "jit=off"];
+export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan", "enable_seqscan=off", "enable_sort=on", "jit=off"];
 
 /** The version of the step the store calls: a new body takes a new name (see the header). */
-export const STEP_FUNCTION_NAME = "tributary_step_3";
+export const STEP_FUNCTION_NAME = "tributary_step_4";
 
 /** The statement that creates the function. */
 export const STEP_FUNCTION_SQL = `create or replace function ${STEP_FUNCTION_NAME}(p jsonb) returns jsonb language plpgsql

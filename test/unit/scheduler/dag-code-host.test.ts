@@ -36,6 +36,22 @@ export default dag("release", { params: z.object({ stuck: z.boolean().default(fa
 );
 const code = hostedCode(host, file, "release", undefined);
 
+const moneyFile = join(dir, "money.ts");
+writeFileSync(
+  moneyFile,
+  `import { z } from ${ZOD};
+import { dag } from ${DSL};
+class Money { constructor(readonly cents: number) {} toJSON() { return (this.cents / 100).toFixed(2); } }
+export default dag("money", { params: z.object({ cents: z.number().transform((cents) => new Money(cents)), at: z.string().transform((text) => new Date(text)) }) }, (d) => {
+  d.task("one", async () => 1);
+});
+`,
+);
+
+it("gives params as JSON, as a run stores them: a class's toJSON applied, a date as its ISO text", async () => {
+  expect(await hostedCode(host, moneyFile, "money", undefined).params({ cents: 1234, at: "2024-01-02T03:04:05Z" }, 1)).toEqual([{ cents: "12.34", at: "2024-01-02T03:04:05.000Z" }]);
+});
+
 it("checks an approval's answer with the form, in its thread: defaults filled in, a misfit named by field", async () => {
   expect(await code.approvalAnswer("review", { approved: true })).toEqual({ approved: true, percent: 10 });
   const misfit = await code.approvalAnswer("review", { approved: true, percent: 500 }).catch((error: unknown) => error);
@@ -52,5 +68,9 @@ it("fails a call stuck in the DAG's code after the timeout, naming the file, and
   expect((stuck as DagImportError).message).toMatch(/did not answer within 5\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\)/);
   expect((stuck as DagImportError).location.file).toBe(file);
   expect(Date.now() - started).toBeLessThan(15_000);
+  // The same call to the same content fails at once.
+  const again = Date.now();
+  await expect(code.params({ stuck: true }, 1)).rejects.toThrow(/did not answer within 5\.00s.*not asked again until the file changes/);
+  expect(Date.now() - again).toBeLessThan(1_000);
   expect(await code.params({}, 2)).toEqual([{ stuck: false }, { stuck: false }]);
 });
