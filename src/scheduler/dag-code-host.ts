@@ -8,9 +8,10 @@
  * the process's globals, patches a built-in, loops) can at worst stop that thread.
  *
  * A call not answered within the DAG import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s) means
- * the thread is stuck in a DAG's code (an endless loop in a refinement): the thread is stopped,
- * every call waiting on it fails with a DagImportError naming the file, and the next call starts
- * a new thread. The same call to the same content of the file then fails at once, with the same
+ * the thread is stuck in a DAG's code: its file's import (which may have waited for other files
+ * imported with it) or, once that ended, the DAG's schema (an endless loop in a refinement), each
+ * given the timeout. The thread is stopped, every call waiting on it fails with a DagImportError
+ * naming the file and which of the two hung, and the next call starts a new thread. The same call to the same content of the file then fails at once, with the same
  * error: a schema that loops on a scheduled run's params would otherwise hold up every tick for
  * the timeout. The thread does not keep the process alive while no call waits.
  */
@@ -37,7 +38,9 @@ interface Pending {
   readonly call: DagCodeCall;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly deadline: number;
+  deadline: number;
+  /** Its file is imported: the DAG's own code runs now. */
+  loaded: boolean;
 }
 
 interface CodeThread {
@@ -68,7 +71,7 @@ export class DagCodeHost {
     const thread = this.#thread ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs });
+      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs, loaded: false });
       thread.worker.ref();
       thread.worker.postMessage({ ...call, id } satisfies DagCodeRequest);
     });
@@ -95,6 +98,11 @@ export class DagCodeHost {
       if ("ready" in reply) return;
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
+      if ("loaded" in reply) {
+        pending.loaded = true;
+        pending.deadline = Date.now() + this.#timeoutMs;
+        return;
+      }
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
       if ("error" in reply) pending.reject(adoptError(errorOf(reply.error), { file: pending.call.file, dagId: pending.call.dagId }));
@@ -110,15 +118,21 @@ export class DagCodeHost {
     const stuck = [...thread.pending.values()].find((pending) => pending.deadline <= now);
     if (!stuck) return;
     const timeout = formatDuration(this.#timeoutMs);
-    this.#stuck.set(stuckKey(stuck.call), new DagImportError(`the code of DAG "${stuck.call.dagId}" did not answer within ${timeout}`, stuck.call.file));
+    const what = stuck.loaded ? `the code of DAG "${stuck.call.dagId}"` : "importing the file";
+    this.#stuck.set(stuckKey(stuck.call), new DagImportError(`${what} did not finish within ${timeout}`, stuck.call.file));
     for (const key of this.#stuck.keys()) {
       if (this.#stuck.size <= STUCK_CALLS_KEPT) break;
       this.#stuck.delete(key);
     }
     void this.#stop(thread, (call) =>
       call === stuck.call
-        ? new DagImportError(`the code of DAG "${call.dagId}" did not answer within ${timeout} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its params schema or approval form loop, or wait for something?`, call.file)
-        : new DagImportError(`the DAG code thread was stopped: the code of DAG "${stuck.call.dagId}" (${stuck.call.file}) did not answer within ${timeout}`, call.file),
+        ? new DagImportError(
+            stuck.loaded
+              ? `the code of DAG "${call.dagId}" did not finish within ${timeout} (TRIBUTARY_DAG_IMPORT_TIMEOUT): does its params schema or approval form loop, or wait for something?`
+              : `importing the file for the code of DAG "${call.dagId}" did not finish within ${timeout} (TRIBUTARY_DAG_IMPORT_TIMEOUT), in the DAG code thread: does its top-level code wait for something, or loop?`,
+            call.file,
+          )
+        : new DagImportError(`the DAG code thread was stopped: ${stuck.loaded ? `the code of DAG "${stuck.call.dagId}"` : "importing"} ${stuck.call.file} did not finish within ${timeout}`, call.file),
     );
   }
 

@@ -17,7 +17,11 @@ export type DagCodeRequest =
   /** An approval's answer as its form parses it. */
   | (RequestBase & { readonly kind: "approval"; readonly taskId: string; readonly answer: unknown });
 
-export type DagCodeReply = { readonly id: number; readonly value: unknown } | { readonly id: number; readonly error: PlainError };
+export type DagCodeReply =
+  | { readonly id: number; readonly value: unknown }
+  | { readonly id: number; readonly error: PlainError }
+  /** The call's file is imported: what follows is its DAG's own code (the call's clock starts again). */
+  | { readonly id: number; readonly loaded: true };
 
 /** A request as a caller makes it (the host numbers it). */
 export type DagCodeCall = WithoutId<DagCodeRequest>;

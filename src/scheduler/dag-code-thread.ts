@@ -12,8 +12,8 @@ import { plainError } from "../dsl/dag-shape.js";
 import { DagCodeLoader } from "./dag-code-loader.js";
 import type { DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
+if (!parentPort) throw new Error("dag-code-thread.ts is started by Tributary's DAG code host, not directly");
 const port = parentPort;
-if (!port) throw new Error("dag-code-thread.ts is started by Tributary's DAG code host, not directly");
 
 const loader = new DagCodeLoader();
 
@@ -21,6 +21,7 @@ async function answer(request: DagCodeRequest): Promise<DagCodeReply> {
   try {
     const dag = await loader.code(request.file, request.dagId, request.checkedHash);
     if (request.kind === "load") return { id: request.id, value: null };
+    port.postMessage({ id: request.id, loaded: true } satisfies DagCodeReply);
     if (request.kind === "params") {
       // Each run's own call: a default computed by a function is computed for each run.
       // As JSON, as they are stored (a class's toJSON applied, a function left out), which is what

@@ -3,13 +3,14 @@
  * there, never in the calling thread; a call stuck in a DAG's code fails after the import timeout
  * and the next call gets a new thread.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { DagImportError, ParamsError } from "../../../src/core/errors.js";
 import { DagCodeHost } from "../../../src/scheduler/dag-code-host.js";
 import { hostedCode } from "../../../src/scheduler/dag-code.js";
+import { contentHash } from "../../../src/scheduler/dag-shape-cache.js";
 
 const DSL = JSON.stringify(resolve(import.meta.dirname, "../../../src/dsl/index.js"));
 const ZOD = JSON.stringify(import.meta.resolve("zod"));
@@ -65,12 +66,23 @@ it("fails a call stuck in the DAG's code after the timeout, naming the file, and
   const started = Date.now();
   const stuck = await code.params({ stuck: true }, 1).catch((error: unknown) => error);
   expect(stuck).toBeInstanceOf(DagImportError);
-  expect((stuck as DagImportError).message).toMatch(/did not answer within 5\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\)/);
+  expect((stuck as DagImportError).message).toMatch(/^the code of DAG "release" did not finish within 5\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\): does its params schema/);
   expect((stuck as DagImportError).location.file).toBe(file);
   expect(Date.now() - started).toBeLessThan(15_000);
   // The same call to the same content fails at once.
   const again = Date.now();
-  await expect(code.params({ stuck: true }, 1)).rejects.toThrow(/did not answer within 5\.00s.*not asked again until the file changes/);
+  await expect(code.params({ stuck: true }, 1)).rejects.toThrow(/did not finish within 5\.00s.*not asked again until the file changes/);
   expect(Date.now() - again).toBeLessThan(1_000);
   expect(await code.params({}, 2)).toEqual([{ stuck: false }, { stuck: false }]);
+});
+
+it("names the import, not the schema, when the file's import is what does not finish", async () => {
+  // Its content is said to be what the import check saw finish, so the thread imports it at once.
+  const hanging = join(dir, "hanging.ts");
+  writeFileSync(hanging, `import { dag } from ${DSL};\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\nexport default dag("hanging", {}, (d) => { d.task("one", async () => 1); });\n`);
+  const stuck = await hostedCode(host, hanging, "hanging", contentHash(readFileSync(hanging, "utf8"))).params({}, 1).catch((error: unknown) => error);
+  expect(stuck).toBeInstanceOf(DagImportError);
+  expect((stuck as DagImportError).message).toMatch(/^importing the file for the code of DAG "hanging" did not finish within 5\.00s/);
+  // The other DAGs' code is answered by a new thread.
+  expect(await code.params({}, 1)).toEqual([{ stuck: false }]);
 });
