@@ -94,8 +94,7 @@ export class DagCodeHost {
     thread.timer.unref();
     this.#thread = thread;
     worker.unref();
-    worker.on("message", (reply: DagCodeReply | { ready: true }) => {
-      if ("ready" in reply) return;
+    worker.on("message", (reply: DagCodeReply) => {
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
       if ("loaded" in reply) {

@@ -1,10 +1,10 @@
 /**
  * Imports DAG files for their code in the DAG code thread (dag-code-thread.ts, for
  * RegisteredDag.code): params a schema checks or defaults, an approval's form. The files asked for
- * in one turn of the event loop load together, in one load scope (a load per file would cost about 0.7 s each), and a file is loaded once per
- * content: every DAG of it, and every registration of the same text (a revalidation, a DAG
- * registered again), shares that load (each load keeps a copy of the modules it imports, about
- * 20 MB). A file whose content is still what the registry's import check saw finish is imported
+ * in one turn of the event loop load together, in one load scope (a load per file would cost about
+ * 0.7 s each), and a file is loaded once per content: every DAG of it, and every registration of
+ * the same text (a revalidation, a DAG registered again), shares that load (each load keeps a copy
+ * of the modules it imports, about 20 MB). A file whose content is still what the registry's import check saw finish is imported
  * without another check; a file changed since goes through the check's thread first, as any new
  * file does.
  */

@@ -48,4 +48,3 @@ port.on("message", (request: DagCodeRequest) => {
     }
   });
 });
-port.postMessage({ ready: true });

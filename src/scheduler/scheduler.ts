@@ -244,12 +244,12 @@ export class Scheduler {
       now,
       limit,
     });
-    // A DAG with a params schema may have to load its code for its runs' params.
-    const params = intervals.length === 0 ? undefined : await defaultParamsOf(entry, intervals.length);
+    // A DAG with a params schema has its code work out its runs' params (none asked for none).
+    const params = await defaultParamsOf(entry, intervals.length);
     // Without maxActiveRuns nothing holds a run back: it is created running, its roots queued, in
     // the same transaction. With one, it is created queued and started below, oldest first.
     const start = dag.options.maxActiveRuns === undefined;
-    const inputs = params === undefined ? [] : intervals.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start }, now, params));
+    const inputs = intervals.map((interval) => intervalRunInput(entry, interval, { runType: "scheduled", start }, now, params));
     // Once these exist, the next interval ends at the next tick after now.
     const nextDue = intervals.length < limit ? { checked: at, at: nextBoundaryAfter(schedule, now).getTime() } : undefined;
     return { entry, inputs, nextDue };

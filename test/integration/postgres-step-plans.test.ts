@@ -91,6 +91,13 @@ function rowsReadForNothing(plans: readonly string[]): string[] {
   return plans.flatMap((plan) => [...plan.matchAll(/Rows Removed by (?:Join )?Filter: (\d+)/g)].filter((match) => Number(match[1]) > 500).map((match) => match[0]));
 }
 
+/** No table read whole, no rows read for nothing, and the claim in its index's order. */
+function expectReadByKey(plans: readonly string[]): void {
+  expect(seqScans(plans)).toEqual([]);
+  expect(rowsReadForNothing(plans)).toEqual([]);
+  expectClaimInOrder(plans);
+}
+
 /** The claim reads the queue in the claim's order and stops at its limit: it never reads a run's whole queue to sort it. */
 function expectClaimInOrder(plans: readonly string[]): void {
   const claimPlan = plans.find((plan) => plan.includes("for update skip locked"));
@@ -112,18 +119,12 @@ it("with a history of 3,120 runs, a step of 64 outcomes and a claim of 64 reads 
   // A fan-out's queue, then statistics that know it (as the store's own ANALYZE after a large queue).
   await store.createRun(runInput(FANOUT));
   await client.query(`analyze`);
-  const plans = await stepPlans(store, client, FANOUT);
-  expect(seqScans(plans)).toEqual([]);
-  expect(rowsReadForNothing(plans)).toEqual([]);
-  expectClaimInOrder(plans);
+  expectReadByKey(await stepPlans(store, client, FANOUT));
 });
 
 it("in a new database whose one run is a fan-out, the step reads by index and the claim in the claim's order", async () => {
   const { store, client } = await place();
   await store.createRun(runInput(FANOUT));
   await client.query(`analyze`);
-  const plans = await stepPlans(store, client, FANOUT);
-  expect(seqScans(plans)).toEqual([]);
-  expect(rowsReadForNothing(plans)).toEqual([]);
-  expectClaimInOrder(plans);
+  expectReadByKey(await stepPlans(store, client, FANOUT));
 });
