@@ -5,9 +5,10 @@
  * processes before the first claim; `cold` only the one a worker starts, the rest forked by the burst. With PROFILE_OUT=<file.cpuprofile>, the drain alone (not the start-up)
  * is CPU-profiled into that file. With QUERY_LOG=1, the statements' count and time, by text, are
  * printed after the run (the slowest 25). With HISTORY=<n> (PostgreSQL), the tables first hold n
- * finished instances of other runs, each with its try, analysed: a deployment's history.
+ * finished instances of other runs, each with its try, analysed: a deployment's history. `cpu`
+ * gives the run's wall time and the CPU this process and the rest of the machine (the database) spent.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { Session } from "node:inspector/promises";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +22,19 @@ import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js"
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import { writeDagFile } from "./workloads/setup.js";
 import { dropSchema } from "./workloads/util.js";
+
+/** CPU time the whole machine spent busy, from /proc/stat (Linux; 0 elsewhere), in ms. */
+function machineBusyMs(): number {
+  let text: string;
+  try {
+    text = readFileSync("/proc/stat", "utf8");
+  } catch {
+    return 0;
+  }
+  const [, user, nice, system, , , irq, softirq, steal] = (text.split("\n")[0] ?? "").trim().split(/\s+/).map(Number);
+  const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((sum, value) => sum + (value ?? 0), 0);
+  return (ticks * 1_000) / 100;
+}
 
 const [instancesArg, concurrencyArg, kind, isolation = "process", start = "warm"] = process.argv.slice(2);
 const instances = Number(instancesArg ?? "2000");
@@ -82,7 +96,12 @@ try {
     await session.post("Profiler.enable");
     await session.post("Profiler.start");
   }
+  const cpuBefore = process.cpuUsage();
+  const busyBefore = machineBusyMs();
+  const wallBefore = performance.now();
   const { instances: done } = await runToCompletion({ store: counted, dag, file, params: {}, concurrency, warmProcesses: start === "cold" ? WORKER_WARM_PROCESSES : defaultProcessCount(concurrency) });
+  const ownMs = (({ user, system }) => (user + system) / 1_000)(process.cpuUsage(cpuBefore));
+  const cpu = { wallMs: Math.round(performance.now() - wallBefore), thisProcessMs: Math.round(ownMs), restOfMachineMs: Math.round(machineBusyMs() - busyBefore - ownMs) };
   if (session && profileOut !== undefined) {
     const { profile } = await session.post("Profiler.stop");
     writeFileSync(profileOut, JSON.stringify(profile));
@@ -90,7 +109,7 @@ try {
   const mapped = done.filter((ti) => ti.taskId === "noop");
   const first = Math.min(...mapped.map((ti) => ti.startedAt?.getTime() ?? Number.NaN));
   const last = Math.max(...mapped.map((ti) => ti.endedAt?.getTime() ?? Number.NaN));
-  console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", start, seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), calls }));
+  console.log(JSON.stringify({ instances, concurrency, kind: kind ?? "sqlite", start, seconds: (last - first) / 1000, perSecond: instances / ((last - first) / 1000), cpu, calls }));
   for (const [text, { count, ms }] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`${ms.toFixed(0).padStart(6)} ms ${String(count).padStart(6)}x ${text}`);
   await store.close();
 } finally {

@@ -83,6 +83,7 @@ import { SqlStepStore } from "./steps/sql-step-store.js";
 import type { ResultCacheStore } from "../contract/result-cache.js";
 import type { StepStore } from "../contract/steps.js";
 import type { AlertStore } from "../contract/alerts.js";
+import { stateLiteral } from "./shared/state-literal.js";
 
 export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
@@ -449,7 +450,7 @@ export class SqlStore implements Store {
     const rows = await this.#db
       .selectFrom("task_instances")
       .select(["id", "try_number", "dag_id", "worker_id"])
-      .where("state", "=", "running")
+      .where("state", "=", stateLiteral("running"))
       .where("heartbeat_at", "<", before.getTime())
       .execute();
     return rows.map((r) => ({ taskInstanceId: Number(r.id), tryNumber: r.try_number, dagId: r.dag_id, workerId: r.worker_id }));
@@ -459,7 +460,7 @@ export class SqlStore implements Store {
     const rows = await this.#db
       .selectFrom("task_instances")
       .select(["id", "run_id", "dag_id", "task_id", "queue", "queued_at"])
-      .where("state", "=", "queued")
+      .where("state", "=", stateLiteral("queued"))
       .where("queued_at", "<", before.getTime())
       .orderBy("queued_at")
       .limit(1_000)
@@ -495,13 +496,19 @@ export class SqlStore implements Store {
   }
 
   async listPoolUsage(): Promise<PoolUsage[]> {
-    const rows = await this.#db
-      .selectFrom("task_instances")
-      .select(["pool", "state", sql<number>`count(*)`.as("n")])
-      .where("state", "in", ["running", "queued"])
-      .where("pool", "is not", null)
-      .groupBy(["pool", "state"])
-      .execute();
+    // A statement per state, each read from that state's partial index.
+    const rows = [];
+    for (const state of ["running", "queued"] as const) {
+      rows.push(
+        ...(await this.#db
+          .selectFrom("task_instances")
+          .select(["pool", "state", sql<number>`count(*)`.as("n")])
+          .where("state", "=", stateLiteral(state))
+          .where("pool", "is not", null)
+          .groupBy(["pool", "state"])
+          .execute()),
+      );
+    }
     const usage = new Map<string, { pool: string; running: number; queued: number }>();
     for (const row of rows) {
       if (row.pool === null) continue;
@@ -713,7 +720,7 @@ export class SqlStore implements Store {
     const any = await this.#db
       .selectFrom("task_instances")
       .select("id")
-      .where("state", "=", "retrying")
+      .where("state", "=", stateLiteral("retrying"))
       .where("next_retry_at", "<=", now.getTime())
       .limit(1)
       .executeTakeFirst();
@@ -722,7 +729,7 @@ export class SqlStore implements Store {
       const query = tx
         .selectFrom("task_instances")
         .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
-        .where("state", "=", "retrying")
+        .where("state", "=", stateLiteral("retrying"))
         .where("next_retry_at", "<=", now.getTime())
         // In the lock order (shared/locks.ts), which also fixes the order of their history rows.
         .orderBy("run_id")
@@ -762,7 +769,7 @@ export class SqlStore implements Store {
     const row = await this.#db
       .selectFrom("task_instances")
       .select((eb) => eb.fn.min("next_retry_at").as("next"))
-      .where("state", "=", "retrying")
+      .where("state", "=", stateLiteral("retrying"))
       .executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : toDate(row.next);
   }

@@ -15,6 +15,7 @@ import type {
 } from "../../contract/alert-records.js";
 import { alertFromRow, attemptFromRow, deliveryFromRow, slaMissFromRow } from "./alert-rows.js";
 import { toDate, toMapIndex } from "../shared/rows.js";
+import { stateLiteral } from "../shared/state-literal.js";
 
 type Db = Kysely<Database>;
 
@@ -166,7 +167,7 @@ export async function metricsSnapshot(db: Db): Promise<MetricsSnapshot> {
       .selectFrom("task_instances")
       .select(["worker_id"])
       .select((eb) => eb.fn.countAll().as("n"))
-      .where("state", "=", "running")
+      .where("state", "=", stateLiteral("running"))
       .where("worker_id", "is not", null)
       .groupBy("worker_id")
       .execute(),

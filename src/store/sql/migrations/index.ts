@@ -18,6 +18,7 @@ import { taskSteps } from "./000015-task-steps.js";
 import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
+import { partialStateIndexes } from "./000021-partial-state-indexes.js";
 
 /** A migration whose work moved elsewhere: it stays listed because databases have run it. */
 const RETIRED: Migration = { up: () => Promise.resolve() };
@@ -52,5 +53,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     // version; databases that ran them keep it for the releases that call it. Nothing more to do.
     "000019_step_function": RETIRED,
     "000020_batched_step_function": RETIRED,
+    "000021_partial_state_indexes": partialStateIndexes(),
   };
 }

@@ -2,11 +2,12 @@ import type { Kysely } from "kysely";
 import type { WaitingApproval } from "../../contract/store.js";
 import type { Database } from "../schema.js";
 import { instanceFromRow, runFromRow } from "../shared/rows.js";
+import { stateLiteral } from "../shared/state-literal.js";
 
 /** Approvals waiting for an answer (docs/approvals.md), oldest request first: the "Waiting for me" list's rows. */
 export async function listWaitingApprovals(db: Kysely<Database>, filter: { readonly dagIds?: readonly string[] } = {}): Promise<WaitingApproval[]> {
   if (filter.dagIds?.length === 0) return [];
-  let query = db.selectFrom("task_instances").selectAll().where("state", "=", "deferred").where("wait_reason", "=", "approval");
+  let query = db.selectFrom("task_instances").selectAll().where("state", "=", stateLiteral("deferred")).where("wait_reason", "=", "approval");
   if (filter.dagIds !== undefined) query = query.where("dag_id", "in", filter.dagIds);
   const rows = await query.orderBy("waiting_since").orderBy("id").execute();
   if (rows.length === 0) return [];

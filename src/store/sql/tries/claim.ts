@@ -6,6 +6,7 @@ import type { RowLocks } from "../shared/locks.js";
 import type { DagRunTable, TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { resumeWaits } from "../waits/resume-wait.js";
+import { stateLiteral } from "../shared/state-literal.js";
 
 /**
  * Claims queued task instances for a worker: highest priority first, then the longest waiting.
@@ -58,7 +59,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
         "dag_runs.updated_at as run_updated_at",
         "dag_runs.dag_version as run_dag_version",
       ])
-      .where("task_instances.state", "=", "queued")
+      .where("task_instances.state", "=", stateLiteral("queued"))
       .where("task_instances.dag_id", "in", request.dagIds);
     // Instances whose pool or DAG is already full cannot be claimed now: leave them out of the
     // query so they do not hide claimable work further down the queue.
@@ -261,7 +262,7 @@ async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, l
     const used = await tx
       .selectFrom("task_instances")
       .select(["pool", sql<number>`count(*)`.as("n")])
-      .where("state", "=", "running")
+      .where("state", "=", stateLiteral("running"))
       .where("pool", "in", [...pools.keys()])
       .groupBy("pool")
       .execute();
@@ -273,7 +274,7 @@ async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, l
     const used = await tx
       .selectFrom("task_instances")
       .select(["dag_id", sql<number>`count(*)`.as("n")])
-      .where("state", "=", "running")
+      .where("state", "=", stateLiteral("running"))
       .where("dag_id", "in", [...limits.keys()])
       .groupBy("dag_id")
       .execute();

@@ -9,6 +9,7 @@ import type { RowLocks } from "../shared/locks.js";
 import { moveTasks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 import { claimNextTasks, type LockWait } from "../tries/claim.js";
+import { stateLiteral } from "../shared/state-literal.js";
 
 /**
  * Claims as `claimNextTasks` does; free slots left over are filled with due deferred instances.
@@ -33,7 +34,7 @@ async function wakeDue(tx: Tx, request: ClaimRequest, limit: number, rowLocks: R
   let query = tx
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state", "wait_reason"])
-    .where("state", "=", "deferred")
+    .where("state", "=", stateLiteral("deferred"))
     .where("wake_at", "<=", at)
     .where("dag_id", "in", request.dagIds);
   if (request.queues !== undefined) query = query.where("queue", "in", request.queues);
