@@ -1,7 +1,8 @@
 /**
  * Prints the query plans of the engine's hot queries (the claim, readiness, the completion check)
  * on both dialects, on a store holding one run of 10,000 mapped instances (and 2,000 finished runs), to check that they use
- * the claim and run-state indexes (migration 000009) and the wait indexes (migration 000018). `node --import tsx bench/explain-hot-queries.ts`
+ * the claim and run-state indexes (migration 000009) and the retry and wake-up indexes, partial since migration 000021
+ * (which also made the claim index partial: it holds the queued instances alone). `node --import tsx bench/explain-hot-queries.ts`
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
