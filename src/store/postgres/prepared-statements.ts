@@ -19,8 +19,9 @@
  * frees them in the server.
  *
  * PostgreSQL plans a prepared statement for its parameters the first five times, then may keep a
- * generic plan. For the claim, the generic plan estimates a state's rows as the table's average
- * share, which walks the claim index: the plan it should take (postgres/claim-statistics.ts).
+ * generic plan. The claim's state is a literal in its text (the claim index holds the queued
+ * instances alone, sql/shared/state-literal.ts), so both plans walk that index in the claim's
+ * order (postgres/claim-statistics.ts).
  */
 import type pg from "pg";
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";

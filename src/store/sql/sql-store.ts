@@ -439,7 +439,7 @@ export class SqlStore implements Store {
         .set({ heartbeat_at: now.getTime() })
         .where("id", "in", taskInstanceIds)
         .where("worker_id", "=", workerId)
-        .where("state", "=", "running")
+        .where("state", "=", stateLiteral("running"))
         .returning("id")
         .execute();
     });

@@ -77,7 +77,7 @@ export async function listAlertSources(db: Db, limit: number): Promise<AlertSour
     .innerJoin("task_instances as ti", "ti.id", "r.task_instance_id")
     .selectAll("r")
     .where("r.alert_id", "is", null)
-    .where("ti.state", "=", "deferred")
+    .where("ti.state", "=", stateLiteral("deferred"))
     .where("ti.wait_reason", "=", "approval")
     .whereRef("ti.try_number", "=", "r.try_number")
     .orderBy("r.id")

@@ -13,6 +13,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../schema.js";
+import { stateLiteral, stateLiterals } from "../shared/state-literal.js";
 
 type Db = Kysely<Database>;
 
@@ -85,7 +86,7 @@ async function taskSucceededSince(db: Db, alert: Candidate): Promise<string | un
       .selectFrom("task_instances")
       .select("run_id")
       .where("id", "=", alert.lastTaskInstanceId)
-      .where("state", "=", "success")
+      .where("state", "=", stateLiteral("success"))
       .executeTakeFirst();
     if (retried) return retried.run_id;
   }
@@ -96,7 +97,7 @@ async function taskSucceededSince(db: Db, alert: Candidate): Promise<string | un
     .where("r.dag_id", "=", alert.dagId)
     .where("r.logical_date", ">", (eb) => eb.selectFrom("dag_runs as last").select("last.logical_date").where("last.run_id", "=", alert.lastRunId))
     .where("ti.task_id", "=", alert.taskId)
-    .where("ti.state", "=", "success")
+    .where("ti.state", "=", stateLiteral("success"))
     .orderBy("r.logical_date")
     .limit(1)
     .executeTakeFirst();
@@ -138,7 +139,7 @@ async function slaMetSince(db: Db, alert: Candidate): Promise<string | undefined
           .select("ti.id")
           .whereRef("ti.run_id", "=", "r.run_id")
           .where("ti.task_id", "=", taskId)
-          .where("ti.state", "in", ["success", "skipped"]),
+          .where("ti.state", "in", stateLiterals(["success", "skipped"])),
       ),
     )
     .where((eb) =>
@@ -149,7 +150,7 @@ async function slaMetSince(db: Db, alert: Candidate): Promise<string | undefined
             .select("late.id")
             .whereRef("late.run_id", "=", "r.run_id")
             .where("late.task_id", "=", taskId)
-            .where((w) => w.or([w("late.state", "not in", ["success", "skipped"]), w("late.ended_at", ">", deadline)])),
+            .where((w) => w.or([w("late.state", "not in", stateLiterals(["success", "skipped"])), w("late.ended_at", ">", deadline)])),
         ),
       ),
     )

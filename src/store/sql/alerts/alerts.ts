@@ -18,6 +18,7 @@ import { alertFromRow, deliveryFromRow, slaMissFromRow } from "./alert-rows.js";
 import { getAlertOrThrow } from "./alert-state.js";
 import type { RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
+import { stateLiterals } from "../shared/state-literal.js";
 
 /** Runs whose deadline passed longer ago than this are not checked any more (bounds each tick's scan). */
 export const SLA_LOOKBACK_MS = 7 * 86_400_000;
@@ -54,7 +55,7 @@ export async function recordSlaMisses(tx: Tx, input: SlaCheckInput): Promise<Sla
       .where("r.data_interval_end", "<=", now - deadlineMs)
       .where("r.data_interval_end", ">", now - deadlineMs - SLA_LOOKBACK_MS)
       .where((eb) =>
-        eb.or([eb("ti.state", "not in", ["success", "skipped"]), eb("ti.ended_at", ">", sql<number>`r.data_interval_end + ${deadlineMs}`)]),
+        eb.or([eb("ti.state", "not in", stateLiterals(["success", "skipped"])), eb("ti.ended_at", ">", sql<number>`r.data_interval_end + ${deadlineMs}`)]),
       )
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom("sla_misses as m").select("m.id").whereRef("m.run_id", "=", "r.run_id").where("m.task_id", "=", taskId))),

@@ -53,6 +53,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     // version; databases that ran them keep it for the releases that call it. Nothing more to do.
     "000019_step_function": RETIRED,
     "000020_batched_step_function": RETIRED,
-    "000021_partial_state_indexes": partialStateIndexes(),
+    "000021_partial_state_indexes": partialStateIndexes(dialect),
   };
 }

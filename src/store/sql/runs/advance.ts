@@ -14,6 +14,7 @@ import { indexGraph } from "../shared/graph-index.js";
 import { parseJson, UNMAPPED } from "../shared/rows.js";
 import { chunks, moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
+import { stateLiteral, stateLiterals } from "../shared/state-literal.js";
 
 const TERMINAL_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter(isTerminalTaskState);
 const OPEN_TASK_STATES = (Object.keys(TASK_TRANSITIONS) as TaskState[]).filter((state) => !isTerminalTaskState(state));
@@ -112,7 +113,7 @@ export async function closeRunIfDone(tx: Tx, runId: string, graph: DagGraph, at:
         .selectFrom("task_instances")
         .select("task_instances.id")
         .whereRef("task_instances.run_id", "=", "dag_runs.run_id")
-        .where("task_instances.state", "not in", TERMINAL_TASK_STATES)
+        .where("task_instances.state", "not in", stateLiterals(TERMINAL_TASK_STATES))
         .orderBy("task_instances.task_id", "desc")
         .orderBy("task_instances.map_index", "desc")
         .limit(1)
@@ -139,7 +140,7 @@ async function instancesOf(tx: Tx, runId: string, taskIds: string | readonly str
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", runId)
     .where("task_id", typeof taskIds === "string" ? "=" : "in", taskIds)
-    .where("state", "=", state)
+    .where("state", "=", stateLiteral(state))
     .orderBy("map_index")
     .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
@@ -161,7 +162,7 @@ async function waitingWithUpstreamCounts(
     .select([sql<string>`'waiting'`.as("part"), "id", "dag_id", "map_index", "state", sql<number>`1`.as("n")])
     .where("run_id", "=", runId)
     .where("task_id", "=", taskId)
-    .where("state", "=", "scheduled")
+    .where("state", "=", stateLiteral("scheduled"))
     .unionAll((eb) =>
       eb
         .selectFrom("task_instances")
@@ -219,7 +220,7 @@ async function upstreamSummary(tx: Tx, runId: string, upstream: readonly string[
       .selectFrom("task_instances")
       .select("state")
       .where("run_id", "=", runId)
-      .where("state", "in", states)
+      .where("state", "in", stateLiterals(states))
       .where("task_id", "in", upstream)
       .limit(1)
       .executeTakeFirst();

@@ -15,6 +15,7 @@ import { runFromRow } from "../shared/rows.js";
 import { moveRun, moveTasks } from "../shared/transitions.js";
 import { closeOpenTries } from "../tries/close-tries.js";
 import type { Tx } from "../shared/tx.js";
+import { stateLiterals } from "../shared/state-literal.js";
 
 export async function cancelRun(
   tx: Tx,
@@ -49,7 +50,7 @@ export async function stopUnfinishedRun(
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", run.run_id)
-    .where("state", "in", ["scheduled", "queued", "running", "deferred", "retrying"])
+    .where("state", "in", stateLiterals(["scheduled", "queued", "running", "deferred", "retrying"]))
     // In key order, whichever index the database reads: the history records them in this order.
     .orderBy("task_id")
     .orderBy("map_index");

@@ -19,6 +19,7 @@ import { lockRun, type RowLocks } from "../shared/locks.js";
 import { runFromRow } from "../shared/rows.js";
 import { chunks, moveRun, moveTasks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
+import { stateLiterals } from "../shared/state-literal.js";
 
 export interface MarkRunInput {
   readonly runId: string;
@@ -57,7 +58,7 @@ async function markInstancesSuccess(tx: Tx, runId: string, reason: string, at: n
     .selectFrom("task_instances")
     .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
     .where("run_id", "=", runId)
-    .where("state", "not in", ["success", "skipped"])
+    .where("state", "not in", stateLiterals(["success", "skipped"]))
     // In key order, whichever index the database reads: the history records them in this order.
     .orderBy("task_id")
     .orderBy("map_index");

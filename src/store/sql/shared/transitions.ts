@@ -11,6 +11,7 @@ import type { Database, DagRunTable, TaskInstanceTable } from "../schema.js";
 import { markDequeued, markQueued } from "./queued-signal.js";
 import { txFeatures } from "./tx-features.js";
 import type { Tx } from "./tx.js";
+import { stateLiteral } from "./state-literal.js";
 
 /** The part of a task instance row a transition needs. */
 export interface InstanceRef {
@@ -95,7 +96,7 @@ export async function moveTasksEach(tx: Tx, moves: readonly InstanceMove[], to: 
           .updateTable("task_instances")
           .set({ ...perInstanceValues(batch), state: to })
           .where("id", "in", ids)
-          .where("state", "=", from);
+          .where("state", "=", stateLiteral(from));
       let moved: number;
       if (withHistory) {
         // One round trip: the rows moved, their history from what the UPDATE returned, and the

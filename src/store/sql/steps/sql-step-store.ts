@@ -6,6 +6,7 @@ import type { RowLocks } from "../shared/locks.js";
 import { toDate } from "../shared/rows.js";
 import type { RunInTransaction } from "../shared/tx.js";
 import { deliverEvent } from "../waits/deliver-event.js";
+import { stateLiteral } from "../shared/state-literal.js";
 
 export class SqlStepStore implements StepStore {
   readonly #db: Kysely<Database>;
@@ -55,7 +56,7 @@ export class SqlStepStore implements StepStore {
         .selectFrom("task_instances")
         .select("id")
         .where("id", "=", step.taskInstanceId)
-        .where("state", "=", "running")
+        .where("state", "=", stateLiteral("running"))
         .where("try_number", "=", step.tryNumber);
       if (this.#rowLocks) current = current.forUpdate();
       if ((await current.executeTakeFirst()) === undefined) return false;

@@ -22,6 +22,7 @@ import type { DeliverEventInput } from "../../contract/steps.js";
 import type { RowLocks } from "../shared/locks.js";
 import { chunks, moveTasks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
+import { stateLiteral, stateLiterals } from "../shared/state-literal.js";
 
 const UNFINISHED: readonly TaskState[] = TASK_STATES.filter((state) => !isTerminalTaskState(state));
 
@@ -34,7 +35,7 @@ export async function deliverEvent(tx: Tx, input: DeliverEventInput, rowLocks: R
     .select(["task_steps.task_instance_id", "task_instances.run_id"])
     .where("task_steps.awaiting_event", "=", input.name)
     .where("task_steps.ended_at", ">", at)
-    .where("task_instances.state", "in", UNFINISHED)
+    .where("task_instances.state", "in", stateLiterals(UNFINISHED))
     .execute();
   if (found.length === 0) return 0;
   if (rowLocks) {
@@ -50,7 +51,7 @@ export async function deliverEvent(tx: Tx, input: DeliverEventInput, rowLocks: R
     const updated = await tx
       .updateTable("task_steps")
       .set({ result: input.payloadJson, ended_at: at, awaiting_event: null })
-      .where("task_instance_id", "in", (eb) => eb.selectFrom("task_instances").select("id").where("id", "in", batch).where("state", "in", UNFINISHED))
+      .where("task_instance_id", "in", (eb) => eb.selectFrom("task_instances").select("id").where("id", "in", batch).where("state", "in", stateLiterals(UNFINISHED)))
       .where("awaiting_event", "=", input.name)
       .where("ended_at", ">", at)
       .returning("task_instance_id")
@@ -63,7 +64,7 @@ export async function deliverEvent(tx: Tx, input: DeliverEventInput, rowLocks: R
       .selectFrom("task_instances")
       .select(["id", "run_id", "dag_id", "task_id", "map_index", "state"])
       .where("id", "in", batch)
-      .where("state", "=", "deferred")
+      .where("state", "=", stateLiteral("deferred"))
       .where("wait_reason", "=", "event");
     // Locked, so that a wake-up at the deadline taking the same rows (wake-due.ts) either goes
     // first (the row is no longer deferred when this re-reads it) or skips them.
