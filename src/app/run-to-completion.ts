@@ -9,7 +9,7 @@ import type { DagRunRecord, Store, TaskInstanceRecord } from "../store/index.js"
 import { TaskRunners } from "../worker/task-runners.js";
 import { WORKER_WARM_PROCESSES } from "../worker/process-pool.js";
 import type { TaskRunOutcome } from "../worker/task-protocol.js";
-import { Worker } from "../worker/worker.js";
+import { Worker, type RunnableDag } from "../worker/worker.js";
 import type { ClaimedTask, CompleteTryResult } from "../store/index.js";
 import { register } from "../scheduler/dag-registry.js";
 import { manualDataInterval } from "../scheduler/manual-interval.js";
@@ -36,6 +36,11 @@ export interface RunToCompletionOptions {
    * `defaultProcessCount(concurrency)`. Processes beyond the warm ones end once idle (process-pool.ts).
    */
   readonly warmProcesses?: number;
+  /**
+   * DAGs the worker serves besides `dag`, as a service's worker serves every DAG of its folder and
+   * names them all in each claim (bench/workloads/chain40.ts measures a chain's step with 3,000).
+   */
+  readonly alsoServes?: ReadonlyMap<string, RunnableDag>;
   /** After each try, and each sensor's poke that found nothing (`recorded.state` is then `deferred`). */
   readonly onTryFinished?: (claimed: ClaimedTask, outcome: TaskRunOutcome, recorded: CompleteTryResult) => void;
   readonly now?: () => Date;
@@ -68,7 +73,7 @@ export async function runToCompletion(options: RunToCompletionOptions): Promise<
 
   const concurrency = options.concurrency ?? 4;
   const pool = new TaskRunners({ size: concurrency, killGraceMs: options.killGraceMs, warmProcesses: options.warmProcesses ?? WORKER_WARM_PROCESSES });
-  const dags = new Map([[dag.id, { dag, file }]]);
+  const dags = new Map<string, RunnableDag>([...(options.alsoServes ?? []), [dag.id, { dag, file }]]);
   let finished: (() => void) | undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));
   let failure: unknown;

@@ -79,6 +79,14 @@ function mayWait(dag: DagStructure): boolean {
   return found;
 }
 
+/** The parts of a claim that come from the worker's DAGs (see #servedDags), and the map they came from. */
+interface ServedDags {
+  readonly of: ReadonlyMap<string, RunnableDag>;
+  readonly dagIds: readonly string[];
+  readonly maxActiveTasks: ReadonlyMap<string, number>;
+  readonly wakeDagIds: readonly string[];
+}
+
 /** Why a try was stopped when the fault is the infrastructure's: its outcome is recorded as `lost`. */
 class TryLostError extends Error {}
 
@@ -113,6 +121,7 @@ export class Worker {
   readonly #taskResults: TaskResultsLoader;
   /** Task instances whose outcome's claim already looked for more work (see #claimedAlong). */
   readonly #lookedAfter = new Set<number>();
+  #served: ServedDags | undefined;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -219,7 +228,26 @@ export class Worker {
   }
 
   #claimRequest(limit: number, at: Date): ClaimRequest {
+    const { dagIds, maxActiveTasks, wakeDagIds } = this.#servedDags();
+    return {
+      workerId: this.workerId,
+      limit,
+      dagIds,
+      queues: this.#options.queues,
+      maxActiveTasks,
+      // Free slots are filled with due waits: sensors' pokes, sleeps that are over (left out when no DAG can wait: no cost then).
+      ...(wakeDagIds.length > 0 ? { wakeDagIds } : {}),
+      now: at,
+    };
+  }
+
+  /**
+   * What a claim says of the worker's DAGs, worked out again only when they change (the registry
+   * hands out a new map then): with 3,000 DAGs, every claim made these lists anew.
+   */
+  #servedDags(): ServedDags {
     const dags = this.#options.dags();
+    if (this.#served?.of === dags) return this.#served;
     const maxActiveTasks = new Map<string, number>();
     for (const [dagId, { dag }] of dags) {
       if (dag.options.maxActiveTasks !== undefined) maxActiveTasks.set(dagId, dag.options.maxActiveTasks);
@@ -227,16 +255,8 @@ export class Worker {
     // Any function task may call ctx.sleep, so any DAG with one may have waits to wake; a DAG of
     // shell tasks only has waits if it has sensors.
     const wakeDagIds = [...dags].filter(([, { dag }]) => mayWait(dag)).map(([dagId]) => dagId);
-    return {
-      workerId: this.workerId,
-      limit,
-      dagIds: [...dags.keys()],
-      queues: this.#options.queues,
-      maxActiveTasks,
-      // Free slots are filled with due waits: sensors' pokes, sleeps that are over (left out when no DAG can wait: no cost then).
-      ...(wakeDagIds.length > 0 ? { wakeDagIds } : {}),
-      now: at,
-    };
+    this.#served = { of: dags, dagIds: [...dags.keys()], maxActiveTasks, wakeDagIds };
+    return this.#served;
   }
 
   /**

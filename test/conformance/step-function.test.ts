@@ -366,5 +366,28 @@ for (const factory of STORES) {
         await dispose();
       }
     });
+
+    it("claims, along with an outcome, only the DAGs the worker serves, though another DAG's instance comes first in the queue", async () => {
+      const { counted, dispose } = await openFresh(factory);
+      try {
+        const { store } = counted;
+        const mine = graph("mine", [{ id: "a" }, { id: "b", upstream: ["a"] }]);
+        const theirs = graph("theirs", [{ id: "x", priority: 10 }]);
+        await store.createRun(runInput(theirs, { runId: "theirs1", now: at(0) }));
+        await store.createRun(runInput(mine, { runId: "mine1", now: at(0) }));
+        // Two workers' DAGs, each list made once and shared by its claims (as worker.ts does).
+        const served = ["mine"];
+        const claimFor = (now: Date): ClaimRequest => ({ workerId: "w1", limit: 2, dagIds: served, wakeDagIds: served, now });
+        const [a] = await store.claimNextTasks(claimFor(at(1)));
+        expect(a?.instance.taskId).toBe("a");
+        if (!a) return;
+        const step = await store.completeTries([{ ...outcome(a, true, at(2)), graph: mine }], claimFor(at(2)));
+        expect(step.claimed.map((c) => `${c.instance.dagId}.${c.instance.taskId}`)).toEqual(["mine.b"]);
+        expect(store.outcomeWrites()).toContainEqual({ path: "one_call", reason: "", count: 1 });
+        expect((await store.listTaskInstances("theirs1")).map((i) => i.state)).toEqual(["queued"]);
+      } finally {
+        await dispose();
+      }
+    });
   });
 }

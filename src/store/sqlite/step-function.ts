@@ -28,6 +28,7 @@ import type { Database } from "../sql/schema.js";
 import type { CandidateRow } from "../sql/tries/claim.js";
 import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
 import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry, type StepCall } from "../sql/shared/step-call.js";
+import { servedDagSet } from "../sql/shared/claim-dags.js";
 import type { StepFunction } from "../sql/shared/step-function.js";
 import type { WriteLock } from "./write-lock.js";
 
@@ -192,10 +193,7 @@ function recordStep(s: Statements, call: StepCall): Stepped {
  */
 function claimNext(s: Statements, claim: NonNullable<StepCall["claim"]>): { claimed: ClaimedEntry[]; claimSkipped: boolean } {
   if (claim.limit <= 0) return { claimed: [], claimSkipped: false };
-  const dags = JSON.stringify(claim.dags);
-  const candidates = (
-    claim.queues === null ? s.candidates.all({ dags, limit: claim.limit }) : s.candidatesInQueues.all({ dags, queues: JSON.stringify(claim.queues), limit: claim.limit })
-  ) as CandidateRow[];
+  const candidates = readCandidates(s, claim);
   if (candidates.some((row) => row.pool_slots !== null || row.wait_reason !== null)) return { claimed: [], claimSkipped: true };
   if (candidates.length < claim.limit && anyDueWait(s, claim)) return { claimed: [], claimSkipped: true };
   const claimed: ClaimedEntry[] = [];
@@ -212,6 +210,21 @@ function claimNext(s: Statements, claim: NonNullable<StepCall["claim"]>): { clai
   return { claimed, claimSkipped: false };
 }
 
+/**
+ * The claim's candidates, read first without the list of the DAGs the worker serves (every DAG of
+ * a deployment, 3,000 names, sent and read at every claim: 0.4 ms of a chain's step), and read
+ * again with it only when one of them is of a DAG the worker does not serve. Either way they are
+ * the first of the queue among the served DAGs.
+ */
+function readCandidates(s: Statements, claim: NonNullable<StepCall["claim"]>): CandidateRow[] {
+  const queues = claim.queues === null ? undefined : JSON.stringify(claim.queues);
+  const first = (queues === undefined ? s.candidatesOfAny.all({ limit: claim.limit }) : s.candidatesOfAnyInQueues.all({ queues, limit: claim.limit })) as CandidateRow[];
+  const served = servedDagSet(claim.dags);
+  if (first.every((row) => served.has(row.dag_id))) return first;
+  const dags = JSON.stringify(claim.dags);
+  return (queues === undefined ? s.candidates.all({ dags, limit: claim.limit }) : s.candidatesInQueues.all({ dags, queues, limit: claim.limit })) as CandidateRow[];
+}
+
 /** Whether a deferred instance of the claim's DAGs is due to wake by now (sql/waits/wake-due.ts). */
 function anyDueWait(s: Statements, claim: NonNullable<StepCall["claim"]>): boolean {
   if (claim.wake.length === 0) return false;
@@ -224,19 +237,20 @@ function anyDueWait(s: Statements, claim: NonNullable<StepCall["claim"]>): boole
  * prefixed `run_`; for a worker of every queue, or of the queues listed (a statement each: an
  * `@queues is null or ...` in one costs about 20 µs a call).
  */
-const candidatesSql = (inQueues: string): string => `
+const candidatesSql = (ofDags: string, inQueues: string): string => `
   select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
     r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
     r.created_at as run_created_at, r.started_at as run_started_at, r.ended_at as run_ended_at, r.updated_at as run_updated_at,
     r.dag_version as run_dag_version
   from task_instances t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
-  where t.state = 'queued' and t.dag_id in (select value from json_each(@dags))${inQueues}
+  where t.state = 'queued'${ofDags}${inQueues}
   order by t.priority desc, t.queued_at asc, t.id asc
   limit @limit`;
 const dueWaitSql = (inQueues: string): string => `
   select 1 from task_instances t where t.wake_at <= @now and t.state = 'deferred' and t.dag_id in (select value from json_each(@dags))${inQueues}
   limit 1`;
 const IN_QUEUES = " and t.queue in (select value from json_each(@queues))";
+const OF_DAGS = " and t.dag_id in (select value from json_each(@dags))";
 
 /** The step's statements. Lists (states, tasks, DAGs, queues) are JSON arrays read by json_each: one statement whatever their length. */
 const SQL = {
@@ -253,8 +267,10 @@ const SQL = {
   anyOtherThanSuccess: `select 1 from task_instances where run_id = ? and state <> 'success' limit 1`,
   queue: `update task_instances set queued_at = ?, updated_at = ?, state = 'queued' where id = ? and state = 'scheduled'`,
   closeRun: `update dag_runs set ended_at = ?, state = 'success', updated_at = ? where run_id = ? and state = 'running'`,
-  candidates: candidatesSql(""),
-  candidatesInQueues: candidatesSql(IN_QUEUES),
+  candidates: candidatesSql(OF_DAGS, ""),
+  candidatesInQueues: candidatesSql(OF_DAGS, IN_QUEUES),
+  candidatesOfAny: candidatesSql("", ""),
+  candidatesOfAnyInQueues: candidatesSql("", IN_QUEUES),
   dueWait: dueWaitSql(""),
   dueWaitInQueues: dueWaitSql(IN_QUEUES),
   openTry: `insert into task_tries (task_instance_id, try_number, outcome, worker_id, queued_at, started_at, ended_at, error, error_kind)

@@ -58,4 +58,17 @@ describe("stepCall", () => {
     ];
     for (const [why, inputs, request] of declined) expect([why, stepCall(inputs, request)]).toEqual([why, undefined]);
   });
+
+  it("takes time in proportion to a worker's DAGs, not to their square (a claim of a worker serving 40,000)", () => {
+    // The claim names every DAG the worker serves, and those that may wait: a membership test by
+    // scanning the list cost 3,000 x 3,000 comparisons a claim for 3,000 DAGs, 13 ms a chain step.
+    const dagIds = Array.from({ length: 40_000 }, (_, i) => `dag_${i}`);
+    const request: ClaimRequest = { ...claim, dagIds, wakeDagIds: [...dagIds, "not-served"], maxActiveTasks: new Map([["not-served", 1]]) };
+    const started = performance.now();
+    const call = stepCall([success("c")], request);
+    const elapsed = performance.now() - started;
+    expect(call?.claim?.wake).toEqual(dagIds);
+    // Linear: a few milliseconds; quadratic: 800 million comparisons, over a second.
+    expect(elapsed).toBeLessThan(150);
+  });
 });

@@ -17,6 +17,7 @@ import { instanceFromRow } from "./rows.js";
 import { splitCandidate, type CandidateRow } from "../tries/claim.js";
 import { logRows } from "../tries/insert-logs.js";
 import type { StepDeclined } from "./step-function.js";
+import { limitedDagsOf, wakeDagsOf } from "./claim-dags.js";
 
 // The state moves a one-call step makes, checked against the state machine once, when this module
 // loads: a state machine that forbade one would stop the store from starting, not a step.
@@ -72,7 +73,7 @@ export function stepCall(inputs: readonly CompleteTryInput[], claim: ClaimReques
             now: claim.now.getTime(),
             dags: claim.dagIds,
             queues: claim.queues === undefined ? null : claim.queues,
-            wake: (claim.wakeDagIds ?? []).filter((dagId) => claim.dagIds.includes(dagId)),
+            wake: wakeDagsOf(claim),
           },
     logs,
   };
@@ -98,7 +99,7 @@ function plainSuccess(input: CompleteTryInput): StepCall["outcomes"][number] | u
 
 /** A claim with no DAG limits among its DAGs (sql/tries/claim.ts counts running instances for those). */
 function claimCovered(claim: ClaimRequest): boolean {
-  return ![...(claim.maxActiveTasks?.keys() ?? [])].some((dagId) => claim.dagIds.includes(dagId));
+  return limitedDagsOf(claim).length === 0;
 }
 
 /** A success as the statements' path reports it, with its run's state and what its run queued. */

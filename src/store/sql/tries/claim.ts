@@ -7,6 +7,7 @@ import type { DagRunTable, TaskInstanceTable } from "../schema.js";
 import type { Tx } from "../shared/tx.js";
 import { resumeWaits } from "../waits/resume-wait.js";
 import { stateLiteral } from "../shared/state-literal.js";
+import { limitedDagsOf } from "../shared/claim-dags.js";
 
 /**
  * Claims queued task instances for a worker: highest priority first, then the longest waiting.
@@ -33,7 +34,7 @@ export async function claimNextTasks(tx: Tx, request: ClaimRequest, rowLocks: Ro
   // at every step of a chain). A claim that waits for its turn counts pools first, as before: it
   // must not wait for the pools' locks with queued rows locked, which would hide them from the
   // claimer whose turn it is.
-  let capacity: Capacity | undefined = lockWait === "wait" || limitedDags(request).length > 0 ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
+  let capacity: Capacity | undefined = lockWait === "wait" || limitedDagsOf(request).length > 0 ? await loadCapacity(tx, request, rowLocks, lockWait) : undefined;
   const candidates: Selectable<TaskInstanceTable>[] = [];
   // Each candidate comes with its run's row, which the claimed task is handed with: no statement
   // of its own (a round trip on PostgreSQL at every step of a chain).
@@ -225,10 +226,6 @@ interface Capacity {
 /** No pool configured for any candidate, and no DAG limit requested. */
 const UNLIMITED: Capacity = { constrained: false, fullPools: () => [], fullDags: () => [], take: () => true };
 
-/** The requested DAGs that have a limit on running instances. */
-function limitedDags(request: ClaimRequest): string[] {
-  return [...(request.maxActiveTasks?.keys() ?? [])].filter((dagId) => request.dagIds.includes(dagId)).sort();
-}
 
 /**
  * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
@@ -240,7 +237,7 @@ async function loadCapacity(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, l
   // Locked while read, in a fixed order (no deadlocks between claimers).
   const poolQuery = tx.selectFrom("pools").select(["name", "slots"]).orderBy("name");
   for (const pool of await (rowLocks && lockWait === "wait" ? poolQuery.forUpdate() : poolQuery).execute()) pools.set(pool.name, pool.slots);
-  const limited = limitedDags(request);
+  const limited = limitedDagsOf(request);
   // Pools and DAGs another claimer holds right now: full, for a claim that does not wait.
   const busy = { pools: new Set<string>(), dags: new Set<string>() };
   if (rowLocks && lockWait === "skip") {

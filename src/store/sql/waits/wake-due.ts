@@ -10,6 +10,7 @@ import { moveTasks } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";
 import { claimNextTasks, type LockWait } from "../tries/claim.js";
 import { stateLiteral } from "../shared/state-literal.js";
+import { wakeDagsOf } from "../shared/claim-dags.js";
 
 /**
  * Claims as `claimNextTasks` does; free slots left over are filled with due deferred instances.
@@ -18,7 +19,7 @@ import { stateLiteral } from "../shared/state-literal.js";
 export async function claimWithWakeUps(tx: Tx, request: ClaimRequest, rowLocks: RowLocks, lockWait: LockWait): Promise<ClaimedTask[]> {
   const claimed = await claimNextTasks(tx, request, rowLocks, lockWait);
   const spare = request.limit - claimed.length;
-  const dagIds = request.wakeDagIds?.filter((dagId) => request.dagIds.includes(dagId)) ?? [];
+  const dagIds = wakeDagsOf(request);
   // A worker serving no queue at all wakes nothing either (and `in ()` is no SQL for PostgreSQL).
   if (spare <= 0 || dagIds.length === 0 || request.queues?.length === 0) return claimed;
   const woken = await wakeDue(tx, { ...request, dagIds }, spare, rowLocks);
