@@ -37,7 +37,12 @@ export interface WorkerOptions {
   readonly store: Store;
   /** Runs the tries: task-runners.ts picks the runner of each task's isolation. */
   readonly pool: TaskRunner;
-  /** The DAGs this worker can run, by id; it claims only their task instances. */
+  /**
+   * The DAGs this worker can run, by id; it claims only their task instances. A change of them
+   * (a DAG added or removed, its limits or tasks changed) must come as a new map, never as a change
+   * of the one returned before: the worker works out its claims' lists once per map (#servedDags),
+   * as the registry hands out a new map at every change (scheduler/dag-registry.ts).
+   */
   readonly dags: () => ReadonlyMap<string, RunnableDag>;
   readonly concurrency: number;
   /** Serve only these queues (default: all). */

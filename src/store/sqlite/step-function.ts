@@ -214,7 +214,9 @@ function claimNext(s: Statements, claim: NonNullable<StepCall["claim"]>): { clai
  * The claim's candidates, read first without the list of the DAGs the worker serves (every DAG of
  * a deployment, 3,000 names, sent and read at every claim: 0.4 ms of a chain's step), and read
  * again with it only when one of them is of a DAG the worker does not serve. Either way they are
- * the first of the queue among the served DAGs.
+ * the first of the queue among the served DAGs. (A worker that serves some of the DAGs while
+ * another's instances lead the queue, or instances of a DAG whose file is gone stay queued,
+ * reads twice at each step: a little more than one read with the list.)
  */
 function readCandidates(s: Statements, claim: NonNullable<StepCall["claim"]>): CandidateRow[] {
   const queues = claim.queues === null ? undefined : JSON.stringify(claim.queues);

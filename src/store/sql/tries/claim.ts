@@ -226,7 +226,6 @@ interface Capacity {
 /** No pool configured for any candidate, and no DAG limit requested. */
 const UNLIMITED: Capacity = { constrained: false, fullPools: () => [], fullDags: () => [], take: () => true };
 
-
 /**
  * Free slots per pool (from the pools table) and per DAG (its maxActiveTasks), counted from the
  * running task instances inside the claiming transaction. A pool that is not configured has no
