@@ -11,9 +11,10 @@
  * the thread is stuck in a DAG's code: its file's import (which may have waited for other files
  * imported with it) or, once that ended, the DAG's schema (an endless loop in a refinement), each
  * given the timeout. The thread is stopped, every call waiting on it fails with a DagImportError
- * naming the file and which of the two hung, and the next call starts a new thread. The same call to the same content of the file then fails at once, with the same
- * error: a schema that loops on a scheduled run's params would otherwise hold up every tick for
- * the timeout. The thread does not keep the process alive while no call waits.
+ * naming the file and which of the two hung, and the next call starts a new thread. The same call
+ * to the same content of the file then fails at once, with the same error: a schema that loops on
+ * a scheduled run's params would otherwise hold up every tick for the timeout. The thread does not
+ * keep the process alive while no call waits.
  */
 import { extname, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -4,9 +4,9 @@
  * in one turn of the event loop load together, in one load scope (a load per file would cost about
  * 0.7 s each), and a file is loaded once per content: every DAG of it, and every registration of
  * the same text (a revalidation, a DAG registered again), shares that load (each load keeps a copy
- * of the modules it imports, about 20 MB). A file whose content is still what the registry's import check saw finish is imported
- * without another check; a file changed since goes through the check's thread first, as any new
- * file does.
+ * of the modules it imports, about 20 MB). A file whose content is still what the registry's
+ * import check saw finish is imported without another check; a file changed since goes through
+ * the check's thread first, as any new file does.
  */
 import { readFileSync } from "node:fs";
 import { findDag, loadDagFilesSeparately, type LoadResult } from "../dsl/load.js";

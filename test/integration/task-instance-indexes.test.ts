@@ -11,19 +11,13 @@
  * and stuck-queue sweeps, retries, wake-ups, pool usage, approvals, metrics) is explained here, on
  * both dialects, from the statements the store itself sends: none may read the table whole.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
-import { openSqliteStore } from "../../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../../src/store/index.js";
 import { at, RunDriver } from "../conformance/driver.js";
 import { graph } from "../conformance/fixtures.js";
-import { TEST_PG_URL } from "../conformance/stores.js";
+import { storeFactory, TEST_PG_URL, type StorePlace } from "../conformance/stores.js";
 
 /** The partial indexes and their predicates, as each dialect prints them back. */
 const PARTIAL: Record<string, RegExp> = {
@@ -50,25 +44,33 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function sqlitePlace(): Promise<Place> {
-  const dir = mkdtempSync(join(tmpdir(), "tributary-indexes-"));
+/** A migrated store of the conformance suite's factory `name`, every statement's text recorded; removed after the file. */
+async function migratedStore(name: string): Promise<{ place: StorePlace; store: Store; statements: string[] }> {
+  const factory = storeFactory(name);
+  const place = await factory.create();
   const statements: string[] = [];
-  const store = openSqliteStore({ path: join(dir, "store.db"), onQuery: (text) => statements.push(text) });
+  const store = factory.open(place.address, { onQuery: (text) => statements.push(text) });
+  cleanups.push(async () => {
+    await store.close();
+    await place.dispose();
+  });
   const report = await store.migrate();
   if (report.error) throw report.error;
-  const db = new SQLite(join(dir, "store.db"), { readonly: true });
+  return { place, store, statements };
+}
+
+async function sqlitePlace(): Promise<Place> {
+  const { place, store, statements } = await migratedStore("sqlite");
+  const db = new SQLite(place.address, { readonly: true });
   cleanups.push(async () => {
     db.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
+  const rows = db.prepare<[], { name: string; sql: string | null }>(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'task_instances'`).all();
+  const indexes = new Map(rows.map((row) => [row.name, row.sql ?? "(automatic)"]));
   return {
     store,
     statements,
-    indexes: () => {
-      const rows = db.prepare<[], { name: string; sql: string | null }>(`select name, sql from sqlite_master where type = 'index' and tbl_name = 'task_instances'`).all();
-      return Promise.resolve(new Map(rows.map((row) => [row.name, row.sql ?? "(automatic)"])));
-    },
+    indexes: () => Promise.resolve(indexes),
     wholeReads: (statement) => {
       const bindings = Array.from({ length: (statement.match(/\?/g) ?? []).length }, () => null);
       const plan = db.prepare<unknown[], { detail: string }>(`explain query plan ${statement}`).all(...bindings);
@@ -93,33 +95,24 @@ interface PlanNode {
 }
 
 async function postgresPlace(): Promise<Place> {
-  const schema = `instance_indexes_${randomBytes(4).toString("hex")}`;
-  const statements: string[] = [];
-  const store = openPostgresStore({ url: TEST_PG_URL, schema, onQuery: (text) => statements.push(text) });
+  const { place, store, statements } = await migratedStore("postgres");
+  const { schema } = JSON.parse(place.address) as { schema: string };
   const client = new pg.Client({ connectionString: TEST_PG_URL });
   await client.connect();
-  cleanups.push(async () => {
-    await store.close();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
-  });
-  const report = await store.migrate();
-  if (report.error) throw report.error;
+  cleanups.push(() => client.end());
   await client.query(`set search_path to ${schema}`);
   // Generic plans (what a prepared statement runs with), and a table scan only where no index can serve.
   await client.query(`set plan_cache_mode = force_generic_plan`);
   await client.query(`set enable_seqscan = off`);
   let prepared = 0;
-  // Each index of task_instances by its first column.
   const { rows: definitions } = await client.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = 'task_instances'`, [schema]);
+  const indexes = new Map(definitions.map((row) => [row.indexname, row.indexdef]));
+  // Each index of task_instances by its first column.
   const leading = new Map(definitions.map((row) => [row.indexname, /USING btree \((\w+)/.exec(row.indexdef)?.[1] ?? ""]));
   return {
     store,
     statements,
-    indexes: async () => {
-      const { rows } = await client.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = 'task_instances'`, [schema]);
-      return new Map(rows.map((row) => [row.indexname, row.indexdef]));
-    },
+    indexes: () => Promise.resolve(indexes),
     wholeReads: async (statement) => {
       const name = `q${prepared++}`;
       const parameters = Math.max(0, ...[...statement.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));

@@ -497,18 +497,15 @@ export class SqlStore implements Store {
 
   async listPoolUsage(): Promise<PoolUsage[]> {
     // A statement per state, each read from that state's partial index.
-    const rows = [];
-    for (const state of ["running", "queued"] as const) {
-      rows.push(
-        ...(await this.#db
-          .selectFrom("task_instances")
-          .select(["pool", "state", sql<number>`count(*)`.as("n")])
-          .where("state", "=", stateLiteral(state))
-          .where("pool", "is not", null)
-          .groupBy(["pool", "state"])
-          .execute()),
-      );
-    }
+    const inState = (state: "running" | "queued") =>
+      this.#db
+        .selectFrom("task_instances")
+        .select(["pool", "state", sql<number>`count(*)`.as("n")])
+        .where("state", "=", stateLiteral(state))
+        .where("pool", "is not", null)
+        .groupBy(["pool", "state"])
+        .execute();
+    const rows = [...(await inState("running")), ...(await inState("queued"))];
     const usage = new Map<string, { pool: string; running: number; queued: number }>();
     for (const row of rows) {
       if (row.pool === null) continue;
