@@ -24,6 +24,10 @@ export default defineConfig({
     sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a server or a browser does a moment later: under the whole suite's
+    // load, vitest's default of 1 s was not enough for a UI trigger's answer to reach the page
+    // (ui-flows.test.ts, 2026-12-07). A poll that passes returns as soon as it does.
+    expect: { poll: { timeout: 10_000 } },
     // Services in tests import their DAG files every start: what the cache of DAG shapes would
     // hand out depends on earlier runs (scheduler/dag-shape-cache.ts). Its own tests pass one.
     env: { TRIBUTARY_DAG_CACHE: "off" },
