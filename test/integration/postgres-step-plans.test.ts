@@ -16,10 +16,14 @@
  * read), is checked.
  */
 import { randomBytes } from "node:crypto";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import { registerServedDagSet, servedDagSetKey } from "../../src/store/postgres/served-dag-sets.js";
+import { stepArgument } from "../../src/store/postgres/step-function.js";
 import { STEP_FUNCTION_NAME } from "../../src/store/postgres/step-function-sql.js";
+import type { Database } from "../../src/store/sql/schema.js";
 import { stepCall } from "../../src/store/sql/shared/step-call.js";
 import type { ClaimRequest, Store } from "../../src/store/index.js";
 import type { DagGraph } from "../../src/core/types.js";
@@ -34,21 +38,28 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** A store in a schema of its own, and a client of the test's own on that schema. */
-async function place(): Promise<{ store: Store; client: pg.Client }> {
+/** A store in a schema of its own, and a client and a Kysely instance of the test's own on that schema. */
+async function place(): Promise<{ store: Store; client: pg.Client; db: Kysely<Database> }> {
   const schema = `step_plans_${randomBytes(4).toString("hex")}`;
   const client = new pg.Client({ connectionString: TEST_PG_URL });
   await client.connect();
   const store = openPostgresStore({ url: TEST_PG_URL, schema });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_PG_URL, options: `-c search_path=${schema}`, max: 1 }) }) });
   cleanups.push(async () => {
     await store.close();
+    await db.destroy();
     await client.query(`drop schema if exists ${schema} cascade`);
     await client.end();
   });
   const report = await store.migrate();
   if (report.error) throw report.error;
   await client.query(`set search_path to ${schema}`);
-  return { store, client };
+  return { store, client, db };
+}
+
+/** The DAGs the step's worker serves: the graph's among 3,000, as a service's worker serves every DAG of its folder. */
+function servedDags(graph: DagGraph): string[] {
+  return [...Array.from({ length: 2_999 }, (_, i) => `other_${String(i).padStart(4, "0")}`), graph.dagId];
 }
 
 /**
@@ -56,15 +67,17 @@ async function place(): Promise<{ store: Store; client: pg.Client }> {
  * test's session for their 64 successes and a claim of 64 more: returns the plans of the call's
  * statements.
  */
-async function stepPlans(store: Store, client: pg.Client, graph: DagGraph): Promise<string[]> {
-  const claim: ClaimRequest = { workerId: "worker-1", limit: 64, dagIds: [graph.dagId], now: at(1) };
+async function stepPlans(store: Store, client: pg.Client, db: Kysely<Database>, graph: DagGraph): Promise<string[]> {
+  const claim: ClaimRequest = { workerId: "worker-1", limit: 64, dagIds: servedDags(graph), now: at(1) };
   const claimed = await store.claimNextTasks(claim);
   expect(claimed).toHaveLength(64);
   const call = stepCall(
     claimed.map((c) => ({ taskInstanceId: c.instance.id, taskId: c.instance.taskId, tryNumber: c.tryNumber, outcome: "success" as const, result: null, graph, now: at(2) })),
     { ...claim, now: at(2) },
   );
-  expect(call).toBeDefined();
+  if (call?.claim == null) throw new Error("the step's call has no claim");
+  const dagSet = servedDagSetKey(call.claim.dags, call.claim.wake);
+  await registerServedDagSet(db, dagSet, call.claim.dags, call.claim.wake, at(2).getTime());
   const plans: string[] = [];
   client.on("notice", (notice) => plans.push(notice.message ?? ""));
   // auto_explain is loaded into this session alone, whose generic plans are made now.
@@ -73,7 +86,7 @@ async function stepPlans(store: Store, client: pg.Client, graph: DagGraph): Prom
   await client.query(`set auto_explain.log_nested_statements = on`);
   await client.query(`set auto_explain.log_analyze = on`);
   await client.query(`set client_min_messages = log`);
-  const { rows } = await client.query<{ step: { claimed?: unknown[]; fallback?: boolean } }>(`select ${STEP_FUNCTION_NAME}($1::jsonb) as step`, [JSON.stringify({ ...call, channel: "unused" })]);
+  const { rows } = await client.query<{ step: { claimed?: unknown[]; fallback?: boolean } }>(`select ${STEP_FUNCTION_NAME}($1::jsonb) as step`, [JSON.stringify(stepArgument(call, "unused", dagSet))]);
   await client.query(`set client_min_messages = notice`);
   client.removeAllListeners("notice");
   expect(rows[0]?.step.fallback).toBeUndefined();
@@ -83,7 +96,7 @@ async function stepPlans(store: Store, client: pg.Client, graph: DagGraph): Prom
 }
 
 function seqScans(plans: readonly string[]): string[] {
-  return plans.flatMap((plan) => plan.match(/Seq Scan on (task_instances|task_tries)\b/g) ?? []);
+  return plans.flatMap((plan) => plan.match(/Seq Scan on (task_instances|task_tries|served_dag_set_members)\b/g) ?? []);
 }
 
 /** Plan nodes that read rows only to throw them away: an index read whole, or a join's rows compared one by one. */
@@ -106,7 +119,7 @@ function expectClaimInOrder(plans: readonly string[]): void {
 }
 
 it("with a history of 3,120 runs, a step of 64 outcomes and a claim of 64 reads task_instances and task_tries by index", async () => {
-  const { store, client } = await place();
+  const { store, client, db } = await place();
   // History: 120 finished runs of 100 instances and 3,000 of one, each instance with its try.
   const history = wideGraph("history", 100);
   for (let day = 1; day <= 120; day += 1) await store.createRun(runInput(history, { logicalDate: new Date(Date.UTC(2024, 0, day)) }));
@@ -119,12 +132,12 @@ it("with a history of 3,120 runs, a step of 64 outcomes and a claim of 64 reads 
   // A fan-out's queue, then statistics that know it (as the store's own ANALYZE after a large queue).
   await store.createRun(runInput(FANOUT));
   await client.query(`analyze`);
-  expectReadByKey(await stepPlans(store, client, FANOUT));
+  expectReadByKey(await stepPlans(store, client, db, FANOUT));
 });
 
 it("in a new database whose one run is a fan-out, the step reads by index and the claim in the claim's order", async () => {
-  const { store, client } = await place();
+  const { store, client, db } = await place();
   await store.createRun(runInput(FANOUT));
   await client.query(`analyze`);
-  expectReadByKey(await stepPlans(store, client, FANOUT));
+  expectReadByKey(await stepPlans(store, client, db, FANOUT));
 });

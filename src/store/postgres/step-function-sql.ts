@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's one-round-trip step (issue 17), kept as code under a versioned name
- * (`STEP_FUNCTION_NAME`, `tributary_step_4` now): the store creates this version after its
+ * (`STEP_FUNCTION_NAME`, `tributary_step_5` now): the store creates this version after its
  * migrations when its schema lacks it (step-function.ts `createStepFunction`), and never replaces or
  * drops a version. A change to the body, or to what the function takes or answers, takes the next name:
  * processes of two releases side by side (a rolling deploy, a CLI of another version) then each
@@ -62,6 +62,8 @@ declare
   v_open_states text[] := array(select jsonb_array_elements_text(p->'open'));
   v_claim jsonb := p->'claim';
   v_worker text := p->'claim'->>'worker';
+  -- The key of the lists of DAGs the worker serves, registered before (postgres/served-dag-sets.ts).
+  v_dag_set text := p->'claim'->>'dagSet';
   v_i integer;
   v_ats bigint[] := '{}';
   v_run_of text[] := '{}';
@@ -216,7 +218,8 @@ begin
           -- first, a plan may start from the runs and read and sort a run's whole queue.
           from (
             select * from task_instances
-            where state = 'queued' and dag_id in (select jsonb_array_elements_text(v_claim->'dags'))
+            where state = 'queued'
+              and exists (select 1 from served_dag_set_members m where m.set_key = v_dag_set and m.dag_id = task_instances.dag_id)
               and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or queue in (select jsonb_array_elements_text(v_claim->'queues')))
             order by priority desc, queued_at asc, id asc
             limit (v_claim->>'limit')::integer
@@ -224,11 +227,17 @@ begin
           ) as t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
         ) as c;
       perform set_config('enable_sort', 'on', true);
+      -- Fewer candidates than asked for: the list may be gone (deleted as unused), and the
+      -- caller registers it again. (As many as asked for were found by its members.)
+      if jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and not exists (select 1 from served_dag_sets where set_key = v_dag_set) then
+        raise exception 'tributary_step: an unknown DAG set' using errcode = 'TRB01';
+      end if;
       if v_for_statements then
         v_claim_skipped := true;
       elsif jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and exists (
         select 1 from task_instances t
-        where t.wake_at <= v_claim_at and t.state = 'deferred' and t.dag_id in (select jsonb_array_elements_text(v_claim->'wake'))
+        where t.wake_at <= v_claim_at and t.state = 'deferred'
+          and exists (select 1 from served_dag_set_members m where m.set_key = v_dag_set and m.dag_id = t.dag_id and m.wakes)
           and (jsonb_typeof(v_claim->'queues') is distinct from 'array' or t.queue in (select jsonb_array_elements_text(v_claim->'queues')))
       ) then
         v_claim_skipped := true;
@@ -288,7 +297,7 @@ end
 export const STEP_FUNCTION_CONFIG: readonly string[] = ["plan_cache_mode=force_generic_plan", "enable_seqscan=off", "enable_sort=on", "jit=off"];
 
 /** The version of the step the store calls: a new body takes a new name (see the header). */
-export const STEP_FUNCTION_NAME = "tributary_step_4";
+export const STEP_FUNCTION_NAME = "tributary_step_5";
 
 /** The statement that creates the function. */
 export const STEP_FUNCTION_SQL = `create or replace function ${STEP_FUNCTION_NAME}(p jsonb) returns jsonb language plpgsql

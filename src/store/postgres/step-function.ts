@@ -24,15 +24,18 @@ import { sql, type Kysely } from "kysely";
 import type { CompleteTryResult } from "../contract/store.js";
 import type { Database } from "../sql/schema.js";
 import type { StepFunction } from "../sql/shared/step-function.js";
-import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry } from "../sql/shared/step-call.js";
+import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry, type StepCall } from "../sql/shared/step-call.js";
+import { ServedDagSets, UNKNOWN_DAG_SET } from "./served-dag-sets.js";
 import { STEP_FUNCTION_NAME, STEP_FUNCTION_SQL } from "./step-function-sql.js";
 
 /** The step function of a store whose workers are woken on `channel` (postgres/listen-notifier.ts). */
 export function stepFunction(db: Kysely<Database>, channel: string): StepFunction {
+  const dagSets = new ServedDagSets(db);
   return async (inputs, claim) => {
     const covered = stepCall(inputs, claim);
     if (covered === undefined) return NOT_COVERED;
-    const call = { ...covered, channel };
+    const dagSet = covered.claim === null ? undefined : await dagSets.keyOf(covered.claim.dags, covered.claim.wake, covered.claim.now);
+    const call = stepArgument(covered, channel, dagSet);
     let reply: StepReply;
     try {
       const { rows } = await sql<{ step: StepReply }>`select ${sql.raw(STEP_FUNCTION_NAME)}(${JSON.stringify(call)}::jsonb) as step`.execute(db);
@@ -43,12 +46,38 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
       if (isDataError(error)) return { declined: `data the function could not take (SQLSTATE ${String((error as { code: string }).code)})` };
       throw error;
     }
-    if ("fallback" in reply) return { declined: reply.reason.replace(/^tributary_step: /, "") };
+    if ("fallback" in reply) {
+      const reason = reply.reason.replace(/^tributary_step: /, "");
+      if (reason === UNKNOWN_DAG_SET && dagSet !== undefined) dagSets.forget(dagSet);
+      return { declined: reason };
+    }
     const results = reply.results.map(({ run_state, queued }) => successResult(run_state, queued));
     // A claim was made or left only when there was one to make.
     const claimed = claim === undefined ? [] : reply.claimed.map(claimedTask(claim));
     return { results, claimed, ...(reply.claim_skipped ? { claimSkipped: true as const } : {}) };
   };
+}
+
+/**
+ * The function's argument: the step's call, with the claim's lists of DAGs named by the key they
+ * were registered under, and the channel on which workers are woken.
+ */
+export function stepArgument(call: StepCall, channel: string, dagSet: string | undefined): StepArgument {
+  const { outcomes, open, endedOtherwise, logs, claim } = call;
+  return {
+    outcomes,
+    open,
+    endedOtherwise,
+    logs,
+    channel,
+    claim: claim === null || dagSet === undefined ? null : { worker: claim.worker, limit: claim.limit, now: claim.now, queues: claim.queues, dagSet },
+  };
+}
+
+/** What `tributary_step_5` takes. */
+export interface StepArgument extends Omit<StepCall, "claim"> {
+  readonly channel: string;
+  readonly claim: (Omit<NonNullable<StepCall["claim"]>, "dags" | "wake"> & { readonly dagSet: string }) | null;
 }
 
 /**

@@ -167,6 +167,19 @@ export interface PoolTable {
   updated_at: number;
 }
 
+/** A list of DAGs a worker serves, by key (PostgreSQL only: postgres/served-dag-sets.ts). */
+export interface ServedDagSetTable {
+  set_key: string;
+  registered_at: number;
+}
+
+export interface ServedDagSetMemberTable {
+  set_key: string;
+  dag_id: string;
+  /** Whether a claim of the list wakes this DAG's due waits. */
+  wakes: boolean;
+}
+
 export interface UserTable {
   id: Generated<number>;
   username: string;
@@ -310,4 +323,6 @@ export interface Database {
   dataset_triggers: DatasetTriggerTable;
   lineage_cursors: LineageCursorTable;
   pools: PoolTable;
+  served_dag_sets: ServedDagSetTable;
+  served_dag_set_members: ServedDagSetMemberTable;
 }

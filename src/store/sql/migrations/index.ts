@@ -19,6 +19,7 @@ import { eventWaits } from "./000016-event-waits.js";
 import { approvalRequests } from "./000017-approval-requests.js";
 import { waitIndexes } from "./000018-wait-indexes.js";
 import { partialStateIndexes } from "./000021-partial-state-indexes.js";
+import { servedDagSets } from "./000022-served-dag-sets.js";
 
 /** A migration whose work moved elsewhere: it stays listed because databases have run it. */
 const RETIRED: Migration = { up: () => Promise.resolve() };
@@ -54,5 +55,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     "000019_step_function": RETIRED,
     "000020_batched_step_function": RETIRED,
     "000021_partial_state_indexes": partialStateIndexes(dialect),
+    "000022_served_dag_sets": servedDagSets(dialect),
   };
 }

@@ -18,12 +18,15 @@ export function servedDagSet(dagIds: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
+const NO_DAGS: readonly string[] = Object.freeze([]);
+
 /** Of `wakeDagIds`, those served, by the lists they came from (a worker's claims share both until its DAGs change). */
 const wakes = new WeakMap<readonly string[], { readonly dagIds: readonly string[]; readonly wake: string[] }>();
 
 /** The claim's DAGs whose waits it wakes (`wakeDagIds`), among those it serves, in their order. */
 export function wakeDagsOf(request: Pick<ClaimRequest, "dagIds" | "wakeDagIds">): readonly string[] {
-  if (request.wakeDagIds === undefined) return [];
+  // The same empty list each time: a list's identity stands for its content (postgres/served-dag-sets.ts).
+  if (request.wakeDagIds === undefined) return NO_DAGS;
   const kept = wakes.get(request.wakeDagIds);
   if (kept?.dagIds === request.dagIds) return kept.wake;
   const dags = servedDagSet(request.dagIds);

@@ -5,7 +5,8 @@
  * record and no branch to choose, and whose downstream tasks all wait for all_success and have
  * nothing to expand, with at most a million characters of log lines, claimed for a worker with no
  * DAG limits. `stepCall` turns such a step into the call both implementations take
- * (postgres/step-function.ts as `tributary_step`'s argument, sqlite/step-function.ts as is), and
+ * (postgres/step-function.ts as its function's argument, with the claim's lists of DAGs named by
+ * a registered key, sqlite/step-function.ts as is), and
  * `claimedTask` turns a row either claimed back into what the statements' claim returns.
  */
 import { assertRunTransition, assertTaskTransition, isTerminalTaskState, TASK_TRANSITIONS } from "../../../core/state-machine.js";
@@ -121,7 +122,7 @@ export function claimedTask(claim: ClaimRequest): (entry: ClaimedEntry) => Claim
   };
 }
 
-/** A one-call step's work: what `tributary_step` takes as its argument (with the channel to notify). */
+/** A one-call step's work (PostgreSQL's function takes it as `stepArgument` makes it: postgres/step-function.ts). */
 export interface StepCall {
   /** The successes, in the order given. */
   readonly outcomes: readonly {
