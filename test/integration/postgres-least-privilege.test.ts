@@ -6,7 +6,10 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
+import type { ClaimedTask, ClaimRequest, CompleteTryInput } from "../../src/store/index.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import { at, runInput } from "../conformance/driver.js";
+import { graph } from "../conformance/fixtures.js";
 import { TEST_PG_URL } from "../conformance/stores.js";
 
 const tag = randomBytes(4).toString("hex");
@@ -22,7 +25,7 @@ afterAll(async () => {
   await admin.end();
 });
 
-it("a role with only USAGE on the schema and DML on its tables starts on a schema its owner migrated", async () => {
+it("a role with only USAGE on the schema and DML on its tables starts on a schema its owner migrated, and steps", async () => {
   const owner = openPostgresStore({ url: TEST_PG_URL, schema });
   expect((await owner.migrate()).error).toBeUndefined();
   await owner.close();
@@ -40,7 +43,35 @@ it("a role with only USAGE on the schema and DML on its tables starts on a schem
     expect(report.error?.message).toBeUndefined();
     expect(report.applied).toEqual([]);
     expect(await app.listDags()).toEqual([]);
+
+    // Its worker's steps go through the step function, which reads the lists of DAGs the worker
+    // registered (postgres/served-dag-sets.ts).
+    await app.createRun(runInput(G, { runId: "r1", now: at(0) }));
+    const [a] = await app.claimNextTasks(claim(1));
+    const [b] = (await app.completeTries([success(a, 2)], claim(2))).claimed;
+    expect(b?.instance.taskId).toBe("b");
+    expect(app.outcomeWrites()).toEqual([{ path: "one_call", reason: "", count: 1 }]);
+
+    // Grants made before an upgrade that added tables do not cover them: the steps are recorded
+    // through the statements, and the metric says why.
+    await admin.query(`revoke all on ${schema}.served_dag_sets, ${schema}.served_dag_set_members from ${role}`);
+    const reopened = openPostgresStore({ url: url.toString(), schema });
+    try {
+      const [c] = (await reopened.completeTries([success(b, 3)], claim(3))).claimed;
+      expect(c?.instance.taskId).toBe("c");
+      expect(reopened.outcomeWrites()).toEqual([{ path: "statements", reason: "the lists of DAGs could not be registered (SQLSTATE 42501)", count: 1 }]);
+    } finally {
+      await reopened.close();
+    }
   } finally {
     await app.close();
   }
 });
+
+const G = graph("chain", [{ id: "a" }, { id: "b", upstream: ["a"] }, { id: "c", upstream: ["b"] }]);
+const claim = (seconds: number): ClaimRequest => ({ workerId: "w1", limit: 1, dagIds: [G.dagId], now: at(seconds) });
+
+function success(claimed: ClaimedTask | undefined, seconds: number): CompleteTryInput {
+  if (claimed === undefined) throw new Error("nothing claimed to complete");
+  return { taskInstanceId: claimed.instance.id, taskId: claimed.instance.taskId, tryNumber: claimed.tryNumber, outcome: "success", result: null, graph: G, now: at(seconds) };
+}

@@ -3,13 +3,13 @@
  * due waits it wakes) by the key they were registered under (postgres/served-dag-sets.ts), instead
  * of taking both lists in every call: a list is registered once, by the first step that claims for
  * it; a list deleted as unused is registered again after the step that found it gone; lists no
- * worker registered for a week are deleted when another is registered.
+ * store touched for a week are deleted when another is registered.
  */
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, Store } from "../../src/store/index.js";
-import { registerServedDagSet, SERVED_DAG_SET_KEPT_MS, servedDagSetKey } from "../../src/store/postgres/served-dag-sets.js";
+import { registerServedDagSet, SERVED_DAG_SET_KEPT_MS, servedDagLists } from "../../src/store/postgres/served-dag-sets.js";
 import type { Database } from "../../src/store/sql/schema.js";
 import { at, runInput } from "../conformance/driver.js";
 import { graph } from "../conformance/fixtures.js";
@@ -60,7 +60,7 @@ it("registers a worker's lists once, names them by key, and registers them again
   // The first step registers the lists: each DAG served, and whether its waits are woken.
   const [b] = (await store.completeTries([success(a, 2)], request(2))).claimed;
   expect(b?.instance.taskId).toBe("b");
-  const key = servedDagSetKey(request(0).dagIds, [G.dagId, "y"]);
+  const { key } = servedDagLists(["y", "x", G.dagId, "x"], ["y", G.dagId]);
   expect(await members()).toEqual([
     { set_key: key, dag_id: "chain", wakes: true },
     { set_key: key, dag_id: "x", wakes: false },
@@ -83,12 +83,21 @@ it("registers a worker's lists once, names them by key, and registers them again
   expect((await store.getRun("r1"))?.state).toBe("success");
 });
 
-it("deletes the lists no worker registered for a week when another is registered", async () => {
-  const now = at(100).getTime();
-  await registerServedDagSet(db, "old", ["p"], [], now - SERVED_DAG_SET_KEPT_MS - 1);
-  await registerServedDagSet(db, "recent", ["q"], ["q"], now - SERVED_DAG_SET_KEPT_MS + 1);
-  await registerServedDagSet(db, "new", ["r"], [], now);
-  const kept = await db.selectFrom("served_dag_sets").select("set_key").where("set_key", "in", ["old", "recent", "new"]).orderBy("set_key").execute();
-  expect(kept.map((row) => row.set_key)).toEqual(["new", "recent"]);
+it("deletes the lists no store touched for a week when another is registered, by the database's clock", async () => {
+  const [old, recent, fresh] = [servedDagLists(["p"], []), servedDagLists(["q"], ["q"]), servedDagLists(["r"], [])];
+  await registerServedDagSet(db, old);
+  await registerServedDagSet(db, recent);
+  const age = (key: string, ms: number) => db.updateTable("served_dag_sets").set((eb) => ({ registered_at: eb("registered_at", "-", ms) })).where("set_key", "=", key).execute();
+  await age(old.key, SERVED_DAG_SET_KEPT_MS + 60_000);
+  await age(recent.key, SERVED_DAG_SET_KEPT_MS - 60_000);
+  await registerServedDagSet(db, fresh);
+  const kept = await db.selectFrom("served_dag_sets").select("set_key").where("set_key", "in", [old.key, recent.key, fresh.key]).execute();
+  expect(new Set(kept.map((row) => row.set_key))).toEqual(new Set([recent.key, fresh.key]));
   expect((await members()).filter((member) => member.dag_id === "p")).toEqual([]);
+});
+
+it("keys a list by its content: the same DAGs in another order, or repeated, share a key", () => {
+  expect(servedDagLists(["b", "a", "a"], ["a"]).key).toBe(servedDagLists(["a", "b"], ["a"]).key);
+  expect(servedDagLists(["a", "b"], ["a"]).key).not.toBe(servedDagLists(["a", "b"], ["b"]).key);
+  expect(servedDagLists(["a", "b"], []).key).not.toBe(servedDagLists(["a", "b", "c"], []).key);
 });

@@ -19,7 +19,7 @@ const BODY_SHA256_BY_NAME: Record<string, string> = {
   tributary_step_2: "85a02a85a8cedea182fe3cad19eebff0b3fc192d31944244b804c867a6c3b633",
   tributary_step_3: "5739e9aed96eb8bc123823521626d236868ce75ce80611af15afbc0404ef90d8",
   tributary_step_4: "19b7e846a83953abb281d9590ba73b234030baaffa73da924a49008b18400db3",
-  tributary_step_5: "7351267d1ec72d86f4bdd7c23d5c7e00c470fb8d3a373b2c75e348b76397a0b3",
+  tributary_step_5: "6458b88af150573890cc36825b312333da87da0c95b5509b3d1637439bbec703",
 };
 
 const schema = `step_text_${randomBytes(4).toString("hex")}`;

@@ -20,7 +20,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
-import { registerServedDagSet, servedDagSetKey } from "../../src/store/postgres/served-dag-sets.js";
+import { registerServedDagSet, servedDagLists } from "../../src/store/postgres/served-dag-sets.js";
 import { stepArgument } from "../../src/store/postgres/step-function.js";
 import { STEP_FUNCTION_NAME } from "../../src/store/postgres/step-function-sql.js";
 import type { Database } from "../../src/store/sql/schema.js";
@@ -67,8 +67,9 @@ function servedDags(graph: DagGraph): string[] {
  * test's session for their 64 successes and a claim of 64 more: returns the plans of the call's
  * statements.
  */
-async function stepPlans(store: Store, client: pg.Client, db: Kysely<Database>, graph: DagGraph): Promise<string[]> {
-  const claim: ClaimRequest = { workerId: "worker-1", limit: 64, dagIds: servedDags(graph), now: at(1) };
+async function stepPlans(store: Store, client: pg.Client, db: Kysely<Database>, graph: DagGraph, options: { wakeEvery?: boolean } = {}): Promise<string[]> {
+  const dagIds = servedDags(graph);
+  const claim: ClaimRequest = { workerId: "worker-1", limit: 64, dagIds, ...(options.wakeEvery ? { wakeDagIds: dagIds } : {}), now: at(1) };
   const claimed = await store.claimNextTasks(claim);
   expect(claimed).toHaveLength(64);
   const call = stepCall(
@@ -76,8 +77,13 @@ async function stepPlans(store: Store, client: pg.Client, db: Kysely<Database>, 
     { ...claim, now: at(2) },
   );
   if (call?.claim == null) throw new Error("the step's call has no claim");
-  const dagSet = servedDagSetKey(call.claim.dags, call.claim.wake);
-  await registerServedDagSet(db, dagSet, call.claim.dags, call.claim.wake, at(2).getTime());
+  const set = servedDagLists(call.claim.dags, call.claim.wake);
+  await registerServedDagSet(db, set);
+  const dagSet = set.key;
+  // Other workers' lists, and statistics that know them all.
+  await registerServedDagSet(db, servedDagLists(dagIds.slice(1_000), []));
+  await registerServedDagSet(db, servedDagLists(dagIds.map((dagId) => `${dagId}_staging`), []));
+  await client.query(`analyze served_dag_sets, served_dag_set_members`);
   const plans: string[] = [];
   client.on("notice", (notice) => plans.push(notice.message ?? ""));
   // auto_explain is loaded into this session alone, whose generic plans are made now.
@@ -90,7 +96,7 @@ async function stepPlans(store: Store, client: pg.Client, db: Kysely<Database>, 
   await client.query(`set client_min_messages = notice`);
   client.removeAllListeners("notice");
   expect(rows[0]?.step.fallback).toBeUndefined();
-  expect(rows[0]?.step.claimed).toHaveLength(64);
+  expect(rows[0]?.step.claimed).toHaveLength(Math.min(64, graph.tasks.length - 64));
   expect(plans.length).toBeGreaterThan(5);
   return plans;
 }
@@ -104,11 +110,27 @@ function rowsReadForNothing(plans: readonly string[]): string[] {
   return plans.flatMap((plan) => [...plan.matchAll(/Rows Removed by (?:Join )?Filter: (\d+)/g)].filter((match) => Number(match[1]) > 500).map((match) => match[0]));
 }
 
-/** No table read whole, no rows read for nothing, and the claim in its index's order. */
+/** No table read whole, no rows read for nothing, the lists of DAGs read by key, and the claim in its index's order. */
 function expectReadByKey(plans: readonly string[]): void {
   expect(seqScans(plans)).toEqual([]);
   expect(rowsReadForNothing(plans)).toEqual([]);
+  expect(membersReadOtherwise(plans)).toEqual([]);
   expectClaimInOrder(plans);
+}
+
+/**
+ * Reads of the worker's lists other than one member by its key (the list's and the DAG's): a
+ * plan that hashes the list's members (3,000 of them) at every claim reads them by list alone.
+ */
+function membersReadOtherwise(plans: readonly string[]): string[] {
+  return plans.flatMap((plan) => {
+    const lines = plan.split("\n");
+    return lines.flatMap((line, i) => {
+      if (!/ on served_dag_set_members\b/.test(line)) return [];
+      const condition = lines[i + 1] ?? "";
+      return /Index Cond: \(\(set_key = \$\d+\) AND \(dag_id = /.test(condition) ? [] : [`${line.trim()} / ${condition.trim()}`];
+    });
+  });
 }
 
 /** The claim reads the queue in the claim's order and stops at its limit: it never reads a run's whole queue to sort it. */
@@ -133,6 +155,17 @@ it("with a history of 3,120 runs, a step of 64 outcomes and a claim of 64 reads 
   await store.createRun(runInput(FANOUT));
   await client.query(`analyze`);
   expectReadByKey(await stepPlans(store, client, db, FANOUT));
+});
+
+it("a claim that comes back short, waking every DAG's waits, reads the lists of DAGs by key", async () => {
+  const { store, client, db } = await place();
+  const short = wideGraph("short", 100);
+  await store.createRun(runInput(short));
+  await client.query(`analyze`);
+  const plans = await stepPlans(store, client, db, short, { wakeEvery: true });
+  expectReadByKey(plans);
+  // The wait to wake was looked for (the claim came back short), by the lists' key.
+  expect(plans.find((plan) => plan.includes("t.state = 'deferred'"))).toMatch(/on served_dag_set_members/);
 });
 
 it("in a new database whose one run is a fan-out, the step reads by index and the claim in the claim's order", async () => {

@@ -178,7 +178,12 @@ export interface ClaimedTask {
 export interface ClaimRequest {
   readonly workerId: string;
   readonly limit: number;
-  /** Only claim task instances of these DAGs (the ones this worker can load). */
+  /**
+   * Only claim task instances of these DAGs (the ones this worker can load). This list and
+   * `wakeDagIds` are read once per array: a store keeps what it made of them (a set, PostgreSQL's
+   * registered key) by the array's identity, so a caller whose DAGs change passes new arrays and
+   * never changes one it passed before (worker.ts makes them once per change of its DAGs).
+   */
   readonly dagIds: readonly string[];
   /** Only claim task instances of these queues (default: every queue). */
   readonly queues?: readonly string[];

@@ -20,9 +20,10 @@
  * server's log, and it answers `{"fallback": true, "reason": ...}`; the caller then records the
  * step through the statements' path. That is: an upstream in a terminal state other than success
  * (a trigger rule's decision beyond "all succeeded"), a run left with no open instance that is not
- * a running run whose every instance succeeded (which it closes as a success), or a row that did
- * not move as read. Outcomes of which one is not its instance's try in progress (or comes twice)
- * answer the same before anything is written. A claim with a candidate in a configured pool or
+ * a running run whose every instance succeeded (which it closes as a success), a row that did
+ * not move as read, or a claim whose lists of DAGs are not registered (`an unknown DAG set`: the
+ * caller registers them again, postgres/served-dag-sets.ts). Outcomes of which one is not its
+ * instance's try in progress (or comes twice) answer the same before anything is written. A claim with a candidate in a configured pool or
  * woken from a wait, or a due wait to wake into a free slot, is not made (`claim_skipped`): the
  * outcomes are recorded, and the caller claims through the statements.
  *
@@ -87,6 +88,8 @@ declare
   v_claim_skipped boolean := false;
   -- A candidate in a configured pool or woken from a wait: the claim is the statements'.
   v_for_statements boolean;
+  -- Whether the worker's lists of DAGs are registered, read with the candidates (one snapshot).
+  v_dag_set_known boolean;
   v_claim_at bigint;
 begin
   -- A give-up is caught here: the block's writes are rolled back (a subtransaction) and the
@@ -207,8 +210,9 @@ begin
       -- index in that order. The function's own setting is restored when it returns.)
       perform set_config('enable_sort', 'off', true);
       select coalesce(jsonb_agg(to_jsonb(c) order by c.priority desc, c.queued_at asc, c.id asc), '[]'),
-          coalesce(bool_or(c.pool_slots is not null or c.wait_reason is not null), false)
-        into v_candidates, v_for_statements
+          coalesce(bool_or(c.pool_slots is not null or c.wait_reason is not null), false),
+          exists (select 1 from served_dag_sets where set_key = v_dag_set)
+        into v_candidates, v_for_statements, v_dag_set_known
         from (
           select t.*, pl.slots as pool_slots, r.run_type as run_type, r.state as run_state, r.logical_date as run_logical_date,
             r.data_interval_start as run_data_interval_start, r.data_interval_end as run_data_interval_end, r.params as run_params,
@@ -227,9 +231,8 @@ begin
           ) as t join dag_runs r on r.run_id = t.run_id left join pools pl on pl.name = t.pool
         ) as c;
       perform set_config('enable_sort', 'on', true);
-      -- Fewer candidates than asked for: the list may be gone (deleted as unused), and the
-      -- caller registers it again. (As many as asked for were found by its members.)
-      if jsonb_array_length(v_candidates) < (v_claim->>'limit')::integer and not exists (select 1 from served_dag_sets where set_key = v_dag_set) then
+      -- The lists gone (deleted as unused): the caller registers them again.
+      if not v_dag_set_known then
         raise exception 'tributary_step: an unknown DAG set' using errcode = 'TRB01';
       end if;
       if v_for_statements then

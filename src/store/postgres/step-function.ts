@@ -9,9 +9,10 @@
  * sqlite/step-function.ts shares). The function itself gives up (its writes rolled back, no error
  * raised) on whatever the rows show beyond that: an upstream failed or skipped, a run to close
  * other than a running run whose every instance succeeded (which it closes as a success), a row
- * that moved. So does an argument PostgreSQL refuses as data. A claim with a candidate in a
- * configured pool or woken from a wait, or a due wait to wake into a free slot, is left to the
- * caller (`claimSkipped`), the outcomes recorded.
+ * that moved, a claim whose lists of DAGs are not registered (postgres/served-dag-sets.ts). So does
+ * an argument PostgreSQL refuses as data, and a step whose lists could not be registered. A
+ * claim with a candidate in a configured pool or woken from a wait, or a due wait to wake into a
+ * free slot, is left to the caller (`claimSkipped`), the outcomes recorded.
  * Everything else, and every give-up, goes through the statements' path
  * (sql/tries/complete-tries.ts, sql/runs/advance.ts, sql/tries/claim.ts), which remains the
  * definition of each rule: test/conformance/step-function.test.ts runs scripts of steps and
@@ -34,7 +35,15 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
   return async (inputs, claim) => {
     const covered = stepCall(inputs, claim);
     if (covered === undefined) return NOT_COVERED;
-    const dagSet = covered.claim === null ? undefined : await dagSets.keyOf(covered.claim.dags, covered.claim.wake, covered.claim.now);
+    let dagSet: string | undefined;
+    try {
+      dagSet = covered.claim === null ? undefined : await dagSets.keyOf(covered.claim.dags, covered.claim.wake);
+    } catch (error) {
+      // Told, not thrown: a worker would record its batch one outcome at a time, and the metric
+      // would not say why (a role without rights on the lists' tables, say: docs/deploy.md).
+      // The reason is a metric's label: the error's SQLSTATE, not its text.
+      return { declined: `${NOT_REGISTERED} (SQLSTATE ${sqlState(error)})` };
+    }
     const call = stepArgument(covered, channel, dagSet);
     let reply: StepReply;
     try {
@@ -43,7 +52,7 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
     } catch (error) {
       // Data the function's argument cannot carry (jsonb refuses a lone surrogate's escape, or a
       // value past its limits), which the statements' path stores as it always has.
-      if (isDataError(error)) return { declined: `data the function could not take (SQLSTATE ${String((error as { code: string }).code)})` };
+      if (isDataError(error)) return { declined: `data the function could not take (SQLSTATE ${sqlState(error)})` };
       throw error;
     }
     if ("fallback" in reply) {
@@ -64,6 +73,7 @@ export function stepFunction(db: Kysely<Database>, channel: string): StepFunctio
  */
 export function stepArgument(call: StepCall, channel: string, dagSet: string | undefined): StepArgument {
   const { outcomes, open, endedOtherwise, logs, claim } = call;
+  if (claim !== null && dagSet === undefined) throw new Error("a step's claim needs the key of its lists of DAGs");
   return {
     outcomes,
     open,
@@ -72,6 +82,14 @@ export function stepArgument(call: StepCall, channel: string, dagSet: string | u
     channel,
     claim: claim === null || dagSet === undefined ? null : { worker: claim.worker, limit: claim.limit, now: claim.now, queues: claim.queues, dagSet },
   };
+}
+
+/** The reason a step is recorded through the statements when its lists of DAGs could not be registered. */
+export const NOT_REGISTERED = "the lists of DAGs could not be registered";
+
+function sqlState(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : "none";
 }
 
 /** What `tributary_step_5` takes. */
@@ -104,8 +122,8 @@ export async function createStepFunction(db: Kysely<Database>): Promise<void> {
 
 /** SQLSTATE classes 22 (data exception) and 54 (program limit exceeded). */
 function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("22") || code.startsWith("54"));
+  const code = sqlState(error);
+  return code.startsWith("22") || code.startsWith("54");
 }
 
 type StepReply =
