@@ -16,6 +16,9 @@ export async function openStore(db: string | undefined): Promise<Store> {
     await store.close();
     throw new Error(`migrating the store at ${describeStoreLocation(location)} failed: ${report.error.message}`);
   }
+  if (report.fromLaterRelease !== undefined) {
+    process.stderr.write(`note: the store at ${describeStoreLocation(location)} was migrated by a later release (${report.fromLaterRelease.join(", ")}); this release runs with it\n`);
+  }
   return store;
 }
 
