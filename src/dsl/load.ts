@@ -69,7 +69,13 @@ export async function loadDagFile(file: string, options: LoadOptions = {}): Prom
  * yet gives each file a result of its own: a file that fails is an error for that file alone, and
  * a DAG id is checked for duplicates within its file only, as `loadDagFile` does.
  */
-export async function loadDagFilesSeparately(files: readonly string[], options: LoadOptions = {}): Promise<Map<string, LoadResult>> {
+export async function loadDagFilesSeparately(
+  files: readonly string[],
+  options: LoadOptions & {
+    /** Told each file's result as soon as it is recorded (in the files' order), before the load ends. */
+    readonly onFileLoaded?: (file: string, result: LoadResult) => void;
+  } = {},
+): Promise<Map<string, LoadResult>> {
   const scope = new LoadScope();
   const check = importCheck(files.map((file) => resolve(file)), options, scope);
   const watch = importWatch(options);
@@ -80,7 +86,9 @@ export async function loadDagFilesSeparately(files: readonly string[], options: 
       const imported = await session.import(resolve(file));
       return () => {
         session.record(imported);
-        results.set(file, session.result());
+        const result = session.result();
+        results.set(file, result);
+        options.onFileLoaded?.(file, result);
       };
     });
   } finally {

@@ -8,11 +8,14 @@
  * the process's globals, patches a built-in, loops) can at worst stop that thread.
  *
  * A call not answered within the DAG import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s) means
- * the thread is stuck in a DAG's code: its file's import (which may have waited for other files
- * imported with it) or, once that ended, the DAG's schema (an endless loop in a refinement), each
- * given the timeout. The thread is stopped, every call waiting on it fails with a DagImportError
+ * the thread is stuck in a DAG's code: its file's import or, once that ended, the DAG's schema (an
+ * endless loop in a refinement), each given the timeout. Files asked for together are imported
+ * together, and each file's calls are answered as soon as it is done: while the thread goes on
+ * answering, a call still waiting for its file has the timeout again from the last answer, so a
+ * long load of many files is not a timeout of its last ones. The thread is stopped, every call waiting on it fails with a DagImportError
  * naming the file and which of the two hung, and the next call starts a new thread. The same call
- * to the same content of the file then fails at once, with the same error: a schema that loops on
+ * to the same content of the file then fails at once, with the same error (when the call was
+ * surely the one stuck: its DAG's code, or the only file being imported): a schema that loops on
  * a scheduled run's params would otherwise hold up every tick for the timeout. The thread does not
  * keep the process alive while no call waits.
  */
@@ -96,6 +99,10 @@ export class DagCodeHost {
     this.#thread = thread;
     worker.unref();
     worker.on("message", (reply: DagCodeReply) => {
+      // The thread goes on: a call still waiting for its file (imported with others, one after
+      // another) has the timeout again from now. Its own file's import is what the clock counts.
+      const extended = Date.now() + this.#timeoutMs;
+      for (const waiting of thread.pending.values()) if (!waiting.loaded && waiting.deadline < extended) waiting.deadline = extended;
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
       if ("loaded" in reply) {
@@ -115,14 +122,21 @@ export class DagCodeHost {
 
   #lookForStuck(thread: CodeThread): void {
     const now = Date.now();
-    const stuck = [...thread.pending.values()].find((pending) => pending.deadline <= now);
+    const late = [...thread.pending.values()].filter((pending) => pending.deadline <= now);
+    // A call whose DAG code runs is what holds the thread, rather than one waiting for its file.
+    const stuck = late.find((pending) => pending.loaded) ?? late[0];
     if (!stuck) return;
     const timeout = formatDuration(this.#timeoutMs);
     const what = stuck.loaded ? `the code of DAG "${stuck.call.dagId}"` : "importing the file";
-    this.#stuck.set(stuckKey(stuck.call), new DagImportError(`${what} did not finish within ${timeout}`, stuck.call.file));
-    for (const key of this.#stuck.keys()) {
-      if (this.#stuck.size <= STUCK_CALLS_KEPT) break;
-      this.#stuck.delete(key);
+    // Remembered only when it is surely this call's: files imported together are waited for
+    // together, and an innocent file's calls must not fail at once until it changes.
+    const importing = new Set([...thread.pending.values()].filter((pending) => !pending.loaded).map((pending) => pending.call.file));
+    if (stuck.loaded || importing.size === 1) {
+      this.#stuck.set(stuckKey(stuck.call), new DagImportError(`${what} did not finish within ${timeout}`, stuck.call.file));
+      for (const key of this.#stuck.keys()) {
+        if (this.#stuck.size <= STUCK_CALLS_KEPT) break;
+        this.#stuck.delete(key);
+      }
     }
     void this.#stop(thread, (call) =>
       call === stuck.call

@@ -79,9 +79,12 @@ export class DagCodeLoader {
   async #loadBatch(batch: readonly [string, Waiting][], hangs: "none" | "thread"): Promise<void> {
     if (batch.length === 0) return;
     try {
+      // Each file's callers are answered as soon as it is loaded, not when the whole batch is:
+      // a call's clock (dag-code-host.ts) then runs from the last file done, not from the first.
+      const waitingFor = new Map(batch);
       const results = await loadDagFilesSeparately(
         batch.map(([file]) => file),
-        { hangs },
+        { hangs, onFileLoaded: (file, result) => waitingFor.get(file)?.resolve(result) },
       );
       for (const [file, waiting] of batch) waiting.resolve(results.get(file) ?? { dags: [], errors: [] });
     } catch (error) {
