@@ -1,10 +1,13 @@
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { withOpaqueLimits } from "./limit-parameters.js";
 
 /**
  * The connection as Kysely's SQLite driver sees it, with prepared statements kept by their SQL
  * text: the driver prepares every query anew, which costs about as much as running it. SQLite
  * recompiles a kept statement by itself when the schema changes. The cache holds the most
  * recently used `size` statements (queries with `in (...)` lists differ by the list's length).
+ * Their LIMIT and OFFSET parameters are hidden from the planner, so that a kept statement is not
+ * prepared again at each run (limit-parameters.ts).
  */
 export function cachingStatements(database: SqliteDatabase, size = 500): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
@@ -19,7 +22,7 @@ export function cachingStatements(database: SqliteDatabase, size = 500): SqliteD
         // Most recently used last: the first entry is the one to drop.
         statements.delete(sql);
       } else {
-        statement = database.prepare(sql);
+        statement = database.prepare(withOpaqueLimits(sql));
         if (statements.size >= size) statements.delete(statements.keys().next().value as string);
       }
       statements.set(sql, statement);

@@ -30,6 +30,7 @@ import type { QueuedNotifier } from "../sql/shared/queued-signal.js";
 import { claimedTask, NOT_COVERED, stepCall, successResult, type ClaimedEntry, type StepCall } from "../sql/shared/step-call.js";
 import { servedDagSet } from "../sql/shared/claim-dags.js";
 import type { StepFunction } from "../sql/shared/step-function.js";
+import { withOpaqueLimits } from "./limit-parameters.js";
 import type { WriteLock } from "./write-lock.js";
 
 export interface SqliteStepOptions {
@@ -297,7 +298,7 @@ type Statements = { readonly [K in keyof typeof SQL]: StepStatement };
 
 function prepareStatements(connection: SqliteConnection, onQuery: QueryListener | undefined): Statements {
   const entries = Object.entries(SQL).map(([name, source]) => {
-    const statement = connection.prepare(source);
+    const statement = connection.prepare(withOpaqueLimits(source));
     return [name, onQuery === undefined ? statement : reported(statement, onQuery)];
   });
   return Object.fromEntries(entries) as Statements;
