@@ -15,6 +15,9 @@ import { STORES, type StoreFactory } from "../conformance/stores.js";
 
 const LATER = "999999_from_a_later_release";
 
+/** The advisory lock Kysely's migrator takes on PostgreSQL (kysely/dist/esm/dialect/postgres/postgres-adapter.js). */
+const KYSELY_MIGRATION_LOCK = "3853314791062309107";
+
 /** Runs a statement on the place's database, outside any store. */
 async function execute(factory: StoreFactory, address: string, statement: string): Promise<void> {
   if (factory.name === "sqlite") {
@@ -82,3 +85,40 @@ for (const factory of STORES) {
     });
   });
 }
+
+describe("a schema a later release migrates while an older process waits to migrate: postgres", () => {
+  const factory = STORES.find((candidate) => candidate.name === "postgres");
+  it("the older process reads the migrations once it holds the lock, and runs", async () => {
+    if (factory === undefined) throw new Error("no PostgreSQL store factory");
+    const place = await factory.create();
+    const { url, schema } = JSON.parse(place.address) as { url: string; schema: string };
+    const later = new pg.Client({ connectionString: url });
+    await later.connect();
+    try {
+      const first = factory.open(place.address);
+      expect((await first.migrate()).error).toBeUndefined();
+      await first.close();
+      // The later release migrating: it holds the migrations' lock (Kysely's advisory lock) while
+      // its transaction records its migration.
+      await later.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
+      await later.query("begin");
+      await later.query(`insert into ${schema}.tributary_migrations (name, timestamp) values ('${LATER}', '2027-01-01T00:00:00.000Z')`);
+      const older = factory.open(place.address);
+      try {
+        const migrating = older.migrate();
+        // Long enough for the older process to be waiting for the lock.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await later.query("commit");
+        await later.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`);
+        const report = await migrating;
+        expect(report.error?.message).toBeUndefined();
+        expect(report.fromLaterRelease).toEqual([LATER]);
+      } finally {
+        await older.close();
+      }
+    } finally {
+      await later.end();
+      await place.dispose();
+    }
+  });
+});

@@ -35,26 +35,29 @@ export async function migrateToLatest(
   options: { inCallerTransaction?: boolean; schema?: string } = {},
 ): Promise<MigrationReport> {
   const known = migrationsFor(dialect);
-  // Read before the migrator runs (on SQLite `db` is the caller's transaction, whose one
-  // connection the migrator holds while it asks for the migrations).
-  const executed = await executedMigrations(db, dialect, options.schema);
-  const fromLaterRelease = executed.filter((name) => !Object.hasOwn(known, name));
-  if (fromLaterRelease.length > 0) {
-    const ran = new Set(executed);
-    const missing = Object.keys(known).filter((name) => !ran.has(name));
-    if (missing.length > 0) {
-      const message =
-        `the schema holds migrations of a later release (${fromLaterRelease.join(", ")}) but not this release's ${missing.join(", ")}: ` +
-        "this release cannot bring it up to date; run the later release (or one that knows every migration the schema ran)";
-      return { applied: [], error: new Error(message) };
+  let fromLaterRelease: readonly string[] = [];
+  const resolveMigrations = async (): Promise<Record<string, Migration>> => {
+    const listed = withLaterRelease(known, await executedMigrations(db, dialect, options.schema));
+    fromLaterRelease = listed.fromLaterRelease;
+    return listed.migrations;
+  };
+  // On PostgreSQL the migrator asks for the migrations under its lock, after another process's
+  // migrations committed, and they are read then, through the pool. On SQLite they are read
+  // first: the one connection is the migrator's while it asks (and the caller's write
+  // transaction holds the file's writes, so nothing changes in between).
+  let readFirst: Record<string, Migration> | undefined;
+  if (dialect !== "postgres" || options.inCallerTransaction === true) {
+    try {
+      readFirst = await resolveMigrations();
+    } catch (error) {
+      return { applied: [], error: asError(error) };
     }
   }
-  const migrations = { ...known, ...Object.fromEntries(fromLaterRelease.map((name) => [name, LATER_RELEASE])) };
   const migrator = new Migrator({
     db,
     // Migrations run in the order of their names, and a later release's sort after this one's:
     // the schema's own list is this release's, then the later release's, which are never run.
-    provider: { getMigrations: () => Promise.resolve(migrations) },
+    provider: { getMigrations: () => (readFirst !== undefined ? Promise.resolve(readFirst) : resolveMigrations()) },
     migrationTableName: "tributary_migrations",
     migrationLockTableName: "tributary_migration_lock",
     // Without it Kysely looks for its tables in every schema, and finding another schema's (two
@@ -66,11 +69,33 @@ export async function migrateToLatest(
   return {
     applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName),
     ...(error === undefined && fromLaterRelease.length > 0 ? { fromLaterRelease } : {}),
-    error: error === undefined ? undefined : error instanceof Error ? error : new Error(String(error)),
+    error: error === undefined ? undefined : asError(error),
   };
 }
 
-/** The migrations the schema ran, by name (none before its first migration made the table). */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * This release's migrations, with the later release's ones the schema ran listed as never run;
+ * throws when the schema holds a later release's migrations but lacks one of this release's.
+ */
+function withLaterRelease(known: Record<string, Migration>, executed: readonly string[]): { migrations: Record<string, Migration>; fromLaterRelease: string[] } {
+  const fromLaterRelease = executed.filter((name) => !Object.hasOwn(known, name));
+  if (fromLaterRelease.length === 0) return { migrations: known, fromLaterRelease };
+  const ran = new Set(executed);
+  const missing = Object.keys(known).filter((name) => !ran.has(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `the schema holds migrations of a later release (${fromLaterRelease.join(", ")}) but not this release's ${missing.join(", ")}: ` +
+        "this release cannot bring it up to date; run the later release (or one that knows every migration the schema ran)",
+    );
+  }
+  return { migrations: { ...known, ...Object.fromEntries(fromLaterRelease.map((name) => [name, LATER_RELEASE])) }, fromLaterRelease };
+}
+
+/** The migrations the schema ran, by name (none before its first migration made the table; `schema` is a plain identifier: open-postgres-store.ts). */
 async function executedMigrations(db: Kysely<Database>, dialect: SqlDialectName, schema: string | undefined): Promise<string[]> {
   const qualified = schema === undefined ? "tributary_migrations" : `${schema}.tributary_migrations`;
   const present =
