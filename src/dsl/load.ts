@@ -72,29 +72,33 @@ export async function loadDagFile(file: string, options: LoadOptions = {}): Prom
 export async function loadDagFilesSeparately(
   files: readonly string[],
   options: LoadOptions & {
-    /** Told each file's result as soon as it is recorded (in the files' order), before the load ends. */
+    /**
+     * Told each file's result as soon as its import ends, before the load ends: files have a
+     * session each, so one that never finishes holds up no other.
+     */
     readonly onFileLoaded?: (file: string, result: LoadResult) => void;
   } = {},
 ): Promise<Map<string, LoadResult>> {
   const scope = new LoadScope();
   const check = importCheck(files.map((file) => resolve(file)), options, scope);
   const watch = importWatch(options);
-  const results = new Map<string, LoadResult>();
+  const loaded = new Map<string, LoadResult>();
   try {
-    await importInOrder(files, importWidth(watch), async (file) => {
+    await eachAtOnce(files, importWidth(watch), async (file) => {
       const session = new LoadSession(scope, check, watch);
-      const imported = await session.import(resolve(file));
-      return () => {
-        session.record(imported);
-        const result = session.result();
-        results.set(file, result);
-        options.onFileLoaded?.(file, result);
-      };
+      session.record(await session.import(resolve(file)));
+      const result = session.result();
+      loaded.set(file, result);
+      options.onFileLoaded?.(file, result);
     });
   } finally {
     watch?.close();
   }
-  return results;
+  // In the files' order, whatever order they finished in.
+  return new Map(files.flatMap((file) => {
+    const result = loaded.get(file);
+    return result === undefined ? [] : [[file, result] as const];
+  }));
 }
 
 /**
@@ -129,23 +133,33 @@ function importWidth(watch: ImportWatch | undefined): number {
   return watch ? 1 : IMPORT_WIDTH;
 }
 
+/** Runs `work` for each file, up to `width` at once, starting the next as soon as one ends. */
+async function eachAtOnce(files: readonly string[], width: number, work: (file: string, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      await work(files[index] as string, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, files.length) }, lane));
+}
+
 /**
  * Imports up to `width` files at once and hands each file's result to the function its import
  * returned, in the files' order: what a load records (which file defined a DAG id first) never
  * depends on which import finished first.
  */
 async function importInOrder(files: readonly string[], width: number, importFile: (file: string) => Promise<() => void>): Promise<void> {
-  const started: Promise<() => void>[] = [];
-  const startNext = () => {
-    const file = files[started.length];
-    if (file !== undefined) started.push(importFile(file));
-  };
-  for (let i = 0; i < width; i++) startNext();
-  for (let i = 0; i < files.length; i++) {
-    const record = await started[i];
-    startNext();
-    record?.();
-  }
+  const records: (() => void)[] = [];
+  let recorded = 0;
+  await eachAtOnce(files, width, async (file, index) => {
+    records[index] = await importFile(file);
+    for (let record = records[recorded]; record !== undefined; record = records[recorded]) {
+      recorded++;
+      record();
+    }
+  });
 }
 
 function importCheck(files: readonly string[], options: LoadOptions, scope: LoadScope): DagImportCheck | undefined {

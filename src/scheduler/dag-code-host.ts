@@ -10,9 +10,10 @@
  * A call not answered within the DAG import timeout (TRIBUTARY_DAG_IMPORT_TIMEOUT, 30 s) means
  * the thread is stuck in a DAG's code: its file's import or, once that ended, the DAG's schema (an
  * endless loop in a refinement), each given the timeout. Files asked for together are imported
- * together, and each file's calls are answered as soon as it is done: while the thread goes on
- * answering, a call still waiting for its file has the timeout again from the last answer, so a
- * long load of many files is not a timeout of its last ones. The thread is stopped, every call waiting on it fails with a DagImportError
+ * together (a batch, dag-code-loader.ts), and each file's calls are answered as soon as it is
+ * done: a call still waiting for its file has the timeout again each time a file of its own batch
+ * is done, so a long load of many files is not a timeout of its last ones, and nothing else the
+ * thread answers keeps a file that never finishes alive. The thread is stopped, every call waiting on it fails with a DagImportError
  * naming the file and which of the two hung, and the next call starts a new thread. The same call
  * to the same content of the file then fails at once, with the same error (when the call was
  * surely the one stuck: its DAG's code, or the only file being imported): a schema that loops on
@@ -28,7 +29,7 @@ import { adoptError } from "../dsl/adopt-error.js";
 import { errorOf } from "../dsl/dag-shape.js";
 import { dagImportTimeoutMs } from "../dsl/import-check.js";
 import { TSX_API } from "../dsl/tsx-api.js";
-import type { DagCodeCall, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
+import type { DagCodeCall, DagCodeProgress, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 /** The thread runs the same build as the host: from source (`.ts`) it registers tsx first. */
 const HERE = fileURLToPath(import.meta.url);
@@ -45,6 +46,8 @@ interface Pending {
   deadline: number;
   /** Its file is imported: the DAG's own code runs now. */
   loaded: boolean;
+  /** The batch of files it waits in (dag-code-loader.ts), once the thread has said. */
+  batch: number | undefined;
 }
 
 interface CodeThread {
@@ -75,7 +78,7 @@ export class DagCodeHost {
     const thread = this.#thread ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs, loaded: false });
+      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs, loaded: false, batch: undefined });
       thread.worker.ref();
       thread.worker.postMessage({ ...call, id } satisfies DagCodeRequest);
     });
@@ -98,13 +101,19 @@ export class DagCodeHost {
     thread.timer.unref();
     this.#thread = thread;
     worker.unref();
-    worker.on("message", (reply: DagCodeReply) => {
-      // The thread goes on: a call still waiting for its file (imported with others, one after
-      // another) has the timeout again from now. Its own file's import is what the clock counts.
-      const extended = Date.now() + this.#timeoutMs;
-      for (const waiting of thread.pending.values()) if (!waiting.loaded && waiting.deadline < extended) waiting.deadline = extended;
+    worker.on("message", (reply: DagCodeReply | DagCodeProgress) => {
+      if ("progress" in reply) {
+        // A file of the batch is done: the calls still waiting in it have the timeout again.
+        const deadline = Date.now() + this.#timeoutMs;
+        for (const waiting of thread.pending.values()) if (!waiting.loaded && waiting.batch === reply.progress) waiting.deadline = deadline;
+        return;
+      }
       const pending = thread.pending.get(reply.id);
       if (!pending) return;
+      if ("batch" in reply) {
+        pending.batch = reply.batch;
+        return;
+      }
       if ("loaded" in reply) {
         pending.loaded = true;
         pending.deadline = Date.now() + this.#timeoutMs;
@@ -128,9 +137,11 @@ export class DagCodeHost {
     if (!stuck) return;
     const timeout = formatDuration(this.#timeoutMs);
     const what = stuck.loaded ? `the code of DAG "${stuck.call.dagId}"` : "importing the file";
-    // Remembered only when it is surely this call's: files imported together are waited for
-    // together, and an innocent file's calls must not fail at once until it changes.
-    const importing = new Set([...thread.pending.values()].filter((pending) => !pending.loaded).map((pending) => pending.call.file));
+    // Remembered only when it is surely this call's: its DAG's code, or the only file of its batch
+    // not done. An innocent file's calls must not fail at once until it changes.
+    const importing = new Set(
+      [...thread.pending.values()].filter((pending) => !pending.loaded && pending.batch === stuck.batch).map((pending) => pending.call.file),
+    );
     if (stuck.loaded || importing.size === 1) {
       this.#stuck.set(stuckKey(stuck.call), new DagImportError(`${what} did not finish within ${timeout}`, stuck.call.file));
       for (const key of this.#stuck.keys()) {

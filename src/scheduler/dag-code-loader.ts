@@ -7,6 +7,11 @@
  * of the modules it imports, about 20 MB). A file whose content is still what the registry's
  * import check saw finish is imported without another check; a file changed since goes through
  * the check's thread first, as any new file does.
+ *
+ * Each file's callers are answered as soon as it is loaded, and the loader tells its owner, by
+ * the batch's number, each time a file of a batch is done (`onProgress`), and in which batch each
+ * call waits (`code`'s `joined`): the DAG code host (dag-code-host.ts) then counts a call's time
+ * from the last file of its own batch done, not from when the batch began.
  */
 import { readFileSync } from "node:fs";
 import { findDag, loadDagFilesSeparately, type LoadResult } from "../dsl/load.js";
@@ -16,43 +21,62 @@ import { contentHash } from "./dag-shape-cache.js";
 interface Waiting {
   /** Whether the file's content is still what the import check saw finish. */
   readonly checked: boolean;
+  /** The batch it loads in. */
+  readonly batch: number;
   readonly promise: Promise<LoadResult>;
   readonly resolve: (result: LoadResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
 export class DagCodeLoader {
+  readonly #onProgress: ((batch: number) => void) | undefined;
   #waiting = new Map<string, Waiting>();
-  /** The last load of each file, by the content it loaded (a failed load is not kept). */
-  readonly #loaded = new Map<string, { readonly hash: string; readonly result: Promise<LoadResult> }>();
+  /** The number of the batch the files asked for now load in. */
+  #nextBatch = 1;
+  /** The last load of each file, by the content it loaded (a failed load is not kept), with its batch. */
+  readonly #loaded = new Map<string, { readonly hash: string; readonly result: Promise<LoadResult>; readonly batch: number }>();
+
+  constructor(options: { readonly onProgress?: (batch: number) => void } = {}) {
+    this.#onProgress = options.onProgress;
+  }
 
   /**
    * The DAG `dagId` of `file` as the file is now, with its code. A file that no longer loads, or no
-   * longer defines the DAG, rejects with its error.
+   * longer defines the DAG, rejects with its error. `joined` is told the batch the call waits
+   * for, if it waits for one.
    */
-  async code(file: string, dagId: string, checkedHash?: string): Promise<Dag> {
-    const result = await this.#load(file, checkedHash);
+  async code(file: string, dagId: string, checkedHash?: string, joined?: (batch: number) => void): Promise<Dag> {
+    const result = await this.#load(file, checkedHash, joined);
     const broken = result.errors[0];
     if (broken && !result.dags.some((loaded) => loaded.dag.id === dagId)) throw broken;
     return findDag(result, dagId).dag;
   }
 
-  #load(file: string, checkedHash: string | undefined): Promise<LoadResult> {
+  #load(file: string, checkedHash: string | undefined, joined: ((batch: number) => void) | undefined): Promise<LoadResult> {
     const waiting = this.#waiting.get(file);
-    if (waiting) return waiting.promise;
+    if (waiting) {
+      joined?.(waiting.batch);
+      return waiting.promise;
+    }
     const hash = currentHash(file);
     const loaded = this.#loaded.get(file);
-    if (loaded !== undefined && loaded.hash === hash) return loaded.result;
+    if (loaded !== undefined && loaded.hash === hash) {
+      // (Loading still, or loaded: told either way; a batch's number is never reused.)
+      joined?.(loaded.batch);
+      return loaded.result;
+    }
     if (this.#waiting.size === 0) setImmediate(() => void this.#flush());
+    const batch = this.#nextBatch;
+    joined?.(batch);
     let resolve!: Waiting["resolve"];
     let reject!: Waiting["reject"];
     const promise = new Promise<LoadResult>((ok, fail) => {
       resolve = ok;
       reject = fail;
     });
-    this.#waiting.set(file, { checked: hash !== undefined && hash === checkedHash, promise, resolve, reject });
+    this.#waiting.set(file, { checked: hash !== undefined && hash === checkedHash, batch, promise, resolve, reject });
     if (hash !== undefined) {
-      this.#loaded.set(file, { hash, result: promise });
+      this.#loaded.set(file, { hash, result: promise, batch });
       promise.then(
         (result) => {
           if (result.errors.length > 0) this.#forget(file, promise);
@@ -70,6 +94,7 @@ export class DagCodeLoader {
   async #flush(): Promise<void> {
     const batch = this.#waiting;
     this.#waiting = new Map();
+    this.#nextBatch++;
     const entries = [...batch];
     const checked = entries.filter(([, waiting]) => waiting.checked);
     const unchecked = entries.filter(([, waiting]) => !waiting.checked);
@@ -79,12 +104,18 @@ export class DagCodeLoader {
   async #loadBatch(batch: readonly [string, Waiting][], hangs: "none" | "thread"): Promise<void> {
     if (batch.length === 0) return;
     try {
-      // Each file's callers are answered as soon as it is loaded, not when the whole batch is:
-      // a call's clock (dag-code-host.ts) then runs from the last file done, not from the first.
+      // Each file's callers are answered as soon as it is loaded, not when the whole batch is.
       const waitingFor = new Map(batch);
       const results = await loadDagFilesSeparately(
         batch.map(([file]) => file),
-        { hangs, onFileLoaded: (file, result) => waitingFor.get(file)?.resolve(result) },
+        {
+          hangs,
+          onFileLoaded: (file, result) => {
+            const waiting = waitingFor.get(file);
+            waiting?.resolve(result);
+            if (waiting !== undefined) this.#onProgress?.(waiting.batch);
+          },
+        },
       );
       for (const [file, waiting] of batch) waiting.resolve(results.get(file) ?? { dags: [], errors: [] });
     } catch (error) {

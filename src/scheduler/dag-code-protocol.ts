@@ -21,7 +21,14 @@ export type DagCodeReply =
   | { readonly id: number; readonly value: unknown }
   | { readonly id: number; readonly error: PlainError }
   /** The call's file is imported: what follows is its DAG's own code (the call's clock starts again). */
-  | { readonly id: number; readonly loaded: true };
+  | { readonly id: number; readonly loaded: true }
+  /** The call waits for its file in this batch of files (dag-code-loader.ts). */
+  | { readonly id: number; readonly batch: number };
+
+/** A file of this batch is loaded (the clocks of the calls still waiting in it start again). */
+export interface DagCodeProgress {
+  readonly progress: number;
+}
 
 /** A request as a caller makes it (the host numbers it). */
 export type DagCodeCall = WithoutId<DagCodeRequest>;

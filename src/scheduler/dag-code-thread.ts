@@ -10,16 +10,17 @@ import { parentPort } from "node:worker_threads";
 import { parseApprovalAnswer } from "../dsl/approval-answer.js";
 import { plainError } from "../dsl/dag-shape.js";
 import { DagCodeLoader } from "./dag-code-loader.js";
-import type { DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
+import type { DagCodeProgress, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 if (!parentPort) throw new Error("dag-code-thread.ts is started by Tributary's DAG code host, not directly");
 const port = parentPort;
 
-const loader = new DagCodeLoader();
+const loader = new DagCodeLoader({ onProgress: (batch) => port.postMessage({ progress: batch } satisfies DagCodeProgress) });
 
 async function answer(request: DagCodeRequest): Promise<DagCodeReply> {
   try {
-    const dag = await loader.code(request.file, request.dagId, request.checkedHash);
+    const joined = (batch: number) => port.postMessage({ id: request.id, batch } satisfies DagCodeReply);
+    const dag = await loader.code(request.file, request.dagId, request.checkedHash, joined);
     if (request.kind === "load") return { id: request.id, value: null };
     port.postMessage({ id: request.id, loaded: true } satisfies DagCodeReply);
     if (request.kind === "params") {

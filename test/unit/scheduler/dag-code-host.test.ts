@@ -102,3 +102,32 @@ it("gives each file of a load the timeout for its own import, not for the files 
     await slowHost.close();
   }
 });
+
+it("fails a file whose import never ends, though the thread goes on answering other DAGs' calls", { timeout: 30_000 }, async () => {
+  const asyncHost = new DagCodeHost({ timeoutMs: 3_000 });
+  try {
+    // (.mts: an ES module, where a top-level await is allowed.)
+    const waitsForever = join(dir, "waits-forever.mts");
+    writeFileSync(waitsForever, `import { dag } from ${DSL};\nawait new Promise(() => {});\nexport default dag("waits_forever", {}, (d) => { d.task("one", async () => 1); });\n`);
+    const money = hostedCode(asyncHost, moneyFile, "money", undefined);
+    const ask = () => money.params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1);
+    await ask();
+    const started = Date.now();
+    let settled = false;
+    const stuck = hostedCode(asyncHost, waitsForever, "waits_forever", contentHash(readFileSync(waitsForever, "utf8")))
+      .params({}, 1)
+      .catch((error: unknown) => error)
+      .finally(() => (settled = true));
+    // Answers for another DAG, twice a second, all along.
+    while (!settled && Date.now() - started < 15_000) {
+      await ask().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const error = await stuck;
+    expect(error).toBeInstanceOf(DagImportError);
+    expect((error as DagImportError).message).toMatch(/^importing the file for the code of DAG "waits_forever" did not finish within 3\.00s/);
+    expect(Date.now() - started).toBeLessThan(9_000);
+  } finally {
+    await asyncHost.close();
+  }
+});
