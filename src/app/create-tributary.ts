@@ -44,6 +44,9 @@ export async function createTributary(options: TributaryOptions): Promise<Tribut
     await store.close();
     throw report.error;
   }
+  if (report.fromLaterRelease !== undefined) {
+    options.log?.("the store was migrated by a later release; this release runs with it", { level: "warn", migrations: report.fromLaterRelease });
+  }
   const service = new TributaryService({ store, dagsDir: resolve(options.dags), concurrency: options.concurrency, log: options.log });
   return {
     start: () => service.start(),

@@ -48,10 +48,18 @@ export function servedDagLists(dags: readonly string[], wake: readonly string[])
   return set;
 }
 
+/** After a registration failed, how long a store waits before it tries that list again. */
+export const SERVED_DAG_SET_RETRY_MS = 60_000;
+
 /** A store's registrations: the keys it registered, and when (its own clock, for touching them). */
 export class ServedDagSets {
   readonly #db: Kysely<Database>;
   readonly #registered = new Map<string, number>();
+  /**
+   * Registrations that failed, with when to try again: a role without rights on the tables would
+   * otherwise try (and have the server log an error) at every step. Until then the same error.
+   */
+  readonly #failed = new Map<string, { readonly until: number; readonly error: unknown }>();
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
@@ -63,7 +71,15 @@ export class ServedDagSets {
     const registered = this.#registered.get(set.key);
     const now = Date.now();
     if (registered === undefined || now - registered > SERVED_DAG_SET_TOUCH_MS) {
-      if (registered === undefined || !(await touchServedDagSet(this.#db, set.key))) await registerServedDagSet(this.#db, set);
+      const failed = this.#failed.get(set.key);
+      if (failed !== undefined && now < failed.until) throw failed.error;
+      try {
+        if (registered === undefined || !(await touchServedDagSet(this.#db, set.key))) await registerServedDagSet(this.#db, set);
+      } catch (error) {
+        this.#failed.set(set.key, { until: now + SERVED_DAG_SET_RETRY_MS, error });
+        throw error;
+      }
+      this.#failed.delete(set.key);
       this.#registered.set(set.key, now);
     }
     return set.key;

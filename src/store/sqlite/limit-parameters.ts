@@ -7,9 +7,15 @@
  * an unknown limit, as it did before 3.47), so the statement is prepared once.
  * test/unit/store/sqlite-limit-parameters.test.ts times both.
  */
-const LIMIT_PARAMETER = /\b(limit|offset)(\s+)(\?|[@:$][A-Za-z_]\w*)/gi;
+const PARAMETER = String.raw`(?:\?\d*|[@:$]\w+)`;
+const LIMIT_PARAMETER = new RegExp(String.raw`\b(limit|offset)(\s+)(${PARAMETER})(\s*,\s*)?(${PARAMETER})?`, "gi");
 
-/** `sql` with the parameters of its LIMIT and OFFSET clauses hidden from SQLite's planner. */
+/**
+ * `sql` with the parameters of its LIMIT and OFFSET clauses (`limit ?`, `limit @n`, `limit ?, ?`,
+ * `offset ?`) hidden from SQLite's planner. Raw SQL must not hold such text in a string literal.
+ */
 export function withOpaqueLimits(sql: string): string {
-  return sql.replace(LIMIT_PARAMETER, "$1$2+$3");
+  return sql.replace(LIMIT_PARAMETER, (_match, keyword: string, space: string, first: string, comma: string | undefined, second: string | undefined) =>
+    comma !== undefined && second !== undefined ? `${keyword}${space}+${first}${comma}+${second}` : `${keyword}${space}+${first}${comma ?? ""}`,
+  );
 }

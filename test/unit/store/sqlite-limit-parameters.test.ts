@@ -60,4 +60,6 @@ it("hides only the parameters of LIMIT and OFFSET, and leaves the rest of the te
   expect(withOpaqueLimits("select * from t LIMIT @limit")).toBe("select * from t LIMIT +@limit");
   expect(withOpaqueLimits("select * from t limit 5")).toBe("select * from t limit 5");
   expect(withOpaqueLimits("select * from t where limited = ?")).toBe("select * from t where limited = ?");
+  expect(withOpaqueLimits("select * from t limit ?, ?")).toBe("select * from t limit +?, +?");
+  expect(withOpaqueLimits("select * from t limit $1 offset ?2")).toBe("select * from t limit +$1 offset +?2");
 });
