@@ -34,30 +34,45 @@ export async function migrateToLatest(
   dialect: SqlDialectName,
   options: { inCallerTransaction?: boolean; schema?: string } = {},
 ): Promise<MigrationReport> {
-  const known = migrationsFor(dialect);
-  let fromLaterRelease: readonly string[] = [];
-  const resolveMigrations = async (): Promise<Record<string, Migration>> => {
-    const listed = withLaterRelease(known, await executedMigrations(db, dialect, options.schema));
-    fromLaterRelease = listed.fromLaterRelease;
-    return listed.migrations;
-  };
-  // On PostgreSQL the migrator asks for the migrations under its lock, after another process's
-  // migrations committed, and they are read then, through the pool. On SQLite they are read
-  // first: the one connection is the migrator's while it asks (and the caller's write
-  // transaction holds the file's writes, so nothing changes in between).
-  let readFirst: Record<string, Migration> | undefined;
-  if (dialect !== "postgres" || options.inCallerTransaction === true) {
+  // The schema's migrations are read before the migrator runs (its lock, on PostgreSQL, is held on
+  // a connection of its own, and a read through the pool while it waits for it could find the
+  // pool taken). A later release that migrated in between, while this one waited for the lock,
+  // makes the migrator find a migration the list lacks: read again and try again (twice at most).
+  // On SQLite the caller's write transaction holds the file's writes: nothing changes in between.
+  let report = await migrateOnce(db, dialect, options);
+  for (let attempt = 0; attempt < 2 && report.error !== undefined && report.unknownRead !== undefined; attempt++) {
+    const read = report.unknownRead;
+    let now: readonly string[];
     try {
-      readFirst = await resolveMigrations();
-    } catch (error) {
-      return { applied: [], error: asError(error) };
+      now = (await executedMigrations(db, dialect, options.schema)).filter((name) => !Object.hasOwn(migrationsFor(dialect), name));
+    } catch {
+      break;
     }
+    if (now.every((name) => read.includes(name))) break;
+    report = await migrateOnce(db, dialect, options);
   }
+  const { unknownRead: _unknownRead, ...result } = report;
+  return result;
+}
+
+/** One run of the migrator, with the later release's migrations it was given (unless the read failed). */
+async function migrateOnce(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+  options: { inCallerTransaction?: boolean; schema?: string },
+): Promise<MigrationReport & { readonly unknownRead?: readonly string[] }> {
+  let listed: { migrations: Record<string, Migration>; fromLaterRelease: string[] };
+  try {
+    listed = withLaterRelease(migrationsFor(dialect), await executedMigrations(db, dialect, options.schema));
+  } catch (error) {
+    return { applied: [], error: asError(error) };
+  }
+  const { migrations, fromLaterRelease } = listed;
   const migrator = new Migrator({
     db,
     // Migrations run in the order of their names, and a later release's sort after this one's:
     // the schema's own list is this release's, then the later release's, which are never run.
-    provider: { getMigrations: () => (readFirst !== undefined ? Promise.resolve(readFirst) : resolveMigrations()) },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: "tributary_migrations",
     migrationLockTableName: "tributary_migration_lock",
     // Without it Kysely looks for its tables in every schema, and finding another schema's (two
@@ -70,6 +85,7 @@ export async function migrateToLatest(
     applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName),
     ...(error === undefined && fromLaterRelease.length > 0 ? { fromLaterRelease } : {}),
     error: error === undefined ? undefined : asError(error),
+    unknownRead: fromLaterRelease,
   };
 }
 
