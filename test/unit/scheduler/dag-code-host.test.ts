@@ -87,14 +87,15 @@ it("names the import, not the schema, when the file's import is what does not fi
   expect(await code.params({}, 1)).toEqual([{ stuck: false }]);
 });
 
-it("gives each file of a load the timeout for its own import, not for the files imported before it", { timeout: 30_000 }, async () => {
-  // Four files asked for together, each taking 1.6 s at import: the last is imported 6.4 s after
-  // the calls were made, past a timeout of 5 s counted from then, though no file took 2 s.
-  const slowHost = new DagCodeHost({ timeoutMs: 5_000 });
+it("gives each file of a load the timeout for its own import, not for the files imported before it", { timeout: 45_000 }, async () => {
+  // Four files asked for together, each taking 2 s at import: the last is imported 8 s after the
+  // calls were made, past a timeout of 7 s counted from then, though no file took more than 2 s
+  // (the first also waits for the thread to compile the DSL: seconds on a loaded machine).
+  const slowHost = new DagCodeHost({ timeoutMs: 7_000 });
   try {
     const calls = Array.from({ length: 4 }, (_, i) => {
       const slow = join(dir, `slow${i}.ts`);
-      writeFileSync(slow, `import { dag } from ${DSL};\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_600);\nexport default dag("slow${i}", {}, (d) => { d.task("one", async () => 1); });\n`);
+      writeFileSync(slow, `import { dag } from ${DSL};\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);\nexport default dag("slow${i}", {}, (d) => { d.task("one", async () => 1); });\n`);
       return hostedCode(slowHost, slow, `slow${i}`, contentHash(readFileSync(slow, "utf8"))).params({}, 1);
     });
     expect(await Promise.all(calls)).toEqual([[{}], [{}], [{}], [{}]]);
