@@ -13,12 +13,13 @@
  * together (a batch, dag-code-loader.ts), and each file's calls are answered as soon as it is
  * done: a call still waiting for its file has the timeout again each time a file of its own batch
  * is done, so a long load of many files is not a timeout of its last ones, and nothing else the
- * thread answers keeps a file that never finishes alive. The thread is stopped, every call waiting on it fails with a DagImportError
- * naming the file and which of the two hung, and the next call starts a new thread. The same call
- * to the same content of the file then fails at once, with the same error (when the call was
- * surely the one stuck: its DAG's code, or the only file being imported): a schema that loops on
- * a scheduled run's params would otherwise hold up every tick for the timeout. The thread does not
- * keep the process alive while no call waits.
+ * thread answers keeps a file that never finishes alive. The thread is stopped, every call
+ * waiting on it fails with a DagImportError naming the file and which of the two hung, and the
+ * next call starts a new thread. The same call to the same content of the file then fails at
+ * once, with the same error (when the call was surely the one stuck: its DAG's code, or the last
+ * file of its batch not done): a schema that loops on a scheduled run's params would otherwise
+ * hold up every tick for the timeout. The thread does not keep the process alive while no call
+ * waits.
  */
 import { extname, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -21,8 +21,6 @@ import { contentHash } from "./dag-shape-cache.js";
 interface Waiting {
   /** Whether the file's content is still what the import check saw finish. */
   readonly checked: boolean;
-  /** The batch it loads in. */
-  readonly batch: number;
   readonly promise: Promise<LoadResult>;
   readonly resolve: (result: LoadResult) => void;
   readonly reject: (error: unknown) => void;
@@ -31,7 +29,7 @@ interface Waiting {
 export class DagCodeLoader {
   readonly #onProgress: ((batch: number) => void) | undefined;
   #waiting = new Map<string, Waiting>();
-  /** The number of the batch the files asked for now load in. */
+  /** The number of the batch the files asked for now (`#waiting`) load in. */
   #nextBatch = 1;
   /** The last load of each file, by the content it loaded (a failed load is not kept), with its batch. */
   readonly #loaded = new Map<string, { readonly hash: string; readonly result: Promise<LoadResult>; readonly batch: number }>();
@@ -55,7 +53,7 @@ export class DagCodeLoader {
   #load(file: string, checkedHash: string | undefined, joined: ((batch: number) => void) | undefined): Promise<LoadResult> {
     const waiting = this.#waiting.get(file);
     if (waiting) {
-      joined?.(waiting.batch);
+      joined?.(this.#nextBatch);
       return waiting.promise;
     }
     const hash = currentHash(file);
@@ -74,7 +72,7 @@ export class DagCodeLoader {
       resolve = ok;
       reject = fail;
     });
-    this.#waiting.set(file, { checked: hash !== undefined && hash === checkedHash, batch, promise, resolve, reject });
+    this.#waiting.set(file, { checked: hash !== undefined && hash === checkedHash, promise, resolve, reject });
     if (hash !== undefined) {
       this.#loaded.set(file, { hash, result: promise, batch });
       promise.then(
@@ -92,34 +90,33 @@ export class DagCodeLoader {
   }
 
   async #flush(): Promise<void> {
-    const batch = this.#waiting;
+    const entries = [...this.#waiting];
     this.#waiting = new Map();
-    this.#nextBatch++;
-    const entries = [...batch];
+    const batch = this.#nextBatch++;
     const checked = entries.filter(([, waiting]) => waiting.checked);
     const unchecked = entries.filter(([, waiting]) => !waiting.checked);
-    await Promise.all([this.#loadBatch(checked, "none"), this.#loadBatch(unchecked, "thread")]);
+    await Promise.all([this.#loadBatch(batch, checked, "none"), this.#loadBatch(batch, unchecked, "thread")]);
   }
 
-  async #loadBatch(batch: readonly [string, Waiting][], hangs: "none" | "thread"): Promise<void> {
-    if (batch.length === 0) return;
+  /** Loads files of batch number `batch` (its checked or its unchecked ones). */
+  async #loadBatch(batch: number, files: readonly [string, Waiting][], hangs: "none" | "thread"): Promise<void> {
+    if (files.length === 0) return;
     try {
       // Each file's callers are answered as soon as it is loaded, not when the whole batch is.
-      const waitingFor = new Map(batch);
+      const waitingFor = new Map(files);
       const results = await loadDagFilesSeparately(
-        batch.map(([file]) => file),
+        files.map(([file]) => file),
         {
           hangs,
           onFileLoaded: (file, result) => {
-            const waiting = waitingFor.get(file);
-            waiting?.resolve(result);
-            if (waiting !== undefined) this.#onProgress?.(waiting.batch);
+            waitingFor.get(file)?.resolve(result);
+            this.#onProgress?.(batch);
           },
         },
       );
-      for (const [file, waiting] of batch) waiting.resolve(results.get(file) ?? { dags: [], errors: [] });
+      for (const [file, waiting] of files) waiting.resolve(results.get(file) ?? { dags: [], errors: [] });
     } catch (error) {
-      for (const [, waiting] of batch) waiting.reject(error);
+      for (const [, waiting] of files) waiting.reject(error);
     }
   }
 }

@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../sql/schema.js";
+import { servedDagSet } from "../sql/shared/claim-dags.js";
 
 /** A list no store touched for this long is deleted when another list is registered. */
 export const SERVED_DAG_SET_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
@@ -39,7 +40,7 @@ const sets = new WeakMap<readonly string[], { readonly wake: readonly string[]; 
 export function servedDagLists(dags: readonly string[], wake: readonly string[]): ServedDagLists {
   const kept = sets.get(dags);
   if (kept?.wake === wake) return kept.set;
-  const sorted = [...new Set(dags)].sort();
+  const sorted = [...servedDagSet(dags)].sort();
   const woken = new Set(wake);
   const wakes = sorted.map((dagId) => woken.has(dagId));
   const key = createHash("sha256").update(JSON.stringify([sorted, wakes])).digest("base64url");

@@ -23,9 +23,10 @@
  * a running run whose every instance succeeded (which it closes as a success), a row that did
  * not move as read, or a claim whose lists of DAGs are not registered (`an unknown DAG set`: the
  * caller registers them again, postgres/served-dag-sets.ts). Outcomes of which one is not its
- * instance's try in progress (or comes twice) answer the same before anything is written. A claim with a candidate in a configured pool or
- * woken from a wait, or a due wait to wake into a free slot, is not made (`claim_skipped`): the
- * outcomes are recorded, and the caller claims through the statements.
+ * instance's try in progress (or comes twice) answer the same before anything is written. A
+ * claim with a candidate in a configured pool or woken from a wait, or a due wait to wake into a
+ * free slot, is not made (`claim_skipped`): the outcomes are recorded, and the caller claims
+ * through the statements.
  *
  * Table names are unqualified: they resolve through the connection's search_path, the store's
  * schema, like every statement of the store.

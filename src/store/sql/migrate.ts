@@ -39,31 +39,37 @@ export async function migrateToLatest(
   // pool taken). A later release that migrated in between, while this one waited for the lock,
   // makes the migrator find a migration the list lacks: read again and try again (twice at most).
   // On SQLite the caller's write transaction holds the file's writes: nothing changes in between.
-  let report = await migrateOnce(db, dialect, options);
-  for (let attempt = 0; attempt < 2 && report.error !== undefined && report.unknownRead !== undefined; attempt++) {
-    const read = report.unknownRead;
-    let now: readonly string[];
-    try {
-      now = (await executedMigrations(db, dialect, options.schema)).filter((name) => !Object.hasOwn(migrationsFor(dialect), name));
-    } catch {
-      break;
-    }
-    if (now.every((name) => read.includes(name))) break;
-    report = await migrateOnce(db, dialect, options);
+  const known = migrationsFor(dialect);
+  let executed: readonly string[];
+  try {
+    executed = await executedMigrations(db, dialect, options.schema);
+  } catch (error) {
+    return { applied: [], error: asError(error) };
   }
-  const { unknownRead: _unknownRead, ...result } = report;
-  return result;
+  for (let attempt = 0; ; attempt++) {
+    const report = await migrateOnce(db, known, executed, options);
+    if (report.error === undefined || attempt === 2) return report;
+    let again: readonly string[];
+    try {
+      again = await executedMigrations(db, dialect, options.schema);
+    } catch {
+      return report;
+    }
+    if (again.every((name) => executed.includes(name))) return report;
+    executed = again;
+  }
 }
 
-/** One run of the migrator, with the later release's migrations it was given (unless the read failed). */
+/** One run of the migrator, given the migrations the schema ran. */
 async function migrateOnce(
   db: Kysely<Database>,
-  dialect: SqlDialectName,
+  known: Record<string, Migration>,
+  executed: readonly string[],
   options: { inCallerTransaction?: boolean; schema?: string },
-): Promise<MigrationReport & { readonly unknownRead?: readonly string[] }> {
+): Promise<MigrationReport> {
   let listed: { migrations: Record<string, Migration>; fromLaterRelease: string[] };
   try {
-    listed = withLaterRelease(migrationsFor(dialect), await executedMigrations(db, dialect, options.schema));
+    listed = withLaterRelease(known, executed);
   } catch (error) {
     return { applied: [], error: asError(error) };
   }
@@ -85,7 +91,6 @@ async function migrateOnce(
     applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName),
     ...(error === undefined && fromLaterRelease.length > 0 ? { fromLaterRelease } : {}),
     error: error === undefined ? undefined : asError(error),
-    unknownRead: fromLaterRelease,
   };
 }
 
