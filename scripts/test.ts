@@ -69,6 +69,11 @@ const CHURNED_CATALOGS = ["pg_attribute", "pg_class", "pg_depend", "pg_index", "
 
 await vacuumTestCatalogs();
 
+// The services the tests start in their own process run from source; their task processes and
+// threads start from the dist/ that `npm test` has just built (runtime/entry-module.ts): starting
+// each through tsx cost about three times the CPU, on every task process of the run.
+process.env["TRIBUTARY_BUILT_ENTRIES"] = "1";
+
 // vitest's own entry (its package's `bin`), run with this Node: no npm or npx process in between.
 const vitest = [fileURLToPath(new URL("vitest.mjs", import.meta.resolve("vitest/package.json"))), "run"];
 const checks = Promise.all(["typecheck", "lint"].map((script) => run(`npm run ${script}`, "npm", ["run", "--silent", script], true)));

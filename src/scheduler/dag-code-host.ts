@@ -19,10 +19,10 @@
  * once, with the same error (when the call was surely the one stuck: its DAG's code, or the last
  * file of its batch not done): a schema that loops on a scheduled run's params would otherwise
  * hold up every tick for the timeout. The thread does not keep the process alive while no call
- * waits.
+ * waits. A call's clock starts when the thread has loaded its own modules (it says so): starting
+ * a thread runs no DAG code, and took seconds of a 5 s timeout on a loaded machine.
  */
-import { extname, dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { DagImportError } from "../core/errors.js";
 import { formatDuration } from "../core/duration.js";
@@ -30,11 +30,11 @@ import { adoptError } from "../dsl/adopt-error.js";
 import { errorOf } from "../dsl/dag-shape.js";
 import { dagImportTimeoutMs } from "../dsl/import-check.js";
 import { TSX_API } from "../dsl/tsx-api.js";
-import type { DagCodeCall, DagCodeProgress, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
+import { entryModule } from "../runtime/entry-module.js";
+import type { DagCodeCall, DagCodeProgress, DagCodeReady, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 /** The thread runs the same build as the host: from source (`.ts`) it registers tsx first. */
-const HERE = fileURLToPath(import.meta.url);
-const ENTRY = join(dirname(HERE), `dag-code-thread${extname(HERE)}`);
+const ENTRY = entryModule(import.meta.url, "dag-code-thread");
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
 import(workerData.tsxEsmApi).then(({ register }) => { register(); return import(workerData.entry); });
@@ -55,6 +55,8 @@ interface CodeThread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
   readonly timer: NodeJS.Timeout;
+  /** It has loaded its own modules (until then, no call's clock runs). */
+  ready: boolean;
   stopped: boolean;
 }
 
@@ -79,7 +81,8 @@ export class DagCodeHost {
     const thread = this.#thread ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      thread.pending.set(id, { call, resolve, reject, deadline: Date.now() + this.#timeoutMs, loaded: false, batch: undefined });
+      const deadline = thread.ready ? Date.now() + this.#timeoutMs : Number.POSITIVE_INFINITY;
+      thread.pending.set(id, { call, resolve, reject, deadline, loaded: false, batch: undefined });
       thread.worker.ref();
       thread.worker.postMessage({ ...call, id } satisfies DagCodeRequest);
     });
@@ -92,17 +95,22 @@ export class DagCodeHost {
   }
 
   #start(): CodeThread {
-    const worker =
-      extname(HERE) === ".ts"
-        ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(ENTRY).href } })
-        : new Worker(ENTRY);
+    const worker = ENTRY.typescript
+      ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(ENTRY.path).href } })
+      : new Worker(ENTRY.path);
     // Stuck calls are looked for a few times per timeout, and at least once a second.
     const every = Math.max(50, Math.min(1_000, Math.floor(this.#timeoutMs / 4)));
-    const thread: CodeThread = { worker, pending: new Map(), stopped: false, timer: setInterval(() => this.#lookForStuck(thread), every) };
+    const thread: CodeThread = { worker, pending: new Map(), ready: false, stopped: false, timer: setInterval(() => this.#lookForStuck(thread), every) };
     thread.timer.unref();
     this.#thread = thread;
     worker.unref();
-    worker.on("message", (reply: DagCodeReply | DagCodeProgress) => {
+    worker.on("message", (reply: DagCodeReply | DagCodeProgress | DagCodeReady) => {
+      if ("ready" in reply) {
+        thread.ready = true;
+        const deadline = Date.now() + this.#timeoutMs;
+        for (const waiting of thread.pending.values()) waiting.deadline = deadline;
+        return;
+      }
       if ("progress" in reply) {
         // A file of the batch is done: the calls still waiting in it have the timeout again.
         const deadline = Date.now() + this.#timeoutMs;

@@ -30,6 +30,11 @@ export interface DagCodeProgress {
   readonly progress: number;
 }
 
+/** The thread has loaded its own modules and takes calls: their clocks start now. */
+export interface DagCodeReady {
+  readonly ready: true;
+}
+
 /** A request as a caller makes it (the host numbers it). */
 export type DagCodeCall = WithoutId<DagCodeRequest>;
 type WithoutId<R> = R extends unknown ? Omit<R, "id"> : never;

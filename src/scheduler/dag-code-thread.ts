@@ -10,7 +10,7 @@ import { parentPort } from "node:worker_threads";
 import { parseApprovalAnswer } from "../dsl/approval-answer.js";
 import { plainError } from "../dsl/dag-shape.js";
 import { DagCodeLoader } from "./dag-code-loader.js";
-import type { DagCodeProgress, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
+import type { DagCodeProgress, DagCodeReady, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 if (!parentPort) throw new Error("dag-code-thread.ts is started by Tributary's DAG code host, not directly");
 const port = parentPort;
@@ -49,3 +49,6 @@ port.on("message", (request: DagCodeRequest) => {
     }
   });
 });
+
+// Every module of the thread is loaded (the calls' clocks start now: dag-code-host.ts).
+port.postMessage({ ready: true } satisfies DagCodeReady);

@@ -27,8 +27,8 @@
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, extname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { entryModule } from "../runtime/entry-module.js";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { TaskProcessHandle, type TaskProcessCommand } from "./task-process-handle.js";
 import { taskEnvAllowList, type EnvAllowList } from "./task-process-env.js";
@@ -340,10 +340,8 @@ function leastBusy(processes: readonly TaskProcessHandle[], perProcess: number):
  * needs tsx's loader; from `dist` (`.js`) plain Node.
  */
 function taskProcessCommand(allowEnv: EnvAllowList): TaskProcessCommand {
-  const here = fileURLToPath(import.meta.url);
-  const extension = extname(here);
-  const entry = join(dirname(here), `task-process${extension}`);
-  if (extension !== ".ts") return { entry, execArgv: [], allowEnv };
+  const { path: entry, typescript } = entryModule(import.meta.url, "task-process");
+  if (!typescript) return { entry, execArgv: [], allowEnv };
   // Resolved to a URL here, because `--import tsx` would resolve from the child's working directory.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   return { entry, execArgv: ["--import", tsx], allowEnv };

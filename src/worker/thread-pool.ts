@@ -10,9 +10,8 @@
  * `TRIBUTARY_TASK_THREADS`. One try per thread, so a thread that ends takes only its own try with it;
  * tries beyond the thread count wait for a free thread.
  */
-import { dirname, extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { TSX_API } from "../dsl/tsx-api.js";
+import { entryModule } from "../runtime/entry-module.js";
 import { hideEnvironFromTasks } from "./hide-exec-environ.js";
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_RESULT_BYTES, defaultCount } from "./process-pool.js";
 import { TaskThreadHandle, type TaskThreadCommand } from "./task-thread-handle.js";
@@ -146,10 +145,8 @@ export class TaskThreadPool implements TaskRunner {
 
 /** The thread runs the same build as the pool: from source (`.ts`) it registers tsx first; from `dist` it is plain JavaScript. */
 function taskThreadCommand(env: NodeJS.ProcessEnv): TaskThreadCommand {
-  const here = fileURLToPath(import.meta.url);
-  const extension = extname(here);
-  const entry = join(dirname(here), `task-thread${extension}`);
-  return { entry, tsxEsmApi: extension === ".ts" ? TSX_API.tsxEsm : undefined, env };
+  const { path: entry, typescript } = entryModule(import.meta.url, "task-thread");
+  return { entry, tsxEsmApi: typescript ? TSX_API.tsxEsm : undefined, env };
 }
 
 function closedOutcome(): TaskRunOutcome {
