@@ -8,7 +8,7 @@
 // Exit code: 0 when every part passed, else 1; every part runs even when an earlier one failed.
 // Usage: node --import tsx scripts/test.ts [vitest arguments for the main suite]
 import { spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync, statfsSync } from "node:fs";
 import { constants as osConstants, setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -72,21 +72,30 @@ await vacuumTestCatalogs();
 
 // The services the tests start in their own process run from source; their task processes and
 // threads start from the dist/ that `npm test` has just built (runtime/entry-module.ts): starting
-// each through tsx cost about three times the CPU, on every task process of the run.
-process.env["TRIBUTARY_BUILT_ENTRIES"] = "1";
+// each through tsx cost about three times the CPU, on every task process of the run. Only under
+// `npm test`, whose script builds dist/ first: run directly, this script may find a stale one.
+if (process.env["npm_lifecycle_event"] === "test") process.env["TRIBUTARY_BUILT_ENTRIES"] = "1";
 
 /**
  * The tests' temporary folders (their SQLite stores, DAG files, browsers' profiles, tsx's cache) go
  * in memory where the machine has it, unless TMPDIR says otherwise: every commit of a SQLite store
  * syncs its file (`synchronous=FULL`), and on this machine's disk those syncs cost the kernel CPU
  * the suite needs (2026-12-07: the conformance and backfill files 31.9 s on disk, 29.3 s in
- * memory). Not removed at the end: like /tmp, it keeps tsx's cache from one run to the next.
+ * memory). Only a folder of this user's alone (tsx's cache in it is code the tests run), and only
+ * with room for the packaged install test's two installs and the browsers (a container's 64 MB
+ * /dev/shm has not). Not removed at the end: like /tmp, it keeps tsx's cache from one run to the next.
  */
+const MEMORY_TEMP_MIN_FREE = 2 * 1024 ** 3;
 function memoryTempDir(): string | undefined {
-  const dir = "/dev/shm/tributary-tests";
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const dir = `/dev/shm/tributary-tests-${uid}`;
   try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
+    const { bavail, bsize } = statfsSync("/dev/shm");
+    if (bavail * bsize < MEMORY_TEMP_MIN_FREE) return undefined;
+    mkdirSync(dir, { mode: 0o700, recursive: true });
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) return undefined;
     return dir;
   } catch {
     return undefined;

@@ -20,7 +20,9 @@
  * file of its batch not done): a schema that loops on a scheduled run's params would otherwise
  * hold up every tick for the timeout. The thread does not keep the process alive while no call
  * waits. A call's clock starts when the thread has loaded its own modules (it says so): starting
- * a thread runs no DAG code, and took seconds of a 5 s timeout on a loaded machine.
+ * a thread runs no DAG code, and took seconds of a 5 s timeout on a loaded machine. A thread that
+ * has not said so within three timeouts of the call (#startLimit) is stopped, its calls failed
+ * with a DagImportError that blames no file.
  */
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -34,7 +36,9 @@ import { entryModule } from "../runtime/entry-module.js";
 import type { DagCodeCall, DagCodeProgress, DagCodeReady, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 /** The thread runs the same build as the host: from source (`.ts`) it registers tsx first. */
-const ENTRY = entryModule(import.meta.url, "dag-code-thread");
+const ENTRY_NAME = "dag-code-thread";
+/** How many timeouts a thread may take to start (load its own modules) before its calls fail. */
+const START_TIMEOUTS = 3;
 const BOOTSTRAP = `
 const { workerData } = require("node:worker_threads");
 import(workerData.tsxEsmApi).then(({ register }) => { register(); return import(workerData.entry); });
@@ -81,7 +85,7 @@ export class DagCodeHost {
     const thread = this.#thread ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      const deadline = thread.ready ? Date.now() + this.#timeoutMs : Number.POSITIVE_INFINITY;
+      const deadline = Date.now() + (thread.ready ? this.#timeoutMs : START_TIMEOUTS * this.#timeoutMs);
       thread.pending.set(id, { call, resolve, reject, deadline, loaded: false, batch: undefined });
       thread.worker.ref();
       thread.worker.postMessage({ ...call, id } satisfies DagCodeRequest);
@@ -95,9 +99,11 @@ export class DagCodeHost {
   }
 
   #start(): CodeThread {
-    const worker = ENTRY.typescript
-      ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(ENTRY.path).href } })
-      : new Worker(ENTRY.path);
+    // (Looked up at each start: a test may start the thread from source and from dist/.)
+    const entry = entryModule(import.meta.url, ENTRY_NAME);
+    const worker = entry.typescript
+      ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(entry.path).href } })
+      : new Worker(entry.path);
     // Stuck calls are looked for a few times per timeout, and at least once a second.
     const every = Math.max(50, Math.min(1_000, Math.floor(this.#timeoutMs / 4)));
     const thread: CodeThread = { worker, pending: new Map(), ready: false, stopped: false, timer: setInterval(() => this.#lookForStuck(thread), every) };
@@ -144,6 +150,12 @@ export class DagCodeHost {
     // A call whose DAG code runs is what holds the thread, rather than one waiting for its file.
     const stuck = late.find((pending) => pending.loaded) ?? late[0];
     if (!stuck) return;
+    if (!thread.ready) {
+      // Not a DAG file's doing: nothing is remembered against one.
+      const limit = formatDuration(START_TIMEOUTS * this.#timeoutMs);
+      void this.#stop(thread, (call) => new DagImportError(`the DAG code thread did not start within ${limit} (three times TRIBUTARY_DAG_IMPORT_TIMEOUT): is the machine overloaded?`, call.file));
+      return;
+    }
     const timeout = formatDuration(this.#timeoutMs);
     const what = stuck.loaded ? `the code of DAG "${stuck.call.dagId}"` : "importing the file";
     // Remembered only when it is surely this call's: its DAG's code, or the only file of its batch

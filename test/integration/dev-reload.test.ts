@@ -161,4 +161,4 @@ it("reloads an edited DAG without losing a running try; a syntax error keeps the
   writeDag(["extract", "load", "notify"]);
   await waitFor(async () => (await taskIds()).includes("notify"), 20_000, "the fixed file to load");
   await waitFor(() => /fixed: .*reload\.ts/.test(output), 20_000, "the fix to be reported");
-}, 90_000);
+});
