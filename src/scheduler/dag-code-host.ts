@@ -21,7 +21,7 @@
  * hold up every tick for the timeout. The thread does not keep the process alive while no call
  * waits. A call's clock starts when the thread has loaded its own modules (it says so): starting
  * a thread runs no DAG code, and took seconds of a 5 s timeout on a loaded machine. A thread that
- * has not said so within three timeouts of the call (#startLimit) is stopped, its calls failed
+ * has not said so within three timeouts of the call (START_TIMEOUTS) is stopped, its calls failed
  * with a DagImportError that blames no file.
  */
 import { pathToFileURL } from "node:url";
@@ -59,7 +59,7 @@ interface CodeThread {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
   readonly timer: NodeJS.Timeout;
-  /** It has loaded its own modules (until then, no call's clock runs). */
+  /** It has loaded its own modules (until then, a call's clock runs for START_TIMEOUTS timeouts). */
   ready: boolean;
   stopped: boolean;
 }
