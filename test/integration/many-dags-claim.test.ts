@@ -40,7 +40,6 @@ export default dag("chain", { schedule: null, defaults: { isolation: "inline" } 
 `,
 );
 
-/** The median time from one task's start to the next's, over `rounds` runs of the chain. */
 /** One run of the chain (on day `day` of March 2024); the times from one task's start to the next's. */
 async function stepTimes(store: Store, dag: Dag, day: number, alsoServes?: ReadonlyMap<string, RunnableDag>): Promise<number[]> {
   const taskIds = Array.from({ length: STEPS }, (_, i) => `t${i}`);
@@ -52,9 +51,13 @@ async function stepTimes(store: Store, dag: Dag, day: number, alsoServes?: Reado
   return starts.slice(1).map((at, i) => at - (starts[i] as number));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+/**
+ * The cheapest step: what a claim costs when nothing else takes the CPU. The suite's other files
+ * only ever add to a step (a median of 6.5 ms against 1.0 ms, both with the same code, under a
+ * CI run's load), while a cost that grows with the DAGs served is in every step, the cheapest too.
+ */
+function cheapest(values: readonly number[]): number {
+  return Math.min(...values);
 }
 
 for (const factory of STORES) {
@@ -72,13 +75,13 @@ for (const factory of STORES) {
         await stepTimes(store, dag, 1);
         const alone: number[] = [];
         const many: number[] = [];
-        for (let round = 0; round < 2; round++) {
+        for (let round = 0; round < 3; round++) {
           alone.push(...(await stepTimes(store, dag, 2 + 2 * round)));
           many.push(...(await stepTimes(store, dag, 3 + 2 * round, others)));
         }
-        // Measured: SQLite 0.90 ms alone, 0.81 ms with 10,000; PostgreSQL 1.24 and 6.11 ms while
-        // the lists went with each step. With the scan put back: 105 and 114 ms with 10,000.
-        expect(median(many)).toBeLessThan(3 * median(alone) + 1);
+        // Measured (medians): SQLite 0.90 ms alone, 0.81 ms with 10,000; PostgreSQL 1.24 and 6.11 ms
+        // while the lists went with each step. With the scan put back: 105 and 114 ms with 10,000.
+        expect(cheapest(many)).toBeLessThan(3 * cheapest(alone) + 1);
       } finally {
         await store.close();
         await place.dispose();

@@ -164,10 +164,11 @@ describe("TaskProcessPool: tries sharing one process", () => {
 describe("TaskProcessPool: blame among tries of two DAGs sharing one process", () => {
   let pool: TaskProcessPool;
   beforeAll(async () => {
-    // A grace of a second: the spinner below starts after its neighbour, later still on a loaded
-    // machine, and must time out before the neighbour's grace ends (with 200 ms it came too late
-    // once, beside three other test files on 2 cores).
-    pool = new TaskProcessPool({ size: 3, processes: 1, killGraceMs: 1_000 });
+    // A grace of three seconds: the spinner below starts after its neighbour, later still on a
+    // loaded machine, and must time out before the neighbour's grace ends. With 200 ms, and then
+    // with 1 s, it came too late under the whole suite's load on 2 cores (the spinner was then
+    // killed for blocking before its own timeout: "crash", 2026-12-07 CI).
+    pool = new TaskProcessPool({ size: 3, processes: 1, killGraceMs: 3_000 });
     await pool.warmUp([SHARING, CULPRITS]);
   });
   afterAll(() => pool.close());
@@ -191,19 +192,20 @@ describe("TaskProcessPool: blame among tries of two DAGs sharing one process", (
     await pool.warmUp([SHARING, CULPRITS]);
     // The neighbour times out first and would honour its signal, but the spinning try keeps the
     // process from reading it. Ordered by construction, not by timing: the spinner's start message
-    // is sent once the neighbour runs, well before the neighbour's abort message (one ordered IPC
-    // channel), and the spinner blocks the process from its first line. The spinner times out
-    // too (1,100 ms) before the neighbour's grace is over (1,000 + 1,000 ms) and the kill comes.
+    // is sent once the neighbour runs, before the neighbour's abort message (one ordered IPC
+    // channel) unless the machine stalls the test for 2 s, and the spinner blocks the process from
+    // its first line. The spinner times out too (2,100 ms after its start) before the neighbour's
+    // grace is over (2,000 + 3,000 ms after the neighbour's) and the kill comes.
     let neighbourRunning!: () => void;
     const running = new Promise<void>((resolve) => (neighbourRunning = resolve));
-    const neighbour = pool.run(sharing("honours_signal", { timeoutMs: 1_000 }), (line) => {
+    const neighbour = pool.run(sharing("honours_signal", { timeoutMs: 2_000 }), (line) => {
       if (line.message === "waiting") neighbourRunning();
     });
     await running;
-    const spinner = await pool.run(culprit("spins", { timeoutMs: 1_100 }), () => undefined);
+    const spinner = await pool.run(culprit("spins", { timeoutMs: 2_100 }), () => undefined);
     const blamed = failure(spinner);
     expect(blamed.kind).toBe("timeout");
-    expect(blamed.message).toMatch(/^timed out after 1.10s; the task ignored its abort signal \(ctx\.signal\) and kept the task process busy, so its process was killed/);
+    expect(blamed.message).toMatch(/^timed out after 2.10s; the task ignored its abort signal \(ctx\.signal\) and kept the task process busy, so its process was killed/);
     const innocent = failure(await neighbour);
     expect(innocent.kind).toBe("lost");
     expect(innocent.message).toContain("culprits.spins try 1");
