@@ -32,7 +32,7 @@ import { adoptError } from "../dsl/adopt-error.js";
 import { errorOf } from "../dsl/dag-shape.js";
 import { dagImportTimeoutMs } from "../dsl/import-check.js";
 import { TSX_API } from "../dsl/tsx-api.js";
-import { entryModule } from "../runtime/entry-module.js";
+import { entryModule, type EntryModule } from "../runtime/entry-module.js";
 import type { DagCodeCall, DagCodeProgress, DagCodeReady, DagCodeReply, DagCodeRequest } from "./dag-code-protocol.js";
 
 /** The thread runs the same build as the host: from source (`.ts`) it registers tsx first. */
@@ -67,15 +67,27 @@ interface CodeThread {
 /** How many calls that got stuck are remembered (the oldest forgotten first). */
 const STUCK_CALLS_KEPT = 1_000;
 
+export interface DagCodeHostOptions {
+  /** What a call may take (TRIBUTARY_DAG_IMPORT_TIMEOUT by default). */
+  readonly timeoutMs?: number;
+  /**
+   * The thread's module: by default dag-code-thread of the host's own build. Tests give one that
+   * is slow to say it is ready, or never does.
+   */
+  readonly entry?: EntryModule;
+}
+
 export class DagCodeHost {
   readonly #timeoutMs: number;
+  readonly #entry: EntryModule | undefined;
   #thread: CodeThread | undefined;
   #nextId = 1;
   /** The error of each call that got stuck, by what it asked of which content of the file. */
   readonly #stuck = new Map<string, DagImportError>();
 
-  constructor(options: { readonly timeoutMs?: number } = {}) {
+  constructor(options: DagCodeHostOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? dagImportTimeoutMs();
+    this.#entry = options.entry;
   }
 
   /** What the DAG's code gives for `call` (params: an array of `count` params; approval: the parsed answer; load: null). */
@@ -100,7 +112,7 @@ export class DagCodeHost {
 
   #start(): CodeThread {
     // (Looked up at each start: a test may start the thread from source and from dist/.)
-    const entry = entryModule(import.meta.url, ENTRY_NAME);
+    const entry = this.#entry ?? entryModule(import.meta.url, ENTRY_NAME);
     const worker = entry.typescript
       ? new Worker(BOOTSTRAP, { eval: true, workerData: { tsxEsmApi: TSX_API.tsxEsm, entry: pathToFileURL(entry.path).href } })
       : new Worker(entry.path);

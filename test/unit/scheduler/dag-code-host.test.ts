@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { BroadcastChannel } from "node:worker_threads";
 import { afterAll, expect, it } from "vitest";
 import { DagImportError, ParamsError } from "../../../src/core/errors.js";
 import { DagCodeHost } from "../../../src/scheduler/dag-code-host.js";
@@ -132,5 +133,63 @@ it("fails a file whose import never ends, though the thread goes on answering ot
     expect(Date.now() - started).toBeLessThan(18_000);
   } finally {
     await asyncHost.close();
+  }
+});
+
+/** A host whose thread says it is ready only when told (fixtures/code-thread-on-signal.ts). */
+function hostOfSlowThread(timeoutMs: number): { readonly host: DagCodeHost; readonly listening: Promise<void>; go(): void; close(): Promise<void> } {
+  const channel = new BroadcastChannel("tributary-test-code-thread-on-signal");
+  const listening = new Promise<void>((resolve) => {
+    channel.onmessage = (event) => {
+      if ((event as MessageEvent).data === "listening") resolve();
+    };
+  });
+  const slowHost = new DagCodeHost({ timeoutMs, entry: { path: join(import.meta.dirname, "fixtures", "code-thread-on-signal.ts"), typescript: true } });
+  return {
+    host: slowHost,
+    listening,
+    go: () => channel.postMessage("go"),
+    close: async () => {
+      channel.close();
+      await slowHost.close();
+    },
+  };
+}
+
+it("starts a call's clock when the thread is ready: a thread slower to start than the timeout still answers", { timeout: 60_000 }, async () => {
+  // Long enough for the file's import after the start, on a loaded machine.
+  const timeoutMs = 6_000;
+  const slow = hostOfSlowThread(timeoutMs);
+  try {
+    let settled = false;
+    const answer = hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8")))
+      .params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1)
+      .finally(() => (settled = true));
+    await slow.listening;
+    // Past the timeout, counted from the call: the thread has not started, so the call waits.
+    await new Promise((resolve) => setTimeout(resolve, timeoutMs + 1_000));
+    expect(settled).toBe(false);
+    slow.go();
+    expect(await answer).toEqual([{ cents: "0.01", at: "2024-01-02T03:04:05.000Z" }]);
+  } finally {
+    await slow.close();
+  }
+});
+
+it("fails the calls of a thread that does not start within three timeouts, blaming no file", async () => {
+  const slow = hostOfSlowThread(300);
+  try {
+    const started = Date.now();
+    const call = hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8"))).params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1);
+    const error = await call.catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(DagImportError);
+    expect((error as DagImportError).message).toBe("the DAG code thread did not start within 900ms (three times TRIBUTARY_DAG_IMPORT_TIMEOUT): is the machine overloaded?");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Nothing is remembered against the file: the next call waits for a new thread again.
+    const again = Date.now();
+    await expect(hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8"))).params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1)).rejects.toThrow(/did not start within 900ms/);
+    expect(Date.now() - again).toBeGreaterThanOrEqual(900);
+  } finally {
+    await slow.close();
   }
 });
