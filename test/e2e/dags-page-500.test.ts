@@ -77,7 +77,9 @@ describe("the DAGs page with 500 DAGs", () => {
       await page.getByRole("heading", { name: "Runs" }).waitFor();
     }
     console.log(`DAGs page with ${COUNT} DAGs: first load ${cold} ms; rendering ${timings.map((t) => `${Math.round(t)} ms`).join(", ")}`);
-    expect(Math.min(...timings)).toBeLessThan(1_000);
+    // 250-430 ms on a busy machine (docs/ui.md); a render that grew with the square of the rows
+    // would take many seconds. 2 s leaves a slow day's machine its room.
+    expect(Math.min(...timings)).toBeLessThan(2_000);
     // Filtering is instant too: one tag of five.
     await page.goto(`${server.url}#/dags?tag=finance`);
     await expect.poll(() => page.locator("[data-dag-row]").count()).toBe(COUNT / TAGS.length);

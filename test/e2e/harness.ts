@@ -90,7 +90,8 @@ export async function startServer(options: { dagsDir: string; dir: string; worke
   );
   let output = "";
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tributary start printed no URL within 30 s:\n${output}`)), 30_000);
+    // A cold start at load 19 took more than 20 s (dev-reload.test.ts): 60 s is a slow day's bound.
+    const timer = setTimeout(() => reject(new Error(`tributary start printed no URL within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /UI and API at (\S+)/.exec(output);
@@ -141,7 +142,8 @@ export async function openBrowser(viewport = { width: 1280, height: 860 }, optio
     viewport,
     ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
   });
-  context.setDefaultTimeout(15_000);
+  // Twice Playwright's default: a page's answer waits for a server that shares 2 cores with the suite.
+  context.setDefaultTimeout(30_000);
   const cspViolations: string[] = [];
   const watch = (p: Page) => {
     p.on("console", (message) => {

@@ -35,7 +35,7 @@ export default dag("embedded_tick", { schedule: { every: "1s" } }, (d) => {
     const succeeded = await waitForValue(
       async () => (await store.listRuns({ dagId: "embedded_tick", states: ["success"] })).length,
       (n) => n >= 1,
-      { timeoutMs: 15_000, intervalMs: 200, what: "successful runs of embedded_tick" },
+      { timeoutMs: 45_000, intervalMs: 200, what: "successful runs of embedded_tick" },
     );
     expect(succeeded).toBeGreaterThanOrEqual(1);
   } finally {

@@ -69,7 +69,7 @@ beforeAll(() => {
 });
 
 function tributary(role: "scheduler" | "worker", dagsDir: string, url: string, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, role, "--dags", dagsDir, "--db", url, "--zombie-after", "2", "--tick-ms", "200", "--workers", "1"], {
+  const child = spawn(process.execPath, [BIN, role, "--dags", dagsDir, "--db", url, "--zombie-after", "4", "--tick-ms", "200", "--workers", "1"], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
     env: { ...process.env, TRIBUTARY_DATABASE_URL: undefined },
@@ -97,11 +97,13 @@ describe.each(STORE_URL_PLACES)("durable steps on $name", ({ create }) => {
     const output: string[] = [];
     const what = (text: string) => () => `${text}; side effects: ${JSON.stringify(lines())}\n${output.join("")}`;
 
+    // Each wait allows a slow day: a process started by the test, at the whole suite's load, once
+    // took more than 20 s to get a task going (event-wait.test.ts, 2026-12-07).
     tributary("scheduler", dagsDir, place.url, output);
     const first = tributary("worker", dagsDir, place.url, output);
     const store: Store = openStoreAt(place.url);
     cleanups.push(() => store.close());
-    await waitFor(async () => (await store.getDag(DAG_ID).catch(() => undefined)) !== undefined, { timeoutMs: 15_000, what: what("the scheduler to register the DAG") });
+    await waitFor(async () => (await store.getDag(DAG_ID).catch(() => undefined)) !== undefined, { timeoutMs: 40_000, what: what("the scheduler to register the DAG") });
     const graph = (await store.getDag(DAG_ID))?.graph;
     if (!graph) throw new Error("the DAG disappeared");
     const now = new Date();
@@ -117,14 +119,14 @@ describe.each(STORE_URL_PLACES)("durable steps on $name", ({ create }) => {
       now,
     });
 
-    await waitFor(() => lines().includes("start 3 try 1"), { timeoutMs: 15_000, what: what("step 3 of try 1 to start") });
+    await waitFor(() => lines().includes("start 3 try 1"), { timeoutMs: 30_000, what: what("step 3 of try 1 to start") });
     first.kill("SIGKILL");
     await new Promise((done) => first.once("exit", done));
     tributary("worker", dagsDir, place.url, output);
     // Released only once the retry is in step 3: the killed try's task process cannot finish it.
-    await waitFor(() => lines().includes("start 3 try 2"), { timeoutMs: 20_000, what: what("the retry to reach step 3") });
+    await waitFor(() => lines().includes("start 3 try 2"), { timeoutMs: 40_000, what: what("the retry to reach step 3") });
     writeFileSync(release, "");
-    await waitFor(async () => (await store.getRun(run.runId))?.state === "success", { timeoutMs: 15_000, what: what("the run to succeed") });
+    await waitFor(async () => (await store.getRun(run.runId))?.state === "success", { timeoutMs: 30_000, what: what("the run to succeed") });
 
     expect(lines()).toEqual([
       "start 1 try 1",
@@ -160,5 +162,5 @@ describe.each(STORE_URL_PLACES)("durable steps on $name", ({ create }) => {
       expect.stringMatching(/^step 4 "step_4" done in \d+ ms$/),
       expect.stringMatching(/^step 5 "step_5" done in \d+ ms$/),
     ]);
-  }, 45_000);
+  }, 180_000);
 });

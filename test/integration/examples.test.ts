@@ -32,7 +32,7 @@ function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 25_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
           reject(new Error(`tributary ${args.join(" ")} did not exit normally: ${error.message}\n${stderr}`));

@@ -52,15 +52,16 @@ describe("tributary dags check", () => {
     writeFileSync(join(dags, "never.ts"), dagFile("never", NEVER));
     writeFileSync(join(dags, "sleeps.ts"), dagFile("sleeps", SLEEPS));
     const started = Date.now();
-    const result = await cli(["dags", "check", dags], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "2s" });
+    // 5 s: under a loaded suite even good.ts took past 2 s to import once (CI, 2026-12-07).
+    const result = await cli(["dags", "check", dags], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "5s" });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
     const output = result.stdout + result.stderr;
     // Checked beside a file that sleeps, a wait that nothing settles looks like a slow one until
     // the timeout; alone, it ends its thread at once (see the unit test of the import check).
-    expect(output).toMatch(/never\.ts: importing the file (never finished: its top-level code awaits a promise that nothing settles|did not finish within 2\.00s)/);
-    expect(output).toMatch(/sleeps\.ts: importing the file did not finish within 2\.00s/);
+    expect(output).toMatch(/never\.ts: importing the file (never finished: its top-level code awaits a promise that nothing settles|did not finish within 5\.00s)/);
+    expect(output).toMatch(/sleeps\.ts: importing the file did not finish within 5\.00s/);
     expect(output).toContain("1 DAG(s) OK, 2 file(s) with errors");
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(Date.now() - started).toBeLessThan(40_000);
   });
 });
 
@@ -94,20 +95,22 @@ describe("one-shot commands (DAG files imported straight away and watched)", () 
     writeFileSync(join(dags, "good.ts"), dagFile("good"));
     writeFileSync(join(dags, "loops.ts"), dagFile("loops", LOOPS));
     const started = Date.now();
-    const result = await cli(["trigger", "good", "--dags", dags, "--db", join(dir, "one-shot-loop.db")], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "2s" });
+    const result = await cli(["trigger", "good", "--dags", dags, "--db", join(dir, "one-shot-loop.db")], { TRIBUTARY_DAG_IMPORT_TIMEOUT: "5s" });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/loops\.ts: importing the file did not finish within 2\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\): its code keeps the process busy/);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.stderr).toMatch(/loops\.ts: importing the file did not finish within 5\.00s \(TRIBUTARY_DAG_IMPORT_TIMEOUT\): its code keeps the process busy/);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 
 describe("tributary start", () => {
-  it("serves /health at once, runs the other DAGs, shows the import error, takes new hanging files in its stride and stops on SIGTERM", { timeout: 120_000 }, async () => {
+  it("serves /health at once, runs the other DAGs, shows the import error, takes new hanging files in its stride and stops on SIGTERM", { timeout: 180_000 }, async () => {
     const dags = join(dir, "start");
     mkdirSync(dags);
     writeFileSync(join(dags, "good.ts"), dagFile("good"));
     writeFileSync(join(dags, "sleeps.ts"), dagFile("sleeps", SLEEPS));
-    const env = { ...process.env, TRIBUTARY_DAG_IMPORT_TIMEOUT: "8s", TRIBUTARY_ADMIN_PASSWORD: "a long admin password" };
+    // 15 s: far more than good.ts takes to import on a loaded machine, so that the run below,
+    // bounded well under it, shows it did not wait for the hanging files.
+    const env = { ...process.env, TRIBUTARY_DAG_IMPORT_TIMEOUT: "15s", TRIBUTARY_ADMIN_PASSWORD: "a long admin password" };
     const child = spawn(process.execPath, [BIN, "start", "--dags", dags, "--db", join(dir, "t.db"), "--port", "0", "--tick-ms", "200"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);
     let output = "";
@@ -121,11 +124,11 @@ describe("tributary start", () => {
     const healthStarted = Date.now();
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
-    expect(Date.now() - healthStarted).toBeLessThan(1_000);
+    expect(Date.now() - healthStarted).toBeLessThan(3_000);
     expect(output).not.toContain("UI and API at");
 
-    await waitFor(() => output.includes("UI and API at"), { timeoutMs: 30_000, what: () => `start-up:\n${output}` });
-    expect(output).toMatch(/import error: \S*sleeps\.ts: importing the file did not finish within 8\.00s/);
+    await waitFor(() => output.includes("UI and API at"), { timeoutMs: 45_000, what: () => `start-up:\n${output}` });
+    expect(output).toMatch(/import error: \S*sleeps\.ts: importing the file did not finish within 15\.0s/);
     const created = await cli(["tokens", "create", "admin", "--name", "hanging", "--db", join(dir, "t.db"), "--json"]);
     const { token } = JSON.parse(created.stdout) as { token: string };
     const api = (path: string, init: RequestInit = {}) =>
@@ -147,16 +150,16 @@ describe("tributary start", () => {
       what: () => `run ${runId} to succeed:\n${output}`,
     });
     // Well within the import timeout: the run did not wait for the hanging files.
-    expect(Date.now() - triggeredAt).toBeLessThan(6_000);
+    expect(Date.now() - triggeredAt).toBeLessThan(10_000);
     expect((await fetch(`${url}/health`)).status).toBe(200);
 
     const importErrors = async () => ((await (await api("/dags")).json()) as { importErrors: { file: string | null }[] }).importErrors.map((e) => e.file?.split("/").at(-1));
-    await waitFor(async () => (await importErrors()).length === 3, { timeoutMs: 30_000, what: () => `three import errors:\n${output}` });
+    await waitFor(async () => (await importErrors()).length === 3, { timeoutMs: 45_000, what: () => `three import errors:\n${output}` });
     expect((await importErrors()).sort()).toEqual(["loops.ts", "never.ts", "sleeps.ts"]);
 
     const stopping = Date.now();
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect(Date.now() - stopping).toBeLessThan(10_000);
   });
 });

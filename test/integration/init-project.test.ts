@@ -162,10 +162,11 @@ it("packs, installs into an empty folder, scaffolds a project that installs, pas
   expect(cwd).toBe(project);
   // Keep an eye on the cost of this test (the brief: about a minute at most, alone). Beside three
   // other test files it took 48 s on a fast day and 92 s, then 119.7 s (2026-12-06), on slow ones:
-  // the budget is a slow day's, so that the machine's mood does not fail it. It catches only a
-  // large regression; watch this test's time in the run's report for the rest.
-  expect(Date.now() - began).toBeLessThan(170_000);
-}, 240_000);
+  // the budget is a slow day's, so that the machine's mood does not fail it (a whole suite ran
+  // 724 s on 2026-12-07's slowest machine, against 417 s on a fast one). It catches only a large
+  // regression; watch this test's time in the run's report for the rest.
+  expect(Date.now() - began).toBeLessThan(200_000);
+}, 300_000);
 
 /** A service (`tributary dev` as the guide starts it, or `start`): the UI (page and script) and the API, with a token made by the CLI. */
 async function servesUiAndApi(command: string, cwd: string, env: Readonly<Record<string, string>>, tokenName: string): Promise<void> {

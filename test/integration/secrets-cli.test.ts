@@ -148,7 +148,7 @@ describe("tributary secrets", { timeout: 120_000 }, () => {
     }
   });
 
-  it("start: JSON process logs with run/task/try ids; a task's stored secret is masked in its log and never in the process log", async () => {
+  it("start: JSON process logs with run/task/try ids; a task's stored secret is masked in its log and never in the process log", { timeout: 120_000 }, async () => {
     const dags = join(dir, "dags");
     mkdirSync(dags, { recursive: true });
     writeFileSync(
@@ -170,8 +170,9 @@ export default dag("uses_secret", { schedule: { every: "1s" }, startDate: "2024-
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     try {
+      // A cold \`tributary start\` and a task process: more than 20 s at load 19 (dev-reload.test.ts).
       await waitFor(() => lines.some((l) => l.includes('"taskId":"connect"')), {
-        timeoutMs: 25_000,
+        timeoutMs: 50_000,
         intervalMs: 100,
         what: () => `a log line of the task "connect":\n${lines.join("\n")}\n${stderr}`,
       });

@@ -15,12 +15,16 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** `tributary <args>` run in `cwd`, without TRIBUTARY_DATABASE_URL (each test names its store). */
+/**
+ * `tributary <args>` run in `cwd`, without TRIBUTARY_DATABASE_URL (each test names its store).
+ * Killed after 60 s: a command that loads DAG files and runs tasks takes a second or two alone,
+ * many times that beside three other test files on a slow day's 2 cores.
+ */
 export function runBuiltCli(args: readonly string[], cwd: string): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env["TRIBUTARY_DATABASE_URL"];
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env, timeout: 25_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== "number") {
         reject(new Error(`tributary ${args.join(" ")} did not exit normally: ${error.message}\n${stderr}`));
         return;

@@ -64,10 +64,16 @@ describe("stepCall", () => {
     // scanning the list cost 3,000 x 3,000 comparisons a claim for 3,000 DAGs, 13 ms a chain step.
     const dagIds = Array.from({ length: 40_000 }, (_, i) => `dag_${i}`);
     const request: ClaimRequest = { ...claim, dagIds, wakeDagIds: [...dagIds, "not-served"], maxActiveTasks: new Map([["not-served", 1]]) };
-    const started = performance.now();
-    const call = stepCall([success("c")], request);
-    const elapsed = performance.now() - started;
-    expect(call?.claim?.wake).toEqual(dagIds);
+    // The quickest of three: a pause of the machine (the rest of the suite, a GC) only adds.
+    const elapsed = Math.min(
+      ...[1, 2, 3].map(() => {
+        const started = performance.now();
+        const call = stepCall([success("c")], request);
+        const took = performance.now() - started;
+        expect(call?.claim?.wake).toEqual(dagIds);
+        return took;
+      }),
+    );
     // Linear: a few milliseconds; quadratic: 800 million comparisons, over a second.
     expect(elapsed).toBeLessThan(150);
   });

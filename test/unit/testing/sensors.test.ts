@@ -25,7 +25,8 @@ describe("sensors in testDag", () => {
   it("pokes every 5 minutes of virtual time until done; one try; the poke's value is the result", async () => {
     const began = performance.now();
     const result = await testDag(third);
-    expect(performance.now() - began).toBeLessThan(2_000);
+    // Far below the 10 minutes of virtual time it skips; far above what it takes on a loaded machine.
+    expect(performance.now() - began).toBeLessThan(15_000);
     expect(result.state).toBe("success");
     expect(result.task("ready")).toMatchObject({ state: "success", pokes: 3 });
     expect(result.tries("ready").map((t) => [t.tryNumber, t.outcome])).toEqual([[1, "success"]]);

@@ -5,7 +5,9 @@ import type { TaskRunOutcome } from "../../../src/worker/task-protocol.js";
 import { fixture, logSink, request } from "./pool-helpers.js";
 
 const TIMEOUT_MS = 200;
-const GRACE_MS = 200;
+// A second: a try that honours its signal must end within the grace, and under the whole suite's
+// load on 2 cores the four messages of an abort and its answer can take more than 200 ms.
+const GRACE_MS = 1_000;
 
 function failure(outcome: TaskRunOutcome): { kind: string; message: string; stack?: string } {
   if (outcome.ok) throw new Error(`expected a failed try, got ${JSON.stringify(outcome.result)}`);
@@ -44,10 +46,10 @@ describe("TaskProcessPool: timeouts and crashes", () => {
     const error = failure(outcome);
     expect(error.kind).toBe("timeout");
     expect(error.message).toBe(
-      "timed out after 200ms; the task ignored its abort signal (ctx.signal) for 200ms, so its process was killed",
+      "timed out after 200ms; the task ignored its abort signal (ctx.signal) for 1s, so its process was killed",
     );
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS + GRACE_MS - 5);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + GRACE_MS + 500);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + GRACE_MS + 2_000);
     await expect(pidOfNextTry()).resolves.toBeGreaterThan(0);
   });
 
