@@ -10,7 +10,7 @@ import type { Download, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiPost, logIn, screenshot, startWithDagFiles, type Browser, type E2eSession, type RunningServer } from "./harness.js";
 
-/** `slow_writer` writes a line every 200 ms until the test leaves a stop file next to the DAG folder (or a minute passes). */
+/** `slow_writer` writes a line every 200 ms until the test leaves a stop file next to the DAG folder (or five minutes pass: the tests before the one that follows it take a minute or more on a slow day). */
 const LOGS_DAG = `
 import { existsSync } from "node:fs";
 import { dag } from "tributary-orchestrator";
@@ -28,7 +28,7 @@ export default dag("e2e_logs", { description: "Writes logs of every shape.", tag
     return 1;
   });
   d.task("slow_writer", async (ctx) => {
-    for (let i = 1; i <= 300 && !existsSync(stop); i++) {
+    for (let i = 1; i <= 1_500 && !existsSync(stop); i++) {
       ctx.log.info(\`tick \${i}\`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -165,10 +165,13 @@ describe.each<Isolation>(["process", "thread", "inline"])("isolation %s", (isola
 
   it("kills a command that ignores SIGTERM after the grace period", async () => {
     const sink = logSink();
-    const outcome = await run("shell.ts", "shell", "trap", { timeoutMs: TIMEOUT_MS }, sink.onLog);
+    // A second: the shell must be started, and have set its trap, before the timeout (starting
+    // /bin/sh can take a few hundred milliseconds at the whole suite's load).
+    const outcome = await run("shell.ts", "shell", "trap", { timeoutMs: 1_000 }, sink.onLog);
     const error = failure(outcome);
     expect(error.kind).toBe("timeout");
-    const expected = isolation === "inline" ? STOPPED.inline.replace("abandoned:", "abandoned (the subprocesses it started were killed):") : STOPPED[isolation];
+    const stopped = STOPPED[isolation].replace("timed out after 200ms", "timed out after 1s");
+    const expected = isolation === "inline" ? stopped.replace("abandoned:", "abandoned (the subprocesses it started were killed):") : stopped;
     expect(error.message).toBe(expected);
     expect(sink.messages()).toContain("stubborn");
   });

@@ -93,11 +93,13 @@ describe("subprocesses a function task spawns end with its try", () => {
     ["sleep_ignoring_signal", true],
   ])("on timeout (%s, through a shell: %s)", async (taskId, shell) => {
     const sink = pidSink("sleep");
-    const outcome = pool.run(lifetimes(taskId, { timeoutMs: 300, params: { shell } }), sink.onLog);
+    // 1.5 s: the sleep's pid must come through sh, the task process and its log before the try ends
+    // (at the whole suite's load, a few hundred milliseconds can go to starting the shell alone).
+    const outcome = pool.run(lifetimes(taskId, { timeoutMs: 1_500, params: { shell } }), sink.onLog);
     const sleepPid = await sink.pid();
     expect(running(sleepPid)).toBe(true);
     expect(failed(await outcome).kind).toBe("timeout");
-    await waitFor(() => !running(sleepPid), { timeoutMs: 2_000, what: "the sleep to end with its try" });
+    await waitFor(() => !running(sleepPid), { timeoutMs: 10_000, what: "the sleep to end with its try" });
   });
 
   it.each(["sleep_honouring_signal", "sleep_ignoring_signal"])("on cancel (%s)", async (taskId) => {
@@ -107,7 +109,7 @@ describe("subprocesses a function task spawns end with its try", () => {
     const sleepPid = await sink.pid();
     controller.abort("operator");
     expect(failed(await outcome).message).toContain("cancelled");
-    await waitFor(() => !running(sleepPid), { timeoutMs: 2_000, what: "the sleep to end with its try" });
+    await waitFor(() => !running(sleepPid), { timeoutMs: 10_000, what: "the sleep to end with its try" });
   });
 
   it("on a shutdown that closes the pool past its grace", async () => {
