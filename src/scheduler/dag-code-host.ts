@@ -71,8 +71,9 @@ export interface DagCodeHostOptions {
   /** What a call may take (TRIBUTARY_DAG_IMPORT_TIMEOUT by default). */
   readonly timeoutMs?: number;
   /**
-   * The thread's module: by default dag-code-thread of the host's own build. Tests give one that
-   * is slow to say it is ready, or never does.
+   * The thread's module: by default dag-code-thread of the host's own build. Another must end by
+   * loading that one (which says when it is ready, and answers the calls). Tests give one that is
+   * slow to get there, or never does.
    */
   readonly entry?: EntryModule;
 }

@@ -69,6 +69,8 @@ beforeAll(() => {
 });
 
 function tributary(role: "scheduler" | "worker", dagsDir: string, url: string, output: string[]): ChildProcess {
+  // Zombies after 4 s (heartbeats every second): a try whose worker is held up a second or two by
+  // the whole suite's load must not be taken for one; the killed worker's try is, 4 s after.
   const child = spawn(process.execPath, [BIN, role, "--dags", dagsDir, "--db", url, "--zombie-after", "4", "--tick-ms", "200", "--workers", "1"], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

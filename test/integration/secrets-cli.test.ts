@@ -170,7 +170,7 @@ export default dag("uses_secret", { schedule: { every: "1s" }, startDate: "2024-
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     try {
-      // A cold \`tributary start\` and a task process: more than 20 s at load 19 (dev-reload.test.ts).
+      // A cold `tributary start` and a task process: more than 20 s at load 19 (dev-reload.test.ts).
       await waitFor(() => lines.some((l) => l.includes('"taskId":"connect"')), {
         timeoutMs: 50_000,
         intervalMs: 100,

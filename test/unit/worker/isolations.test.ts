@@ -213,8 +213,8 @@ describe.each<Isolation>(["process", "thread"])("isolation %s: what only a stopp
   });
 
   it("stops a try that returns as its grace runs out, and runs the next try where nothing is being stopped", async () => {
-    // The task returns 100 ms after its abort (at 200 ms), within its grace (over at 400 ms). Holding
-    // the worker's event loop from the abort until past 400 ms, as a loaded machine does, makes the
+    // The task returns 500 ms after its abort (at 200 ms), within its grace (over at 1,200 ms). Holding
+    // the worker's event loop from the abort until past 1,200 ms, as a loaded machine does, makes the
     // grace timer and the task's result wait for the same turn of the loop, whose timers come before
     // its messages: the grace timer stops the try first, then the result it sent before it was
     // stopped arrives. (Held from setImmediate: a timer that expires during another timer's callback

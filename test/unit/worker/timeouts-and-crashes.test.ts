@@ -87,7 +87,7 @@ describe("TaskProcessPool: timeouts and crashes", () => {
 
   it("cancels a try through the signal passed to run()", async () => {
     // A pool of its own with a long grace: the task honours its signal, and on a loaded machine the
-    // round trip (abort message in, rejection out) can outlast the 200 ms the other tests give.
+    // round trip (abort message in, rejection out) can outlast the second the other tests give.
     const patient = new TaskProcessPool({ size: 1, killGraceMs: 10_000 });
     try {
       const controller = new AbortController();
