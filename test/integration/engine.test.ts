@@ -31,7 +31,10 @@ describe("retries with exponential backoff", () => {
     // Each wait is at least its delay (150, 300, 600 ms: 1x, 2x, 4x) and not far above it.
     for (const [i, expected] of [150, 300, 600].entries()) {
       expect(waits[i]).toBeGreaterThanOrEqual(expected);
-      expect(waits[i]).toBeLessThan(expected + 1_500); // generous: the machine may be busy
+      // Generous: a retry's start waits for its claim and a task process, on a machine the whole
+      // suite keeps busy (a wait twice too long would be 150-600 ms over, which this does not
+      // catch; the delays themselves are checked exactly in test/unit/core/retry-delay.test.ts).
+      expect(waits[i]).toBeLessThan(expected + 4_000);
     }
 
     const deadLetters = await fixture.store.listDeadLetters({ open: true });
