@@ -133,9 +133,11 @@ describe("a stream whose credential ends through this server closes at once", ()
         const open = await openStream(api, stream.path(runId), c.credential === "token" ? who.tokenHeaders : who.sessionHeaders, stream.ready);
         const before = Date.now();
         await c.end(api, who);
-        const endedAt = await Promise.race([open.ended, new Promise<number>((r) => setTimeout(() => r(-1), 3_000))]);
+        // At once, against a re-check every 60 s: the bound leaves a loaded machine its seconds (a
+        // password change hashes with scrypt first).
+        const endedAt = await Promise.race([open.ended, new Promise<number>((r) => setTimeout(() => r(-1), 10_000))]);
         expect(endedAt, `the stream is still open:\n${open.text()}`).toBeGreaterThan(0);
-        expect(endedAt - before).toBeLessThan(2_000);
+        expect(endedAt - before).toBeLessThan(8_000);
         expect(open.text()).toMatch(/event: unauthenticated\ndata: \{"message":"[^"]+"\}\n\n$/);
       });
     }
@@ -164,9 +166,10 @@ describe("a stream whose credential ends elsewhere closes within the re-check in
         expect(open.isEnded()).toBe(false);
         const before = Date.now();
         await c.end(api, who);
-        const endedAt = await Promise.race([open.ended, new Promise<number>((r) => setTimeout(() => r(-1), 4_000))]);
+        // Within the re-check (300 ms here), and the seconds a loaded machine may add.
+        const endedAt = await Promise.race([open.ended, new Promise<number>((r) => setTimeout(() => r(-1), 10_000))]);
         expect(endedAt, `the stream is still open:\n${open.text()}`).toBeGreaterThan(0);
-        expect(endedAt - before).toBeLessThan(2_000);
+        expect(endedAt - before).toBeLessThan(8_000);
         expect(open.text()).toContain("event: unauthenticated");
       });
     }
