@@ -10,7 +10,7 @@ import { BroadcastChannel } from "node:worker_threads";
 import { afterAll, expect, it } from "vitest";
 import { DagImportError, ParamsError } from "../../../src/core/errors.js";
 import { DagCodeHost } from "../../../src/scheduler/dag-code-host.js";
-import { hostedCode } from "../../../src/scheduler/dag-code.js";
+import { hostedCode, type DagCode } from "../../../src/scheduler/dag-code.js";
 import { contentHash } from "../../../src/scheduler/dag-shape-cache.js";
 
 const DSL = JSON.stringify(resolve(import.meta.dirname, "../../../src/dsl/index.js"));
@@ -25,6 +25,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A DAG's code in `host`, its file given as the import check saw it (no check thread then). */
+function checkedCode(codeHost: DagCodeHost, path: string, dagId: string): DagCode {
+  return hostedCode(codeHost, path, dagId, contentHash(readFileSync(path, "utf8")));
+}
+
 const file = join(dir, "release.ts");
 writeFileSync(
   file,
@@ -37,7 +42,7 @@ export default dag("release", { params: z.object({ stuck: z.boolean().default(fa
 });
 `,
 );
-const code = hostedCode(host, file, "release", contentHash(readFileSync(file, "utf8")));
+const code = checkedCode(host, file, "release");
 
 const moneyFile = join(dir, "money.ts");
 writeFileSync(
@@ -51,8 +56,13 @@ export default dag("money", { params: z.object({ cents: z.number().transform((ce
 `,
 );
 
+/** Params for the money DAG, one cent at a fixed time. */
+function askMoney(codeHost: DagCodeHost): Promise<Record<string, unknown>[]> {
+  return checkedCode(codeHost, moneyFile, "money").params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1);
+}
+
 it("gives params as JSON, as a run stores them: a class's toJSON applied, a date as its ISO text", async () => {
-  expect(await hostedCode(host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8"))).params({ cents: 1234, at: "2024-01-02T03:04:05Z" }, 1)).toEqual([{ cents: "12.34", at: "2024-01-02T03:04:05.000Z" }]);
+  expect(await checkedCode(host, moneyFile, "money").params({ cents: 1234, at: "2024-01-02T03:04:05Z" }, 1)).toEqual([{ cents: "12.34", at: "2024-01-02T03:04:05.000Z" }]);
 });
 
 it("checks an approval's answer with the form, in its thread: defaults filled in, a misfit named by field", async () => {
@@ -82,7 +92,7 @@ it("names the import, not the schema, when the file's import is what does not fi
   // Its content is said to be what the import check saw finish, so the thread imports it at once.
   const hanging = join(dir, "hanging.ts");
   writeFileSync(hanging, `import { dag } from ${DSL};\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\nexport default dag("hanging", {}, (d) => { d.task("one", async () => 1); });\n`);
-  const stuck = await hostedCode(host, hanging, "hanging", contentHash(readFileSync(hanging, "utf8"))).params({}, 1).catch((error: unknown) => error);
+  const stuck = await checkedCode(host, hanging, "hanging").params({}, 1).catch((error: unknown) => error);
   expect(stuck).toBeInstanceOf(DagImportError);
   expect((stuck as DagImportError).message).toMatch(/^importing the file for the code of DAG "hanging" did not finish within 8\.00s/);
   // The other DAGs' code is answered by a new thread.
@@ -98,7 +108,7 @@ it("gives each file of a load the timeout for its own import, not for the files 
     const calls = Array.from({ length: 4 }, (_, i) => {
       const slow = join(dir, `slow${i}.ts`);
       writeFileSync(slow, `import { dag } from ${DSL};\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_000);\nexport default dag("slow${i}", {}, (d) => { d.task("one", async () => 1); });\n`);
-      return hostedCode(slowHost, slow, `slow${i}`, contentHash(readFileSync(slow, "utf8"))).params({}, 1);
+      return checkedCode(slowHost, slow, `slow${i}`).params({}, 1);
     });
     expect(await Promise.all(calls)).toEqual([[{}], [{}], [{}], [{}]]);
   } finally {
@@ -113,12 +123,11 @@ it("fails a file whose import never ends, though the thread goes on answering ot
     // (.mts: an ES module, where a top-level await is allowed.)
     const waitsForever = join(dir, "waits-forever.mts");
     writeFileSync(waitsForever, `import { dag } from ${DSL};\nawait new Promise(() => {});\nexport default dag("waits_forever", {}, (d) => { d.task("one", async () => 1); });\n`);
-    const money = hostedCode(asyncHost, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8")));
-    const ask = () => money.params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1);
+    const ask = () => askMoney(asyncHost);
     await ask();
     const started = Date.now();
     let settled = false;
-    const stuck = hostedCode(asyncHost, waitsForever, "waits_forever", contentHash(readFileSync(waitsForever, "utf8")))
+    const stuck = checkedCode(asyncHost, waitsForever, "waits_forever")
       .params({}, 1)
       .catch((error: unknown) => error)
       .finally(() => (settled = true));
@@ -166,9 +175,7 @@ it("does not count a thread's start as a call's time: a thread slower to start t
   const slow = hostOfSlowThread(timeoutMs);
   try {
     let settled = false;
-    const answer = hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8")))
-      .params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1)
-      .finally(() => (settled = true));
+    const answer = askMoney(slow.host).finally(() => (settled = true));
     // Past the timeout, counted from the call: the thread has not started, so the call waits. (A
     // thread that failed before listening rejects the call: the race ends the wait then.)
     await Promise.all([Promise.race([slow.listening, answer]), new Promise((resolve) => setTimeout(resolve, timeoutMs + 1_000))]);
@@ -184,14 +191,14 @@ it("fails the calls of a thread that does not start within three timeouts, blami
   const slow = hostOfSlowThread(300);
   try {
     const started = Date.now();
-    const call = hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8"))).params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1);
+    const call = askMoney(slow.host);
     const error = await call.catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(DagImportError);
     expect((error as DagImportError).message).toBe("the DAG code thread did not start within 900ms (three times TRIBUTARY_DAG_IMPORT_TIMEOUT): is the machine overloaded?");
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     // Nothing is remembered against the file: the next call waits for a new thread again.
     const again = Date.now();
-    await expect(hostedCode(slow.host, moneyFile, "money", contentHash(readFileSync(moneyFile, "utf8"))).params({ cents: 1, at: "2024-01-02T03:04:05Z" }, 1)).rejects.toThrow(/did not start within 900ms/);
+    await expect(askMoney(slow.host)).rejects.toThrow(/did not start within 900ms/);
     expect(Date.now() - again).toBeGreaterThanOrEqual(900);
   } finally {
     await slow.close();

@@ -5,12 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Isolation } from "../../../src/core/types.js";
 import { TaskRunners } from "../../../src/worker/task-runners.js";
 import type { LogLine, TaskRunOutcome, TaskRunRequest } from "../../../src/worker/task-protocol.js";
-import { fixture, logSink, request } from "./pool-helpers.js";
+import { fixture, HONOUR_GRACE_MS, logSink, request, SHELL_TIMEOUT_MS } from "./pool-helpers.js";
 
 const TIMEOUT_MS = 200;
-// A second: a try that honours its signal must end within the grace, and under the whole suite's
-// load on 2 cores the four messages of an abort and its answer can take more than 200 ms.
-const GRACE_MS = 1_000;
+const GRACE_MS = HONOUR_GRACE_MS;
 const FILES = ["basics.ts", "misbehaving.ts", "shell.ts", "isolation.ts"].map(fixture);
 // A variable of the worker's that tasks must not see, unless they run inline in the worker's own process.
 process.env["TRIBUTARY_ISOLATION_PROBE"] = "worker-only";
@@ -20,12 +18,15 @@ function failure(outcome: TaskRunOutcome): { kind: string; message: string; stac
   return outcome.error;
 }
 
-const IGNORED_SIGNAL = `timed out after 200ms; the task ignored its abort signal (ctx.signal) for 1s, so`;
-const STOPPED: Record<Isolation, string> = {
-  process: `${IGNORED_SIGNAL} its process was killed`,
-  thread: `${IGNORED_SIGNAL} its thread was terminated`,
-  inline: `${IGNORED_SIGNAL} the try was abandoned: an inline task cannot be stopped, and its code may still be running in the worker process`,
-};
+/** What a try that timed out after `timeout` and ignored its signal for the grace says, by isolation. */
+function stopped(isolation: Isolation, timeout = "200ms"): string {
+  const ignored = `timed out after ${timeout}; the task ignored its abort signal (ctx.signal) for 1s, so`;
+  return {
+    process: `${ignored} its process was killed`,
+    thread: `${ignored} its thread was terminated`,
+    inline: `${ignored} the try was abandoned: an inline task cannot be stopped, and its code may still be running in the worker process`,
+  }[isolation];
+}
 const SHARED_EXIT = "which would end the worker process (or thread) that it shares with other work: the try failed instead";
 
 describe.each<Isolation>(["process", "thread", "inline"])("isolation %s", (isolation) => {
@@ -138,7 +139,7 @@ describe.each<Isolation>(["process", "thread", "inline"])("isolation %s", (isola
   it("stops a task that ignores its signal after the grace period, and runs the next try", async () => {
     const started = Date.now();
     const outcome = await run("misbehaving.ts", "misbehaving", "never_resolves", { timeoutMs: TIMEOUT_MS });
-    expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
+    expect(failure(outcome)).toEqual({ kind: "timeout", message: stopped(isolation) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS + GRACE_MS - 5);
     await expect(run("basics.ts", "basics", "add", { inputs: { a: 1, b: { n: 1 } } })).resolves.toMatchObject({ ok: true, result: { sum: 2 } });
   });
@@ -165,13 +166,11 @@ describe.each<Isolation>(["process", "thread", "inline"])("isolation %s", (isola
 
   it("kills a command that ignores SIGTERM after the grace period", async () => {
     const sink = logSink();
-    // A second: the shell must be started, and have set its trap, before the timeout (starting
-    // /bin/sh can take a few hundred milliseconds at the whole suite's load).
-    const outcome = await run("shell.ts", "shell", "trap", { timeoutMs: 1_000 }, sink.onLog);
+    const outcome = await run("shell.ts", "shell", "trap", { timeoutMs: SHELL_TIMEOUT_MS }, sink.onLog);
     const error = failure(outcome);
     expect(error.kind).toBe("timeout");
-    const stopped = STOPPED[isolation].replace("timed out after 200ms", "timed out after 1s");
-    const expected = isolation === "inline" ? stopped.replace("abandoned:", "abandoned (the subprocesses it started were killed):") : stopped;
+    const said = stopped(isolation, "1s");
+    const expected = isolation === "inline" ? said.replace("abandoned:", "abandoned (the subprocesses it started were killed):") : said;
     expect(error.message).toBe(expected);
     expect(sink.messages()).toContain("stubborn");
   });
@@ -209,7 +208,7 @@ describe.each<Isolation>(["process", "thread"])("isolation %s: what only a stopp
 
   it("stops code that never yields", async () => {
     const outcome = await runners.run(request("misbehaving.ts", "misbehaving", "busy_loop", { timeoutMs: TIMEOUT_MS, isolation }), () => undefined);
-    expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
+    expect(failure(outcome)).toEqual({ kind: "timeout", message: stopped(isolation) });
   });
 
   it("stops a try that returns as its grace runs out, and runs the next try where nothing is being stopped", async () => {
@@ -239,7 +238,7 @@ describe.each<Isolation>(["process", "thread"])("isolation %s: what only a stopp
       const late = request("misbehaving.ts", "misbehaving", "returns_late", { timeoutMs: TIMEOUT_MS, params: { ms: GRACE_MS / 2 }, isolation });
       const outcome = await warm.run(late, onLog);
       expect(held).toBe(true);
-      expect(failure(outcome)).toEqual({ kind: "timeout", message: STOPPED[isolation] });
+      expect(failure(outcome)).toEqual({ kind: "timeout", message: stopped(isolation) });
       await expect(warm.run(request("basics.ts", "basics", "noop", { isolation }), () => undefined)).resolves.toEqual({ ok: true, result: null, emitted: [] });
     } finally {
       await warm.close();

@@ -1,13 +1,8 @@
 // Shell tasks in the process pool: templated commands, captured output, exit codes, timeouts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../../../src/worker/process-pool.js";
-import { fixture, logSink, request } from "./pool-helpers.js";
+import { fixture, logSink, request, SHELL_TIMEOUT_MS } from "./pool-helpers.js";
 
-/**
- * A command's timeout: the shell must be started, and have set its trap, before it (under the
- * whole suite's load on 2 cores, starting /bin/sh alone can take a few hundred milliseconds).
- */
-const SHELL_TIMEOUT_MS = 1_000;
 
 describe("TaskProcessPool: shell tasks", () => {
   let pool: TaskProcessPool;

@@ -2,12 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../../../src/worker/process-pool.js";
 import type { TaskRunOutcome } from "../../../src/worker/task-protocol.js";
-import { fixture, logSink, request } from "./pool-helpers.js";
+import { fixture, HONOUR_GRACE_MS, logSink, request } from "./pool-helpers.js";
 
 const TIMEOUT_MS = 200;
-// A second: a try that honours its signal must end within the grace, and under the whole suite's
-// load on 2 cores the four messages of an abort and its answer can take more than 200 ms.
-const GRACE_MS = 1_000;
+const GRACE_MS = HONOUR_GRACE_MS;
 
 function failure(outcome: TaskRunOutcome): { kind: string; message: string; stack?: string } {
   if (outcome.ok) throw new Error(`expected a failed try, got ${JSON.stringify(outcome.result)}`);
