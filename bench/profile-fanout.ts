@@ -7,6 +7,8 @@
  * printed after the run (the slowest 25). With HISTORY=<n> (PostgreSQL), the tables first hold n
  * finished instances of other runs, each with its try, analysed: a deployment's history. `cpu`
  * gives the run's wall time and the CPU this process and the rest of the machine (the database) spent.
+ * With BODY=<a function expression>, the mapped task runs that instead of a no-op (e.g. one that
+ * logs 20 lines: `BODY='async () => { for (let i = 0; i < 20; i++) console.log(i); return null; }'`).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
@@ -48,7 +50,7 @@ try {
     join(dir, "fanout.ts"),
     `export default dag("fanout", {}, (d) => {
   const items = d.task("items", async () => Array.from({ length: ${instances} }, (_, i) => i));
-  d.map("noop", { over: items, isolation: ${JSON.stringify(isolation)} }, async () => null);
+  d.map("noop", { over: items, isolation: ${JSON.stringify(isolation)} }, ${process.env["BODY"] ?? "async () => null"});
 });
 `,
   );
