@@ -6,8 +6,7 @@
  * Measured in a child process (dags3000-child.ts) so that memory is the scheduler's alone.
  */
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { openBenchStore, writeDagFile } from "./setup.js";
@@ -33,19 +32,11 @@ export async function dags3000(context: WorkloadContext): Promise<BenchResult[]>
   const ticks = context.smoke ? 3 : 10;
   const dir = join(context.dir, `dags3000-${context.store}`);
   mkdirSync(dir, { recursive: true });
-  // A project's folder as `tributary init` makes it: its package.json says its .ts files are ES
-  // modules. (Files of a CommonJS package are compiled and evaluated one at a time, a slower
-  // path: BENCHMARKS.md, 2026-12-07 20:40.)
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
-  // Files no earlier run has seen, so that the first start compiles every one of them (tsx keeps
-  // what it compiled by content across processes: the same files as the last bench run's would
-  // load from its compile cache, and "cold" would not be).
-  const runMark = `// bench run ${randomUUID()}\n`;
   for (let n = 0; n < count; n++) {
     // Ten tasks: an extract, eight transforms of it, and a load that waits for all of them.
     writeDagFile(
       join(dir, `dag_${String(n).padStart(4, "0")}.ts`),
-      `${runMark}export default dag("dag_${n}", { schedule: "@daily", startDate: "2026-01-01" }, (d) => {
+      `export default dag("dag_${n}", { schedule: "@daily", startDate: "2026-01-01" }, (d) => {
   const extract = d.task("extract", async () => 1);
   const parts = {};
   for (let i = 0; i < 8; i++) parts[\`p\${i}\`] = d.task(\`transform_\${i}\`, { inputs: { extract } }, async (_ctx, { extract }) => extract + i);

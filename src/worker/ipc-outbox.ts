@@ -1,14 +1,11 @@
 /**
- * Messages over a task process's IPC channel, sent once per turn of the event loop, both ways.
- * Each IPC send is a JSON serialisation and a write to the channel's pipe, and wakes the process at
- * the other end. From the worker: at a fan-out's pace (a group commit claims dozens of tries at
- * once, handed to a few shared processes) those writes took 62 µs of the worker's thread a try,
- * 36 µs batched (`bench/profile-fanout.ts 5000 64 sqlite process`; the rate itself did not move,
- * BENCHMARKS.md). From a task process: a try's start, its log lines and its outcome, and those of
- * the other tries of the same turn, go as one write instead of one each (task-process.ts).
- * Messages sent in the same turn go as one `batch` message, in order; a lone message goes as
- * itself. The turn ends before any I/O is waited for (setImmediate), so nothing waits longer;
- * `flush` sends what is pending at once, for a message that must not wait behind the turn.
+ * Messages to a task process, sent once per turn of the event loop. Each IPC send is a JSON
+ * serialisation and a write to the channel's pipe; at a fan-out's pace (a group commit claims
+ * dozens of tries at once, handed to a few shared processes) those writes took 62 µs of the
+ * worker's thread a try, 36 µs batched (`bench/profile-fanout.ts 5000 64 sqlite process`; the
+ * rate itself did not move, BENCHMARKS.md). Messages sent in the same turn go as one `batch`
+ * message, in order; a lone message goes as itself. The turn ends before any I/O is waited for
+ * (setImmediate), so nothing waits longer.
  */
 
 export interface MessageBatch<M> {
@@ -26,11 +23,10 @@ export class IpcOutbox<M> {
 
   send(message: M): void {
     this.#pending.push(message);
-    if (this.#pending.length === 1) setImmediate(() => this.flush());
+    if (this.#pending.length === 1) setImmediate(() => this.#flush());
   }
 
-  /** Sends the pending messages now (the turn's flush then finds none). */
-  flush(): void {
+  #flush(): void {
     const messages = this.#pending;
     this.#pending = [];
     if (messages.length === 1) this.#write(messages[0] as M);

@@ -10,7 +10,7 @@ import { readChildOutcome } from "./child-outcome.js";
 import { LineSplitter } from "./line-splitter.js";
 import { answerStep } from "./step-messages.js";
 import { signalGroup } from "./subprocess-groups.js";
-import { abortFailure, blockingFailure, crashFailure, reasonText, timeLeft, timeoutMessage, type Abort } from "./try-failures.js";
+import { abortFailure, blockingFailure, crashFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
 import { parseMark } from "./process-marks.js";
 import { taskProcessEnv, type EnvAllowList } from "./task-process-env.js";
 import type {
@@ -25,7 +25,7 @@ import type {
   ToTaskProcess,
 } from "./task-protocol.js";
 import { SHARED_ARG } from "./task-protocol.js";
-import { IpcOutbox, unbatched, type MessageBatch } from "./ipc-outbox.js";
+import { IpcOutbox } from "./ipc-outbox.js";
 
 export interface TaskProcessCommand {
   readonly entry: string;
@@ -127,13 +127,10 @@ export class TaskProcessHandle {
     this.#stderr = new LineSplitter((line) => this.#strayLine("stderr", line));
     this.#child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.#stdout.write(chunk));
     this.#child.stderr?.setEncoding("utf8").on("data", (chunk: string) => this.#stderr.write(chunk));
-    // A turn's messages come as one batch (ipc-outbox.ts).
-    this.#child.on("message", (received: FromTaskProcess | MessageBatch<FromTaskProcess>) => {
-      for (const message of unbatched(received)) this.#onMessage(message);
-    });
+    this.#child.on("message", (message: FromTaskProcess) => this.#onMessage(message));
     this.#ready = new Promise((resolve) => {
-      const onReady = (received: FromTaskProcess | MessageBatch<FromTaskProcess>) => {
-        if (!unbatched(received).some((message) => message.type === "ready")) return;
+      const onReady = (message: FromTaskProcess) => {
+        if (message.type !== "ready") return;
         this.#child.off("message", onReady);
         this.#started = true;
         resolve();
@@ -254,7 +251,7 @@ export class TaskProcessHandle {
         };
         return;
       case "started":
-        if (active && !active.aborted) this.#startTimeout(active, message.at);
+        if (active && !active.aborted) this.#startTimeout(active);
         return;
       case "pong":
         this.#pong = Math.max(this.#pong, message.seq);
@@ -332,14 +329,13 @@ export class TaskProcessHandle {
     active.resolve(outcome);
   }
 
-  /** (Again at `started`: from the task function's start, at `startedAt`.) */
-  #startTimeout(active: ActiveTry, startedAt?: number): void {
+  #startTimeout(active: ActiveTry): void {
     clearTimeout(active.timer);
     const timeoutMs = active.request.timeoutMs;
     if (timeoutMs === undefined) return;
     active.timer = setTimeout(
       () => this.#abort(active, "timeout", timeoutMessage(timeoutMs)),
-      timeLeft(timeoutMs, startedAt),
+      timeoutMs,
     );
   }
 

@@ -26,7 +26,7 @@ import type {
   TaskFailure,
   ToTaskProcess,
 } from "./task-protocol.js";
-import { IpcOutbox, unbatched, type MessageBatch } from "./ipc-outbox.js";
+import { unbatched, type MessageBatch } from "./ipc-outbox.js";
 
 interface CurrentTry {
   readonly tryId: number;
@@ -39,29 +39,12 @@ interface CurrentTry {
   readonly groups: Set<number>;
 }
 
-const write = (message: FromTaskProcess | MessageBatch<FromTaskProcess>, callback?: () => void): void => {
+const send = (message: FromTaskProcess, callback?: () => void): void => {
   if (!process.connected || !process.send) {
     callback?.();
     return;
   }
   process.send(message, undefined, {}, () => callback?.());
-};
-
-/**
- * What the process tells the pool goes once per turn of its event loop (ipc-outbox.ts): a try's
- * start, log lines and outcome, with those of the tries beside it, in one write that wakes the
- * worker once rather than once a message. Sent at once, after whatever is pending: a process group
- * a try started (the pool kills the group with the process, so it must know it before a busy loop
- * can keep the turn from ending), and a message with a callback (a fatal error, before the exit).
- */
-const outbox = new IpcOutbox<FromTaskProcess>((message) => write(message));
-const send = (message: FromTaskProcess, callback?: () => void): void => {
-  if (callback === undefined && message.type !== "group") {
-    outbox.send(message);
-    return;
-  }
-  outbox.flush();
-  write(message, callback);
 };
 
 if (!process.send) {
@@ -152,7 +135,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       maxResultBytes: message.maxResultBytes,
       controller,
       log: (stream, level, text) => log(tryId, stream, level, text),
-      started: () => send({ type: "started", tryId, at: Date.now() }),
+      started: () => send({ type: "started", tryId }),
       recordStep: stepRequests.recorder(tryId),
       enter: (call) =>
         tryContext.run(active, () => {
@@ -237,12 +220,6 @@ process.on("disconnect", () => {
   process.exit(0);
 });
 process.on("exit", (code) => {
-  // What the turn has not sent yet (a try's last log lines before its process.exit) goes first.
-  try {
-    outbox.flush();
-  } catch {
-    // The pool is gone: nobody to tell.
-  }
   // process.exit called by a try's code runs this handler in that try's context: name it, so that
   // the pool blames it and not the tries that shared the process. Written synchronously: the
   // process ends right after this handler.

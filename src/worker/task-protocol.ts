@@ -158,12 +158,8 @@ export type ChildOutcome =
 export type FromTaskProcess =
   | { readonly type: "ready" }
   | { readonly type: "preloaded" }
-  /**
-   * The DAG file is loaded and the task function is about to be called, at `at` (epoch ms): the
-   * try's timeout counts from then, however late the message arrives (a task process sends its
-   * messages once per turn of its event loop, after a try's synchronous first part).
-   */
-  | { readonly type: "started"; readonly tryId: number; readonly at: number }
+  /** The DAG file is loaded and the task function is about to be called: the timeout starts now. */
+  | { readonly type: "started"; readonly tryId: number }
   /** The answer to a ping: the process is not stuck in some try's CPU-bound code. */
   | { readonly type: "pong"; readonly seq: number }
   | { readonly type: "log"; readonly tryId: number; readonly line: LogLine }

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { readChildOutcome } from "./child-outcome.js";
 import { answerStep } from "./step-messages.js";
 import { signalGroup } from "./subprocess-groups.js";
-import { abortFailure, reasonText, timeLeft, timeoutMessage, type Abort } from "./try-failures.js";
+import { abortFailure, reasonText, timeoutMessage, type Abort } from "./try-failures.js";
 import type { AbortReason, FromTaskProcess, LogLine, RecordStep, TaskFailure, TaskRunOutcome, TaskRunRequest, ToTaskProcess } from "./task-protocol.js";
 
 export interface TaskThreadCommand {
@@ -159,7 +159,7 @@ export class TaskThreadHandle {
         this.#preloads.shift()?.();
         return;
       case "started":
-        if (active && !active.aborted) this.#startTimeout(active, message.at);
+        if (active && !active.aborted) this.#startTimeout(active);
         return;
       case "group":
         if (message.ended) active?.groups.delete(message.pgid);
@@ -212,12 +212,11 @@ export class TaskThreadHandle {
     active.resolve(outcome);
   }
 
-  /** (Again at `started`: from the task function's start, at `startedAt`.) */
-  #startTimeout(active: ActiveTry, startedAt?: number): void {
+  #startTimeout(active: ActiveTry): void {
     clearTimeout(active.timer);
     const timeoutMs = active.request.timeoutMs;
     if (timeoutMs === undefined) return;
-    active.timer = setTimeout(() => this.#abort(active, "timeout", timeoutMessage(timeoutMs)), timeLeft(timeoutMs, startedAt));
+    active.timer = setTimeout(() => this.#abort(active, "timeout", timeoutMessage(timeoutMs)), timeoutMs);
   }
 
   /** Aborts the try's signal, then terminates the thread if the try has not ended after the grace. */

@@ -40,7 +40,7 @@ async function runTry(message: Extract<ToTaskProcess, { type: "run" }>): Promise
       maxResultBytes: message.maxResultBytes,
       controller,
       log: (stream, level, text) => log(tryId, stream, level, text),
-      started: () => send({ type: "started", tryId, at: Date.now() }),
+      started: () => send({ type: "started", tryId }),
       recordStep: stepRequests.recorder(tryId),
       enter: (call) => scope.enter(scoped, call),
       failed: scoped.failed,

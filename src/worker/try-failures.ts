@@ -13,14 +13,6 @@ export interface Abort {
   readonly message: string;
 }
 
-/**
- * How long a try whose code started at `startedAt` (epoch ms, absent: now) has left of its
- * `timeoutMs` at `now`: a start reported late does not give the try more time.
- */
-export function timeLeft(timeoutMs: number, startedAt: number | undefined, now = Date.now()): number {
-  return startedAt === undefined ? timeoutMs : Math.max(0, timeoutMs - Math.max(0, now - startedAt));
-}
-
 export function timeoutMessage(timeoutMs: number): string {
   return `timed out after ${formatLimit(timeoutMs)}`;
 }
