@@ -37,7 +37,13 @@ export interface TryHere {
   readonly now?: () => Date;
 }
 
-/** Finds the request's task in its DAG file (loaded once per thread), then runs it. `started` says the timeout may start. */
+/**
+ * Finds the request's task in its DAG file (loaded once per thread), then runs it. `started` says
+ * the timeout may start from now (the file loaded), so it is called only for a try with a timeout:
+ * in a task process or thread it is a message of its own, and without a timeout the runner has
+ * nothing to do with it (a pipe write that wakes the worker cost a third of a no-op try's time in
+ * its task process: BENCHMARKS.md).
+ */
 export async function runTryHere(files: DagFileCache, run: TryHere & { readonly started: () => void }): Promise<ChildOutcome> {
   let definition: TaskDefinition;
   try {
@@ -45,7 +51,7 @@ export async function runTryHere(files: DagFileCache, run: TryHere & { readonly 
   } catch (error) {
     return { ok: false, error: describeError(error), emitted: [] };
   }
-  run.started();
+  if (run.request.timeoutMs !== undefined) run.started();
   return runDefinitionHere(definition, run);
 }
 

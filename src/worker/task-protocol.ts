@@ -158,7 +158,7 @@ export type ChildOutcome =
 export type FromTaskProcess =
   | { readonly type: "ready" }
   | { readonly type: "preloaded" }
-  /** The DAG file is loaded and the task function is about to be called: the timeout starts now. */
+  /** The DAG file is loaded and the task function is about to be called: the timeout starts now (sent only for a try with a timeout). */
   | { readonly type: "started"; readonly tryId: number }
   /** The answer to a ping: the process is not stuck in some try's CPU-bound code. */
   | { readonly type: "pong"; readonly seq: number }
