@@ -25,6 +25,9 @@ export const TEST_PG_URL = process.env["TRIBUTARY_TEST_PG_URL"] ?? "postgres://p
 
 export type Role = "scheduler" | "worker" | "start";
 
+/** What a service logs once it runs (cli/commands/start.ts): "tributary worker started: ...". */
+const STARTED_LINE = /\btributary [\w +]+ started: /;
+
 export interface FleetProcess {
   readonly role: Role;
   readonly name: string;
@@ -103,6 +106,12 @@ export class Fleet {
   /** SIGTERM, then waits for the exit (a graceful stop: running tries are recorded). */
   async terminate(proc: FleetProcess, timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     this.#stopped.add(proc);
+    if (!proc.alive()) return proc.exited;
+    // A graceful stop is what is asked of a service that runs: one started a moment ago (a killed
+    // worker's replacement, at a soak's end) is given the time to start first. Before Node has
+    // loaded the CLI, nothing can catch SIGTERM, and the process dies of it (a slow machine's
+    // soak saw that: code null, signal SIGTERM).
+    await waitFor(() => !proc.alive() || proc.lines.some((line) => STARTED_LINE.test(line)), { timeoutMs, intervalMs: 50, what: () => `${proc.name} to start:\n${proc.output()}` }).catch(() => undefined);
     if (!proc.alive()) return proc.exited;
     proc.child.kill("SIGTERM");
     let timer: NodeJS.Timeout | undefined;
