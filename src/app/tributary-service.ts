@@ -23,6 +23,7 @@ import { loadAlertConfig, type AlertConfig } from "../alerts/alert-config.js";
 import { checkSlas } from "../alerts/sla-check.js";
 import { TributaryMetrics } from "../observability/metrics.js";
 import { waitText } from "../worker/wait-text.js";
+import { specOf } from "../core/graph-index.js";
 
 const DEFAULT_ZOMBIE_AFTER_MS = 60_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -121,7 +122,7 @@ export class TributaryService {
         const name = claimed.instance.mapIndex === null ? claimed.instance.taskId : `${claimed.instance.taskId}[${claimed.instance.mapIndex}]`;
         if (recorded.state === "deferred") {
           // A sensor's poke that found nothing, a suspended try or an approval asked: its try goes on, and nothing changed for the scheduler.
-          const kind = runnable().get(claimed.run.dagId)?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId)?.kind;
+          const kind = specOf(runnable().get(claimed.run.dagId)?.dag.graph, claimed.instance.taskId)?.kind;
           const until = waitText(kind, outcome, recorded) ?? `next poke at ${recorded.wakeAt?.toISOString() ?? "?"}`;
           log(`waiting ${claimed.run.dagId}.${name} try ${claimed.tryNumber}: ${until} (${claimed.run.runId})`, {
             level: "debug",

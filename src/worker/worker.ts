@@ -26,6 +26,7 @@ import { TaskResultsLoader } from "./task-results-loader.js";
 import { handOnResults, upstreamResultIds, type HandedOnResults } from "./handed-on-results.js";
 import { completedCacheNote, lookUpCachedResult } from "./result-cache-lookup.js";
 import type { TryCacheNote } from "../store/index.js";
+import { specOf } from "../core/graph-index.js";
 
 /** A DAG this process can run: its definition and the file it came from. */
 export interface RunnableDag {
@@ -301,7 +302,7 @@ export class Worker {
         const result = recorded[i];
         return task && result ? [{ claimed: task, input, result }] : [];
       }),
-      (task) => this.#options.dags().get(task.instance.dagId)?.dag.graph.tasks.find((t) => t.id === task.instance.taskId),
+      (task) => specOf(this.#options.dags().get(task.instance.dagId)?.dag.graph, task.instance.taskId),
     );
     this.#startClaimed(claimed, handedOn);
   }
@@ -328,7 +329,7 @@ export class Worker {
     const { store, pool } = this.#options;
     const now = this.#options.now ?? (() => new Date());
     const runnable = this.#options.dags().get(claimed.instance.dagId);
-    const spec = runnable?.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId);
+    const spec = specOf(runnable?.dag.graph, claimed.instance.taskId);
     let outcome: TaskRunOutcome;
     let cacheNote: TryCacheNote | undefined;
     // The try's secret values, hidden in everything of the try that is stored.

@@ -14,6 +14,7 @@ import { waitingApprovalListSchema } from "../responses/approvals.js";
 import { AUTH_ERRORS, responses } from "../responses/responses.js";
 import { taskInstanceSchema } from "../responses/tasks.js";
 import { taskParams } from "../route-schemas.js";
+import { specOf } from "../../core/graph-index.js";
 
 export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async (app) => {
   app.get(
@@ -32,7 +33,7 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       const { dagId, mine } = request.query;
       const waiting = await ctx.store.listWaitingApprovals(dagId === undefined ? {} : { dagIds: [dagId] });
       const approvals = waiting.map(({ instance, run }) => {
-        const policy = ctx.dags.get(instance.dagId)?.dag.graph.tasks.find((t) => t.id === instance.taskId)?.approval ?? null;
+        const policy = specOf(ctx.dags.get(instance.dagId)?.dag.graph, instance.taskId)?.approval ?? null;
         return {
           runId: run.runId,
           dagId: run.dagId,
@@ -72,7 +73,7 @@ export const approvalRoutes = (ctx: ApiContext): FastifyPluginAsyncZod => async 
       const run = await requireRun(ctx, request.params.runId);
       const { taskId } = request.params;
       const entry = ctx.dags.get(run.dagId);
-      const spec = entry?.dag.graph.tasks.find((t) => t.id === taskId);
+      const spec = specOf(entry?.dag.graph, taskId);
       if (!entry) throw conflict(`DAG "${run.dagId}" is not loaded: its approval's form cannot be checked (fix or restore the DAG file)`);
       if (!spec?.approval) throw notFound(`DAG "${run.dagId}" has no approval "${taskId}"`);
       requireApprover(spec.approval.approvers, request.principal, `approval "${taskId}" of DAG "${run.dagId}"`);

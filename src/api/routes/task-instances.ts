@@ -12,6 +12,7 @@ import { logFile } from "../log-download.js";
 import { stepView } from "../step-view.js";
 import { AUTH_ERRORS, responses, textResponse } from "../responses/responses.js";
 import { clearTasksAnswerSchema, logPageSchema, taskInstanceDetailSchema, taskInstanceListSchema, taskInstanceSchema } from "../responses/tasks.js";
+import { specOf } from "../../core/graph-index.js";
 
 const instanceQuery = z.object({ mapIndex: mapIndexQuery });
 const tryQuery = z.coerce.number().int().min(1).max(10_000).optional();
@@ -124,7 +125,7 @@ export const taskInstanceRoutes = (ctx: ApiContext, settings: TaskInstanceRouteS
       const ti = await findInstance(request.params.runId, request.params.taskId, request.body.mapIndex ?? undefined);
       const { graph } = await dagToRun(ctx, ti.dagId);
       // Marking a waiting approval decides it: only its approvers may (docs/approvals.md).
-      const approval = ti.state === "deferred" && ti.waitReason === "approval" ? graph.tasks.find((t) => t.id === ti.taskId)?.approval : undefined;
+      const approval = ti.state === "deferred" && ti.waitReason === "approval" ? specOf(graph, ti.taskId)?.approval : undefined;
       if (approval) requireApprover(approval.approvers, request.principal, `approval "${ti.taskId}"`, ": answer it (POST .../approval) rather than marking it");
       const marked = await ctx.store.markTaskInstance({ runId: ti.runId, taskId: ti.taskId, mapIndex: ti.mapIndex, state: request.body.state, graph, now: ctx.now() });
       await ctx.store.access.appendAudit({

@@ -15,6 +15,7 @@ import { positiveInt } from "../flags.js";
 import { parseParamFlags } from "../parse-params.js";
 import { openStore } from "../store-location.js";
 import { renderTable } from "../table.js";
+import { specOf } from "../../core/graph-index.js";
 
 export const RUN_USAGE = `tributary run <file> [--dag <id>] [--logical-date <date>] [--param k=v]... [--db <path>] [--concurrency N] [--json]
 
@@ -54,7 +55,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       logicalDate: values["logical-date"],
       params,
       concurrency,
-      onTryFinished: values.json ? undefined : (claimed, outcome, recorded) => process.stderr.write(`${progressLine(claimed, outcome, recorded, target.dag.graph.tasks.find((t) => t.id === claimed.instance.taskId)?.kind)}\n`),
+      onTryFinished: values.json ? undefined : (claimed, outcome, recorded) => process.stderr.write(`${progressLine(claimed, outcome, recorded, specOf(target.dag.graph, claimed.instance.taskId)?.kind)}\n`),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(runAsJson(run, instances))}\n`);
     else process.stdout.write(`${renderRun(run, instances)}\n`);

@@ -17,6 +17,7 @@ import type { Store } from "../../store/index.js";
 import type { OpenLineageConfig } from "./config.js";
 import { buildRunEvent, type EventFacts, type OpenLineageEventType, type OpenLineageRunEvent } from "./events.js";
 import { transportsFor, type OpenLineageTransport } from "./transports.js";
+import { specOf } from "../../core/graph-index.js";
 
 export interface OpenLineageEmitterOptions {
   readonly store: Store;
@@ -118,7 +119,7 @@ export class OpenLineageEmitter {
     if (!instance) return undefined;
     const attempt = await facts.tryAt(instance.id, change.at);
     const tryNumber = attempt?.tryNumber ?? Math.max(1, instance.tryNumber);
-    const spec = graph?.tasks.find((t) => t.id === change.taskId);
+    const spec = specOf(graph, change.taskId);
     const written = events.filter((e) => e.taskId === change.taskId && e.mapIndex === change.mapIndex && e.tryNumber === tryNumber);
     return buildRunEvent({
       ...base,

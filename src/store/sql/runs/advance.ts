@@ -10,7 +10,7 @@ import { isTerminalTaskState, runStateFromTasks, TASK_TRANSITIONS } from "../../
 import { evaluateTriggerRule } from "../../../core/trigger-rules.js";
 import type { DagGraph, RunState, TaskState, UpstreamStateCounts } from "../../../core/types.js";
 import { recordDeadLetter } from "../tries/dead-letters.js";
-import { indexGraph } from "../shared/graph-index.js";
+import { indexGraph } from "../../../core/graph-index.js";
 import { parseJson, UNMAPPED } from "../shared/rows.js";
 import { chunks, moveRun, moveTask, moveTasks, recordCreated, type InstanceRef } from "../shared/transitions.js";
 import type { Tx } from "../shared/tx.js";

@@ -4,7 +4,7 @@ import type { DagGraph, TaskState } from "../../../core/types.js";
 import type { DagRunRecord } from "../../contract/store.js";
 import { runFromRow, UNMAPPED } from "../shared/rows.js";
 import { insertTaskInstances } from "./create-run.js";
-import { downstreamClosure, indexGraph, type GraphIndex } from "../shared/graph-index.js";
+import { downstreamClosure, indexGraph, type GraphIndex } from "../../../core/graph-index.js";
 import { chunks, moveRun, moveTasks, type InstanceRef } from "../shared/transitions.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { DagRunTable } from "../schema.js";

@@ -13,7 +13,7 @@ import type { DagGraph } from "../../../core/types.js";
 import type { DagRunRecord } from "../../contract/store.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
 import { reopenRun, resetInstances } from "./clear-run.js";
-import { downstreamClosure, indexGraph } from "../shared/graph-index.js";
+import { downstreamClosure, indexGraph } from "../../../core/graph-index.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import { fromMapIndex, runFromRow, toMapIndex } from "../shared/rows.js";
 import type { Tx } from "../shared/tx.js";

@@ -6,7 +6,7 @@ import { NotFoundError } from "../../../core/errors.js";
 import { advanceRun, closeRunIfDone, queueRoots } from "./advance.js";
 import { runFromRow, UNMAPPED } from "../shared/rows.js";
 import { chunks, moveRun, moveRuns, moveTasks, recordCreated, recordRunsCreated, type InstanceRef } from "../shared/transitions.js";
-import { indexGraph } from "../shared/graph-index.js";
+import { indexGraph } from "../../../core/graph-index.js";
 import { lockRun, type RowLocks } from "../shared/locks.js";
 import type { Tx } from "../shared/tx.js";
 import { recordDagVersions } from "./dag-versions.js";

@@ -18,7 +18,7 @@ import type { TaskInstanceRecord } from "../../contract/store.js";
 import { advanceRun, closeRunIfDone } from "./advance.js";
 import { closeOpenTries } from "../tries/close-tries.js";
 import { startRun } from "./create-run.js";
-import { indexGraph } from "../shared/graph-index.js";
+import { indexGraph } from "../../../core/graph-index.js";
 import { lockRun, lockTaskInstance, type RowLocks } from "../shared/locks.js";
 import { instanceFromRow } from "../shared/rows.js";
 import { moveRun, moveTask } from "../shared/transitions.js";

@@ -13,7 +13,7 @@ import { assertRunTransition, assertTaskTransition, isTerminalTaskState, TASK_TR
 import type { TaskKind, TaskState } from "../../../core/types.js";
 import type { ClaimedTask, ClaimRequest, CompleteTryInput, CompleteTryResult } from "../../contract/store.js";
 import { storedResultJson } from "../../contract/stored-result.js";
-import { indexGraph } from "./graph-index.js";
+import { indexGraph } from "../../../core/graph-index.js";
 import { instanceFromRow } from "./rows.js";
 import { splitCandidate, type CandidateRow } from "../tries/claim.js";
 import { logRows } from "../tries/insert-logs.js";

@@ -5,7 +5,7 @@ import type { CompleteTryInput, CompleteTryResult } from "../../contract/store.j
 import type { RunState } from "../../../core/types.js";
 import { advanceRun, closeRunIfDone } from "../runs/advance.js";
 import { recordDeadLetter } from "./dead-letters.js";
-import { indexGraph } from "../shared/graph-index.js";
+import { indexGraph } from "../../../core/graph-index.js";
 import { chunks, moveTask, moveTasksEach, type TriesWrite } from "../shared/transitions.js";
 import { capError } from "../../contract/text-caps.js";
 import { storedResultJson } from "../../contract/stored-result.js";

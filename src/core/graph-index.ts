@@ -1,4 +1,4 @@
-import type { DagGraph, TaskSpec } from "../../../core/types.js";
+import type { DagGraph, TaskSpec } from "./types.js";
 
 /** Lookups over a DAG's structure, computed once per graph object. */
 export interface GraphIndex {
@@ -42,4 +42,9 @@ export function downstreamClosure(index: GraphIndex, taskIds: Iterable<string>):
     }
   }
   return found;
+}
+
+/** The task `taskId` of `graph` (undefined when either is missing), looked up by id rather than by a scan of the DAG's tasks at every try. */
+export function specOf(graph: DagGraph | undefined, taskId: string): TaskSpec | undefined {
+  return graph === undefined ? undefined : indexGraph(graph).spec(taskId);
 }
