@@ -22,15 +22,23 @@ afterEach(() => {
 async function messagesOfTry(tryRequest: TaskRunRequest): Promise<string[]> {
   const started = fork(entry, [], { execArgv: ["--import", tsx], stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "json" });
   child = started;
+  // A process that dies first fails the test at once, with how it ended.
+  const exited = new Promise<never>((_, reject) => {
+    started.once("exit", (code, signal) => reject(new Error(`the task process exited (${String(code ?? signal)})`)));
+  });
+  exited.catch(() => undefined);
   const next = (type: string) =>
-    new Promise<FromTaskProcess>((resolve) => {
-      const listener = (message: FromTaskProcess) => {
-        if (message.type !== type) return;
-        started.off("message", listener);
-        resolve(message);
-      };
-      started.on("message", listener);
-    });
+    Promise.race([
+      exited,
+      new Promise<FromTaskProcess>((resolve) => {
+        const listener = (message: FromTaskProcess) => {
+          if (message.type !== type) return;
+          started.off("message", listener);
+          resolve(message);
+        };
+        started.on("message", listener);
+      }),
+    ]);
   const send = (message: ToTaskProcess) => started.send(message);
   await next("ready");
   send({ type: "preload", files: [tryRequest.file] });
